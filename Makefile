@@ -1,0 +1,52 @@
+# bettercare: `make run` sets up and runs it; `make test` sets up and passes every test.
+# Needs only Python 3.11+ and the package registries; uv is installed with pip if missing.
+
+SHELL := /bin/bash
+.PHONY: help uv setup run test check lint format typecheck pytest bench clean
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+RUN := $(UV) run --locked
+
+
+help:
+	@echo "make run    - set up and run bettercare"
+	@echo "make test   - set up and run every check and test"
+	@echo "make check  - format check, lint and type check only"
+	@echo "make bench  - run the benchmarks and print their figures"
+
+# uv itself: installed with pip when the machine does not have it.
+uv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		$(PYTHON) -m pip install --quiet uv
+
+setup: uv
+	$(UV) sync --locked --quiet
+
+run: setup
+	$(RUN) python -m bettercare
+
+lint: setup
+	$(RUN) ruff check .
+
+format: setup
+	$(RUN) ruff format .
+
+typecheck: setup
+	$(RUN) mypy --strict bettercare/core
+
+check: setup
+	$(RUN) ruff format --check .
+	$(RUN) ruff check .
+	$(RUN) mypy --strict bettercare/core
+
+pytest: setup
+	$(RUN) pytest
+
+test: check pytest
+
+bench: setup
+	$(RUN) python -m benchmarks.bench_stats
+	$(RUN) python -m benchmarks.bench_spc
+
+clean:
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis

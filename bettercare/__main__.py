@@ -1,0 +1,5 @@
+"""``python -m bettercare``: the command line."""
+
+from bettercare.cli.main import main
+
+raise SystemExit(main())

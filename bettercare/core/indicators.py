@@ -1,0 +1,196 @@
+"""From a stored metric value (numerator, denominator, published value) to an estimate.
+
+A metric value in a BCF return may carry a numerator and a denominator, a published value, or
+both. When the numerator and denominator are there, the value and its interval are computed
+from them by the method for the metric's unit, so the figure, its interval and its provenance
+always agree; a published value that disagrees is reported, not silently used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, TypeAlias
+
+from bettercare.core.stats import ESP2013, Estimate, dsr, proportion, rate
+
+__all__ = [
+    "UNITS",
+    "Bands",
+    "MetricEstimate",
+    "Unit",
+    "metric_estimate",
+    "published_value_agrees",
+    "published_value_mismatch",
+]
+
+Unit: TypeAlias = Literal["rate", "proportion", "count", "dsr", "mean"]
+UNITS: tuple[Unit, ...] = ("rate", "proportion", "count", "dsr", "mean")
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    """Per-band counts and populations behind a directly standardised rate."""
+
+    counts: Sequence[float]
+    populations: Sequence[float]
+    standard_population: Sequence[float] = ESP2013
+
+
+@dataclass(frozen=True, slots=True)
+class MetricEstimate:
+    """A metric value as shown: the figure, its 95% limits (or None) and where it came from.
+
+    Attributes
+    ----------
+    value, lower, upper
+        The figure and its limits; limits are ``None`` when they cannot be computed (a value
+        without numerator and denominator, a mean, a DSR from fewer than 10 events).
+    method
+        How the figure was obtained, e.g. ``"rate per 100,000 (Byar)"`` or ``"published value"``.
+    computed
+        True when the figure was computed from the numerator and denominator (or bands).
+    published
+        The published value, when there was one.
+    """
+
+    value: float | None
+    lower: float | None
+    upper: float | None
+    method: str
+    computed: bool
+    published: float | None
+
+    @property
+    def estimate(self) -> Estimate | float | None:
+        """The figure as :mod:`bettercare.core.stats` compares it: with limits, or bare."""
+        if self.value is None:
+            return None
+        if self.lower is None or self.upper is None:
+            return self.value
+        return Estimate(self.value, self.lower, self.upper)
+
+
+def _format_multiplier(multiplier: float) -> str:
+    return f"{multiplier:,.0f}" if float(multiplier).is_integer() else f"{multiplier:,}"
+
+
+def metric_estimate(
+    unit: Unit,
+    *,
+    multiplier: float,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    value: float | None = None,
+    bands: Bands | None = None,
+    confidence: float = 0.95,
+) -> MetricEstimate:
+    """The estimate for one stored metric value.
+
+    Parameters
+    ----------
+    unit : {"rate", "proportion", "count", "dsr", "mean"}
+        ``rate`` and ``proportion`` use :func:`~bettercare.core.stats.rate` (exact Poisson or
+        Byar) and :func:`~bettercare.core.stats.proportion` (Wilson); ``count`` gives the
+        Poisson limits of the numerator; ``dsr`` uses :func:`~bettercare.core.stats.dsr`
+        (Dobson) when the per-band data are given; ``mean`` is numerator / denominator, with
+        no interval.
+    multiplier : float
+        Scale of the metric, e.g. 100,000 for a rate or 100 for a percentage.
+    numerator, denominator, value : float, optional
+        The stored figures; ``value`` is the published value.
+    bands : Bands, optional
+        Per-band counts and populations for a directly standardised rate.
+    confidence : float
+        Confidence level of the limits, default 0.95.
+
+    Returns
+    -------
+    MetricEstimate
+        Computed from the numerator and denominator (or bands) when they are there, else the
+        published value without limits.
+    """
+    published = None if value is None else float(value)
+    per = _format_multiplier(multiplier)
+    estimate: Estimate | None = None
+    method = ""
+    if unit == "dsr" and bands is not None:
+        estimate = dsr(
+            bands.counts,
+            bands.populations,
+            bands.standard_population,
+            multiplier=multiplier,
+            confidence=confidence,
+        )
+        method = f"directly standardised rate per {per} (Dobson)"
+    elif unit in ("rate", "proportion") and numerator is not None and denominator is not None:
+        if unit == "rate":
+            estimate = rate(numerator, denominator, multiplier=multiplier, confidence=confidence)
+            method = f"rate per {per} ({estimate.method})"
+        else:
+            estimate = proportion(
+                numerator, denominator, multiplier=multiplier, confidence=confidence
+            )
+            scale = "percentage" if multiplier == 100 else f"proportion x {per}"
+            method = f"{scale} ({estimate.method})"
+    elif unit == "count" and numerator is not None:
+        estimate = rate(numerator, 1, multiplier=1, confidence=confidence)
+        method = f"count ({estimate.method} limits)"
+    elif unit == "mean" and numerator is not None and denominator is not None:
+        if not denominator > 0:
+            raise ValueError(f"denominator must be greater than zero, got {denominator!r}")
+        return MetricEstimate(
+            numerator / denominator * multiplier, None, None, "mean (no interval)", True, published
+        )
+    if estimate is None:
+        if published is not None and not math.isfinite(published):
+            raise ValueError(f"value must be a finite number, got {value!r}")
+        method = "published value (no numerator and denominator, so no interval)"
+        return MetricEstimate(published, None, None, method, False, published)
+    assert isinstance(estimate.value, float)
+    assert isinstance(estimate.lower, float)
+    assert isinstance(estimate.upper, float)
+    if math.isnan(estimate.value):
+        return MetricEstimate(
+            None, None, None, method + ": fewer than 10 events, not calculated", True, published
+        )
+    return MetricEstimate(estimate.value, estimate.lower, estimate.upper, method, True, published)
+
+
+def published_value_agrees(published: float, computed: float) -> bool:
+    """Whether a published value is the computed one, rounded as it was published.
+
+    The published precision is that of its shortest written form (``88.10`` counts as
+    ``88.1``), so the values agree when they differ by at most half a unit in its last
+    decimal place.
+    """
+    exponent = Decimal(repr(float(published))).normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    tolerance = 0.5 * 10.0**exponent if exponent < 0 else 0.5
+    return abs(published - computed) <= tolerance * (1 + 1e-9)
+
+
+def published_value_mismatch(
+    unit: Unit,
+    *,
+    multiplier: float,
+    numerator: float | None,
+    denominator: float | None,
+    value: float | None,
+) -> str | None:
+    """A plain-English warning when a published value disagrees with its numerator and
+    denominator by more than rounding, else ``None``."""
+    if value is None or numerator is None or denominator is None or unit in ("dsr", "count"):
+        return None
+    estimate = metric_estimate(
+        unit, multiplier=multiplier, numerator=numerator, denominator=denominator
+    )
+    if estimate.value is None or published_value_agrees(value, estimate.value):
+        return None
+    return (
+        f"published value {value:g} does not match numerator / denominator x multiplier = "
+        f"{numerator:,g} / {denominator:,g} x {_format_multiplier(multiplier)} = "
+        f"{estimate.value:,.2f}"
+    )

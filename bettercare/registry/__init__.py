@@ -1,0 +1,220 @@
+"""The metric registry: reviewed definitions of the national BCF metrics, in YAML files.
+
+Each file in ``definitions/`` says who defined its metrics and when it was reviewed, and lists
+metrics with their numerator, denominator, unit, multiplier, polarity, frequency, source, the
+financial years they applied and the metric they replaced. The files are validated on load;
+a mistake names the file, the metric and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import yaml
+
+from bettercare.core.indicators import UNITS, Unit
+from bettercare.core.periods import FinancialYear
+from bettercare.core.stats import POLARITIES, Polarity
+
+__all__ = [
+    "DEFINITIONS",
+    "FREQUENCIES",
+    "MetricDefinition",
+    "RegistryError",
+    "load_registry",
+]
+
+DEFINITIONS = Path(__file__).parent / "definitions"
+FREQUENCIES = ("month", "quarter", "year")
+Frequency = Literal["month", "quarter", "year"]
+CODE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+REQUIRED = (
+    "code",
+    "name",
+    "numerator",
+    "denominator",
+    "unit",
+    "multiplier",
+    "polarity",
+    "frequency",
+    "source",
+    "applies_from",
+)
+OPTIONAL = ("applies_to", "replaces", "parent", "description")
+
+
+class RegistryError(ValueError):
+    """A registry file that does not hold valid metric definitions."""
+
+
+@dataclass(frozen=True, slots=True)
+class MetricDefinition:
+    """One reviewed metric definition."""
+
+    code: str
+    name: str
+    numerator: str
+    denominator: str
+    unit: Unit
+    multiplier: int
+    polarity: Polarity
+    frequency: Frequency
+    source: str
+    applies_from: FinancialYear
+    applies_to: FinancialYear | None
+    replaces: str | None
+    parent: str | None
+    description: str
+    defined_by: str
+    reviewed_on: date
+    file: str
+
+    def applies_in(self, year: FinancialYear) -> bool:
+        """Whether the metric was in force in a financial year."""
+        return self.applies_from <= year and (self.applies_to is None or year <= self.applies_to)
+
+    @property
+    def years(self) -> str:
+        """The years it applied, e.g. ``2015-16 to 2019-20`` or ``from 2025-26``."""
+        if self.applies_to is None:
+            return f"from {self.applies_from}"
+        if self.applies_to == self.applies_from:
+            return str(self.applies_from)
+        return f"{self.applies_from} to {self.applies_to}"
+
+
+def _text(where: str, field: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RegistryError(f"{where}: {field} must be non-empty text, got {value!r}")
+    return value.strip()
+
+
+def _choice(where: str, field: str, value: Any, allowed: Iterable[str]) -> str:
+    options = tuple(allowed)
+    if value not in options:
+        raise RegistryError(f"{where}: {field} must be one of {', '.join(options)}; got {value!r}")
+    return str(value)
+
+
+def _year(where: str, field: str, value: Any) -> FinancialYear:
+    try:
+        return FinancialYear.parse(str(value))
+    except ValueError as error:
+        raise RegistryError(f"{where}: {field}: {error}") from None
+
+
+def _definition(
+    entry: Any, *, file: str, index: int, defined_by: str, reviewed_on: date
+) -> MetricDefinition:
+    where = f"{file}, metric {index + 1}"
+    if not isinstance(entry, Mapping):
+        raise RegistryError(f"{where}: expected a mapping of fields, got {entry!r}")
+    code = entry.get("code")
+    if isinstance(code, str):
+        where = f"{file}, metric {code!r}"
+    unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise RegistryError(
+            f"{where}: unknown field(s) {', '.join(unknown)}; "
+            f"expected {', '.join(REQUIRED + OPTIONAL)}"
+        )
+    missing = [name for name in REQUIRED if name not in entry]
+    if missing:
+        raise RegistryError(f"{where}: missing field(s) {', '.join(missing)}")
+    if not isinstance(code, str) or not CODE.match(code):
+        raise RegistryError(
+            f"{where}: code must be lower-case letters, digits and underscores, got {code!r}"
+        )
+    multiplier = entry["multiplier"]
+    if isinstance(multiplier, bool) or not isinstance(multiplier, int) or multiplier <= 0:
+        raise RegistryError(
+            f"{where}: multiplier must be a whole number above 0, got {multiplier!r}"
+        )
+    applies_from = _year(where, "applies_from", entry["applies_from"])
+    applies_to = None
+    if entry.get("applies_to") is not None:
+        applies_to = _year(where, "applies_to", entry["applies_to"])
+        if applies_to < applies_from:
+            raise RegistryError(
+                f"{where}: applies_to {applies_to} is before applies_from {applies_from}"
+            )
+    return MetricDefinition(
+        code=code,
+        name=_text(where, "name", entry["name"]),
+        numerator=_text(where, "numerator", entry["numerator"]),
+        denominator=_text(where, "denominator", entry["denominator"]),
+        unit=cast(Unit, _choice(where, "unit", entry["unit"], UNITS)),
+        multiplier=multiplier,
+        polarity=cast(Polarity, _choice(where, "polarity", entry["polarity"], POLARITIES)),
+        frequency=cast(Frequency, _choice(where, "frequency", entry["frequency"], FREQUENCIES)),
+        source=_text(where, "source", entry["source"]),
+        applies_from=applies_from,
+        applies_to=applies_to,
+        replaces=entry.get("replaces"),
+        parent=entry.get("parent"),
+        description=str(entry.get("description") or "").strip(),
+        defined_by=defined_by,
+        reviewed_on=reviewed_on,
+        file=file,
+    )
+
+
+def _load_file(path: Path) -> list[MetricDefinition]:
+    file = path.name
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise RegistryError(f"{file}: not valid YAML: {error}") from None
+    if not isinstance(document, Mapping):
+        raise RegistryError(f"{file}: expected defined_by, reviewed_on and metrics")
+    unknown = sorted(set(document) - {"defined_by", "reviewed_on", "metrics"})
+    if unknown:
+        raise RegistryError(f"{file}: unknown key(s) {', '.join(unknown)}")
+    defined_by = _text(file, "defined_by", document.get("defined_by"))
+    reviewed_on = document.get("reviewed_on")
+    if not isinstance(reviewed_on, date):
+        raise RegistryError(f"{file}: reviewed_on must be a date (YYYY-MM-DD), got {reviewed_on!r}")
+    entries = document.get("metrics")
+    if not isinstance(entries, list) or not entries:
+        raise RegistryError(f"{file}: metrics must be a non-empty list")
+    return [
+        _definition(entry, file=file, index=index, defined_by=defined_by, reviewed_on=reviewed_on)
+        for index, entry in enumerate(entries)
+    ]
+
+
+def load_registry(directory: Path = DEFINITIONS) -> dict[str, MetricDefinition]:
+    """Load and validate every ``*.yaml`` file in ``directory``, keyed by metric code.
+
+    Raises
+    ------
+    RegistryError
+        Naming the file, metric and field of the first problem: a missing or unknown field,
+        a bad value, a duplicate code, or a ``parent``/``replaces`` that is not a metric.
+    """
+    definitions: dict[str, MetricDefinition] = {}
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise RegistryError(f"no metric definitions (*.yaml) in {directory}")
+    for path in files:
+        for definition in _load_file(path):
+            if definition.code in definitions:
+                raise RegistryError(
+                    f"{path.name}: metric {definition.code!r} is already defined in "
+                    f"{definitions[definition.code].file}"
+                )
+            definitions[definition.code] = definition
+    for definition in definitions.values():
+        for field in ("parent", "replaces"):
+            other = getattr(definition, field)
+            if other is not None and other not in definitions:
+                raise RegistryError(
+                    f"{definition.file}, metric {definition.code!r}: {field} {other!r} "
+                    "is not a metric in the registry"
+                )
+    return definitions

@@ -1,0 +1,99 @@
+"""Stored metric values to estimates, and the published-value check on real BCF returns."""
+
+import pytest
+
+from bettercare.core.indicators import (
+    Bands,
+    metric_estimate,
+    published_value_agrees,
+    published_value_mismatch,
+)
+from bettercare.core.stats import ESP2013, dsr
+
+
+def test_rate_from_numerator_and_denominator():
+    estimate = metric_estimate("rate", multiplier=100_000, numerator=1611, denominator=546_195)
+    assert round(estimate.value, 2) == 294.95
+    assert (round(estimate.lower, 2), round(estimate.upper, 2)) == (280.72, 309.71)
+    assert estimate.method == "rate per 100,000 (Byar)"
+    assert estimate.computed
+
+
+def test_percentage_from_numerator_and_denominator():
+    estimate = metric_estimate(
+        "proportion", multiplier=100, numerator=1401, denominator=1590, value=88.1
+    )
+    assert round(estimate.value, 2) == 88.11
+    assert estimate.method == "percentage (Wilson score)"
+    assert estimate.published == 88.1
+
+
+def test_published_value_only_has_no_interval():
+    estimate = metric_estimate("rate", multiplier=100_000, value=1774.9)
+    assert (estimate.value, estimate.lower, estimate.upper) == (1774.9, None, None)
+    assert not estimate.computed
+    assert estimate.estimate == 1774.9
+
+
+def test_count_mean_and_dsr():
+    count = metric_estimate("count", multiplier=1, numerator=26_913)
+    assert count.value == 26_913
+    assert count.lower < 26_913 < count.upper
+    mean = metric_estimate("mean", multiplier=1, numerator=4_200, denominator=1_000)
+    assert (mean.value, mean.lower, mean.method) == (4.2, None, "mean (no interval)")
+    counts = [0] * 13 + [40, 55, 80, 110, 95, 60]
+    populations = [30_000] * 13 + [18_000, 15_000, 11_000, 8_000, 4_500, 2_000]
+    standardised = metric_estimate("dsr", multiplier=100_000, bands=Bands(counts, populations))
+    assert standardised.value == pytest.approx(dsr(counts, populations, ESP2013).value)
+    few = metric_estimate("dsr", multiplier=100_000, bands=Bands([0] * 18 + [9], [1000] * 19))
+    assert few.value is None
+    assert few.method.endswith("fewer than 10 events, not calculated")
+
+
+@pytest.mark.parametrize(
+    ("published", "computed", "agrees"),
+    [
+        (88.1, 88.1132, True),  # 88.10% as published: the trailing zero is not precision
+        (64.8, 64.7934, True),
+        (70.0, 70.0275, True),
+        (90, 90.0, True),
+        (294.95, 294.9496, True),
+        (156.2, 820.42, False),
+        (38.5, 6.49, False),
+        (294.9, 294.9496, True),
+        (294.9, 294.96, False),
+    ],
+)
+def test_published_value_agrees_to_its_rounding(published, computed, agrees):
+    assert published_value_agrees(published, computed) is agrees
+
+
+def test_the_four_inconsistencies_of_the_south_kent_coast_plan():
+    rows = [
+        ("rate", 100_000, 358, 43_636, 156.2),
+        ("rate", 100_000, 346, 44_552, 154),
+        ("proportion", 100, 1401, 1590, 88.1),
+        ("proportion", 100, 1431, 1590, 90),
+        ("rate", 100_000, 13, 200_382, 38.5),
+        ("rate", 100_000, 11, 202_306, 36.4),
+        ("proportion", 100, 1176, 1815, 64.8),
+        ("proportion", 100, 1271, 1815, 70.0),
+    ]
+    flagged = [
+        published_value_mismatch(u, multiplier=m, numerator=n, denominator=d, value=v)
+        for u, m, n, d, v in rows
+    ]
+    assert [message is not None for message in flagged] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert flagged[0] == (
+        "published value 156.2 does not match numerator / denominator x multiplier = "
+        "358 / 43,636 x 100,000 = 820.42"
+    )
