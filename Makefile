@@ -39,8 +39,14 @@ check: setup
 	$(RUN) ruff check .
 	$(RUN) mypy --strict bettercare/core
 
+# The whole suite on SQLite; then, when BETTERCARE_DATABASE_URL names another database
+# (CI sets PostgreSQL), every database test again on it.
 pytest: setup
-	$(RUN) pytest
+	env -u BETTERCARE_DATABASE_URL $(RUN) pytest
+	@if [ -n "$$BETTERCARE_DATABASE_URL" ]; then \
+		echo "Database tests on $${BETTERCARE_DATABASE_URL%%@*}@..."; \
+		$(RUN) pytest -m "django_db and not browser" tests; \
+	fi
 
 test: check pytest
 

@@ -67,11 +67,21 @@ def main() -> None:
 
     print(f"Confidence intervals for {ROWS:,} rows (best of 3; Python on {PYTHON_ROWS:,} rows)")
     for name, ours, floor, python, _xx in (
-        ("proportion (Wilson)", lambda: proportion(x, n), lambda: wilson_numpy(x, n),
-         lambda: wilson_python(xs, ns), x),
-        ("rate (Byar, all x >= 10)", lambda: rate(x_rates, n), lambda: byar_numpy(x_rates, n),
-         lambda: byar_python(xrs, ns), x_rates),
-    ):  # fmt: skip
+        (
+            "proportion (Wilson)",
+            lambda: proportion(x, n),
+            lambda: wilson_numpy(x, n),
+            lambda: wilson_python(xs, ns),
+            x,
+        ),
+        (
+            "rate (Byar, all x >= 10)",
+            lambda: rate(x_rates, n),
+            lambda: byar_numpy(x_rates, n),
+            lambda: byar_python(xrs, ns),
+            x_rates,
+        ),
+    ):
         floor_seconds, expected = best_of(3, floor)
         our_seconds, result = best_of(3, ours)
         np.testing.assert_allclose(result.lower, expected[1], rtol=1e-12)
@@ -81,8 +91,10 @@ def main() -> None:
         report("bare numpy expression (floor)", floor_seconds, ROWS)
         report("bettercare.core.stats", our_seconds, ROWS, floor_seconds)
         report("plain per-row Python (scaled from slice)", python_full, ROWS, floor_seconds)
-        print(f"  -> bettercare is {python_full / our_seconds:,.0f}x faster than per-row Python, "
-              f"{our_seconds / floor_seconds:.2f}x the numpy floor (aim: within 2x)")  # fmt: skip
+        print(
+            f"  -> bettercare is {python_full / our_seconds:,.0f}x faster than per-row Python, "
+            f"{our_seconds / floor_seconds:.2f}x the numpy floor (aim: within 2x)"
+        )
 
     mixed_seconds, _ = best_of(3, lambda: rate(x, n))
     small = int((x < 10).sum())

@@ -1,39 +1,92 @@
-"""The ``bettercare`` command line: argument parsing only, calling the library."""
+"""The ``bettercare`` command line: argument parsing only; the commands call the library."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bettercare import __version__
-
-WHATS_HERE = """\
-bettercare {version} - Better Care Fund programme performance
-
-The core maths library is ready:
-  bettercare.core.stats     confidence intervals (Wilson, Byar, exact Poisson, Dobson DSR),
-                            target comparison, direction of travel
-  bettercare.core.spc       Making Data Count XmR charts (single series and batch)
-  bettercare.core.rag       the BCF RAG status guidelines, data RAG, roll-ups, risk scores
-  bettercare.core.forecast  year-end run-rate and seasonal forecasts
-
-Try it:
-  >>> from bettercare.core.stats import rate, compare_to_target
-  >>> r = rate(1611, 546195)          # delayed days per 100,000 population
-  >>> round(r.value, 2), round(r.lower, 2), round(r.upper, 2)
-  (294.95, 280.72, 309.71)
-  >>> compare_to_target(r, 278.57, polarity="lower_is_better")
-  'significantly_worse'
-"""
+from bettercare.cli.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bettercare", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="bettercare",
+        description="Better Care Fund programme performance: data, statistics and board packs.",
+    )
     parser.add_argument("--version", action="version", version=f"bettercare {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("init", help="create or migrate the database and load the metric registry")
+
+    demo = commands.add_parser("demo", help="load the demonstration region and its demo users")
+    demo.add_argument(
+        "--password",
+        help="password for the demo users (default: $BETTERCARE_DEMO_PASSWORD, else generated)",
+    )
+
+    load = commands.add_parser("import", help="import a programme workbook (.xlsx or CSV folder)")
+    load.add_argument("path", type=Path, help="an .xlsx workbook or a folder of .csv files")
+    load.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    load.add_argument("--format", choices=("text", "json"), default="text")
+    load.add_argument("--as", dest="username", help="record the changes as this user")
+
+    areas = commands.add_parser("areas", help="list the areas (code, name, type, parent)")
+    areas.add_argument("--format", choices=("table", "json"), default="table")
+
+    export = commands.add_parser("export", help="export an area's programme workbook")
+    export.add_argument("path", type=Path, help="a .xlsx file, or a folder for CSV files")
+    export.add_argument("--area", required=True, help="the area's ONS code, e.g. E10000018")
+
+    metrics = commands.add_parser(
+        "metrics", help="each metric's latest value, interval, target, RAG and trend"
+    )
+    metrics.add_argument("--area", required=True, help="the area's ONS code")
+    metrics.add_argument("--period", required=True, help="the reporting month, YYYY-MM")
+    metrics.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
+def run(args: argparse.Namespace) -> int:
+    from bettercare.cli import commands
+    from bettercare.cli.database import setup_django
+
+    setup_django()
+    out = sys.stdout
+    if args.command == "init":
+        return commands.command_init(out)
+    if args.command == "demo":
+        return commands.command_demo(args.password, out)
+    if args.command == "import":
+        return commands.command_import(
+            args.path,
+            dry_run=args.dry_run,
+            output_format=args.format,
+            username=args.username,
+            out=out,
+        )
+    if args.command == "areas":
+        return commands.command_areas(args.format, out)
+    if args.command == "export":
+        return commands.command_export(args.path, args.area, out)
+    if args.command == "metrics":
+        return commands.command_metrics(args.area, args.period, args.format, out)
+    raise AssertionError(f"unhandled command {args.command!r}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    build_parser().parse_args(argv)
-    print(WHATS_HERE.format(version=__version__))
-    return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return run(args)
+    except UserError as error:
+        print(f"bettercare {args.command}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

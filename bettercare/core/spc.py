@@ -509,9 +509,11 @@ def xmr_batch(
     if np.isinf(targets).any():
         raise ValueError("target must be a finite number or None")
     fix = _per_series(
-        "fix_after_n_points", 0 if fix_after_n_points is None else fix_after_n_points,
-        order, series_first,
-    ).astype(np.float64)  # fmt: skip
+        "fix_after_n_points",
+        0 if fix_after_n_points is None else fix_after_n_points,
+        order,
+        series_first,
+    ).astype(np.float64)
     if ((fix != 0) & (fix < 2)).any() or (fix != np.round(fix)).any():
         raise ValueError(
             f"fix_after_n_points must be a whole number of 2 or more, got {fix_after_n_points!r}"
@@ -602,9 +604,10 @@ def xmr_batch(
     slope_after = np.r_[slope[1:], 0.0]
     trend_slope = np.where(next_in_trend & trend, slope_after, slope)
     direction = np.where(
-        outside, np.where(side == 1, 1, -1),
+        outside,
+        np.where(side == 1, 1, -1),
         np.where(trend & ~outside, np.where(trend_slope == 1, 1, -1), np.where(side > 0, 1, -1)),
-    )  # fmt: skip
+    )
     signs = np.select([improvements == "increase", improvements == "decrease"], [1, -1], default=0)[
         codes
     ]

@@ -55,9 +55,26 @@ Direction: TypeAlias = Literal["improving", "worsening", "no_significant_change"
 
 #: European Standard Population 2013: 19 five-year age bands, 0-4 to 90+, summing to 100,000.
 ESP2013: tuple[int, ...] = (
-    5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000,
-    7000, 6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000,
-)  # fmt: skip
+    5000,
+    5500,
+    5500,
+    5500,
+    6000,
+    6000,
+    6500,
+    7000,
+    7000,
+    7000,
+    7000,
+    6500,
+    6000,
+    5500,
+    5000,
+    4000,
+    2500,
+    1500,
+    1000,
+)
 #: The age bands of :data:`ESP2013`, in the same order.
 ESP2013_AGE_BANDS: tuple[str, ...] = tuple(
     [f"{age}-{age + 4}" for age in range(0, 90, 5)] + ["90+"]

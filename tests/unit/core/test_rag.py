@@ -265,9 +265,17 @@ def test_roll_up_never_better_than_any_rated_part(statuses):
 
 @pytest.mark.parametrize(
     ("likelihood", "impact", "score", "band"),
-    [(1, 1, 1, "low"), (1, 3, 3, "low"), (2, 2, 4, "moderate"), (2, 3, 6, "moderate"),
-     (2, 4, 8, "high"), (3, 4, 12, "high"), (3, 5, 15, "extreme"), (5, 5, 25, "extreme")],
-)  # fmt: skip
+    [
+        (1, 1, 1, "low"),
+        (1, 3, 3, "low"),
+        (2, 2, 4, "moderate"),
+        (2, 3, 6, "moderate"),
+        (2, 4, 8, "high"),
+        (3, 4, 12, "high"),
+        (3, 5, 15, "extreme"),
+        (5, 5, 25, "extreme"),
+    ],
+)
 def test_risk_score_bands(likelihood, impact, score, band):
     result = risk_score(likelihood, impact)
     assert (result.score, result.band) == (score, band)

@@ -76,11 +76,27 @@ def assert_period(chart: XmrResult, rows: range, mean: float, amr: float) -> Non
 # y <- set.seed(123); rnorm(20)
 
 RNORM_20 = [
-    -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774,
-    1.71506499, 0.46091621, -1.26506123, -0.68685285, -0.44566197,
-    1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113,
-    1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279141,
-]  # fmt: skip
+    -0.56047565,
+    -0.23017749,
+    1.55870831,
+    0.07050839,
+    0.12928774,
+    1.71506499,
+    0.46091621,
+    -1.26506123,
+    -0.68685285,
+    -0.44566197,
+    1.22408180,
+    0.35981383,
+    0.40077145,
+    0.11068272,
+    -0.55584113,
+    1.78691314,
+    0.49785048,
+    -1.96661716,
+    0.70135590,
+    -0.47279141,
+]
 
 
 def sig6(value: float) -> float:
@@ -774,8 +790,14 @@ def test_batch_rejects_an_unknown_series() -> None:
 
 def assert_same_chart(actual: XmrResult, expected: XmrResult) -> None:
     for name in (
-        "values", "period", "mean", "lower_limit", "upper_limit", "lower_2sigma", "upper_2sigma",
-    ):  # fmt: skip
+        "values",
+        "period",
+        "mean",
+        "lower_limit",
+        "upper_limit",
+        "lower_2sigma",
+        "upper_2sigma",
+    ):
         np.testing.assert_array_equal(getattr(actual, name), getattr(expected, name), name)
     assert actual.rule == expected.rule
     assert actual.point_type == expected.point_type
@@ -867,9 +889,13 @@ def test_batch_with_shuffled_rows_matches_each_series(screen_outliers: bool, rul
     table, options = long_table(BATCH_SERIES, order)
     assert table["series_id"] != sorted(table["series_id"])  # really shuffled
     batch = xmr_batch(
-        table["series_id"], table["position"], table["value"],
-        screen_outliers=screen_outliers, rules=rules, **options,
-    )  # fmt: skip
+        table["series_id"],
+        table["position"],
+        table["value"],
+        screen_outliers=screen_outliers,
+        rules=rules,
+        **options,
+    )
     assert batch.series_ids.tolist() == sorted(BATCH_SERIES)
     assert batch.series_id.tolist() == sorted(table["series_id"])
     for index, (key, spec) in enumerate(sorted(BATCH_SERIES.items())):
@@ -1017,10 +1043,11 @@ def test_batch_matches_each_series_and_the_reference(data: st.DataObject) -> Non
     count = data.draw(st.integers(1, 4), "series")
     keys = data.draw(
         st.lists(st.integers(0, 99), min_size=count, max_size=count, unique=True)
-        | st.lists(st.text("abc", min_size=1, max_size=3), min_size=count, max_size=count,
-                   unique=True),
+        | st.lists(
+            st.text("abc", min_size=1, max_size=3), min_size=count, max_size=count, unique=True
+        ),
         "ids",
-    )  # fmt: skip
+    )
     common: dict[str, Any] = {
         "screen_outliers": data.draw(st.booleans(), "screen_outliers"),
         "rules": data.draw(st.sampled_from(sorted(RULE_SETS)), "rules"),

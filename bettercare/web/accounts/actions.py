@@ -1,0 +1,45 @@
+"""Writes about people: the command-line account, roles and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+
+from bettercare.web.accounts.models import ApiToken, Membership, Role, User
+from bettercare.web.programmes.models import Area
+
+COMMAND_LINE_USERNAME = "bettercare-cli"
+
+
+def command_line_user() -> User:
+    """The account that command-line changes are recorded against (it cannot log in)."""
+    user, created = User.objects.get_or_create(
+        username=COMMAND_LINE_USERNAME,
+        defaults={"first_name": "bettercare", "last_name": "command line", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+@transaction.atomic
+def membership_grant(*, user: User, area: Area, role: Role | str, by: User | None) -> Membership:
+    """Give ``user`` a role in ``area`` (and the areas below it)."""
+    membership, _ = Membership.objects.get_or_create(user=user, area=area, role=Role(role))
+    return membership
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "", by: User | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token; the key is returned once and only its hash is kept."""
+    key = "bc_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key)
+    )
+    return token, key

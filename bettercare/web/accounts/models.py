@@ -1,0 +1,63 @@
+"""People, their roles in areas, and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person who uses bettercare."""
+
+    history = HistoricalRecords()
+
+
+class Role(models.TextChoices):
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    SCHEME_LEAD = "scheme_lead", "Scheme or theme lead"
+    FINANCE_LEAD = "finance_lead", "Finance lead"
+    VIEWER = "viewer", "Viewer"
+    REGIONAL_LEAD = "regional_lead", "Regional assurance lead"
+
+
+class Membership(models.Model):
+    """A user's role in an area (and, through the area hierarchy, in the areas below it)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "area", "role"], name="one_role_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} - {self.area}"
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(
+        max_length=8, help_text="The token's first characters, to tell tokens apart."
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user} token {self.prefix}… ({self.name or 'unnamed'})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,36 @@
+"""Regional assurance: each area's rating against each criterion of an assessment round."""
+
+from __future__ import annotations
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from bettercare.web.programmes.fields import Versioned
+
+
+class AssuranceRating(Versioned):
+    """An area's G/A/R (or Y/N) rating on one criterion of an assurance round."""
+
+    class Rating(models.TextChoices):
+        GREEN = "G", "Green"
+        AMBER = "A", "Amber"
+        RED = "R", "Red"
+        YES = "Y", "Yes"
+        NO = "N", "No"
+
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="assurance_ratings"
+    )
+    round = models.CharField(max_length=60, help_text="The assessment round, e.g. '2017-18 Q2'.")
+    criterion = models.CharField(max_length=300)
+    status = models.CharField(max_length=1, choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "area", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "round", "criterion"], name="one_rating_per_area_criterion"
+            )
+        ]

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the project's settings with fast password hashing.
+
+The database comes from ``BETTERCARE_DATABASE_URL`` as in production (PostgreSQL in CI),
+else SQLite; pytest-django creates and destroys a separate test database.
+"""
+
+from bettercare.web.config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,192 @@
+"""Exporting an area's programme as a workbook, in exactly the format that is imported.
+
+The export holds the area, the areas above it (so that the file imports into an empty
+bettercare) and below it, and every sheet's rows for those areas, so that import, export
+and import again is lossless.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bettercare.core.periods import Month
+from bettercare.web.assurance.models import AssuranceRating
+from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.programmes.models import (
+    Achievement,
+    Area,
+    Milestone,
+    ProgrammeStatus,
+    Risk,
+    Scheme,
+    SchemeStatus,
+    Theme,
+)
+from bettercare.workbook import write_workbook
+
+
+def _ancestors(area: Area) -> list[Area]:
+    chain = []
+    parent = area.parent
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parent
+    return list(reversed(chain))
+
+
+def _descendants(area: Area) -> list[Area]:
+    children: dict[int | None, list[Area]] = {}
+    for candidate in Area.objects.all():
+        children.setdefault(candidate.parent_id, []).append(candidate)
+    found: list[Area] = []
+    stack = list(children.get(area.pk, []))
+    while stack:
+        child = stack.pop(0)
+        found.append(child)
+        stack.extend(children.get(child.pk, []))
+    return found
+
+
+def _month(day: Any) -> str:
+    return str(Month.of(day))
+
+
+def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
+    """Every sheet's rows for ``area`` and the areas below it."""
+    covered = [area, *_descendants(area)]
+    ids = [a.pk for a in covered]
+    rows: dict[str, list[dict[str, Any]]] = {}
+    rows["programme"] = [
+        {
+            "area_code": a.code,
+            "area_name": a.name,
+            "area_type": a.type,
+            "parent_code": a.parent.code if a.parent else None,
+            "programme_name": getattr(getattr(a, "programme", None), "name", None),
+            "local_authority": getattr(getattr(a, "programme", None), "local_authority", None),
+            "commissioners": getattr(getattr(a, "programme", None), "commissioners", None),
+        }
+        for a in [*_ancestors(area), *covered]
+    ]
+    rows["funding"] = [
+        {
+            "area_code": f.area.code, "financial_year": f.financial_year, "stream": f.stream,
+            "organisation": f.organisation, "budget": f.budget,
+            "minimum_contribution": f.minimum_contribution,
+            "forecast_outturn": f.forecast_outturn, "as_at": f.as_at,
+        }
+        for f in Funding.objects.filter(area_id__in=ids).select_related("area")
+    ]  # fmt: skip
+    rows["savings"] = [
+        {
+            "area_code": s.area.code, "financial_year": s.financial_year, "target": s.target,
+            "achieved_to_date": s.achieved_to_date, "as_at": s.as_at,
+        }
+        for s in SavingsPlan.objects.filter(area_id__in=ids).select_related("area")
+    ]  # fmt: skip
+    rows["themes"] = [
+        {"area_code": t.area.code, "code": t.code, "name": t.name, "priority": t.priority}
+        for t in Theme.objects.filter(area_id__in=ids).select_related("area")
+    ]
+    schemes = (
+        Scheme.objects.filter(area_id__in=ids)
+        .select_related("area", "theme")
+        .prefetch_related("metrics")
+    )
+    rows["schemes"] = [
+        {
+            "area_code": s.area.code, "ref": s.ref, "name": s.name,
+            "theme_code": s.theme.code if s.theme else None, "lead": s.lead,
+            "commissioner": s.commissioner, "provider": s.provider, "enabler": s.enabler,
+            "start_date": s.start_date, "description": s.description,
+            "metrics_impacted": tuple(sorted(m.code for m in s.metrics.all())),
+        }
+        for s in schemes
+    ]  # fmt: skip
+    rows["scheme_finance"] = [
+        {
+            "area_code": f.scheme.area.code, "scheme_ref": f.scheme.ref,
+            "financial_year": f.financial_year, "line": f.line, "recurrent": f.recurrent,
+            "non_recurrent": f.non_recurrent,
+        }
+        for f in SchemeFinance.objects.filter(scheme__area_id__in=ids).select_related(
+            "scheme__area"
+        )
+    ]  # fmt: skip
+    values = MetricValue.objects.filter(area_id__in=ids).select_related("area", "metric")
+    rows["metric_values"] = [
+        {
+            "area_code": v.area.code, "metric_code": v.metric.code,
+            "period_start": v.period_start, "period_end": v.period_end, "kind": v.kind,
+            "numerator": v.numerator, "denominator": v.denominator, "value": v.value,
+            "note": v.note,
+        }
+        for v in values
+    ]  # fmt: skip
+    used = {v.metric_id for v in values} | {m.pk for s in schemes for m in s.metrics.all()}
+    local = list(Metric.objects.filter(pk__in=used, is_national=False).select_related("parent"))
+    parents = {m.parent for m in local if m.parent and not m.parent.is_national}
+    rows["metrics"] = [
+        {
+            "code": m.code, "name": m.name, "unit": m.unit, "multiplier": m.multiplier,
+            "polarity": m.polarity, "frequency": m.frequency,
+            "parent_code": m.parent.code if m.parent else None, "description": m.description,
+        }
+        for m in sorted(set(local) | parents, key=lambda m: m.code)
+    ]  # fmt: skip
+    rows["milestones"] = [
+        {
+            "area_code": m.area.code, "ref": m.ref,
+            "scheme_ref": m.scheme.ref if m.scheme else None, "title": m.title,
+            "baseline_date": m.baseline_date, "revised_date": m.revised_date,
+            "completed_date": m.completed_date, "comments": m.comments,
+        }
+        for m in Milestone.objects.filter(area_id__in=ids).select_related("area", "scheme")
+    ]  # fmt: skip
+    rows["risks"] = [
+        {
+            "area_code": r.area.code, "ref": r.ref, "title": r.title,
+            "description": r.description, "mitigation": r.mitigation, "owner": r.owner,
+            "likelihood": r.likelihood, "impact": r.impact, "previous_score": r.previous_score,
+            "scheme_ref": r.scheme.ref if r.scheme else None, "as_at": r.as_at,
+        }
+        for r in Risk.objects.filter(area_id__in=ids).select_related("area", "scheme")
+    ]  # fmt: skip
+    rows["status_updates"] = [
+        {
+            "area_code": s.period.area.code, "period": _month(s.period.month),
+            "scheme_ref": s.scheme.ref, "dimension": s.dimension, "status": s.status,
+            "commentary": s.commentary, "additional_information": s.additional_information,
+        }
+        for s in SchemeStatus.objects.filter(period__area_id__in=ids).select_related(
+            "period__area", "scheme"
+        )
+    ]  # fmt: skip
+    rows["programme_status"] = [
+        {
+            "area_code": s.period.area.code, "period": _month(s.period.month),
+            "dimension": s.dimension, "status": s.status, "summary": s.summary,
+        }
+        for s in ProgrammeStatus.objects.filter(period__area_id__in=ids).select_related(
+            "period__area"
+        )
+    ]  # fmt: skip
+    rows["achievements"] = [
+        {"area_code": a.period.area.code, "period": _month(a.period.month), "text": a.text}
+        for a in Achievement.objects.filter(period__area_id__in=ids).select_related("period__area")
+    ]
+    rows["assurance"] = [
+        {
+            "area_code": r.area.code, "round": r.round, "criterion": r.criterion,
+            "status": r.status, "comment": r.comment,
+        }
+        for r in AssuranceRating.objects.filter(area_id__in=ids).select_related("area")
+    ]  # fmt: skip
+    return rows
+
+
+def export_workbook(area: Area, path: Path) -> Path:
+    """Write ``area``'s workbook to ``path`` (``.xlsx``, or a folder of CSVs)."""
+    return write_workbook(path, workbook_rows(area))

@@ -1,0 +1,644 @@
+"""Importing a programme workbook into the database: atomic, idempotent, audited.
+
+The workbook is read and checked by :mod:`bettercare.workbook` against what the database
+already holds. With any error nothing is written. Otherwise every sheet is upserted by its
+natural key (area + code/ref + period) in one transaction: new rows are created, changed rows
+updated (their version goes up) and unchanged rows left alone, so importing the same
+workbook twice changes nothing. Every write records who made it and why in the history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from bettercare.web.accounts.models import User
+from bettercare.web.assurance.models import AssuranceRating
+from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.programmes.models import (
+    Achievement,
+    Area,
+    Milestone,
+    Programme,
+    ProgrammeStatus,
+    ReportingPeriod,
+    Risk,
+    Scheme,
+    SchemeStatus,
+    Theme,
+)
+from bettercare.workbook import (
+    Known,
+    Message,
+    MetricInfo,
+    Record,
+    ValidatedWorkbook,
+    read_workbook,
+    validate_workbook,
+)
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class SheetCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run or a failed check, would have done)."""
+
+    source: str
+    messages: list[Message]
+    counts: dict[str, SheetCounts] = field(default_factory=dict)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def errors(self) -> list[Message]:
+        return [m for m in self.messages if m.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Message]:
+        return [m for m in self.messages if m.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def known_references() -> Known:
+    """What the database holds that a workbook may refer to."""
+    return Known(
+        areas=set(Area.objects.values_list("code", flat=True)),
+        schemes={
+            (area, ref): start
+            for area, ref, start in Scheme.objects.values_list("area__code", "ref", "start_date")
+        },
+        themes=set(Theme.objects.values_list("area__code", "code")),
+        metrics={
+            code: MetricInfo(unit, float(multiplier), polarity, frequency, national)
+            for code, unit, multiplier, polarity, frequency, national in Metric.objects.values_list(
+                "code", "unit", "multiplier", "polarity", "frequency", "is_national"
+            )
+        },
+        baselines=set(
+            MetricValue.objects.filter(kind=MetricValue.Kind.BASELINE)
+            .values_list("area__code", "metric__code")
+            .distinct()
+        ),
+        signed_off={
+            (area, f"{month:%Y-%m}")
+            for area, month in ReportingPeriod.objects.filter(
+                state=ReportingPeriod.State.SIGNED_OFF
+            ).values_list("area__code", "month")
+        },
+    )
+
+
+def check_workbook(path: Path) -> ValidatedWorkbook:
+    """Read and check a workbook against the database, writing nothing."""
+    return validate_workbook(read_workbook(path), known_references())
+
+
+def import_workbook(
+    path: Path,
+    *,
+    by: User | None,
+    dry_run: bool = False,
+    reason: str = "",
+    progress: Progress | None = None,
+    mark_demo: bool = False,
+) -> ImportResult:
+    """Check a workbook and, if it has no errors and this is not a dry run, write it.
+
+    Parameters
+    ----------
+    path : Path
+        An ``.xlsx`` file or a folder of ``.csv`` files.
+    by : User or None
+        Who is importing, recorded in the history with ``reason``.
+    dry_run : bool
+        Check only.
+    progress : callable, optional
+        Called with a sheet name and a number of rows as each sheet is written.
+    mark_demo : bool
+        Label the workbook's areas as demonstration data.
+    """
+    validated = check_workbook(Path(path))
+    result = ImportResult(validated.source, validated.messages, dry_run=dry_run)
+    if not validated.ok or dry_run:
+        return result
+    writer = _Writer(
+        validated,
+        by=by,
+        reason=reason or f"imported from {validated.source}",
+        progress=progress or (lambda sheet, rows: None),
+        mark_demo=mark_demo,
+    )
+    with transaction.atomic():
+        result.counts = writer.write()
+    result.written = True
+    return result
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return old is not None and new is not None and Decimal(old) == Decimal(new)
+    return bool(old == new)
+
+
+class _Writer:
+    def __init__(
+        self,
+        validated: ValidatedWorkbook,
+        *,
+        by: User | None,
+        reason: str,
+        progress: Progress,
+        mark_demo: bool,
+    ) -> None:
+        self.validated = validated
+        self.by = by
+        self.reason = reason
+        self.progress = progress
+        self.mark_demo = mark_demo
+        self.counts: dict[str, SheetCounts] = {}
+        self.areas: dict[str, Area] = {}
+        self.schemes: dict[tuple[str, str], Scheme] = {}
+        self.periods: dict[tuple[str, str], ReportingPeriod] = {}
+        self.metrics: dict[str, Metric] = {}
+
+    def rows(self, sheet: str) -> list[Record]:
+        return self.validated.rows(sheet)
+
+    # -- the generic upsert -----------------------------------------------------------------
+
+    def upsert(
+        self,
+        sheet: str,
+        model: type[models.Model],
+        key: Sequence[str],
+        rows: Iterable[dict[str, Any]],
+        existing: Iterable[models.Model],
+    ) -> list[models.Model]:
+        """Create or update ``rows`` (field values) by ``key``; return every row's object."""
+        counts = self.counts.setdefault(sheet, SheetCounts())
+        found = {tuple(getattr(obj, name) for name in key): obj for obj in existing}
+        creating: list[models.Model] = []
+        updating: list[models.Model] = []
+        changed: set[str] = set()
+        objects: list[models.Model] = []
+        for values in rows:
+            identity = tuple(values[name] for name in key)
+            obj = found.get(identity)
+            if obj is None:
+                obj = model(**values)
+                creating.append(obj)
+                found[identity] = obj
+                counts.created += 1
+            else:
+                changes = [
+                    name for name, value in values.items() if not _same(getattr(obj, name), value)
+                ]
+                if changes:
+                    for name in changes:
+                        setattr(obj, name, values[name])
+                    if hasattr(obj, "version"):
+                        obj.version += 1  # type: ignore[attr-defined]
+                        changed.add("version")
+                    changed.update(changes)
+                    updating.append(obj)
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+            objects.append(obj)
+        if creating:
+            bulk_create_with_history(
+                creating,
+                model,
+                batch_size=500,
+                default_user=self.by,
+                default_change_reason=self.reason,
+            )
+        if updating:
+            bulk_update_with_history(
+                updating,
+                model,
+                fields=sorted(changed),
+                batch_size=500,
+                default_user=self.by,
+                default_change_reason=self.reason,
+            )
+        self.progress(sheet, len(objects))
+        return objects
+
+    # -- sheets -----------------------------------------------------------------------------
+
+    def write(self) -> dict[str, SheetCounts]:
+        self.write_areas()
+        self.write_metrics()
+        self.write_themes_and_schemes()
+        self.write_finance()
+        self.write_metric_values()
+        self.write_milestones_and_risks()
+        self.write_returns()
+        self.write_assurance()
+        return {sheet: c for sheet, c in self.counts.items() if not sheet.startswith("_")}
+
+    def area_id(self, code: str) -> int:
+        return self.areas[code].pk
+
+    def write_areas(self) -> None:
+        records = self.rows("programme")
+        codes = {r["parent_code"] for r in records if r["parent_code"]}
+        for sheet in self.validated.records.values():
+            codes |= {r["area_code"] for r in sheet if r["area_code"]}
+        self.areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        # Level by level, parents first, so that every parent exists before its children.
+        pending = list(records)
+        placed = set(self.areas) - {r["area_code"] for r in records}
+        while pending:
+            level = [r for r in pending if not r["parent_code"] or r["parent_code"] in placed]
+            level = level or pending  # validation has named any parent that does not exist
+            rows = []
+            for record in level:
+                values = {
+                    "code": record["area_code"],
+                    "name": record["area_name"],
+                    "type": record["area_type"],
+                    "parent_id": self.areas[record["parent_code"]].pk
+                    if record["parent_code"]
+                    else None,
+                }
+                if self.mark_demo:
+                    values["is_demo"] = True
+                rows.append(values)
+            existing = [self.areas[r["code"]] for r in rows if r["code"] in self.areas]
+            for area in self.upsert("programme", Area, ("code",), rows, existing):
+                self.areas[area.code] = area  # type: ignore[attr-defined]
+            placed |= {r["area_code"] for r in level}
+            pending = [r for r in pending if r not in level]
+        programmes = [
+            {
+                "area_id": self.area_id(r["area_code"]),
+                "name": r["programme_name"],
+                "local_authority": r["local_authority"] or "",
+                "commissioners": r["commissioners"] or "",
+            }
+            for r in records
+            if r["programme_name"]
+        ]
+        self.upsert(
+            "_programmes",
+            Programme,
+            ("area_id",),
+            programmes,
+            Programme.objects.filter(area_id__in=[p["area_id"] for p in programmes]),
+        )
+
+    def write_metrics(self) -> None:
+        records = self.rows("metrics")
+        national = set(Metric.objects.filter(is_national=True).values_list("code", flat=True))
+        local = [r for r in records if r["code"] not in national]
+        rows = [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "unit": r["unit"],
+                "multiplier": r["multiplier"],
+                "polarity": r["polarity"],
+                "frequency": r["frequency"],
+                "description": r["description"] or "",
+                "is_national": False,
+            }
+            for r in local
+        ]
+        self.upsert(
+            "metrics",
+            Metric,
+            ("code",),
+            rows,
+            Metric.objects.filter(code__in=[r["code"] for r in rows]),
+        )
+        codes = (
+            {r["metric_code"] for r in self.rows("metric_values")}
+            | {code for r in self.rows("schemes") for code in r["metrics_impacted"] or ()}
+            | {r["code"] for r in records}
+            | {r["parent_code"] for r in records if r["parent_code"]}
+        )
+        self.metrics = {m.code: m for m in Metric.objects.filter(code__in=codes)}
+        parents = []
+        for record in local:
+            metric = self.metrics[record["code"]]
+            parent = self.metrics[record["parent_code"]].pk if record["parent_code"] else None
+            if metric.parent_id != parent:
+                metric.parent_id = parent
+                parents.append(metric)
+        if parents:
+            bulk_update_with_history(
+                parents,
+                Metric,
+                fields=["parent"],
+                default_user=self.by,
+                default_change_reason=self.reason,
+            )
+
+    def write_themes_and_schemes(self) -> None:
+        area_ids = [a.pk for a in self.areas.values()]
+        themes = self.upsert(
+            "themes",
+            Theme,
+            ("area_id", "code"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "code": r["code"],
+                    "name": r["name"],
+                    "priority": r["priority"] or "",
+                }
+                for r in self.rows("themes")
+            ],
+            Theme.objects.filter(area_id__in=area_ids),
+        )
+        theme_ids = {(t.area_id, t.code): t.pk for t in themes}  # type: ignore[attr-defined]
+        theme_ids.update(
+            {(t.area_id, t.code): t.pk for t in Theme.objects.filter(area_id__in=area_ids)}
+        )
+        records = self.rows("schemes")
+        schemes = self.upsert(
+            "schemes",
+            Scheme,
+            ("area_id", "ref"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "ref": r["ref"],
+                    "name": r["name"],
+                    "theme_id": theme_ids[(self.area_id(r["area_code"]), r["theme_code"])]
+                    if r["theme_code"]
+                    else None,
+                    "lead": r["lead"] or "",
+                    "commissioner": r["commissioner"] or "",
+                    "provider": r["provider"] or "",
+                    "enabler": bool(r["enabler"]),
+                    "start_date": r["start_date"],
+                    "description": r["description"] or "",
+                }
+                for r in records
+            ],
+            Scheme.objects.filter(area_id__in=area_ids),
+        )
+        for record, scheme in zip(records, schemes, strict=True):
+            wanted = {self.metrics[code].pk for code in record["metrics_impacted"] or ()}
+            current = set(scheme.metrics.values_list("pk", flat=True))  # type: ignore[attr-defined]
+            if wanted != current:
+                scheme._history_user = self.by  # type: ignore[attr-defined]
+                scheme.metrics.set(wanted)  # type: ignore[attr-defined]
+        self.schemes = {
+            (s.area.code, s.ref): s
+            for s in Scheme.objects.filter(area_id__in=area_ids).select_related("area")
+        }
+
+    def scheme_id(self, record: Record) -> int | None:
+        ref = record["scheme_ref"]
+        return None if ref is None else self.schemes[(record["area_code"], ref)].pk
+
+    def write_finance(self) -> None:
+        area_ids = [a.pk for a in self.areas.values()]
+        self.upsert(
+            "scheme_finance",
+            SchemeFinance,
+            ("scheme_id", "financial_year", "line"),
+            [
+                {
+                    "scheme_id": self.scheme_id(r),
+                    "financial_year": str(r["financial_year"]),
+                    "line": r["line"],
+                    "recurrent": r["recurrent"],
+                    "non_recurrent": r["non_recurrent"],
+                }
+                for r in self.rows("scheme_finance")
+            ],
+            SchemeFinance.objects.filter(scheme__area_id__in=area_ids),
+        )
+        self.upsert(
+            "funding",
+            Funding,
+            ("area_id", "financial_year", "stream", "organisation"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "financial_year": str(r["financial_year"]),
+                    "stream": r["stream"],
+                    "organisation": r["organisation"] or "",
+                    "budget": r["budget"],
+                    "minimum_contribution": r["minimum_contribution"],
+                    "forecast_outturn": r["forecast_outturn"],
+                    "as_at": r["as_at"],
+                }
+                for r in self.rows("funding")
+            ],
+            Funding.objects.filter(area_id__in=area_ids),
+        )
+        self.upsert(
+            "savings",
+            SavingsPlan,
+            ("area_id", "financial_year"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "financial_year": str(r["financial_year"]),
+                    "target": r["target"],
+                    "achieved_to_date": r["achieved_to_date"],
+                    "as_at": r["as_at"],
+                }
+                for r in self.rows("savings")
+            ],
+            SavingsPlan.objects.filter(area_id__in=area_ids),
+        )
+
+    def write_metric_values(self) -> None:
+        records = self.rows("metric_values")
+        if not records:
+            return
+        area_ids = {self.area_id(r["area_code"]) for r in records}
+        metric_ids = {self.metrics[r["metric_code"]].pk for r in records}
+        self.upsert(
+            "metric_values",
+            MetricValue,
+            ("area_id", "metric_id", "period_start", "period_end", "kind"),
+            (
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "metric_id": self.metrics[r["metric_code"]].pk,
+                    "period_start": r["period_start"],
+                    "period_end": r["period_end"],
+                    "kind": r["kind"],
+                    "numerator": r["numerator"],
+                    "denominator": r["denominator"],
+                    "value": r["value"],
+                    "note": r["note"] or "",
+                    "warnings": list(r.warnings),
+                    "source": f"workbook {self.validated.source}",
+                }
+                for r in records
+            ),
+            MetricValue.objects.filter(area_id__in=area_ids, metric_id__in=metric_ids),
+        )
+
+    def write_milestones_and_risks(self) -> None:
+        area_ids = [a.pk for a in self.areas.values()]
+        self.upsert(
+            "milestones",
+            Milestone,
+            ("area_id", "ref"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "ref": r["ref"],
+                    "scheme_id": self.scheme_id(r),
+                    "title": r["title"],
+                    "baseline_date": r["baseline_date"],
+                    "revised_date": r["revised_date"],
+                    "completed_date": r["completed_date"],
+                    "comments": r["comments"] or "",
+                }
+                for r in self.rows("milestones")
+            ],
+            Milestone.objects.filter(area_id__in=area_ids),
+        )
+        self.upsert(
+            "risks",
+            Risk,
+            ("area_id", "ref"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "ref": r["ref"],
+                    "title": r["title"],
+                    "description": r["description"] or "",
+                    "mitigation": r["mitigation"] or "",
+                    "owner": r["owner"] or "",
+                    "likelihood": r["likelihood"],
+                    "impact": r["impact"],
+                    "previous_score": r["previous_score"],
+                    "scheme_id": self.scheme_id(r),
+                    "as_at": r["as_at"],
+                }
+                for r in self.rows("risks")
+            ],
+            Risk.objects.filter(area_id__in=area_ids),
+        )
+
+    def period_id(self, record: Record) -> int:
+        return self.periods[(record["area_code"], str(record["period"]))].pk
+
+    def write_returns(self) -> None:
+        wanted = {
+            (r["area_code"], str(r["period"])): r["period"]
+            for sheet in ("status_updates", "programme_status", "achievements")
+            for r in self.rows(sheet)
+        }
+        if not wanted:
+            return
+        area_ids = [a.pk for a in self.areas.values()]
+        existing = {
+            (p.area.code, f"{p.month:%Y-%m}"): p
+            for p in ReportingPeriod.objects.filter(area_id__in=area_ids).select_related("area")
+        }
+        missing = [
+            ReportingPeriod(area_id=self.area_id(area), month=month.first_day)
+            for (area, text), month in sorted(wanted.items())
+            if (area, text) not in existing
+        ]
+        if missing:
+            bulk_create_with_history(
+                missing, ReportingPeriod, default_user=self.by, default_change_reason=self.reason
+            )
+        self.periods = {
+            (p.area.code, f"{p.month:%Y-%m}"): p
+            for p in ReportingPeriod.objects.filter(area_id__in=area_ids).select_related("area")
+        }
+        period_ids = [p.pk for p in self.periods.values()]
+        self.upsert(
+            "status_updates",
+            SchemeStatus,
+            ("period_id", "scheme_id", "dimension"),
+            [
+                {
+                    "period_id": self.period_id(r),
+                    "scheme_id": self.scheme_id(r),
+                    "dimension": r["dimension"],
+                    "status": r["status"],
+                    "commentary": r["commentary"] or "",
+                    "additional_information": r["additional_information"] or "",
+                }
+                for r in self.rows("status_updates")
+            ],
+            SchemeStatus.objects.filter(period_id__in=period_ids),
+        )
+        self.upsert(
+            "programme_status",
+            ProgrammeStatus,
+            ("period_id", "dimension"),
+            [
+                {
+                    "period_id": self.period_id(r),
+                    "dimension": r["dimension"],
+                    "status": r["status"],
+                    "summary": r["summary"] or "",
+                }
+                for r in self.rows("programme_status")
+            ],
+            ProgrammeStatus.objects.filter(period_id__in=period_ids),
+        )
+        positions: dict[int, int] = defaultdict(int)
+        achievements = []
+        for record in self.rows("achievements"):
+            period = self.period_id(record)
+            achievements.append(
+                {"period_id": period, "text": record["text"], "position": positions[period]}
+            )
+            positions[period] += 1
+        self.upsert(
+            "achievements",
+            Achievement,
+            ("period_id", "text"),
+            achievements,
+            Achievement.objects.filter(period_id__in=period_ids),
+        )
+
+    def write_assurance(self) -> None:
+        area_ids = [a.pk for a in self.areas.values()]
+        self.upsert(
+            "assurance",
+            AssuranceRating,
+            ("area_id", "round", "criterion"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "round": r["round"],
+                    "criterion": r["criterion"],
+                    "status": r["status"],
+                    "comment": r["comment"] or "",
+                }
+                for r in self.rows("assurance")
+            ],
+            AssuranceRating.objects.filter(area_id__in=area_ids),
+        )

@@ -1,0 +1,343 @@
+"""Areas and their programmes: reporting periods, themes, schemes, milestones, risks, statuses.
+
+One instance serves many areas: Health and Wellbeing Boards, Integrated Care Boards and
+regions, in a hierarchy. Every model keeps its history (who changed what, when, from what).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from bettercare.core.periods import Month
+from bettercare.web.programmes.fields import Versioned, ons_code
+
+
+class Status(models.TextChoices):
+    """A RAG status as the BCF guidelines use it."""
+
+    GREEN = "G", "Green"
+    AMBER = "A", "Amber"
+    RED = "R", "Red"
+    NOT_APPLICABLE = "NA", "N/A"
+    ENABLER = "E", "Enabler"
+
+
+class Area(models.Model):
+    """A Health and Wellbeing Board area, an Integrated Care Board, or a region."""
+
+    class Type(models.TextChoices):
+        HWB = "HWB", "Health and Wellbeing Board"
+        ICB = "ICB", "Integrated Care Board"
+        REGION = "region", "Region"
+
+    code = models.CharField(max_length=9, unique=True, validators=[ons_code])
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=6, choices=Type.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="Demonstration data, labelled as such wherever it is shown."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Programme(Versioned):
+    """An area's BCF programme."""
+
+    area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="programme")
+    name = models.CharField(max_length=300)
+    local_authority = models.CharField(max_length=200, blank=True)
+    commissioners = models.CharField(
+        max_length=500, blank=True, help_text="Commissioning organisations, separated by ';'."
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def commissioner_list(self) -> list[str]:
+        return [part.strip() for part in self.commissioners.split(";") if part.strip()]
+
+
+class ReportingPeriod(models.Model):
+    """A reporting month of an area: open, then submitted (all returns in), then signed off."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        SUBMITTED = "submitted", "Submitted"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="periods")
+    month = models.DateField(help_text="The first day of the month.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month"], name="one_period_per_area_month"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="period_month_is_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name}, {self.label}"
+
+    @property
+    def reporting_month(self) -> Month:
+        return Month.of(self.month)
+
+    @property
+    def label(self) -> str:
+        return self.reporting_month.label
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.state == self.State.SIGNED_OFF
+
+
+class Theme(Versioned):
+    """A theme of the programme (e.g. "Integrated urgent response") and its strategic priority."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="themes")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    priority = models.CharField(
+        max_length=300, blank=True, help_text="The strategic (e.g. JHWS) priority it serves."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "code"], name="unique_theme_code_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scheme(Versioned):
+    """A BCF scheme: a service or enabler funded by the programme."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="schemes")
+    ref = models.CharField(max_length=20, help_text="The scheme's reference, e.g. 'BCF 4'.")
+    name = models.CharField(max_length=200)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="schemes"
+    )
+    lead = models.CharField(max_length=200, blank=True, help_text="The scheme or theme lead.")
+    commissioner = models.CharField(max_length=200, blank=True)
+    provider = models.CharField(max_length=200, blank=True)
+    enabler = models.BooleanField(default=False)
+    start_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    metrics = models.ManyToManyField(
+        "performance.Metric",
+        blank=True,
+        related_name="schemes",
+        help_text="The metrics the scheme is expected to affect.",
+    )
+    lead_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="led_schemes",
+        help_text="People who complete this scheme's monthly return.",
+    )
+    history = HistoricalRecords(m2m_fields=[metrics])
+
+    class Meta:
+        ordering = ["area", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "ref"], name="unique_scheme_ref_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.name}"
+
+
+class Milestone(Versioned):
+    """A programme or scheme milestone with its baseline and revised dates."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="milestones")
+    ref = models.CharField(max_length=20)
+    scheme = models.ForeignKey(
+        Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="milestones"
+    )
+    title = models.CharField(max_length=300)
+    baseline_date = models.DateField()
+    revised_date = models.DateField(null=True, blank=True)
+    completed_date = models.DateField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "baseline_date", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "ref"], name="unique_milestone_ref_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.title}"
+
+    def slippage_days(self, as_at: date) -> int:
+        from bettercare.core.rag import milestone_slippage_days
+
+        return milestone_slippage_days(
+            self.baseline_date,
+            revised=self.revised_date,
+            completed=self.completed_date,
+            as_at=as_at,
+        )
+
+
+class Risk(Versioned):
+    """An entry in the programme risk register, scored on the 5x5 matrix."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="risks")
+    ref = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    mitigation = models.TextField(blank=True)
+    owner = models.CharField(max_length=200, blank=True)
+    likelihood = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    impact = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    previous_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(25)]
+    )
+    scheme = models.ForeignKey(
+        Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="risks"
+    )
+    as_at = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "ref"], name="unique_risk_ref_per_area"),
+            models.CheckConstraint(
+                condition=models.Q(likelihood__isnull=True)
+                | models.Q(likelihood__gte=1, likelihood__lte=5),
+                name="risk_likelihood_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(impact__isnull=True) | models.Q(impact__gte=1, impact__lte=5),
+                name="risk_impact_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.title}"
+
+    @property
+    def score(self) -> int | None:
+        if self.likelihood is None or self.impact is None:
+            return None
+        return self.likelihood * self.impact
+
+
+class SchemeStatus(Versioned):
+    """A scheme's monthly RAG status on one dimension, with its commentary."""
+
+    class Dimension(models.TextChoices):
+        SAVINGS = "savings", "Savings"
+        MILESTONES = "milestones", "Action plan milestones"
+        FINANCE = "finance", "Finance"
+        METRICS = "metrics", "Impact on metrics"
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="scheme_statuses"
+    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="statuses")
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    status = models.CharField(max_length=2, choices=Status.choices)
+    commentary = models.TextField(blank=True, help_text="Exception or headline commentary.")
+    additional_information = models.TextField(blank=True)
+    start_date = models.DateField(
+        null=True, blank=True, help_text="For a scheme not yet due to start: when it will."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "scheme", "dimension"]
+        verbose_name_plural = "scheme statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "scheme", "dimension"], name="one_status_per_scheme_dimension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.ref} {self.dimension} {self.status}"
+
+
+class ProgrammeStatus(Versioned):
+    """The overall programme status for a period on plan, benefits or budget."""
+
+    class Dimension(models.TextChoices):
+        PLAN = "plan", "Plan"
+        BENEFITS = "benefits", "Benefits"
+        BUDGET = "budget", "Budget"
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="programme_statuses"
+    )
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    status = models.CharField(
+        max_length=2,
+        choices=[(s.value, s.label) for s in (Status.GREEN, Status.AMBER, Status.RED)],
+    )
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "dimension"]
+        verbose_name_plural = "programme statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "dimension"], name="one_programme_status_per_dimension"
+            )
+        ]
+
+
+class Achievement(models.Model):
+    """A key achievement or success reported for a period."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="achievements"
+    )
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

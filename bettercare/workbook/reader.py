@@ -1,0 +1,272 @@
+"""Reading a programme workbook (``.xlsx`` or a folder of ``.csv`` files) into raw sheets.
+
+Only the shape is checked here: known sheet names, known and unique column names, the
+``programme`` sheet present. Cell values are parsed by :mod:`bettercare.workbook.validate`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bettercare.workbook.messages import Message, WorkbookError
+from bettercare.workbook.schema import SHEET_NAMES, SHEETS_BY_NAME
+from bettercare.workbook.values import Cell
+
+
+@dataclass
+class RawSheet:
+    """A sheet's column names and its non-empty rows, each with its row number."""
+
+    name: str
+    source: str
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)
+
+
+@dataclass
+class RawWorkbook:
+    """The sheets of a workbook as read, with any problems of shape."""
+
+    source: str
+    sheets: dict[str, RawSheet]
+    messages: list[Message]
+
+
+def _suggest(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_columns(
+    sheet: str, source: str, header: list[Any], messages: list[Message]
+) -> list[str] | None:
+    """The column names, or None when the header is unusable (messages say why)."""
+    expected = SHEETS_BY_NAME[sheet].column_names
+    names: list[str] = []
+    ok = True
+    for raw in header:
+        name = "" if raw is None else str(raw).strip()
+        names.append(name)
+        if not name:
+            continue
+        if name not in expected:
+            ok = False
+            messages.append(
+                Message(
+                    "error",
+                    source,
+                    sheet,
+                    1,
+                    name,
+                    None,
+                    f"unknown column {name!r}{_suggest(name, expected)}",
+                    f"only the columns {', '.join(expected)}",
+                )
+            )
+        elif names.count(name) > 1:
+            ok = False
+            messages.append(
+                Message("error", source, sheet, 1, name, None, "column appears more than once")
+            )
+    required = [c.name for c in SHEETS_BY_NAME[sheet].columns if c.required]
+    missing = [name for name in required if name not in names]
+    if missing:
+        ok = False
+        messages.append(
+            Message(
+                "error",
+                source,
+                sheet,
+                1,
+                None,
+                None,
+                f"missing required column(s) {', '.join(missing)}",
+                f"the columns {', '.join(expected)}",
+            )
+        )
+    return names if ok else None
+
+
+def _add_rows(
+    raw: RawSheet, rows: Iterator[tuple[int, list[Cell]]], messages: list[Message]
+) -> None:
+    width = len(raw.columns)
+    for number, cells in rows:
+        if all(cell.is_blank for cell in cells):
+            continue
+        extra = [cell for cell in cells[width:] if not cell.is_blank]
+        unnamed = [
+            index
+            for index, cell in enumerate(cells[:width])
+            if not raw.columns[index] and not cell.is_blank
+        ]
+        if extra or unnamed:
+            messages.append(
+                Message(
+                    "error",
+                    raw.source,
+                    raw.name,
+                    number,
+                    None,
+                    None,
+                    "has a value in a column without a name",
+                    "values only under the named columns",
+                )
+            )
+            continue
+        padded = cells + [Cell(None)] * (width - len(cells))
+        raw.rows.append(
+            (number, {name: cell for name, cell in zip(raw.columns, padded, strict=False) if name})
+        )
+
+
+def _read_xlsx(path: Path) -> RawWorkbook:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    source = path.name
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise WorkbookError(f"{source} is not a readable .xlsx workbook ({error})") from None
+    messages: list[Message] = []
+    sheets: dict[str, RawSheet] = {}
+    try:
+        for worksheet in book.worksheets:
+            name = worksheet.title.strip()
+            rows = worksheet.iter_rows()
+            header_cells = next(rows, None)
+            if header_cells is None:
+                continue  # an empty sheet is an absent sheet
+            if name not in SHEETS_BY_NAME:
+                messages.append(
+                    Message(
+                        "error",
+                        source,
+                        name,
+                        None,
+                        None,
+                        None,
+                        f"unknown sheet {name!r}{_suggest(name, SHEET_NAMES)}",
+                        f"only the sheets {', '.join(SHEET_NAMES)}",
+                    )
+                )
+                continue
+            columns = _check_columns(name, source, [c.value for c in header_cells], messages)
+            if columns is None:
+                continue
+            raw = RawSheet(name, source, columns)
+            _add_rows(
+                raw,
+                (
+                    (
+                        number,
+                        [
+                            Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
+                            for cell in row
+                        ],
+                    )
+                    for number, row in enumerate(rows, start=2)
+                ),
+                messages,
+            )
+            sheets[name] = raw
+    finally:
+        book.close()
+    return RawWorkbook(source, sheets, messages)
+
+
+def _read_csv_folder(path: Path) -> RawWorkbook:
+    source = path.name
+    messages: list[Message] = []
+    sheets: dict[str, RawSheet] = {}
+    for file in sorted(path.glob("*.csv")):
+        name = file.stem
+        if name not in SHEETS_BY_NAME:
+            messages.append(
+                Message(
+                    "error",
+                    file.name,
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"unknown sheet {name!r} (file {file.name}){_suggest(name, SHEET_NAMES)}",
+                    f"CSV files named after the sheets: {', '.join(SHEET_NAMES)}",
+                )
+            )
+            continue
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            messages.append(
+                Message(
+                    "error",
+                    file.name,
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"is not UTF-8 text (byte {error.start})",
+                    "a CSV file saved as UTF-8",
+                )
+            )
+            continue
+        reader = csv.reader(text.splitlines())
+        header = next(reader, None)
+        if header is None:
+            continue
+        columns = _check_columns(name, file.name, list(header), messages)
+        if columns is None:
+            continue
+        raw = RawSheet(name, file.name, columns)
+        _add_rows(
+            raw,
+            ((number, [Cell(v) for v in row]) for number, row in enumerate(reader, start=2)),
+            messages,
+        )
+        sheets[name] = raw
+    return RawWorkbook(source, sheets, messages)
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Read a workbook's sheets: an ``.xlsx`` file, or a folder of ``.csv`` files.
+
+    Raises
+    ------
+    WorkbookError
+        When the path does not exist or is neither an ``.xlsx`` file nor a folder.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookError(f"{path} does not exist")
+    if path.is_dir():
+        workbook = _read_csv_folder(path)
+    elif path.suffix.lower() == ".xlsx":
+        workbook = _read_xlsx(path)
+    else:
+        raise WorkbookError(
+            f"{path.name} is not a programme workbook: expected an .xlsx file or a folder of "
+            ".csv files named after the sheets"
+        )
+    if "programme" not in workbook.sheets and not any(
+        m.sheet == "programme" for m in workbook.messages
+    ):
+        workbook.messages.append(
+            Message(
+                "error",
+                workbook.source,
+                "programme",
+                None,
+                None,
+                None,
+                "the programme sheet is missing",
+                "a programme sheet (programme.csv in a folder) naming the areas",
+            )
+        )
+    return workbook

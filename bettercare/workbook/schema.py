@@ -1,0 +1,242 @@
+"""The programme workbook format: its sheets, their columns, types and natural keys.
+
+One format, two containers: an ``.xlsx`` workbook with one sheet per table, or a folder of
+``.csv`` files named after the sheets. Every sheet except ``programme`` is optional; column
+names are exactly these (extra columns are an error, missing optional columns are fine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnType = Literal[
+    "text",
+    "area_code",
+    "code",
+    "date",
+    "month",
+    "financial_year",
+    "money",
+    "number",
+    "measure",
+    "integer",
+    "yes_no",
+    "code_list",
+    "area_type",
+    "unit",
+    "polarity",
+    "frequency",
+    "kind",
+    "line",
+    "scheme_dimension",
+    "programme_dimension",
+    "status",
+    "programme_status",
+    "assurance_status",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: its name, type and whether every row must have a value."""
+
+    name: str
+    type: ColumnType
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A sheet: its columns in order and the columns that identify a row."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    description: str
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+def _sheet(name: str, key: tuple[str, ...], description: str, *columns: Column) -> Sheet:
+    return Sheet(name, columns, key, description)
+
+
+C = Column
+SHEETS: tuple[Sheet, ...] = (
+    _sheet(
+        "programme",
+        ("area_code",),
+        "Areas and their programmes",
+        C("area_code", "area_code", True),
+        C("area_name", "text", True),
+        C("area_type", "area_type", True),
+        C("parent_code", "area_code"),
+        C("programme_name", "text"),
+        C("local_authority", "text"),
+        C("commissioners", "text"),
+    ),
+    _sheet(
+        "funding",
+        ("area_code", "financial_year", "stream", "organisation"),
+        "Funding streams: budget, minimum contribution and forecast outturn",
+        C("area_code", "area_code", True),
+        C("financial_year", "financial_year", True),
+        C("stream", "text", True),
+        C("organisation", "text"),
+        C("budget", "money", True),
+        C("minimum_contribution", "money"),
+        C("forecast_outturn", "money"),
+        C("as_at", "date"),
+    ),
+    _sheet(
+        "savings",
+        ("area_code", "financial_year"),
+        "The savings (cost improvement) plan",
+        C("area_code", "area_code", True),
+        C("financial_year", "financial_year", True),
+        C("target", "money", True),
+        C("achieved_to_date", "money"),
+        C("as_at", "date"),
+    ),
+    _sheet(
+        "themes",
+        ("area_code", "code"),
+        "Themes and the strategic priority each serves",
+        C("area_code", "area_code", True),
+        C("code", "code", True),
+        C("name", "text", True),
+        C("priority", "text"),
+    ),
+    _sheet(
+        "schemes",
+        ("area_code", "ref"),
+        "Schemes",
+        C("area_code", "area_code", True),
+        C("ref", "code", True),
+        C("name", "text", True),
+        C("theme_code", "code"),
+        C("lead", "text"),
+        C("commissioner", "text"),
+        C("provider", "text"),
+        C("enabler", "yes_no"),
+        C("start_date", "date"),
+        C("description", "text"),
+        C("metrics_impacted", "code_list"),
+    ),
+    _sheet(
+        "scheme_finance",
+        ("area_code", "scheme_ref", "financial_year", "line"),
+        "Scheme spend and benefits (negative for savings) by year",
+        C("area_code", "area_code", True),
+        C("scheme_ref", "code", True),
+        C("financial_year", "financial_year", True),
+        C("line", "line", True),
+        C("recurrent", "money"),
+        C("non_recurrent", "money"),
+    ),
+    _sheet(
+        "metrics",
+        ("code",),
+        "Local metric definitions (national ones come from the registry)",
+        C("code", "code", True),
+        C("name", "text", True),
+        C("unit", "unit", True),
+        C("multiplier", "integer", True),
+        C("polarity", "polarity", True),
+        C("frequency", "frequency", True),
+        C("parent_code", "code"),
+        C("description", "text"),
+    ),
+    _sheet(
+        "metric_values",
+        ("area_code", "metric_code", "period_start", "period_end", "kind"),
+        "Baselines, targets, actuals and forecasts of metrics",
+        C("area_code", "area_code", True),
+        C("metric_code", "code", True),
+        C("period_start", "date", True),
+        C("period_end", "date", True),
+        C("kind", "kind", True),
+        C("numerator", "number"),
+        C("denominator", "number"),
+        C("value", "measure"),
+        C("note", "text"),
+    ),
+    _sheet(
+        "milestones",
+        ("area_code", "ref"),
+        "Programme and scheme milestones",
+        C("area_code", "area_code", True),
+        C("ref", "code", True),
+        C("scheme_ref", "code"),
+        C("title", "text", True),
+        C("baseline_date", "date", True),
+        C("revised_date", "date"),
+        C("completed_date", "date"),
+        C("comments", "text"),
+    ),
+    _sheet(
+        "risks",
+        ("area_code", "ref"),
+        "The risk register",
+        C("area_code", "area_code", True),
+        C("ref", "code", True),
+        C("title", "text", True),
+        C("description", "text"),
+        C("mitigation", "text"),
+        C("owner", "text"),
+        C("likelihood", "integer"),
+        C("impact", "integer"),
+        C("previous_score", "integer"),
+        C("scheme_ref", "code"),
+        C("as_at", "date"),
+    ),
+    _sheet(
+        "status_updates",
+        ("area_code", "period", "scheme_ref", "dimension"),
+        "Monthly scheme RAG returns, per dimension, with commentary",
+        C("area_code", "area_code", True),
+        C("period", "month", True),
+        C("scheme_ref", "code", True),
+        C("dimension", "scheme_dimension", True),
+        C("status", "status", True),
+        C("commentary", "text"),
+        C("additional_information", "text"),
+    ),
+    _sheet(
+        "programme_status",
+        ("area_code", "period", "dimension"),
+        "Overall programme status on plan, benefits and budget",
+        C("area_code", "area_code", True),
+        C("period", "month", True),
+        C("dimension", "programme_dimension", True),
+        C("status", "programme_status", True),
+        C("summary", "text"),
+    ),
+    _sheet(
+        "achievements",
+        ("area_code", "period", "text"),
+        "Key achievements of the period",
+        C("area_code", "area_code", True),
+        C("period", "month", True),
+        C("text", "text", True),
+    ),
+    _sheet(
+        "assurance",
+        ("area_code", "round", "criterion"),
+        "Regional assurance ratings",
+        C("area_code", "area_code", True),
+        C("round", "text", True),
+        C("criterion", "text", True),
+        C("status", "assurance_status", True),
+        C("comment", "text"),
+    ),
+)
+
+SHEETS_BY_NAME: dict[str, Sheet] = {sheet.name: sheet for sheet in SHEETS}
+SHEET_NAMES: tuple[str, ...] = tuple(SHEETS_BY_NAME)

@@ -1,0 +1,489 @@
+"""Checking a workbook the way a careful analyst checks a return.
+
+**Errors** (nothing at all is written): an unknown sheet or column, an unparseable number,
+date or period, a missing required value, an unknown area, scheme, theme or metric, a
+duplicate key, a numerator above its denominator for a proportion, a negative count, a
+likelihood or impact outside 1-5, an AMBER or RED status without commentary, a change to a
+signed-off period.
+
+**Warnings** (the import proceeds and the warning is kept with the row): a published value
+that disagrees with numerator / denominator x multiplier by more than rounding, scheme spend
+that does not add up to the funding budget, a target without a baseline.
+
+Every message names the file, sheet, row (as Excel numbers it), column, value and what was
+expected. References are checked against the workbook itself and against what the database
+already holds (``Known``), so a monthly return can refer to schemes imported earlier.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bettercare.core.indicators import published_value_mismatch
+from bettercare.core.rag import commentary_problem
+from bettercare.workbook.messages import Message
+from bettercare.workbook.reader import RawSheet, RawWorkbook
+from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Sheet
+from bettercare.workbook.values import PARSERS, Cell, CellError, Measure
+
+
+@dataclass(frozen=True, slots=True)
+class MetricInfo:
+    """What validation needs to know of a metric."""
+
+    unit: str
+    multiplier: float
+    polarity: str = ""
+    frequency: str = ""
+    national: bool = False
+
+
+@dataclass
+class Known:
+    """What the database already holds, for checking references."""
+
+    areas: set[str] = field(default_factory=set)
+    schemes: dict[tuple[str, str], date | None] = field(default_factory=dict)
+    themes: set[tuple[str, str]] = field(default_factory=set)
+    metrics: dict[str, MetricInfo] = field(default_factory=dict)
+    baselines: set[tuple[str, str]] = field(default_factory=set)
+    signed_off: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass
+class Record:
+    """A row with its values parsed: ``values[column]`` (None when blank)."""
+
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def __getitem__(self, column: str) -> Any:
+        return self.values.get(column)
+
+    def key(self, sheet: Sheet) -> tuple[Any, ...]:
+        return tuple(self.values.get(column) for column in sheet.key)
+
+
+@dataclass
+class ValidatedWorkbook:
+    """A workbook's parsed records and every message about it."""
+
+    source: str
+    records: dict[str, list[Record]]
+    messages: list[Message]
+
+    @property
+    def errors(self) -> list[Message]:
+        return [m for m in self.messages if m.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Message]:
+        return [m for m in self.messages if m.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def rows(self, sheet: str) -> list[Record]:
+        return self.records.get(sheet, [])
+
+
+DEFAULTS: dict[tuple[str, str], Any] = {
+    ("schemes", "enabler"): False,
+    ("schemes", "metrics_impacted"): (),
+    ("scheme_finance", "recurrent"): Decimal(0),
+    ("scheme_finance", "non_recurrent"): Decimal(0),
+    ("savings", "achieved_to_date"): Decimal(0),
+}
+
+
+class _Checker:
+    def __init__(self, workbook: RawWorkbook, known: Known) -> None:
+        self.workbook = workbook
+        self.known = known
+        self.messages: list[Message] = list(workbook.messages)
+        self.records: dict[str, list[Record]] = {}
+        self.raw: dict[tuple[str, int], dict[str, Cell]] = {}
+        self.sources = {name: sheet.source for name, sheet in workbook.sheets.items()}
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def error(self, record: Record, column: str | None, problem: str, expected: str = "") -> None:
+        self._add("error", record, column, problem, expected)
+
+    def warn(self, record: Record, column: str | None, problem: str) -> None:
+        record.warnings.append(problem)
+        self._add("warning", record, column, problem, "")
+
+    def _add(
+        self, severity: str, record: Record, column: str | None, problem: str, expected: str
+    ) -> None:
+        cell = self.raw.get((record.sheet, record.row), {}).get(column or "")
+        self.messages.append(
+            Message(
+                severity,  # type: ignore[arg-type]
+                self.sources.get(record.sheet, self.workbook.source),
+                record.sheet,
+                record.row,
+                column,
+                None if cell is None else cell.value,
+                problem,
+                expected,
+            )
+        )
+
+    # -- parsing ----------------------------------------------------------------------------
+
+    def parse_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
+        records: list[Record] = []
+        for number, cells in raw.rows:
+            record = Record(sheet.name, number, {})
+            self.raw[(sheet.name, number)] = cells
+            usable = True
+            for column in sheet.columns:
+                cell = cells.get(column.name, Cell(None))
+                if cell.is_blank:
+                    if column.required:
+                        self.error(
+                            record, column.name, "a value is required", _expects(column.type)
+                        )
+                        usable = False
+                    record.values[column.name] = DEFAULTS.get((sheet.name, column.name))
+                    continue
+                try:
+                    record.values[column.name] = PARSERS[column.type](cell)
+                except CellError as problem:
+                    self.error(record, column.name, problem.problem, problem.expected)
+                    usable = False
+            if usable:
+                records.append(record)
+        seen: dict[tuple[Any, ...], int] = {}
+        unique: list[Record] = []
+        for record in records:
+            key = record.key(sheet)
+            if key in seen:
+                self.error(
+                    record,
+                    None,
+                    f"duplicates row {seen[key]}: the same {', '.join(sheet.key)}",
+                    "one row for each " + " and ".join(sheet.key),
+                )
+                continue
+            seen[key] = record.row
+            unique.append(record)
+        self.records[sheet.name] = unique
+
+    # -- references -------------------------------------------------------------------------
+
+    def areas(self) -> set[str]:
+        return self.known.areas | {r["area_code"] for r in self.rows("programme")}
+
+    def rows(self, sheet: str) -> list[Record]:
+        return self.records.get(sheet, [])
+
+    def schemes(self) -> dict[tuple[str, str], date | None]:
+        schemes = dict(self.known.schemes)
+        schemes.update({(r["area_code"], r["ref"]): r["start_date"] for r in self.rows("schemes")})
+        return schemes
+
+    def metrics(self) -> dict[str, MetricInfo]:
+        metrics = dict(self.known.metrics)
+        for r in self.rows("metrics"):
+            metrics.setdefault(
+                r["code"],
+                MetricInfo(r["unit"], float(r["multiplier"]), r["polarity"], r["frequency"]),
+            )
+        return metrics
+
+    def check_areas(self) -> None:
+        areas = self.areas()
+        for sheet in SHEETS:
+            if "area_code" not in sheet.column_names:
+                continue
+            for record in self.rows(sheet.name):
+                if record["area_code"] not in areas:
+                    self.error(
+                        record,
+                        "area_code",
+                        "is not a known area",
+                        "an area listed on the programme sheet or already in bettercare",
+                    )
+        for record in self.rows("programme"):
+            parent = record["parent_code"]
+            if parent is not None and (parent not in areas or parent == record["area_code"]):
+                self.error(
+                    record,
+                    "parent_code",
+                    "is not another known area",
+                    "the code of an area on the programme sheet or already in bettercare",
+                )
+
+    def check_schemes_and_themes(self) -> None:
+        themes = self.known.themes | {(r["area_code"], r["code"]) for r in self.rows("themes")}
+        metrics = self.metrics()
+        for record in self.rows("schemes"):
+            theme = record["theme_code"]
+            if theme is not None and (record["area_code"], theme) not in themes:
+                self.error(
+                    record,
+                    "theme_code",
+                    "is not a theme of this area",
+                    "a code from the themes sheet (or a theme already in bettercare)",
+                )
+            unknown = [code for code in record["metrics_impacted"] or () if code not in metrics]
+            if unknown:
+                self.error(
+                    record,
+                    "metrics_impacted",
+                    f"names unknown metric(s) {', '.join(unknown)}",
+                    "metric codes from the registry or the metrics sheet, separated by ';'",
+                )
+        schemes = self.schemes()
+        for sheet in ("scheme_finance", "milestones", "risks", "status_updates"):
+            for record in self.rows(sheet):
+                ref = record["scheme_ref"]
+                if ref is not None and (record["area_code"], ref) not in schemes:
+                    self.error(
+                        record,
+                        "scheme_ref",
+                        "is not a scheme of this area",
+                        "a ref from the schemes sheet (or a scheme already in bettercare)",
+                    )
+
+    def check_metrics(self) -> None:
+        codes = set(self.known.metrics) | {r["code"] for r in self.rows("metrics")}
+        for record in self.rows("metrics"):
+            if record["multiplier"] is not None and record["multiplier"] <= 0:
+                self.error(
+                    record, "multiplier", "must be greater than zero", "e.g. 1, 100 or 100000"
+                )
+            parent = record["parent_code"]
+            if parent is not None and parent not in codes:
+                self.error(record, "parent_code", "is not a known metric", "a metric code")
+            national = self.known.metrics.get(record["code"])
+            if national is not None and national.national:
+                ours = (
+                    record["unit"],
+                    float(record["multiplier"]),
+                    record["polarity"],
+                    record["frequency"],
+                )
+                theirs = (national.unit, national.multiplier, national.polarity, national.frequency)
+                if ours != theirs:
+                    self.error(
+                        record,
+                        "code",
+                        "is a national metric with a different definition",
+                        "a new code for a local metric, or the national definition unchanged",
+                    )
+
+    def check_metric_values(self) -> None:
+        metrics = self.metrics()
+        baselines = set(self.known.baselines) | {
+            (r["area_code"], r["metric_code"])
+            for r in self.rows("metric_values")
+            if r["kind"] == "baseline"
+        }
+        kept: list[Record] = []
+        for record in self.rows("metric_values"):
+            metric = metrics.get(record["metric_code"])
+            if metric is None:
+                self.error(
+                    record,
+                    "metric_code",
+                    "is not a known metric",
+                    "a code from the metric registry or the metrics sheet",
+                )
+                continue
+            if self._check_value(record, metric):
+                kept.append(record)
+            if (
+                record["kind"] == "target"
+                and (record["area_code"], record["metric_code"]) not in baselines
+            ):
+                self.warn(record, "kind", "has no baseline for the same area and metric")
+        self.records["metric_values"] = kept
+
+    def _check_value(self, record: Record, metric: MetricInfo) -> bool:
+        ok = True
+        if record["period_end"] < record["period_start"]:
+            self.error(
+                record, "period_end", "is before period_start", "a date on or after period_start"
+            )
+            ok = False
+        measure: Measure | None = record["value"]
+        value: float | None = None
+        if measure is not None:
+            value = measure.number
+            if measure.percent:
+                if metric.unit != "proportion":
+                    self.error(
+                        record,
+                        "value",
+                        f"has a % sign but {record['metric_code']} is a {metric.unit}",
+                        "a plain number (a % sign only for a proportion)",
+                    )
+                    ok = False
+                else:
+                    value = measure.number / 100 * metric.multiplier
+            record.values["value"] = value
+        numerator, denominator = record["numerator"], record["denominator"]
+        for column, number in (
+            ("numerator", numerator),
+            ("denominator", denominator),
+            ("value", value),
+        ):
+            if number is not None and number < 0:
+                self.error(record, column, "is negative", "a count or value of zero or more")
+                ok = False
+        if denominator is not None and denominator == 0:
+            self.error(record, "denominator", "is zero", "a denominator greater than zero")
+            ok = False
+        if (
+            metric.unit == "proportion"
+            and numerator is not None
+            and denominator is not None
+            and numerator > denominator
+        ):
+            self.error(
+                record,
+                "numerator",
+                f"is greater than the denominator ({denominator:g})",
+                "a numerator no greater than the denominator for a proportion",
+            )
+            ok = False
+        needs_denominator = metric.unit in ("rate", "proportion", "mean")
+        if value is None and (numerator is None or (needs_denominator and denominator is None)):
+            self.error(
+                record,
+                "value",
+                "there is no value",
+                "a value, or a numerator and denominator"
+                if needs_denominator
+                else "a value or numerator",
+            )
+            ok = False
+        if ok:
+            mismatch = published_value_mismatch(
+                metric.unit,  # type: ignore[arg-type]
+                multiplier=metric.multiplier,
+                numerator=numerator,
+                denominator=denominator,
+                value=value,
+            )
+            if mismatch:
+                self.warn(record, "value", mismatch + "; the published value is kept")
+        return ok
+
+    def check_returns(self) -> None:
+        schemes = self.schemes()
+        signed_off = self.known.signed_off
+        for sheet in ("status_updates", "programme_status", "achievements"):
+            for record in self.rows(sheet):
+                if (record["area_code"], str(record["period"])) in signed_off:
+                    self.error(
+                        record,
+                        "period",
+                        "is signed off, so it can no longer be changed",
+                        "an open or submitted reporting period",
+                    )
+        for record in self.rows("status_updates"):
+            start = schemes.get((record["area_code"], record["scheme_ref"]))
+            try:
+                problem = commentary_problem(
+                    record["dimension"],
+                    record["status"],
+                    commentary=record["commentary"] or "",
+                    start_date=start,
+                )
+            except ValueError as error:
+                self.error(record, "status", str(error), "a status used for this dimension")
+                continue
+            if problem and record["status"] == "NA" and record["dimension"] == "milestones":
+                self.error(
+                    record,
+                    "status",
+                    "is N/A (not yet due to start) but scheme "
+                    f"{record['scheme_ref']} has no start date",
+                    "a start_date for the scheme on the schemes sheet",
+                )
+            elif problem:
+                self.error(record, "commentary", problem, "exception commentary")
+        for record in self.rows("programme_status"):
+            if record["status"] in ("A", "R") and not record["summary"]:
+                self.error(
+                    record,
+                    "summary",
+                    "a summary is required for an AMBER or RED programme status",
+                    "what is off track and what is being done about it",
+                )
+
+    def check_risks(self) -> None:
+        for record in self.rows("risks"):
+            for column, top in (("likelihood", 5), ("impact", 5), ("previous_score", 25)):
+                number = record[column]
+                if number is not None and not 1 <= number <= top:
+                    self.error(
+                        record, column, f"is outside 1 to {top}", f"a whole number from 1 to {top}"
+                    )
+
+    def check_totals(self) -> None:
+        spend: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        first: dict[tuple[str, str], Record] = {}
+        for record in self.rows("scheme_finance"):
+            if record["line"] == "spend":
+                key = (record["area_code"], str(record["financial_year"]))
+                spend[key] += (record["recurrent"] or 0) + (record["non_recurrent"] or 0)
+                first.setdefault(key, record)
+        budget: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for record in self.rows("funding"):
+            budget[(record["area_code"], str(record["financial_year"]))] += record["budget"]
+        for key, total in spend.items():
+            if key in budget and abs(total - budget[key]) >= 1:
+                self.warn(
+                    first[key],
+                    None,
+                    f"scheme spend for {key[0]} in {key[1]} totals £{total:,.0f} but the funding "
+                    f"budgets total £{budget[key]:,.0f}",
+                )
+
+    def run(self) -> ValidatedWorkbook:
+        for name, raw in self.workbook.sheets.items():
+            self.parse_sheet(SHEETS_BY_NAME[name], raw)
+        self.check_areas()
+        self.check_metrics()
+        self.check_schemes_and_themes()
+        self.check_metric_values()
+        self.check_returns()
+        self.check_risks()
+        self.check_totals()
+        order = {name: index for index, name in enumerate(SHEETS_BY_NAME)}
+        self.messages.sort(key=lambda m: (order.get(m.sheet, 99), m.row or 0, m.severity))
+        return ValidatedWorkbook(self.workbook.source, self.records, self.messages)
+
+
+def _expects(column_type: str) -> str:
+    return {
+        "date": "a date as YYYY-MM-DD",
+        "month": "a month as YYYY-MM",
+        "financial_year": "a financial year as YYYY-YY",
+        "money": "an amount in pounds",
+        "area_code": "an ONS area code",
+    }.get(column_type, "a value")
+
+
+def validate_workbook(workbook: RawWorkbook, known: Known | None = None) -> ValidatedWorkbook:
+    """Parse and check every sheet of a workbook against itself and what is ``known``."""
+    return _Checker(workbook, known or Known()).run()
+
+
+def sheet_records(validated: ValidatedWorkbook, names: Iterable[str]) -> dict[str, list[Record]]:
+    """The records of the named sheets (empty lists for absent sheets)."""
+    return {name: validated.rows(name) for name in names}

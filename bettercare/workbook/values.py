@@ -1,0 +1,295 @@
+"""Reading one cell: each column type's parser, with what it expected when it fails.
+
+Cells come from Excel (numbers, dates, booleans, text) or from CSV (always text); both are
+accepted the way people write them: money with a leading £ and thousands separators, a value
+with a % sign, ``Green``/``Amber``/``Red``/``N/A`` for statuses, ``Y``/``N`` for flags.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.workbook.schema import ColumnType
+
+
+class CellError(ValueError):
+    """A cell that does not hold what its column expects."""
+
+    def __init__(self, problem: str, expected: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.expected = expected
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A raw cell: its value and whether Excel formats it as a percentage."""
+
+    value: Any
+    percent: bool = False
+
+    @property
+    def is_blank(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A metric value as written: the number, and whether it carried a % sign."""
+
+    number: float
+    percent: bool = False
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_text(cell: Cell) -> str:
+    return _text_of(cell.value)
+
+
+ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
+
+
+def parse_area_code(cell: Cell) -> str:
+    text = _text_of(cell.value).upper()
+    if not ONS_CODE.match(text):
+        raise CellError(
+            "is not an ONS area code", "a letter E, W, S or N and 8 digits, e.g. E10000018"
+        )
+    return text
+
+
+def parse_code(cell: Cell) -> str:
+    text = _text_of(cell.value)
+    if len(text) > 64:
+        raise CellError("is too long for a code or reference", "at most 64 characters")
+    return text
+
+
+def parse_date(cell: Cell) -> date:
+    value = cell.value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text_of(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise CellError("is not a real date", "a date as YYYY-MM-DD, e.g. 2017-08-31") from None
+    raise CellError("is not a date", "a date as YYYY-MM-DD, e.g. 2017-08-31")
+
+
+def parse_month(cell: Cell) -> Month:
+    value = cell.value
+    if isinstance(value, datetime | date) and value.day == 1:
+        return Month(value.year, value.month)
+    try:
+        return Month.parse(_text_of(value))
+    except ValueError:
+        raise CellError("is not a reporting period", "a month as YYYY-MM, e.g. 2017-08") from None
+
+
+def parse_financial_year(cell: Cell) -> FinancialYear:
+    try:
+        return FinancialYear.parse(_text_of(cell.value))
+    except ValueError:
+        raise CellError(
+            "is not a financial year", "a financial year as YYYY-YY, e.g. 2017-18"
+        ) from None
+
+
+MONEY = re.compile(r"^(-)?\s*£?\s*(-)?\s*([0-9][0-9,]*(\.[0-9]+)?|\.[0-9]+)$")
+
+
+def parse_money(cell: Cell) -> Decimal:
+    expected = "an amount in pounds, e.g. 1250000, £1,250,000 or -42042.50"
+    value = cell.value
+    if isinstance(value, bool):
+        raise CellError("is not an amount of money", expected)
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise CellError("is not an amount of money", expected)
+        amount = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+    else:
+        text = _text_of(value).replace(" ", "")
+        negative = text.startswith("(") and text.endswith(")")
+        if negative:
+            text = text[1:-1]
+        match = MONEY.match(text)
+        if not match or (match[1] and match[2]):
+            raise CellError("is not an amount of money", expected)
+        digits = match[3]
+        if "," in digits and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", digits):
+            raise CellError("has thousands separators in the wrong places", expected)
+        amount = Decimal(digits.replace(",", ""))
+        if negative or match[1] or match[2]:
+            amount = -amount
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise CellError("has fractions of a penny", "pounds and pence, at most 2 decimal places")
+    if abs(amount) >= Decimal("1e12"):
+        raise CellError("is too large", "an amount below £1,000,000,000,000")
+    return amount
+
+
+NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+def _number(value: Any, expected: str) -> float:
+    if isinstance(value, bool):
+        raise CellError("is not a number", expected)
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = _text_of(value).replace(" ", "")
+        if not text or not NUMBER.match(text) or text in ("-", "."):
+            raise CellError("is not a number", expected)
+        try:
+            number = float(Decimal(text.replace(",", "")))
+        except InvalidOperation:
+            raise CellError("is not a number", expected) from None
+    if not math.isfinite(number):
+        raise CellError("is not a finite number", expected)
+    return number
+
+
+def parse_number(cell: Cell) -> float:
+    return _number(cell.value, "a number, e.g. 1611 or 1,611 or 546195.5")
+
+
+def parse_measure(cell: Cell) -> Measure:
+    expected = "a number, optionally with a % sign, e.g. 294.95 or 88.1%"
+    value = cell.value
+    if cell.percent and isinstance(value, int | float) and not isinstance(value, bool):
+        return Measure(_number(value, expected) * 100, percent=True)
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return Measure(_number(value.strip()[:-1], expected), percent=True)
+    return Measure(_number(value, expected))
+
+
+def parse_integer(cell: Cell) -> int:
+    number = _number(cell.value, "a whole number")
+    if not number.is_integer():
+        raise CellError("is not a whole number", "a whole number")
+    return int(number)
+
+
+YES = {"y", "yes", "true", "1"}
+NO = {"n", "no", "false", "0"}
+
+
+def parse_yes_no(cell: Cell) -> bool:
+    if isinstance(cell.value, bool):
+        return cell.value
+    text = _text_of(cell.value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError("is not Y or N", "Y or N")
+
+
+def parse_code_list(cell: Cell) -> tuple[str, ...]:
+    return tuple(part.strip() for part in _text_of(cell.value).split(";") if part.strip())
+
+
+def _choice(allowed: dict[str, str], expected: str, what: str) -> Callable[[Cell], str]:
+    def parse(cell: Cell) -> str:
+        text = re.sub(r"\s+", " ", _text_of(cell.value).lower())
+        if text not in allowed:
+            raise CellError(f"is not {what}", expected)
+        return allowed[text]
+
+    return parse
+
+
+def _identity(*values: str) -> dict[str, str]:
+    return {value.lower(): value for value in values}
+
+
+STATUS_WORDS = {"green": "G", "amber": "A", "red": "R", "n/a": "NA", "na": "NA", "enabler": "E"}
+PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
+    "text": parse_text,
+    "area_code": parse_area_code,
+    "code": parse_code,
+    "date": parse_date,
+    "month": parse_month,
+    "financial_year": parse_financial_year,
+    "money": parse_money,
+    "number": parse_number,
+    "measure": parse_measure,
+    "integer": parse_integer,
+    "yes_no": parse_yes_no,
+    "code_list": parse_code_list,
+    "area_type": _choice(
+        {"hwb": "HWB", "icb": "ICB", "region": "region"}, "HWB, ICB or region", "an area type"
+    ),
+    "unit": _choice(
+        _identity("rate", "proportion", "count", "dsr", "mean"),
+        "rate, proportion, count, dsr or mean",
+        "a unit",
+    ),
+    "polarity": _choice(
+        _identity("lower_is_better", "higher_is_better"),
+        "lower_is_better or higher_is_better",
+        "a polarity",
+    ),
+    "frequency": _choice(
+        _identity("month", "quarter", "year"), "month, quarter or year", "a frequency"
+    ),
+    "kind": _choice(
+        _identity("baseline", "target", "actual", "forecast"),
+        "baseline, target, actual or forecast",
+        "a kind of value",
+    ),
+    "line": _choice(_identity("spend", "benefit"), "spend or benefit", "a finance line"),
+    "scheme_dimension": _choice(
+        _identity("savings", "milestones", "finance", "metrics")
+        | {
+            "action plan milestones": "milestones",
+            "action plan": "milestones",
+            "impact on metrics": "metrics",
+            "metric": "metrics",
+        },
+        "savings, milestones, finance or metrics",
+        "a RAG dimension",
+    ),
+    "programme_dimension": _choice(
+        _identity("plan", "benefits", "budget"), "plan, benefits or budget", "a programme dimension"
+    ),
+    "status": _choice(
+        _identity("G", "A", "R", "NA", "E") | STATUS_WORDS,
+        "G, A, R, NA or E (or Green, Amber, Red, N/A)",
+        "a RAG status",
+    ),
+    "programme_status": _choice(
+        _identity("G", "A", "R") | {"green": "G", "amber": "A", "red": "R"},
+        "G, A or R (or Green, Amber, Red)",
+        "a programme status",
+    ),
+    "assurance_status": _choice(
+        _identity("G", "A", "R", "Y", "N")
+        | {"green": "G", "amber": "A", "red": "R", "yes": "Y", "no": "N"},
+        "G, A, R, Y or N",
+        "an assurance rating",
+    ),
+}
