@@ -2,7 +2,7 @@
 # Needs only Python 3.11+ and the package registries; uv is installed with pip if missing.
 
 SHELL := /bin/bash
-.PHONY: help uv setup run test check lint format typecheck pytest bench clean
+.PHONY: help uv setup assets run test check lint format typecheck pytest bench clean
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --locked
@@ -19,11 +19,35 @@ uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
 		$(PYTHON) -m pip install --quiet uv
 
-setup: uv
+setup: uv assets
 	$(UV) sync --locked --quiet
 
+# Front-end assets from their published npm packages (never copied into the repository):
+# NHS.UK frontend compiled with our settings (self-hosted, no external fonts), and htmx.
+BUILD := bettercare/web/static/build
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+assets: $(BUILD)/bettercare.css $(BUILD)/htmx.min.js $(BUILD)/nhsuk-frontend.min.js
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUILD)/bettercare.css: node_modules/.package-lock.json $(wildcard bettercare/web/assets/*.scss)
+	@mkdir -p $(BUILD)
+	npx sass --no-source-map --load-path=node_modules --quiet-deps --style=compressed \
+		bettercare/web/assets/bettercare.scss $@
+
+$(BUILD)/nhsuk-frontend.min.js: node_modules/.package-lock.json
+	@mkdir -p $(BUILD)
+	cp $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(BUILD)/
+
+$(BUILD)/htmx.min.js: node_modules/.package-lock.json
+	@mkdir -p $(BUILD)
+	cp node_modules/htmx.org/dist/htmx.min.js $(BUILD)/
+
+# The web app on http://127.0.0.1:8000 with the demonstration region and demo logins.
 run: setup
-	$(RUN) python -m bettercare
+	$(RUN) bettercare serve --demo
 
 lint: setup
 	$(RUN) ruff check .
@@ -32,12 +56,12 @@ format: setup
 	$(RUN) ruff format .
 
 typecheck: setup
-	$(RUN) mypy --strict bettercare/core
+	$(RUN) mypy --strict bettercare/core bettercare/charts
 
 check: setup
 	$(RUN) ruff format --check .
 	$(RUN) ruff check .
-	$(RUN) mypy --strict bettercare/core
+	$(RUN) mypy --strict bettercare/core bettercare/charts
 
 # The whole suite on SQLite; then, when BETTERCARE_DATABASE_URL names another database
 # (CI sets PostgreSQL), every database test again on it.
@@ -55,4 +79,4 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_spc
 
 clean:
-	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf .venv node_modules $(BUILD) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -222,10 +222,20 @@ def command_metrics(area_code: str, period: str, output_format: str, out: TextIO
             )
             for e in entries
         ],
-        ("metric", "period", "value", "95% CI", "target", "comparison", "RAG", "direction",
-         "variation", "assurance"),
+        (
+            "metric",
+            "period",
+            "value",
+            "95% CI",
+            "target",
+            "comparison",
+            "RAG",
+            "direction",
+            "variation",
+            "assurance",
+        ),
         out,
-    )  # fmt: skip
+    )
     for entry in entries:
         for warning in entry["warnings"]:
             print(f"warning: {entry['metric']}: {warning}", file=out)
@@ -240,3 +250,46 @@ __all__ = [
     "command_metrics",
     "setup_django",
 ]
+
+
+def command_token_create(username: str, name: str, out: TextIO) -> int:
+    ensure_database()
+    from bettercare.web.accounts.actions import api_token_create, user_by_username
+
+    user = user_by_username(username)
+    if user is None:
+        raise UserError(f"there is no user called {username!r}")
+    _token, key = api_token_create(user=user, name=name)
+    print(f"API token for {user.username} (shown once, keep it secret):", file=out)
+    print(key, file=out)
+    print(f"Use it as the header `Authorization: Bearer {key[:8]}...`.", file=out)
+    return 0
+
+
+def command_demo(password: str | None, out: TextIO) -> int:
+    """Load the demonstration region and (re)set the demo logins, then print them."""
+    import os
+    import secrets
+    import time
+
+    ensure_database()
+    from bettercare.demo.load import DemoError, create_demo_users, load_demo, print_logins
+
+    if password is not None and not password.strip():
+        raise UserError("--password must not be empty")
+    password = password or os.environ.get("BETTERCARE_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    started = time.perf_counter()
+    print("Loading the East Midlands demonstration region (demonstration data):", file=out)
+    try:
+        loaded = load_demo(out=out)
+        users = create_demo_users(password)
+    except DemoError as error:
+        raise UserError(str(error)) from None
+    print(
+        f"Done in {time.perf_counter() - started:.1f} s, {loaded.warnings} warning(s); the latest "
+        "reporting period is August 2017 (Leicestershire is the fully worked example, E10000018).",
+        file=out,
+    )
+    print(file=out)
+    print_logins(users, password, out=out)
+    return 0

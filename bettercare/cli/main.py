@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,6 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--area", required=True, help="the area's ONS code")
     metrics.add_argument("--period", required=True, help="the reporting month, YYYY-MM")
     metrics.add_argument("--format", choices=("table", "json"), default="table")
+
+    serve = commands.add_parser("serve", help="serve the web app (gunicorn, production settings)")
+    serve.add_argument("--host", help="address to listen on (default 0.0.0.0; --demo 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="local demonstration: this machine only, demo data and printed demo logins",
+    )
+
+    token = commands.add_parser("token", help="personal API tokens")
+    token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    create = token_commands.add_parser("create", help="create a token for a user (shown once)")
+    create.add_argument("username")
+    create.add_argument("--name", default="", help="what the token is for")
     return parser
 
 
@@ -53,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
     from bettercare.cli import commands
     from bettercare.cli.database import setup_django
 
+    if args.command == "serve" and args.demo:
+        # A local demonstration over plain HTTP: the session cookie cannot be HTTPS-only.
+        os.environ.setdefault("BETTERCARE_SECURE_COOKIES", "0")
     setup_django()
     out = sys.stdout
     if args.command == "init":
@@ -73,6 +92,12 @@ def run(args: argparse.Namespace) -> int:
         return commands.command_export(args.path, args.area, out)
     if args.command == "metrics":
         return commands.command_metrics(args.area, args.period, args.format, out)
+    if args.command == "serve":
+        from bettercare.cli.serve import serve
+
+        return serve(args.host, args.port, demo=args.demo, out=out)
+    if args.command == "token":
+        return commands.command_token_create(args.username, args.name, out)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

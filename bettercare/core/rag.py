@@ -231,7 +231,7 @@ def assess_savings(
     return _assessment(
         "savings",
         status,
-        f"Savings are {_percent(shortfall)} behind plan ({done:,.0f} of {plan:,.0f}), "
+        f"Savings are {_percent(shortfall)} behind plan (£{done:,.0f} of £{plan:,.0f}), "
         f"which is off track by {comparison} {limit}.",
     )
 
@@ -339,7 +339,7 @@ def assess_finance(
         return _assessment("finance", "G", "Costs are on target.")
     kind = "overspend" if variance > 0 else "underspend"
     amount = abs(outturn - agreed)
-    detail = f"a forecast {kind} of {amount:,.0f} ({_percent(size)} of the agreed budget)"
+    detail = f"a forecast {kind} of £{amount:,.0f} ({_percent(size)} of the agreed budget)"
     limit = _percent(policy.finance_amber_variance)
     if size <= policy.finance_amber_variance:
         return _assessment("finance", "A", f"There is {detail}, up to {limit}.")

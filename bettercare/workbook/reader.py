@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +73,16 @@ def _check_columns(
         elif names.count(name) > 1:
             ok = False
             messages.append(
-                Message("error", source, sheet, 1, name, None, "column appears more than once")
+                Message(
+                    "error",
+                    source,
+                    sheet,
+                    1,
+                    name,
+                    None,
+                    "column appears more than once",
+                    "each column once",
+                )
             )
     required = [c.name for c in SHEETS_BY_NAME[sheet].columns if c.required]
     missing = [name for name in required if name not in names]
@@ -106,6 +117,7 @@ def _add_rows(
             if not raw.columns[index] and not cell.is_blank
         ]
         if extra or unnamed:
+            stray = cells[unnamed[0]] if unnamed else extra[0]
             messages.append(
                 Message(
                     "error",
@@ -113,7 +125,7 @@ def _add_rows(
                     raw.name,
                     number,
                     None,
-                    None,
+                    stray.value,
                     "has a value in a column without a name",
                     "values only under the named columns",
                 )
@@ -132,7 +144,7 @@ def _read_xlsx(path: Path) -> RawWorkbook:
     source = path.name
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise WorkbookError(f"{source} is not a readable .xlsx workbook ({error})") from None
     messages: list[Message] = []
     sheets: dict[str, RawSheet] = {}
@@ -202,7 +214,7 @@ def _read_csv_folder(path: Path) -> RawWorkbook:
             )
             continue
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            text = file.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             messages.append(
                 Message(
@@ -217,7 +229,8 @@ def _read_csv_folder(path: Path) -> RawWorkbook:
                 )
             )
             continue
-        reader = csv.reader(text.splitlines())
+        # As the csv module reads a file opened with newline="": quoted cells keep their breaks.
+        reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, None)
         if header is None:
             continue

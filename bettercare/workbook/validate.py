@@ -111,6 +111,9 @@ class _Checker:
         self.messages: list[Message] = list(workbook.messages)
         self.records: dict[str, list[Record]] = {}
         self.raw: dict[tuple[str, int], dict[str, Cell]] = {}
+        # Keys of rows that are there but could not be read: their own errors say why, so
+        # references to them are not also reported as unknown.
+        self.unreadable: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
         self.sources = {name: sheet.source for name, sheet in workbook.sheets.items()}
 
     # -- messages ---------------------------------------------------------------------------
@@ -164,6 +167,8 @@ class _Checker:
                     usable = False
             if usable:
                 records.append(record)
+            elif None not in record.key(sheet):
+                self.unreadable[sheet.name].add(record.key(sheet))
         seen: dict[tuple[Any, ...], int] = {}
         unique: list[Record] = []
         for record in records:
@@ -183,7 +188,11 @@ class _Checker:
     # -- references -------------------------------------------------------------------------
 
     def areas(self) -> set[str]:
-        return self.known.areas | {r["area_code"] for r in self.rows("programme")}
+        return (
+            self.known.areas
+            | {r["area_code"] for r in self.rows("programme")}
+            | {key[0] for key in self.unreadable["programme"]}
+        )
 
     def rows(self, sheet: str) -> list[Record]:
         return self.records.get(sheet, [])
@@ -196,10 +205,12 @@ class _Checker:
     def metrics(self) -> dict[str, MetricInfo]:
         metrics = dict(self.known.metrics)
         for r in self.rows("metrics"):
-            metrics.setdefault(
-                r["code"],
-                MetricInfo(r["unit"], float(r["multiplier"]), r["polarity"], r["frequency"]),
-            )
+            # The workbook's definition of a local metric replaces the stored one (the import
+            # writes it); a national metric keeps its registry definition.
+            if r["code"] not in metrics or not metrics[r["code"]].national:
+                metrics[r["code"]] = MetricInfo(
+                    r["unit"], float(r["multiplier"]), r["polarity"], r["frequency"]
+                )
         return metrics
 
     def check_areas(self) -> None:
@@ -226,8 +237,12 @@ class _Checker:
                 )
 
     def check_schemes_and_themes(self) -> None:
-        themes = self.known.themes | {(r["area_code"], r["code"]) for r in self.rows("themes")}
-        metrics = self.metrics()
+        themes = (
+            self.known.themes
+            | {(r["area_code"], r["code"]) for r in self.rows("themes")}
+            | self.unreadable["themes"]
+        )
+        metrics = set(self.metrics()) | {key[0] for key in self.unreadable["metrics"]}
         for record in self.rows("schemes"):
             theme = record["theme_code"]
             if theme is not None and (record["area_code"], theme) not in themes:
@@ -245,7 +260,7 @@ class _Checker:
                     f"names unknown metric(s) {', '.join(unknown)}",
                     "metric codes from the registry or the metrics sheet, separated by ';'",
                 )
-        schemes = self.schemes()
+        schemes = set(self.schemes()) | self.unreadable["schemes"]
         for sheet in ("scheme_finance", "milestones", "risks", "status_updates"):
             for record in self.rows(sheet):
                 ref = record["scheme_ref"]
@@ -258,7 +273,11 @@ class _Checker:
                     )
 
     def check_metrics(self) -> None:
-        codes = set(self.known.metrics) | {r["code"] for r in self.rows("metrics")}
+        codes = (
+            set(self.known.metrics)
+            | {r["code"] for r in self.rows("metrics")}
+            | {key[0] for key in self.unreadable["metrics"]}
+        )
         for record in self.rows("metrics"):
             if record["multiplier"] is not None and record["multiplier"] <= 0:
                 self.error(
@@ -294,6 +313,8 @@ class _Checker:
         kept: list[Record] = []
         for record in self.rows("metric_values"):
             metric = metrics.get(record["metric_code"])
+            if metric is None and (record["metric_code"],) in self.unreadable["metrics"]:
+                continue  # its definition could not be read, so its values cannot be checked
             if metric is None:
                 self.error(
                     record,
@@ -332,7 +353,10 @@ class _Checker:
                     )
                     ok = False
                 else:
-                    value = measure.number / 100 * metric.multiplier
+                    # In decimal, so that "0.9%" is 0.9 and not 0.9000000000000001.
+                    value = float(
+                        Decimal(repr(measure.number)) * Decimal(repr(metric.multiplier)) / 100
+                    )
             record.values["value"] = value
         numerator, denominator = record["numerator"], record["denominator"]
         for column, number in (
@@ -355,7 +379,7 @@ class _Checker:
             self.error(
                 record,
                 "numerator",
-                f"is greater than the denominator ({denominator:g})",
+                f"is greater than the denominator ({denominator:,.15g})",
                 "a numerator no greater than the denominator for a proportion",
             )
             ok = False

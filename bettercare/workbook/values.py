@@ -180,7 +180,8 @@ def parse_measure(cell: Cell) -> Measure:
     expected = "a number, optionally with a % sign, e.g. 294.95 or 88.1%"
     value = cell.value
     if cell.percent and isinstance(value, int | float) and not isinstance(value, bool):
-        return Measure(_number(value, expected) * 100, percent=True)
+        # Scaled as written (0.07 is 7%, not 7.000000000000001%), so rounding checks hold.
+        return Measure(float(Decimal(repr(_number(value, expected))) * 100), percent=True)
     if isinstance(value, str) and value.strip().endswith("%"):
         return Measure(_number(value.strip()[:-1], expected), percent=True)
     return Measure(_number(value, expected))

@@ -26,7 +26,10 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "Y" if value else "N"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        if value.is_integer():
+            return str(int(value))
+        # Positional, never "1e-05": the reader takes numbers as people write them.
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -98,8 +101,14 @@ def _write_xlsx(path: Path, sheets: Sequence[Any], rows: Rows) -> None:
             cells = []
             for value in values:
                 cell = WriteOnlyCell(worksheet, value=value)
-                if isinstance(value, date):
+                if isinstance(value, float):
+                    # openpyxl writes 16 significant digits; repr keeps the float exactly.
+                    cell = WriteOnlyCell(worksheet, value=repr(value))
+                    cell.data_type = "n"
+                elif isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"
+                elif isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # text, not a formula: "=1+1" is read back as written
                 cells.append(cell)
             worksheet.append(cells)
     path.parent.mkdir(parents=True, exist_ok=True)

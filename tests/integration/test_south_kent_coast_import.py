@@ -79,7 +79,14 @@ def test_round_trip_is_lossless(south_kent_coast, importer, tmp_path):
     assert comparison.diff_files == []
     assert sorted(p.name for p in first.iterdir()) == sorted(
         f"{name}.csv"
-        for name in ("programme", "funding", "schemes", "scheme_finance", "metrics",
-                     "metric_values", "risks")
-    )  # fmt: skip
+        for name in (
+            "programme",
+            "funding",
+            "schemes",
+            "scheme_finance",
+            "metrics",
+            "metric_values",
+            "risks",
+        )
+    )
     shutil.rmtree(tmp_path)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves the API docs' assets locally, not from a CDN
     "bettercare.web.accounts",
     "bettercare.web.programmes",
     "bettercare.web.finance",
@@ -94,13 +95,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "bettercare.web.accounts.middleware.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "bettercare.web.config.urls"
@@ -109,6 +113,14 @@ AUTH_USER_MODEL = "accounts.User"
 
 TEMPLATES = [
     {
+        # Pages: Jinja2 with the NHS.UK frontend macros (nhsuk-frontend-jinja).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [PACKAGE_DIR / "web" / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "bettercare.web.jinja2.environment"},
+    },
+    {
+        # Django's own admin.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
@@ -119,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ]
         },
-    }
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,8 +146,28 @@ TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Static files: our compiled stylesheet and scripts (built from the published npm packages
+# by `make setup`, never copied into the repository) and NHS.UK frontend's images.
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [
+    PACKAGE_DIR / "web" / "static",
+    ("nhsuk/assets", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk" / "assets"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or not env_bool("BETTERCARE_STATIC_MANIFEST", True)
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Secure by default: cookies are HTTP-only, and secure unless in debug mode.
 SESSION_COOKIE_HTTPONLY = True
@@ -144,3 +176,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Errors go to the console (gunicorn's stderr), where a service manager collects them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "bettercare": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

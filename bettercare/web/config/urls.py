@@ -1,8 +1,44 @@
-"""URL configuration."""
+"""URL configuration: the pages, the JSON API and the administration."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from bettercare.web.accounts import views as accounts
+from bettercare.web.assurance import views as assurance
+from bettercare.web.finance import views as finance
+from bettercare.web.performance import views as performance
+from bettercare.web.programmes import period_views, register_views, scheme_views
+from bettercare.web.programmes import views as programmes
+
+handler403 = "bettercare.web.accounts.views.permission_denied"
+handler404 = "bettercare.web.accounts.views.page_not_found"
+
+area_pages = [
+    path("", programmes.overview, name="area-overview"),
+    path("dashboard/", programmes.dashboard, name="area-dashboard"),
+    path("metrics/", performance.metric_list, name="area-metrics"),
+    path("metrics/<str:metric>/", performance.metric_detail, name="metric-detail"),
+    path("schemes/", scheme_views.scheme_list, name="area-schemes"),
+    path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme-detail"),
+    path("schemes/<int:pk>/return/<str:month>/", scheme_views.scheme_return, name="scheme-return"),
+    path("milestones/", register_views.milestones, name="area-milestones"),
+    path("milestones/<int:pk>/", register_views.milestone_edit, name="milestone-edit"),
+    path("risks/", register_views.risks, name="area-risks"),
+    path("risks/<int:pk>/", register_views.risk_edit, name="risk-edit"),
+    path("finance/", finance.finance, name="area-finance"),
+    path("finance/funding/<int:pk>/", finance.funding_edit, name="funding-edit"),
+    path("finance/savings/<int:pk>/", finance.savings_edit, name="savings-edit"),
+    path("periods/", period_views.periods, name="area-periods"),
+    path("periods/<str:month>/<str:action>/", period_views.period_action, name="period-action"),
+    path("history/<str:kind>/<int:pk>/", period_views.history, name="history"),
+]
 
 urlpatterns = [
+    path("", programmes.home, name="home"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("areas/<str:code>/", include(area_pages)),
+    path("regions/<str:code>/assurance/", assurance.matrix, name="assurance-matrix"),
+    path("api/", include("bettercare.web.api.urls")),
     path("admin/", admin.site.urls),
 ]

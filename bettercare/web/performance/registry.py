@@ -65,7 +65,10 @@ def sync_registry(*, by: User | None = None) -> tuple[int, int]:
     if changed:
         fields = [*_fields(next(iter(registry.values()))).keys(), "parent", "replaces"]
         bulk_update_with_history(
-            list(changed.values()), Metric, fields=fields,
-            default_user=by, default_change_reason=reason,
-        )  # fmt: skip
+            list(changed.values()),
+            Metric,
+            fields=fields,
+            default_user=by,
+            default_change_reason=reason,
+        )
     return len(creating), len(updating)

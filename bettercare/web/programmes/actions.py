@@ -4,12 +4,25 @@ leaves its own entry in the history. Views, commands and tests call these, never
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
 from bettercare.core.periods import Month
 from bettercare.web.accounts.models import User
-from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.models import (
+    Area,
+    Milestone,
+    ProgrammeStatus,
+    ReportingPeriod,
+    Risk,
+    Scheme,
+    SchemeStatus,
+)
 
 
 class ActionError(Exception):
@@ -43,6 +56,13 @@ def period_submit(*, period: ReportingPeriod, by: User | None) -> ReportingPerio
     period = _locked(period)
     if period.state != ReportingPeriod.State.OPEN:
         raise ActionError(f"{period.label} is {period.get_state_display().lower()}, not open.")
+    missing = missing_returns(period)
+    if missing:
+        raise ActionError(
+            f"{period.label} cannot be submitted: {len(missing)} scheme(s) have returns missing "
+            f"({', '.join(scheme.ref for scheme, _ in missing[:5])}"
+            f"{', ...' if len(missing) > 5 else ''})."
+        )
     period.state = ReportingPeriod.State.SUBMITTED
     period.submitted_at = timezone.now()
     period.submitted_by = by
@@ -81,3 +101,224 @@ def period_reopen(*, period: ReportingPeriod, by: User | None) -> ReportingPerio
     _record(period, by, "reopened")
     period.save()
     return period
+
+
+class StaleEditError(ActionError):
+    """Someone else saved first: nothing was saved, so that nobody overwrites anybody."""
+
+    def __init__(self, message: str, changed_by: str, changed_at: object) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+@dataclass(frozen=True)
+class DimensionReturn:
+    """What a lead returns for one dimension of a scheme."""
+
+    status: str
+    commentary: str = ""
+    additional_information: str = ""
+    start_date: date | None = None
+    forecast_outturn: Decimal | None = None
+    savings_achieved: Decimal | None = None
+
+
+def _editable(period: ReportingPeriod) -> None:
+    if period.state != ReportingPeriod.State.OPEN:
+        raise ActionError(
+            f"{period.label} is {period.get_state_display().lower()}, so its returns can no "
+            "longer be changed."
+            + (" Ask the programme manager to reopen it." if period.state == "submitted" else "")
+        )
+
+
+@transaction.atomic
+def scheme_return_save(
+    *,
+    scheme: Scheme,
+    period: ReportingPeriod,
+    dimensions: dict[str, DimensionReturn],
+    seen_versions: dict[str, int],
+    by: User | None,
+) -> list[SchemeStatus]:
+    """Save a scheme's monthly return (one status per dimension) as one change.
+
+    ``seen_versions`` holds the version of each dimension's status the person started from
+    (0 where there was none); if anyone has saved since, nothing is saved and
+    :class:`StaleEditError` says who and when.
+    """
+    period = _locked(period)
+    _editable(period)
+    if scheme.area_id != period.area_id:
+        raise ActionError("The scheme does not belong to this area.")
+    existing = {
+        s.dimension: s
+        for s in SchemeStatus.objects.select_for_update().filter(period=period, scheme=scheme)
+    }
+    for dimension in dimensions:
+        current = existing.get(dimension)
+        if (current.version if current else 0) != seen_versions.get(dimension, 0):
+            record = current.history.first() if current else None  # type: ignore[union-attr]
+            who = (
+                record.history_user.get_full_name() or record.history_user.username
+                if (record and record.history_user)
+                else "someone else"
+            )
+            when = record.history_date if record else None
+            raise StaleEditError(
+                f"This return was changed by {who} after you opened it, so your changes have "
+                "not been saved. Their changes are shown below: check them and save again.",
+                who,
+                when,
+            )
+    saved = []
+    for dimension, values in dimensions.items():
+        status = existing.get(dimension) or SchemeStatus(
+            period=period, scheme=scheme, dimension=dimension, version=0
+        )
+        changed = False
+        for name in (
+            "status",
+            "commentary",
+            "additional_information",
+            "start_date",
+            "forecast_outturn",
+            "savings_achieved",
+        ):
+            value = getattr(values, name)
+            if getattr(status, name) != value:
+                setattr(status, name, value)
+                changed = True
+        if changed or status.pk is None:
+            status.version += 1
+            _record(status, by, f"{period.label} return")
+            status.save()
+        saved.append(status)
+    return saved
+
+
+@transaction.atomic
+def programme_status_save(
+    *,
+    period: ReportingPeriod,
+    statuses: dict[str, tuple[str, str]],
+    seen_versions: dict[str, int],
+    by: User | None,
+) -> list[ProgrammeStatus]:
+    """Set the overall programme status (plan, benefits, budget) for a period."""
+    period = _locked(period)
+    _editable(period)
+    existing = {
+        s.dimension: s for s in ProgrammeStatus.objects.select_for_update().filter(period=period)
+    }
+    for dimension in statuses:
+        current = existing.get(dimension)
+        if (current.version if current else 0) != seen_versions.get(dimension, 0):
+            raise StaleEditError(
+                "The programme status was changed by someone else after you opened it, so "
+                "your changes have not been saved. Check theirs and save again.",
+                "someone else",
+                None,
+            )
+    saved = []
+    for dimension, (status, summary) in statuses.items():
+        if status in ("A", "R") and not summary.strip():
+            raise ActionError(f"A summary is required for an AMBER or RED {dimension} status.")
+        row = existing.get(dimension) or ProgrammeStatus(
+            period=period, dimension=dimension, version=0
+        )
+        if row.pk is None or (row.status, row.summary) != (status, summary):
+            row.status, row.summary = status, summary
+            row.version += 1
+            _record(row, by, f"{period.label} programme status")
+            row.save()
+        saved.append(row)
+    return saved
+
+
+def missing_returns(period: ReportingPeriod) -> list[tuple[Scheme, list[str]]]:
+    """Schemes of the period's area without a status on every dimension (two queries)."""
+    from bettercare.core.rag import DIMENSIONS
+
+    done: dict[int, set[str]] = {}
+    for scheme_id, dimension in SchemeStatus.objects.filter(period=period).values_list(
+        "scheme_id", "dimension"
+    ):
+        done.setdefault(scheme_id, set()).add(dimension)
+    missing = []
+    for scheme in Scheme.objects.filter(area_id=period.area_id).order_by("ref"):
+        gaps = [d for d in DIMENSIONS if d not in done.get(scheme.pk, set())]
+        if gaps:
+            missing.append((scheme, gaps))
+    return missing
+
+
+def versioned_update(
+    model: type[Any],
+    pk: int,
+    *,
+    changes: dict[str, Any],
+    seen_version: int,
+    by: User | None,
+    reason: str,
+) -> Any:
+    """Update one row only if nobody has saved it since ``seen_version`` was read."""
+    with transaction.atomic():
+        row = model.objects.select_for_update().get(pk=pk)
+        if row.version != seen_version:
+            record = row.history.first()
+            who = "someone else"
+            if record is not None and record.history_user is not None:
+                who = record.history_user.get_full_name() or record.history_user.username
+            raise StaleEditError(
+                f"This was changed by {who} after you opened it, so your changes have not been "
+                "saved. Their version is shown below: check it and make your change again.",
+                who,
+                record.history_date if record else None,
+            )
+        changed = {name: value for name, value in changes.items() if getattr(row, name) != value}
+        if not changed:
+            return row
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.version += 1
+        _record(row, by, reason)
+        row.save()
+        return row
+
+
+def milestone_update(
+    *, milestone: Milestone, changes: dict[str, Any], seen_version: int, by: User | None
+) -> Milestone:
+    """Change a milestone's revised or completed date or its comments."""
+    allowed = {"revised_date", "completed_date", "comments"}
+    if set(changes) - allowed:
+        raise ActionError(f"Only {', '.join(sorted(allowed))} can be changed here.")
+    result: Milestone = versioned_update(
+        Milestone,
+        milestone.pk,
+        changes=changes,
+        seen_version=seen_version,
+        by=by,
+        reason="milestone updated",
+    )
+    return result
+
+
+def risk_update(*, risk: Risk, changes: dict[str, Any], seen_version: int, by: User | None) -> Risk:
+    """Re-score a risk or change its mitigation; the old score becomes the previous score."""
+    allowed = {"likelihood", "impact", "mitigation", "owner"}
+    if set(changes) - allowed:
+        raise ActionError(f"Only {', '.join(sorted(allowed))} can be changed here.")
+    for name in ("likelihood", "impact"):
+        value = changes.get(name)
+        if value is not None and not 1 <= value <= 5:
+            raise ActionError(f"{name.capitalize()} must be from 1 to 5.")
+    new_score = (changes.get("likelihood") or 0) * (changes.get("impact") or 0)
+    if risk.score is not None and new_score and new_score != risk.score:
+        changes = {**changes, "previous_score": risk.score}
+    result: Risk = versioned_update(
+        Risk, risk.pk, changes=changes, seen_version=seen_version, by=by, reason="risk reviewed"
+    )
+    return result

@@ -72,20 +72,27 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
     ]
     rows["funding"] = [
         {
-            "area_code": f.area.code, "financial_year": f.financial_year, "stream": f.stream,
-            "organisation": f.organisation, "budget": f.budget,
+            "area_code": f.area.code,
+            "financial_year": f.financial_year,
+            "stream": f.stream,
+            "organisation": f.organisation,
+            "budget": f.budget,
             "minimum_contribution": f.minimum_contribution,
-            "forecast_outturn": f.forecast_outturn, "as_at": f.as_at,
+            "forecast_outturn": f.forecast_outturn,
+            "as_at": f.as_at,
         }
         for f in Funding.objects.filter(area_id__in=ids).select_related("area")
-    ]  # fmt: skip
+    ]
     rows["savings"] = [
         {
-            "area_code": s.area.code, "financial_year": s.financial_year, "target": s.target,
-            "achieved_to_date": s.achieved_to_date, "as_at": s.as_at,
+            "area_code": s.area.code,
+            "financial_year": s.financial_year,
+            "target": s.target,
+            "achieved_to_date": s.achieved_to_date,
+            "as_at": s.as_at,
         }
         for s in SavingsPlan.objects.filter(area_id__in=ids).select_related("area")
-    ]  # fmt: skip
+    ]
     rows["themes"] = [
         {"area_code": t.area.code, "code": t.code, "name": t.name, "priority": t.priority}
         for t in Theme.objects.filter(area_id__in=ids).select_related("area")
@@ -97,93 +104,141 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
     )
     rows["schemes"] = [
         {
-            "area_code": s.area.code, "ref": s.ref, "name": s.name,
-            "theme_code": s.theme.code if s.theme else None, "lead": s.lead,
-            "commissioner": s.commissioner, "provider": s.provider, "enabler": s.enabler,
-            "start_date": s.start_date, "description": s.description,
+            "area_code": s.area.code,
+            "ref": s.ref,
+            "name": s.name,
+            "theme_code": s.theme.code if s.theme else None,
+            "lead": s.lead,
+            "commissioner": s.commissioner,
+            "provider": s.provider,
+            "enabler": s.enabler,
+            "start_date": s.start_date,
+            "description": s.description,
             "metrics_impacted": tuple(sorted(m.code for m in s.metrics.all())),
         }
         for s in schemes
-    ]  # fmt: skip
+    ]
     rows["scheme_finance"] = [
         {
-            "area_code": f.scheme.area.code, "scheme_ref": f.scheme.ref,
-            "financial_year": f.financial_year, "line": f.line, "recurrent": f.recurrent,
+            "area_code": f.scheme.area.code,
+            "scheme_ref": f.scheme.ref,
+            "financial_year": f.financial_year,
+            "line": f.line,
+            "recurrent": f.recurrent,
             "non_recurrent": f.non_recurrent,
         }
         for f in SchemeFinance.objects.filter(scheme__area_id__in=ids).select_related(
             "scheme__area"
         )
-    ]  # fmt: skip
+    ]
     values = MetricValue.objects.filter(area_id__in=ids).select_related("area", "metric")
     rows["metric_values"] = [
         {
-            "area_code": v.area.code, "metric_code": v.metric.code,
-            "period_start": v.period_start, "period_end": v.period_end, "kind": v.kind,
-            "numerator": v.numerator, "denominator": v.denominator, "value": v.value,
+            "area_code": v.area.code,
+            "metric_code": v.metric.code,
+            "period_start": v.period_start,
+            "period_end": v.period_end,
+            "kind": v.kind,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+            "value": v.value,
             "note": v.note,
         }
         for v in values
-    ]  # fmt: skip
+    ]
     used = {v.metric_id for v in values} | {m.pk for s in schemes for m in s.metrics.all()}
     local = list(Metric.objects.filter(pk__in=used, is_national=False).select_related("parent"))
-    parents = {m.parent for m in local if m.parent and not m.parent.is_national}
+    # Every local ancestor too (not only parents), so that the file imports into an empty
+    # bettercare.
+    parents: set[Metric] = set()
+    ancestors = [m.parent for m in local]
+    while ancestors:
+        parent = ancestors.pop()
+        if parent is not None and not parent.is_national and parent not in parents:
+            parents.add(parent)
+            ancestors.append(parent.parent)
     rows["metrics"] = [
         {
-            "code": m.code, "name": m.name, "unit": m.unit, "multiplier": m.multiplier,
-            "polarity": m.polarity, "frequency": m.frequency,
-            "parent_code": m.parent.code if m.parent else None, "description": m.description,
+            "code": m.code,
+            "name": m.name,
+            "unit": m.unit,
+            "multiplier": m.multiplier,
+            "polarity": m.polarity,
+            "frequency": m.frequency,
+            "parent_code": m.parent.code if m.parent else None,
+            "description": m.description,
         }
         for m in sorted(set(local) | parents, key=lambda m: m.code)
-    ]  # fmt: skip
+    ]
     rows["milestones"] = [
         {
-            "area_code": m.area.code, "ref": m.ref,
-            "scheme_ref": m.scheme.ref if m.scheme else None, "title": m.title,
-            "baseline_date": m.baseline_date, "revised_date": m.revised_date,
-            "completed_date": m.completed_date, "comments": m.comments,
+            "area_code": m.area.code,
+            "ref": m.ref,
+            "scheme_ref": m.scheme.ref if m.scheme else None,
+            "title": m.title,
+            "baseline_date": m.baseline_date,
+            "revised_date": m.revised_date,
+            "completed_date": m.completed_date,
+            "comments": m.comments,
         }
         for m in Milestone.objects.filter(area_id__in=ids).select_related("area", "scheme")
-    ]  # fmt: skip
+    ]
     rows["risks"] = [
         {
-            "area_code": r.area.code, "ref": r.ref, "title": r.title,
-            "description": r.description, "mitigation": r.mitigation, "owner": r.owner,
-            "likelihood": r.likelihood, "impact": r.impact, "previous_score": r.previous_score,
-            "scheme_ref": r.scheme.ref if r.scheme else None, "as_at": r.as_at,
+            "area_code": r.area.code,
+            "ref": r.ref,
+            "title": r.title,
+            "description": r.description,
+            "mitigation": r.mitigation,
+            "owner": r.owner,
+            "likelihood": r.likelihood,
+            "impact": r.impact,
+            "previous_score": r.previous_score,
+            "scheme_ref": r.scheme.ref if r.scheme else None,
+            "as_at": r.as_at,
         }
         for r in Risk.objects.filter(area_id__in=ids).select_related("area", "scheme")
-    ]  # fmt: skip
+    ]
     rows["status_updates"] = [
         {
-            "area_code": s.period.area.code, "period": _month(s.period.month),
-            "scheme_ref": s.scheme.ref, "dimension": s.dimension, "status": s.status,
-            "commentary": s.commentary, "additional_information": s.additional_information,
+            "area_code": s.period.area.code,
+            "period": _month(s.period.month),
+            "scheme_ref": s.scheme.ref,
+            "dimension": s.dimension,
+            "status": s.status,
+            "commentary": s.commentary,
+            "additional_information": s.additional_information,
         }
         for s in SchemeStatus.objects.filter(period__area_id__in=ids).select_related(
             "period__area", "scheme"
         )
-    ]  # fmt: skip
+    ]
     rows["programme_status"] = [
         {
-            "area_code": s.period.area.code, "period": _month(s.period.month),
-            "dimension": s.dimension, "status": s.status, "summary": s.summary,
+            "area_code": s.period.area.code,
+            "period": _month(s.period.month),
+            "dimension": s.dimension,
+            "status": s.status,
+            "summary": s.summary,
         }
         for s in ProgrammeStatus.objects.filter(period__area_id__in=ids).select_related(
             "period__area"
         )
-    ]  # fmt: skip
+    ]
     rows["achievements"] = [
         {"area_code": a.period.area.code, "period": _month(a.period.month), "text": a.text}
         for a in Achievement.objects.filter(period__area_id__in=ids).select_related("period__area")
     ]
     rows["assurance"] = [
         {
-            "area_code": r.area.code, "round": r.round, "criterion": r.criterion,
-            "status": r.status, "comment": r.comment,
+            "area_code": r.area.code,
+            "round": r.round,
+            "criterion": r.criterion,
+            "status": r.status,
+            "comment": r.comment,
         }
         for r in AssuranceRating.objects.filter(area_id__in=ids).select_related("area")
-    ]  # fmt: skip
+    ]
     return rows
 
 

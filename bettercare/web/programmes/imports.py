@@ -196,8 +196,13 @@ class _Writer:
         key: Sequence[str],
         rows: Iterable[dict[str, Any]],
         existing: Iterable[models.Model],
+        provenance: Sequence[str] = (),
     ) -> list[models.Model]:
-        """Create or update ``rows`` (field values) by ``key``; return every row's object."""
+        """Create or update ``rows`` (field values) by ``key``; return every row's object.
+
+        ``provenance`` fields (where a row came from) are written with a change but are not a
+        change by themselves, so the same workbook under another file name changes nothing.
+        """
         counts = self.counts.setdefault(sheet, SheetCounts())
         found = {tuple(getattr(obj, name) for name in key): obj for obj in existing}
         creating: list[models.Model] = []
@@ -216,7 +221,7 @@ class _Writer:
                 changes = [
                     name for name, value in values.items() if not _same(getattr(obj, name), value)
                 ]
-                if changes:
+                if changes and not set(changes) <= set(provenance):
                     for name in changes:
                         setattr(obj, name, values[name])
                     if hasattr(obj, "version"):
@@ -381,6 +386,8 @@ class _Writer:
             {(t.area_id, t.code): t.pk for t in Theme.objects.filter(area_id__in=area_ids)}
         )
         records = self.rows("schemes")
+        existing = list(Scheme.objects.filter(area_id__in=area_ids))
+        versions = {scheme.pk: scheme.version for scheme in existing}
         schemes = self.upsert(
             "schemes",
             Scheme,
@@ -402,13 +409,21 @@ class _Writer:
                 }
                 for r in records
             ],
-            Scheme.objects.filter(area_id__in=area_ids),
+            existing,
         )
+        counts = self.counts["schemes"]
         for record, scheme in zip(records, schemes, strict=True):
             wanted = {self.metrics[code].pk for code in record["metrics_impacted"] or ()}
             current = set(scheme.metrics.values_list("pk", flat=True))  # type: ignore[attr-defined]
             if wanted != current:
+                if versions.get(scheme.pk) == scheme.version:  # type: ignore[attr-defined]
+                    # Only its metrics changed: that is a change to the scheme too.
+                    scheme.version += 1  # type: ignore[attr-defined]
+                    Scheme.objects.filter(pk=scheme.pk).update(version=models.F("version") + 1)
+                    counts.unchanged -= 1
+                    counts.updated += 1
                 scheme._history_user = self.by  # type: ignore[attr-defined]
+                scheme._change_reason = self.reason  # type: ignore[attr-defined]
                 scheme.metrics.set(wanted)  # type: ignore[attr-defined]
         self.schemes = {
             (s.area.code, s.ref): s
@@ -500,6 +515,7 @@ class _Writer:
                 for r in records
             ),
             MetricValue.objects.filter(area_id__in=area_ids, metric_id__in=metric_ids),
+            provenance=("source",),
         )
 
     def write_milestones_and_risks(self) -> None:

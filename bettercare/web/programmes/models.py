@@ -282,6 +282,20 @@ class SchemeStatus(Versioned):
     start_date = models.DateField(
         null=True, blank=True, help_text="For a scheme not yet due to start: when it will."
     )
+    forecast_outturn = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Finance: the scheme's forecast outturn for the year, behind its status.",
+    )
+    savings_achieved = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Savings: the savings achieved to date, behind its status.",
+    )
     history = HistoricalRecords()
 
     class Meta:

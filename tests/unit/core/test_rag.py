@@ -48,7 +48,7 @@ def test_savings_thresholds(planned, achieved, status):
 def test_savings_reason_is_plain_english():
     assessment = assess_savings(planned=1_300_000, achieved=223_000)
     assert assessment.reason == (
-        "Savings are 82.8% behind plan (223,000 of 1,300,000), "
+        "Savings are 82.8% behind plan (£223,000 of £1,300,000), "
         "which is off track by more than 10.0%."
     )
 
@@ -144,7 +144,7 @@ def test_finance_budget_not_set_is_na_with_optional_headline():
 
 def test_finance_reason_and_tolerance():
     assert assess_finance(budget=1_000_000, forecast=1_050_000).reason == (
-        "There is a forecast overspend of 50,000 (5.0% of the agreed budget), up to 10.0%."
+        "There is a forecast overspend of £50,000 (5.0% of the agreed budget), up to 10.0%."
     )
     tolerant = RagPolicy(finance_green_tolerance=0.01)
     assert assess_finance(budget=1_000_000, forecast=1_005_000, policy=tolerant).status == "G"

@@ -1,0 +1,198 @@
+"""Importing a programme workbook of 100,000 metric values into a fresh SQLite database.
+
+Times, for the same workbook as a folder of CSVs and as an ``.xlsx`` file: reading and
+checking only (``--dry-run``), the full import, and importing the unchanged file again (the
+idempotent path, which must find every row unchanged). Each is compared with the floor of
+just reading the same file: Python's ``csv`` module for the CSV, openpyxl's read-only row
+iterator for the workbook.
+
+Run ``uv run python -m benchmarks.bench_import [ROWS] [--profile]``; ``--profile`` prints
+where the full CSV import spends its time (cProfile, by cumulative time).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import csv
+import io
+import os
+import pstats
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from benchmarks._timing import report
+
+ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+ROWS = int(ARGS[0]) if ARGS else 100_000
+PROFILE = "--profile" in sys.argv
+AREAS = 10
+METRICS = 50
+UNITS = (("rate", 100_000), ("proportion", 100), ("count", 1))
+
+T = TypeVar("T")
+
+
+def timed(function: Callable[[], T]) -> tuple[float, T]:
+    """Seconds for one run (an import changes the database, so it is not repeated)."""
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def month_start(index: int) -> date:
+    return date(2000 + (3 + index) // 12, (3 + index) % 12 + 1, 1)
+
+
+def workbook_rows(rows: int) -> dict[str, list[dict[str, Any]]]:
+    """A programme of AREAS areas, METRICS local metrics and ``rows`` monthly values."""
+    rng = random.Random(2017)
+    areas = [f"E1000{index:04d}" for index in range(AREAS)]
+    metrics = [
+        {
+            "code": f"bench_{index:02d}",
+            "name": f"Benchmark metric {index}",
+            "unit": UNITS[index % 3][0],
+            "multiplier": UNITS[index % 3][1],
+            "polarity": "lower_is_better",
+            "frequency": "month",
+        }
+        for index in range(METRICS)
+    ]
+    months = -(-rows // (AREAS * METRICS))
+    values = []
+    for area in areas:
+        for metric in metrics:
+            for index in range(months):
+                if len(values) == rows * (areas.index(area) + 1) // AREAS:
+                    break
+                start = month_start(index)
+                end = month_start(index + 1).replace(day=1)
+                end = date.fromordinal(end.toordinal() - 1)
+                row: dict[str, Any] = {
+                    "area_code": area,
+                    "metric_code": metric["code"],
+                    "period_start": start,
+                    "period_end": end,
+                    "kind": "actual",
+                }
+                if metric["unit"] == "rate":
+                    denominator = rng.randint(100_000, 1_500_000)
+                    numerator = rng.randint(100, 2_000)
+                    row |= {"numerator": numerator, "denominator": denominator}
+                    row["value"] = round(numerator / denominator * 100_000, 1)
+                elif metric["unit"] == "proportion":
+                    denominator = rng.randint(500, 5_000)
+                    numerator = rng.randint(0, denominator)
+                    row |= {"numerator": numerator, "denominator": denominator}
+                    row["value"] = f"{round(numerator / denominator * 100, 1)}%"
+                else:
+                    row["numerator"] = rng.randint(0, 500)
+                values.append(row)
+    programme = [{"area_code": a, "area_name": f"Area {a}", "area_type": "HWB"} for a in areas]
+    return {"programme": programme, "metrics": metrics, "metric_values": values}
+
+
+def read_csv_floor(folder: Path) -> int:
+    with (folder / "metric_values.csv").open(newline="", encoding="utf-8") as file:
+        return sum(1 for _ in csv.reader(file)) - 1
+
+
+def read_xlsx_floor(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return sum(1 for _ in book["metric_values"].iter_rows(values_only=True)) - 1
+    finally:
+        book.close()
+
+
+def main() -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="bettercare-bench-"))
+    try:
+        benchmark(scratch)
+    finally:
+        shutil.rmtree(scratch)
+
+
+def benchmark(scratch: Path) -> None:
+    # Before Django starts: a fresh SQLite database of its own, whatever the environment says.
+    os.environ["BETTERCARE_DATA_DIR"] = str(scratch)
+    os.environ["BETTERCARE_DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    from bettercare.cli.database import ensure_database
+
+    ensure_database()
+    from bettercare.web.accounts.actions import command_line_user
+    from bettercare.web.performance.models import MetricValue
+    from bettercare.web.programmes.imports import ImportResult, import_workbook
+    from bettercare.workbook import write_workbook
+
+    by = command_line_user()
+    rows = workbook_rows(ROWS)
+    count = len(rows["metric_values"])
+    folder = write_workbook(scratch / "plan", rows)
+    seconds, workbook = timed(lambda: write_workbook(scratch / "plan.xlsx", rows))
+    print(f"Importing {count:,} metric values ({AREAS} areas x {METRICS} metrics) into {scratch}")
+    print(f"  (writing the .xlsx took {seconds:.1f} s)")
+
+    def run(path: Path, *, dry_run: bool = False) -> ImportResult:
+        result = import_workbook(path, by=by, dry_run=dry_run)
+        assert result.ok, [str(m) for m in result.errors[:5]]
+        return result
+
+    def unchanged(result: ImportResult) -> None:
+        values = result.counts["metric_values"]
+        assert (values.created, values.updated, values.unchanged) == (0, 0, count), values
+
+    # -- CSV -----------------------------------------------------------------------------
+    floor, rows_read = timed(lambda: read_csv_floor(folder))
+    assert rows_read == count
+    print("CSV folder")
+    report("csv module reading metric_values.csv (floor)", floor, count)
+    seconds, result = timed(lambda: run(folder, dry_run=True))
+    report("read and check only (--dry-run)", seconds, count, floor)
+    profiler = cProfile.Profile() if PROFILE else None
+    if profiler:
+        profiler.enable()
+    seconds, result = timed(lambda: run(folder))
+    if profiler:
+        profiler.disable()
+    assert result.counts["metric_values"].created == count
+    report("full import into an empty database", seconds, count, floor)
+    full_csv = seconds
+    seconds, result = timed(lambda: run(folder))
+    unchanged(result)
+    report("import the unchanged folder again", seconds, count, floor)
+
+    # -- .xlsx ---------------------------------------------------------------------------
+    floor, rows_read = timed(lambda: read_xlsx_floor(workbook))
+    assert rows_read == count
+    print(".xlsx workbook")
+    report("openpyxl read-only rows of metric_values (floor)", floor, count)
+    seconds, result = timed(lambda: run(workbook, dry_run=True))
+    report("read and check only (--dry-run)", seconds, count, floor)
+    seconds, result = timed(lambda: run(workbook))
+    unchanged(result)  # the same figures as the CSV folder
+    report("import over the CSV's figures (all unchanged)", seconds, count, floor)
+    MetricValue.history.all().delete()
+    MetricValue.objects.all().delete()
+    seconds, result = timed(lambda: run(workbook))
+    assert result.counts["metric_values"].created == count
+    report("full import (metric values deleted first)", seconds, count, floor)
+
+    if profiler:
+        print(f"Where the full CSV import's {full_csv:.1f} s go (cProfile, top 25 cumulative):")
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
+        print(text.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""``bettercare serve``: the web app under gunicorn, with WhiteNoise serving static files.
+
+In production (the default) it refuses to start with an insecure setting and says which. With
+``--demo`` (what ``make run`` uses) it runs on this machine only, loads the demonstration
+region into an empty database and prints the demo logins.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from typing import Any, TextIO
+
+from bettercare.cli.errors import UserError
+
+MINIMUM_SECRET_KEY_LENGTH = 50
+
+
+def production_problems() -> list[str]:
+    """What stops these settings being safe to serve to a network (empty when they are)."""
+    from django.conf import settings
+
+    problems = []
+    if settings.DEBUG:
+        problems.append("BETTERCARE_DEBUG is on: turn it off (unset it) in production.")
+    if settings.USING_DEVELOPMENT_SECRET_KEY:
+        problems.append(
+            "BETTERCARE_SECRET_KEY is not set: set it to a long random value, e.g. "
+            '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
+        )
+    elif len(settings.SECRET_KEY) < MINIMUM_SECRET_KEY_LENGTH or len(set(settings.SECRET_KEY)) < 5:
+        problems.append(
+            f"BETTERCARE_SECRET_KEY is too weak: use at least {MINIMUM_SECRET_KEY_LENGTH} "
+            "random characters."
+        )
+    if not os.environ.get("BETTERCARE_ALLOWED_HOSTS"):
+        problems.append(
+            "BETTERCARE_ALLOWED_HOSTS is not set: list the host names the site is served as, "
+            "e.g. bettercare.example.nhs.uk."
+        )
+    elif "*" in settings.ALLOWED_HOSTS:
+        problems.append("BETTERCARE_ALLOWED_HOSTS must name the hosts, not '*'.")
+    if not settings.SESSION_COOKIE_SECURE:
+        problems.append(
+            "BETTERCARE_SECURE_COOKIES is off: cookies must only travel over HTTPS in production."
+        )
+    return problems
+
+
+def _demo_password() -> str:
+    return os.environ.get("BETTERCARE_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+
+
+def prepare_demo(out: TextIO) -> None:
+    """Load the demo region into an empty database; (re)set and print the demo logins."""
+    from bettercare.demo.load import create_demo_users, load_demo, print_logins
+    from bettercare.web.programmes.models import Area
+
+    if not Area.objects.exists():
+        print("The database is empty: loading the demonstration region...", file=out)
+        load_demo(out=out)
+    password = _demo_password()
+    users = create_demo_users(password)
+    print_logins(users, password, out=out)
+
+
+def collect_static() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0, stdout=StringIO())
+
+
+class _Server:
+    """gunicorn, configured from code rather than a config file."""
+
+    def __init__(self, bind: str, workers: int, threads: int) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        from bettercare.web.config.wsgi import application
+
+        options = {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "errorlog": "-",
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "forwarded_allow_ips": os.environ.get("BETTERCARE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        }
+
+        class Application(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                return application
+
+        self.application = Application()
+
+    def run(self) -> None:
+        self.application.run()
+
+
+def serve(host: str | None, port: int, *, demo: bool, out: TextIO = sys.stdout) -> int:
+    """Run the web app; return only when the server stops."""
+    from bettercare.cli.database import ensure_database
+
+    if not demo:
+        problems = production_problems()
+        if problems:
+            lines = "\n".join(f"  - {p}" for p in problems)
+            raise UserError(
+                "refusing to serve with insecure settings:\n"
+                f"{lines}\n(For a local demonstration use `bettercare serve --demo` or `make run`.)"
+            )
+    host = host or ("127.0.0.1" if demo else "0.0.0.0")  # noqa: S104 - production listens on all interfaces behind a proxy
+    if demo and host not in ("127.0.0.1", "localhost", "::1"):
+        raise UserError("--demo serves this machine only: use --host 127.0.0.1 (the default).")
+    for line in ensure_database():
+        print(line, file=out)
+    collect_static()
+    if demo:
+        prepare_demo(out)
+    workers = int(os.environ.get("BETTERCARE_WORKERS") or (os.cpu_count() or 1) + 1)
+    threads = int(os.environ.get("BETTERCARE_THREADS") or 4)
+    print(f"Serving bettercare on http://{host}:{port}/ (Ctrl+C to stop)", file=out)
+    out.flush()
+    _Server(f"{host}:{port}", workers, threads).run()
+    return 0

@@ -1,0 +1,107 @@
+"""How numbers, money and dates read in bettercare, on the screen and on paper."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+STATUS_NAMES = {
+    "G": "GREEN",
+    "A": "AMBER",
+    "R": "RED",
+    "NA": "N/A",
+    "E": "E",
+    "Y": "Yes",
+    "N": "No",
+}
+STATUS_WORDS = {
+    "G": "green",
+    "A": "amber",
+    "R": "red",
+    "NA": "not applicable",
+    "E": "enabler",
+    "Y": "yes",
+    "N": "no",
+}
+COMPARISON_WORDS = {
+    "significantly_better": "statistically significantly better than",
+    "better": "better than, but not significantly different from,",
+    "worse": "worse than, but not significantly different from,",
+    "significantly_worse": "statistically significantly worse than",
+}
+DIRECTION_WORDS = {
+    "improving": "improving",
+    "worsening": "worsening",
+    "no_significant_change": "no significant change",
+}
+DIRECTION_ARROWS = {"improving": "↑", "worsening": "↓", "no_significant_change": "↔"}
+VARIATION_WORDS = {
+    "common_cause": "Common cause variation: no significant change",
+    "improvement_high": "Special cause variation: improvement (high)",
+    "improvement_low": "Special cause variation: improvement (low)",
+    "concern_high": "Special cause variation: concern (high)",
+    "concern_low": "Special cause variation: concern (low)",
+    "neutral_high": "Special cause variation: neither improvement nor concern (high)",
+    "neutral_low": "Special cause variation: neither improvement nor concern (low)",
+}
+ASSURANCE_WORDS = {
+    "pass": "The process will consistently meet the target",
+    "fail": "The process will consistently fail the target",
+    "hit_and_miss": "The process will sometimes meet and sometimes miss the target",
+}
+
+
+def number(value: float | None, places: int = 2) -> str:
+    """A number with thousands separators, e.g. ``1,611`` or ``294.95``."""
+    if value is None:
+        return "–"
+    if places == 0 or (float(value).is_integer() and abs(value) >= 1000):
+        return f"{value:,.0f}"
+    return f"{value:,.{places}f}"
+
+
+def metric_value(value: float | None, unit: str, multiplier: float = 1) -> str:
+    """A metric value as boards read it: percentages with %, counts whole, rates to 2 dp."""
+    if value is None:
+        return "–"
+    if unit == "proportion" and multiplier == 100:
+        return f"{value:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "mean":
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def money(amount: Decimal | float | None, *, short: bool = False) -> str:
+    """Pounds: ``£1,300,000``, or short as ``£1.3m`` / ``£223k``."""
+    if amount is None:
+        return "–"
+    value = float(amount)
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if short and size >= 1_000_000:
+        return f"{sign}£{size / 1_000_000:,.1f}m"
+    if short and size >= 1_000:
+        return f"{sign}£{size / 1_000:,.0f}k"
+    return f"{sign}£{size:,.0f}"
+
+
+def day(value: date | None) -> str:
+    """``8 September 2017``."""
+    if value is None:
+        return "–"
+    return f"{value.day} {value:%B %Y}"
+
+
+def short_day(value: date | None) -> str:
+    """``8 Sep 2017``."""
+    if value is None:
+        return "–"
+    return f"{value.day} {value:%b %Y}"
+
+
+def percent(fraction: float | None, places: int = 0) -> str:
+    if fraction is None:
+        return "–"
+    return f"{fraction * 100:.{places}f}%"

@@ -1,0 +1,255 @@
+"""The report models: plain, frozen data that every output renders the same way.
+
+The web pages, the PDF, the self-contained HTML and the Excel board packs are all drawn
+from these objects, built once from the database (``bettercare.web.reporting``), so the
+paper and the screen cannot disagree. Nothing here knows about Django or any file format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+Change = Literal["better", "worse", "same"]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRef:
+    code: str
+    name: str
+    type: str
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRef:
+    month: str  # YYYY-MM
+    label: str  # August 2017
+    state: str  # open / submitted / signed_off
+    financial_year: str  # 2017-18
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.state == "signed_off"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeStatusLine:
+    """Overall status on one dimension (plan, benefits, budget) and its change."""
+
+    dimension: str
+    label: str
+    status: str | None
+    previous: str | None
+    change: Change | None
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneLine:
+    ref: str
+    title: str
+    scheme_ref: str | None
+    baseline_date: date
+    revised_date: date | None
+    completed_date: date | None
+    slippage_days: int
+    status: str  # G/A/R by the milestone guidelines, or "complete"
+    comments: str
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    value: float
+    lower: float
+    upper: float
+    target: float | None
+    probability_meeting_target: float | None
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetricLine:
+    """A metric's position, with everything needed to show and trace it."""
+
+    code: str
+    name: str
+    unit: str
+    multiplier: float
+    polarity: str
+    period_start: date
+    period_end: date
+    period_label: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    lower: float | None
+    upper: float | None
+    method: str
+    target: float | None
+    comparison: str | None
+    data_rag: str
+    direction: str | None
+    variation_icon: str | None
+    assurance_icon: str | None
+    forecast: Forecast | None
+    trend: tuple[float, ...] = ()
+    trend_labels: tuple[str, ...] = ()
+    source: str = ""
+    warnings: tuple[str, ...] = ()
+    parent_code: str | None = None
+    summary: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FundingLine:
+    stream: str
+    organisation: str
+    budget: Decimal
+    forecast_outturn: Decimal | None
+
+    @property
+    def variance(self) -> Decimal | None:
+        if self.forecast_outturn is None:
+            return None
+        return self.forecast_outturn - self.budget
+
+
+@dataclass(frozen=True, slots=True)
+class SavingsLine:
+    financial_year: str
+    target: Decimal
+    achieved: Decimal
+    status: str
+    reason: str
+
+    @property
+    def proportion_achieved(self) -> float:
+        return float(self.achieved / self.target) if self.target else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RiskLine:
+    ref: str
+    title: str
+    description: str
+    mitigation: str
+    owner: str
+    likelihood: int | None
+    impact: int | None
+    score: int | None
+    band: str | None
+    previous_score: int | None
+    trend: str | None
+    scheme_ref: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightReport:
+    """The programme highlight report for an area and month."""
+
+    area: AreaRef
+    programme_name: str
+    period: PeriodRef
+    statuses: tuple[ProgrammeStatusLine, ...]
+    achievements: tuple[str, ...]
+    milestones: tuple[MilestoneLine, ...]
+    upcoming: tuple[MilestoneLine, ...]
+    upcoming_months: tuple[str, ...]
+    metrics: tuple[MetricLine, ...]
+    funding: tuple[FundingLine, ...]
+    funding_year: str
+    savings: SavingsLine | None
+    risks: tuple[RiskLine, ...]
+    generated_at: datetime
+    periods: tuple[PeriodRef, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeLine:
+    """A scheme's four dimension statuses for a period."""
+
+    id: int
+    ref: str
+    name: str
+    lead: str
+    enabler: bool
+    statuses: dict[str, str | None]
+    commentary: dict[str, str]
+    additional_information: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionLine:
+    """A non-green status with its exception commentary, as boards read it."""
+
+    dimension: str
+    scheme_ref: str
+    scheme_name: str
+    lead: str
+    status: str
+    commentary: str
+    additional_information: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSection:
+    code: str
+    name: str
+    priority: str
+    schemes: tuple[SchemeLine, ...]
+    roll_up: dict[str, str]
+    exceptions: tuple[ExceptionLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelineLine:
+    dimension: str
+    status: str
+    guideline: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardReport:
+    """The integration executive dashboard for an area and month."""
+
+    area: AreaRef
+    programme_name: str
+    period: PeriodRef
+    guidelines: tuple[GuidelineLine, ...]
+    metrics: tuple[MetricLine, ...]
+    composites: tuple[tuple[MetricLine, tuple[MetricLine, ...]], ...]
+    themes: tuple[ThemeSection, ...]
+    generated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssuranceCell:
+    status: str
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssuranceRow:
+    area: AreaRef
+    cells: dict[str, AssuranceCell]
+    programme_status: dict[str, str]
+    status_line: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssuranceReport:
+    """The regional assurance matrix for one round."""
+
+    region: AreaRef
+    round: str
+    rounds: tuple[str, ...]
+    criteria: tuple[str, ...]
+    rows: tuple[AssuranceRow, ...]
+    generated_at: datetime

@@ -1,0 +1,90 @@
+"""The performance summary: plain-English sentences written from the statistics.
+
+Board members read "Performance is statistically significantly worse than the target of
+278.57, with a 95% confidence interval of 280.72 to 309.71" rather than a table of limits;
+the sentences here say exactly what the numbers say, no more.
+"""
+
+from __future__ import annotations
+
+from bettercare.reports.formatting import (
+    COMPARISON_WORDS,
+    DIRECTION_WORDS,
+    STATUS_NAMES,
+    metric_value,
+    number,
+)
+from bettercare.reports.model import MetricLine
+
+
+def _value(line: MetricLine, value: float | None) -> str:
+    return metric_value(value, line.unit, line.multiplier)
+
+
+def _rate_words(line: MetricLine) -> str:
+    if line.unit == "rate":
+        return f"a rate of {_value(line, line.value)} per {number(line.multiplier, 0)}"
+    if line.unit == "dsr":
+        return f"an age-standardised rate of {_value(line, line.value)} per {number(line.multiplier, 0)}"
+    if line.unit == "proportion":
+        return f"{_value(line, line.value)}"
+    return _value(line, line.value)
+
+
+def metric_sentences(line: MetricLine) -> list[str]:
+    """The sentences for one metric: the figure, against the target, the trend, the forecast."""
+    sentences = []
+    if line.value is None:
+        return [f"There is no value for {line.period_label} that can be shown."]
+    figure = f"In {line.period_label} the figure was {_rate_words(line)}"
+    if (
+        line.numerator is not None
+        and line.denominator is not None
+        and line.unit
+        in (
+            "rate",
+            "proportion",
+        )
+    ):
+        figure += f" ({number(line.numerator, 0)} out of {number(line.denominator, 0)})"
+    sentences.append(figure + ".")
+    if line.target is not None and line.comparison is not None:
+        text = (
+            f"Performance is {COMPARISON_WORDS[line.comparison]} the target of "
+            f"{_value(line, line.target)}"
+        )
+        if line.lower is not None and line.upper is not None:
+            text += (
+                f", with a 95% confidence interval of {_value(line, line.lower)} to "
+                f"{_value(line, line.upper)}"
+            )
+        sentences.append(f"{text}. It is rated {STATUS_NAMES.get(line.data_rag, line.data_rag)}.")
+    elif line.target is None:
+        sentences.append("There is no target for this period.")
+    if line.direction is not None:
+        sentences.append(f"Compared with the previous period: {DIRECTION_WORDS[line.direction]}.")
+    forecast = line.forecast
+    if forecast is not None:
+        text = (
+            f"The year-end forecast ({forecast.method}) is {_value(line, forecast.value)} "
+            f"(95% interval {_value(line, forecast.lower)} to {_value(line, forecast.upper)})"
+        )
+        if forecast.target is not None and forecast.probability_meeting_target is not None:
+            chance = forecast.probability_meeting_target
+            likelihood = (
+                "less than 1%"
+                if chance < 0.01
+                else "more than 99%"
+                if chance > 0.99
+                else f"about {chance * 100:.0f}%"
+            )
+            text += (
+                f" against a target of {_value(line, forecast.target)}; the chance of meeting "
+                f"the target is {likelihood}"
+            )
+        sentences.append(text + ".")
+    return sentences
+
+
+def metric_summary(line: MetricLine) -> str:
+    return " ".join(metric_sentences(line))

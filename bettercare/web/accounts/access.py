@@ -1,0 +1,107 @@
+"""Who may see and do what: every page and API answer asks here.
+
+A role held in an area applies to every area below it (a regional lead on a region sees all
+its HWBs). Scheme leads change only the schemes they lead. Superusers (administrators) may
+do anything. One ``Access`` is built per request from two small queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+
+from bettercare.web.accounts.models import Membership, Role, User
+from bettercare.web.programmes.models import Area, Milestone, Risk, Scheme
+
+READ_ROLES = frozenset(Role)
+EDIT_PROGRAMME = frozenset({Role.PROGRAMME_MANAGER})
+EDIT_FINANCE = frozenset({Role.PROGRAMME_MANAGER, Role.FINANCE_LEAD})
+
+
+@dataclass
+class Access:
+    """The areas a user may see, their roles in each, and the schemes they lead."""
+
+    user: User | AnonymousUser
+    is_admin: bool = False
+    roles: dict[int, set[str]] = field(default_factory=dict)
+    led_schemes: set[int] = field(default_factory=set)
+
+    @classmethod
+    def for_user(cls, user: User | AnonymousUser) -> Access:
+        if not user.is_authenticated or not user.is_active:
+            return cls(user)
+        if user.is_superuser:
+            return cls(user, is_admin=True)
+        memberships = list(Membership.objects.filter(user=user).values_list("area_id", "role"))
+        roles: dict[int, set[str]] = defaultdict(set)
+        if memberships:
+            children: dict[int | None, list[int]] = defaultdict(list)
+            for pk, parent in Area.objects.values_list("pk", "parent_id"):
+                children[parent].append(pk)
+            for area_id, role in memberships:
+                stack = [area_id]
+                while stack:
+                    current = stack.pop()
+                    roles[current].add(role)
+                    stack.extend(children[current])
+        led = set(
+            Scheme.lead_users.through.objects.filter(user_id=user.pk).values_list(
+                "scheme_id", flat=True
+            )
+        )
+        return cls(user, roles=dict(roles), led_schemes=led)
+
+    # -- seeing -----------------------------------------------------------------------------
+
+    def visible_area_ids(self) -> set[int] | None:
+        """The ids of the areas the user may see; None means every area."""
+        return None if self.is_admin else set(self.roles)
+
+    def visible_areas(self) -> Iterable[Area]:
+        ids = self.visible_area_ids()
+        areas = Area.objects.select_related("parent").order_by("name")
+        return areas if ids is None else areas.filter(pk__in=ids)
+
+    def can_view(self, area: Area) -> bool:
+        return self.is_admin or area.pk in self.roles
+
+    def roles_in(self, area: Area) -> set[str]:
+        return set(Role) if self.is_admin else self.roles.get(area.pk, set())
+
+    def _has(self, area_id: int, allowed: frozenset[str]) -> bool:
+        return self.is_admin or bool(self.roles.get(area_id, set()) & allowed)
+
+    # -- doing ------------------------------------------------------------------------------
+
+    def can_manage(self, area: Area) -> bool:
+        """Open, submit and sign off periods; set programme status; edit anything."""
+        return self._has(area.pk, EDIT_PROGRAMME)
+
+    def can_edit_finance(self, area: Area) -> bool:
+        return self._has(area.pk, EDIT_FINANCE)
+
+    def can_complete_return(self, scheme: Scheme) -> bool:
+        """Complete a scheme's monthly return: its area's programme manager or its lead."""
+        if self._has(scheme.area_id, EDIT_PROGRAMME):
+            return True
+        return scheme.pk in self.led_schemes and Role.SCHEME_LEAD in self.roles.get(
+            scheme.area_id, set()
+        )
+
+    def can_edit_milestone(self, milestone: Milestone) -> bool:
+        if self._has(milestone.area_id, EDIT_PROGRAMME):
+            return True
+        return milestone.scheme_id is not None and self.can_complete_return(milestone.scheme)  # type: ignore[arg-type]
+
+    def can_edit_risk(self, risk: Risk) -> bool:
+        if self._has(risk.area_id, EDIT_PROGRAMME):
+            return True
+        return risk.scheme_id is not None and self.can_complete_return(risk.scheme)  # type: ignore[arg-type]
+
+    def can_view_assurance(self, region: Area) -> bool:
+        """The assurance matrix: regional leads (and administrators) for their region."""
+        return self._has(region.pk, frozenset({Role.REGIONAL_LEAD}))

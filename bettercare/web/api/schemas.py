@@ -1,0 +1,178 @@
+"""The shapes of the API's answers, as the OpenAPI document publishes them.
+
+Money is a JSON number in pounds rounded to the penny (two decimal places); dates are ISO
+``YYYY-MM-DD``; months ``YYYY-MM``; financial years ``YYYY-YY``. Absent values are ``null``,
+never missing keys.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from ninja import Field, Schema
+
+from bettercare.core.rag import DEFAULT_POLICY
+from bettercare.web.performance.contract import KEYS
+
+AMBER_DAYS = DEFAULT_POLICY.milestone_amber_days
+MONEY = "Pounds, rounded to the penny (a number with at most two decimal places)."
+STATUS = "The RAG status: G (green), A (amber), R (red), NA (not applicable) or E (enabler)."
+
+
+class Error(Schema):
+    """Every error answer: one sentence saying what was wrong."""
+
+    detail: str = Field(
+        description="What was wrong, in words a person can act on.",
+        examples=["period: expected a month as YYYY-MM (e.g. 2017-08), got '2017-8'"],
+    )
+
+
+class AreaOut(Schema):
+    code: str = Field(description="The ONS code, e.g. E10000018.")
+    name: str
+    type: Literal["HWB", "ICB", "region"] = Field(
+        description="HWB (Health and Wellbeing Board), ICB (Integrated Care Board) or region."
+    )
+    parent: str | None = Field(description="The ONS code of the area above, or null.")
+    is_demo: bool = Field(description="True for demonstration data, never real figures.")
+
+
+class MetricForecastOut(Schema):
+    value: float = Field(description="The forecast for the financial year.")
+    lower: float = Field(description="Lower end of the 95% prediction interval.")
+    upper: float = Field(description="Upper end of the 95% prediction interval.")
+    target: float | None = Field(description="The year's target on the same scale, or null.")
+    probability_meeting_target: float | None = Field(
+        description="Probability (0 to 1) that the year ends meeting the target, or null."
+    )
+
+
+class MetricOut(Schema):
+    """One metric's position: exactly the objects of ``bettercare metrics --format json``."""
+
+    metric: str = Field(description="The metric's code.")
+    name: str
+    period_start: date = Field(description="First day of the latest actual value's period.")
+    period_end: date = Field(description="Last day of the latest actual value's period.")
+    numerator: float | None
+    denominator: float | None
+    value: float | None = Field(description="The value (rate, percentage, count or mean).")
+    lower: float | None = Field(description="Lower end of the 95% confidence interval.")
+    upper: float | None = Field(description="Upper end of the 95% confidence interval.")
+    target: float | None = Field(description="The target for the value's period, or null.")
+    comparison: str | None = Field(description="How the value compares with the target.")
+    data_rag: str = Field(description="The data RAG from the comparison with the target.")
+    direction: str | None = Field(description="Direction of travel since the previous value.")
+    variation_icon: str | None = Field(description="The SPC variation icon, or null.")
+    assurance_icon: str | None = Field(description="The SPC assurance icon, or null.")
+    forecast: MetricForecastOut | None = Field(description="The year-end forecast, or null.")
+    warnings: list[str] = Field(description="Warnings about the figures, in words.")
+
+
+# The published keys are a contract (docs/metrics-json.md): the schema must not drift from it.
+assert tuple(MetricOut.model_fields) == KEYS, "MetricOut must have exactly the contract keys"
+
+
+class DimensionStatusOut(Schema):
+    status: Literal["G", "A", "R", "NA", "E"] = Field(description=STATUS)
+    commentary: str = Field(description="Exception or headline commentary (may be empty).")
+    additional_information: str = Field(description="Additional information (may be empty).")
+    start_date: date | None = Field(
+        description="Milestones at NA: when the scheme is due to start; otherwise null."
+    )
+    forecast_outturn: float | None = Field(
+        description=f"Finance: the scheme's forecast outturn for the year. {MONEY}"
+    )
+    savings_achieved: float | None = Field(
+        description=f"Savings: the savings achieved to date. {MONEY}"
+    )
+
+
+class SchemeStatusesOut(Schema):
+    savings: DimensionStatusOut | None = Field(description="Savings; null if not returned.")
+    milestones: DimensionStatusOut | None = Field(
+        description="Action plan milestones; null if not returned."
+    )
+    finance: DimensionStatusOut | None = Field(description="Finance; null if not returned.")
+    metrics: DimensionStatusOut | None = Field(
+        description="Impact on metrics; null if not returned."
+    )
+
+
+class SchemeOut(Schema):
+    period: str = Field(description="The reporting month of the statuses, YYYY-MM.")
+    period_state: Literal["open", "submitted", "signed_off"] = Field(
+        description="open, submitted (awaiting sign-off) or signed_off (final)."
+    )
+    ref: str = Field(description="The scheme's reference, e.g. 'BCF 4'.")
+    name: str
+    theme: str | None = Field(description="The code of the scheme's theme, or null.")
+    theme_name: str | None
+    lead: str
+    enabler: bool
+    statuses: SchemeStatusesOut = Field(description="The monthly return on each dimension.")
+
+
+class MilestoneOut(Schema):
+    ref: str
+    title: str
+    scheme: str | None = Field(description="The scheme's reference, or null for the programme.")
+    baseline_date: date
+    revised_date: date | None
+    completed_date: date | None
+    as_at: date = Field(description="The date the slippage and status are measured at.")
+    slippage_days: int = Field(description="Days late against the baseline date at as_at.")
+    status: Literal["G", "A", "R", "complete"] = Field(
+        description=f"G on time, A up to {AMBER_DAYS} days late, R more than {AMBER_DAYS} days "
+        "late (the BCF milestone guidelines), or complete."
+    )
+    comments: str
+
+
+class RiskOut(Schema):
+    ref: str
+    title: str
+    description: str
+    mitigation: str
+    owner: str
+    likelihood: int | None = Field(description="1 (rare) to 5 (almost certain), or null.")
+    impact: int | None = Field(description="1 (negligible) to 5 (catastrophic), or null.")
+    score: int | None = Field(description="likelihood x impact (1 to 25), or null if unscored.")
+    band: Literal["low", "moderate", "high", "extreme"] | None = Field(
+        description="The band on the NHS 5x5 matrix: 1-3 low, 4-6 moderate, 8-12 high, "
+        "15-25 extreme."
+    )
+    previous_score: int | None = Field(description="The score at the previous review.")
+    trend: Literal["increased", "no_change", "decreased"] | None = Field(
+        description="How the score moved since the previous review; null without both scores."
+    )
+    scheme: str | None = Field(description="The scheme's reference, or null for the programme.")
+    as_at: date | None = Field(description="When the risk was last reviewed.")
+
+
+class FundingOut(Schema):
+    financial_year: str = Field(description="The financial year, YYYY-YY.")
+    stream: str = Field(description="The funding stream, e.g. BCF, iBCF, DFG.")
+    organisation: str
+    budget: float = Field(description=MONEY)
+    minimum_contribution: float | None = Field(description=MONEY)
+    forecast_outturn: float | None = Field(description=MONEY)
+    variance: float | None = Field(
+        description=f"forecast_outturn - budget (positive: forecast overspend); null without "
+        f"a forecast. {MONEY}"
+    )
+    as_at: date | None
+
+
+class SavingsPlanOut(Schema):
+    financial_year: str = Field(description="The financial year, YYYY-YY.")
+    target: float = Field(description=f"The year's savings target. {MONEY}")
+    achieved_to_date: float = Field(description=MONEY)
+    as_at: date | None
+
+
+class FinanceOut(Schema):
+    funding: list[FundingOut] = Field(description="Each funding stream by year.")
+    savings_plans: list[SavingsPlanOut] = Field(description="The savings plan of each year.")

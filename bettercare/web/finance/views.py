@@ -1,0 +1,302 @@
+"""The finance page (funding streams, scheme spend and benefits, the savings plan) and the
+finance lead's two edits: a funding stream's forecast outturn and the savings achieved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from bettercare.charts import bar_comparison, progress_bar
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.web.finance.actions import funding_forecast_update, savings_achieved_update
+from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.pages import access_of, area_for, render_area_page
+from bettercare.web.programmes.actions import ActionError, StaleEditError
+from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.returns import MoneyField
+from bettercare.web.reporting.highlight import savings_line
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class SpendAndBenefit:
+    """One scheme's (or the programme's) spend and benefit lines for a year."""
+
+    label: str
+    spend: list[Decimal] = field(default_factory=lambda: [ZERO, ZERO])
+    benefit: list[Decimal] = field(default_factory=lambda: [ZERO, ZERO])
+
+    def add(self, line: str, recurrent: Decimal, non_recurrent: Decimal) -> None:
+        target = self.spend if line == SchemeFinance.Line.SPEND else self.benefit
+        target[0] += recurrent
+        target[1] += non_recurrent
+
+    @property
+    def spend_total(self) -> Decimal:
+        return self.spend[0] + self.spend[1]
+
+    @property
+    def benefit_total(self) -> Decimal:
+        return self.benefit[0] + self.benefit[1]
+
+
+def _latest_month(area: Area) -> Month:
+    latest = ReportingPeriod.objects.filter(area=area).order_by("-month").first()
+    return latest.reporting_month if latest else Month.of(timezone.localdate())
+
+
+def _year_asked(request: HttpRequest, default: FinancialYear) -> FinancialYear:
+    text = request.GET.get("year")
+    if not text:
+        return default
+    try:
+        return FinancialYear.parse(text)
+    except ValueError:
+        raise Http404(f"{text!r} is not a financial year (expected YYYY-YY).") from None
+
+
+def _as_at(year: FinancialYear, latest: Month) -> Month:
+    """The month the savings plan is judged at: the latest period, within the year asked."""
+    if latest < year.first_month:
+        return year.first_month
+    return min(latest, year.first_month + 11)
+
+
+def finance(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for(request, code)
+    latest = _latest_month(area)
+    year = _year_asked(request, latest.financial_year)
+    fy = str(year)
+    funding = list(Funding.objects.filter(area=area, financial_year=fy))
+    budget = sum((f.budget for f in funding), ZERO)
+    forecasts = [f.forecast_outturn for f in funding]
+    forecast = sum((f for f in forecasts if f is not None), ZERO)
+    all_forecast = bool(funding) and all(f is not None for f in forecasts)
+    funding_chart = None
+    if funding:
+        funding_chart = bar_comparison(
+            [(_stream(f), f.budget, f.forecast_outturn) for f in funding],
+            title=f"{area.name} funding streams, {fy}: budget and forecast outturn",
+        )
+
+    lines = list(
+        SchemeFinance.objects.filter(scheme__area=area)
+        .select_related("scheme")
+        .order_by("financial_year", "scheme__ref", "line")
+    )
+    by_year: dict[str, SpendAndBenefit] = {}
+    schemes: dict[int, SpendAndBenefit] = {}
+    total = SpendAndBenefit("Total")
+    for line in lines:
+        by_year.setdefault(line.financial_year, SpendAndBenefit(line.financial_year)).add(
+            line.line, line.recurrent, line.non_recurrent
+        )
+        if line.financial_year == fy:
+            scheme = line.scheme
+            schemes.setdefault(scheme.pk, SpendAndBenefit(f"{scheme.ref}: {scheme.name}")).add(
+                line.line, line.recurrent, line.non_recurrent
+            )
+            total.add(line.line, line.recurrent, line.non_recurrent)
+
+    plan = SavingsPlan.objects.filter(area=area, financial_year=fy).first()
+    as_at = _as_at(year, latest)
+    savings = savings_line(plan, as_at)
+    savings_chart = None
+    if plan is not None and plan.target > 0:
+        savings_chart = progress_bar(
+            plan.achieved_to_date,
+            plan.target,
+            title=f"Savings achieved against the {fy} plan",
+            id_prefix="savings",
+        )
+    return render_area_page(
+        request,
+        "finance/finance.jinja",
+        area,
+        "finance",
+        {
+            "year": fy,
+            "years": _years(area, fy),
+            "funding": funding,
+            "funding_total": {
+                "budget": budget,
+                "minimum": sum((f.minimum_contribution or ZERO for f in funding), ZERO),
+                "forecast": forecast if all_forecast else None,
+                "variance": forecast - budget if all_forecast else None,
+            },
+            "funding_chart": funding_chart,
+            "schemes": sorted(schemes.values(), key=lambda s: s.label),
+            "scheme_total": total,
+            "by_year": [by_year[y] for y in sorted(by_year)],
+            "plan": plan,
+            "savings": savings,
+            "savings_chart": savings_chart,
+            "as_at": as_at,
+            "page_title": f"{area.name} finance, {fy}",
+        },
+    )
+
+
+def _stream(funding: Funding) -> str:
+    return f"{funding.stream} ({funding.organisation})" if funding.organisation else funding.stream
+
+
+def _years(area: Area, current: str) -> list[str]:
+    """Every financial year the area has money recorded for, newest first (three queries)."""
+    years = {current}
+    years.update(Funding.objects.filter(area=area).values_list("financial_year", flat=True))
+    years.update(SavingsPlan.objects.filter(area=area).values_list("financial_year", flat=True))
+    years.update(
+        SchemeFinance.objects.filter(scheme__area=area).values_list("financial_year", flat=True)
+    )
+    return sorted(years, reverse=True)
+
+
+# -- edits -----------------------------------------------------------------------------------
+
+INCOMPLETE = "Reload the page and make your change again: the form was incomplete"
+
+
+def version_field() -> forms.IntegerField:
+    """The row version the form was opened at, to detect someone else saving first."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages={"required": INCOMPLETE}
+    )
+
+
+class FundingForm(forms.Form):
+    forecast_outturn = MoneyField(required=False, label="Forecast outturn for the year")
+    version = version_field()
+
+
+class SavingsForm(forms.Form):
+    achieved_to_date = MoneyField(
+        label="Savings achieved to date",
+        error_messages={"required": "Enter the savings achieved to date, like £250,000"},
+    )
+    version = version_field()
+
+    def clean_achieved_to_date(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["achieved_to_date"]
+        if amount < 0:
+            raise forms.ValidationError("The savings achieved must be £0 or more")
+        return amount
+
+
+def _finance_editor(request: HttpRequest, area: Area) -> None:
+    if not access_of(request).can_edit_finance(area):
+        raise PermissionDenied(
+            "Only the programme manager and the finance lead can change the finance figures."
+        )
+
+
+def _edit(
+    request: HttpRequest,
+    area: Area,
+    row: Funding | SavingsPlan,
+    *,
+    form_class: type[forms.Form],
+    name: str,
+    save: Callable[[dict[str, Any]], object],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """GET shows the form; POST saves through ``save(data)`` or explains why not."""
+    problem = ""
+    yours: dict[str, Any] | None = None
+    status = 200
+    initial = {name: getattr(row, name), "version": row.version}
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except StaleEditError as error:
+                problem, status, yours = str(error), 409, form.cleaned_data
+                row.refresh_from_db()
+                form = form_class(initial={name: getattr(row, name), "version": row.version})
+            except ActionError as error:
+                problem, status = str(error), 409
+            else:
+                messages.success(request, f"{form_class.base_fields[name].label} is saved.")
+                finance_page = reverse("area-finance", args=[area.code])
+                return redirect(f"{finance_page}?year={row.financial_year}")
+        else:
+            status = 400
+    return render_area_page(
+        request,
+        template,
+        area,
+        "finance",
+        {"row": row, "form": form, "problem": problem, "yours": yours, **context},
+        status=status,
+    )
+
+
+def funding_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    area = area_for(request, code)
+    funding = Funding.objects.filter(pk=pk, area=area).first()
+    if funding is None:
+        raise Http404(f"{area.name} has no funding line {pk}.")
+    _finance_editor(request, area)
+
+    def save(data: dict[str, Any]) -> None:
+        funding_forecast_update(
+            funding=funding,
+            forecast_outturn=data["forecast_outturn"],
+            seen_version=data["version"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+
+    return _edit(
+        request,
+        area,
+        funding,
+        form_class=FundingForm,
+        name="forecast_outturn",
+        save=save,
+        template="finance/funding_edit.jinja",
+        context={
+            "stream": _stream(funding),
+            "page_title": f"Forecast outturn: {_stream(funding)}, {funding.financial_year}",
+        },
+    )
+
+
+def savings_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    area = area_for(request, code)
+    plan = SavingsPlan.objects.filter(pk=pk, area=area).first()
+    if plan is None:
+        raise Http404(f"{area.name} has no savings plan {pk}.")
+    _finance_editor(request, area)
+
+    def save(data: dict[str, Any]) -> None:
+        savings_achieved_update(
+            plan=plan,
+            achieved_to_date=data["achieved_to_date"],
+            seen_version=data["version"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+
+    return _edit(
+        request,
+        area,
+        plan,
+        form_class=SavingsForm,
+        name="achieved_to_date",
+        save=save,
+        template="finance/savings_edit.jinja",
+        context={"page_title": f"Savings achieved, {plan.financial_year}"},
+    )

@@ -1,0 +1,119 @@
+"""What every area page needs: the area (scoped to the user), the period, the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from bettercare.core.periods import Month
+from bettercare.web.accounts.access import Access
+from bettercare.web.programmes.models import Area, ReportingPeriod
+
+AREA_PAGES = (
+    ("overview", "Overview"),
+    ("dashboard", "Dashboard"),
+    ("metrics", "Metrics"),
+    ("schemes", "Schemes"),
+    ("milestones", "Milestones"),
+    ("risks", "Risks"),
+    ("finance", "Finance"),
+    ("periods", "Periods"),
+)
+
+
+def access_of(request: HttpRequest) -> Access:
+    return request.access  # type: ignore[attr-defined,no-any-return]
+
+
+def area_for(request: HttpRequest, code: str) -> Area:
+    """The area with this code: 404 if there is none, 403 if the user may not see it."""
+    area = Area.objects.select_related("parent", "programme").filter(code=code).first()
+    if area is None:
+        raise Http404(f"There is no area {code}.")
+    if not access_of(request).can_view(area):
+        raise PermissionDenied(f"You do not have access to {area.name}.")
+    return area
+
+
+def parse_month(text: str | None) -> Month | None:
+    if text is None or text == "":
+        return None
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise Http404(f"{text!r} is not a reporting month (expected YYYY-MM).") from None
+
+
+def period_for(area: Area, text: str | None) -> ReportingPeriod:
+    """The reporting period asked for (``YYYY-MM``), or the latest; 404 if there is none."""
+    month = parse_month(text)
+    periods = ReportingPeriod.objects.filter(area=area).select_related("area")
+    period = (
+        periods.filter(month=month.first_day).first()
+        if month is not None
+        else periods.order_by("-month").first()
+    )
+    if period is None:
+        raise Http404(
+            f"{area.name} has no reporting period {month.label}."
+            if month
+            else f"{area.name} has no reporting periods yet."
+        )
+    return period
+
+
+def area_navigation(area: Area, current: str, query: str = "") -> list[dict[str, Any]]:
+    items = []
+    for name, label in AREA_PAGES:
+        href = reverse(f"area-{name}", args=[area.code]) + query
+        items.append({"href": href, "text": label, "current": name == current})
+    return items
+
+
+def render_area_page(
+    request: HttpRequest,
+    template: str,
+    area: Area,
+    current: str,
+    context: dict[str, Any],
+    *,
+    period: ReportingPeriod | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    query = f"?period={period.reporting_month}" if period is not None else ""
+    access = access_of(request)
+    choices = []
+    if period is not None:
+        choices = [
+            {"month": str(p.reporting_month), "label": p.label, "state": p.state}
+            for p in ReportingPeriod.objects.filter(area=area).order_by("-month")
+        ]
+    context = {
+        "area": area,
+        "current_page": current,
+        "subnav": area_navigation(area, current, query),
+        "period": period,
+        "period_choices": choices,
+        "can_manage": access.can_manage(area),
+        "can_edit_finance": access.can_edit_finance(area),
+        "regions": [
+            a
+            for a in _ancestors(area)
+            if a.type == Area.Type.REGION and access.can_view_assurance(a)
+        ],
+        **context,
+    }
+    return render(request, template, context, status=status)
+
+
+def _ancestors(area: Area) -> list[Area]:
+    chain = []
+    parent = area.parent
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parent if parent.parent_id else None
+    return chain

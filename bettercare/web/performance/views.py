@@ -1,0 +1,305 @@
+"""Metric pages: every metric of an area for a period, and one metric in full.
+
+The detail page shows where a figure comes from (the definition, every stored value with its
+method and warnings), how it behaves (the SPC chart, the forecast) and how it compares with
+the region's other areas. Areas the user may not see count only towards the regional figure,
+which is computed from the summed numerators and denominators of every area in the region.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from bettercare.charts import Chart, LeagueRow, league_table, spc_chart
+from bettercare.charts.spc import POINT_STYLES
+from bettercare.core.indicators import Bands, MetricEstimate, metric_estimate
+from bettercare.core.periods import Month
+from bettercare.core.summary import MetricSpec
+from bettercare.reports.model import MetricLine
+from bettercare.web.accounts.access import Access
+from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.queries import area_metric_summaries
+from bettercare.web.programmes.models import Area, ReportingPeriod, Scheme, SchemeStatus
+from bettercare.web.reporting.common import metric_line, metric_lines
+
+
+def metric_list(request: HttpRequest, code: str) -> HttpResponse:
+    """Every metric with a value at the period: the headline metrics, then composites' parts."""
+    area = area_for(request, code)
+    period = period_for(area, request.GET.get("period"))
+    lines = metric_lines(area, period.reporting_month)
+    by_code = {line.code: line for line in lines}
+    parts: dict[str, list[MetricLine]] = defaultdict(list)
+    for line in lines:
+        if line.parent_code:
+            parts[line.parent_code].append(line)
+    composites = [(by_code[code], children) for code, children in parts.items() if code in by_code]
+    orphans = [line for code, children in parts.items() if code not in by_code for line in children]
+    return render_area_page(
+        request,
+        "performance/metric_list.jinja",
+        area,
+        "metrics",
+        {
+            "metrics": [line for line in lines if line.parent_code is None] + orphans,
+            "composites": composites,
+            "page_title": f"{area.name} metrics, {period.label}",
+        },
+        period=period,
+    )
+
+
+# -- one metric ------------------------------------------------------------------------------
+
+
+def period_text(start: date, end: date) -> str:
+    """A stored value's period as people say it: a month, a financial year or a range."""
+    first, last = Month.of(start), Month.of(end)
+    if first == last:
+        return first.label
+    year = first.financial_year
+    if start == year.start and end == year.end:
+        return str(year)
+    return f"{first.label} to {last.label}"
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """A stored value with the estimate bettercare computes from it."""
+
+    value: MetricValue
+    period: str
+    estimate: MetricEstimate
+    after_period: bool
+
+
+@dataclass(frozen=True)
+class RegionComparison:
+    """The areas of the region the user may see, and the figure for the whole region."""
+
+    region: Area
+    period: str
+    chart: Chart | None
+    rows: list[tuple[Area, MetricEstimate]]
+    regional: MetricEstimate | None
+    contributing: int
+    hidden: int
+    withheld_reason: str
+
+
+def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
+    area = area_for(request, code)
+    period = period_for(area, request.GET.get("period"))
+    found = (
+        Metric.objects.select_related("parent", "replaces")
+        .prefetch_related("parts")
+        .filter(code=metric)
+        .first()
+    )
+    if found is None:
+        raise Http404(f"There is no metric {metric!r}.")
+    stored = list(
+        MetricValue.objects.filter(
+            area=area, metric=found, kind__in=(MetricValue.Kind.ACTUAL, MetricValue.Kind.TARGET)
+        ).order_by("period_start", "period_end")
+    )
+    if not any(v.kind == MetricValue.Kind.ACTUAL for v in stored):
+        raise Http404(f"{area.name} has no values of {found.name}.")
+    summaries = area_metric_summaries(area, period.reporting_month, metrics=[found])
+    if not summaries:
+        raise Http404(f"{area.name} has no value of {found.name} by {period.label}.")
+    summary = summaries[0][1]
+    line = metric_line(found, summary)
+    spec = found.spec
+    cutoff = period.reporting_month.last_day
+    rows = [
+        ValueRow(
+            v,
+            period_text(v.period_start, v.period_end),
+            v.observation().estimate(spec),
+            v.period_end > cutoff,
+        )
+        for v in stored
+    ]
+    spc = summary.spc
+    spc_figure = None
+    special_points: Counter[str] = Counter()
+    if spc is not None:
+        labels = [month.label for month in summary.spc_months]
+        spc_figure = spc_chart(
+            spc,
+            labels=labels,
+            title=f"{found.name}, {area.name}: monthly values",
+            unit=found.unit,
+            multiplier=float(found.multiplier),
+            id_prefix="spc",
+        )
+        special_points.update(POINT_STYLES[t][3] for t in spc.point_type if t != "common_cause")
+    return render_area_page(
+        request,
+        "performance/metric_detail.jinja",
+        area,
+        "metrics",
+        {
+            "metric": found,
+            "line": line,
+            "spc": spc,
+            "spc_chart": spc_figure,
+            "special_points": sorted(special_points.items()),
+            "actuals": [r for r in rows if r.value.kind == MetricValue.Kind.ACTUAL],
+            "targets": [r for r in rows if r.value.kind == MetricValue.Kind.TARGET],
+            "schemes": _schemes(area, found, period),
+            "comparison": _compare_with_region(access_of(request), area, found, line),
+            "page_title": found.name,
+        },
+        period=period,
+    )
+
+
+def _schemes(area: Area, metric: Metric, period: ReportingPeriod) -> list[dict[str, Any]]:
+    """The schemes expected to affect the metric, with their "metrics" status (two queries)."""
+    schemes = list(
+        Scheme.objects.filter(area=area, metrics=metric).select_related("theme").order_by("ref")
+    )
+    statuses = {
+        s.scheme_id: s
+        for s in SchemeStatus.objects.filter(
+            period=period, dimension=SchemeStatus.Dimension.METRICS, scheme__in=schemes
+        )
+    }
+    return [{"scheme": s, "status": statuses.get(s.pk)} for s in schemes]
+
+
+def _region_of(area: Area) -> tuple[Area | None, list[Area]]:
+    """The region above ``area`` and every HWB area under that region (one query)."""
+    areas = {a.pk: a for a in Area.objects.all()}
+    region = areas.get(area.parent_id) if area.parent_id else None
+    while region is not None and region.type != Area.Type.REGION:
+        region = areas.get(region.parent_id) if region.parent_id else None
+    if region is None:
+        return None, []
+    children: dict[int | None, list[Area]] = defaultdict(list)
+    for candidate in areas.values():
+        children[candidate.parent_id].append(candidate)
+    found, stack = [], list(children[region.pk])
+    while stack:
+        candidate = stack.pop()
+        if candidate.type == Area.Type.HWB:
+            found.append(candidate)
+        stack.extend(children[candidate.pk])
+    return region, sorted(found, key=lambda a: a.name)
+
+
+def regional_estimate(
+    spec: MetricSpec, values: list[MetricValue]
+) -> tuple[MetricEstimate, list[MetricValue]]:
+    """The region's figure from the summed numerators and denominators of its areas.
+
+    Computed by the same method (``bettercare.core.indicators`` over ``bettercare.core.stats``)
+    as each area's own figure, so the two compare; a directly standardised rate sums the
+    areas' per-band counts and populations. Returns the estimate and the values it includes.
+    """
+    if spec.unit == "dsr":
+        used = [v for v in values if v.bands]
+        if not used:
+            return metric_estimate(spec.unit, multiplier=spec.multiplier), []
+        counts = [sum(band) for band in zip(*(v.bands["counts"] for v in used), strict=True)]
+        populations = [
+            sum(band) for band in zip(*(v.bands["populations"] for v in used), strict=True)
+        ]
+        standard = used[0].bands.get("standard_population")
+        extra = {"standard_population": standard} if standard else {}
+        bands = Bands(counts, populations, **extra)
+        return metric_estimate(spec.unit, multiplier=spec.multiplier, bands=bands), used
+    needs_denominator = spec.unit != "count"
+    used = [
+        v
+        for v in values
+        if v.numerator is not None and (v.denominator is not None or not needs_denominator)
+    ]
+    if not used:
+        return metric_estimate(spec.unit, multiplier=spec.multiplier), []
+    numerator = sum(v.numerator for v in used if v.numerator is not None)
+    denominator = (
+        sum(v.denominator for v in used if v.denominator is not None) if needs_denominator else None
+    )
+    estimate = metric_estimate(
+        spec.unit, multiplier=spec.multiplier, numerator=numerator, denominator=denominator
+    )
+    return estimate, used
+
+
+def _compare_with_region(
+    access: Access, area: Area, metric: Metric, line: MetricLine
+) -> RegionComparison | None:
+    """The region's areas for the same period as the latest value (two queries)."""
+    region, areas = _region_of(area)
+    if region is None:
+        return None
+    by_pk = {a.pk: a for a in areas}
+    values = list(
+        MetricValue.objects.filter(
+            metric=metric,
+            kind=MetricValue.Kind.ACTUAL,
+            area__in=list(by_pk),
+            period_start=line.period_start,
+            period_end=line.period_end,
+        )
+    )
+    spec = metric.spec
+    visible = sorted(
+        (
+            (by_pk[v.area_id], v.observation().estimate(spec))
+            for v in values
+            if access.can_view(by_pk[v.area_id])
+        ),
+        key=lambda pair: pair[0].name,
+    )
+    estimate, used = regional_estimate(spec, values)
+    hidden = sum(1 for v in used if not access.can_view(by_pk[v.area_id]))
+    regional: MetricEstimate | None = estimate
+    withheld = ""
+    if hidden == 1:
+        # The regional total less the areas shown would be the one hidden area's figures.
+        regional = None
+        withheld = (
+            "The regional figure is not shown: only one of its areas is one you do not have "
+            "access to, so that area's figures could be worked out from it."
+        )
+    elif estimate.value is None:
+        regional = None
+        withheld = (
+            "A regional figure cannot be computed: the areas' values have no numerators and "
+            "denominators (or per-band counts) to add up."
+        )
+    rows: list[LeagueRow] = [
+        (a.name, e.value, e.lower, e.upper, a.pk == area.pk) for a, e in visible
+    ]
+    chart = None
+    if rows:
+        chart = league_table(
+            rows,
+            title=f"{metric.name}, {line.period_label}: {region.name} areas compared",
+            unit=metric.unit,
+            multiplier=float(metric.multiplier),
+            benchmark=regional.value if regional is not None else None,
+            benchmark_label=region.name,
+            polarity=metric.polarity,
+            id_prefix="league",
+        )
+    return RegionComparison(
+        region=region,
+        period=line.period_label,
+        chart=chart,
+        rows=visible,
+        regional=regional,
+        contributing=len(used),
+        hidden=hidden,
+        withheld_reason=withheld,
+    )

@@ -1,0 +1,158 @@
+"""Domain values to display values: RAG to NHS tag colours, pounds, arrows, dates."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from bettercare.reports import formatting
+
+#: NHS.UK tag colour for each status.
+TAG_COLOURS = {
+    "G": "green",
+    "A": "orange",
+    "R": "red",
+    "NA": "grey",
+    "E": "blue",
+    "Y": "green",
+    "N": "red",
+    "complete": "white",
+    "open": "blue",
+    "submitted": "yellow",
+    "signed_off": "green",
+}
+TAG_TEXT = {
+    "G": "Green",
+    "A": "Amber",
+    "R": "Red",
+    "NA": "N/A",
+    "E": "Enabler",
+    "Y": "Yes",
+    "N": "No",
+    "complete": "Complete",
+    "open": "Open",
+    "submitted": "Submitted",
+    "signed_off": "Signed off",
+}
+CHANGE_ARROWS = {
+    "better": ("↑", "better than last period"),
+    "worse": ("↓", "worse than last period"),
+    "same": ("↔", "no change from last period"),
+}
+RISK_TRENDS = {
+    "increased": ("↑", "Increased"),
+    "decreased": ("↓", "Decreased"),
+    "no_change": ("↔", "No change"),
+}
+RISK_BAND_COLOURS = {"low": "green", "moderate": "yellow", "high": "orange", "extreme": "red"}
+
+
+def status_tag(status: str | None, text: str | None = None) -> Markup:
+    """An NHS.UK tag for a RAG status or a period state (words, not only colour)."""
+    if not status:
+        return Markup('<span class="bc-missing">Not reported</span>')
+    colour = TAG_COLOURS.get(status, "grey")
+    label = text or TAG_TEXT.get(status, status)
+    return Markup(
+        f'<strong class="nhsuk-tag nhsuk-tag--{colour} bc-rag bc-rag--{escape(status)}">'
+        f"{escape(label)}</strong>"
+    )
+
+
+def change_arrow(change: str | None) -> Markup:
+    if change not in CHANGE_ARROWS:
+        return Markup('<span class="bc-missing">–</span>')
+    arrow, words = CHANGE_ARROWS[change]
+    return Markup(
+        f'<span class="bc-arrow bc-arrow--{change}" aria-hidden="true">{arrow}</span>'
+        f'<span class="nhsuk-u-visually-hidden">{words}</span>'
+    )
+
+
+def direction(direction: str | None) -> Markup:
+    if direction is None:
+        return Markup('<span class="bc-missing">–</span>')
+    arrow = formatting.DIRECTION_ARROWS[direction]
+    words = formatting.DIRECTION_WORDS[direction]
+    return Markup(
+        f'<span class="bc-direction bc-direction--{direction}">'
+        f'<span aria-hidden="true">{arrow}</span> {escape(words.capitalize())}</span>'
+    )
+
+
+def risk_trend(trend: str | None) -> Markup:
+    if trend not in RISK_TRENDS:
+        return Markup('<span class="bc-missing">–</span>')
+    arrow, words = RISK_TRENDS[trend]
+    return Markup(f'<span aria-hidden="true">{arrow}</span> {words}')
+
+
+def risk_band(band: str | None, score: int | None) -> Markup:
+    if band is None or score is None:
+        return Markup('<span class="bc-missing">Not scored</span>')
+    colour = RISK_BAND_COLOURS[band]
+    return Markup(
+        f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{score} {band.capitalize()}</strong>'
+    )
+
+
+def radio_items(
+    choices: list[tuple[str, str]], current: str | None, disabled: bool = False
+) -> list[dict[str, Any]]:
+    """NHS.UK radios items from form choices, with the current one checked."""
+    return [
+        {"value": value, "text": text, "checked": value == current, "disabled": disabled}
+        for value, text in choices
+    ]
+
+
+def form_errors(form: Any) -> list[dict[str, str]]:
+    """An NHS.UK error summary's list from a Django form: each error linked to its field."""
+    return [
+        {"text": str(error), "href": f"#{name}" if name != "__all__" else "#maincontent"}
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+def sparkline(line: Any) -> Markup:
+    """A metric line's recent trend as a word-sized SVG chart (or a dash without one)."""
+    from bettercare.charts import sparkline as draw
+
+    if not line.trend:
+        return Markup('<span class="bc-missing">–</span>')
+    chart = draw(
+        line.trend,
+        labels=line.trend_labels,
+        title=f"{line.name}: recent trend",
+        unit=line.unit,
+        multiplier=line.multiplier,
+        polarity=line.polarity,
+        target=line.target,
+        id_prefix="spark-" + re.sub(r"[^A-Za-z0-9_-]", "-", line.code),
+    )
+    return Markup(chart.svg)
+
+
+GLOBALS: dict[str, Any] = {
+    "radio_items": radio_items,
+    "form_errors": form_errors,
+    "sparkline": sparkline,
+}
+
+FILTERS: dict[str, Any] = {
+    "money": formatting.money,
+    "money_short": lambda amount: formatting.money(amount, short=True),
+    "number": formatting.number,
+    "metric_value": formatting.metric_value,
+    "day": formatting.day,
+    "short_day": formatting.short_day,
+    "percent": formatting.percent,
+    "status_tag": status_tag,
+    "change_arrow": change_arrow,
+    "direction": direction,
+    "risk_trend": risk_trend,
+    "risk_band": risk_band,
+}

@@ -1,0 +1,221 @@
+"""The period workflow (open, submit, sign off) with its missing returns, and change history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from bettercare.web.pages import access_of, area_for, parse_month, period_for, render_area_page
+from bettercare.web.performance.models import MetricValue
+from bettercare.web.programmes.actions import (
+    ActionError,
+    StaleEditError,
+    missing_returns,
+    period_open,
+    period_reopen,
+    period_sign_off,
+    period_submit,
+    programme_status_save,
+)
+from bettercare.web.programmes.models import (
+    Milestone,
+    ProgrammeStatus,
+    ReportingPeriod,
+    Risk,
+    Scheme,
+)
+
+PROGRAMME_DIMENSIONS = ProgrammeStatus.Dimension.choices
+
+
+class ProgrammeStatusForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for dimension, label in PROGRAMME_DIMENSIONS:
+            self.fields[f"{dimension}_status"] = forms.ChoiceField(
+                choices=[("G", "Green"), ("A", "Amber"), ("R", "Red")],
+                label=label,
+                error_messages={"required": f"Select a status for {label.lower()}"},
+            )
+            self.fields[f"{dimension}_summary"] = forms.CharField(
+                required=False, widget=forms.Textarea
+            )
+            self.fields[f"{dimension}_version"] = forms.IntegerField(
+                required=False, widget=forms.HiddenInput
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for dimension, label in PROGRAMME_DIMENSIONS:
+            if (
+                data.get(f"{dimension}_status") in ("A", "R")
+                and not (data.get(f"{dimension}_summary") or "").strip()
+            ):
+                self.add_error(
+                    f"{dimension}_summary",
+                    f"Enter a summary for {label.lower()}: Amber and Red need one",
+                )
+        return data
+
+
+def periods(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for(request, code)
+    all_periods = list(
+        ReportingPeriod.objects.filter(area=area)
+        .select_related("submitted_by", "signed_off_by")
+        .order_by("-month")
+    )
+    period = period_for(area, request.GET.get("period")) if all_periods else None
+    access = access_of(request)
+    form = None
+    if period is not None:
+        saved = {s.dimension: s for s in ProgrammeStatus.objects.filter(period=period)}
+        initial = {}
+        for dimension, _ in PROGRAMME_DIMENSIONS:
+            row = saved.get(dimension)
+            initial[f"{dimension}_status"] = row.status if row else None
+            initial[f"{dimension}_summary"] = row.summary if row else ""
+            initial[f"{dimension}_version"] = row.version if row else 0
+        form = ProgrammeStatusForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
+        if request.method == "POST":
+            if not access.can_manage(area):
+                raise PermissionDenied(
+                    "Only the programme manager sets the overall programme status."
+                )
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    programme_status_save(
+                        period=period,
+                        statuses={
+                            d: (data[f"{d}_status"], data[f"{d}_summary"].strip())
+                            for d, _ in PROGRAMME_DIMENSIONS
+                        },
+                        seen_versions={
+                            d: int(data.get(f"{d}_version") or 0) for d, _ in PROGRAMME_DIMENSIONS
+                        },
+                        by=request.user,  # type: ignore[arg-type]
+                    )
+                except (StaleEditError, ActionError) as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, f"The programme status for {period.label} is saved.")
+                    return redirect(f"{request.path}?period={period.reporting_month}")
+    missing = missing_returns(period) if period is not None else []
+    return render_area_page(
+        request,
+        "programmes/periods.jinja",
+        area,
+        "periods",
+        {
+            "periods": all_periods,
+            "missing": missing,
+            "scheme_count": Scheme.objects.filter(area=area).count(),
+            "form": form,
+            "next_month": (all_periods[0].reporting_month + 1) if all_periods else None,
+            "page_title": f"{area.name} reporting periods",
+        },
+        period=period,
+    )
+
+
+ACTIONS = {"submit": period_submit, "sign-off": period_sign_off, "reopen": period_reopen}
+
+
+@require_POST
+def period_action(request: HttpRequest, code: str, month: str, action: str) -> HttpResponse:
+    area = area_for(request, code)
+    if not access_of(request).can_manage(area):
+        raise PermissionDenied("Only the programme manager can open, submit or sign off a period.")
+    if action == "open":
+        parsed = parse_month(month)
+        assert parsed is not None
+        period_open(area=area, month=parsed, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, f"{parsed.label} is open for returns.")
+        return redirect(f"/areas/{area.code}/periods/?period={parsed}")
+    if action not in ACTIONS:
+        raise Http404(f"There is no period action {action!r}.")
+    period = period_for(area, month)
+    try:
+        ACTIONS[action](period=period, by=request.user)  # type: ignore[operator]
+    except ActionError as error:
+        messages.error(request, str(error))
+    else:
+        done = {"submit": "submitted", "sign-off": "signed off", "reopen": "reopened"}[action]
+        messages.success(request, f"{period.label} is {done}.")
+    return redirect(f"/areas/{area.code}/periods/?period={period.reporting_month}")
+
+
+HISTORY_KINDS: dict[str, tuple[type[models.Model], str]] = {
+    "scheme": (Scheme, "area"),
+    "milestone": (Milestone, "area"),
+    "risk": (Risk, "area"),
+    "metric-value": (MetricValue, "area"),
+}
+
+
+def _describe(record: Any) -> str:
+    return {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
+        record.history_type, record.history_type
+    )
+
+
+def history(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
+    """Who changed what, when, from what to what."""
+    area = area_for(request, code)
+    if kind not in HISTORY_KINDS:
+        raise Http404(f"There is no history of {kind!r}.")
+    model, _ = HISTORY_KINDS[kind]
+    subject = model.objects.filter(pk=pk, area=area).first()  # type: ignore[attr-defined]
+    if subject is None:
+        raise Http404(f"{area.name} has no {kind.replace('-', ' ')} {pk}.")
+    records = list(
+        subject.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    entries = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    (
+                        str(getattr(field, "verbose_name", change.field)).capitalize(),
+                        change.old,
+                        change.new,
+                    )
+                )
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": (record.history_user.get_full_name() or record.history_user.username)
+                if record.history_user
+                else "bettercare",
+                "what": _describe(record),
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return render_area_page(
+        request,
+        "programmes/history.jinja",
+        area,
+        "overview",
+        {
+            "subject": subject,
+            "kind": kind,
+            "entries": entries,
+            "page_title": f"Change history: {subject}",
+        },
+    )

@@ -1,0 +1,77 @@
+"""Programme pages: home, the overview (highlight report) and the integration dashboard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from bettercare.core.rag import DIMENSIONS, STATUSES
+from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.programmes.models import Area, SchemeStatus
+from bettercare.web.reporting.dashboard import build_dashboard
+from bettercare.web.reporting.highlight import build_highlight_report
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The areas the user may see, by region; straight to the area if there is only one."""
+    areas = list(access_of(request).visible_areas())
+    programmes = [a for a in areas if a.type == Area.Type.HWB]
+    if len(programmes) == 1 and len(areas) == 1:
+        return redirect("area-overview", programmes[0].code)
+    by_parent: dict[str, list[Area]] = defaultdict(list)
+    names = {a.pk: a for a in areas}
+    for area in programmes:
+        parent = names.get(area.parent_id) if area.parent_id else None
+        by_parent[parent.name if parent else "Other areas"].append(area)
+    regions = [
+        a for a in areas if a.type == Area.Type.REGION and access_of(request).can_view_assurance(a)
+    ]
+    return render(
+        request,
+        "programmes/home.jinja",
+        {"groups": sorted(by_parent.items()), "regions": regions, "page_title": "Your areas"},
+    )
+
+
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for(request, code)
+    period = period_for(area, request.GET.get("period"))
+    report = build_highlight_report(period)
+    return render_area_page(
+        request,
+        "programmes/overview.jinja",
+        area,
+        "overview",
+        {"report": report, "page_title": f"{area.name} overview, {period.label}"},
+        period=period,
+    )
+
+
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for(request, code)
+    period = period_for(area, request.GET.get("period"))
+    report = build_dashboard(period)
+    wanted = request.GET.get("status") or ""
+    if wanted not in STATUSES:
+        wanted = ""
+    themes = report.themes
+    if wanted:
+        themes = tuple(
+            theme
+            for theme in themes
+            if any(wanted in line.statuses.values() for line in theme.schemes)
+        )
+    context = {
+        "report": report,
+        "themes": themes,
+        "status_filter": wanted,
+        "dimensions": DIMENSIONS,
+        "dimension_labels": dict(SchemeStatus.Dimension.choices),
+        "page_title": f"{area.name} integration dashboard, {period.label}",
+    }
+    template = "programmes/dashboard.jinja"
+    if request.headers.get("HX-Request") and request.GET.get("partial") == "themes":
+        template = "programmes/dashboard_themes.htmx.jinja"
+    return render_area_page(request, template, area, "dashboard", context, period=period)

@@ -1,0 +1,250 @@
+"""`bettercare demo`: the demonstration region loads cleanly, reproduces the worked example of
+the real highlight report, sets up periods and logins, and loading it again changes nothing.
+
+The demo is loaded once for the module inside a transaction that is rolled back at the end;
+each test runs in its own savepoint within it.
+"""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+
+from bettercare.cli.main import main
+from bettercare.core.periods import Month
+from bettercare.demo import LEICESTERSHIRE
+from bettercare.demo.load import DemoError, create_demo_users, load_demo
+from bettercare.web.accounts.models import Membership, User
+from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.performance.models import MetricValue
+from bettercare.web.programmes.models import (
+    Area,
+    Milestone,
+    ReportingPeriod,
+    Risk,
+    Scheme,
+    SchemeStatus,
+    Theme,
+)
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-password-for-tests"
+RUTLAND = "E06000017"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo and its logins, loaded once and rolled back after the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        loaded = load_demo()
+        create_demo_users(PASSWORD)
+        yield loaded
+        transaction.set_rollback(True)
+
+
+def _row_counts():
+    """Rows in every table of bettercare's apps, history tables included."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label
+        in ("accounts", "programmes", "finance", "performance", "assurance")
+    }
+
+
+def test_the_first_load_imports_two_stages_without_errors_or_warnings(demo):
+    assert demo.first_load
+    assert [month for month, _ in demo.imports] == [Month(2017, 7), Month(2017, 8)]
+    for _, result in demo.imports:
+        assert result.ok
+        assert result.written
+        assert [str(m) for m in result.messages] == []
+    assert demo.warnings == 0
+
+
+def test_the_region_has_ten_demo_hwbs_under_its_icbs(demo):
+    region = Area.objects.get(code="E12000004")
+    assert (region.name, region.type, region.parent) == ("East Midlands", "region", None)
+    icbs = Area.objects.filter(parent=region)
+    assert {a.type for a in icbs} == {"ICB"}
+    assert icbs.get(code="E54000015").name.startswith("NHS Leicester, Leicestershire and Rutland")
+    hwbs = Area.objects.filter(type="HWB")
+    assert hwbs.count() == 10
+    assert all(hwb.parent.parent == region for hwb in hwbs)
+    assert Area.objects.filter(is_demo=False).count() == 0
+    assert all(hwb.programme.name.endswith("(demonstration data)") for hwb in hwbs)
+
+
+def test_leicestershire_has_five_themes_and_about_twenty_schemes(demo):
+    leicestershire = Area.objects.get(code=LEICESTERSHIRE)
+    assert Theme.objects.filter(area=leicestershire).count() == 5
+    schemes = Scheme.objects.filter(area=leicestershire)
+    assert 18 <= schemes.count() <= 25
+    assert schemes.get(ref="BCF 10").metrics.filter(code="bcf_dtoc").exists()
+    assert schemes.filter(enabler=True).count() == 3
+
+
+def test_metrics_reproduce_the_worked_example(demo, capsys):
+    assert main(["metrics", "--area", "E10000018", "--period", "2017-08", "--format", "json"]) == 0
+    entries = {e["metric"]: e for e in json.loads(capsys.readouterr().out)}
+    dtoc = entries["bcf_dtoc"]
+    assert (dtoc["numerator"], dtoc["denominator"]) == (1611, 546195)
+    assert (round(dtoc["value"], 2), round(dtoc["lower"], 2), round(dtoc["upper"], 2)) == (
+        294.95,
+        280.72,
+        309.71,
+    )
+    assert dtoc["target"] == 278.57
+    assert (dtoc["comparison"], dtoc["data_rag"]) == ("significantly_worse", "R")
+    assert dtoc["variation_icon"] is not None
+    assert dtoc["assurance_icon"] is not None
+    admissions = entries["bcf_non_elective_admissions"]
+    assert admissions["target"] == 737.92
+    forecast = admissions["forecast"]
+    assert set(forecast) == {"value", "lower", "upper", "target", "probability_meeting_target"}
+    assert forecast["target"] == 737.92
+    assert forecast["lower"] < forecast["value"] < forecast["upper"]
+    assert round(entries["bcf_reablement_91_days"]["value"], 1) == 89.2
+    assert entries["bcf_reablement_91_days"]["data_rag"] == "G"
+    april_to_august = MetricValue.objects.filter(
+        area__code=LEICESTERSHIRE,
+        metric__code="bcf_non_elective_admissions",
+        kind="actual",
+        period_start__gte=date(2017, 4, 1),
+        period_end__lte=date(2017, 8, 31),
+    )
+    assert april_to_august.count() == 5
+    assert sum(v.numerator for v in april_to_august) == 26_913
+
+
+def test_money_is_as_reported_and_spend_adds_up(demo):
+    funding = {
+        f.stream: f
+        for f in Funding.objects.filter(area__code=LEICESTERSHIRE, financial_year="2017-18")
+    }
+    assert {s: f.budget for s, f in funding.items()} == {
+        "BCF": Decimal(42_600_000),
+        "iBCF": Decimal(9_500_000),
+        "DFG": Decimal(3_300_000),
+    }
+    assert funding["iBCF"].forecast_outturn == Decimal(9_500_000)
+    savings = SavingsPlan.objects.get(area__code=LEICESTERSHIRE, financial_year="2017-18")
+    assert (savings.target, savings.achieved_to_date) == (Decimal(1_300_000), Decimal(223_000))
+    for area in Area.objects.filter(type="HWB"):
+        for year in ("2016-17", "2017-18"):
+            spend = sum(
+                f.total
+                for f in SchemeFinance.objects.filter(
+                    scheme__area=area, financial_year=year, line="spend"
+                )
+            )
+            budget = sum(f.budget for f in Funding.objects.filter(area=area, financial_year=year))
+            assert spend == budget, (area.code, year)
+
+
+def test_periods_are_signed_off_to_july_with_august_open(demo):
+    for area in Area.objects.filter(type="HWB"):
+        states = dict(ReportingPeriod.objects.filter(area=area).values_list("month", "state"))
+        assert sorted(states) == [(Month(2016, 9) + n).first_day for n in range(12)]
+        august = states.pop(date(2017, 8, 1))
+        assert set(states.values()) == {"signed_off"}, area.code
+        assert august == ("submitted" if area.code == RUTLAND else "open"), area.code
+    july = ReportingPeriod.objects.get(area__code=LEICESTERSHIRE, month=date(2017, 7, 1))
+    assert (july.submitted_by.username, july.signed_off_by.username) == ("manager", "manager")
+
+
+def test_three_leicestershire_returns_are_missing_in_august(demo):
+    august = ReportingPeriod.objects.get(area__code=LEICESTERSHIRE, month=date(2017, 8, 1))
+    returned = set(SchemeStatus.objects.filter(period=august).values_list("scheme__ref", flat=True))
+    schemes = set(Scheme.objects.filter(area__code=LEICESTERSHIRE).values_list("ref", flat=True))
+    assert schemes - returned == {"BCF 3", "BCF 14", "BCF 17"}
+    not_started = SchemeStatus.objects.get(
+        period=august, scheme__ref="BCF 5", dimension="milestones"
+    )
+    assert not_started.status == "NA"
+
+
+def test_the_history_shows_the_july_versions(demo):
+    risk = Risk.objects.get(area__code=LEICESTERSHIRE, ref="BCF10")
+    assert (risk.likelihood * risk.impact, risk.previous_score, risk.version) == (20, 15, 2)
+    assert [h.likelihood for h in risk.history.order_by("history_date")] == [3, 4]
+    milestone = Milestone.objects.get(area__code=LEICESTERSHIRE, ref="PM08")
+    assert [h.revised_date for h in milestone.history.order_by("history_date")] == [
+        date(2017, 8, 31),
+        date(2017, 12, 15),
+    ]
+    july = MetricValue.objects.get(
+        area__code=LEICESTERSHIRE,
+        metric__code="bcf_dtoc",
+        kind="actual",
+        period_start=date(2017, 7, 1),
+    )
+    first, second = july.history.order_by("history_date")
+    assert second.numerator - first.numerator == 23
+    assert first.history_change_reason.startswith("bettercare demo: ")
+
+
+def test_the_demo_users_have_their_roles(demo):
+    roles = {
+        (m.user.username, m.role, m.area.code)
+        for m in Membership.objects.select_related("user", "area")
+    }
+    assert roles == {
+        ("manager", "programme_manager", LEICESTERSHIRE),
+        ("lead", "scheme_lead", LEICESTERSHIRE),
+        ("finance", "finance_lead", LEICESTERSHIRE),
+        ("viewer", "viewer", LEICESTERSHIRE),
+        ("region", "regional_lead", "E12000004"),
+    }
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff
+    assert admin.is_superuser
+    assert not User.objects.filter(is_superuser=True).exclude(username="admin").exists()
+    for username in ("manager", "lead", "finance", "viewer", "region", "admin"):
+        assert User.objects.get(username=username).check_password(PASSWORD)
+    lead = User.objects.get(username="lead")
+    led = set(lead.led_schemes.values_list("ref", flat=True))
+    all_schemes = Scheme.objects.filter(area__code=LEICESTERSHIRE).count()
+    assert led == {"BCF 10", "BCF 11", "BCF 14"}
+    assert 0 < len(led) < all_schemes
+
+
+def test_loading_again_changes_nothing(demo, capsys):
+    before = _row_counts()
+    assert main(["demo", "--password", PASSWORD]) == 0
+    output = capsys.readouterr().out
+    assert "August 2017: 0 rows created, 0 updated" in output
+    assert _row_counts() == before
+    assert "demonstration data only" in output
+    admin = next(line for line in output.splitlines() if line.startswith("admin "))
+    assert admin.split()[-3:] == ["all", "areas", PASSWORD]
+
+
+def test_without_a_password_one_is_generated_and_printed(demo, capsys, monkeypatch):
+    monkeypatch.delenv("BETTERCARE_DEMO_PASSWORD", raising=False)
+    assert main(["demo"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    manager = next(line for line in lines if line.startswith("manager "))
+    password = manager.split()[-1]
+    assert len(password) >= 16
+    assert password != PASSWORD
+    assert User.objects.get(username="viewer").check_password(password)
+
+
+def test_the_password_may_come_from_the_environment(demo, capsys, monkeypatch):
+    monkeypatch.setenv("BETTERCARE_DEMO_PASSWORD", "from-the-environment")
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    assert User.objects.get(username="lead").check_password("from-the-environment")
+
+
+def test_real_data_is_never_overwritten(demo, capsys):
+    Area.objects.filter(code=RUTLAND).update(is_demo=False)
+    with pytest.raises(DemoError, match=r"real \(not demo\) data for Rutland \(E06000017\)"):
+        load_demo()
+    assert main(["demo", "--password", PASSWORD]) == 1
+    assert "bettercare demo: error: the database holds real" in capsys.readouterr().err

@@ -1,0 +1,906 @@
+"""Checking a workbook: every error and warning rule, each in a small workbook written here.
+
+Each test writes a folder of CSVs (the same reader and checks serve .xlsx) and asserts the
+exact messages a user would see: sheet, row as Excel numbers it, column, value and what was
+expected.
+"""
+
+import textwrap
+from datetime import date
+
+import pytest
+
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.workbook import Known, MetricInfo, read_workbook, validate_workbook
+
+KENT = "E10000016"
+PROGRAMME = """\
+    area_code,area_name,area_type
+    E10000016,Kent,HWB
+    E10000017,Lancashire,HWB
+"""
+SCHEMES = """\
+    area_code,ref,name,start_date
+    E10000016,S1,Rapid response,2017-04-01
+    E10000016,S2,Care homes,
+"""
+METRICS = """\
+    code,name,unit,multiplier,polarity,frequency
+    admissions,Emergency admissions per 100000,rate,100000,lower_is_better,month
+    home91,Still at home 91 days after discharge,proportion,100,higher_is_better,year
+    falls,Falls,count,1,lower_is_better,month
+    eq5d,EQ-5D,mean,1,higher_is_better,year
+"""
+VALUES = "area_code,metric_code,period_start,period_end,kind,numerator,denominator,value\n"
+STATUS = "area_code,period,scheme_ref,dimension,status,commentary\n"
+
+
+def check(tmp_path, known=None, **sheets):
+    """Validate a workbook of CSV sheets (each dedented); the programme sheet by default."""
+    sheets.setdefault("programme", PROGRAMME)
+    folder = tmp_path / "plan"
+    folder.mkdir(exist_ok=True)
+    for name, text in sheets.items():
+        (folder / f"{name}.csv").write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return validate_workbook(read_workbook(folder), known)
+
+
+def texts(validated):
+    return [str(message) for message in validated.messages]
+
+
+def values(*rows):
+    """A metric_values sheet with the given data lines."""
+    return VALUES + "".join(f"{row}\n" for row in rows)
+
+
+def statuses(*rows):
+    return STATUS + "".join(f"{row}\n" for row in rows)
+
+
+# -- a valid workbook -----------------------------------------------------------------------
+
+
+def test_a_valid_workbook_has_no_messages_and_typed_records(tmp_path):
+    validated = check(
+        tmp_path,
+        themes="""\
+            area_code,code,name,priority
+            E10000016,T1,Urgent response,Keeping people at home
+        """,
+        schemes="""\
+            area_code,ref,name,theme_code,enabler,start_date,metrics_impacted
+            e10000016,S1,Rapid response,T1,Y,2017-04-01,admissions; home91
+            E10000016,S2,Care homes,,,,
+        """,
+        metrics=METRICS,
+        scheme_finance="""\
+            area_code,scheme_ref,financial_year,line,recurrent
+            E10000016,S1,2017-18,spend,"£1,250,000"
+        """,
+        metric_values=values(
+            "E10000016,home91,2016-04-01,2017-03-31,baseline,1401,1590,88.1%",
+            "E10000016,home91,2017-04-01,2018-03-31,target,,,90%",
+        ),
+    )
+    assert validated.ok
+    assert validated.messages == []
+    [scheme, other] = validated.rows("schemes")
+    assert scheme.values == {
+        "area_code": KENT,
+        "ref": "S1",
+        "name": "Rapid response",
+        "theme_code": "T1",
+        "lead": None,
+        "commissioner": None,
+        "provider": None,
+        "enabler": True,
+        "start_date": date(2017, 4, 1),
+        "description": None,
+        "metrics_impacted": ("admissions", "home91"),
+    }
+    # Blank optional cells get the format's defaults.
+    assert (other["enabler"], other["metrics_impacted"], other["start_date"]) == (False, (), None)
+    [finance] = validated.rows("scheme_finance")
+    assert finance["financial_year"] == FinancialYear(2017)
+    assert (finance["recurrent"], finance["non_recurrent"]) == (1_250_000, 0)
+    baseline, target = validated.rows("metric_values")
+    assert (baseline["numerator"], baseline["denominator"], baseline["value"]) == (
+        1401.0,
+        1590.0,
+        88.1,
+    )
+    assert target["value"] == 90.0
+    assert (baseline.row, target.row) == (2, 3)
+    assert baseline.warnings == target.warnings == []
+
+
+# -- values that cannot be read -------------------------------------------------------------
+
+
+def test_unparseable_number_date_period_year_and_money(tmp_path):
+    validated = check(
+        tmp_path,
+        funding="""\
+            area_code,financial_year,stream,budget
+            E10000016,2017-19,BCF,"£1,000"
+            E10000016,2018-19,BCF,"1,25,0"
+        """,
+        schemes="""\
+            area_code,ref,name,start_date
+            E10000016,S1,Rapid response,2014-02-30
+            E10000016,S2,Care homes,01/04/2017
+        """,
+        metrics=METRICS,
+        metric_values=values("E10000016,falls,2017-08-01,2017-08-31,actual,lots,,"),
+        status_updates=statuses("E10000016,Aug 2017,S1,finance,G,"),
+    )
+    assert texts(validated) == [
+        "error: funding.csv, sheet funding, row 2, column financial_year: is not a financial year "
+        "(got '2017-19'); expected a financial year as YYYY-YY, e.g. 2017-18",
+        "error: funding.csv, sheet funding, row 3, column budget: has thousands separators in "
+        "the wrong places (got '1,25,0'); expected an amount in pounds, e.g. 1250000, "
+        "£1,250,000 or -42042.50",
+        "error: schemes.csv, sheet schemes, row 2, column start_date: is not a real date "
+        "(got '2014-02-30'); expected a date as YYYY-MM-DD, e.g. 2017-08-31",
+        "error: schemes.csv, sheet schemes, row 3, column start_date: is not a date "
+        "(got '01/04/2017'); expected a date as YYYY-MM-DD, e.g. 2017-08-31",
+        "error: metric_values.csv, sheet metric_values, row 2, column numerator: is not a number "
+        "(got 'lots'); expected a number, e.g. 1611 or 1,611 or 546195.5",
+        "error: status_updates.csv, sheet status_updates, row 2, column period: is not a "
+        "reporting period (got 'Aug 2017'); expected a month as YYYY-MM, e.g. 2017-08",
+    ]
+    assert not validated.ok
+    # Rows that cannot be read are left out of the records.
+    assert validated.rows("schemes") == []
+    assert validated.rows("status_updates") == []
+
+
+def test_references_to_a_row_that_cannot_be_read_are_not_also_unknown(tmp_path):
+    validated = check(
+        tmp_path,
+        programme="""\
+            area_code,area_name,area_type
+            E10000016,Kent,HWB
+            E10000017,Lancashire,CCG
+        """,
+        themes="""\
+            area_code,code,name,priority
+            E10000017,T1,Urgent response,
+            E10000016,T1,,
+        """,
+        schemes="""\
+            area_code,ref,name,theme_code,start_date,metrics_impacted
+            E10000016,S1,Rapid response,T1,2017-04-31,falls
+            E10000017,S1,Rapid response,T1,,
+        """,
+        metrics="""\
+            code,name,unit,multiplier,polarity,frequency
+            falls,Falls,count,one,lower_is_better,month
+        """,
+        scheme_finance="""\
+            area_code,scheme_ref,financial_year,line,recurrent
+            E10000016,S1,2017-18,spend,100
+        """,
+        metric_values=values("E10000016,falls,2017-08-01,2017-08-31,actual,3,,"),
+    )
+    # One error for each unreadable row, none for the rows that refer to it.
+    assert texts(validated) == [
+        "error: programme.csv, sheet programme, row 3, column area_type: is not an area type "
+        "(got 'CCG'); expected HWB, ICB or region",
+        "error: themes.csv, sheet themes, row 3, column name: a value is required; "
+        "expected a value",
+        "error: schemes.csv, sheet schemes, row 2, column start_date: is not a real date "
+        "(got '2017-04-31'); expected a date as YYYY-MM-DD, e.g. 2017-08-31",
+        "error: metrics.csv, sheet metrics, row 2, column multiplier: is not a number "
+        "(got 'one'); expected a whole number",
+    ]
+
+
+def test_a_row_with_several_bad_cells_names_each(tmp_path):
+    validated = check(
+        tmp_path,
+        risks="""\
+            area_code,ref,title,likelihood,impact,as_at
+            E10000016,R1,Workforce,High,2.5,13/03/2014
+        """,
+    )
+    assert texts(validated) == [
+        "error: risks.csv, sheet risks, row 2, column likelihood: is not a number (got 'High'); "
+        "expected a whole number",
+        "error: risks.csv, sheet risks, row 2, column impact: is not a whole number "
+        "(got '2.5'); expected a whole number",
+        "error: risks.csv, sheet risks, row 2, column as_at: is not a date (got '13/03/2014'); "
+        "expected a date as YYYY-MM-DD, e.g. 2017-08-31",
+    ]
+
+
+def test_required_values_missing(tmp_path):
+    validated = check(
+        tmp_path,
+        programme="""\
+            area_code,area_name,area_type
+            E10000016,Kent,HWB
+            ,Lancashire,HWB
+        """,
+        schemes="""\
+            area_code,ref,name
+            E10000016,S1,
+        """,
+        metrics=METRICS,
+        metric_values=values("E10000016,falls,,2017-08-31,actual,3,,"),
+    )
+    assert texts(validated) == [
+        "error: programme.csv, sheet programme, row 3, column area_code: a value is required; "
+        "expected an ONS area code",
+        "error: schemes.csv, sheet schemes, row 2, column name: a value is required; "
+        "expected a value",
+        "error: metric_values.csv, sheet metric_values, row 2, column period_start: a value is "
+        "required; expected a date as YYYY-MM-DD",
+    ]
+
+
+# -- references -----------------------------------------------------------------------------
+
+
+def test_unknown_area(tmp_path):
+    validated = check(
+        tmp_path,
+        programme="""\
+            area_code,area_name,area_type,parent_code
+            E10000016,Kent,HWB,E12000008
+            E10000017,Lancashire,HWB,E10000017
+        """,
+        themes="""\
+            area_code,code,name
+            E10000099,T1,Urgent response
+        """,
+    )
+    assert texts(validated) == [
+        "error: programme.csv, sheet programme, row 2, column parent_code: is not another known "
+        "area (got 'E12000008'); expected the code of an area on the programme sheet or already "
+        "in bettercare",
+        "error: programme.csv, sheet programme, row 3, column parent_code: is not another known "
+        "area (got 'E10000017'); expected the code of an area on the programme sheet or already "
+        "in bettercare",
+        "error: themes.csv, sheet themes, row 2, column area_code: is not a known area "
+        "(got 'E10000099'); expected an area listed on the programme sheet or already in "
+        "bettercare",
+    ]
+
+
+def test_unknown_scheme(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        scheme_finance="""\
+            area_code,scheme_ref,financial_year,line,recurrent
+            E10000016,S1,2017-18,spend,100
+            E10000016,S9,2017-18,spend,100
+        """,
+        milestones="""\
+            area_code,ref,scheme_ref,title,baseline_date
+            E10000016,M1,S9,Go live,2017-10-01
+            E10000016,M2,,Programme board,2017-05-01
+        """,
+        risks="""\
+            area_code,ref,title,scheme_ref
+            E10000016,R1,Workforce,S9
+        """,
+        # Lancashire has no scheme S1: a ref belongs to its area.
+        status_updates=statuses("E10000017,2017-08,S1,finance,G,"),
+    )
+    unknown = "is not a scheme of this area"
+    expected = "expected a ref from the schemes sheet (or a scheme already in bettercare)"
+    assert texts(validated) == [
+        f"error: scheme_finance.csv, sheet scheme_finance, row 3, column scheme_ref: {unknown} "
+        f"(got 'S9'); {expected}",
+        f"error: milestones.csv, sheet milestones, row 2, column scheme_ref: {unknown} "
+        f"(got 'S9'); {expected}",
+        f"error: risks.csv, sheet risks, row 2, column scheme_ref: {unknown} (got 'S9'); "
+        f"{expected}",
+        f"error: status_updates.csv, sheet status_updates, row 2, column scheme_ref: {unknown} "
+        f"(got 'S1'); {expected}",
+    ]
+
+
+def test_unknown_theme(tmp_path):
+    validated = check(
+        tmp_path,
+        themes="""\
+            area_code,code,name
+            E10000017,T1,Urgent response
+        """,
+        schemes="""\
+            area_code,ref,name,theme_code
+            E10000016,S1,Rapid response,T1
+        """,
+    )
+    assert texts(validated) == [
+        "error: schemes.csv, sheet schemes, row 2, column theme_code: is not a theme of this "
+        "area (got 'T1'); expected a code from the themes sheet (or a theme already in "
+        "bettercare)"
+    ]
+
+
+def test_unknown_metric(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes="""\
+            area_code,ref,name,metrics_impacted
+            E10000016,S1,Rapid response,admissions;nope;nada
+        """,
+        metrics="""\
+            code,name,unit,multiplier,polarity,frequency,parent_code
+            admissions,Emergency admissions per 100000,rate,100000,lower_is_better,month,
+            falls,Falls,count,1,lower_is_better,month,
+            falls_home,Falls at home,count,1,lower_is_better,month,falls
+            falls_away,Falls away from home,count,1,lower_is_better,month,falls_total
+        """,
+        metric_values=values("E10000016,nope,2017-08-01,2017-08-31,actual,3,,"),
+    )
+    assert texts(validated) == [
+        "error: schemes.csv, sheet schemes, row 2, column metrics_impacted: names unknown "
+        "metric(s) nope, nada (got 'admissions;nope;nada'); expected metric codes from the "
+        "registry or the metrics sheet, separated by ';'",
+        "error: metrics.csv, sheet metrics, row 5, column parent_code: is not a known metric "
+        "(got 'falls_total'); expected a metric code",
+        "error: metric_values.csv, sheet metric_values, row 2, column metric_code: is not a "
+        "known metric (got 'nope'); expected a code from the metric registry or the metrics "
+        "sheet",
+    ]
+
+
+def test_references_to_what_the_database_already_holds(tmp_path):
+    known = Known(
+        areas={"E10000018"},
+        schemes={("E10000018", "BCF 4"): date(2017, 4, 1), ("E10000018", "BCF 5"): None},
+        themes={("E10000018", "T1")},
+        metrics={"bcf_dtoc": MetricInfo("rate", 100000.0, "lower_is_better", "month", True)},
+        baselines={("E10000018", "bcf_dtoc")},
+    )
+    validated = check(
+        tmp_path,
+        known,
+        schemes="""\
+            area_code,ref,name,theme_code,metrics_impacted
+            E10000018,BCF 6,Falls prevention,T1,bcf_dtoc
+        """,
+        metric_values=values("E10000018,bcf_dtoc,2017-04-01,2018-03-31,target,,,9.4"),
+        status_updates=statuses(
+            "E10000018,2017-08,BCF 4,milestones,N/A,",
+            "E10000018,2017-08,BCF 5,finance,Green,",
+            "E10000018,2017-08,BCF 6,metrics,G,",
+        ),
+    )
+    # Every reference resolves; the target has its baseline in the database (no warning);
+    # BCF 4 has a start date in the database, so N/A (not yet due to start) is accepted.
+    assert texts(validated) == []
+    assert [r["status"] for r in validated.rows("status_updates")] == ["NA", "G", "G"]
+    # Without the database, the same workbook refers to nothing.
+    alone = validate_workbook(read_workbook(tmp_path / "plan"))
+    assert [(m.sheet, m.row, m.column) for m in alone.errors] == [
+        ("schemes", 2, "area_code"),
+        ("schemes", 2, "theme_code"),
+        ("schemes", 2, "metrics_impacted"),
+        ("metric_values", 2, "area_code"),
+        ("metric_values", 2, "metric_code"),
+        ("status_updates", 2, "area_code"),
+        ("status_updates", 2, "scheme_ref"),
+        ("status_updates", 2, "status"),  # and so no start date for N/A
+        ("status_updates", 3, "area_code"),
+        ("status_updates", 3, "scheme_ref"),
+        ("status_updates", 4, "area_code"),
+    ]
+
+
+def test_an_area_in_the_database_needs_no_programme_row_but_others_do(tmp_path):
+    validated = check(
+        tmp_path,
+        Known(areas={"E10000018"}),
+        themes="""\
+            area_code,code,name
+            E10000018,T1,Urgent response
+            E10000019,T1,Urgent response
+        """,
+    )
+    assert [(m.sheet, m.row, m.column, m.value) for m in validated.errors] == [
+        ("themes", 3, "area_code", "E10000019")
+    ]
+
+
+# -- duplicate keys -------------------------------------------------------------------------
+
+
+def test_duplicate_keys(tmp_path):
+    validated = check(
+        tmp_path,
+        programme=PROGRAMME + "    e10000016,Kent again,HWB\n",
+        schemes="""\
+            area_code,ref,name
+            E10000016,S1,Rapid response
+            E10000016,S2,Care homes
+            E10000016, S1 ,Rapid response (copy)
+        """,
+        metrics=METRICS,
+        metric_values=values(
+            "E10000016,falls,2017-08-01,2017-08-31,actual,3,,",
+            "E10000016,falls,2017-08-01,2017-08-31,forecast,2,,",
+            "E10000016,falls,2017-08-01,2017-08-31,actual,4,,",
+        ),
+        achievements="""\
+            area_code,period,text
+            E10000016,2017-08,Opened the hub
+            E10000016,2017-08,Opened the hub
+            E10000016,2017-09,Opened the hub
+        """,
+    )
+    assert texts(validated) == [
+        "error: programme.csv, sheet programme, row 4: duplicates row 2: the same area_code; "
+        "expected one row for each area_code",
+        "error: schemes.csv, sheet schemes, row 4: duplicates row 2: the same area_code, ref; "
+        "expected one row for each area_code and ref",
+        "error: metric_values.csv, sheet metric_values, row 4: duplicates row 2: the same "
+        "area_code, metric_code, period_start, period_end, kind; expected one row for each "
+        "area_code and metric_code and period_start and period_end and kind",
+        "error: achievements.csv, sheet achievements, row 3: duplicates row 2: the same "
+        "area_code, period, text; expected one row for each area_code and period and text",
+    ]
+
+
+# -- metric values --------------------------------------------------------------------------
+
+
+def test_numerator_above_denominator_for_a_proportion(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values(
+            "E10000016,home91,2016-04-01,2017-03-31,baseline,1600,1590,",
+            "E10000016,home91,2017-04-01,2018-03-31,baseline,1200001,1000000,",
+            # A rate's numerator may exceed its denominator.
+            "E10000016,admissions,2017-08-01,2017-08-31,actual,1200,1000,",
+        ),
+    )
+    assert texts(validated) == [
+        "error: metric_values.csv, sheet metric_values, row 2, column numerator: is greater "
+        "than the denominator (1,590) (got '1600'); expected a numerator no greater than the "
+        "denominator for a proportion",
+        "error: metric_values.csv, sheet metric_values, row 3, column numerator: is greater "
+        "than the denominator (1,000,000) (got '1200001'); expected a numerator no greater than "
+        "the denominator for a proportion",
+    ]
+    assert [r.row for r in validated.rows("metric_values")] == [4]
+
+
+def test_negative_counts_and_zero_denominator(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values(
+            "E10000016,falls,2017-08-01,2017-08-31,actual,-3,,",
+            "E10000016,admissions,2017-08-01,2017-08-31,actual,12,-1000,",
+            "E10000016,eq5d,2016-04-01,2017-03-31,baseline,,,-0.2",
+            "E10000016,admissions,2017-09-01,2017-09-30,actual,12,0,",
+        ),
+    )
+    negative = "is negative"
+    expected = "expected a count or value of zero or more"
+    assert texts(validated) == [
+        f"error: metric_values.csv, sheet metric_values, row 2, column numerator: {negative} "
+        f"(got '-3'); {expected}",
+        f"error: metric_values.csv, sheet metric_values, row 3, column denominator: {negative} "
+        f"(got '-1000'); {expected}",
+        f"error: metric_values.csv, sheet metric_values, row 4, column value: {negative} "
+        f"(got '-0.2'); {expected}",
+        "error: metric_values.csv, sheet metric_values, row 5, column denominator: is zero "
+        "(got '0'); expected a denominator greater than zero",
+    ]
+
+
+def test_a_value_or_its_numerator_and_denominator_is_required(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values(
+            "E10000016,admissions,2017-08-01,2017-08-31,actual,120,,",
+            "E10000016,falls,2017-08-01,2017-08-31,actual,,,",
+            "E10000016,falls,2017-09-01,2017-09-30,actual,7,,",  # a count needs no denominator
+        ),
+    )
+    assert texts(validated) == [
+        "error: metric_values.csv, sheet metric_values, row 2, column value: there is no value; "
+        "expected a value, or a numerator and denominator",
+        "error: metric_values.csv, sheet metric_values, row 3, column value: there is no value; "
+        "expected a value or numerator",
+    ]
+
+
+def test_period_end_before_period_start(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values("E10000016,falls,2017-04-01,2017-03-31,actual,3,,"),
+    )
+    assert texts(validated) == [
+        "error: metric_values.csv, sheet metric_values, row 2, column period_end: is before "
+        "period_start (got '2017-03-31'); expected a date on or after period_start"
+    ]
+
+
+def test_a_percent_sign_only_for_a_proportion(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS
+        + "    home91_per_1000,Still at home per 1000,proportion,1000,higher_is_better,year\n",
+        metric_values=values(
+            "E10000016,admissions,2017-08-01,2017-08-31,actual,,,12.5%",
+            "E10000016,home91,2016-04-01,2017-03-31,baseline,,,88.1%",
+            "E10000016,home91_per_1000,2016-04-01,2017-03-31,baseline,,,8.1%",
+        ),
+    )
+    assert texts(validated) == [
+        "error: metric_values.csv, sheet metric_values, row 2, column value: has a % sign but "
+        "admissions is a rate (got '12.5%'); expected a plain number (a % sign only for a "
+        "proportion)"
+    ]
+    # "88.1%" is 88.1 for a multiplier of 100, 81 per 1000 for a multiplier of 1000.
+    assert [r["value"] for r in validated.rows("metric_values")] == [88.1, 81.0]
+
+
+def test_published_value_that_disagrees_is_kept_with_a_warning(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values(
+            "E10000016,home91,2016-04-01,2017-03-31,baseline,1401,1590,90%",
+            "E10000016,admissions,2016-04-01,2017-03-31,baseline,358,43636,156.2",
+            # As published, rounded: no warning.
+            "E10000016,home91,2015-04-01,2016-03-31,baseline,1401,1590,88.1%",
+            "E10000016,admissions,2015-04-01,2016-03-31,baseline,358,43636,820",
+        ),
+    )
+    assert texts(validated) == [
+        "warning: metric_values.csv, sheet metric_values, row 2, column value: published value "
+        "90 does not match numerator / denominator x multiplier = 1,401 / 1,590 x 100 = 88.11; "
+        "the published value is kept (got '90%')",
+        "warning: metric_values.csv, sheet metric_values, row 3, column value: published value "
+        "156.2 does not match numerator / denominator x multiplier = 358 / 43,636 x 100,000 = "
+        "820.42; the published value is kept (got '156.2')",
+    ]
+    assert validated.ok
+    kept = validated.rows("metric_values")
+    assert [(r.row, r["value"]) for r in kept] == [(2, 90.0), (3, 156.2), (4, 88.1), (5, 820.0)]
+    assert kept[0].warnings == [
+        "published value 90 does not match numerator / denominator x multiplier = "
+        "1,401 / 1,590 x 100 = 88.11; the published value is kept"
+    ]
+    assert kept[2].warnings == kept[3].warnings == []
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "published"),
+    [(9, 1000, "0.9%"), (331, 10000, "3.3%"), (7, 100, "7%"), (131, 1000, "13.1%")],
+)
+def test_a_percentage_rounded_as_published_agrees(tmp_path, numerator, denominator, published):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values(
+            f"E10000016,home91,2016-04-01,2017-03-31,baseline,{numerator},{denominator},{published}"
+        ),
+    )
+    assert texts(validated) == []
+    [record] = validated.rows("metric_values")
+    assert record["value"] == float(published.rstrip("%"))
+
+
+def test_target_without_a_baseline(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values(
+            "E10000016,falls,2017-04-01,2018-03-31,target,,,1200",
+            "E10000016,admissions,2016-04-01,2017-03-31,baseline,,,800",
+            "E10000016,admissions,2017-04-01,2018-03-31,target,,,780",
+            # Lancashire's baseline is not Kent's.
+            "E10000017,admissions,2017-04-01,2018-03-31,target,,,700",
+        ),
+    )
+    assert texts(validated) == [
+        "warning: metric_values.csv, sheet metric_values, row 2, column kind: has no baseline "
+        "for the same area and metric (got 'target')",
+        "warning: metric_values.csv, sheet metric_values, row 5, column kind: has no baseline "
+        "for the same area and metric (got 'target')",
+    ]
+    assert validated.ok
+    assert [r.warnings for r in validated.rows("metric_values")] == [
+        ["has no baseline for the same area and metric"],
+        [],
+        [],
+        ["has no baseline for the same area and metric"],
+    ]
+
+
+# -- metric definitions ---------------------------------------------------------------------
+
+
+NATIONAL_DTOC = MetricInfo("rate", 100000.0, "lower_is_better", "month", national=True)
+
+
+def test_metric_multiplier_must_be_positive(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics="""\
+            code,name,unit,multiplier,polarity,frequency
+            falls,Falls,count,0,lower_is_better,month
+        """,
+    )
+    assert texts(validated) == [
+        "error: metrics.csv, sheet metrics, row 2, column multiplier: must be greater than zero "
+        "(got '0'); expected e.g. 1, 100 or 100000"
+    ]
+
+
+def test_a_national_metric_cannot_be_redefined(tmp_path):
+    validated = check(
+        tmp_path,
+        Known(metrics={"bcf_dtoc": NATIONAL_DTOC}),
+        metrics="""\
+            code,name,unit,multiplier,polarity,frequency
+            bcf_dtoc,Delayed transfers per 1000,rate,1000,lower_is_better,month
+        """,
+    )
+    assert texts(validated) == [
+        "error: metrics.csv, sheet metrics, row 2, column code: is a national metric with a "
+        "different definition (got 'bcf_dtoc'); expected a new code for a local metric, or the "
+        "national definition unchanged"
+    ]
+
+
+def test_a_national_metric_may_be_repeated_unchanged(tmp_path):
+    validated = check(
+        tmp_path,
+        Known(metrics={"bcf_dtoc": NATIONAL_DTOC}),
+        metrics="""\
+            code,name,unit,multiplier,polarity,frequency
+            bcf_dtoc,Delayed transfers of care (our name for it),rate,100000,lower_is_better,month
+        """,
+        metric_values=values("E10000016,bcf_dtoc,2017-08-01,2017-08-31,actual,13,200382,6.5"),
+    )
+    assert texts(validated) == []
+
+
+def test_the_workbook_redefines_a_local_metric_it_imported_before(tmp_path):
+    # Imported last year as a count; this workbook makes it a proportion and uses a % sign.
+    stored = MetricInfo("count", 1.0, "lower_is_better", "month", national=False)
+    validated = check(
+        tmp_path,
+        Known(metrics={"falls_local": stored}),
+        metrics="""\
+            code,name,unit,multiplier,polarity,frequency
+            falls_local,Falls as a share of admissions,proportion,100,lower_is_better,month
+        """,
+        metric_values=values("E10000016,falls_local,2017-08-01,2017-08-31,actual,125,1000,12.5%"),
+    )
+    assert texts(validated) == []
+    assert validated.rows("metric_values")[0]["value"] == 12.5
+
+
+# -- returns: statuses, commentary and periods ----------------------------------------------
+
+
+def test_amber_or_red_without_commentary(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        status_updates=statuses(
+            "E10000016,2017-08,S1,finance,Amber,",
+            "E10000016,2017-08,S1,savings,RED,   ",
+            "E10000016,2017-08,S1,metrics,R,Admissions 12% above plan; recovery plan agreed",
+            "E10000016,2017-08,S1,milestones,G,",
+        ),
+        programme_status="""\
+            area_code,period,dimension,status,summary
+            E10000016,2017-08,plan,A,
+            E10000016,2017-08,budget,Red,Overspend on care homes
+            E10000016,2017-08,benefits,G,
+        """,
+    )
+    assert texts(validated) == [
+        "error: status_updates.csv, sheet status_updates, row 2, column commentary: Exception "
+        "commentary is required for a AMBER status: say what is off track and what is being "
+        "done about it.; expected exception commentary",
+        "error: status_updates.csv, sheet status_updates, row 3, column commentary: Exception "
+        "commentary is required for a RED status: say what is off track and what is being done "
+        "about it. (got '   '); expected exception commentary",
+        "error: programme_status.csv, sheet programme_status, row 2, column summary: a summary "
+        "is required for an AMBER or RED programme status; expected what is off track and what "
+        "is being done about it",
+    ]
+
+
+def test_status_e_is_not_used_for_finance_or_milestones(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        status_updates=statuses(
+            "E10000016,2017-08,S1,finance,E,",
+            "E10000016,2017-08,S1,milestones,Enabler,",
+            "E10000016,2017-08,S1,metrics,E,",
+            "E10000016,2017-08,S1,savings,E,",
+        ),
+    )
+    assert texts(validated) == [
+        "error: status_updates.csv, sheet status_updates, row 2, column status: status 'E' is "
+        "not used for finance; use one of G, A, R, NA (got 'E'); expected a status used for "
+        "this dimension",
+        "error: status_updates.csv, sheet status_updates, row 3, column status: status 'E' is "
+        "not used for milestones; use one of G, A, R, NA (got 'Enabler'); expected a status "
+        "used for this dimension",
+    ]
+
+
+def test_na_milestones_need_a_scheme_start_date(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        status_updates=statuses(
+            "E10000016,2017-08,S1,milestones,N/A,",
+            "E10000016,2017-08,S2,milestones,n/a,",
+            "E10000016,2017-08,S2,savings,NA,",
+            "E10000016,2017-08,S2,finance,NA,",
+        ),
+    )
+    assert texts(validated) == [
+        "error: status_updates.csv, sheet status_updates, row 3, column status: is N/A (not yet "
+        "due to start) but scheme S2 has no start date (got 'n/a'); expected a start_date for "
+        "the scheme on the schemes sheet",
+        "error: status_updates.csv, sheet status_updates, row 4, column commentary: Exception "
+        "commentary is required for a N/A status: say what is off track and what is being done "
+        "about it.; expected exception commentary",
+    ]
+
+
+def test_a_signed_off_period_cannot_be_changed(tmp_path):
+    known = Known(
+        areas={KENT}, schemes={(KENT, "S1"): date(2017, 4, 1)}, signed_off={(KENT, "2017-07")}
+    )
+    validated = check(
+        tmp_path,
+        known,
+        status_updates=statuses(
+            "E10000016,2017-07,S1,finance,G,", "E10000016,2017-08,S1,finance,G,"
+        ),
+        programme_status="""\
+            area_code,period,dimension,status
+            E10000016,2017-07,plan,G
+        """,
+        achievements="""\
+            area_code,period,text
+            E10000016,2017-07,Opened the hub
+            E10000017,2017-07,Lancashire's July is open
+        """,
+    )
+    problem = "is signed off, so it can no longer be changed (got '2017-07'); expected an open "
+    assert texts(validated) == [
+        f"error: status_updates.csv, sheet status_updates, row 2, column period: {problem}"
+        "or submitted reporting period",
+        f"error: programme_status.csv, sheet programme_status, row 2, column period: {problem}"
+        "or submitted reporting period",
+        f"error: achievements.csv, sheet achievements, row 2, column period: {problem}"
+        "or submitted reporting period",
+    ]
+    assert [r["period"] for r in validated.rows("achievements")] == [
+        Month(2017, 7),
+        Month(2017, 7),
+    ]
+
+
+# -- risks ----------------------------------------------------------------------------------
+
+
+def test_likelihood_and_impact_from_1_to_5(tmp_path):
+    validated = check(
+        tmp_path,
+        risks="""\
+            area_code,ref,title,likelihood,impact,previous_score
+            E10000016,R1,Workforce,6,3,
+            E10000016,R2,Skills,3,0,
+            E10000016,R3,Governance,5,5,26
+            E10000016,R4,Communication,1,1,25
+        """,
+    )
+    assert texts(validated) == [
+        "error: risks.csv, sheet risks, row 2, column likelihood: is outside 1 to 5 (got '6'); "
+        "expected a whole number from 1 to 5",
+        "error: risks.csv, sheet risks, row 3, column impact: is outside 1 to 5 (got '0'); "
+        "expected a whole number from 1 to 5",
+        "error: risks.csv, sheet risks, row 4, column previous_score: is outside 1 to 25 "
+        "(got '26'); expected a whole number from 1 to 25",
+    ]
+
+
+# -- totals ---------------------------------------------------------------------------------
+
+
+def test_scheme_spend_that_does_not_add_up_to_the_budget(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        funding="""\
+            area_code,financial_year,stream,organisation,budget
+            E10000016,2017-18,BCF,Kent County Council,"£150,000"
+            E10000016,2017-18,iBCF,Kent County Council,"£50,000"
+            E10000016,2018-19,BCF,Kent County Council,"£100,000"
+        """,
+        scheme_finance="""\
+            area_code,scheme_ref,financial_year,line,recurrent,non_recurrent
+            E10000016,S1,2017-18,benefit,"-42,042",
+            E10000016,S1,2017-18,spend,"100,000","25,000"
+            E10000016,S2,2017-18,spend,"50,000",
+            E10000016,S1,2018-19,spend,"60,000",
+            E10000016,S2,2018-19,spend,"39,999.50",0.50
+            E10000016,S1,2019-20,spend,"1,000",
+        """,
+    )
+    # 2017-18: 175,000 of 200,000; 2018-19 adds up; 2019-20 has no budget to compare with.
+    assert texts(validated) == [
+        "warning: scheme_finance.csv, sheet scheme_finance, row 3: scheme spend for E10000016 "
+        "in 2017-18 totals £175,000 but the funding budgets total £200,000"
+    ]
+    assert validated.ok
+    assert validated.rows("scheme_finance")[1].warnings == [
+        "scheme spend for E10000016 in 2017-18 totals £175,000 but the funding budgets total "
+        "£200,000"
+    ]
+
+
+# -- the messages themselves ----------------------------------------------------------------
+
+
+def test_messages_come_in_sheet_order_then_row_order(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes="""\
+            area_code,ref,name,start_date
+            E10000016,S1,Rapid response,2017-04-31
+        """,
+        themes="""\
+            area_code,code,name
+            E10000099,T1,Urgent response
+            E10000016,T2,
+        """,
+        funding="""\
+            area_code,financial_year,stream,budget
+            E10000016,2017-18,BCF,lots
+        """,
+    )
+    assert [(m.sheet, m.row, m.column) for m in validated.messages] == [
+        ("funding", 2, "budget"),
+        ("themes", 2, "area_code"),
+        ("themes", 3, "name"),
+        ("schemes", 2, "start_date"),
+    ]
+
+
+def test_message_as_dict(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=values("E10000016,admissions,2016-04-01,2017-03-31,baseline,358,43636,156.2"),
+    )
+    [warning] = validated.warnings
+    assert warning.as_dict() == {
+        "severity": "warning",
+        "source": "metric_values.csv",
+        "sheet": "metric_values",
+        "row": 2,
+        "column": "value",
+        "value": "'156.2'",
+        "problem": "published value 156.2 does not match numerator / denominator x multiplier = "
+        "358 / 43,636 x 100,000 = 820.42; the published value is kept",
+        "expected": "",
+        "message": str(warning),
+    }
+    assert validated.errors == []

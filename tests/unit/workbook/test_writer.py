@@ -1,0 +1,254 @@
+"""Writing a workbook: the format's sheets and columns; reading back exactly what was written."""
+
+import csv
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.workbook import SHEETS_BY_NAME, read_workbook, validate_workbook, write_workbook
+
+KENT = {"area_code": "E10000016", "area_name": "Kent", "area_type": "HWB"}
+
+
+def test_csv_folder_has_the_sheets_with_rows_and_exactly_their_columns(tmp_path):
+    written = write_workbook(
+        tmp_path / "out",
+        {
+            "programme": [KENT],
+            "themes": [],
+            "funding": [
+                {
+                    "area_code": "E10000016",
+                    "financial_year": FinancialYear(2017),
+                    "stream": "BCF",
+                    "budget": Decimal("1250000.50"),
+                    "as_at": date(2017, 8, 31),
+                    "not_a_column": "ignored",
+                }
+            ],
+        },
+    )
+    assert written == tmp_path / "out"
+    assert sorted(p.name for p in written.iterdir()) == ["funding.csv", "programme.csv"]
+    assert (written / "funding.csv").read_text(encoding="utf-8") == (
+        "area_code,financial_year,stream,organisation,budget,minimum_contribution,"
+        "forecast_outturn,as_at\n"
+        "E10000016,2017-18,BCF,,1250000.50,,,2017-08-31\n"
+    )
+    assert (written / "programme.csv").read_text(encoding="utf-8") == (
+        "area_code,area_name,area_type,parent_code,programme_name,local_authority,commissioners\n"
+        "E10000016,Kent,HWB,,,,\n"
+    )
+
+
+def test_programme_sheet_is_always_written(tmp_path):
+    written = write_workbook(tmp_path / "out", {})
+    assert [p.name for p in written.iterdir()] == ["programme.csv"]
+    assert (written / "programme.csv").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_xlsx_holds_typed_cells_in_the_format_order(tmp_path):
+    path = write_workbook(
+        tmp_path / "nested" / "out.xlsx",
+        {
+            "schemes": [
+                {
+                    "area_code": "E10000016",
+                    "ref": "1",
+                    "name": "=Rapid response",
+                    "enabler": True,
+                    "start_date": date(2014, 4, 1),
+                    "metrics_impacted": ("skc_dtoc", "skc_eq5d"),
+                }
+            ],
+            "programme": [KENT],
+            "metric_values": [
+                {
+                    "area_code": "E10000016",
+                    "metric_code": "skc_dtoc",
+                    "period_start": date(2012, 4, 1),
+                    "period_end": date(2013, 3, 31),
+                    "kind": "baseline",
+                    "numerator": 13.0,
+                    "value": 38.5,
+                }
+            ],
+        },
+    )
+    book = load_workbook(path)
+    assert book.sheetnames == ["programme", "schemes", "metric_values"]
+    schemes = book["schemes"]
+    assert [c.value for c in schemes[1]] == list(SHEETS_BY_NAME["schemes"].column_names)
+    assert [c.value for c in schemes[2]] == [
+        "E10000016",
+        "1",
+        "=Rapid response",
+        None,
+        None,
+        None,
+        None,
+        "Y",
+        datetime(2014, 4, 1),
+        None,
+        "skc_dtoc;skc_eq5d",
+    ]
+    assert schemes["C2"].data_type == "s"  # text, not a formula
+    assert schemes["I2"].number_format == "yyyy-mm-dd"
+    assert schemes["A1"].font.bold
+    values = book["metric_values"]
+    assert (values["F2"].value, values["H2"].value) == (13, 38.5)
+
+
+# -- any valid row reads back as written ----------------------------------------------------
+
+xlsx_safe = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\n\t")
+text = st.text(xlsx_safe, min_size=1, max_size=40).filter(lambda t: t == t.strip())
+codes = text.filter(lambda t: ";" not in t)
+area_codes = st.from_regex(r"[EWSN][0-9]{8}", fullmatch=True)
+days = st.dates(min_value=date(1900, 3, 1))  # Excel has no dates before 1900
+money = st.integers(-(10**14) + 1, 10**14 - 1).map(lambda p: Decimal(p).scaleb(-2))
+counts = st.floats(min_value=0, max_value=1e12, allow_nan=False)
+optional = st.none().__or__
+
+
+@st.composite
+def period(draw):
+    start = draw(days)
+    end = draw(st.dates(min_value=start))
+    return start, end
+
+
+@st.composite
+def workbook_rows(draw):
+    area = draw(area_codes)
+    scheme = draw(codes)
+    metric = draw(codes)
+    start, end = draw(period())
+    rows = {
+        "programme": [
+            {
+                "area_code": area,
+                "area_name": draw(text),
+                "area_type": draw(st.sampled_from(["HWB", "ICB", "region"])),
+                "parent_code": None,
+                "programme_name": draw(optional(text)),
+                "local_authority": draw(optional(text)),
+                "commissioners": draw(optional(text)),
+            }
+        ],
+        "funding": [
+            {
+                "area_code": area,
+                "financial_year": FinancialYear(draw(st.integers(1901, 9998))),
+                "stream": draw(text),
+                "organisation": draw(optional(text)),
+                "budget": draw(money),
+                "minimum_contribution": draw(optional(money)),
+                "forecast_outturn": draw(optional(money)),
+                "as_at": draw(optional(days)),
+            }
+        ],
+        "schemes": [
+            {
+                "area_code": area,
+                "ref": scheme,
+                "name": draw(text),
+                "theme_code": None,
+                "lead": draw(optional(text)),
+                "commissioner": draw(optional(text)),
+                "provider": draw(optional(text)),
+                "enabler": draw(st.booleans()),
+                "start_date": draw(optional(days)),
+                "description": draw(optional(text)),
+                "metrics_impacted": draw(st.sampled_from([(), (metric,)])),
+            }
+        ],
+        "metrics": [
+            {
+                "code": metric,
+                "name": draw(text),
+                "unit": "count",
+                "multiplier": draw(st.integers(1, 10**6)),
+                "polarity": draw(st.sampled_from(["lower_is_better", "higher_is_better"])),
+                "frequency": draw(st.sampled_from(["month", "quarter", "year"])),
+                "parent_code": None,
+                "description": draw(optional(text)),
+            }
+        ],
+        "metric_values": [
+            {
+                "area_code": area,
+                "metric_code": metric,
+                "period_start": start,
+                "period_end": end,
+                "kind": draw(st.sampled_from(["baseline", "actual", "forecast"])),
+                "numerator": draw(counts),
+                "denominator": draw(optional(counts.filter(bool))),
+                "value": draw(optional(counts)),
+                "note": draw(optional(text)),
+            }
+        ],
+        "risks": [
+            {
+                "area_code": area,
+                "ref": draw(codes),
+                "title": draw(text),
+                "description": draw(optional(text)),
+                "mitigation": draw(optional(text)),
+                "owner": draw(optional(text)),
+                "likelihood": draw(optional(st.integers(1, 5))),
+                "impact": draw(optional(st.integers(1, 5))),
+                "previous_score": draw(optional(st.integers(1, 25))),
+                "scheme_ref": draw(optional(st.just(scheme))),
+                "as_at": draw(optional(days)),
+            }
+        ],
+        "status_updates": [
+            {
+                "area_code": area,
+                "period": Month(draw(st.integers(1900, 9999)), draw(st.integers(1, 12))),
+                "scheme_ref": scheme,
+                "dimension": "finance",
+                "status": draw(st.sampled_from(["G", "A", "R", "NA"])),
+                "commentary": draw(text),
+                "additional_information": draw(optional(text)),
+            }
+        ],
+        "assurance": [
+            {
+                "area_code": area,
+                "round": draw(text),
+                "criterion": draw(text),
+                "status": draw(st.sampled_from(["G", "A", "R", "Y", "N"])),
+                "comment": draw(optional(text)),
+            }
+        ],
+    }
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workbook_rows(), st.sampled_from(["plan.xlsx", "plan"]))
+def test_any_valid_row_reads_back_as_written(rows, name):
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_workbook(Path(folder) / name, rows)
+        validated = validate_workbook(read_workbook(path))
+    assert validated.errors == []
+    for sheet, expected in rows.items():
+        [record] = validated.rows(sheet)
+        assert record.values == expected[0], sheet
+
+
+def test_csv_cells_with_quotes_commas_and_line_breaks_read_back(tmp_path):
+    name = 'Kent, "East"\r\nand\rcoast\n'.strip()
+    path = write_workbook(tmp_path / "out", {"programme": [{**KENT, "area_name": name}]})
+    with (path / "programme.csv").open(newline="", encoding="utf-8") as file:
+        assert list(csv.reader(file))[1][1] == name
+    [record] = validate_workbook(read_workbook(path)).rows("programme")
+    assert record["area_name"] == name
