@@ -77,6 +77,8 @@ test: check pytest
 bench: setup
 	$(RUN) python -m benchmarks.bench_stats
 	$(RUN) python -m benchmarks.bench_spc
+	$(RUN) python -m benchmarks.bench_import
+	$(RUN) python -m benchmarks.bench_reports
 
 clean:
 	rm -rf .venv node_modules $(BUILD) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -185,7 +185,10 @@ def command_export(path: Path, area_code: str, out: TextIO) -> int:
     from bettercare.web.programmes.exports import export_workbook
 
     area = _area(area_code)
-    written = export_workbook(area, Path(path))
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx" and path.exists() and not path.is_dir():
+        raise UserError(f"{path} is a file: give a folder for CSV files, or a path ending in .xlsx")
+    written = export_workbook(area, path)
     kind = "workbook" if written.suffix.lower() == ".xlsx" else "folder of CSV files"
     print(f"Exported {area.name} ({area.code}) to {written} ({kind})", file=out)
     return 0
@@ -292,4 +295,25 @@ def command_demo(password: str | None, out: TextIO) -> int:
     )
     print(file=out)
     print_logins(users, password, out=out)
+    return 0
+
+
+def command_report(
+    kind: str, area_code: str, period: str | None, output_format: str, output: Path, out: TextIO
+) -> int:
+    ensure_database()
+    from bettercare.web.reporting.packs import PackError, board_pack
+
+    area = _area(area_code)
+    month = _month(period) if period else None
+    try:
+        pack = board_pack(kind, area, month, output_format)  # type: ignore[arg-type]
+    except PackError as error:
+        raise UserError(str(error)) from None
+    output = Path(output)
+    if output.is_dir():
+        output = output / pack.filename
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(pack.content)
+    print(f"Wrote {output} ({len(pack.content):,} bytes)", file=out)
     return 0

@@ -57,6 +57,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="local demonstration: this machine only, demo data and printed demo logins",
     )
 
+    report = commands.add_parser(
+        "report", help="a board pack: highlight report, integration dashboard or assurance matrix"
+    )
+    report.add_argument("kind", choices=("highlight", "dashboard", "assurance"))
+    report.add_argument(
+        "--area", required=True, help="the area's ONS code (a region for assurance)"
+    )
+    report.add_argument("--period", help="the reporting month, YYYY-MM (default: the latest)")
+    report.add_argument("--format", choices=("pdf", "html", "xlsx"), required=True)
+    report.add_argument("--output", type=Path, required=True, help="the file to write")
+
+    pipeline = commands.add_parser(
+        "pipeline", help="record-level metrics: synthetic inputs, and runs on DuckDB or Spark"
+    )
+    pipeline_commands = pipeline.add_subparsers(
+        dest="pipeline_command", metavar="ACTION", required=True
+    )
+    synth = pipeline_commands.add_parser(
+        "synth", help="write synthetic national record-level inputs (deterministic by seed)"
+    )
+    synth.add_argument("--out", required=True, type=Path, help="the folder to write")
+    synth.add_argument("--years", type=int, default=5, help="financial years (default 5)")
+    synth.add_argument(
+        "--scale", type=float, default=0.01, help="fraction of England's size (default 0.01)"
+    )
+    synth.add_argument("--seed", type=int, default=20261123, help="random seed")
+    synth.add_argument(
+        "--first-year", default="2021-22", help="the first financial year (default 2021-22)"
+    )
+    synth.add_argument("--areas", type=int, default=150, help="HWB areas (default 150)")
+    synth.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    pipeline_run = pipeline_commands.add_parser(
+        "run", help="compute metric values from record-level inputs"
+    )
+    pipeline_run.add_argument("--input", required=True, type=Path, help="the inputs' folder")
+    pipeline_run.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    pipeline_run.add_argument("--from", dest="first", required=True, help="first month, YYYY-MM")
+    pipeline_run.add_argument("--to", dest="last", required=True, help="last month, YYYY-MM")
+    pipeline_run.add_argument(
+        "--output", required=True, type=Path, help="a .csv or .parquet file to write"
+    )
+    pipeline_run.add_argument(
+        "--load", action="store_true", help="also load the values into the database as actuals"
+    )
+    pipeline_run.add_argument("--as", dest="username", help="record the load as this user")
+    pipeline_run.add_argument(
+        "--spark-master", help="Spark master URL (default: configured, else local[*])"
+    )
+
     token = commands.add_parser("token", help="personal API tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = token_commands.add_parser("create", help="create a token for a user (shown once)")
@@ -69,6 +118,10 @@ def run(args: argparse.Namespace) -> int:
     from bettercare.cli import commands
     from bettercare.cli.database import setup_django
 
+    if args.command == "pipeline":  # Django only for --load, set up there
+        from bettercare.cli.pipeline_commands import command_pipeline
+
+        return command_pipeline(args, sys.stdout)
     if args.command == "serve" and args.demo:
         # A local demonstration over plain HTTP: the session cookie cannot be HTTPS-only.
         os.environ.setdefault("BETTERCARE_SECURE_COOKIES", "0")
@@ -96,6 +149,10 @@ def run(args: argparse.Namespace) -> int:
         from bettercare.cli.serve import serve
 
         return serve(args.host, args.port, demo=args.demo, out=out)
+    if args.command == "report":
+        return commands.command_report(
+            args.kind, args.area, args.period, args.format, args.output, out
+        )
     if args.command == "token":
         return commands.command_token_create(args.username, args.name, out)
     raise AssertionError(f"unhandled command {args.command!r}")

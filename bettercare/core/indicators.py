@@ -73,6 +73,11 @@ class MetricEstimate:
         return Estimate(self.value, self.lower, self.upper)
 
 
+def _plain(number: float) -> str:
+    """A number as written in a return: 1,000,000 or 13.5, never 1e+06."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.10g}"
+
+
 def _format_multiplier(multiplier: float) -> str:
     return f"{multiplier:,.0f}" if float(multiplier).is_integer() else f"{multiplier:,}"
 
@@ -184,13 +189,13 @@ def published_value_mismatch(
     denominator by more than rounding, else ``None``."""
     if value is None or numerator is None or denominator is None or unit in ("dsr", "count"):
         return None
-    estimate = metric_estimate(
-        unit, multiplier=multiplier, numerator=numerator, denominator=denominator
-    )
-    if estimate.value is None or published_value_agrees(value, estimate.value):
+    if not (math.isfinite(numerator) and math.isfinite(denominator)) or denominator <= 0:
+        return None  # not comparable; the figure itself is checked where it is computed
+    computed = numerator / denominator * multiplier  # the point estimate of every such unit
+    if published_value_agrees(value, computed):
         return None
     return (
-        f"published value {value:g} does not match numerator / denominator x multiplier = "
-        f"{numerator:,g} / {denominator:,g} x {_format_multiplier(multiplier)} = "
-        f"{estimate.value:,.2f}"
+        f"published value {_plain(value)} does not match numerator / denominator x multiplier = "
+        f"{_plain(numerator)} / {_plain(denominator)} x {_format_multiplier(multiplier)} = "
+        f"{computed:,.2f}"
     )

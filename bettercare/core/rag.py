@@ -285,7 +285,7 @@ def assess_milestones(
         return _assessment(
             "milestones",
             "NA",
-            f"The scheme is not yet due to start (it starts on {start_date:%d %B %Y}).",
+            f"The scheme is not yet due to start (it starts on {start_date.day} {start_date:%B %Y}).",
         )
     if business_plan_delayed:
         return _assessment("milestones", "R", "The business plan is delayed.")
@@ -407,9 +407,10 @@ def commentary_problem(
     """Why a status cannot be accepted with this commentary, or ``None`` if it can."""
     requirement = commentary_requirement(dimension, status)
     name = STATUS_NAMES[status]
+    article = "an" if name[0] in "AEIOUN" else "a"  # an AMBER, an N/A, an E; a RED, a GREEN
     if requirement == "exception_required" and not commentary.strip():
         return (
-            f"Exception commentary is required for a {name} status: "
+            f"Exception commentary is required for {article} {name} status: "
             "say what is off track and what is being done about it."
         )
     if requirement == "start_date_required" and start_date is None:

@@ -14,6 +14,7 @@ immutable :class:`Estimate`: floats for scalar input, read-only numpy arrays oth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, TypeAlias
 
 import numpy as np
@@ -112,7 +113,9 @@ class Estimate:
         return bool(np.all(np.isfinite(self.lower)) and np.all(np.isfinite(self.upper)))
 
 
+@lru_cache(maxsize=64)
 def _z(level: float) -> float:
+    """The two-sided normal quantile for a confidence level (cached: it is asked per row)."""
     return float(stats.norm.ppf(level + (1 - level) / 2))
 
 

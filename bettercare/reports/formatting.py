@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+#: Times are stored in UTC and shown as the UK reads them.
+UK = ZoneInfo("Europe/London")
+
+
+def local(value: date) -> date:
+    """An aware datetime in UK time (a plain date is returned as it is)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UK)
+    return value
 
 STATUS_NAMES = {
     "G": "GREEN",
@@ -91,6 +102,7 @@ def day(value: date | None) -> str:
     """``8 September 2017``."""
     if value is None:
         return "–"
+    value = local(value)
     return f"{value.day} {value:%B %Y}"
 
 
@@ -98,6 +110,7 @@ def short_day(value: date | None) -> str:
     """``8 Sep 2017``."""
     if value is None:
         return "–"
+    value = local(value)
     return f"{value.day} {value:%b %Y}"
 
 

@@ -32,7 +32,7 @@ class Message:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column}")
-        text = f"{', '.join(where)}: {self.problem}"
+        text = f"{', '.join(where)}: {self.problem.rstrip('.')}"
         if self.value is not None and self.value != "":
             text += f" (got {_show(self.value)})"
         if self.expected:

@@ -53,6 +53,33 @@ class Known:
     metrics: dict[str, MetricInfo] = field(default_factory=dict)
     baselines: set[tuple[str, str]] = field(default_factory=set)
     signed_off: set[tuple[str, str]] = field(default_factory=set)
+    #: The rows already held for signed-off periods, by sheet, as ``signed_off_row`` gives
+    #: them: re-importing an identical row is no change, so it is not refused.
+    signed_off_rows: dict[str, set[tuple[Any, ...]]] = field(default_factory=dict)
+
+
+#: The columns that make a return row what it is, for comparing with a signed-off period.
+RETURN_COLUMNS = {
+    "status_updates": (
+        "area_code",
+        "period",
+        "scheme_ref",
+        "dimension",
+        "status",
+        "commentary",
+        "additional_information",
+    ),
+    "programme_status": ("area_code", "period", "dimension", "status", "summary"),
+    "achievements": ("area_code", "period", "text"),
+}
+
+
+def signed_off_row(sheet: str, values: dict[str, Any]) -> tuple[Any, ...]:
+    """A return row as comparable values (blank text as ``""``, periods as ``YYYY-MM``)."""
+    return tuple(
+        "" if values.get(column) is None else str(values.get(column))
+        for column in RETURN_COLUMNS[sheet]
+    )
 
 
 @dataclass
@@ -410,8 +437,11 @@ class _Checker:
         schemes = self.schemes()
         signed_off = self.known.signed_off
         for sheet in ("status_updates", "programme_status", "achievements"):
+            held = self.known.signed_off_rows.get(sheet, set())
             for record in self.rows(sheet):
-                if (record["area_code"], str(record["period"])) in signed_off:
+                if (record["area_code"], str(record["period"])) in signed_off and (
+                    signed_off_row(sheet, record.values) not in held
+                ):
                     self.error(
                         record,
                         "period",

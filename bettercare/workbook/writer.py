@@ -45,7 +45,10 @@ def _cell_value(value: Any) -> Any:
         isinstance(value, int | float | Decimal | date) and not isinstance(value, bool)
     ):
         return value
-    return cell_text(value)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # Control characters (pasted from other systems) cannot be stored in an .xlsx file.
+    return ILLEGAL_CHARACTERS_RE.sub("", cell_text(value))
 
 
 def write_workbook(path: Path, rows: Rows) -> Path:

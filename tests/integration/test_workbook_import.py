@@ -317,8 +317,8 @@ def test_a_broken_copy_of_south_kent_coast_is_rejected_and_changes_nothing(
         "scheme of this area (got '7'); expected a ref from the schemes sheet (or a scheme "
         "already in bettercare)",
         "error: status_updates.csv, sheet status_updates, row 3, column commentary: Exception "
-        "commentary is required for a AMBER status: say what is off track and what is being "
-        "done about it.; expected exception commentary",
+        "commentary is required for an AMBER status: say what is off track and what is being "
+        "done about it; expected exception commentary",
     ]
     # The plan's own flaws are still reported, as warnings.
     assert [(m.sheet, m.row, m.column) for m in result.warnings] == [

@@ -31,3 +31,9 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     message = exception.args[0] if exception.args and isinstance(exception.args[0], str) else ""
     return render(request, "404.jinja", {"exception": message}, status=404)
+
+
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    """A trivial page for load balancers and monitoring: the app is up (no database query)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -7,7 +7,7 @@ from bettercare.web.accounts import views as accounts
 from bettercare.web.assurance import views as assurance
 from bettercare.web.finance import views as finance
 from bettercare.web.performance import views as performance
-from bettercare.web.programmes import period_views, register_views, scheme_views
+from bettercare.web.programmes import pack_views, period_views, register_views, scheme_views
 from bettercare.web.programmes import views as programmes
 
 handler403 = "bettercare.web.accounts.views.permission_denied"
@@ -31,14 +31,21 @@ area_pages = [
     path("periods/", period_views.periods, name="area-periods"),
     path("periods/<str:month>/<str:action>/", period_views.period_action, name="period-action"),
     path("history/<str:kind>/<int:pk>/", period_views.history, name="history"),
+    path("board-pack/<str:kind>.<str:output>", pack_views.area_pack, name="board-pack"),
 ]
 
 urlpatterns = [
     path("", programmes.home, name="home"),
+    path("healthz", accounts.health, name="health"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("areas/<str:code>/", include(area_pages)),
     path("regions/<str:code>/assurance/", assurance.matrix, name="assurance-matrix"),
+    path(
+        "regions/<str:code>/assurance/board-pack.<str:output>",
+        pack_views.assurance_pack,
+        name="assurance-pack",
+    ),
     path("api/", include("bettercare.web.api.urls")),
     path("admin/", admin.site.urls),
 ]

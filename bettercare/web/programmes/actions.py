@@ -111,6 +111,20 @@ class StaleEditError(ActionError):
         self.changed_by = changed_by
         self.changed_at = changed_at
 
+    @classmethod
+    def since(cls, row: Any, what: str, then: str) -> StaleEditError:
+        """The error for ``row``, naming who saved it last (from its history)."""
+        record = row.history.first() if row is not None else None
+        who = "someone else"
+        if record is not None and record.history_user is not None:
+            who = record.history_user.get_full_name() or record.history_user.username
+        return cls(
+            f"{what} was changed by {who} after you opened it, so your changes have not been "
+            f"saved. {then}",
+            who,
+            record.history_date if record else None,
+        )
+
 
 @dataclass(frozen=True)
 class DimensionReturn:
@@ -159,18 +173,8 @@ def scheme_return_save(
     for dimension in dimensions:
         current = existing.get(dimension)
         if (current.version if current else 0) != seen_versions.get(dimension, 0):
-            record = current.history.first() if current else None  # type: ignore[union-attr]
-            who = (
-                record.history_user.get_full_name() or record.history_user.username
-                if (record and record.history_user)
-                else "someone else"
-            )
-            when = record.history_date if record else None
-            raise StaleEditError(
-                f"This return was changed by {who} after you opened it, so your changes have "
-                "not been saved. Their changes are shown below: check them and save again.",
-                who,
-                when,
+            raise StaleEditError.since(
+                current, "This return", "Their changes are shown below: check them and save again."
             )
     saved = []
     for dimension, values in dimensions.items():
@@ -215,11 +219,8 @@ def programme_status_save(
     for dimension in statuses:
         current = existing.get(dimension)
         if (current.version if current else 0) != seen_versions.get(dimension, 0):
-            raise StaleEditError(
-                "The programme status was changed by someone else after you opened it, so "
-                "your changes have not been saved. Check theirs and save again.",
-                "someone else",
-                None,
+            raise StaleEditError.since(
+                current, "The programme status", "Check theirs, shown below, and save again."
             )
     saved = []
     for dimension, (status, summary) in statuses.items():
@@ -267,15 +268,8 @@ def versioned_update(
     with transaction.atomic():
         row = model.objects.select_for_update().get(pk=pk)
         if row.version != seen_version:
-            record = row.history.first()
-            who = "someone else"
-            if record is not None and record.history_user is not None:
-                who = record.history_user.get_full_name() or record.history_user.username
-            raise StaleEditError(
-                f"This was changed by {who} after you opened it, so your changes have not been "
-                "saved. Their version is shown below: check it and make your change again.",
-                who,
-                record.history_date if record else None,
+            raise StaleEditError.since(
+                row, "This", "Their version is shown below: check it and make your change again."
             )
         changed = {name: value for name, value in changes.items() if getattr(row, name) != value}
         if not changed:

@@ -44,6 +44,7 @@ from bettercare.workbook import (
     read_workbook,
     validate_workbook,
 )
+from bettercare.workbook.validate import signed_off_row
 
 Progress = Callable[[str, int], None]
 
@@ -82,6 +83,47 @@ class ImportResult:
         return not self.errors
 
 
+def _signed_off_rows() -> dict[str, set[tuple[Any, ...]]]:
+    """The returns already held for signed-off periods, as the workbook would write them."""
+    signed_off = {"period__state": ReportingPeriod.State.SIGNED_OFF}
+    statuses = {
+        signed_off_row(
+            "status_updates",
+            {
+                "area_code": s.period.area.code,
+                "period": f"{s.period.month:%Y-%m}",
+                "scheme_ref": s.scheme.ref,
+                "dimension": s.dimension,
+                "status": s.status,
+                "commentary": s.commentary,
+                "additional_information": s.additional_information,
+            },
+        )
+        for s in SchemeStatus.objects.filter(**signed_off).select_related("period__area", "scheme")
+    }
+    programme = {
+        signed_off_row(
+            "programme_status",
+            {
+                "area_code": s.period.area.code,
+                "period": f"{s.period.month:%Y-%m}",
+                "dimension": s.dimension,
+                "status": s.status,
+                "summary": s.summary,
+            },
+        )
+        for s in ProgrammeStatus.objects.filter(**signed_off).select_related("period__area")
+    }
+    achievements = {
+        signed_off_row(
+            "achievements",
+            {"area_code": a.period.area.code, "period": f"{a.period.month:%Y-%m}", "text": a.text},
+        )
+        for a in Achievement.objects.filter(**signed_off).select_related("period__area")
+    }
+    return {"status_updates": statuses, "programme_status": programme, "achievements": achievements}
+
+
 def known_references() -> Known:
     """What the database holds that a workbook may refer to."""
     return Known(
@@ -108,6 +150,7 @@ def known_references() -> Known:
                 state=ReportingPeriod.State.SIGNED_OFF
             ).values_list("area__code", "month")
         },
+        signed_off_rows=_signed_off_rows(),
     )
 
 
@@ -264,7 +307,14 @@ class _Writer:
         self.write_milestones_and_risks()
         self.write_returns()
         self.write_assurance()
-        return {sheet: c for sheet, c in self.counts.items() if not sheet.startswith("_")}
+        # A programme row is its area and its programme: a renamed programme is an update.
+        programmes = self.counts.pop("_programmes", SheetCounts())
+        areas = self.counts.get("programme")
+        if areas is not None:
+            moved = min(programmes.updated, areas.unchanged)
+            areas.unchanged -= moved
+            areas.updated += moved
+        return self.counts
 
     def area_id(self, code: str) -> int:
         return self.areas[code].pk

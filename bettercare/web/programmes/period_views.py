@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bettercare.core.periods import Month
 from bettercare.web.pages import access_of, area_for, parse_month, period_for, render_area_page
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.programmes.actions import (
@@ -75,6 +77,7 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
     period = period_for(area, request.GET.get("period")) if all_periods else None
     access = access_of(request)
     form = None
+    status_code = 200
     if period is not None:
         saved = {s.dimension: s for s in ProgrammeStatus.objects.filter(period=period)}
         initial = {}
@@ -105,11 +108,26 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
                         },
                         by=request.user,  # type: ignore[arg-type]
                     )
-                except (StaleEditError, ActionError) as error:
+                except StaleEditError as error:
                     messages.error(request, str(error))
+                    status_code = 409
+                    # Show what is saved now, keeping what was typed, from the current
+                    # versions: saving again (having seen theirs) goes through.
+                    saved = {s.dimension: s for s in ProgrammeStatus.objects.filter(period=period)}
+                    data = request.POST.copy()
+                    for dimension, _ in PROGRAMME_DIMENSIONS:
+                        row = saved.get(dimension)
+                        data[f"{dimension}_version"] = str(row.version if row else 0)
+                    form = ProgrammeStatusForm(data, initial=initial)
+                    form.is_valid()
+                except ActionError as error:
+                    messages.error(request, str(error))
+                    status_code = 409
                 else:
                     messages.success(request, f"The programme status for {period.label} is saved.")
                     return redirect(f"{request.path}?period={period.reporting_month}")
+            else:
+                status_code = 400
     missing = missing_returns(period) if period is not None else []
     return render_area_page(
         request,
@@ -121,10 +139,13 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
             "missing": missing,
             "scheme_count": Scheme.objects.filter(area=area).count(),
             "form": form,
-            "next_month": (all_periods[0].reporting_month + 1) if all_periods else None,
+            "next_month": (all_periods[0].reporting_month + 1)
+            if all_periods
+            else Month.of(timezone.localdate()),
             "page_title": f"{area.name} reporting periods",
         },
         period=period,
+        status=status_code,
     )
 
 
@@ -163,6 +184,13 @@ HISTORY_KINDS: dict[str, tuple[type[models.Model], str]] = {
 }
 
 
+def _shown(value: Any) -> Any:
+    """A changed value as people wrote it: 1611 rather than 1611.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _describe(record: Any) -> str:
     return {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
         record.history_type, record.history_type
@@ -192,13 +220,13 @@ def history(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse
                 changes.append(
                     (
                         str(getattr(field, "verbose_name", change.field)).capitalize(),
-                        change.old,
-                        change.new,
+                        _shown(change.old),
+                        _shown(change.new),
                     )
                 )
         entries.append(
             {
-                "when": record.history_date,
+                "when": timezone.localtime(record.history_date),
                 "who": (record.history_user.get_full_name() or record.history_user.username)
                 if record.history_user
                 else "bettercare",

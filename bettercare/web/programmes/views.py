@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bettercare.core.rag import DIMENSIONS, STATUSES
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
-from bettercare.web.programmes.models import Area, SchemeStatus
+from bettercare.web.programmes.models import Area, ReportingPeriod, SchemeStatus
 from bettercare.web.reporting.dashboard import build_dashboard
 from bettercare.web.reporting.highlight import build_highlight_report
 
@@ -37,6 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    if not request.GET.get("period") and not ReportingPeriod.objects.filter(area=area).exists():
+        # A programme imported from its plan has no reporting months yet: start there.
+        messages.info(request, f"{area.name} has no reporting periods yet.")
+        return redirect("area-periods", area.code)
     period = period_for(area, request.GET.get("period"))
     report = build_highlight_report(period)
     return render_area_page(

@@ -198,7 +198,7 @@ def test_commentary_requirements_follow_the_guidelines():
 
 def test_commentary_problem():
     assert commentary_problem("finance", "A", commentary="  ") == (
-        "Exception commentary is required for a AMBER status: "
+        "Exception commentary is required for an AMBER status: "
         "say what is off track and what is being done about it."
     )
     assert (

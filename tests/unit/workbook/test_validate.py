@@ -709,11 +709,11 @@ def test_amber_or_red_without_commentary(tmp_path):
     )
     assert texts(validated) == [
         "error: status_updates.csv, sheet status_updates, row 2, column commentary: Exception "
-        "commentary is required for a AMBER status: say what is off track and what is being "
-        "done about it.; expected exception commentary",
+        "commentary is required for an AMBER status: say what is off track and what is being "
+        "done about it; expected exception commentary",
         "error: status_updates.csv, sheet status_updates, row 3, column commentary: Exception "
         "commentary is required for a RED status: say what is off track and what is being done "
-        "about it. (got '   '); expected exception commentary",
+        "about it (got '   '); expected exception commentary",
         "error: programme_status.csv, sheet programme_status, row 2, column summary: a summary "
         "is required for an AMBER or RED programme status; expected what is off track and what "
         "is being done about it",
@@ -757,8 +757,8 @@ def test_na_milestones_need_a_scheme_start_date(tmp_path):
         "due to start) but scheme S2 has no start date (got 'n/a'); expected a start_date for "
         "the scheme on the schemes sheet",
         "error: status_updates.csv, sheet status_updates, row 4, column commentary: Exception "
-        "commentary is required for a N/A status: say what is off track and what is being done "
-        "about it.; expected exception commentary",
+        "commentary is required for an N/A status: say what is off track and what is being done "
+        "about it; expected exception commentary",
     ]
 
 
@@ -904,3 +904,30 @@ def test_message_as_dict(tmp_path):
         "message": str(warning),
     }
     assert validated.errors == []
+
+
+def test_unknown_sheets_and_columns_are_errors_of_the_workbook(tmp_path):
+    validated = check(
+        tmp_path,
+        schemse="area_code,ref,name\n",
+        themes="""\
+            area_code,code,name,owner
+            E10000016,T1,Urgent response,Jo Smith
+        """,
+        risks="""\
+            area_code,ref,title,likelihood
+            E10000016,R1,Workforce,9
+        """,
+    )
+    assert texts(validated) == [
+        "error: themes.csv, sheet themes, row 1, column owner: unknown column 'owner'; expected "
+        "only the columns area_code, code, name, priority",
+        "error: risks.csv, sheet risks, row 2, column likelihood: is outside 1 to 5 (got '9'); "
+        "expected a whole number from 1 to 5",
+        "error: schemse.csv, sheet schemse: unknown sheet 'schemse' (file schemse.csv) (did you "
+        "mean 'schemes'?); expected CSV files named after the sheets: programme, funding, "
+        "savings, themes, schemes, scheme_finance, metrics, metric_values, milestones, risks, "
+        "status_updates, programme_status, achievements, assurance",
+    ]
+    assert not validated.ok
+    assert validated.rows("themes") == []  # a sheet with a bad header is not read

@@ -1,0 +1,75 @@
+"""Board packs for the demo region: seconds per report and reports per minute.
+
+Times building the report model from the database (the baseline) and rendering it to HTML,
+PDF and Excel, for the fully worked area, then a batch of highlight PDFs for every area of
+the region. Runs on a throwaway SQLite database.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORKDIR = Path(tempfile.mkdtemp(prefix="bettercare-bench-reports-"))
+os.environ["BETTERCARE_DATA_DIR"] = str(WORKDIR)
+os.environ["BETTERCARE_DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+
+from benchmarks._timing import best_of  # noqa: E402
+
+
+def main() -> None:
+    from bettercare.cli.database import ensure_database
+
+    ensure_database()
+    from bettercare.core.periods import Month
+    from bettercare.demo.load import load_demo
+    from bettercare.reports import excel
+    from bettercare.reports.render import render_html, render_pdf
+    from bettercare.web.programmes.models import Area, ReportingPeriod
+    from bettercare.web.reporting.dashboard import build_dashboard, theme_sections
+    from bettercare.web.reporting.highlight import build_highlight_report
+    from bettercare.web.reporting.packs import board_pack
+
+    started = time.perf_counter()
+    load_demo()
+    print(f"Demo region loaded in {time.perf_counter() - started:.1f} s ({WORKDIR})")
+    august = Month(2017, 8)
+    area = Area.objects.get(code="E10000018")
+    period = ReportingPeriod.objects.get(area=area, month=august.first_day)
+
+    print(f"\nLeicestershire, {august.label} (best of 3)")
+    print(f"  {'report':<34} {'seconds':>8} {'per minute':>11} {'x model':>8}")
+    for name, build in (("highlight", build_highlight_report), ("dashboard", build_dashboard)):
+        model_seconds, report = best_of(3, lambda build=build: build(period))
+        renders = {
+            "model only (baseline)": lambda: build(period),
+            "HTML": lambda report=report: render_html(report),
+            "PDF": lambda report=report: render_pdf(report),
+            "Excel": lambda report=report: (
+                excel.highlight_workbook(report, theme_sections(period))
+                if name == "highlight"
+                else excel.dashboard_workbook(report)
+            ),
+            "PDF end to end (query + render)": lambda: board_pack(name, area, august, "pdf"),
+        }
+        for label, render in renders.items():
+            seconds, _ = best_of(3, render)
+            print(f"  {name + ' ' + label:<34} {seconds:8.3f} {60 / seconds:11.1f} {seconds / model_seconds:8.1f}")
+
+    areas = list(Area.objects.filter(type=Area.Type.HWB).order_by("name"))
+    started = time.perf_counter()
+    for each in areas:
+        board_pack("highlight", each, august, "pdf")
+    batch = time.perf_counter() - started
+    print(
+        f"\nBatch: highlight PDFs for all {len(areas)} areas of the region in {batch:.1f} s "
+        f"({batch / len(areas):.2f} s per report, {60 * len(areas) / batch:.0f} reports per minute)"
+    )
+    print("Aim: a highlight report PDF in under 3 s on a 2-core machine.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

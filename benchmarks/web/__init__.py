@@ -1,0 +1,1 @@
+"""Helpers of ``benchmarks.bench_web``: the large instance it serves and the load it drives."""

@@ -1,0 +1,56 @@
+"""What every engine returns: the monthly aggregates and the populations, as plain dicts.
+
+Two engines agree when their :class:`Aggregates` are equal; everything after that (summing to
+quarters and years, dividing, standardising, formatting) is the same Python for every engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bettercare.core.stats import ESP2013_AGE_BANDS
+from bettercare.pipeline.definitions import AGGREGATES
+
+__all__ = ["BAND_INDEX", "Aggregates", "Key"]
+
+#: (area, YYYYMM) or, for admissions, (area, YYYYMM, band index).
+Key = tuple[Any, ...]
+BAND_INDEX: dict[str, int] = {label: index for index, label in enumerate(ESP2013_AGE_BANDS)}
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Monthly aggregates by name (key -> measures, zero rows left out) and populations.
+
+    ``population`` maps (area, mid-year, band index) to the population of both sexes.
+    """
+
+    tables: dict[str, dict[Key, tuple[int, ...]]] = field(default_factory=dict)
+    population: dict[tuple[str, int, int], int] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(
+        cls,
+        tables: Mapping[str, Iterable[Mapping[str, Any]]],
+        population: Iterable[Mapping[str, Any]],
+    ) -> Aggregates:
+        """Build from rows as dicts (e.g. ``pyarrow.Table.to_pylist()``)."""
+        built: dict[str, dict[Key, tuple[int, ...]]] = {}
+        for name, rows in tables.items():
+            aggregate = AGGREGATES[name]
+            keys = ("area_code", "month", "band") if aggregate.banded else ("area_code", "month")
+            table: dict[Key, tuple[int, ...]] = {}
+            for row in rows:
+                measures = tuple(int(row[measure]) for measure in aggregate.measures)
+                if any(measures):
+                    table[tuple(int(row[k]) if k != "area_code" else row[k] for k in keys)] = (
+                        measures
+                    )
+            built[name] = table
+        populations: dict[tuple[str, int, int], int] = {}
+        for row in population:
+            key = (row["area_code"], int(row["year"]), BAND_INDEX[row["age_band"]])
+            populations[key] = populations.get(key, 0) + int(row["population"])
+        return cls(built, populations)

@@ -1,0 +1,184 @@
+"""The engines: DuckDB (embedded, the default) and Apache Spark, both running the Ibis queries.
+
+An engine reads the checked input files with their canonical types and returns the monthly
+aggregates of :func:`bettercare.pipeline.definitions.aggregate_queries`. Only the small
+aggregated tables come back to Python; the records stream through the engine.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Literal, Protocol
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from bettercare.pipeline.aggregates import Aggregates
+from bettercare.pipeline.definitions import aggregate_queries, population_query
+from bettercare.pipeline.inputs import InputFile, Inputs
+from bettercare.pipeline.schema import EARLIEST_DATE
+
+__all__ = ["ENGINES", "DuckDBEngine", "Engine", "SparkEngine", "make_engine"]
+
+EngineName = Literal["duckdb", "spark", "reference"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+Step = Callable[[str], None]
+IBIS_TYPES = {"string": dt.string, "date": dt.date, "integer": dt.int64, "boolean": dt.boolean}
+
+
+class Engine(Protocol):
+    """Computes the monthly aggregates of checked inputs for the months ``first`` to ``last``."""
+
+    name: str
+
+    def aggregates(
+        self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
+    ) -> Aggregates: ...
+
+    def close(self) -> None: ...
+
+
+def _canonical(table: ir.Table, input_file: InputFile) -> ir.Table:
+    """The dataset's columns only, each cast to its type where the file holds another."""
+    columns = {}
+    for field in input_file.dataset.fields:
+        column = table[field.name]
+        wanted = IBIS_TYPES[field.type]
+        columns[field.name] = column if column.type() == wanted else column.cast(wanted)
+    return table.select(**columns)
+
+
+class _IbisEngine:
+    name = "ibis"
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+
+    def read(self, input_file: InputFile) -> ir.Table:  # pragma: no cover - per backend
+        raise NotImplementedError
+
+    def aggregates(
+        self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
+    ) -> Aggregates:
+        step = step or (lambda text: None)
+        tables = {
+            name: _canonical(self.read(input_file), input_file)
+            for name, input_file in inputs.files.items()
+            if name != "areas"
+        }
+        results = {}
+        for name, query in aggregate_queries(tables, first, last).items():
+            step(f"{self.name}: {name}")
+            results[name] = query.to_pyarrow().to_pylist()
+        step(f"{self.name}: population")
+        # Every estimate up to the last year: a later month may use an earlier estimate.
+        years = (EARLIEST_DATE.year, last.year)
+        population = population_query(tables["population"], years).to_pyarrow().to_pylist()
+        return Aggregates.from_rows(results, population)
+
+    def close(self) -> None:
+        disconnect = getattr(self.backend, "disconnect", None)
+        if disconnect is not None:
+            disconnect()
+
+
+class DuckDBEngine(_IbisEngine):
+    """DuckDB in this process: no server, streams Parquet and CSV, uses every core."""
+
+    name = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        config: dict[str, Any] = {"preserve_insertion_order": False}
+        if threads:
+            config["threads"] = threads
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        super().__init__(ibis.duckdb.connect(**config))
+
+    def read(self, input_file: InputFile) -> ir.Table:
+        paths = [str(path) for path in input_file.paths]
+        if input_file.format == "parquet":
+            return self.backend.read_parquet(paths, union_by_name=True)
+        return self.backend.read_csv(paths, header=True, all_varchar=True, union_by_name=True)
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A Spark session: the given master, else the configured one, else local mode.
+
+    Quiet (no UI, no progress bars, errors only in the log), UTC, and with its warehouse in a
+    temporary folder so that nothing is written where it runs.
+    """
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
+    master = master or SparkConf().get("spark.master", None) or "local[*]"
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (
+        SparkSession.builder.appName("bettercare-pipeline")
+        .master(master)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="bettercare-spark-"))
+    )
+    if master.startswith("local"):
+        builder = builder.config("spark.sql.shuffle.partitions", str(os.cpu_count() or 2)).config(
+            "spark.driver.memory", "4g"
+        )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkEngine(_IbisEngine):
+    """Apache Spark through PySpark: local mode on one machine, or a cluster's master."""
+
+    name = "spark"
+
+    def __init__(self, session: Any = None, *, master: str | None = None) -> None:
+        from pyspark.sql import SparkSession
+
+        # Stop the session on close only if this engine started it (not a shared one).
+        self._owns_session = session is None and SparkSession.getActiveSession() is None
+        self.session = session if session is not None else spark_session(master)
+        self._views = 0
+        super().__init__(ibis.pyspark.connect(self.session))
+
+    def read(self, input_file: InputFile) -> ir.Table:
+        paths = [str(path) for path in input_file.paths]
+        reader = self.session.read
+        if input_file.format == "parquet":
+            frame = reader.parquet(*paths)
+        else:
+            frame = reader.csv(paths, header=True, inferSchema=False)
+        self._views += 1
+        view = f"bettercare_{input_file.dataset.name}_{self._views}"
+        frame.createOrReplaceTempView(view)
+        return self.backend.table(view)
+
+    def close(self) -> None:
+        if self._owns_session:
+            self.session.stop()
+            return
+        # A shared session (tests, notebooks) stays up: only this engine's views go.
+        for table in self.session.catalog.listTables():
+            if table.name.startswith("bettercare_") and table.isTemporary:
+                self.session.catalog.dropTempView(table.name)
+
+
+def make_engine(name: str, *, spark_master: str | None = None) -> Engine:
+    """The engine called ``name``: ``duckdb``, ``spark`` or ``reference``."""
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine(master=spark_master)
+    if name == "reference":
+        from bettercare.pipeline.reference import ReferenceEngine
+
+        return ReferenceEngine()
+    raise ValueError(f"engine must be one of duckdb, spark or reference; got {name!r}")

@@ -1,0 +1,548 @@
+"""Finding and checking the input files before any work is done.
+
+Every input is checked with one streaming DuckDB query (whatever engine then computes): the
+columns are there, the values have the right types, required values are present, categories
+and ranges hold, dates are neither before 1948 nor in the future, a discharge is not before
+its admission, and every area has population estimates. Each problem is reported once, with
+the file, the first row that has it, the column, the value and what was expected, and how many
+rows have it. Nothing is computed while any problem remains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from bettercare.pipeline.schema import DATASETS, EARLIEST_DATE, Dataset, Field
+
+__all__ = ["InputError", "InputFile", "Inputs", "Problem", "check_inputs", "find_inputs"]
+
+Format = Literal["parquet", "csv"]
+ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
+PARQUET_TYPES = {
+    "string": ("VARCHAR",),
+    "date": ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
+    "integer": (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+    ),
+    "boolean": ("BOOLEAN",),
+}
+PARQUET_TYPE_NAMES = {
+    "string": "a string column",
+    "date": "a date or timestamp column",
+    "integer": "an integer column",
+    "boolean": "a boolean column",
+}
+TYPE_WORDS = {
+    "string": "text",
+    "date": "a date",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in the inputs, naming the file, row, column and value where it applies."""
+
+    file: str
+    problem: str
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    expected: str = ""
+    rows: int = 1
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        text = f"{', '.join(where)}: {self.problem}"
+        if self.value is not None:
+            text += (
+                f" (got {self.value!r})" if isinstance(self.value, str) else f" (got {self.value})"
+            )
+        if self.expected:
+            text += f"; expected {self.expected}"
+        if self.rows > 1:
+            text += f" [{self.rows:,} rows like this]"
+        return f"error: {text}"
+
+
+class InputError(Exception):
+    """Input files with problems: nothing was computed."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input found in the folder: its dataset, its file(s) and their format."""
+
+    dataset: Dataset
+    paths: tuple[Path, ...]
+    format: Format
+    directory: Path
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``admissions.csv`` or ``admissions/`` for a folder of parts."""
+        if len(self.paths) == 1 and self.paths[0].parent == self.directory:
+            return self.paths[0].name
+        return f"{self.dataset.name}/"
+
+    def file_label(self, path: str) -> str:
+        """A part's name relative to the input folder, for messages."""
+        try:
+            return str(Path(path).relative_to(self.directory))
+        except ValueError:
+            return path
+
+    def duckdb_source(self, *, numbered: bool = False) -> str:
+        """A DuckDB table function reading the file(s), every CSV column as text."""
+        files = "[" + ", ".join(_quote(str(path)) for path in self.paths) + "]"
+        if self.format == "parquet":
+            extra = ", filename = true, file_row_number = true" if numbered else ""
+            return f"read_parquet({files}, union_by_name = true{extra})"
+        extra = ", filename = true" if numbered else ""
+        return (
+            f"read_csv({files}, header = true, all_varchar = true, union_by_name = true, "
+            f"auto_detect = true{extra})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Checked inputs: the files, their row counts, and each area's population years."""
+
+    directory: Path
+    files: dict[str, InputFile]
+    rows: dict[str, int]
+    population_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The areas with population estimates, which are the areas the metrics cover."""
+        return tuple(sorted(self.population_years))
+
+    def has(self, dataset: str) -> bool:
+        return dataset in self.files
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def find_inputs(directory: Path) -> tuple[dict[str, InputFile], list[Problem]]:
+    """The input files in ``directory`` by dataset, and the problems finding them."""
+    directory = Path(directory)
+    found: dict[str, InputFile] = {}
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise InputError([Problem(str(directory), "is not a folder of input files")])
+    for name, dataset in DATASETS.items():
+        candidates: list[tuple[Format, tuple[Path, ...]]] = []
+        for suffix in ("parquet", "csv"):
+            single = directory / f"{name}.{suffix}"
+            if single.is_file():
+                candidates.append((suffix, (single,)))  # type: ignore[arg-type]
+        folder = directory / name
+        if folder.is_dir():
+            for suffix in ("parquet", "csv"):
+                parts = tuple(sorted(folder.glob(f"*.{suffix}")))
+                if parts:
+                    candidates.append((suffix, parts))  # type: ignore[arg-type]
+        if len(candidates) > 1:
+            names = ", ".join(
+                str(paths[0].relative_to(directory)) if len(paths) == 1 else f"{name}/"
+                for _, paths in candidates
+            )
+            problems.append(
+                Problem(
+                    f"{name}",
+                    f"is given more than once ({names})",
+                    expected=f"one {name}.parquet, {name}.csv or folder {name}/ of one format",
+                )
+            )
+            continue
+        if not candidates:
+            if dataset.required:
+                problems.append(
+                    Problem(
+                        f"{name}.parquet",
+                        "is missing",
+                        expected=f"{name}.parquet, {name}.csv or a folder {name}/ of parts "
+                        f"in {directory}",
+                    )
+                )
+            continue
+        suffix, paths = candidates[0]
+        found[name] = InputFile(dataset, paths, suffix, directory)
+    return found, problems
+
+
+# -- the checks ------------------------------------------------------------------------------
+
+
+Detector = tuple[Literal["positive", "below", "above"], str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """A condition a row must not meet, and how one cheap aggregate pass detects it.
+
+    Detectors are SQL aggregates combined over the groups of the pass: ``positive`` fires
+    when their sum is above 0, ``below`` when their minimum is below the limit, ``above``
+    when their maximum is above it. Only a check that fires pays for counting its rows and
+    finding the first one (``condition``).
+    """
+
+    column: str | None
+    condition: str
+    problem: str
+    expected: str
+    shown: str  # the SQL of the value to show
+    detectors: tuple[Detector, ...] = ()
+    choices: tuple[str, ...] = ()  # a grouped column whose values must be one of these
+
+
+def _typed(input_file: InputFile, field_: Field) -> tuple[str, str]:
+    """SQL for a column's text as given and its value as its type (NULL when not of it)."""
+    raw = _identifier(field_.name)
+    if input_file.format == "parquet":
+        if field_.type == "date":
+            return raw, f"CAST({raw} AS DATE)"
+        return raw, raw
+    if field_.type == "date":
+        typed = (
+            f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+            f"THEN TRY_CAST({raw} AS DATE) END"
+        )
+    elif field_.type == "integer":
+        typed = (
+            f"CASE WHEN regexp_full_match({raw}, '-?\\d{{1,12}}') THEN CAST({raw} AS BIGINT) END"
+        )
+    elif field_.type == "boolean":
+        typed = f"CASE lower({raw}) WHEN 'true' THEN true WHEN 'false' THEN false END"
+    else:
+        typed = raw
+    return raw, typed
+
+
+def _checks(input_file: InputFile, today: date, columns: set[str]) -> list[_Check]:
+    dataset = input_file.dataset
+    checks: list[_Check] = []
+    typed: dict[str, str] = {}
+    for field_ in dataset.fields:
+        if field_.name not in columns:
+            continue
+        raw, value = _typed(input_file, field_)
+        typed[field_.name] = value
+        if input_file.format == "csv" and field_.type != "string":
+            checks.append(
+                _Check(
+                    field_.name,
+                    f"{raw} IS NOT NULL AND ({value}) IS NULL",
+                    f"is not {TYPE_WORDS[field_.type]}",
+                    field_.expected,
+                    raw,
+                    (("positive", f"count({raw}) - count({value})", 0),),
+                )
+            )
+        if field_.required:
+            checks.append(
+                _Check(
+                    field_.name,
+                    f"{raw} IS NULL",
+                    "is empty",
+                    field_.expected,
+                    "NULL",
+                    (("positive", f"count(*) - count({raw})", 0),),
+                )
+            )
+        if field_.choices:
+            allowed = ", ".join(_quote(choice) for choice in field_.choices)
+            checks.append(
+                _Check(
+                    field_.name,
+                    f"({value}) NOT IN ({allowed})",
+                    "is not an allowed value",
+                    field_.expected,
+                    raw,
+                    choices=field_.choices,
+                )
+            )
+        if field_.minimum is not None and field_.maximum is not None:
+            checks.append(
+                _Check(
+                    field_.name,
+                    f"({value}) NOT BETWEEN {field_.minimum} AND {field_.maximum}",
+                    f"is outside {field_.minimum} to {field_.maximum}",
+                    field_.expected,
+                    raw,
+                    (
+                        ("below", f"min({value})", field_.minimum),
+                        ("above", f"max({value})", field_.maximum),
+                    ),
+                )
+            )
+        if field_.type == "date":
+            checks.append(
+                _Check(
+                    field_.name,
+                    f"({value}) NOT BETWEEN DATE '{EARLIEST_DATE}' AND DATE '{today}'",
+                    f"is out of range: before {EARLIEST_DATE} or after today ({today})",
+                    f"a date from {EARLIEST_DATE} to {today}",
+                    raw,
+                    (("below", f"min({value})", EARLIEST_DATE), ("above", f"max({value})", today)),
+                )
+            )
+    for later in ("discharge_date", "discharge_ready_date"):
+        if dataset.name == "admissions" and {later, "admission_date"} <= set(typed):
+            checks.append(
+                _Check(
+                    later,
+                    f"({typed[later]}) < ({typed['admission_date']})",
+                    "is before the admission date",
+                    "a date on or after the admission date",
+                    _identifier(later),
+                    (("below", f"min(({typed[later]}) - ({typed['admission_date']}))", 0),),
+                )
+            )
+    return checks
+
+
+def _fires(kind: str, values: list[Any], limit: Any) -> bool:
+    present = [value for value in values if value is not None]
+    if not present:
+        return False
+    if kind == "positive":
+        return bool(sum(present) > 0)
+    if kind == "below":
+        return bool(min(present) < limit)
+    return bool(max(present) > limit)
+
+
+def _columns(
+    connection: duckdb.DuckDBPyConnection, input_file: InputFile
+) -> tuple[dict[str, str], list[Problem]]:
+    try:
+        described = connection.sql(f"DESCRIBE SELECT * FROM {input_file.duckdb_source()}")
+        columns = {name: kind for name, kind, *_ in described.fetchall()}
+    except duckdb.Error as error:
+        message = str(error).splitlines()[0]
+        return {}, [Problem(input_file.label, f"cannot be read as {input_file.format}: {message}")]
+    problems = []
+    expected = ", ".join(input_file.dataset.column_names)
+    for field_ in input_file.dataset.fields:
+        if field_.name not in columns and not field_.column_optional:
+            problems.append(
+                Problem(
+                    input_file.label,
+                    f"has no column {field_.name!r}",
+                    column=field_.name,
+                    expected=f"the columns {expected}",
+                )
+            )
+        elif field_.name in columns and input_file.format == "parquet":
+            kind = columns[field_.name]
+            if not kind.startswith(PARQUET_TYPES[field_.type]):
+                problems.append(
+                    Problem(
+                        input_file.label,
+                        f"has the wrong type {kind}",
+                        column=field_.name,
+                        expected=f"{TYPE_WORDS[field_.type]} ({PARQUET_TYPE_NAMES[field_.type]})",
+                    )
+                )
+    return columns, problems
+
+
+def _first_row(input_file: InputFile, check: _Check) -> tuple[str, int | None, Any, int]:
+    """The file, row and shown value of the first row failing ``check``, and how many fail."""
+    # One thread, so that a CSV's rows are numbered in file order.
+    connection = duckdb.connect(config={"threads": 1})
+    failing = f"coalesce({check.condition}, false)"
+    try:
+        if input_file.format == "parquet":
+            number = "file_row_number + 1"
+        else:
+            # Row 1 is the header, as a spreadsheet shows the file.
+            number = "row_number() OVER (PARTITION BY filename) + 1"
+        query = (
+            f"SELECT filename, row, shown, count(*) OVER () FROM (SELECT filename, "
+            f"{number} AS row, {check.shown} AS shown, {failing} AS failing "
+            f"FROM {input_file.duckdb_source(numbered=True)}) "
+            "WHERE failing ORDER BY filename, row LIMIT 1"
+        )
+        found = connection.execute(query).fetchone()
+    finally:
+        connection.close()
+    if found is None:  # pragma: no cover - the detecting pass said there was one
+        return input_file.label, None, None, 0
+    name, row, value, count = found
+    if isinstance(value, date):
+        value = value.isoformat()
+    return input_file.file_label(name), int(row), value, int(count)
+
+
+def _dataset_problems(
+    connection: duckdb.DuckDBPyConnection,
+    input_file: InputFile,
+    today: date,
+    known_areas: set[str] | None,
+) -> tuple[int, dict[str, set[int]], list[Problem]]:
+    """Rows, the (area -> years) found, and the problems of one input.
+
+    One pass grouped by area (and by the columns with a fixed set of values) computes only
+    counts, minimums and maximums; the rows behind a problem are looked up afterwards.
+    """
+    columns, problems = _columns(connection, input_file)
+    if problems or not columns:
+        return 0, {}, problems
+    checks = _checks(input_file, today, set(columns))
+    dataset = input_file.dataset
+    keys = ["area_code"]
+    if dataset.name == "population":
+        keys.append("year")
+    keys += [check.column for check in checks if check.choices and check.column]
+    group = [_typed(input_file, dataset.field(key))[1] for key in keys]
+    detectors = [detector for check in checks for detector in check.detectors]
+    selected = ", ".join([*group, "count(*)", *(sql for _, sql, _ in detectors)])
+    query = f"SELECT {selected} FROM {input_file.duckdb_source()} GROUP BY ALL"
+    results = connection.execute(query).fetchall()
+    width = len(group)
+    rows = sum(found[width] for found in results)
+    areas: dict[str, set[int]] = {}
+    for found in results:
+        code = found[0]
+        if code is not None:
+            years = areas.setdefault(code, set())
+            if dataset.name == "population" and found[1] is not None:
+                years.add(int(found[1]))
+    position = width + 1
+    for check in checks:
+        fired = False
+        for kind, _, limit in check.detectors:
+            values = [found[position] for found in results]
+            fired = fired or _fires(kind, values, limit)
+            position += 1
+        if check.choices:
+            index = keys.index(check.column or "")
+            fired = any(
+                found[index] is not None and found[index] not in check.choices for found in results
+            )
+        if fired:
+            file, row, value, count = _first_row(input_file, check)
+            problems.append(
+                Problem(
+                    file,
+                    check.problem,
+                    row=row,
+                    column=check.column,
+                    value=value,
+                    expected=check.expected,
+                    rows=count,
+                )
+            )
+    for code in sorted(areas):
+        bad_code = not ONS_CODE.match(code)
+        unknown = known_areas is not None and code not in known_areas
+        if bad_code or unknown:
+            area = _identifier("area_code")
+            check = _Check("area_code", f"{area} = {_quote(code)}", "", "", area)
+            file, row, value, count = _first_row(input_file, check)
+            if bad_code:
+                problem, expected = (
+                    "is not an ONS area code",
+                    "a letter E, W, S or N and 8 digits, e.g. E10000018",
+                )
+            else:
+                problem, expected = (
+                    "is an unknown area code: it has no population estimates",
+                    "an area_code of the population file",
+                )
+            problems.append(
+                Problem(
+                    file,
+                    problem,
+                    row=row,
+                    column="area_code",
+                    value=value,
+                    expected=expected,
+                    rows=count,
+                )
+            )
+    return rows, areas, problems
+
+
+def check_inputs(directory: Path, *, today: date | None = None) -> Inputs:
+    """Find and check the inputs in ``directory``; raise :class:`InputError` with every problem.
+
+    Parameters
+    ----------
+    directory : Path
+        The folder holding the inputs (see :mod:`bettercare.pipeline.schema`).
+    today : date, optional
+        Dates after it are errors; default the real today.
+    """
+    today = today or date.today()
+    files, problems = find_inputs(Path(directory))
+    connection = duckdb.connect()
+    rows: dict[str, int] = {}
+    population_years: dict[str, set[int]] = {}
+    try:
+        if "population" in files:
+            count, population_years, found = _dataset_problems(
+                connection, files["population"], today, None
+            )
+            rows["population"] = count
+            problems += found
+            if not found and count == 0:
+                problems.append(Problem(files["population"].label, "has no rows"))
+        known = set(population_years) if "population" in files and population_years else None
+        for name, input_file in files.items():
+            if name == "population":
+                continue
+            count, _, found = _dataset_problems(
+                connection, input_file, today, known if name != "areas" else None
+            )
+            rows[name] = count
+            problems += found
+    finally:
+        connection.close()
+    if problems:
+        raise InputError(problems)
+    return Inputs(
+        Path(directory),
+        files,
+        rows,
+        {code: tuple(sorted(years)) for code, years in population_years.items()},
+    )
+
+
+def iter_problems(error: InputError) -> Iterator[str]:
+    """Each problem as one line."""
+    for problem in error.problems:
+        yield str(problem)

@@ -1,0 +1,265 @@
+"""Assembling metric values from the monthly aggregates: periods, populations, values.
+
+The same Python for every engine, so equal aggregates give byte-identical outputs.
+
+- **Periods.** Monthly metrics get a row per month from ``--from`` to ``--to``; quarterly and
+  yearly ones a row per financial quarter (April-June, ...) or financial year (April-March)
+  that lies wholly within that range.
+- **Populations.** A month uses the mid-year estimate of the calendar year in which its
+  financial year starts (mid-2023, 30 June 2023, for April 2023 to March 2024): the estimate
+  nearest the middle of the period's financial year that is published first. When an area has
+  no estimate for that year, its latest earlier estimate is used and the row's note says so.
+- **Values.** Computed by :mod:`bettercare.core` from the numerator and denominator (``rate``,
+  ``proportion``, ``dsr``; a mean is their quotient), rounded to 6 decimal places. A row whose
+  denominator is 0 (no discharges, no reablement episodes, a DSR band without population) has
+  no value to compute and is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.stats import dsr, proportion, rate
+from bettercare.pipeline.aggregates import Aggregates
+from bettercare.pipeline.definitions import (
+    AGGREGATES,
+    DSR_BANDS,
+    DSR_WEIGHTS,
+    METRICS,
+    Measure,
+    MetricQuery,
+    Population,
+)
+from bettercare.registry import MetricDefinition, load_registry
+from bettercare.core.stats import ESP2013_AGE_BANDS
+
+__all__ = ["DECIMALS", "MetricValueRow", "Period", "metric_values", "periods", "population_year"]
+
+DECIMALS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A reporting period: its first and last day and the months it covers."""
+
+    start: date
+    end: date
+    months: tuple[Month, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricValueRow:
+    """One computed value, as the ``metric_values`` sheet holds it, plus its DSR bands."""
+
+    area_code: str
+    metric_code: str
+    period_start: date
+    period_end: date
+    numerator: int
+    denominator: int
+    value: float | None
+    note: str = ""
+    bands: dict[str, Any] | None = None
+    kind: str = "actual"
+
+    @property
+    def sort_key(self) -> tuple[str, str, date, date]:
+        return (self.area_code, self.metric_code, self.period_start, self.period_end)
+
+
+def periods(frequency: str, first: Month, last: Month) -> list[Period]:
+    """The periods of a frequency from ``first`` to ``last`` (whole quarters and years only)."""
+    months = [first + offset for offset in range(first.months_until(last) + 1)]
+    if frequency == "month":
+        return [Period(m.first_day, m.last_day, (m,)) for m in months]
+    size = 3 if frequency == "quarter" else 12
+    found = []
+    for month in months:
+        offset = month.financial_year.month_number(month) - 1
+        if offset % size == 0 and month + (size - 1) <= last:
+            covered = tuple(month + k for k in range(size))
+            found.append(Period(month.first_day, covered[-1].last_day, covered))
+    return found
+
+
+def population_year(month: Month) -> int:
+    """The mid-year estimate a month uses: that of the year its financial year starts in."""
+    return month.financial_year.start_year
+
+
+def _estimate_year(years: Sequence[int], wanted: int) -> int | None:
+    earlier = [year for year in years if year <= wanted]
+    return max(earlier) if earlier else None
+
+
+class _Sums:
+    """Sums of the aggregates over months (and bands), cached per area and month."""
+
+    def __init__(self, aggregates: Aggregates) -> None:
+        self.aggregates = aggregates
+        self.index: dict[str, dict[tuple[str, int], dict[int, tuple[int, ...]]]] = {}
+        for name, table in aggregates.tables.items():
+            banded = AGGREGATES[name].banded
+            by_month: dict[tuple[str, int], dict[int, tuple[int, ...]]] = {}
+            for key, values in table.items():
+                band = key[2] if banded else 0
+                by_month.setdefault((key[0], key[1]), {})[band] = values
+            self.index[name] = by_month
+
+    def measure(
+        self,
+        measure: Measure,
+        area: str,
+        months: Sequence[Month],
+        bands: Sequence[int] | None = None,
+    ) -> list[int]:
+        """The measure summed over ``months``, per band of ``bands`` (or in total)."""
+        aggregate = AGGREGATES[measure.aggregate]
+        position = aggregate.measures.index(measure.column)
+        table = self.index.get(measure.aggregate, {})
+        wanted = list(bands) if bands is not None else None
+        totals = [0] * (len(wanted) if wanted is not None else 1)
+        for month in months:
+            cells = table.get((area, month.year * 100 + month.month))
+            if not cells:
+                continue
+            for band, values in cells.items():
+                if wanted is not None:
+                    if band in wanted:
+                        totals[wanted.index(band)] += values[position]
+                elif band >= measure.first_band:
+                    totals[0] += values[position]
+        return totals
+
+
+def _available_years(aggregates: Aggregates) -> dict[str, list[int]]:
+    years: dict[str, set[int]] = {}
+    for area, year, _band in aggregates.population:
+        years.setdefault(area, set()).add(year)
+    return {area: sorted(found) for area, found in years.items()}
+
+
+def _values(
+    definition: MetricDefinition, query: MetricQuery, rows: list[dict[str, Any]]
+) -> list[float | None]:
+    """Each row's value, computed by bettercare.core in one call per metric."""
+    if not rows:
+        return []
+    multiplier = float(definition.multiplier)
+    if query.standardised:
+        counts = np.array([row["bands"]["counts"] for row in rows], dtype=float)
+        populations = np.array([row["bands"]["populations"] for row in rows], dtype=float)
+        values = np.atleast_1d(
+            np.asarray(dsr(counts, populations, DSR_WEIGHTS, multiplier=multiplier).value)
+        )
+    else:
+        x = np.array([row["numerator"] for row in rows], dtype=float)
+        n = np.array([row["denominator"] for row in rows], dtype=float)
+        if definition.unit == "rate":
+            values = np.asarray(rate(x, n, multiplier=multiplier).value)
+        elif definition.unit == "proportion":
+            values = np.asarray(proportion(x, n, multiplier=multiplier).value)
+        else:  # a mean, as bettercare.core.indicators computes it
+            values = x / n * multiplier
+    return [None if not np.isfinite(v) else round(float(v), DECIMALS) for v in values]
+
+
+def metric_values(
+    aggregates: Aggregates,
+    *,
+    first: Month,
+    last: Month,
+    areas: Sequence[str],
+    metrics: Sequence[MetricQuery] = METRICS,
+    registry: dict[str, MetricDefinition] | None = None,
+) -> list[MetricValueRow]:
+    """Every metric's values for every area and period, sorted by area, metric and period.
+
+    Metrics whose inputs were not given (no aggregate) are left out.
+    """
+    registry = registry if registry is not None else load_registry()
+    sums = _Sums(aggregates)
+    years = _available_years(aggregates)
+    found: list[MetricValueRow] = []
+    for query in metrics:
+        definition = registry[query.code]
+        needed = {query.numerator.aggregate}
+        if isinstance(query.denominator, Measure):
+            needed.add(query.denominator.aggregate)
+        if not needed <= set(aggregates.tables):
+            continue
+        rows: list[dict[str, Any]] = []
+        for area in areas:
+            for period in periods(definition.frequency, first, last):
+                months = [m for m in period.months if not query.months or m.month in query.months]
+                row = _row(query, sums, years.get(area, []), aggregates, area, period, months)
+                if row is not None:
+                    rows.append(row)
+        for row, value in zip(rows, _values(definition, query, rows), strict=True):
+            found.append(MetricValueRow(metric_code=query.code, value=value, **row))
+    found.sort(key=lambda row: row.sort_key)
+    return found
+
+
+def _row(
+    query: MetricQuery,
+    sums: _Sums,
+    years: Sequence[int],
+    aggregates: Aggregates,
+    area: str,
+    period: Period,
+    months: Sequence[Month],
+) -> dict[str, Any] | None:
+    note = ""
+    bands = None
+    if isinstance(query.denominator, Population):
+        wanted = population_year(period.months[0])
+        year = _estimate_year(years, wanted)
+        if year is None:
+            return None
+        if year != wanted:
+            note = f"population: mid-{year} estimate, the latest available (no mid-{wanted})"
+        first_band = query.denominator.first_band
+        by_band = [
+            aggregates.population.get((area, year, band), 0)
+            for band in range(first_band, len(ESP2013_AGE_BANDS))
+        ]
+        denominator = sum(by_band)
+        if query.standardised:
+            counts = sums.measure(query.numerator, area, months, DSR_BANDS)
+            populations = [aggregates.population.get((area, year, b), 0) for b in DSR_BANDS]
+            if min(populations) <= 0:
+                return None
+            bands = {
+                "labels": [ESP2013_AGE_BANDS[b] for b in DSR_BANDS],
+                "counts": counts,
+                "populations": populations,
+                "standard_population": list(DSR_WEIGHTS),
+            }
+            numerator = sum(counts)
+        else:
+            numerator = sums.measure(query.numerator, area, months)[0]
+    else:
+        numerator = sums.measure(query.numerator, area, months)[0]
+        denominator = sums.measure(query.denominator, area, months)[0]
+    if denominator <= 0:
+        return None
+    return {
+        "area_code": area,
+        "period_start": period.start,
+        "period_end": period.end,
+        "numerator": numerator,
+        "denominator": denominator,
+        "note": note,
+        "bands": bands,
+    }
+
+
+def financial_year_of(day: date) -> FinancialYear:
+    return FinancialYear.of(day)

@@ -1,0 +1,102 @@
+"""Writing metric values as the workbook's ``metric_values`` sheet, in CSV or Parquet.
+
+Deterministic to the byte: rows sorted by area, metric and period; whole numbers written as
+whole numbers; values as the shortest text that reads back as the same float (``repr``),
+already rounded to 6 decimal places; no timestamps in the files. Two engines that agree on
+the aggregates therefore write identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bettercare.pipeline.metrics import MetricValueRow
+from bettercare.workbook.schema import SHEETS_BY_NAME
+
+__all__ = ["COLUMNS", "FORMATS", "write_metric_values"]
+
+COLUMNS: tuple[str, ...] = SHEETS_BY_NAME["metric_values"].column_names
+FORMATS = (".csv", ".parquet")
+SCHEMA = pa.schema(
+    [
+        ("area_code", pa.string()),
+        ("metric_code", pa.string()),
+        ("period_start", pa.date32()),
+        ("period_end", pa.date32()),
+        ("kind", pa.string()),
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("value", pa.float64()),
+        ("note", pa.string()),
+    ]
+)
+assert tuple(SCHEMA.names) == COLUMNS, "the Parquet schema follows the metric_values sheet"
+
+
+def _number(number: float | None) -> str:
+    if number is None:
+        return ""
+    if float(number).is_integer():
+        return str(int(number))
+    return repr(float(number))
+
+
+def csv_text(rows: Sequence[MetricValueRow]) -> str:
+    """The rows as CSV text with the ``metric_values`` header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in sorted(rows, key=lambda r: r.sort_key):
+        writer.writerow(
+            (
+                row.area_code,
+                row.metric_code,
+                row.period_start.isoformat(),
+                row.period_end.isoformat(),
+                row.kind,
+                _number(row.numerator),
+                _number(row.denominator),
+                _number(row.value),
+                row.note,
+            )
+        )
+    return buffer.getvalue()
+
+
+def arrow_table(rows: Sequence[MetricValueRow]) -> pa.Table:
+    """The rows as an Arrow table with the ``metric_values`` columns."""
+    ordered = sorted(rows, key=lambda r: r.sort_key)
+    columns = {
+        "area_code": [r.area_code for r in ordered],
+        "metric_code": [r.metric_code for r in ordered],
+        "period_start": [r.period_start for r in ordered],
+        "period_end": [r.period_end for r in ordered],
+        "kind": [r.kind for r in ordered],
+        "numerator": [float(r.numerator) for r in ordered],
+        "denominator": [float(r.denominator) for r in ordered],
+        "value": [r.value for r in ordered],
+        "note": [r.note for r in ordered],
+    }
+    return pa.table(columns, schema=SCHEMA)
+
+
+def write_metric_values(rows: Sequence[MetricValueRow], path: Path) -> Path:
+    """Write ``rows`` to ``path``, as CSV or Parquet by its suffix; return the path."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(
+            f"output must end in .csv or .parquet to choose its format; got {str(path)!r}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        path.write_text(csv_text(rows), encoding="utf-8", newline="")
+    else:
+        pq.write_table(arrow_table(rows), path, compression="zstd")
+    return path

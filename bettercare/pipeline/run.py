@@ -1,0 +1,116 @@
+"""One pipeline run: check the inputs, aggregate on an engine, assemble, write.
+
+Framework-free (no Django): ``bettercare pipeline run`` calls :func:`run_pipeline`, and with
+``--load`` hands the rows to :mod:`bettercare.pipeline.load`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bettercare.core.periods import Month
+from bettercare.pipeline.aggregates import Aggregates
+from bettercare.pipeline.engines import Engine, make_engine
+from bettercare.pipeline.inputs import InputError, Inputs, Problem, check_inputs
+from bettercare.pipeline.metrics import MetricValueRow, metric_values, population_year
+from bettercare.pipeline.output import FORMATS, write_metric_values
+
+__all__ = ["PipelineRun", "population_problems", "run_pipeline"]
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class PipelineRun:
+    """What a run did: its engine, inputs, months, rows, output and the time of each stage."""
+
+    engine: str
+    inputs: Inputs
+    first: Month
+    last: Month
+    rows: list[MetricValueRow]
+    aggregates: Aggregates
+    output: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def input_rows(self) -> int:
+        return sum(count for name, count in self.inputs.rows.items() if name != "areas")
+
+
+def population_problems(inputs: Inputs, first: Month) -> list[Problem]:
+    """Areas without any population estimate usable for ``first`` (that year or earlier)."""
+    wanted = population_year(first)
+    label = inputs.files["population"].label
+    return [
+        Problem(
+            label,
+            f"has no estimate for area {area} for mid-{wanted} or earlier, needed from {first}",
+            column="year",
+            expected=f"an estimate for mid-{wanted} (or an earlier year) for every area",
+        )
+        for area, years in sorted(inputs.population_years.items())
+        if not years or min(years) > wanted
+    ]
+
+
+def run_pipeline(
+    directory: Path,
+    *,
+    first: Month,
+    last: Month,
+    engine: str | Engine = "duckdb",
+    output: Path | None = None,
+    step: Step | None = None,
+    today: date | None = None,
+) -> PipelineRun:
+    """Check the inputs in ``directory``, compute every metric from ``first`` to ``last``.
+
+    Raises
+    ------
+    InputError
+        With every problem in the inputs, before any computation.
+    ValueError
+        For a range that ends before it starts or an output that is not .csv or .parquet.
+    """
+    if last < first:
+        raise ValueError(f"--to {last} is before --from {first}")
+    if output is not None and Path(output).suffix.lower() not in FORMATS:
+        raise ValueError(
+            f"--output must end in .csv or .parquet to choose its format; got {str(output)!r}"
+        )
+    step = step or (lambda text: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    step("checking the input files")
+    inputs = check_inputs(Path(directory), today=today)
+    problems = population_problems(inputs, first)
+    if problems:
+        raise InputError(problems)
+    timings["check"] = time.perf_counter() - started
+    owned = isinstance(engine, str)
+    runner = make_engine(engine) if isinstance(engine, str) else engine
+    try:
+        mark = time.perf_counter()
+        step(f"starting {runner.name}")
+        aggregates = runner.aggregates(inputs, first.first_day, last.last_day, step=step)
+        timings["aggregate"] = time.perf_counter() - mark
+    finally:
+        if owned:
+            runner.close()
+    mark = time.perf_counter()
+    step("computing the metric values")
+    rows = metric_values(aggregates, first=first, last=last, areas=inputs.areas)
+    timings["assemble"] = time.perf_counter() - mark
+    run = PipelineRun(runner.name, inputs, first, last, rows, aggregates, timings=timings)
+    if output is not None:
+        mark = time.perf_counter()
+        step(f"writing {Path(output).name}")
+        run.output = write_metric_values(rows, Path(output))
+        timings["write"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    return run

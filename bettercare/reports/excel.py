@@ -1,0 +1,251 @@
+"""Board packs as Excel workbooks: one sheet per table, typed cells, usable as data.
+
+Numbers are numbers (unrounded, formatted for reading), dates are dates, header rows are
+frozen with filters, RAG cells are coloured and say their status in words, and columns
+are sized, so the file can feed a national return or a Power BI report directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bettercare.reports.model import (
+    AssuranceReport,
+    DashboardReport,
+    HighlightReport,
+    MetricLine,
+    ThemeSection,
+)
+
+FILLS = {
+    "G": "CCE5D8",
+    "A": "FFE2A6",
+    "R": "F7D4D1",
+    "NA": "E8EDEE",
+    "E": "D6E6F6",
+    "Y": "CCE5D8",
+    "N": "F7D4D1",
+}
+HEADER_FILL = PatternFill("solid", fgColor="005EB8")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+MONEY = '"£"#,##0.00'
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header, how values are formatted, whether it holds a RAG status."""
+
+    header: str
+    number_format: str | None = None
+    status: bool = False
+    width: float | None = None
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def add_sheet(
+    book: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
+) -> Worksheet:
+    """A sheet with a frozen, filtered header row, typed cells and coloured statuses."""
+    sheet = book.create_sheet(title[:31])
+    sheet.append([c.header for c in columns])
+    for cell in sheet[1]:
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = WRAP
+    widths = [max(10.0, len(c.header) + 2.0) for c in columns]
+    for row in rows:
+        sheet.append([_value(v) for v in row])
+        for index, (column, value) in enumerate(zip(columns, row, strict=True)):
+            cell = sheet.cell(row=sheet.max_row, column=index + 1)
+            if isinstance(value, str) and value.startswith("="):
+                cell.value = value
+                cell.data_type = "s"  # commentary is text, never a formula
+            if column.number_format and isinstance(value, int | float | Decimal):
+                cell.number_format = column.number_format
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            if column.status and value in FILLS:
+                cell.fill = PatternFill("solid", fgColor=FILLS[value])
+            text = "" if value is None else str(value)
+            widths[index] = min(60.0, max(widths[index], len(text) * 1.05 + 2))
+            if len(text) > 60:
+                cell.alignment = WRAP
+    for index, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width or width
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    return sheet
+
+
+def _metric_rows(lines: Sequence[MetricLine]) -> list[list[Any]]:
+    return [
+        [
+            m.code, m.name, m.period_start, m.period_end, m.numerator, m.denominator,
+            m.value, m.lower, m.upper, m.method, m.target, m.comparison, m.data_rag,
+            m.direction, m.variation_icon, m.assurance_icon,
+            m.forecast.value if m.forecast else None,
+            m.forecast.lower if m.forecast else None,
+            m.forecast.upper if m.forecast else None,
+            m.forecast.target if m.forecast else None,
+            m.forecast.probability_meeting_target if m.forecast else None,
+            m.parent_code, m.source, "; ".join(m.warnings),
+        ]
+        for m in lines
+    ]  # fmt: skip
+
+
+METRIC_COLUMNS = (
+    Column("metric"), Column("name", width=50), Column("period_start"), Column("period_end"),
+    Column("numerator", "#,##0.##"), Column("denominator", "#,##0.##"), Column("value", "0.00"),
+    Column("lower_95", "0.00"), Column("upper_95", "0.00"), Column("method", width=36),
+    Column("target", "0.00"), Column("comparison"), Column("data_rag", status=True),
+    Column("direction"), Column("variation_icon"), Column("assurance_icon"),
+    Column("forecast", "0.00"), Column("forecast_lower", "0.00"), Column("forecast_upper", "0.00"),
+    Column("forecast_target", "0.00"), Column("probability_meeting_target", "0.0%"),
+    Column("parent_metric"), Column("source", width=36), Column("warnings", width=60),
+)  # fmt: skip
+
+DIMENSIONS = ("savings", "milestones", "finance", "metrics")
+
+
+def _scheme_rows(themes: Sequence[ThemeSection]) -> list[list[Any]]:
+    return [
+        [theme.code, theme.name, s.ref, s.name, s.lead, "Y" if s.enabler else "N",
+         *(s.statuses[d] for d in DIMENSIONS),
+         *(s.commentary.get(d, "") for d in DIMENSIONS), s.additional_information]
+        for theme in themes
+        for s in theme.schemes
+    ]  # fmt: skip
+
+
+SCHEME_COLUMNS = (
+    Column("theme_code"), Column("theme", width=36), Column("scheme_ref"), Column("scheme", width=40),
+    Column("lead"), Column("enabler"),
+    *(Column(f"{d}_status", status=True) for d in DIMENSIONS),
+    *(Column(f"{d}_commentary", width=50) for d in DIMENSIONS),
+    Column("additional_information", width=50),
+)  # fmt: skip
+
+
+def _save(book: Workbook) -> bytes:
+    del book[book.sheetnames[0]]  # the empty default sheet
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] = ()) -> bytes:
+    """The highlight report's tables: status, metrics, schemes, milestones, risks, money."""
+    book = Workbook()
+    period = report.period
+    add_sheet(
+        book, "Programme status",
+        (Column("area_code"), Column("period"), Column("dimension"), Column("status", status=True),
+         Column("previous_status", status=True), Column("change"), Column("summary", width=80)),
+        [[report.area.code, period.month, s.label, s.status, s.previous, s.change, s.summary]
+         for s in report.statuses],
+    )  # fmt: skip
+    add_sheet(book, "Metrics", METRIC_COLUMNS, _metric_rows(report.metrics))
+    add_sheet(book, "Scheme statuses", SCHEME_COLUMNS, _scheme_rows(themes))
+    add_sheet(
+        book, "Milestones",
+        (Column("ref"), Column("title", width=50), Column("scheme_ref"), Column("baseline_date"),
+         Column("revised_date"), Column("completed_date"), Column("slippage_days", "0"),
+         Column("status", status=True), Column("comments", width=60)),
+        [[m.ref, m.title, m.scheme_ref, m.baseline_date, m.revised_date, m.completed_date,
+          m.slippage_days, m.status, m.comments] for m in report.milestones],
+    )  # fmt: skip
+    add_sheet(
+        book, "Risks",
+        (Column("ref"), Column("title", width=40), Column("owner"), Column("likelihood", "0"),
+         Column("impact", "0"), Column("score", "0"), Column("band"), Column("previous_score", "0"),
+         Column("trend"), Column("mitigation", width=60)),
+        [[r.ref, r.title, r.owner, r.likelihood, r.impact, r.score, r.band, r.previous_score,
+          r.trend, r.mitigation] for r in report.risks],
+    )  # fmt: skip
+    add_sheet(
+        book, "Funding",
+        (Column("financial_year"), Column("stream"), Column("organisation", width=40),
+         Column("budget", MONEY), Column("forecast_outturn", MONEY), Column("variance", MONEY)),
+        [[report.funding_year, f.stream, f.organisation, f.budget, f.forecast_outturn, f.variance]
+         for f in report.funding],
+    )  # fmt: skip
+    savings = report.savings
+    add_sheet(
+        book, "Savings",
+        (Column("financial_year"), Column("target", MONEY), Column("achieved_to_date", MONEY),
+         Column("proportion_achieved", "0.0%"), Column("status", status=True),
+         Column("assessment", width=70)),
+        [[savings.financial_year, savings.target, savings.achieved, savings.proportion_achieved,
+          savings.status, savings.reason]] if savings else [],
+    )  # fmt: skip
+    add_sheet(
+        book, "Achievements", (Column("period"), Column("achievement", width=100)),
+        [[period.month, text] for text in report.achievements],
+    )  # fmt: skip
+    return _save(book)
+
+
+def dashboard_workbook(report: DashboardReport) -> bytes:
+    """The integration dashboard's tables: guidelines, metrics, scheme statuses, exceptions."""
+    book = Workbook()
+    composites = [line for _, parts in report.composites for line in parts]
+    add_sheet(book, "Metrics", METRIC_COLUMNS, _metric_rows([*report.metrics, *composites]))
+    add_sheet(book, "Scheme statuses", SCHEME_COLUMNS, _scheme_rows(report.themes))
+    add_sheet(
+        book, "Exceptions",
+        (Column("theme", width=36), Column("dimension"), Column("scheme_ref"), Column("scheme", width=40),
+         Column("status", status=True), Column("lead"), Column("exception_commentary", width=70),
+         Column("additional_information", width=50)),
+        [[t.name, e.dimension, e.scheme_ref, e.scheme_name, e.status, e.lead, e.commentary,
+          e.additional_information] for t in report.themes for e in t.exceptions],
+    )  # fmt: skip
+    add_sheet(
+        book, "RAG guidelines",
+        (Column("dimension"), Column("status", status=True), Column("guideline", width=80),
+         Column("notes", width=40)),
+        [[g.dimension, g.status, g.guideline, g.note] for g in report.guidelines],
+    )  # fmt: skip
+    return _save(book)
+
+
+def assurance_workbook(report: AssuranceReport) -> bytes:
+    """The assurance matrix as data: one row per area and criterion, and the matrix itself."""
+    book = Workbook()
+    add_sheet(
+        book, "Assurance ratings",
+        (Column("round"), Column("area_code"), Column("area", width=30), Column("criterion", width=50),
+         Column("status", status=True), Column("comment", width=60)),
+        [[report.round, row.area.code, row.area.name, criterion, cell.status, cell.comment]
+         for row in report.rows for criterion, cell in row.cells.items()],
+    )  # fmt: skip
+    add_sheet(
+        book, "Matrix",
+        (Column("area_code"), Column("area", width=30),
+         *(Column(c, status=True, width=18) for c in report.criteria), Column("programme_status", width=60)),
+        [[row.area.code, row.area.name, *(getattr(row.cells.get(c), "status", None) for c in report.criteria),
+          row.status_line] for row in report.rows],
+    )  # fmt: skip
+    return _save(book)

@@ -1,0 +1,35 @@
+"""Downloading board packs from the web: the same packs as ``bettercare report``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from bettercare.web.pages import access_of, area_for, parse_month
+from bettercare.web.reporting.packs import FORMATS, PackError, board_pack
+
+
+def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> HttpResponse:
+    if output not in FORMATS:
+        raise Http404(f"There is no board pack format {output!r}.")
+    area = area_for(request, area_code)
+    if kind == "assurance" and not access_of(request).can_view_assurance(area):
+        raise PermissionDenied("Only the region's assurance leads can download its assurance pack.")
+    try:
+        pack = board_pack(kind, area, parse_month(request.GET.get("period")), output)  # type: ignore[arg-type]
+    except PackError as error:
+        raise Http404(str(error)) from None
+    response = HttpResponse(pack.content, content_type=pack.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def area_pack(request: HttpRequest, code: str, kind: str, output: str) -> HttpResponse:
+    if kind not in ("highlight", "dashboard"):
+        raise Http404(f"There is no board pack {kind!r}.")
+    return _download(kind, code, request, output)
+
+
+def assurance_pack(request: HttpRequest, code: str, output: str) -> HttpResponse:
+    return _download("assurance", code, request, output)

@@ -1,0 +1,116 @@
+"""Board packs: a report built from the database and rendered to PDF, HTML or Excel.
+
+The web's "Download board pack" and ``bettercare report`` both come here, so a pack is the
+same whichever way it is made, and the same as the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bettercare.core.periods import Month
+from bettercare.reports import excel
+from bettercare.reports.render import render_html, render_pdf
+from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.reporting.dashboard import build_assurance, build_dashboard, theme_sections
+from bettercare.web.reporting.highlight import build_highlight_report
+
+Kind = Literal["highlight", "dashboard", "assurance"]
+Format = Literal["pdf", "html", "xlsx"]
+KINDS: tuple[Kind, ...] = ("highlight", "dashboard", "assurance")
+FORMATS: tuple[Format, ...] = ("pdf", "html", "xlsx")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+TITLES = {
+    "highlight": "highlight-report",
+    "dashboard": "integration-dashboard",
+    "assurance": "assurance-matrix",
+}
+
+
+class PackError(Exception):
+    """A pack that cannot be made: the reason in words a user understands."""
+
+
+@dataclass(frozen=True)
+class Pack:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def _render(report: object, output: Format, **extra: object) -> bytes:
+    if output == "pdf":
+        return render_pdf(report, **extra)  # type: ignore[arg-type]
+    return render_html(report, **extra).encode("utf-8")  # type: ignore[arg-type]
+
+
+def period_has_data(period: ReportingPeriod) -> bool:
+    """Whether anything was reported for the period: returns, statuses or the month's figures."""
+    from bettercare.web.performance.models import MetricValue
+    from bettercare.web.programmes.models import Achievement, ProgrammeStatus, SchemeStatus
+
+    month = period.reporting_month
+    return (
+        SchemeStatus.objects.filter(period=period).exists()
+        or ProgrammeStatus.objects.filter(period=period).exists()
+        or Achievement.objects.filter(period=period).exists()
+        or MetricValue.objects.filter(
+            area_id=period.area_id,
+            kind=MetricValue.Kind.ACTUAL,
+            period_end__gte=month.first_day,
+            period_end__lte=month.last_day,
+        ).exists()
+    )
+
+
+def board_pack(kind: Kind, area: Area, month: Month | None, output: Format) -> Pack:
+    """Build and render one pack; ``month`` None means the latest period."""
+    if kind not in KINDS:
+        raise PackError(f"unknown report {kind!r}: choose highlight, dashboard or assurance")
+    if output not in FORMATS:
+        raise PackError(f"unknown format {output!r}: choose pdf, html or xlsx")
+    label = "latest"
+    if kind == "assurance":
+        if area.type != Area.Type.REGION:
+            raise PackError(
+                f"{area.name} ({area.code}) is not a region: assurance packs are for regions"
+            )
+        report = build_assurance(area)
+        if not report.rows or not report.criteria:
+            raise PackError(f"{area.name} has no assurance ratings to report")
+        content = excel.assurance_workbook(report) if output == "xlsx" else _render(report, output)
+        label = report.round.replace(" ", "-")
+    else:
+        periods = ReportingPeriod.objects.filter(area=area).select_related("area")
+        period = (
+            periods.filter(month=month.first_day).first()
+            if month
+            else periods.order_by("-month").first()
+        )
+        if period is None:
+            when = month.label if month else "any month"
+            raise PackError(f"{area.name} ({area.code}) has no reporting period for {when}")
+        if not period_has_data(period):
+            raise PackError(f"{area.name} has no data for {period.label}: nothing was reported")
+        if kind == "highlight":
+            highlight = build_highlight_report(period)
+            content = (
+                excel.highlight_workbook(highlight, theme_sections(period))
+                if output == "xlsx"
+                else _render(highlight, output)
+            )
+        else:
+            dashboard = build_dashboard(period)
+            content = (
+                excel.dashboard_workbook(dashboard)
+                if output == "xlsx"
+                else _render(dashboard, output)
+            )
+        label = str(period.reporting_month)
+    filename = f"{area.code}-{TITLES[kind]}-{label}.{output}"
+    return Pack(content, filename, CONTENT_TYPES[output])

@@ -1,0 +1,217 @@
+"""Board packs for the demo: every report in every format, read back as a reader would."""
+
+import io
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from bettercare.cli.main import main
+from bettercare.core.periods import Month
+from bettercare.web.programmes.models import Area
+from bettercare.web.reporting.packs import PackError, board_pack
+from tests.integration.reports.layout import overflowing_boxes
+
+pytestmark = pytest.mark.django_db
+
+LEICESTERSHIRE = "E10000018"
+REGION = "E12000004"
+AUGUST = Month(2017, 8)
+
+
+def pack(kind, output, code=LEICESTERSHIRE, month=AUGUST):
+    return board_pack(kind, Area.objects.get(code=code), month, output)
+
+
+def pdf_text(content):
+    reader = PdfReader(io.BytesIO(content))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_highlight_pdf_reads_like_the_board_paper(demo):
+    made = pack("highlight", "pdf")
+    assert made.filename == "E10000018-highlight-report-2017-08.pdf"
+    assert made.content.startswith(b"%PDF")
+    reader, text = pdf_text(made.content)
+    assert 4 <= len(reader.pages) <= 12
+    flat = re.sub(r"\s+", " ", text)
+    for expected in (
+        "Programme highlight report, August 2017",
+        "Demonstration data",
+        "DRAFT",  # August 2017 is open, not signed off
+        "Key achievements and successes this period",
+        "Programme level milestone progress",
+        "BCF outcome metrics",
+        "statistically significantly worse than the target of 278.57, with a 95% confidence "
+        "interval of 280.72 to 309.71",
+        "£42,600,000",
+        "Cost improvement plan progress",
+        "Programme key risks",
+        "Appendix: where the figures come from",
+        "1,611",
+        "546,195",
+        f"Page 1 of {len(reader.pages)}",
+        "Leicestershire · August 2017",
+    ):
+        assert expected in flat, expected
+
+
+def test_signed_off_period_has_no_draft_watermark(demo):
+    _, text = pdf_text(pack("highlight", "pdf", month=Month(2017, 7)).content)
+    assert "DRAFT" not in text
+    assert "July 2017" in text
+
+
+def test_dashboard_pdf_has_guidelines_metrics_and_every_theme(demo):
+    reader, text = pdf_text(pack("dashboard", "pdf").content)
+    flat = re.sub(r"\s+", " ", text)
+    for expected in (
+        "RAG status guidelines",
+        "Savings are off track by up to 10%",
+        "BCF metrics",
+        "Exception information",
+        "Suggested roll-up",
+        "Exception commentary",
+    ):
+        assert expected in flat, expected
+    from bettercare.web.programmes.models import Theme
+
+    for theme in Theme.objects.filter(area__code=LEICESTERSHIRE):
+        assert theme.name in flat
+
+
+def test_assurance_pdf_for_the_region(demo):
+    _, text = pdf_text(pack("assurance", "pdf", code=REGION, month=None).content)
+    flat = re.sub(r"\s+", " ", text)
+    assert "East Midlands: regional assurance matrix, 2017-18 Q2" in flat
+    for area in Area.objects.filter(type="HWB"):
+        assert area.name in flat
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [("highlight", LEICESTERSHIRE), ("dashboard", LEICESTERSHIRE), ("assurance", REGION)],
+)
+def test_html_is_one_file_with_no_external_requests(demo, kind, code):
+    html = pack(kind, "html", code=code, month=None if kind == "assurance" else AUGUST).content
+    text = html.decode()
+    assert text.startswith("<!DOCTYPE html>")
+    assert "<style>" in text
+    assert re.findall(r"""(?:src|href)\s*=\s*["'](?!#)""", text) == []
+    assert re.findall(r"url\(\s*['\"]?(?!#|data:)", text) == []
+    assert "<script" not in text
+    assert "<link" not in text
+    assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [("highlight", LEICESTERSHIRE), ("dashboard", LEICESTERSHIRE), ("assurance", REGION)],
+)
+def test_no_table_runs_off_the_page(demo, kind, code):
+    from bettercare.reports.render import render_html
+    from bettercare.web.programmes.models import ReportingPeriod
+    from bettercare.web.reporting.dashboard import build_assurance, build_dashboard
+    from bettercare.web.reporting.highlight import build_highlight_report
+
+    area = Area.objects.get(code=code)
+    if kind == "assurance":
+        report = build_assurance(area)
+    else:
+        period = ReportingPeriod.objects.get(area=area, month=AUGUST.first_day)
+        report = (build_highlight_report if kind == "highlight" else build_dashboard)(period)
+    assert overflowing_boxes(render_html(report, medium="pdf")) == []
+
+
+def test_the_overflow_check_catches_a_table_too_wide_for_the_page():
+    wide = "<table style='width:260mm'><tr><td>wide</td></tr></table>"
+    long_word = "<table><tr><td style='white-space:nowrap'>" + "x" * 400 + "</td></tr></table>"
+    assert overflowing_boxes(wide)
+    assert overflowing_boxes(long_word)
+
+
+def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
+    book = load_workbook(io.BytesIO(pack("highlight", "xlsx").content))
+    assert book.sheetnames == [
+        "Programme status", "Metrics", "Scheme statuses", "Milestones", "Risks", "Funding",
+        "Savings", "Achievements",
+    ]  # fmt: skip
+    sheet = book["Metrics"]
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+    assert main(["metrics", "--area", LEICESTERSHIRE, "--period", "2017-08", "--format", "json"]) == 0
+    expected = {m["metric"]: m for m in json.loads(capsys.readouterr().out)}
+    top_level = {code: m for code, m in expected.items() if code in {r["metric"] for r in rows}}
+    assert len(rows) == len(top_level) >= 4
+    # Excel keeps numbers to about 16 significant digits; they match to that precision.
+    same = lambda a, b: a == b or (a is not None and b is not None and a == pytest.approx(b, rel=1e-15))  # noqa: E731
+    for row in rows:
+        entry = expected[row["metric"]]
+        for key in ("numerator", "denominator", "value", "target"):
+            assert same(row[key], entry[key]), (row["metric"], key)
+        assert same(row["lower_95"], entry["lower"])
+        assert same(row["upper_95"], entry["upper"])
+        assert row["data_rag"] == entry["data_rag"]
+        assert row["period_start"].date().isoformat() == entry["period_start"]
+    dtoc = next(r for r in rows if r["metric"] == "bcf_dtoc")
+    assert round(dtoc["value"], 2) == 294.95
+    rag = sheet.cell(row=rows.index(dtoc) + 2, column=header.index("data_rag") + 1)
+    assert rag.value == "R"
+    assert rag.fill.fgColor.rgb.endswith("F7D4D1")
+    funding = book["Funding"]
+    assert [c.value for c in funding[2]][:4] == ["2017-18", "BCF", "Pooled budget (Leicestershire County Council host)", 42_600_000]
+    assert funding.cell(row=2, column=4).number_format == '"£"#,##0.00'
+
+
+def test_dashboard_and_assurance_excel(demo):
+    dashboard = load_workbook(io.BytesIO(pack("dashboard", "xlsx").content))
+    assert dashboard.sheetnames == ["Metrics", "Scheme statuses", "Exceptions", "RAG guidelines"]
+    statuses = dashboard["Scheme statuses"]
+    assert statuses.max_row - 1 == 23  # every Leicestershire scheme
+    exceptions = list(dashboard["Exceptions"].iter_rows(min_row=2, values_only=True))
+    assert exceptions
+    assert all(row[4] in ("A", "R", "NA") for row in exceptions)
+    assurance = load_workbook(io.BytesIO(pack("assurance", "xlsx", code=REGION, month=None).content))
+    matrix = assurance["Matrix"]
+    assert matrix.max_row - 1 == 10
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["highlight", "--area", "E99999999", "--period", "2017-08"], "unknown area 'E99999999'"),
+        (["highlight", "--area", LEICESTERSHIRE, "--period", "2030-01"], "has no reporting period for January 2030"),
+        (["highlight", "--area", LEICESTERSHIRE, "--period", "Aug 2017"], "--period: expected a month as YYYY-MM"),
+        (["assurance", "--area", LEICESTERSHIRE, "--period", "2017-08"], "is not a region"),
+    ],
+)
+def test_cli_refuses_with_one_clear_line(demo, tmp_path, capsys, args, message):
+    code = main(["report", *args, "--format", "pdf", "--output", str(tmp_path / "pack.pdf")])
+    assert code == 1
+    error = capsys.readouterr().err
+    assert message in error
+    assert "Traceback" not in error
+    assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_cli_writes_each_format(demo, tmp_path, capsys):
+    for output in ("pdf", "html", "xlsx"):
+        target = tmp_path / f"pack.{output}"
+        assert main(["report", "dashboard", "--area", LEICESTERSHIRE, "--period", "2017-08",
+                     "--format", output, "--output", str(target)]) == 0  # fmt: skip
+        assert target.stat().st_size > 5_000
+    assert "Wrote" in capsys.readouterr().out
+
+
+def test_a_period_with_no_data_is_refused(demo):
+    from bettercare.web.programmes.actions import period_open
+
+    area = Area.objects.get(code=LEICESTERSHIRE)
+    period_open(area=area, month=Month(2019, 1), by=None)
+    with pytest.raises(PackError, match="has no data for January 2019"):
+        pack("dashboard", "pdf", month=Month(2019, 1))

@@ -1,0 +1,213 @@
+"""Bad input files give clear errors, naming file, row, column and value, before any work."""
+
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bettercare.core.periods import Month
+from bettercare.pipeline.inputs import InputError, check_inputs
+from bettercare.pipeline.run import run_pipeline
+from tests.unit.pipeline.builders import (
+    admission,
+    population,
+    reablement,
+    write_dataset,
+    write_inputs,
+)
+
+TODAY = date(2026, 11, 23)
+AREA = "E06000001"
+HEADER = (
+    "person_id,admission_date,discharge_date,admission_method,age,sex,area_code,"
+    "primary_diagnosis,discharge_destination,discharge_ready_date"
+)
+
+
+def problems(folder):
+    with pytest.raises(InputError) as raised:
+        check_inputs(folder, today=TODAY)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def csv_inputs(folder, *lines, header=HEADER):
+    write_dataset(folder, "population", population(AREA, [2023]))
+    (folder / "admissions.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return folder
+
+
+GOOD = "p1,2023-04-01,2023-04-05,emergency,70,F,E06000001,J44.1,19,2023-04-03"
+
+
+def test_good_inputs_pass_with_their_row_counts(tmp_path):
+    inputs = check_inputs(csv_inputs(tmp_path, GOOD, GOOD), today=TODAY)
+    assert inputs.rows == {"population": 38, "admissions": 2}
+    assert inputs.areas == (AREA,)
+    assert inputs.population_years == {AREA: (2023,)}
+
+
+def test_a_missing_input_is_named_with_what_would_do(tmp_path):
+    write_dataset(tmp_path, "population", population(AREA, [2023]))
+    assert problems(tmp_path) == [
+        f"error: admissions.parquet: is missing; expected admissions.parquet, admissions.csv "
+        f"or a folder admissions/ of parts in {tmp_path}"
+    ]
+
+
+def test_an_input_given_twice_is_an_error(tmp_path):
+    write_inputs(tmp_path, admissions=[], populations=population(AREA, [2023]))
+    write_dataset(tmp_path, "admissions", [], fmt="csv")
+    assert problems(tmp_path) == [
+        "error: admissions: is given more than once (admissions.parquet, admissions.csv); "
+        "expected one admissions.parquet, admissions.csv or folder admissions/ of one format"
+    ]
+
+
+def test_missing_columns_are_named_with_the_expected_columns(tmp_path):
+    header = HEADER.replace(",age,", ",").replace(",sex", "")
+    assert problems(csv_inputs(tmp_path, header=header)) == [
+        f"error: admissions.csv, column {name}: has no column '{name}'; expected the columns "
+        f"{HEADER.replace(',', ', ')}"
+        for name in ("age", "sex")
+    ]
+
+
+def test_wrong_parquet_types_are_named(tmp_path):
+    write_dataset(tmp_path, "population", population(AREA, [2023]))
+    table = pa.table({"person_id": ["p1"], "discharge_date": ["2023-04-01"], "age": ["70"]})
+    rows = pa.table(
+        {
+            **{name: table[name] for name in table.column_names},
+            "area_code": [AREA],
+            "at_home_91_days": [True],
+        }
+    )
+    pq.write_table(rows, tmp_path / "reablement.parquet")
+    write_dataset(tmp_path, "admissions", [])
+    assert problems(tmp_path) == [
+        "error: reablement.parquet, column discharge_date: has the wrong type VARCHAR; "
+        "expected a date (a date or timestamp column)",
+        "error: reablement.parquet, column age: has the wrong type VARCHAR; "
+        "expected a whole number (an integer column)",
+    ]
+
+
+def test_bad_csv_values_name_the_first_row_and_count_the_rest(tmp_path):
+    folder = csv_inputs(
+        tmp_path,
+        GOOD,
+        "p2,2023-04-01,2023-04-05,emergency,seventy,F,E06000001,J44.1,19,",
+        "p3,2023-04-31,,urgent,7.5,X,E06000001,,,",
+        ",2099-01-01,,elective,200,M,E06000001,,,",
+        "p5,2023-04-10,2023-04-09,elective,40,M,E06000001,,,2023-04-08",
+    )
+    assert problems(folder) == [
+        "error: admissions.csv, row 5, column person_id: is empty; expected text",
+        "error: admissions.csv, row 4, column admission_date: is not a date (got '2023-04-31'); "
+        "expected a date as YYYY-MM-DD",
+        "error: admissions.csv, row 5, column admission_date: is out of range: before "
+        "1948-07-05 or after today (2026-11-23) (got '2099-01-01'); expected a date from "
+        "1948-07-05 to 2026-11-23",
+        "error: admissions.csv, row 4, column admission_method: is not an allowed value "
+        "(got 'urgent'); expected one of elective, emergency",
+        "error: admissions.csv, row 3, column age: is not a whole number (got 'seventy'); "
+        "expected a whole number from 0 to 120 [2 rows like this]",
+        "error: admissions.csv, row 5, column age: is outside 0 to 120 (got '200'); "
+        "expected a whole number from 0 to 120",
+        "error: admissions.csv, row 4, column sex: is not an allowed value (got 'X'); "
+        "expected one of F, M",
+        "error: admissions.csv, row 6, column discharge_date: is before the admission date "
+        "(got '2023-04-09'); expected a date on or after the admission date",
+        "error: admissions.csv, row 6, column discharge_ready_date: is before the admission "
+        "date (got '2023-04-08'); expected a date on or after the admission date",
+    ]
+
+
+def test_parquet_rows_are_numbered_from_1(tmp_path):
+    rows = [admission(AREA, "2023-04-01"), admission(AREA, "2023-04-02", age=130)]
+    write_inputs(tmp_path, admissions=rows, populations=population(AREA, [2023]))
+    assert problems(tmp_path) == [
+        "error: admissions.parquet, row 2, column age: is outside 0 to 120 (got 130); "
+        "expected a whole number from 0 to 120"
+    ]
+
+
+def test_unknown_and_malformed_area_codes(tmp_path):
+    write_inputs(
+        tmp_path,
+        admissions=[admission(AREA, "2023-04-01"), admission("E06000099", "2023-04-02")],
+        reablements=[reablement("E06000099", "2023-04-02"), reablement("E06000099", "2023-05-02")],
+        populations=population(AREA, [2023]) + population("Rutland", [2023]),
+    )
+    assert problems(tmp_path) == [
+        "error: population.parquet, row 39, column area_code: is not an ONS area code "
+        "(got 'Rutland'); expected a letter E, W, S or N and 8 digits, e.g. E10000018 "
+        "[38 rows like this]",
+        "error: admissions.parquet, row 2, column area_code: is an unknown area code: it has "
+        "no population estimates (got 'E06000099'); expected an area_code of the population file",
+        "error: reablement.parquet, row 1, column area_code: is an unknown area code: it has "
+        "no population estimates (got 'E06000099'); expected an area_code of the population "
+        "file [2 rows like this]",
+    ]
+
+
+def test_parts_in_a_folder_are_named_by_their_path(tmp_path):
+    write_dataset(tmp_path, "population", population(AREA, [2023]))
+    parts = tmp_path / "admissions"
+    write_dataset(parts, "admissions", [admission(AREA, "2023-04-01")])
+    (parts / "admissions.parquet").rename(parts / "part-1.parquet")
+    write_dataset(parts, "admissions", [admission(AREA, "2023-04-01", method="planned")])
+    (parts / "admissions.parquet").rename(parts / "part-2.parquet")
+    assert problems(tmp_path) == [
+        "error: admissions/part-2.parquet, row 1, column admission_method: is not an allowed "
+        "value (got 'planned'); expected one of elective, emergency"
+    ]
+
+
+class ExplodingEngine:
+    name = "exploding"
+
+    def aggregates(self, *args, **kwargs):
+        raise AssertionError("an engine ran on bad inputs")
+
+    def close(self):
+        pass
+
+
+def test_a_run_stops_before_any_work_and_writes_nothing(tmp_path):
+    folder = csv_inputs(tmp_path, GOOD.replace(",70,", ",-1,"))
+    output = tmp_path / "out.csv"
+    with pytest.raises(InputError):
+        run_pipeline(
+            folder,
+            first=Month(2023, 4),
+            last=Month(2023, 6),
+            engine=ExplodingEngine(),
+            output=output,
+            today=TODAY,
+        )
+    assert not output.exists()
+
+
+def test_areas_without_a_usable_population_year_stop_the_run(tmp_path):
+    write_inputs(
+        tmp_path,
+        admissions=[admission(AREA, "2023-04-01")],
+        populations=population(AREA, [2024]) + population("E06000002", [2020]),
+    )
+    with pytest.raises(InputError) as raised:
+        run_pipeline(
+            tmp_path, first=Month(2023, 4), last=Month(2023, 6), engine=ExplodingEngine()
+        )
+    assert [str(p) for p in raised.value.problems] == [
+        "error: population.parquet, column year: has no estimate for area E06000001 for "
+        "mid-2023 or earlier, needed from 2023-04; expected an estimate for mid-2023 (or an "
+        "earlier year) for every area"
+    ]
+
+
+def test_a_folder_that_is_not_there(tmp_path):
+    assert problems(tmp_path / "nowhere") == [
+        f"error: {tmp_path / 'nowhere'}: is not a folder of input files"
+    ]

@@ -1,0 +1,73 @@
+"""The synthetic data generator: deterministic by seed, realistic in shape."""
+
+import pyarrow.parquet as pq
+import pytest
+
+from bettercare.core.periods import FinancialYear
+from bettercare.pipeline.inputs import check_inputs
+from bettercare.pipeline.synth import generate, synth_areas
+
+
+def files(folder):
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path):
+    options = {"years": 1, "scale": 0.002, "areas": 4, "first_year": FinancialYear(2023)}
+    generate(tmp_path / "a", seed=1, **options)
+    generate(tmp_path / "b", seed=1, **options)
+    generate(tmp_path / "c", seed=2, **options)
+    a, b, c = files(tmp_path / "a"), files(tmp_path / "b"), files(tmp_path / "c")
+    assert list(a) == [
+        "admissions/part-2023-24.parquet",
+        "areas.csv",
+        "care_home_admissions.parquet",
+        "population.parquet",
+        "reablement.parquet",
+    ]
+    assert a == b
+    assert a["admissions/part-2023-24.parquet"] != c["admissions/part-2023-24.parquet"]
+
+
+def test_generated_data_passes_the_input_checks(tmp_path):
+    summary = generate(tmp_path, years=2, scale=0.002, areas=5, file_format="csv")
+    inputs = check_inputs(tmp_path)
+    assert inputs.rows == {**summary.rows, "areas": 6}
+    assert len(inputs.areas) == 5
+
+
+def test_national_scale_has_about_150_areas_and_england_sized_population():
+    areas = synth_areas()
+    assert len(areas) == 150
+    total = sum(area.population for area in areas)
+    assert 45_000_000 < total < 70_000_000
+    assert min(a.population for a in areas) >= 38_000
+    assert all("synthetic" in area.name for area in areas)
+    assert len({area.code for area in areas}) == 150
+
+
+def test_several_million_emergency_admissions_a_year_at_full_scale(tmp_path):
+    # A tenth of the areas at full scale: about a tenth of England.
+    generate(tmp_path, years=1, scale=1.0, areas=15, first_year=FinancialYear(2023))
+    table = pq.read_table(tmp_path / "admissions", columns=["admission_method", "admission_date"])
+    emergencies = table.column("admission_method").to_pylist().count("emergency")
+    assert 400_000 < emergencies * 150 / 15 / 10 < 1_000_000  # 4 to 10 million a year
+    months = [d.month for d in table.column("admission_date").to_pylist()]
+    assert months.count(1) > months.count(8)  # winter pressure
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("years", 0, "years must be from 1 to 20, got 0"),
+        ("scale", 0, "scale must be above 0 and at most 10, got 0"),
+        ("areas", 1000, "areas must be from 1 to 999, got 1000"),
+    ],
+)
+def test_bad_options_are_value_errors(tmp_path, option, value, message):
+    with pytest.raises(ValueError, match=message):
+        generate(tmp_path, **{option: value})
