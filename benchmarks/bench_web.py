@@ -13,7 +13,9 @@ answer, for ``--seconds``. ``/healthz`` (no database query) is the baseline.
 
 Prints, per page: requests, errors (any status but 200, socket errors and time-outs), requests/s
 and p50/p95/p99 latency, with the ratio of the page's p95 to ``/healthz``'s p95 under the same
-load. Aim: overview and dashboard p95 under 150 ms at 20 clients on a 2-core machine. When one
+load, and the server's CPU time per request (gunicorn's master and workers, read from /proc,
+until the server is idle again: the figure that holds when other work shares the machine).
+Each page starts on an idle server. Aim: overview and dashboard p95 under 150 ms at 20 clients on a 2-core machine. When one
 misses it (or with ``--profile``), the overview and dashboard are run in-process with Django's
 test client against the same database and the time is split into queries, core maths and
 template rendering (``--profile`` adds cProfile's top functions).
@@ -99,8 +101,10 @@ def arguments() -> argparse.Namespace:
         help="areas the manager runs and the clients rotate over (default 8, all in region 1)",
     )
     parser.add_argument(
-        "--pages", default="", help="comma-separated pages to drive (default all): "
-        + ", ".join(name for name, _ in PAGES)
+        "--pages",
+        default="",
+        help="comma-separated pages to drive (default all): "
+        + ", ".join(name for name, _ in PAGES),
     )
     parser.add_argument("--warmup", type=float, default=5, help="warm-up seconds (default 5)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -271,7 +275,9 @@ def prepare_periods_and_user(args: argparse.Namespace) -> tuple[str, dict[str, l
             membership_grant(user=user, area=area, role=Role.PROGRAMME_MANAGER, by=None)
         schemes: dict[str, list[int]] = {code: [] for code in codes}
         for code, pk in (
-            Scheme.objects.filter(area__code__in=codes).order_by("ref").values_list("area__code", "pk")
+            Scheme.objects.filter(area__code__in=codes)
+            .order_by("ref")
+            .values_list("area__code", "pk")
         ):
             schemes[code].append(pk)
     return password, schemes
@@ -338,7 +344,9 @@ def server(env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
         start = time.monotonic()
         while True:
             if process.poll() is not None:
-                raise SystemExit(f"bettercare serve stopped ({process.returncode}):\n{log.read_text()}")
+                raise SystemExit(
+                    f"bettercare serve stopped ({process.returncode}):\n{log.read_text()}"
+                )
             try:
                 if request(port, "GET", "/healthz")[0] == 200:
                     break
@@ -463,7 +471,9 @@ def print_results(
             f"{cpu_ms.get(name, 0):11.1f} {sizes.get(name, 0):6.0f}"
         )
         if result.errors:
-            print(f"  {'':<14} statuses other than 200 seen: {result.statuses or '(socket errors)'}")
+            print(
+                f"  {'':<14} statuses other than 200 seen: {result.statuses or '(socket errors)'}"
+            )
     print(
         f"(CPU ms/req: the server's CPU time (all workers) per request it answered; "
         f"{cores} cores serve at most about {cores} x 1000 / that many requests a second. "
@@ -555,7 +565,11 @@ def run(args: argparse.Namespace, scratch: Path, data_dir: Path, database_url: s
         load = os.getloadavg()
         print(
             f"Load average before: {load[0]:.2f} (1 min) on {cores} cores"
-            + ("  -- the machine is busy: latencies will be inflated" if load[0] > cores / 2 else "")
+            + (
+                "  -- the machine is busy: latencies will be inflated"
+                if load[0] > cores / 2
+                else ""
+            )
         )
         print(
             f"Driving each page with {args.clients} clients for {args.seconds:.0f} s "

@@ -292,7 +292,7 @@ def _series(
     drift = rng.uniform(-0.04, 0.03)  # per year
     step_at = rng.randrange(12, MONTHS - 6)
     step = rng.choice((1.0, 1.0, 0.9, 1.12))
-    points = []
+    points: list[tuple[Month, float, float | None]] = []
     for index, month in enumerate(months(FIRST_MONTH, LATEST)):
         factor = (1 + drift) ** (index / 12) * (step if index >= step_at else 1.0)
         growth = 1.008 ** (month.financial_year.start_year - 2015)
@@ -476,7 +476,7 @@ def _returns(
 
 def area_rows(hwb: int, seed: int) -> Rows:
     """Every sheet's rows (but ``programme`` and ``metrics``) for one HWB area."""
-    rng = random.Random(f"bench-web:{seed}:{hwb}")  # noqa: S311 - not for security
+    rng = random.Random(f"bench-web:{seed}:{hwb}")  # seeded, not for security
     code = hwb_code(hwb)
     population = rng.uniform(150_000, 1_400_000)
     sizes = {
@@ -556,7 +556,8 @@ def area_rows(hwb: int, seed: int) -> Rows:
     for number in range(1, MILESTONES + 1):
         baseline = date.fromordinal(date(2019, 4, 1).toordinal() + rng.randrange(0, 500))
         late = rng.choice((0, 0, 0, 14, 45))
-        done = baseline < LATEST.last_day and rng.random() < 0.5
+        finish = date.fromordinal(baseline.toordinal() + late)
+        done = finish <= LATEST.last_day and rng.random() < 0.5  # never completed in the future
         rows["milestones"].append(
             {
                 "area_code": code,
@@ -564,8 +565,8 @@ def area_rows(hwb: int, seed: int) -> Rows:
                 "scheme_ref": None if number <= 4 else rng.choice(schemes).ref,
                 "title": f"Milestone {number}: {rng.choice(SCHEME_NAMES).lower()} review",
                 "baseline_date": baseline,
-                "revised_date": date.fromordinal(baseline.toordinal() + late) if late else None,
-                "completed_date": date.fromordinal(baseline.toordinal() + late) if done else None,
+                "revised_date": finish if late else None,
+                "completed_date": finish if done else None,
                 "comments": "Slipped; revised date agreed." if late else "On track.",
             }
         )

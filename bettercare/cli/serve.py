@@ -65,12 +65,34 @@ def prepare_demo(out: TextIO) -> None:
     print_logins(users, password, out=out)
 
 
-def collect_static() -> None:
-    from io import StringIO
+def _static_fingerprint() -> str:
+    """The static files' names, sizes and times: whether collecting them again would differ."""
+    import hashlib
 
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static() -> None:
+    """Collect (and compress) the static files, unless nothing has changed since last time."""
+    from io import StringIO
+    from pathlib import Path
+
+    from django.conf import settings
     from django.core.management import call_command
 
+    marker = Path(settings.STATIC_ROOT) / ".bettercare-collected"
+    fingerprint = _static_fingerprint()
+    if marker.exists() and marker.read_text() == fingerprint:
+        return
     call_command("collectstatic", interactive=False, verbosity=0, stdout=StringIO())
+    marker.write_text(fingerprint)
 
 
 class _Server:

@@ -22,6 +22,7 @@ __all__ = [
     "MetricEstimate",
     "Unit",
     "metric_estimate",
+    "metric_point_value",
     "published_value_agrees",
     "published_value_mismatch",
 ]
@@ -162,6 +163,32 @@ def metric_estimate(
             None, None, None, method + ": fewer than 10 events, not calculated", True, published
         )
     return MetricEstimate(estimate.value, estimate.lower, estimate.upper, method, True, published)
+
+
+def metric_point_value(
+    unit: Unit,
+    *,
+    multiplier: float,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    value: float | None = None,
+    bands: Bands | None = None,
+) -> float | None:
+    """The figure :func:`metric_estimate` would show, without its interval (for long series).
+
+    Computed by the same expressions as the interval functions, so the two agree exactly.
+    """
+    if unit == "dsr" and bands is not None:
+        return metric_estimate(unit, multiplier=multiplier, bands=bands).value
+    if unit in ("rate", "proportion", "mean") and numerator is not None and denominator is not None:
+        if not denominator > 0:
+            raise ValueError(f"denominator must be greater than zero, got {denominator!r}")
+        if unit == "rate":
+            return float(numerator * (multiplier / denominator))
+        return float(numerator / denominator * multiplier)
+    if unit == "count" and numerator is not None:
+        return float(numerator)
+    return None if value is None else float(value)
 
 
 def published_value_agrees(published: float, computed: float) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal, TypeAlias
 
 from bettercare.core.forecast import YearEndForecast, run_rate, seasonal
@@ -18,6 +19,7 @@ from bettercare.core.indicators import (
     MetricEstimate,
     Unit,
     metric_estimate,
+    metric_point_value,
     published_value_mismatch,
 )
 from bettercare.core.periods import FinancialYear, Month
@@ -84,6 +86,7 @@ class Observation:
         return month_span(self.period_start, self.period_end)
 
 
+@lru_cache(maxsize=8192)
 def month_span(start: date, end: date) -> int:
     """Number of calendar months from ``start``'s month to ``end``'s month, inclusive."""
     return Month.of(start).months_until(Month.of(end)) + 1
@@ -144,7 +147,14 @@ def _spc(
 ) -> tuple[XmrResult | None, tuple[Month, ...]]:
     points: list[tuple[Month, float]] = []
     for observation in _monthly(actuals):
-        value = observation.estimate(spec).value
+        value = metric_point_value(
+            spec.unit,
+            multiplier=spec.multiplier,
+            numerator=observation.numerator,
+            denominator=observation.denominator,
+            value=observation.value,
+            bands=observation.bands,
+        )
         if value is not None:
             points.append((Month.of(observation.period_start), value))
     if len(points) < MIN_SPC_POINTS:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.stats import dsr, proportion, rate
+from bettercare.core.stats import ESP2013_AGE_BANDS, dsr, proportion, rate
 from bettercare.pipeline.aggregates import Aggregates
 from bettercare.pipeline.definitions import (
     AGGREGATES,
@@ -37,7 +37,6 @@ from bettercare.pipeline.definitions import (
     Population,
 )
 from bettercare.registry import MetricDefinition, load_registry
-from bettercare.core.stats import ESP2013_AGE_BANDS
 
 __all__ = ["DECIMALS", "MetricValueRow", "Period", "metric_values", "periods", "population_year"]
 

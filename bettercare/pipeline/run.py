@@ -93,10 +93,10 @@ def run_pipeline(
         raise InputError(problems)
     timings["check"] = time.perf_counter() - started
     owned = isinstance(engine, str)
+    mark = time.perf_counter()
+    step(f"starting {engine if isinstance(engine, str) else engine.name}")
     runner = make_engine(engine) if isinstance(engine, str) else engine
     try:
-        mark = time.perf_counter()
-        step(f"starting {runner.name}")
         aggregates = runner.aggregates(inputs, first.first_day, last.last_day, step=step)
         timings["aggregate"] = time.perf_counter() - mark
     finally:

@@ -44,11 +44,13 @@ ROW_GROUP = 1_000_000
 AGE_STRUCTURE = np.array(
     [5.4, 6.0, 6.0, 5.6, 6.0, 6.6, 6.9, 6.6, 6.3, 6.3, 6.9, 6.7, 5.8, 5.0, 5.0, 3.7, 2.5, 1.5, 0.8]
 )
-FEMALE_SHARE = np.array([0.49] * 13 + [0.52, 0.53, 0.55, 0.57, 0.63, 0.70])
+FEMALE_SHARE = np.array([*[0.49] * 13, 0.52, 0.53, 0.55, 0.57, 0.63, 0.70])
 #: Emergency admissions per person per year, by band; electives are a share of these.
 EMERGENCY_RATE = np.array(
-    [0.14, 0.04, 0.04, 0.06, 0.07, 0.07, 0.07, 0.07, 0.07, 0.08, 0.09, 0.10, 0.12]
-    + [0.15, 0.19, 0.26, 0.35, 0.47, 0.60]
+    [
+        *(0.14, 0.04, 0.04, 0.06, 0.07, 0.07, 0.07, 0.07, 0.07, 0.08, 0.09, 0.10, 0.12),
+        *(0.15, 0.19, 0.26, 0.35, 0.47, 0.60),  # the 65+ bands
+    ]
 )
 ELECTIVE_SHARE = np.array([0.25] * 4 + [0.6] * 15)
 #: Month factors, January to December: winter pressure for emergencies, holidays for electives.

@@ -12,7 +12,6 @@ from bettercare.web.config.settings import PROJECT_DIR
 #: The demo users' password in these tests (``create_demo_users`` sets it).
 PASSWORD = "functional-tests-demo-password"
 LEICESTERSHIRE = "E10000018"
-RUTLAND = "E06000017"
 REGION = "E12000004"
 #: The longest a page or an element may take; the demo pages take well under a second.
 TIMEOUT_MS = 10_000
@@ -64,6 +63,7 @@ def describe_violations(where: str, violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
         for node in v["nodes"][:10]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node['failureSummary']!r}")
+            summary = " ".join(node["failureSummary"].split())
+            lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
             lines.append(f"      {node['html'][:200]}")
     return "\n".join(lines)

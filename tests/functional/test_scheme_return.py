@@ -48,7 +48,7 @@ def _see_the_error_then_save(page, scheme: str, *, javascript: bool) -> None:
     assert page.locator("#milestones").get_by_label("Amber", exact=True).is_checked()
     if javascript:
         # NHS.UK frontend focuses the summary, and its links move the focus to the field.
-        assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+        page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
         link.click()
         assert page.evaluate("document.activeElement.id") == "milestones_commentary"
     else:

@@ -15,3 +15,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each test sees only its own data: no statistics carried over from another test (a rolled
+# back SQLite database reuses ids). The cache itself is tested with override_settings.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -26,13 +26,19 @@ def synthetic(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synthetic")
     data = folder / "data"
     code = main(
-        ["pipeline", "synth", "--out", str(data), "--years", "2", "--scale", "0.01"]
-        + ["--areas", "3", "--first-year", "2023-24", "--seed", "11"]
+        [
+            *("pipeline", "synth", "--out", str(data), "--years", "2", "--scale", "0.01"),
+            *("--areas", "3", "--first-year", "2023-24", "--seed", "11"),
+        ]
     )
     assert code == 0
     output = folder / "duckdb.csv"
-    code = main(["pipeline", "run", "--input", str(data), "--from", FIRST, "--to", LAST]
-                + ["--output", str(output)])
+    code = main(
+        [
+            *("pipeline", "run", "--input", str(data), "--from", FIRST, "--to", LAST),
+            *("--output", str(output)),
+        ]
+    )
     assert code == 0
     return data, output
 
@@ -44,8 +50,17 @@ def rows_of(path):
 
 def test_synth_says_what_it_wrote(capsys, tmp_path):
     code, out, err = run(
-        capsys, "pipeline", "synth", "--out", str(tmp_path), "--years", "1", "--scale", "0.001",
-        "--areas", "2",
+        capsys,
+        "pipeline",
+        "synth",
+        "--out",
+        str(tmp_path),
+        "--years",
+        "1",
+        "--scale",
+        "0.001",
+        "--areas",
+        "2",
     )
     assert (code, err) == (0, "")
     lines = out.splitlines()
@@ -64,16 +79,32 @@ def test_run_writes_the_metric_values_sorted_in_the_workbook_columns(synthetic, 
     data, expected = synthetic
     output = tmp_path / "values.parquet"
     code, out, err = run(
-        capsys, "pipeline", "run", "--input", str(data), "--from", FIRST, "--to", LAST,
-        "--output", str(output),
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(data),
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(output),
     )
     assert (code, err) == (0, "")
     assert out.startswith(f"{len(rows_of(expected)):,} metric values from ")
     assert out.rstrip().endswith(f": {output}")
     rows = rows_of(expected)
     assert list(rows[0]) == [
-        "area_code", "metric_code", "period_start", "period_end", "kind",
-        "numerator", "denominator", "value", "note",
+        "area_code",
+        "metric_code",
+        "period_start",
+        "period_end",
+        "kind",
+        "numerator",
+        "denominator",
+        "value",
+        "note",
     ]
     keys = [(r["area_code"], r["metric_code"], r["period_start"], r["period_end"]) for r in rows]
     assert keys == sorted(keys)
@@ -83,12 +114,23 @@ def test_run_writes_the_metric_values_sorted_in_the_workbook_columns(synthetic, 
 
 
 @pytest.mark.spark
-def test_spark_writes_the_same_bytes_as_duckdb(synthetic, capsys, tmp_path):
+def test_spark_writes_the_same_bytes_as_duckdb(synthetic, capsys, tmp_path, spark_session):
     data, expected = synthetic
     output = tmp_path / "spark.csv"
     code, out, err = run(
-        capsys, "pipeline", "run", "--input", str(data), "--engine", "spark",
-        "--from", FIRST, "--to", LAST, "--output", str(output),
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(data),
+        "--engine",
+        "spark",
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(output),
     )
     assert code == 0, err
     assert ", spark) in " in out
@@ -104,8 +146,17 @@ def test_bad_inputs_are_listed_then_one_line_error_and_nothing_is_written(capsys
     )
     output = tmp_path / "out.csv"
     code, out, err = run(
-        capsys, "pipeline", "run", "--input", str(tmp_path), "--from", FIRST, "--to", LAST,
-        "--output", str(output),
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(tmp_path),
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(output),
     )
     assert (code, out) == (1, "")
     assert err.splitlines() == [
@@ -113,7 +164,10 @@ def test_bad_inputs_are_listed_then_one_line_error_and_nothing_is_written(capsys
         "person_id, admission_date, discharge_date, admission_method, age, sex, area_code, "
         "primary_diagnosis, discharge_destination, discharge_ready_date"
         for name in (
-            "discharge_date", "primary_diagnosis", "discharge_destination", "discharge_ready_date"
+            "discharge_date",
+            "primary_diagnosis",
+            "discharge_destination",
+            "discharge_ready_date",
         )
     ] + [
         f"bettercare pipeline: error: 4 problem(s) in the input files in {tmp_path}; "
@@ -125,12 +179,18 @@ def test_bad_inputs_are_listed_then_one_line_error_and_nothing_is_written(capsys
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--from", "2023-13", "--to", LAST, "--output", "x.csv"],
-         "--from: expected a month as YYYY-MM with MM from 01 to 12, got '2023-13'"),
-        (["--from", LAST, "--to", FIRST, "--output", "x.csv"],
-         "--to 2023-04 is before --from 2025-03"),
-        (["--from", FIRST, "--to", LAST, "--output", "x.xlsx"],
-         "--output must end in .csv or .parquet, got 'x.xlsx'"),
+        (
+            ["--from", "2023-13", "--to", LAST, "--output", "x.csv"],
+            "--from: expected a month as YYYY-MM with MM from 01 to 12, got '2023-13'",
+        ),
+        (
+            ["--from", LAST, "--to", FIRST, "--output", "x.csv"],
+            "--to 2023-04 is before --from 2025-03",
+        ),
+        (
+            ["--from", FIRST, "--to", LAST, "--output", "x.xlsx"],
+            "--output must end in .csv or .parquet, got 'x.xlsx'",
+        ),
     ],
 )
 def test_bad_options_are_one_line_errors(capsys, tmp_path, argv, message):
@@ -145,8 +205,18 @@ def test_bad_options_are_one_line_errors(capsys, tmp_path, argv, message):
 def loaded(synthetic, capsys, tmp_path, db):
     data, expected = synthetic
     code, out, err = run(
-        capsys, "pipeline", "run", "--input", str(data), "--from", FIRST, "--to", LAST,
-        "--output", str(tmp_path / "values.csv"), "--load",
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(data),
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(tmp_path / "values.csv"),
+        "--load",
     )
     assert (code, err) == (0, ""), err
     return out.splitlines()[-1], rows_of(expected)
@@ -158,9 +228,7 @@ def test_load_writes_actual_values_with_their_source_areas_and_months(loaded):
     from bettercare.web.programmes.models import Area, ReportingPeriod
 
     message, rows = loaded
-    assert message.startswith(
-        f"Loaded into the database as actual values (pipeline duckdb "
-    )
+    assert message.startswith("Loaded into the database as actual values (pipeline duckdb ")
     assert message.endswith(
         f"{len(rows):,} created, 0 updated, 0 unchanged; 4 area(s) created; "
         "72 reporting month(s) opened"
@@ -184,7 +252,8 @@ def test_load_writes_actual_values_with_their_source_areas_and_months(loaded):
     assert falls.bands["labels"] == ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
     assert sum(falls.bands["counts"]) == falls.numerator
     region = Area.objects.get(code="E12999999")
-    assert region.is_demo and region.children.count() == 3
+    assert region.is_demo
+    assert region.children.count() == 3
     assert ReportingPeriod.objects.filter(area__code=AREA).count() == 24
     assert MetricValue.history.filter(history_type="+").count() == len(rows)
 
@@ -195,7 +264,8 @@ def test_the_dashboard_shows_the_loaded_values(loaded, client):
 
     _, rows = loaded
     latest = next(
-        r for r in rows
+        r
+        for r in rows
         if (r["area_code"], r["metric_code"], r["period_start"])
         == (AREA, "bcf_emergency_admissions_65", Month.parse(LAST).first_day.isoformat())
     )
@@ -214,8 +284,18 @@ def test_loading_again_changes_nothing(loaded, synthetic, capsys, tmp_path):
     data, _ = synthetic
     _, rows = loaded
     code, out, _err = run(
-        capsys, "pipeline", "run", "--input", str(data), "--from", FIRST, "--to", LAST,
-        "--output", str(tmp_path / "again.csv"), "--load",
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(data),
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(tmp_path / "again.csv"),
+        "--load",
     )
     assert code == 0
     assert out.splitlines()[-1].endswith(f"0 created, 0 updated, {len(rows):,} unchanged")
@@ -223,12 +303,24 @@ def test_loading_again_changes_nothing(loaded, synthetic, capsys, tmp_path):
 
 @pytest.mark.spark
 @pytest.mark.django_db
-def test_spark_loads_identical_numbers(loaded, synthetic, capsys, tmp_path):
+def test_spark_loads_identical_numbers(loaded, synthetic, capsys, tmp_path, spark_session):
     data, _ = synthetic
     _, rows = loaded
     code, out, err = run(
-        capsys, "pipeline", "run", "--input", str(data), "--engine", "spark", "--from", FIRST,
-        "--to", LAST, "--output", str(tmp_path / "spark.csv"), "--load",
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(data),
+        "--engine",
+        "spark",
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(tmp_path / "spark.csv"),
+        "--load",
     )
     assert code == 0, err
     assert "(pipeline spark " in out
@@ -254,8 +346,18 @@ def test_workbook_actuals_are_kept(synthetic, capsys, tmp_path, registry):
         source="workbook published.xlsx",
     )
     code, out, _err = run(
-        capsys, "pipeline", "run", "--input", str(data), "--from", FIRST, "--to", LAST,
-        "--output", str(tmp_path / "values.csv"), "--load",
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(data),
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(tmp_path / "values.csv"),
+        "--load",
     )
     assert code == 0
     assert ", 1 kept (not from the pipeline)" in out
@@ -270,9 +372,19 @@ def test_unknown_areas_stop_the_load_and_write_nothing(synthetic, capsys, tmp_pa
     data, _ = synthetic
     copy = shutil.copytree(data, tmp_path / "data")
     (copy / "areas.csv").unlink()
-    code, out, err = run(
-        capsys, "pipeline", "run", "--input", str(copy), "--from", FIRST, "--to", LAST,
-        "--output", str(tmp_path / "values.csv"), "--load",
+    code, _out, err = run(
+        capsys,
+        "pipeline",
+        "run",
+        "--input",
+        str(copy),
+        "--from",
+        FIRST,
+        "--to",
+        LAST,
+        "--output",
+        str(tmp_path / "values.csv"),
+        "--load",
     )
     assert code == 1
     assert err == (

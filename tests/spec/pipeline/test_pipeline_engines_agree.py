@@ -44,7 +44,9 @@ def generated(request, tmp_path_factory):
 
 
 @pytest.mark.parametrize("engine_name", FAST_ENGINES)
-def test_engines_write_the_reference_output_byte_for_byte(generated, engine_name, request, tmp_path):
+def test_engines_write_the_reference_output_byte_for_byte(
+    generated, engine_name, request, tmp_path
+):
     folder, reference, expected = generated
     engine = make(engine_name, request)
     try:

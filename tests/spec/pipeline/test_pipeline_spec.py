@@ -24,7 +24,7 @@ from tests.unit.pipeline.builders import (
 )
 
 FIRST, LAST = Month(2023, 4), Month(2024, 6)
-A, B, C, D, E, F, G, H, I, J = (f"E060000{n:02d}" for n in range(1, 11))
+A, B, C, D, E, F, G, H, K, J = (f"E060000{n:02d}" for n in range(1, 11))
 YEARS = (2023, 2024)
 OLDER_FALLS_POPULATION = [1000] * 13 + [2000, 1500, 1200, 800, 400, 100]  # per sex
 
@@ -71,8 +71,8 @@ ADMISSIONS = [
     ),
     admission(H, "2023-09-01", age=50, diagnosis="W19"),
     admission(H, "2023-09-01", age=75, diagnosis="W19", method="elective"),
-    # I: nine falls: too few for a directly standardised rate.
-    *(admission(I, "2024-01-10", age=70, diagnosis="W10.9") for _ in range(9)),
+    # K: nine falls: too few for a directly standardised rate.
+    *(admission(K, "2024-01-10", age=70, diagnosis="W10.9") for _ in range(9)),
     # J: no mid-2023 estimate, so the mid-2022 one is used.
     admission(J, "2023-04-03", age=70),
 ]
@@ -89,7 +89,7 @@ REABLEMENT = [
     reablement(G, "2023-10-06", age=60),
 ]
 POPULATION = [
-    *(row for area in (A, C, D, E, F, G, I) for row in population(area, YEARS)),
+    *(row for area in (A, C, D, E, F, G, K) for row in population(area, YEARS)),
     *population(B, [2023]),
     *population(B, [2024], 500),
     *population(H, YEARS, OLDER_FALLS_POPULATION),
@@ -207,7 +207,9 @@ def test_falls_dsr_is_core_dsr_with_the_esp2013_weights_of_the_65_plus_bands(res
     populations = [4000, 3000, 2400, 1600, 800, 200]
     weights = [5500, 5000, 4000, 2500, 1500, 1000]
     row = results[(H, "bcf_falls_65", *YEAR)]
-    by_hand = sum(w * x / n for w, x, n in zip(weights, counts, populations)) / sum(weights)
+    by_hand = sum(w * x / n for w, x, n in zip(weights, counts, populations, strict=True)) / sum(
+        weights
+    )
     assert row.value == round(dsr(counts, populations, weights).value, 6)
     assert math.isclose(row.value, by_hand * 100_000, abs_tol=1e-6)
     assert row.value == 95.940171
@@ -221,7 +223,7 @@ def test_falls_dsr_is_core_dsr_with_the_esp2013_weights_of_the_65_plus_bands(res
 
 
 def test_a_dsr_from_fewer_than_10_falls_has_no_value_but_keeps_its_bands(results):
-    row = results[(I, "bcf_falls_65", *YEAR)]
+    row = results[(K, "bcf_falls_65", *YEAR)]
     assert (row.numerator, row.value) == (9, None)
     assert row.bands["counts"] == [0, 9, 0, 0, 0, 0]
 

@@ -1,10 +1,13 @@
 """Stored metric values to estimates, and the published-value check on real BCF returns."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bettercare.core.indicators import (
     Bands,
     metric_estimate,
+    metric_point_value,
     published_value_agrees,
     published_value_mismatch,
 )
@@ -97,3 +100,15 @@ def test_the_four_inconsistencies_of_the_south_kent_coast_plan():
         "published value 156.2 does not match numerator / denominator x multiplier = "
         "358 / 43,636 x 100,000 = 820.42"
     )
+
+
+@given(
+    x=st.integers(0, 10**6),
+    extra=st.integers(1, 10**6),
+    multiplier=st.sampled_from([1, 100, 1000, 100_000]),
+    unit=st.sampled_from(["rate", "proportion", "mean"]),
+)
+def test_point_value_is_exactly_the_estimates_value(x, extra, multiplier, unit):
+    n = x + extra
+    point = metric_point_value(unit, multiplier=multiplier, numerator=x, denominator=n)
+    assert point == metric_estimate(unit, multiplier=multiplier, numerator=x, denominator=n).value

@@ -14,7 +14,12 @@ import pyarrow.parquet as pq
 from bettercare.core.stats import ESP2013_AGE_BANDS
 from bettercare.pipeline.schema import DATASETS
 
-ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "integer": pa.int64(), "boolean": pa.bool_()}
+ARROW_TYPES = {
+    "string": pa.string(),
+    "date": pa.date32(),
+    "integer": pa.int64(),
+    "boolean": pa.bool_(),
+}
 
 
 def admission(
@@ -44,7 +49,9 @@ def admission(
     }
 
 
-def care_home(area: str, start: str, *, age: int = 80, duration: str = "long_term") -> dict[str, Any]:
+def care_home(
+    area: str, start: str, *, age: int = 80, duration: str = "long_term"
+) -> dict[str, Any]:
     return {
         "person_id": "p1",
         "start_date": date.fromisoformat(start),
@@ -54,7 +61,9 @@ def care_home(area: str, start: str, *, age: int = 80, duration: str = "long_ter
     }
 
 
-def reablement(area: str, discharged: str, *, age: int = 80, at_home: bool = True) -> dict[str, Any]:
+def reablement(
+    area: str, discharged: str, *, age: int = 80, at_home: bool = True
+) -> dict[str, Any]:
     return {
         "person_id": "p1",
         "discharge_date": date.fromisoformat(discharged),

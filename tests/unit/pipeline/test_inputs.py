@@ -197,9 +197,7 @@ def test_areas_without_a_usable_population_year_stop_the_run(tmp_path):
         populations=population(AREA, [2024]) + population("E06000002", [2020]),
     )
     with pytest.raises(InputError) as raised:
-        run_pipeline(
-            tmp_path, first=Month(2023, 4), last=Month(2023, 6), engine=ExplodingEngine()
-        )
+        run_pipeline(tmp_path, first=Month(2023, 4), last=Month(2023, 6), engine=ExplodingEngine())
     assert [str(p) for p in raised.value.problems] == [
         "error: population.parquet, column year: has no estimate for area E06000001 for "
         "mid-2023 or earlier, needed from 2023-04; expected an estimate for mid-2023 (or an "

@@ -49,5 +49,6 @@ def test_the_falls_standard_population_is_the_esp2013_65_plus_bands():
 
 
 def test_the_acsc_list_has_four_character_diabetes_codes_without_the_unspecified_ninth():
-    assert "E110" in ACSC_PREFIXES and "E118" in ACSC_PREFIXES
+    assert "E110" in ACSC_PREFIXES
+    assert "E118" in ACSC_PREFIXES
     assert "E119" not in ACSC_PREFIXES

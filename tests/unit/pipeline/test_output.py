@@ -10,18 +10,36 @@ from bettercare.pipeline.output import COLUMNS, csv_text, write_metric_values
 from bettercare.workbook.schema import SHEETS_BY_NAME
 
 ROWS = [
-    MetricValueRow("E06000002", "bcf_falls_65", date(2023, 4, 1), date(2024, 3, 31), 9, 12000, None),
-    MetricValueRow("E06000001", "bcf_reablement_65", date(2023, 4, 1), date(2024, 3, 31), 2, 3, 66.666667),
     MetricValueRow(
-        "E06000001", "bcf_emergency_admissions_65", date(2023, 5, 1), date(2023, 5, 31), 1, 12000, 8.333333,
+        "E06000002", "bcf_falls_65", date(2023, 4, 1), date(2024, 3, 31), 9, 12000, None
+    ),
+    MetricValueRow(
+        "E06000001", "bcf_reablement_65", date(2023, 4, 1), date(2024, 3, 31), 2, 3, 66.666667
+    ),
+    MetricValueRow(
+        "E06000001",
+        "bcf_emergency_admissions_65",
+        date(2023, 5, 1),
+        date(2023, 5, 31),
+        1,
+        12000,
+        8.333333,
         note="population: mid-2022 estimate",
     ),
-    MetricValueRow("E06000001", "bcf_emergency_admissions_65", date(2023, 4, 1), date(2023, 4, 30), 0, 12000, 0.0),
+    MetricValueRow(
+        "E06000001",
+        "bcf_emergency_admissions_65",
+        date(2023, 4, 1),
+        date(2023, 4, 30),
+        0,
+        12000,
+        0.0,
+    ),
 ]
 
 
 def test_columns_are_the_workbook_metric_values_sheet():
-    assert COLUMNS == SHEETS_BY_NAME["metric_values"].column_names
+    assert SHEETS_BY_NAME["metric_values"].column_names == COLUMNS
 
 
 def test_csv_is_sorted_by_area_metric_and_period_with_whole_numbers_as_such():

@@ -1,0 +1,36 @@
+"""The statistics cache gives the same answers, and forgets them as soon as the data change."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from bettercare.core.periods import Month
+from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.queries import area_metric_summaries, data_version
+from bettercare.web.programmes.models import Area
+
+pytestmark = pytest.mark.django_db
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@override_settings(CACHES=LOCMEM)
+def test_cached_until_a_value_changes(registry):
+    cache.clear()
+    area = Area.objects.create(code="E10000018", name="Leicestershire", type="HWB")
+    dtoc = Metric.objects.get(code="bcf_dtoc")
+    value = MetricValue.objects.create(
+        area=area, metric=dtoc, kind="actual", period_start="2017-08-01",
+        period_end="2017-08-31", numerator=1611, denominator=546195,
+    )  # fmt: skip
+    month = Month(2017, 8)
+    first = area_metric_summaries(area, month)
+    assert round(first[0][1].estimate.value, 2) == 294.95
+    before = data_version()
+    assert area_metric_summaries(area, month)[0][1] is not None  # served from the cache
+
+    value.numerator = 1500
+    value.save()  # a change leaves history, so the version moves on
+    assert data_version() != before
+    assert round(area_metric_summaries(area, month)[0][1].estimate.value, 2) == round(
+        1500 / 546195 * 100000, 2
+    )
