@@ -11,7 +11,7 @@ rows have it. Nothing is computed while any problem remains.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -541,9 +541,3 @@ def check_inputs(directory: Path, *, today: date | None = None) -> Inputs:
         rows,
         {code: tuple(sorted(years)) for code, years in population_years.items()},
     )
-
-
-def iter_problems(error: InputError) -> Iterator[str]:
-    """Each problem as one line."""
-    for problem in error.problems:
-        yield str(problem)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.periods import Month
 from bettercare.core.stats import ESP2013_AGE_BANDS, dsr, proportion, rate
 from bettercare.pipeline.aggregates import Aggregates
 from bettercare.pipeline.definitions import (
@@ -258,7 +258,3 @@ def _row(
         "note": note,
         "bands": bands,
     }
-
-
-def financial_year_of(day: date) -> FinancialYear:
-    return FinancialYear.of(day)

@@ -19,6 +19,7 @@ from bettercare.pipeline.aggregates import Aggregates, Key
 from bettercare.pipeline.definitions import (
     ACSC_PREFIXES,
     ADULT_AGE,
+    AGGREGATES,
     DIED,
     EMERGENCY,
     FALLS_PREFIXES,
@@ -176,7 +177,7 @@ class ReferenceEngine:
                         key,
                         strict=True,
                     ),
-                    **dict(zip(_measures(name), values, strict=True)),
+                    **dict(zip(AGGREGATES[name].measures, values, strict=True)),
                 )
                 for key, values in table.items()
             ]
@@ -186,9 +187,3 @@ class ReferenceEngine:
 
     def close(self) -> None:
         pass
-
-
-def _measures(name: str) -> tuple[str, ...]:
-    from bettercare.pipeline.definitions import AGGREGATES
-
-    return AGGREGATES[name].measures

@@ -169,9 +169,9 @@ def admissions_table(
     trend = 1.015 ** (year.start_year - first_year)
     parts: list[dict[str, Any]] = []
     for calendar_year, month in _months(year):
-        for emergency in (True, False):
-            season = (EMERGENCY_SEASON if emergency else ELECTIVE_SEASON)[month - 1]
-            rates = EMERGENCY_RATE * (1 if emergency else ELECTIVE_SHARE)
+        for is_emergency in (True, False):
+            season = (EMERGENCY_SEASON if is_emergency else ELECTIVE_SEASON)[month - 1]
+            rates = EMERGENCY_RATE * (1 if is_emergency else ELECTIVE_SHARE)
             expected = populations * rates * season * area.admission_factor * trend / 12
             counts = rng.poisson(expected)
             bands = np.repeat(np.arange(BANDS), counts)
@@ -179,7 +179,7 @@ def admissions_table(
                 {
                     "bands": bands,
                     "dates": _dates(rng, calendar_year, month, bands.size),
-                    "emergency": emergency,
+                    "emergency": is_emergency,
                 }
             )
     bands = np.concatenate([p["bands"] for p in parts])

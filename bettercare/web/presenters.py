@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -117,8 +118,12 @@ def form_errors(form: Any) -> list[dict[str, str]]:
     ]
 
 
+@lru_cache(maxsize=4096)
 def sparkline(line: Any) -> Markup:
-    """A metric line's recent trend as a word-sized SVG chart (or a dash without one)."""
+    """A metric line's recent trend as a word-sized SVG chart (or a dash without one).
+
+    The chart depends only on the (frozen) line, so each is drawn once per process.
+    """
     from bettercare.charts import sparkline as draw
 
     if not line.trend:

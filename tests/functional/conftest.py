@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,14 @@ def _sessions(usernames: list[str]) -> dict[str, str]:
     return sessions
 
 
+def _wait_for_requests(timeout: float = 5.0) -> None:
+    """Let the server finish the requests it is still answering: they use the test's database
+    connection, which is about to be rolled back (or flushed, or no longer shared)."""
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout)
+
+
 @pytest.fixture(scope="package")
 def server(browser, django_db_setup, django_db_blocker) -> Iterator[DemoServer]:
     """The app on a live server with the demo and its logins loaded."""
@@ -106,14 +115,19 @@ def server(browser, django_db_setup, django_db_blocker) -> Iterator[DemoServer]:
         yield DemoServer(live.url, sessions)
     finally:
         live._live_server_modified_settings.disable()
-        live.stop()
+        live.thread.terminate()
+        _wait_for_requests()
+        for shared in live.thread.connections_override.values():
+            shared.dec_thread_sharing()
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
-def _rolled_back(server, db) -> None:
+def _rolled_back(server, db) -> Iterator[None]:
     """Every browser test runs in a transaction (with the server's requests) rolled back after."""
+    yield
+    _wait_for_requests()
 
 
 @pytest.fixture(scope="package")

@@ -6,7 +6,8 @@ from django.test import override_settings
 
 from bettercare.core.periods import Month
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.performance.queries import area_metric_summaries, data_version
+from bettercare.web.performance.queries import area_metric_summaries
+from bettercare.web.programmes.versioning import data_version
 from bettercare.web.programmes.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +35,34 @@ def test_cached_until_a_value_changes(registry):
     assert round(area_metric_summaries(area, month)[0][1].estimate.value, 2) == round(
         1500 / 546195 * 100000, 2
     )
+
+
+@override_settings(CACHES=LOCMEM)
+def test_the_page_reports_forget_as_soon_as_anything_changes(registry, importer):
+    from bettercare.web.programmes.actions import period_open, programme_status_save
+    from bettercare.web.programmes.versioning import data_version
+    from bettercare.web.reporting import cached
+
+    cache.clear()
+    area = Area.objects.create(code="E06000017", name="Rutland", type="HWB")
+    period = period_open(area=area, month=Month(2017, 8), by=importer)
+    assert cached.highlight_report(period).statuses[0].status is None
+    assert cached.highlight_report(period) is not None  # cached
+
+    before = data_version()
+    programme_status_save(
+        period=period, statuses={"plan": ("A", "Night nursing late")}, seen_versions={},
+        by=importer,
+    )  # fmt: skip
+    assert data_version() > before
+    plan = cached.highlight_report(period).statuses[0]
+    assert (plan.status, plan.summary) == ("A", "Night nursing late")
+
+
+def test_imports_move_the_version_on(south_kent_coast, importer):
+    from bettercare.web.programmes.imports import import_workbook
+    from bettercare.web.programmes.versioning import data_version
+
+    before = data_version()
+    import_workbook(south_kent_coast, by=importer)
+    assert data_version() > before

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from bettercare.web.accounts.models import Membership, Role, User
 from bettercare.web.programmes.models import Area, Milestone, Risk, Scheme
+from bettercare.web.programmes.versioning import data_version
 
 READ_ROLES = frozenset(Role)
 EDIT_PROGRAMME = frozenset({Role.PROGRAMME_MANAGER})
@@ -36,6 +38,18 @@ class Access:
             return cls(user)
         if user.is_superuser:
             return cls(user, is_admin=True)
+        # Roles change only with the data (memberships and scheme leads send signals).
+        key = f"access:{user.pk}:{data_version()}"
+        found = cache.get(key)
+        if found is None:
+            found = cls._look_up(user)
+            cache.set(key, (found.roles, found.led_schemes), 60 * 60)
+            return found
+        roles, led = found
+        return cls(user, roles=roles, led_schemes=led)
+
+    @classmethod
+    def _look_up(cls, user: User) -> Access:
         memberships = list(Membership.objects.filter(user=user).values_list("area_id", "role"))
         roles: dict[int, set[str]] = defaultdict(set)
         if memberships:

@@ -7,13 +7,13 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Max
 
 from bettercare.core.indicators import Bands
 from bettercare.core.periods import Month
 from bettercare.core.summary import MetricSummary, Observation, summarise_metric
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.versioning import data_version
 
 FIELDS = (
     "metric_id", "kind", "period_start", "period_end", "numerator", "denominator", "value",
@@ -44,16 +44,6 @@ def _observation(row: tuple[Any, ...]) -> Observation:
         warnings=tuple(warnings or ()),
         source=source,
     )
-
-
-def data_version() -> tuple[int, int]:
-    """Changes whenever any metric value or definition changes (both keep their history).
-
-    Two index lookups: the newest history entry of each table.
-    """
-    values = MetricValue.history.aggregate(latest=Max("history_id"))["latest"] or 0
-    metrics = Metric.history.aggregate(latest=Max("history_id"))["latest"] or 0
-    return values, metrics
 
 
 def _summaries(
@@ -89,12 +79,12 @@ def area_metric_summaries(
     """Every metric of the area with an actual value ending in or before ``month``.
 
     A few queries whatever the number of metrics and values. The statistics are kept in the
-    cache for the area, month and metric set until any metric value or definition changes.
+    cache for the area, month and metric set until any programme data change
+    (:mod:`bettercare.web.programmes.versioning`).
     """
     chosen = "all" if metrics is None else ",".join(str(pk) for pk in sorted(m.pk for m in metrics))
     digest = hashlib.sha256(chosen.encode()).hexdigest()[:16]
-    values, definitions = data_version()
-    key = f"metric-summaries:{area.pk}:{month}:{digest}:{values}:{definitions}"
+    key = f"metric-summaries:{area.pk}:{month}:{digest}:{data_version()}"
     found = cache.get(key)
     if found is None:
         found = _summaries(area, month, metrics)

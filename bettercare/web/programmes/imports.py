@@ -35,6 +35,7 @@ from bettercare.web.programmes.models import (
     SchemeStatus,
     Theme,
 )
+from bettercare.web.programmes.versioning import data_changed
 from bettercare.workbook import (
     Known,
     Message,
@@ -196,6 +197,7 @@ def import_workbook(
     )
     with transaction.atomic():
         result.counts = writer.write()
+        data_changed()  # bulk writes send no signals: tell the caches
     result.written = True
     return result
 

@@ -355,3 +355,6 @@ class Achievement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+from bettercare.web.programmes.versioning import DataVersion  # noqa: E402,F401 - registers the model

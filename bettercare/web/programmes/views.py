@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from bettercare.core.rag import DIMENSIONS, STATUSES
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.programmes.models import Area, ReportingPeriod, SchemeStatus
-from bettercare.web.reporting.dashboard import build_dashboard
-from bettercare.web.reporting.highlight import build_highlight_report
+from bettercare.web.reporting import cached
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,7 +42,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, f"{area.name} has no reporting periods yet.")
         return redirect("area-periods", area.code)
     period = period_for(area, request.GET.get("period"))
-    report = build_highlight_report(period)
+    report = cached.highlight_report(period)
     return render_area_page(
         request,
         "programmes/overview.jinja",
@@ -57,7 +56,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
-    report = build_dashboard(period)
+    report = cached.dashboard(period)
     wanted = request.GET.get("status") or ""
     if wanted not in STATUSES:
         wanted = ""

@@ -1,0 +1,34 @@
+"""The report models the pages show, kept in the cache until any programme data change.
+
+Board packs build theirs afresh (their "generated" time is the moment they are made).
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from bettercare.reports.model import DashboardReport, HighlightReport
+from bettercare.web.programmes.models import ReportingPeriod
+from bettercare.web.programmes.versioning import data_version
+from bettercare.web.reporting.dashboard import build_dashboard
+from bettercare.web.reporting.highlight import build_highlight_report
+
+CACHE_SECONDS = 60 * 60
+
+
+def highlight_report(period: ReportingPeriod) -> HighlightReport:
+    key = f"highlight:{period.pk}:{data_version()}"
+    report = cache.get(key)
+    if report is None:
+        report = build_highlight_report(period)
+        cache.set(key, report, CACHE_SECONDS)
+    return report  # type: ignore[no-any-return]
+
+
+def dashboard(period: ReportingPeriod) -> DashboardReport:
+    key = f"dashboard:{period.pk}:{data_version()}"
+    report = cache.get(key)
+    if report is None:
+        report = build_dashboard(period)
+        cache.set(key, report, CACHE_SECONDS)
+    return report  # type: ignore[no-any-return]
