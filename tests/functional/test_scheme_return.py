@@ -101,12 +101,6 @@ def test_amber_needs_commentary_and_the_form_rechecks_in_place(page, open_as):
     _see_the_error_then_save(page, "BCF 10", javascript=True)
 
 
-@pytest.mark.xfail(
-    reason="bug: the re-check swaps in the whole form as it was when the request left, so "
-    "what is chosen or typed while it is in flight is lost (and htmx drops those changes' "
-    "own re-checks)",
-    strict=True,
-)
 def test_what_is_chosen_or_typed_while_a_recheck_is_in_flight_is_kept(page, open_as):
     _open_return(page, open_as, "BCF 10")
     held = []

@@ -134,13 +134,13 @@ def scheme_return(request: HttpRequest, code: str, pk: int, month: str) -> HttpR
     initial, saved = initial_for(scheme, period)
     problem = ""
     status_code = 200
+    checking = request.method == "POST" and request.POST.get("check") == "1"
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied(
                 f"You cannot complete the return for {scheme.ref}: it is not one of your schemes."
             )
         form = SchemeReturnForm(request.POST, scheme=scheme)
-        checking = request.POST.get("check") == "1"
         if form.is_valid() and not checking:
             data = form.cleaned_data
             returns = {
@@ -204,11 +204,13 @@ def scheme_return(request: HttpRequest, code: str, pk: int, month: str) -> HttpR
         "may_edit": may_edit,
         "dimensions": DIMENSIONS,
         "dimension_labels": DIMENSION_LABELS,
+        "checking": checking,
+        "oob": False,
         "page_title": f"{scheme.ref} return, {period.label}",
     }
     template = "programmes/scheme_return.jinja"
-    if request.headers.get("HX-Request"):
-        template = "programmes/scheme_return_form.htmx.jinja"
+    if request.headers.get("HX-Request") and checking:
+        template = "programmes/scheme_return_check.htmx.jinja"
     return render_area_page(
         request, template, area, "schemes", context, period=period, status=status_code
     )

@@ -308,15 +308,24 @@ def test_check_against_the_guidelines_shows_errors_without_saving(client, world)
     assert not SchemeStatus.objects.exists()
 
 
-def test_htmx_gets_the_form_alone(client, world):
+def test_htmx_recheck_sends_only_each_dimensions_guidance(client, world):
+    """The fields are never replaced (what is typed meanwhile is kept): only the guidance."""
     client.force_login(world["lead"])
-    data = return_post(world["rapid"], world["august"], check="1")
+    data = return_post(world["rapid"], world["august"], check="1", milestones_status="A",
+                       milestones_commentary="")  # fmt: skip
     response = client.post(url(world["rapid"]), data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
-    assert html.lstrip().startswith("<form") or '<form method="post"' in html
-    assert 'name="savings_status"' in html
+    assert "<form" not in html
+    assert 'name="savings_status"' not in html
+    for dimension in ("savings", "milestones", "finance", "metrics"):
+        assert f'<div id="{dimension}-guidance" class="bc-guidance" hx-swap-oob="true">' in html
+    assert (
+        '<span id="milestones-commentary-label" hx-swap-oob="true">Exception commentary</span>'
+    ) in html
+    assert "Enter exception commentary for action plan milestones" in html
+    assert not SchemeStatus.objects.exists()
 
 
 # -- saving ----------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ def overflowing_boxes(html: str) -> list[str]:
     problems = []
     for number, page in enumerate(document.pages, start=1):
         root = page._page_box  # noqa: SLF001 - WeasyPrint's layout tree is the only way to see it
-        right = root.margin_width() - root.margin_right - root.border_right_width - root.padding_right
+        right = (
+            root.margin_width() - root.margin_right - root.border_right_width - root.padding_right
+        )
         for box in root.descendants():
             text = getattr(box, "text", None)
             if text is None and box.element_tag not in ("table", "td", "th", "svg", "img"):

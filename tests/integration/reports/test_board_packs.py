@@ -142,14 +142,20 @@ def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
     sheet = book["Metrics"]
     assert sheet.freeze_panes == "A2"
     header = [cell.value for cell in sheet[1]]
-    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    rows = [
+        dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
 
-    assert main(["metrics", "--area", LEICESTERSHIRE, "--period", "2017-08", "--format", "json"]) == 0
+    assert (
+        main(["metrics", "--area", LEICESTERSHIRE, "--period", "2017-08", "--format", "json"]) == 0
+    )
     expected = {m["metric"]: m for m in json.loads(capsys.readouterr().out)}
     top_level = {code: m for code, m in expected.items() if code in {r["metric"] for r in rows}}
     assert len(rows) == len(top_level) >= 4
     # Excel keeps numbers to about 16 significant digits; they match to that precision.
-    same = lambda a, b: a == b or (a is not None and b is not None and a == pytest.approx(b, rel=1e-15))  # noqa: E731
+    same = lambda a, b: (
+        a == b or (a is not None and b is not None and a == pytest.approx(b, rel=1e-15))
+    )  # noqa: E731
     for row in rows:
         entry = expected[row["metric"]]
         for key in ("numerator", "denominator", "value", "target"):
@@ -164,7 +170,12 @@ def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
     assert rag.value == "R"
     assert rag.fill.fgColor.rgb.endswith("F7D4D1")
     funding = book["Funding"]
-    assert [c.value for c in funding[2]][:4] == ["2017-18", "BCF", "Pooled budget (Leicestershire County Council host)", 42_600_000]
+    assert [c.value for c in funding[2]][:4] == [
+        "2017-18",
+        "BCF",
+        "Pooled budget (Leicestershire County Council host)",
+        42_600_000,
+    ]
     assert funding.cell(row=2, column=4).number_format == '"£"#,##0.00'
 
 
@@ -176,7 +187,9 @@ def test_dashboard_and_assurance_excel(demo):
     exceptions = list(dashboard["Exceptions"].iter_rows(min_row=2, values_only=True))
     assert exceptions
     assert all(row[4] in ("A", "R", "NA") for row in exceptions)
-    assurance = load_workbook(io.BytesIO(pack("assurance", "xlsx", code=REGION, month=None).content))
+    assurance = load_workbook(
+        io.BytesIO(pack("assurance", "xlsx", code=REGION, month=None).content)
+    )
     matrix = assurance["Matrix"]
     assert matrix.max_row - 1 == 10
 
@@ -185,8 +198,14 @@ def test_dashboard_and_assurance_excel(demo):
     ("args", "message"),
     [
         (["highlight", "--area", "E99999999", "--period", "2017-08"], "unknown area 'E99999999'"),
-        (["highlight", "--area", LEICESTERSHIRE, "--period", "2030-01"], "has no reporting period for January 2030"),
-        (["highlight", "--area", LEICESTERSHIRE, "--period", "Aug 2017"], "--period: expected a month as YYYY-MM"),
+        (
+            ["highlight", "--area", LEICESTERSHIRE, "--period", "2030-01"],
+            "has no reporting period for January 2030",
+        ),
+        (
+            ["highlight", "--area", LEICESTERSHIRE, "--period", "Aug 2017"],
+            "--period: expected a month as YYYY-MM",
+        ),
         (["assurance", "--area", LEICESTERSHIRE, "--period", "2017-08"], "is not a region"),
     ],
 )
