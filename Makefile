@@ -74,11 +74,17 @@ pytest: setup
 
 test: check pytest
 
+# The web benchmark drives the server with wrk (Debian's package), installed when missing.
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" -eq 0 ]; then apt-get install -y --no-install-recommends wrk; \
+		else sudo apt-get install -y --no-install-recommends wrk; fi; }
 	$(RUN) python -m benchmarks.bench_stats
 	$(RUN) python -m benchmarks.bench_spc
 	$(RUN) python -m benchmarks.bench_import
 	$(RUN) python -m benchmarks.bench_reports
+	$(RUN) python -m benchmarks.bench_pipeline
+	$(RUN) python -m benchmarks.bench_web --seconds 10
 
 clean:
 	rm -rf .venv node_modules $(BUILD) .mypy_cache .ruff_cache .pytest_cache .hypothesis

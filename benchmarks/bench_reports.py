@@ -45,19 +45,23 @@ def main() -> None:
     for name, build in (("highlight", build_highlight_report), ("dashboard", build_dashboard)):
         model_seconds, report = best_of(3, lambda build=build: build(period))
         renders = {
-            "model only (baseline)": lambda: build(period),
+            "model only (baseline)": lambda build=build: build(period),
             "HTML": lambda report=report: render_html(report),
             "PDF": lambda report=report: render_pdf(report),
-            "Excel": lambda report=report: (
+            "Excel": lambda report=report, name=name: (
                 excel.highlight_workbook(report, theme_sections(period))
                 if name == "highlight"
                 else excel.dashboard_workbook(report)
             ),
-            "PDF end to end (query + render)": lambda: board_pack(name, area, august, "pdf"),
+            "PDF end to end (query + render)": lambda name=name: board_pack(
+                name, area, august, "pdf"
+            ),
         }
         for label, render in renders.items():
             seconds, _ = best_of(3, render)
-            print(f"  {name + ' ' + label:<34} {seconds:8.3f} {60 / seconds:11.1f} {seconds / model_seconds:8.1f}")
+            print(
+                f"  {name + ' ' + label:<34} {seconds:8.3f} {60 / seconds:11.1f} {seconds / model_seconds:8.1f}"
+            )
 
     areas = list(Area.objects.filter(type=Area.Type.HWB).order_by("name"))
     started = time.perf_counter()

@@ -23,8 +23,8 @@ from typing import Any
 PARTS: tuple[tuple[str, str], ...] = (
     ("view: overview", "bettercare.web.programmes.views:overview"),
     ("view: dashboard", "bettercare.web.programmes.views:dashboard"),
-    ("  build_highlight_report", "bettercare.web.programmes.views:build_highlight_report"),
-    ("  build_dashboard", "bettercare.web.programmes.views:build_dashboard"),
+    ("  build_highlight_report", "bettercare.web.reporting.cached:build_highlight_report"),
+    ("  build_dashboard", "bettercare.web.reporting.cached:build_dashboard"),
     ("    metric_lines (highlight)", "bettercare.web.reporting.highlight:metric_lines"),
     ("    metric_lines (dashboard)", "bettercare.web.reporting.dashboard:metric_lines"),
     (

@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import ibis
@@ -27,6 +28,7 @@ __all__ = ["ENGINES", "DuckDBEngine", "Engine", "SparkEngine", "make_engine"]
 EngineName = Literal["duckdb", "spark", "reference"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 Step = Callable[[str], None]
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 IBIS_TYPES = {"string": dt.string, "date": dt.date, "integer": dt.int64, "boolean": dt.boolean}
 
 
@@ -125,6 +127,9 @@ def spark_session(master: str | None = None) -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="bettercare-spark-"))
+        .config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}"
+        )
     )
     if master.startswith("local"):
         builder = builder.config("spark.sql.shuffle.partitions", str(os.cpu_count() or 2)).config(

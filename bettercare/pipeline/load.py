@@ -28,6 +28,7 @@ from bettercare.pipeline.run import PipelineRun
 from bettercare.web.accounts.models import User
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.versioning import data_changed
 
 __all__ = ["LoadError", "LoadResult", "load_metric_values", "load_run"]
 
@@ -235,4 +236,6 @@ def load_metric_values(
             default_change_reason=reason,
         )
     opened = _open_months(areas, rows, wanted - before, by, reason)
+    if creating or updating or areas_created or opened:
+        data_changed()  # bulk writes send no signals: tell the pages' caches
     return LoadResult(source, len(creating), len(updating), unchanged, kept, areas_created, opened)

@@ -102,6 +102,7 @@ class _Sums:
 
     def __init__(self, aggregates: Aggregates) -> None:
         self.aggregates = aggregates
+        self.populations: dict[tuple[str, int, int], int] = {}
         self.index: dict[str, dict[tuple[str, int], dict[int, tuple[int, ...]]]] = {}
         for name, table in aggregates.tables.items():
             banded = AGGREGATES[name].banded
@@ -110,6 +111,16 @@ class _Sums:
                 band = key[2] if banded else 0
                 by_month.setdefault((key[0], key[1]), {})[band] = values
             self.index[name] = by_month
+
+    def population(self, area: str, year: int, first_band: int) -> int:
+        """The population of an area and mid-year from a band upwards (cached)."""
+        key = (area, year, first_band)
+        if key not in self.populations:
+            self.populations[key] = sum(
+                self.aggregates.population.get((area, year, band), 0)
+                for band in range(first_band, len(ESP2013_AGE_BANDS))
+            )
+        return self.populations[key]
 
     def measure(
         self,
@@ -194,9 +205,12 @@ def metric_values(
         if not needed <= set(aggregates.tables):
             continue
         rows: list[dict[str, Any]] = []
+        spans = [
+            (period, [m for m in period.months if not query.months or m.month in query.months])
+            for period in periods(definition.frequency, first, last)
+        ]
         for area in areas:
-            for period in periods(definition.frequency, first, last):
-                months = [m for m in period.months if not query.months or m.month in query.months]
+            for period, months in spans:
                 row = _row(query, sums, years.get(area, []), aggregates, area, period, months)
                 if row is not None:
                     rows.append(row)
@@ -224,12 +238,7 @@ def _row(
             return None
         if year != wanted:
             note = f"population: mid-{year} estimate, the latest available (no mid-{wanted})"
-        first_band = query.denominator.first_band
-        by_band = [
-            aggregates.population.get((area, year, band), 0)
-            for band in range(first_band, len(ESP2013_AGE_BANDS))
-        ]
-        denominator = sum(by_band)
+        denominator = sums.population(area, year, query.denominator.first_band)
         if query.standardised:
             counts = sums.measure(query.numerator, area, months, DSR_BANDS)
             populations = [aggregates.population.get((area, year, b), 0) for b in DSR_BANDS]

@@ -16,6 +16,7 @@ def local(value: date) -> date:
         return value.astimezone(UK)
     return value
 
+
 STATUS_NAMES = {
     "G": "GREEN",
     "A": "AMBER",

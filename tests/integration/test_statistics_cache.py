@@ -7,8 +7,8 @@ from django.test import override_settings
 from bettercare.core.periods import Month
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.performance.queries import area_metric_summaries
-from bettercare.web.programmes.versioning import data_version
 from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.versioning import data_version
 
 pytestmark = pytest.mark.django_db
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from bettercare.core.rag import DIMENSIONS, STATUSES
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
@@ -42,13 +43,20 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, f"{area.name} has no reporting periods yet.")
         return redirect("area-periods", area.code)
     period = period_for(area, request.GET.get("period"))
-    report = cached.highlight_report(period)
+    body = cached.fragment(
+        f"overview:{period.pk}",
+        lambda: render_to_string(
+            "programmes/overview_body.jinja",
+            {"report": cached.highlight_report(period), "area": area, "period": period},
+            request=request,
+        ),
+    )
     return render_area_page(
         request,
         "programmes/overview.jinja",
         area,
         "overview",
-        {"report": report, "page_title": f"{area.name} overview, {period.label}"},
+        {"body": body, "page_title": f"{area.name} overview, {period.label}"},
         period=period,
     )
 
@@ -56,26 +64,36 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
-    report = cached.dashboard(period)
     wanted = request.GET.get("status") or ""
     if wanted not in STATUSES:
         wanted = ""
-    themes = report.themes
-    if wanted:
-        themes = tuple(
-            theme
-            for theme in themes
-            if any(wanted in line.statuses.values() for line in theme.schemes)
-        )
-    context = {
-        "report": report,
-        "themes": themes,
+    context: dict[str, object] = {
+        "area": area,
+        "period": period,
         "status_filter": wanted,
         "dimensions": DIMENSIONS,
         "dimension_labels": dict(SchemeStatus.Dimension.choices),
         "page_title": f"{area.name} integration dashboard, {period.label}",
     }
-    template = "programmes/dashboard.jinja"
-    if request.headers.get("HX-Request") and request.GET.get("partial") == "themes":
-        template = "programmes/dashboard_themes.htmx.jinja"
+
+    def themes_and_report() -> None:
+        report = cached.dashboard(period)
+        themes = report.themes
+        if wanted:
+            themes = tuple(
+                theme
+                for theme in themes
+                if any(wanted in line.statuses.values() for line in theme.schemes)
+            )
+        context.update(report=report, themes=themes)
+
+    def body() -> str:
+        themes_and_report()
+        return render_to_string("programmes/dashboard_body.jinja", context, request=request)
+
+    context["body"] = cached.fragment(f"dashboard:{period.pk}:{wanted}", body)
+    partial = request.headers.get("HX-Request") and request.GET.get("partial") == "themes"
+    if partial:
+        themes_and_report()
+    template = "programmes/dashboard_themes.htmx.jinja" if partial else "programmes/dashboard.jinja"
     return render_area_page(request, template, area, "dashboard", context, period=period)

@@ -5,7 +5,10 @@ Board packs build theirs afresh (their "generated" time is the moment they are m
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.cache import cache
+from markupsafe import Markup
 
 from bettercare.reports.model import DashboardReport, HighlightReport
 from bettercare.web.programmes.models import ReportingPeriod
@@ -32,3 +35,13 @@ def dashboard(period: ReportingPeriod) -> DashboardReport:
         report = build_dashboard(period)
         cache.set(key, report, CACHE_SECONDS)
     return report  # type: ignore[no-any-return]
+
+
+def fragment(key: str, render: Callable[[], str]) -> Markup:
+    """HTML that depends only on the data (not on who asks), rendered once per data version."""
+    versioned = f"fragment:{key}:{data_version()}"
+    html = cache.get(versioned)
+    if html is None:
+        html = render()
+        cache.set(versioned, html, CACHE_SECONDS)
+    return Markup(html)  # noqa: S704 - rendered by our autoescaping templates

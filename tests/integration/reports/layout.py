@@ -10,7 +10,7 @@ def overflowing_boxes(html: str) -> list[str]:
     document = HTML(string=html).render()
     problems = []
     for number, page in enumerate(document.pages, start=1):
-        root = page._page_box  # noqa: SLF001 - WeasyPrint's layout tree is the only way to see it
+        root = page._page_box  # WeasyPrint's layout tree is the only way to see where text went
         right = (
             root.margin_width() - root.margin_right - root.border_right_width - root.padding_right
         )

@@ -65,7 +65,7 @@ def test_signed_off_period_has_no_draft_watermark(demo):
 
 
 def test_dashboard_pdf_has_guidelines_metrics_and_every_theme(demo):
-    reader, text = pdf_text(pack("dashboard", "pdf").content)
+    _, text = pdf_text(pack("dashboard", "pdf").content)
     flat = re.sub(r"\s+", " ", text)
     for expected in (
         "RAG status guidelines",
@@ -152,10 +152,11 @@ def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
     expected = {m["metric"]: m for m in json.loads(capsys.readouterr().out)}
     top_level = {code: m for code, m in expected.items() if code in {r["metric"] for r in rows}}
     assert len(rows) == len(top_level) >= 4
+
     # Excel keeps numbers to about 16 significant digits; they match to that precision.
-    same = lambda a, b: (
-        a == b or (a is not None and b is not None and a == pytest.approx(b, rel=1e-15))
-    )  # noqa: E731
+    def same(a, b):
+        return a == b or (a is not None and b is not None and a == pytest.approx(b, rel=1e-15))
+
     for row in rows:
         entry = expected[row["metric"]]
         for key in ("numerator", "denominator", "value", "target"):
