@@ -115,6 +115,17 @@ def short_day(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def chance(probability: float | None) -> str:
+    """A probability as people say it: "less than 1%", "about 35%", "more than 99%"."""
+    if probability is None:
+        return "–"
+    if probability < 0.01:
+        return "less than 1%"
+    if probability > 0.99:
+        return "more than 99%"
+    return f"about {probability * 100:.0f}%"
+
+
 def percent(fraction: float | None, places: int = 0) -> str:
     if fraction is None:
         return "–"

@@ -11,6 +11,7 @@ from bettercare.reports.formatting import (
     COMPARISON_WORDS,
     DIRECTION_WORDS,
     STATUS_NAMES,
+    chance,
     metric_value,
     number,
 )
@@ -70,17 +71,9 @@ def metric_sentences(line: MetricLine) -> list[str]:
             f"(95% interval {_value(line, forecast.lower)} to {_value(line, forecast.upper)})"
         )
         if forecast.target is not None and forecast.probability_meeting_target is not None:
-            chance = forecast.probability_meeting_target
-            likelihood = (
-                "less than 1%"
-                if chance < 0.01
-                else "more than 99%"
-                if chance > 0.99
-                else f"about {chance * 100:.0f}%"
-            )
             text += (
                 f" against a target of {_value(line, forecast.target)}; the chance of meeting "
-                f"the target is {likelihood}"
+                f"the target is {chance(forecast.probability_meeting_target)}"
             )
         sentences.append(text + ".")
     return sentences

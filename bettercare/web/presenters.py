@@ -155,6 +155,7 @@ FILTERS: dict[str, Any] = {
     "day": formatting.day,
     "short_day": formatting.short_day,
     "percent": formatting.percent,
+    "chance": formatting.chance,
     "status_tag": status_tag,
     "change_arrow": change_arrow,
     "direction": direction,

@@ -32,6 +32,9 @@ def test_each_demo_user_signs_in_and_lands_on_their_page(page, username, name, l
     assert page.locator("h1").inner_text() == heading
     assert page.locator(".nhsuk-header").get_by_text(name).is_visible()
     assert header_background(page) == NHS_BLUE
+    # Self-hosted: no web font is fetched, so the NHS.UK fallback family must be set.
+    family = page.locator("body").evaluate("e => getComputedStyle(e).fontFamily")
+    assert family.startswith('"Frutiger W01", arial'), family
 
 
 def test_a_wrong_password_shows_the_error_summary(page):
