@@ -10,19 +10,17 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from bettercare.charts import bar_comparison, progress_bar
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.web.edits import versioned_edit
 from bettercare.web.finance.actions import funding_forecast_update, savings_achieved_update
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.pages import access_of, area_for, render_area_page
-from bettercare.web.programmes.actions import ActionError, StaleEditError
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.returns import MoneyField
 from bettercare.web.reporting.highlight import savings_line
@@ -213,35 +211,20 @@ def _edit(
     template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """GET shows the form; POST saves through ``save(data)`` or explains why not."""
-    problem = ""
-    yours: dict[str, Any] | None = None
-    status = 200
-    initial = {name: getattr(row, name), "version": row.version}
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                save(form.cleaned_data)
-            except StaleEditError as error:
-                problem, status, yours = str(error), 409, form.cleaned_data
-                row.refresh_from_db()
-                form = form_class(initial={name: getattr(row, name), "version": row.version})
-            except ActionError as error:
-                problem, status = str(error), 409
-            else:
-                messages.success(request, f"{form_class.base_fields[name].label} is saved.")
-                finance_page = reverse("area-finance", args=[area.code])
-                return redirect(f"{finance_page}?year={row.financial_year}")
-        else:
-            status = 400
-    return render_area_page(
+    """One finance figure's form (see :func:`bettercare.web.edits.versioned_edit`)."""
+    finance_page = reverse("area-finance", args=[area.code])
+    return versioned_edit(
         request,
-        template,
         area,
-        "finance",
-        {"row": row, "form": form, "problem": problem, "yours": yours, **context},
-        status=status,
+        row,
+        form_class=form_class,
+        initial=lambda: {name: getattr(row, name), "version": row.version},
+        save=save,
+        saved=f"{form_class.base_fields[name].label} is saved.",
+        redirect_to=f"{finance_page}?year={row.financial_year}",
+        template=template,
+        current_page="finance",
+        context={"row": row, **context},
     )
 
 

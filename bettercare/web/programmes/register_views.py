@@ -9,22 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from bettercare.charts import milestone_timeline, risk_heatmap
 from bettercare.charts.risk import IMPACT_NAMES, LIKELIHOOD_NAMES
 from bettercare.core.periods import Month
+from bettercare.web.edits import versioned_edit
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
-from bettercare.web.programmes.actions import (
-    ActionError,
-    StaleEditError,
-    milestone_update,
-    risk_update,
-)
+from bettercare.web.programmes.actions import milestone_update, risk_update
 from bettercare.web.programmes.models import Area, Milestone, ReportingPeriod, Risk
 from bettercare.web.reporting.highlight import milestone_line, risk_line
 
@@ -123,51 +118,31 @@ def milestone_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             f"You cannot change milestone {milestone.ref}: only the programme manager and the "
             "lead of its scheme can."
         )
-    problem = ""
-    yours: dict[str, Any] | None = None
-    status = 200
-    if request.method == "POST":
-        form = MilestoneForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                milestone_update(
-                    milestone=milestone,
-                    changes={
-                        "revised_date": data["revised_date"],
-                        "completed_date": data["completed_date"],
-                        "comments": data["comments"].strip(),
-                    },
-                    seen_version=data["version"],
-                    by=request.user,  # type: ignore[arg-type]
-                )
-            except StaleEditError as error:
-                # Show what is saved now (theirs) in the form, and what was typed beside it.
-                problem, status, yours = str(error), 409, data
-                milestone.refresh_from_db()
-                form = MilestoneForm(initial=_milestone_initial(milestone))
-            except ActionError as error:
-                problem, status = str(error), 409
-            else:
-                messages.success(request, f"Milestone {milestone.ref} is saved.")
-                return redirect("area-milestones", area.code)
-        else:
-            status = 400
-    else:
-        form = MilestoneForm(initial=_milestone_initial(milestone))
-    return render_area_page(
+
+    def save(data: dict[str, Any]) -> None:
+        milestone_update(
+            milestone=milestone,
+            changes={
+                "revised_date": data["revised_date"],
+                "completed_date": data["completed_date"],
+                "comments": data["comments"].strip(),
+            },
+            seen_version=data["version"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+
+    return versioned_edit(
         request,
-        "programmes/milestone_edit.jinja",
         area,
-        "milestones",
-        {
-            "milestone": milestone,
-            "form": form,
-            "problem": problem,
-            "yours": yours,
-            "page_title": f"Update milestone {milestone.ref}",
-        },
-        status=status,
+        milestone,
+        form_class=MilestoneForm,
+        initial=lambda: _milestone_initial(milestone),
+        save=save,
+        saved=f"Milestone {milestone.ref} is saved.",
+        redirect_to=reverse("area-milestones", args=[area.code]),
+        template="programmes/milestone_edit.jinja",
+        current_page="milestones",
+        context={"milestone": milestone, "page_title": f"Update milestone {milestone.ref}"},
     )
 
 
@@ -248,53 +223,36 @@ def risk_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             f"You cannot change risk {risk.ref}: only the programme manager and the lead of "
             "its scheme can."
         )
-    problem = ""
-    yours: dict[str, Any] | None = None
-    status = 200
-    if request.method == "POST":
-        form = RiskForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                risk_update(
-                    risk=risk,
-                    changes={
-                        "likelihood": data["likelihood"],
-                        "impact": data["impact"],
-                        "owner": data["owner"].strip(),
-                        "mitigation": data["mitigation"].strip(),
-                    },
-                    seen_version=data["version"],
-                    by=request.user,  # type: ignore[arg-type]
-                )
-            except StaleEditError as error:
-                # Show what is saved now (theirs) in the form, and what was typed beside it.
-                problem, status, yours = str(error), 409, data
-                risk.refresh_from_db()
-                form = RiskForm(initial=_risk_initial(risk))
-            except ActionError as error:
-                problem, status = str(error), 409
-            else:
-                messages.success(request, f"Risk {risk.ref} is saved.")
-                return redirect("area-risks", area.code)
-        else:
-            status = 400
-    else:
-        form = RiskForm(initial=_risk_initial(risk))
-    return render_area_page(
+
+    def save(data: dict[str, Any]) -> None:
+        risk_update(
+            risk=risk,
+            changes={
+                "likelihood": data["likelihood"],
+                "impact": data["impact"],
+                "owner": data["owner"].strip(),
+                "mitigation": data["mitigation"].strip(),
+            },
+            seen_version=data["version"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+
+    return versioned_edit(
         request,
-        "programmes/risk_edit.jinja",
         area,
-        "risks",
-        {
+        risk,
+        form_class=RiskForm,
+        initial=lambda: _risk_initial(risk),
+        save=save,
+        saved=f"Risk {risk.ref} is saved.",
+        redirect_to=reverse("area-risks", args=[area.code]),
+        template="programmes/risk_edit.jinja",
+        current_page="risks",
+        context={
             "risk": risk,
             "line": risk_line(risk),
-            "form": form,
-            "problem": problem,
-            "yours": yours,
             "likelihood_names": LIKELIHOOD_NAMES,
             "impact_names": IMPACT_NAMES,
             "page_title": f"Review risk {risk.ref}",
         },
-        status=status,
     )
