@@ -24,3 +24,22 @@ def test_readme_starts_with_the_two_commands():
     head = README.read_text().split("## ")[0]
     assert "make run" in head
     assert "make test" in head
+
+
+def test_the_workbook_document_lists_every_sheet_and_column():
+    from bettercare.workbook.schema import SHEETS
+
+    document = (README.parent / "docs" / "workbook.md").read_text()
+    for sheet in SHEETS:
+        assert f"### `{sheet.name}`" in document
+        section = document.split(f"### `{sheet.name}`")[1].split("### ")[0]
+        for column in sheet.columns:
+            assert column.name in section, (sheet.name, column.name)
+
+
+def test_the_metrics_json_document_lists_the_contract_keys():
+    from bettercare.web.performance.contract import KEYS
+
+    document = (README.parent / "docs" / "metrics-json.md").read_text()
+    for key in KEYS:
+        assert f"`{key}`" in document, key
