@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -54,14 +55,15 @@ def _canonical(table: ir.Table, input_file: InputFile) -> ir.Table:
     return table.select(**columns)
 
 
-class _IbisEngine:
+class _IbisEngine(ABC):
     name = "ibis"
 
     def __init__(self, backend: Any) -> None:
         self.backend = backend
 
-    def read(self, input_file: InputFile) -> ir.Table:  # pragma: no cover - per backend
-        raise NotImplementedError
+    @abstractmethod
+    def read(self, input_file: InputFile) -> ir.Table:
+        """One input as a table on this backend (each backend reads files its own way)."""
 
     def aggregates(
         self, inputs: Inputs, first: date, last: date, *, step: Step | None = None

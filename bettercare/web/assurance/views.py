@@ -32,6 +32,7 @@ def matrix(request: HttpRequest, code: str) -> HttpResponse:
         "assurance/matrix.jinja",
         {
             "region": region,
+            "area": region,  # the page says so when the region is demonstration data
             "report": report,
             "viewable": viewable,
             "page_title": f"{region.name} assurance matrix"

@@ -357,4 +357,10 @@ class Achievement(models.Model):
         return self.text[:80]
 
 
-from bettercare.web.programmes.versioning import DataVersion  # noqa: E402,F401 - registers the model
+class DataVersion(models.Model):
+    """A single row counting changes to programme data (see ``versioning``)."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"

@@ -10,13 +10,20 @@ from bettercare.web.reporting.packs import FORMATS, PackError, board_pack
 
 
 def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> HttpResponse:
+    round_name = request.GET.get("round") or None
     if output not in FORMATS:
         raise Http404(f"There is no board pack format {output!r}.")
     area = area_for(request, area_code)
     if kind == "assurance" and not access_of(request).can_view_assurance(area):
         raise PermissionDenied("Only the region's assurance leads can download its assurance pack.")
     try:
-        pack = board_pack(kind, area, parse_month(request.GET.get("period")), output)  # type: ignore[arg-type]
+        pack = board_pack(
+            kind,  # type: ignore[arg-type]
+            area,
+            parse_month(request.GET.get("period")),
+            output,  # type: ignore[arg-type]
+            round_name=round_name if kind == "assurance" else None,
+        )
     except PackError as error:
         raise Http404(str(error)) from None
     response = HttpResponse(pack.content, content_type=pack.content_type)

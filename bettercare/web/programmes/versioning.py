@@ -14,19 +14,9 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from bettercare.web.programmes.models import DataVersion
+
 APPS = ("accounts", "programmes", "finance", "performance", "assurance")
-
-
-class DataVersion(models.Model):
-    """A single row counting changes to programme data."""
-
-    number = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        app_label = "programmes"
-
-    def __str__(self) -> str:
-        return f"data version {self.number}"
 
 
 def data_changed() -> None:

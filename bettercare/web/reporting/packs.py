@@ -68,8 +68,11 @@ def period_has_data(period: ReportingPeriod) -> bool:
     )
 
 
-def board_pack(kind: Kind, area: Area, month: Month | None, output: Format) -> Pack:
-    """Build and render one pack; ``month`` None means the latest period."""
+def board_pack(
+    kind: Kind, area: Area, month: Month | None, output: Format, *, round_name: str | None = None
+) -> Pack:
+    """Build and render one pack; ``month`` None means the latest period (for assurance,
+    ``round_name`` None means the latest round)."""
     if kind not in KINDS:
         raise PackError(f"unknown report {kind!r}: choose highlight, dashboard or assurance")
     if output not in FORMATS:
@@ -80,7 +83,9 @@ def board_pack(kind: Kind, area: Area, month: Month | None, output: Format) -> P
             raise PackError(
                 f"{area.name} ({area.code}) is not a region: assurance packs are for regions"
             )
-        report = build_assurance(area)
+        report = build_assurance(area, round_name)
+        if round_name and report.round != round_name:
+            raise PackError(f"{area.name} has no assurance round {round_name!r}")
         if not report.rows or not report.criteria:
             raise PackError(f"{area.name} has no assurance ratings to report")
         content = excel.assurance_workbook(report) if output == "xlsx" else _render(report, output)

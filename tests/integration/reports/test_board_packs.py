@@ -235,3 +235,33 @@ def test_a_period_with_no_data_is_refused(demo):
     period_open(area=area, month=Month(2019, 1), by=None)
     with pytest.raises(PackError, match="has no data for January 2019"):
         pack("dashboard", "pdf", month=Month(2019, 1))
+
+
+def test_web_download_of_each_pack_and_the_assurance_round(demo, client):
+    from bettercare.demo.load import create_demo_users
+
+    create_demo_users("pack-password")
+    assert client.login(username="manager", password="pack-password")
+    response = client.get(f"/areas/{LEICESTERSHIRE}/board-pack/highlight.pdf?period=2017-08")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="E10000018-highlight-report-2017-08.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+    assert client.get(f"/areas/{LEICESTERSHIRE}/board-pack/highlight.docx").status_code == 404
+    assert client.get(f"/areas/{LEICESTERSHIRE}/board-pack/other.pdf").status_code == 404
+    assert client.get(f"/regions/{REGION}/assurance/board-pack.pdf").status_code == 403
+
+    assert client.login(username="region", password="pack-password")
+    matrix = client.get(f"/regions/{REGION}/assurance/").content.decode()
+    assert "Download the regional assurance pack" in matrix
+    assert "Demonstration data." in matrix
+    first = client.get(f"/regions/{REGION}/assurance/board-pack.xlsx?round=2017-18+Q1")
+    assert first.status_code == 200
+    assert first["Content-Disposition"].endswith('assurance-matrix-2017-18-Q1.xlsx"')
+    book = load_workbook(io.BytesIO(first.content))
+    assert {row[0] for row in book["Assurance ratings"].iter_rows(min_row=2, values_only=True)} == {
+        "2017-18 Q1"
+    }
+    assert client.get(f"/regions/{REGION}/assurance/board-pack.pdf?round=1999").status_code == 404
