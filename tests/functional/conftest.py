@@ -99,9 +99,13 @@ def server(browser, django_db_setup, django_db_blocker) -> Iterator[DemoServer]:
     from bettercare.demo.load import create_demo_users, load_demo
 
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
-        pytest.skip(
+        # Refuse loudly rather than skip: a skipped browser test checks nothing. `make test`
+        # runs them on SQLite and leaves them out of the PostgreSQL run (-m "not browser").
+        pytest.fail(
             "browser tests need the in-memory SQLite test database, whose connection the "
-            f"live server shares (this is {connection.vendor})"
+            f"live server shares (this is {connection.vendor}): unset BETTERCARE_DATABASE_URL "
+            'or deselect them with -m "not browser"',
+            pytrace=False,
         )
     if not STYLESHEET.exists():
         pytest.fail(f"{STYLESHEET} is missing: run `make assets` (or `make setup`) first")
