@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
 from bettercare.web.programmes.models import Area
-from bettercare.web.reporting.packs import PackError, board_pack
+from bettercare.web.reporting.packs import board_pack
 from tests.integration.reports.layout import overflowing_boxes
 
 pytestmark = pytest.mark.django_db
