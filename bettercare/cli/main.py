@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     pipeline_run.add_argument(
         "--load", action="store_true", help="also load the values into the database as actuals"
     )
+    pipeline_run.add_argument(
+        "--all-years",
+        action="store_true",
+        help="compute every metric for every period in the range, for history (default: only "
+        "the financial years each metric's registry definition applies in)",
+    )
     pipeline_run.add_argument("--as", dest="username", help="record the load as this user")
     pipeline_run.add_argument(
         "--spark-master", help="Spark master URL (default: configured, else local[*])"

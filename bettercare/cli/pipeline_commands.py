@@ -120,6 +120,7 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
                 engine=_engine(args),
                 output=output,
                 step=step,
+                years="all" if args.all_years else "in_force",
             )
         except InputError as error:
             for problem in error.problems:
