@@ -1,4 +1,4 @@
-"""The demo region's current-year record-level data, and the metric values the pipeline makes of it.
+"""The demo region's current-year records, and the metric values the pipeline makes of them.
 
 The demo shows today's BCF year: the three 2025-26 headline metrics (carried into 2026-27),
 monthly from April 2025 up to the last complete month before ``today``. Rather than invent
@@ -18,8 +18,8 @@ What is generated, and how it is kept small (the demo loads at ``make run``):
   emergency patients; the definition the pipeline applies is unchanged.
 - **Discharge ready dates** are recorded for about 95% of people discharged alive; about one
   in five waits past the date, about five days on average, varying by area and drifting
-  slowly (mostly improving) month by month. A discharge after the last complete month is not yet known: that person is still in
-  hospital (destination ``98``), as in a real extract.
+  slowly (mostly improving) month by month. A discharge after the last complete month is not
+  yet known: that person is still in hospital (destination ``98``), as in a real extract.
 - **Care home placements**: long-term admissions of people 65+ (about 560 per 100,000 a year),
   with short-term placements and a few younger people that the metric does not count.
 - **Populations**: the demo's 2017-18 sizes (:mod:`bettercare.demo.areas`) grown by the demo's

@@ -1,4 +1,4 @@
-"""The demo's current-year values are the pipeline's output on the demo's records, on every engine."""
+"""The demo's current-year values are the pipeline's output on its records, on every engine."""
 
 from datetime import date
 

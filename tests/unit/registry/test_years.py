@@ -126,7 +126,8 @@ def test_a_valid_years_only_file_loads(tmp_path):
     [
         (
             {"metrics": "[bcf_emergency_admissions_65, bcf_discharge_delay, bcf_nonsense]"},
-            "bcf-2027-2028.yaml, year 2027-28: metric 'bcf_nonsense' is not a metric in the registry",
+            "bcf-2027-2028.yaml, year 2027-28: metric 'bcf_nonsense' is not a metric in the "
+            "registry",
         ),
         (
             {"metrics": "[bcf_emergency_admissions_65, bcf_discharge_delay]"},
@@ -189,7 +190,8 @@ def test_a_valid_years_only_file_loads(tmp_path):
         ),
         (
             {
-                "extra": "    carried_forward_from: 2026-27\n    review_by: 2027-06-30\n    owner: x\n"
+                "extra": "    carried_forward_from: 2026-27\n    review_by: 2027-06-30\n"
+                "    owner: x\n"
             },
             "unknown field(s) owner",
         ),
