@@ -219,3 +219,21 @@ def test_a_file_needs_metrics_or_years(tmp_path):
     )
     with pytest.raises(RegistryError, match=r"^empty.yaml: metrics must be a non-empty list$"):
         load_registry(folder)
+
+
+def test_the_improved_bcf_is_named_as_each_year_named_it():
+    names = {str(year): entry.funding_streams[1].name for year, entry in load_years().items()}
+    assert names == {
+        "2023-24": "improved Better Care Fund (iBCF)",
+        "2024-25": "improved Better Care Fund (iBCF)",
+        "2025-26": "Local Authority Better Care Grant",
+        "2026-27": "Local Authority Better Care Fund",
+    }
+    discharge = [
+        str(year)
+        for year, entry in load_years().items()
+        if any(s.code == "discharge_fund" for s in entry.funding_streams)
+    ]
+    assert discharge == ["2023-24", "2024-25"]  # consolidated into the BCF from 2025-26
+    for entry in load_years().values():
+        assert entry.stream("disabled_facilities_grant").name == "Disabled Facilities Grant (DFG)"
