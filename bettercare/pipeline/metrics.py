@@ -28,6 +28,7 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
+from bettercare.core.means import mean
 from bettercare.core.periods import Month
 from bettercare.core.stats import ESP2013_AGE_BANDS, dsr, proportion, rate
 from bettercare.pipeline.aggregates import Aggregates
@@ -195,6 +196,9 @@ def _values(
             values = np.asarray(rate(x, n, multiplier=multiplier).value)
         elif definition.unit == "proportion":
             values = np.asarray(proportion(x, n, multiplier=multiplier).value)
+        elif query.sum_of_squares is not None:  # a mean of record values, by core.means
+            q = np.array([row["sum_of_squares"] for row in rows], dtype=float)
+            values = np.asarray(mean(x, n, q, multiplier=multiplier).value)
         else:  # a mean, as bettercare.core.indicators computes it
             values = x / n * multiplier
     return [None if not np.isfinite(v) else round(float(v), DECIMALS) for v in values]
