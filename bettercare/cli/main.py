@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--first-year", default="2021-22", help="the first financial year (default 2021-22)"
     )
     synth.add_argument("--areas", type=int, default=150, help="HWB areas (default 150)")
+    synth.add_argument(
+        "--to",
+        dest="last_month",
+        help="stop after this month, YYYY-MM (e.g. the last complete one; default: the end "
+        "of the last year)",
+    )
     synth.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     pipeline_run = pipeline_commands.add_parser(
         "run", help="compute metric values from record-level inputs"
