@@ -89,6 +89,7 @@ SHORT_TERM_RATE = 0.010
 #: Younger adults' long-term admissions per 65+ person per year (not counted by the metric).
 YOUNGER_RATE = 0.0004
 DATASETS = {"admissions": 1, "care_home_admissions": 2, "areas": 3}
+DESTINATIONS = ("19", "51", "54", "79", "98")
 #: Months of admissions before April 2025, so that April's discharges include people admitted
 #: earlier (stays longer than two months are very rare).
 LEAD_IN = 2
@@ -165,6 +166,23 @@ def band_populations(hwb: Hwb, year: int) -> np.ndarray:
     return np.rint(people).astype(np.int64)
 
 
+def _take(choices: Sequence[str], indexes: np.ndarray) -> pa.Array:
+    """Text column from indexes into a few choices (Arrow's take: no Python strings)."""
+    return pa.array(list(choices), type=pa.string()).take(pa.array(indexes))
+
+
+def _repeat(text: str, count: int) -> pa.Array:
+    return _take((text,), np.zeros(count, np.int8))
+
+
+def _person_ids(index: int, dataset: str, month: Month, count: int) -> pa.Array:
+    """Pseudonymous ids, unique per area, dataset, month and record: digits only."""
+    first = ((index + 1) * 10 + DATASETS[dataset]) * 10**12 + (
+        month.year * 100 + month.month
+    ) * 10**6
+    return pa.array(first + np.arange(count, dtype=np.int64)).cast(pa.string())
+
+
 def _dates(rng: np.random.Generator, month: Month, count: int) -> np.ndarray:
     first = np.datetime64(month.first_day, "D")
     return first + rng.integers(0, month.last_day.day, count).astype("timedelta64[D]")
@@ -179,7 +197,7 @@ def _ages(rng: np.random.Generator, bands: np.ndarray) -> np.ndarray:
 
 def _admissions(
     seed: int, index: int, hwb: Hwb, traits: _Traits, month: Month, data_end: date
-) -> dict[str, Any]:
+) -> pa.Table:
     """One area's emergency admissions of people 65+ admitted in one month."""
     rng = _rng(seed, index, "admissions", month.year, month.month)
     people = band_populations(hwb, month.financial_year.start_year)[OLDER]
@@ -194,8 +212,9 @@ def _admissions(
     until_ready = rng.geometric(1 / np.where(ages >= 80, 8.0, 5.0)) - 1
     died = rng.random(count) < np.where(ages >= 85, 0.08, 0.04)
     where = rng.random(count)
-    destination = np.where(where < 0.07, "54", np.where(where < 0.10, "51", "19")).astype(object)
-    destination[died] = "79"
+    # Indexes into DESTINATIONS: 19 home, 51 another hospital, 54 care home, 79 died, 98 in.
+    destination = np.where(where < 0.07, 2, np.where(where < 0.10, 1, 0)).astype(np.int8)
+    destination[died] = 3
     # Discharge delays drift by area, month by month, from April 2025.
     drift = (1 + traits.delay_drift) ** FIRST_MONTH.months_until(month)
     delayed = ~died & (rng.random(count) < min(traits.delay_share * drift, 0.9))
@@ -204,23 +223,25 @@ def _admissions(
     ready = admitted + until_ready.astype("timedelta64[D]")
     discharged = ready + delay.astype("timedelta64[D]")
     in_hospital = discharged > np.datetime64(data_end, "D")
-    destination[in_hospital] = "98"
-    diagnosis = np.array(OTHER_EMERGENCY)[rng.integers(0, len(OTHER_EMERGENCY), count)]
-    return {
-        "person_id": np.char.add(f"{hwb.code}-a{month}-", np.arange(count).astype(str)),
-        "admission_date": pa.array(admitted, type=pa.date32()),
-        "discharge_date": pa.array(discharged, type=pa.date32(), mask=in_hospital),
-        "admission_method": np.full(count, "emergency"),
-        "age": pa.array(ages, type=pa.int16()),
-        "sex": np.where(female, "F", "M"),
-        "area_code": np.full(count, hwb.code),
-        "primary_diagnosis": diagnosis,
-        "discharge_destination": pa.array(destination, type=pa.string()),
-        "discharge_ready_date": pa.array(ready, type=pa.date32(), mask=~recorded | in_hospital),
-    }
+    destination[in_hospital] = 4
+    diagnosis = rng.integers(0, len(OTHER_EMERGENCY), count)
+    return pa.table(
+        {
+            "person_id": _person_ids(index, "admissions", month, count),
+            "admission_date": pa.array(admitted, type=pa.date32()),
+            "discharge_date": pa.array(discharged, type=pa.date32(), mask=in_hospital),
+            "admission_method": _repeat("emergency", count),
+            "age": pa.array(ages, type=pa.int16()),
+            "sex": _take(("M", "F"), female.astype(np.int8)),
+            "area_code": _repeat(hwb.code, count),
+            "primary_diagnosis": _take(OTHER_EMERGENCY, diagnosis),
+            "discharge_destination": _take(DESTINATIONS, destination),
+            "discharge_ready_date": pa.array(ready, type=pa.date32(), mask=~recorded | in_hospital),
+        }
+    )
 
 
-def _care_homes(seed: int, index: int, hwb: Hwb, traits: _Traits, month: Month) -> dict[str, Any]:
+def _care_homes(seed: int, index: int, hwb: Hwb, traits: _Traits, month: Month) -> pa.Table:
     """One area's care home placements starting in one month."""
     rng = _rng(seed, index, "care_home_admissions", month.year, month.month)
     people = band_populations(hwb, month.financial_year.start_year)
@@ -238,16 +259,18 @@ def _care_homes(seed: int, index: int, hwb: Hwb, traits: _Traits, month: Month) 
         ]
     )
     count = bands.size
-    duration = np.array(
-        ["long_term"] * long_term + ["short_term"] * short_term + ["long_term"] * younger
+    duration = np.concatenate(
+        [np.zeros(long_term, np.int8), np.ones(short_term, np.int8), np.zeros(younger, np.int8)]
     )
-    return {
-        "person_id": np.char.add(f"{hwb.code}-c{month}-", np.arange(count).astype(str)),
-        "start_date": pa.array(_dates(rng, month, count), type=pa.date32()),
-        "age": pa.array(_ages(rng, bands), type=pa.int16()),
-        "area_code": np.full(count, hwb.code),
-        "duration": duration,
-    }
+    return pa.table(
+        {
+            "person_id": _person_ids(index, "care_home_admissions", month, count),
+            "start_date": pa.array(_dates(rng, month, count), type=pa.date32()),
+            "age": pa.array(_ages(rng, bands), type=pa.int16()),
+            "area_code": _repeat(hwb.code, count),
+            "duration": _take(("long_term", "short_term"), duration),
+        }
+    )
 
 
 def _population(hwbs: Sequence[Hwb], years: range) -> pa.Table:
@@ -350,9 +373,9 @@ def write_current_records(
     for index, hwb in chosen:
         traits = _traits(seed, index)
         for month in lead_in + months:
-            admissions.append(pa.table(_admissions(seed, index, hwb, traits, month, data_end)))
+            admissions.append(_admissions(seed, index, hwb, traits, month, data_end))
         for month in months:
-            care_homes.append(pa.table(_care_homes(seed, index, hwb, traits, month)))
+            care_homes.append(_care_homes(seed, index, hwb, traits, month))
     tables = {
         "admissions": pa.concat_tables(admissions),
         "care_home_admissions": pa.concat_tables(care_homes),
