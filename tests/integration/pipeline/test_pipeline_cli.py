@@ -436,3 +436,51 @@ def test_unknown_areas_stop_the_load_and_write_nothing(synthetic, capsys, tmp_pa
         "to the input folder\n"
     )
     assert MetricValue.objects.count() == 0
+
+
+def test_the_current_year_up_to_the_last_complete_month(capsys, tmp_path):
+    data = tmp_path / "data"
+    code, out, err = run(
+        capsys,
+        *("pipeline", "synth", "--out", str(data), "--years", "2", "--scale", "0.002"),
+        *("--areas", "2", "--first-year", "2025-26", "--to", "2026-11"),
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        "Synthetic data (seed 20261123, scale 0.002) for 2 areas, 2025-26 to 2026-27 "
+        f"(up to 2026-11), in {data} "
+    )
+    output = tmp_path / "current.csv"
+    code, out, err = run(
+        capsys,
+        *("pipeline", "run", "--input", str(data), "--from", "2025-04", "--to", "2026-11"),
+        *("--output", str(output)),
+    )
+    assert (code, err) == (0, "")
+    rows = rows_of(output)
+    by_metric = {}
+    for row in rows:
+        by_metric.setdefault(row["metric_code"], set()).add(row["period_start"])
+    # The three 2025-26 headline metrics, and nothing else, in their years.
+    assert set(by_metric) == {
+        "bcf_emergency_admissions_65",
+        "bcf_discharge_delay",
+        "bcf_care_home_admissions_65",
+    }
+    assert len(by_metric["bcf_emergency_admissions_65"]) == 20
+    assert len(by_metric["bcf_discharge_delay"]) == 20
+    assert sorted(by_metric["bcf_care_home_admissions_65"])[-1] == "2026-07-01"
+    assert len(by_metric["bcf_care_home_admissions_65"]) == 6
+
+
+def test_synth_stops_only_within_its_years(capsys, tmp_path):
+    code, _out, err = run(
+        capsys,
+        *("pipeline", "synth", "--out", str(tmp_path), "--years", "1", "--areas", "1"),
+        *("--first-year", "2025-26", "--to", "2026-04"),
+    )
+    assert code != 0
+    assert err.strip().endswith(
+        "--to must be a month of 2025-26 to 2025-26, the years generated; got 2026-04"
+    )
+    assert len(err.strip().splitlines()) == 1
