@@ -111,3 +111,43 @@ def test_years_must_be_all_or_in_force():
         metric_values(
             Aggregates(), first=Month(2025, 4), last=Month(2025, 4), areas=[], years="current"
         )
+
+
+def test_in_force_rows_are_exactly_the_all_years_rows_of_the_years_in_force():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bettercare.pipeline.aggregates import Aggregates
+    from bettercare.pipeline.metrics import metric_values
+
+    registry = load_registry()
+    months = [Month(2022, 1) + k for k in range(60)]
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        first=st.integers(0, 40),
+        length=st.integers(0, 19),
+        counts=st.lists(st.integers(0, 9), min_size=60, max_size=60),
+    )
+    def check(first, length, counts):
+        area = "E06000001"
+        keys = [(m, c) for m, c in zip(months, counts, strict=True) if c]
+        aggregates = Aggregates(
+            tables={
+                "admissions": {(area, m.year * 100 + m.month, 15): (c, 1, c) for m, c in keys},
+                "discharges": {(area, m.year * 100 + m.month): (c, c, c, c, c) for m, c in keys},
+                "care_homes": {(area, m.year * 100 + m.month): (c,) for m, c in keys},
+                "reablement": {(area, m.year * 100 + m.month): (c, c) for m, c in keys},
+            },
+            population={(area, y, b): 500 for y in range(2021, 2027) for b in range(19)},
+        )
+        span = {"first": months[first], "last": months[first + length], "areas": [area]}
+        every = metric_values(aggregates, **span)
+        in_force = metric_values(aggregates, **span, years="in_force")
+        assert in_force == [
+            row
+            for row in every
+            if registry[row.metric_code].applies_in(Month.of(row.period_start).financial_year)
+        ]
+
+    check()
