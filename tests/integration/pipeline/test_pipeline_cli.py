@@ -109,7 +109,9 @@ def test_run_writes_the_metric_values_sorted_in_the_workbook_columns(synthetic, 
         "denominator",
         "value",
         "note",
+        "source",
     ]
+    assert {r["source"] for r in rows} == {"bettercare pipeline"}
     keys = [(r["area_code"], r["metric_code"], r["period_start"], r["period_end"]) for r in rows]
     assert keys == sorted(keys)
     assert {r["area_code"] for r in rows} == {"E99000001", "E99000002", "E99000003"}
