@@ -6,8 +6,8 @@ Prints, for today's date (twenty months or so from April 2025, ten areas):
 
 - generating the records (`write_current_records`) and its floor: NumPy drawing the same
   number of random values, with no records built or written;
-- the pipeline on DuckDB (`run_pipeline`: checks, aggregates, assembly) and its floor: one
-  hand-written DuckDB SQL statement computing the same monthly aggregates from the files;
+- the pipeline on DuckDB (`run_pipeline`: checks, aggregates, assembly; best of three) and
+  its floor: hand-written DuckDB SQL computing the same monthly aggregates from the files;
 - the whole call, as a share of the 60 s budget.
 
 Run ``uv run python -m benchmarks.bench_demo_records [YYYY-MM-DD]``.
@@ -75,25 +75,28 @@ def main() -> None:
             rng.random(rows)
         draw_floor = time.perf_counter() - start
         line(f"generate {rows:,} rows ({records.first} to {records.last})", generate, draw_floor)
-        start = time.perf_counter()
-        run = run_pipeline(
-            folder,
-            first=records.first,
-            last=records.last,
-            engine="duckdb",
-            today=today,
-            years="in_force",
-        )
-        pipeline = time.perf_counter() - start
+        # Best of three, alternating, so that both are warm (Ibis, DuckDB, the file cache).
+        pipeline = sql_floor = float("inf")
         connection = duckdb.connect()
-        start = time.perf_counter()
         sql = FLOOR_SQL.format(
             folder=folder, first=FIRST_MONTH.first_day, last=records.last.last_day
         )
-        for statement in sql.split(";"):
-            if statement.strip():
-                connection.execute(statement).fetchall()
-        sql_floor = time.perf_counter() - start
+        for _ in range(3):
+            start = time.perf_counter()
+            run = run_pipeline(
+                folder,
+                first=records.first,
+                last=records.last,
+                engine="duckdb",
+                today=today,
+                years="in_force",
+            )
+            pipeline = min(pipeline, time.perf_counter() - start)
+            start = time.perf_counter()
+            for statement in sql.split(";"):
+                if statement.strip():
+                    connection.execute(statement).fetchall()
+            sql_floor = min(sql_floor, time.perf_counter() - start)
         line(f"pipeline on DuckDB: {len(run.rows):,} values", pipeline, sql_floor)
         print(
             "    stages: "
