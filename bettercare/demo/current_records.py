@@ -64,9 +64,11 @@ __all__ = [
     "CURRENT_METRICS",
     "DEFAULT_SEED",
     "FIRST_MONTH",
+    "SOURCE",
     "CurrentRecords",
     "current_metric_values",
     "last_complete_month",
+    "metric_value_sheet_rows",
     "write_current_records",
 ]
 
@@ -90,6 +92,8 @@ SHORT_TERM_RATE = 0.010
 YOUNGER_RATE = 0.0004
 DATASETS = {"admissions": 1, "care_home_admissions": 2, "areas": 3}
 DESTINATIONS = ("19", "51", "54", "79", "98")
+#: Where the demo's current-year figures come from, for their ``source``.
+SOURCE = "bettercare pipeline (DuckDB) on the demo's synthetic records"
 #: Months of admissions before April 2025, so that April's discharges include people admitted
 #: earlier (stays longer than two months are very rare).
 LEAD_IN = 2
@@ -431,3 +435,28 @@ def current_metric_values(
             Path(folder), first=FIRST_MONTH, last=last, engine=engine, today=today, years="in_force"
         )
     return run.rows
+
+
+def metric_value_sheet_rows(
+    values: Sequence[MetricValueRow], *, source: str = SOURCE
+) -> list[dict[str, Any]]:
+    """The values as rows of the workbook's ``metric_values`` sheet (actuals with a source).
+
+    The sheet has no column for ``sum_of_squares``; a caller that stores it reads it from
+    ``values`` (same order).
+    """
+    return [
+        {
+            "area_code": row.area_code,
+            "metric_code": row.metric_code,
+            "period_start": row.period_start,
+            "period_end": row.period_end,
+            "kind": row.kind,
+            "numerator": row.numerator,
+            "denominator": row.denominator,
+            "value": row.value,
+            "note": row.note or None,
+            "source": source,
+        }
+        for row in values
+    ]

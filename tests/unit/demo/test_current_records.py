@@ -140,3 +140,20 @@ def test_the_same_month_gives_the_same_values():
     other_seed = current_metric_values(date(2025, 6, 2), areas=SMALL, seed=1)
     assert other_seed != one
     assert math.isfinite(one[0].value)
+
+
+def test_the_values_as_metric_values_sheet_rows(december_2026):
+    from bettercare.demo.current_records import SOURCE, metric_value_sheet_rows
+    from bettercare.workbook.schema import SHEETS_BY_NAME
+
+    rows = metric_value_sheet_rows(december_2026)
+    assert len(rows) == len(december_2026)
+    assert list(rows[0]) == list(SHEETS_BY_NAME["metric_values"].column_names)
+    first, row = december_2026[0], rows[0]
+    assert (row["numerator"], row["denominator"], row["value"]) == (
+        first.numerator,
+        first.denominator,
+        first.value,
+    )
+    assert {r["kind"] for r in rows} == {"actual"}
+    assert {r["source"] for r in rows} == {SOURCE}
