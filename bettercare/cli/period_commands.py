@@ -2,33 +2,20 @@
 
 Each calls the same action as the periods page (``bettercare.web.programmes.actions``), so
 the same rules hold: a period is opened once, submitted when every return is in, and signed
-off only once submitted. The month must be one the area can report on (its reportable
-months, ``bettercare.web.programmes.queries.reportable_months``).
+off only once submitted. The month must be one the area can report on (from the start of
+its earliest plan or data to the current month: ``bettercare.web.programmes.queries``).
 """
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import TextIO
 
-from bettercare.cli.commands import _area, _month, _user
+from bettercare.cli.commands import _area, _reportable_month, _user
 from bettercare.cli.database import ensure_database
 from bettercare.cli.errors import UserError
-from bettercare.core.periods import Month
 
 #: The ``period`` sub-commands, in workflow order.
 PERIOD_ACTIONS = ("open", "submit", "sign-off")
-
-
-def _reportable(area: Any, month: Month) -> None:
-    from bettercare.web.programmes.queries import reportable_months
-
-    months = reportable_months(area)
-    if month not in months:
-        raise UserError(
-            f"--period {month} is outside the months {area.name} ({area.code}) can report on: "
-            f"{months[-1]} to {months[0]} (from the start of its earliest plan or data to the "
-            "current month)"
-        )
 
 
 def command_period(
@@ -47,8 +34,7 @@ def command_period(
         raise UserError(f"unknown period action {action!r}; expected open, submit or sign-off")
     ensure_database()
     area = _area(area_code)
-    month = _month(period)
-    _reportable(area, month)
+    month = _reportable_month(area, period)
     by = _user(username)
     existing = ReportingPeriod.objects.filter(area=area, month=month.first_day).first()
     try:

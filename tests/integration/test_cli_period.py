@@ -1,12 +1,12 @@
 """``bettercare period open|submit|sign-off``: the periods page's workflow, for scripts."""
 
 import pytest
-from django.utils import timezone
 
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS
 from bettercare.web.programmes.models import Area, ReportingPeriod, Scheme, SchemeStatus
+from bettercare.web.programmes.queries import current_month, first_reportable_month
 from tests.integration.test_cli import run
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +74,15 @@ def test_recorded_as_a_named_user(kent, importer, capsys):
 
 
 def test_a_month_outside_the_areas_range_is_one_line_naming_the_range(kent, capsys):
-    current = Month.of(timezone.localdate())
-    later = current + 1
-    for month in ("2014-03", str(later)):
+    now = current_month()
+    first = first_reportable_month(kent)
+    assert first == Month(2014, 4)  # the plan's first financial year, 2014-15
+    for month in (str(first - 1), str(now + 1)):
         code, out, err = run(capsys, "period", "open", "--area", KENT, "--period", month)
         assert (code, out) == (1, "")
         assert err == (
-            f"bettercare period: error: --period {month} is outside the months Kent (E10000016) "
-            f"can report on: 2014-04 to {current} (from the start of its earliest plan or data "
-            "to the current month)\n"
+            f"bettercare period: error: --period: Kent (E10000016) reports months from {first} "
+            f"({first.label}) to {now} ({now.label}); got {month}\n"
         )
     assert not ReportingPeriod.objects.exists()
 
