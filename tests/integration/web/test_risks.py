@@ -152,6 +152,8 @@ def test_a_manager_rates_an_unscored_risk_without_scoring_it(client, world):
     )
     assert risk.history.first().history_user == world["manager"]
     assert "R3 Data sharing Sam Owner – – High Plan rating, not scored" in text_of(client.get(PAGE))
+    history = text_of(client.get(f"/areas/{KENT}/history/risk/{risk.pk}/"))
+    assert "risk reviewed Field From To Rating – High" in history
 
 
 def test_without_a_rating_a_risk_needs_a_whole_score(client, world):
