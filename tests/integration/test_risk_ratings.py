@@ -69,6 +69,20 @@ def test_the_register_shows_each_rating_and_never_not_scored(client, kent):
     assert "Rated by the plan, not scored" in html
 
 
+def test_the_on_screen_highlight_report_and_the_api_show_the_rating(client, kent):
+    client.force_login(make_user("viewer", (kent, "viewer")))
+
+    overview = text_of(client.get(f"/areas/{KENT}/?period=2015-03"))
+    risks = client.get(f"/api/areas/{KENT}/risks").json()
+
+    assert "Programme key risks" in overview
+    assert overview.count("High Plan rating, not scored") == 5  # the five key risks
+    assert "Not scored" not in overview
+    assert [(r["ref"], r["score"], r["rating"]) for r in risks] == [
+        (ref, None, "high") for ref in REFS
+    ]
+
+
 def test_the_highlight_pack_shows_the_rating_in_every_format(kent):
     made = board_pack("highlight", kent, MARCH_2015, "pdf")
     pages = PdfReader(io.BytesIO(made.content)).pages
