@@ -242,3 +242,20 @@ def test_the_number_of_queries_does_not_grow_with_the_risks(client, world):
     for n in range(25):
         make_risk(kent, f"X{n}", likelihood=1 + n % 5, impact=1 + n // 5, scheme=schemes[n % 5])
     assert count_queries(client, PAGE) == small
+
+
+def test_the_action_keeps_a_rating_valid_and_a_score_whole(world):
+    from bettercare.web.programmes.actions import ActionError, risk_update
+
+    risk = world["unscored"]
+    by = world["manager"]
+    with pytest.raises(ActionError, match=r"^Rating must be High, Medium or Low, got 'severe'\.$"):
+        risk_update(risk=risk, changes={"rating": "severe"}, seen_version=1, by=by)
+    with pytest.raises(ActionError, match=r"^A risk needs both a likelihood and an impact"):
+        risk_update(risk=risk, changes={"likelihood": 3}, seen_version=1, by=by)
+
+    rated = risk_update(risk=risk, changes={"rating": " Medium "}, seen_version=1, by=by)
+    assert (rated.rating, rated.version) == ("medium", 2)
+    cleared = risk_update(risk=rated, changes={"rating": None}, seen_version=2, by=by)
+    assert cleared.rating == ""
+    assert [h.rating for h in cleared.history.order_by("history_id")] == ["", "medium", ""]
