@@ -51,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     period = commands.add_parser(
         "period", help="open, submit or sign off an area's reporting period (for scripts)"
     )
-    period.add_argument("action", choices=("open", "submit", "sign-off"))
+    period.add_argument(
+        "action",
+        choices=("open", "submit", "sign-off"),
+        help="open the month; submit it (every scheme's return is in); sign it off (read-only)",
+    )
     period.add_argument("--area", required=True, help="the area's ONS code, e.g. E10000016")
     period.add_argument("--period", required=True, help="the reporting month, YYYY-MM")
     period.add_argument("--as", dest="username", help="record the change as this user")
