@@ -216,7 +216,7 @@ def _shown(value: Any, field: Any = None) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     choices = dict(getattr(field, "flatchoices", None) or ())
-    if value in choices:
+    if isinstance(value, str) and value in choices:  # not a many-to-many list of ids
         return choices[value]
     return value
 
