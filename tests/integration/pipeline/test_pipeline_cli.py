@@ -308,13 +308,14 @@ def test_the_dashboard_shows_the_loaded_values(loaded, client):
         r
         for r in rows
         if (r["area_code"], r["metric_code"], r["period_start"])
-        == (AREA, "bcf_emergency_admissions_65", Month.parse(LAST).first_day.isoformat())
+        == (AREA, "bcf_avoidable_admissions", Month.parse(LAST).first_day.isoformat())
     )
     client.force_login(User.objects.create_superuser("admin", password="not-used-here"))
-    response = client.get(f"/areas/{AREA}/dashboard/")
+    # The dashboard of the last month loaded shows the metrics in force then (2024-25).
+    response = client.get(f"/areas/{AREA}/dashboard/?period={LAST}")
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Emergency admissions to hospital for people aged 65 and over" in text
+    assert "Unplanned hospitalisation for chronic ambulatory care sensitive conditions" in text
     assert metric_value(float(latest["value"]), "rate", 100_000) in text
     metrics = client.get(f"/areas/{AREA}/metrics/bcf_falls_65/").content.decode()
     assert "directly standardised rate per 100,000 (Dobson)" in metrics
