@@ -7,7 +7,7 @@ metric ratings from the area's own figures against its targets.
 from __future__ import annotations
 
 from bettercare.core.periods import Month
-from bettercare.demo.areas import HWBS, LEICESTERSHIRE
+from bettercare.demo.areas import LEICESTERSHIRE, hwbs_in
 from bettercare.demo.metrics import DTOC, NEL, against_target
 from bettercare.demo.timeline import LATEST, Row, rng_for
 
@@ -38,7 +38,7 @@ def assurance_rows(seed: int, as_at: Month) -> list[Row]:
         if assessed > as_at:
             continue
         rng = rng_for(seed, f"assurance:{round_name}")
-        for hwb in HWBS:
+        for hwb in hwbs_in(LATEST):
             ratios = against_target(hwb, seed, assessed)
             ratings: list[tuple[str, str, str]] = []
             for condition in CONDITIONS:

@@ -17,7 +17,7 @@ import random
 from datetime import date
 
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.demo.areas import HWBS, LEICESTERSHIRE, Hwb
+from bettercare.demo.areas import LEICESTERSHIRE, Hwb, hwbs_in
 from bettercare.demo.timeline import FIRST_MONTH, LATEST, Row, days_in, months, rng_for
 
 DTOC = "bcf_dtoc"
@@ -368,7 +368,7 @@ def _year_rows(
 def metric_value_rows(seed: int, as_at: Month) -> list[Row]:
     """Every area's metric values known at the end of ``as_at``."""
     rows: list[Row] = []
-    for hwb in HWBS:
+    for hwb in hwbs_in(LATEST):
         rows += monthly_rows(hwb, seed, as_at)
         rows += yearly_rows(hwb, seed, as_at)
     return rows
