@@ -24,7 +24,7 @@ from bettercare.core.periods import Month
 from bettercare.demo import current_programme as current
 from bettercare.demo import leicestershire as leics
 from bettercare.demo.areas import HWBS, ICBS, LEICESTERSHIRE, REGION, hwbs_in, programme_rows
-from bettercare.demo.assurance import assurance_rows
+from bettercare.demo.assurance import assurance_rows, current_assurance_rows
 from bettercare.demo.current_metrics import (
     actual_rows,
     baseline_and_target_rows,
@@ -144,6 +144,7 @@ def current_stage_rows(seed: int, last: Month) -> Rows:
     rows["status_updates"] += current.status_rows(rows, proposer, seed, last)
     rows["programme_status"] += current.programme_status_rows(rows, last)
     rows["achievements"] += current.achievement_rows(seed, last)
+    rows["assurance"] += current_assurance_rows(seed, last, rows["metric_values"])
     current.align_earlier_returns(rows, proposer, seed)
     reconcile(rows, proposer)
     return rows

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 #: The worked example's month, asked for explicitly: the demo opens on the current year.
 SCHEMES = f"/areas/{LEICESTERSHIRE}/schemes/?period=2017-08"
 RETURN_URL = re.compile(rf"/areas/{LEICESTERSHIRE}/schemes/(\d+)/return/2017-08/$")
-SCHEME_URL = re.compile(rf"/areas/{LEICESTERSHIRE}/schemes/(\d+)/\?period=2017-08$")
+#: The scheme's page: from the list, in the month chosen there; after saving, as it is now.
+SCHEME_URL = re.compile(rf"/areas/{LEICESTERSHIRE}/schemes/(\d+)/(\?period=2017-08)?$")
 COMMENTARY = "Two milestones have slipped by six weeks; a recovery plan goes to the board."
 COMMENTARY_ERROR = "Enter exception commentary for action plan milestones: Amber needs it."
 

@@ -364,3 +364,13 @@ def test_area_lists_match_the_year_shown(demo, client):
     assert "West Northamptonshire" in today
     assert "E10000021" in former
     assert "E10000021" not in today
+
+
+def test_serving_the_demo_brings_an_older_demo_up_to_date(demo):
+    from bettercare.cli.serve import demo_is_behind
+
+    assert not demo_is_behind()
+    ReportingPeriod.objects.filter(area__code=LEICESTERSHIRE, month=LAST.first_day).delete()
+    assert demo_is_behind()
+    Area.objects.filter(code=RUTLAND).update(is_demo=False)
+    assert not demo_is_behind(), "a database with real data is never reloaded"

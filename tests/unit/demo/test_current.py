@@ -264,3 +264,29 @@ def test_the_areas_are_those_of_the_year_shown(demo):
     }
     assert "E10000021" in historical
     assert not historical & {"E06000061", "E06000062"}
+
+
+def test_assurance_rounds_cover_every_quarter_ended_and_rate_the_current_metrics(rows):
+    rounds: dict[str, set[str]] = {}
+    for r in rows["assurance"]:
+        rounds.setdefault(r["round"], set()).add(r["area_code"])
+    current = sorted(name for name in rounds if name >= "2025")
+    assert current == [
+        "2025-26 Q1",
+        "2025-26 Q2",
+        "2025-26 Q3",
+        "2025-26 Q4",
+        "2026-27 Q1",
+        "2026-27 Q2",  # Q3 ends in December, after the newest month
+    ]
+    codes = {hwb.code for hwb in CURRENT}
+    assert all(rounds[name] == codes for name in current)
+    assert "E10000021" in rounds["2017-18 Q2"]
+    criteria = {r["criterion"] for r in rows["assurance"] if r["round"] == "2026-27 Q2"}
+    assert "Metrics: average discharge delay against the plan" in criteria
+    leicestershire = {
+        r["criterion"]: r["status"]
+        for r in rows["assurance"]
+        if (r["area_code"], r["round"]) == (LEICESTERSHIRE, "2026-27 Q2")
+    }
+    assert set(leicestershire.values()) <= {"Y", "G", "A", "R"}
