@@ -63,7 +63,7 @@ def test_a_different_seed_gives_different_numbers_but_the_same_worked_example(la
     theirs = _monthly(other, LEICESTERSHIRE, "bcf_dtoc")
     assert ours.keys() == theirs.keys()
     differing = [month for month in ours if ours[month] != theirs[month]]
-    assert len(differing) > 40
+    assert len(differing) > 0.75 * len(ours)
     assert ours[AUGUST] == theirs[AUGUST] == (1611, 546195)
     assert other["schemes"] != latest["schemes"]  # the lighter programmes are drawn too
 
@@ -71,8 +71,10 @@ def test_a_different_seed_gives_different_numbers_but_the_same_worked_example(la
 def test_the_worked_example_of_the_highlight_report(latest):
     dtoc = _monthly(latest, LEICESTERSHIRE, "bcf_dtoc")
     assert dtoc[AUGUST] == (1611, 546195)
-    assert min(dtoc) == Month(2013, 4)
-    assert len(dtoc) == 53  # April 2013 to August 2017
+    # From the first year the metric applies in (2014-15): the importer refuses a national
+    # metric's actuals outside its years.
+    assert min(dtoc) == Month(2014, 4)
+    assert len(dtoc) == 41  # April 2014 to August 2017
     nel = _monthly(latest, LEICESTERSHIRE, "bcf_non_elective_admissions")
     april_to_august = [nel[Month(2017, m)][0] for m in range(4, 9)]
     assert sum(april_to_august) == 26_913
@@ -104,8 +106,10 @@ def test_every_area_has_monthly_dtoc_and_admissions_with_targets_and_baselines(l
     assert len(areas) == 9
     assert "E10000021" in areas
     for area in areas:
-        for metric in ("bcf_dtoc", "bcf_non_elective_admissions"):
-            assert len(_monthly(latest, area, metric)) == 53, (area, metric)
+        for metric, months in (("bcf_dtoc", 41), ("bcf_non_elective_admissions", 29)):
+            # April 2014 (DTOC) and April 2015 (admissions), the metrics' first BCF years,
+            # to August 2017.
+            assert len(_monthly(latest, area, metric)) == months, (area, metric)
             years = {r["period_start"].year for r in _values(latest, area, metric, "target")}
             assert {2015, 2016, 2017} <= years
             assert len(_values(latest, area, metric, "baseline")) == 1

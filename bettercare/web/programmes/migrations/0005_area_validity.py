@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_data_version'),
+        ('programmes', '0004_period_state_not_opened'),
     ]
 
     operations = [
