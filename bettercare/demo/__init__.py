@@ -26,7 +26,6 @@ from bettercare.demo import leicestershire as leics
 from bettercare.demo.areas import HWBS, ICBS, LEICESTERSHIRE, REGION, hwbs_in, programme_rows
 from bettercare.demo.assurance import assurance_rows, current_assurance_rows
 from bettercare.demo.current_metrics import (
-    actual_rows,
     baseline_and_target_rows,
     capacity_metric_rows,
     capacity_value_rows,
@@ -40,7 +39,7 @@ from bettercare.demo.leicestershire_returns import (
 )
 from bettercare.demo.metrics import metric_value_rows
 from bettercare.demo.others import other_rows
-from bettercare.demo.pipeline_adapter import SOURCE, current_aggregates
+from bettercare.demo.pipeline_adapter import current_actual_rows
 from bettercare.demo.proposals import Proposer, reconcile
 from bettercare.demo.timeline import DEMO_LABEL, LATEST, SNAPSHOT, Rows, reporting_month
 
@@ -126,11 +125,10 @@ def current_stage_rows(seed: int, last: Month) -> Rows:
     rows["schemes"] = current.continued_schemes(rows["schemes"], last)
     rows["milestones"] = current.completed_milestones(rows["milestones"])
     rows["metrics"] = capacity_metric_rows()
-    rows["metric_values"] = rows["metric_values"] + actual_rows(
-        current_aggregates(seed, last), SOURCE
-    )
+    actuals = current_actual_rows(seed, last)
+    rows["metric_values"] = rows["metric_values"] + actuals
     for hwb in areas:
-        rows["metric_values"] += baseline_and_target_rows(hwb, last)
+        rows["metric_values"] += baseline_and_target_rows(hwb, last, actuals)
     rows["metric_values"] += capacity_value_rows(seed, last)
     earlier_finance = list(rows["scheme_finance"])
     for hwb in areas:

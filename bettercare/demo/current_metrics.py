@@ -1,22 +1,21 @@
-"""The demo's current BCF years: the three 2025-26 headline metrics, April 2025 onwards.
+"""The demo's current BCF years: the plan behind the three 2025-26 headline metrics.
 
-Each area's monthly emergency admissions of people aged 65 and over (a rate per 100,000),
-its monthly average discharge delay from the discharge ready date (a mean of days: total days
-delayed over discharges with a discharge ready date) and its quarterly long-term care home
-admissions of people aged 65 and over (a rate per 100,000), as aggregates of the records a
-pipeline would count. :mod:`bettercare.demo.pipeline_adapter` is the one place that decides
-where these aggregates come from.
+The actuals (monthly emergency admissions of people aged 65 and over, a rate per 100,000;
+monthly average discharge delay from the discharge ready date, a mean of days; quarterly
+long-term care home admissions of people aged 65 and over, a rate per 100,000) are what the
+metric pipeline computes from the demo's synthetic records
+(:mod:`bettercare.demo.pipeline_adapter`). This module makes the plan around them: the
+2024-25 baseline each plan starts from and each year's trajectory (monthly, quarterly and for
+the year), set before the year begins and so never drawn from that year's actuals; and
+Leicestershire's intermediate care capacity and demand figures.
 
-Every month's figures come from their own seeded generator, so that a month's figures never
-change when a later month is added: the demo moves with the calendar without rewriting its
-history. Targets are the plan's: a monthly (quarterly) trajectory for each year from the
-2024-25 baseline, set before the year starts and so never drawn from its actuals.
+The records begin in April 2025, so the demo has no 2024-25 outturn: each area's baseline is
+set at the level of its first quarter of actuals, 2% higher (a demonstration's stand-in for
+the outturn, said so in its note).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date
 
 from bettercare.core.periods import FinancialYear, Month
@@ -37,8 +36,6 @@ SUCCESSORS = {
     "bcf_permanent_admissions_65": CARE_HOME,
 }
 BASELINE_YEAR = FinancialYear(2024)
-#: Growth of the population aged 65 and over from the 2017-18 size in ``areas``.
-OLDER_GROWTH = 0.022
 #: Discharge delays are longest in winter (days, relative to the year's level).
 DELAY_SEASON = {
     1: 1.22,
@@ -54,108 +51,8 @@ DELAY_SEASON = {
     11: 1.06,
     12: 1.18,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Aggregate:
-    """One area's figures for one metric and period, as a pipeline would count them.
-
-    ``numerator`` and ``denominator`` are what is stored; ``sum_of_squares`` (the sum of each
-    record's squared value) is kept for the discharge delay, whose interval needs it.
-    """
-
-    area: str
-    metric: str
-    start: date
-    end: date
-    numerator: float
-    denominator: float
-    sum_of_squares: float | None = None
-
-
-def older_population(hwb: Hwb, year: FinancialYear) -> float:
-    """The area's population aged 65 and over in a financial year (a round figure)."""
-    return float(round(hwb.older * (1 + OLDER_GROWTH) ** (year.start_year - 2017), -2))
-
-
-def discharges(hwb: Hwb) -> float:
-    """Adult acute discharges with a discharge ready date in a typical month."""
-    return hwb.adults * 0.0098
-
-
-def _levels(hwb: Hwb) -> tuple[float, float, float]:
-    """2024-25 levels: admissions per 100,000 65+ a month, mean delay (days), care home
-    admissions per 100,000 65+ a quarter; each area's relative to its older figures."""
-    emergency = 2_050.0 * hwb.nel_rate / 800.0
-    delay = 0.95 * hwb.dtoc_rate / 330.0
-    care_home = 142.0 * (0.8 + 0.4 * hwb.dtoc_rate / 420.0)
-    return emergency, delay, care_home
-
-
-def _emergency_level(hwb: Hwb, month: Month) -> float:
-    """Admissions per 100,000 a month, before the season: a slow fall, with Leicestershire's
-    winter surge of 2025-26 and its step down once two-hour urgent response widened."""
-    base = _levels(hwb)[0] * (1 - 0.012 * CURRENT_FROM.months_until(month) / 12)
-    if hwb.code == LEICESTERSHIRE:
-        if Month(2025, 12) <= month <= Month(2026, 1):
-            return base * 1.09
-        if month >= Month(2026, 6):
-            return base * 0.955
-    return base
-
-
-def _delay_level(hwb: Hwb, month: Month) -> float:
-    base = _levels(hwb)[1] * (1 - 0.05 * CURRENT_FROM.months_until(month) / 12)
-    if hwb.code == LEICESTERSHIRE and month >= Month(2026, 4):
-        return base * 0.92  # the Local Authority BCF discharge capacity from April 2026
-    return base
-
-
-def emergency_admissions(hwb: Hwb, seed: int, month: Month) -> Aggregate:
-    """A month's emergency admissions of residents aged 65 and over."""
-    rng = rng_for(seed, f"current:{hwb.code}:{EMERGENCY}:{month}")
-    population = older_population(hwb, month.financial_year)
-    expected = (
-        _emergency_level(hwb, month)
-        * NEL_SEASON[month.month]
-        * days_in(month)
-        / 30.4
-        * population
-        / 100_000
-    )
-    count = max(0.0, float(round(rng.gauss(expected, 1.3 * math.sqrt(expected)))))
-    return Aggregate(hwb.code, EMERGENCY, month.first_day, month.last_day, count, population)
-
-
-def discharge_delay(hwb: Hwb, seed: int, month: Month) -> Aggregate:
-    """A month's discharges with a discharge ready date and the days each waited after it.
-
-    Most people leave on their discharge ready date (a delay of 0); the rest wait a
-    geometric number of days. The total, count and sum of squares are drawn from those
-    record-level distributions by the normal approximation to their sums.
-    """
-    rng = rng_for(seed, f"current:{hwb.code}:{DELAY}:{month}")
-    n = float(round(rng.gauss(discharges(hwb), 0.03 * discharges(hwb))))
-    mean = _delay_level(hwb, month) * DELAY_SEASON[month.month]
-    delayed_share = 0.17
-    wait = mean / delayed_share  # the mean wait of those delayed
-    # A geometric wait with mean w on 1, 2, ...: variance w(w - 1); E[x^2] = w(2w - 1).
-    second_moment = delayed_share * wait * (2 * wait - 1)
-    variance = second_moment - mean**2
-    total = max(0.0, float(round(rng.gauss(n * mean, math.sqrt(n * variance)))))
-    squares = max(total, float(round(n * second_moment * rng.gauss(1, 0.02))))
-    return Aggregate(hwb.code, DELAY, month.first_day, month.last_day, total, n, squares)
-
-
-def care_home_admissions(hwb: Hwb, seed: int, quarter_start: Month) -> Aggregate:
-    """A quarter's long-term admissions to care homes of people aged 65 and over."""
-    rng = rng_for(seed, f"current:{hwb.code}:{CARE_HOME}:{quarter_start}")
-    population = older_population(hwb, quarter_start.financial_year)
-    level = _levels(hwb)[2] * (1 - 0.03 * CURRENT_FROM.months_until(quarter_start) / 12)
-    expected = level * population / 100_000
-    count = max(0.0, float(round(rng.gauss(expected, 1.2 * math.sqrt(expected)))))
-    end = (quarter_start + 2).last_day
-    return Aggregate(hwb.code, CARE_HOME, quarter_start.first_day, end, count, population)
+#: The baseline is the first quarter's level, this much higher.
+BASELINE_ABOVE_FIRST_QUARTER = 1.02
 
 
 def quarters(first: Month, last: Month) -> list[Month]:
@@ -165,18 +62,6 @@ def quarters(first: Month, last: Month) -> list[Month]:
         for month in months(first, last - 2)
         if month.month in (4, 7, 10, 1) and month + 2 <= last
     ]
-
-
-def generate_aggregates(seed: int, last: Month, hwbs: tuple[Hwb, ...]) -> list[Aggregate]:
-    """The areas' aggregates for the three metrics from April 2025 to ``last``."""
-    found: list[Aggregate] = []
-    for hwb in hwbs:
-        for month in months(CURRENT_FROM, last):
-            found.append(emergency_admissions(hwb, seed, month))
-            found.append(discharge_delay(hwb, seed, month))
-        for quarter in quarters(CURRENT_FROM, last):
-            found.append(care_home_admissions(hwb, seed, quarter))
-    return found
 
 
 def _row(area: str, metric: str, start: date, end: date, kind: str, **values: object) -> Row:
@@ -195,22 +80,37 @@ def _row(area: str, metric: str, start: date, end: date, kind: str, **values: ob
     return row
 
 
-def baseline_and_target_rows(hwb: Hwb, last: Month) -> list[Row]:
+def _first_quarter(actuals: list[Row], area: str, metric: str) -> tuple[float, float, float]:
+    """(level, numerator, denominator) of an area's first three months (or first quarter) of
+    actuals: the level per 100,000 (rates) or in days (the delay)."""
+    rows = sorted(
+        (r for r in actuals if (r["area_code"], r["metric_code"]) == (area, metric)),
+        key=lambda r: r["period_start"],
+    )[: 1 if metric == CARE_HOME else 3]
+    numerator = float(sum(r["numerator"] for r in rows))
+    denominator = float(sum(r["denominator"] for r in rows))
+    per = 1.0 if metric == DELAY else 100_000.0
+    return numerator / denominator * per, numerator, denominator
+
+
+def baseline_and_target_rows(hwb: Hwb, last: Month, actuals: list[Row]) -> list[Row]:
     """The 2024-25 baselines and each year's planned trajectory, 2025-26 to ``last``'s year.
 
     Plans set each year's targets from the baseline before the year begins: emergency
     admissions 2% a year lower, discharge delay 8% a year shorter, care home admissions 3%
-    a year fewer, shaped by the season like the actuals.
+    a year fewer, shaped by the season like the actuals. ``actuals`` are the pipeline's.
     """
-    emergency, delay, care_home = _levels(hwb)
-    population = older_population(hwb, BASELINE_YEAR)
-    yearly = (
-        emergency * 12 * population / 100_000,
-        delay * discharges(hwb) * 12,
-        care_home * 4 * population / 100_000,
-    )
+    above = BASELINE_ABOVE_FIRST_QUARTER
+    emergency, _, people = _first_quarter(actuals, hwb.code, EMERGENCY)
+    delay, days, discharged = _first_quarter(actuals, hwb.code, DELAY)
+    care_home, _, _ = _first_quarter(actuals, hwb.code, CARE_HOME)
+    emergency, delay, care_home = emergency * above, delay * above, care_home * above
+    population = people / 3  # the first quarter's three monthly populations
     start, end = BASELINE_YEAR.start, BASELINE_YEAR.end
-    note = "2024-25 outturn, the baseline of the 2025-26 plan"
+    note = (
+        "Demonstration baseline for the 2025-26 plan, in place of the 2024-25 outturn: "
+        "the level of April to June 2025, 2% higher"
+    )
     rows = [
         _row(
             hwb.code,
@@ -218,9 +118,9 @@ def baseline_and_target_rows(hwb: Hwb, last: Month) -> list[Row]:
             start,
             end,
             "baseline",
-            numerator=float(round(yearly[0])),
+            numerator=float(round(emergency * 12 * population / 100_000)),
             denominator=12 * population,
-            note=f"{note}: the year's admissions / (12 x population 65+), a monthly rate.",
+            note=f"{note}; admissions / (12 x population 65+), a monthly rate.",
         ),
         _row(
             hwb.code,
@@ -228,9 +128,9 @@ def baseline_and_target_rows(hwb: Hwb, last: Month) -> list[Row]:
             start,
             end,
             "baseline",
-            numerator=float(round(yearly[1])),
-            denominator=float(round(discharges(hwb) * 12)),
-            note=f"{note}: days delayed / discharges with a discharge ready date.",
+            numerator=float(round(delay * discharged * 4)),
+            denominator=discharged * 4,
+            note=f"{note}; days delayed / discharges with a discharge ready date.",
         ),
         _row(
             hwb.code,
@@ -238,9 +138,9 @@ def baseline_and_target_rows(hwb: Hwb, last: Month) -> list[Row]:
             start,
             end,
             "baseline",
-            numerator=float(round(yearly[2])),
+            numerator=float(round(care_home * 4 * population / 100_000)),
             denominator=4 * population,
-            note=f"{note}: the year's admissions / (4 x population 65+), a quarterly rate.",
+            note=f"{note}; admissions / (4 x population 65+), a quarterly rate.",
         ),
     ]
     for year_number in range(
@@ -296,23 +196,6 @@ def baseline_and_target_rows(hwb: Hwb, last: Month) -> list[Row]:
                 )
             )
     return rows
-
-
-def actual_rows(aggregates: list[Aggregate], source: str) -> list[Row]:
-    """The aggregates as the ``metric_values`` sheet's actuals."""
-    return [
-        _row(
-            a.area,
-            a.metric,
-            a.start,
-            a.end,
-            "actual",
-            numerator=a.numerator,
-            denominator=a.denominator,
-            note=source,
-        )
-        for a in aggregates
-    ]
 
 
 #: Intermediate care on discharge, as the capacity and demand plan counts it (Leicestershire):

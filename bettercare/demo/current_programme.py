@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import Assessment
@@ -23,6 +24,7 @@ from bettercare.demo.leicestershire_returns import ENABLER, HEADLINES, not_start
 from bettercare.demo.others import EXCEPTION_TEXT, NAMES, area_rows
 from bettercare.demo.proposals import Proposer, override_reason
 from bettercare.demo.timeline import CURRENT_FROM, Row, Rows, months, pounds, rng_for
+from bettercare.registry import load_years
 
 #: Monthly returns of the current programme start with the 2026-27 year.
 RETURNS_YEAR_FROM = Month(2026, 4)
@@ -44,19 +46,28 @@ RENAMED = {
 }
 
 
+STREAM_CODES = {
+    "nhs": ("nhs_minimum_contribution",),
+    "la": ("local_authority_better_care_grant", "local_authority_better_care_fund"),
+    "dfg": ("disabled_facilities_grant",),
+}
+
+
+@cache
+def _registry_streams() -> dict[FinancialYear, dict[str, str]]:
+    return {
+        year: {stream.code: stream.name for stream in entry.funding_streams}
+        for year, entry in load_years().items()
+    }
+
+
 def stream_name(stream: str, year: FinancialYear) -> str:
-    """Each funding stream as the year names it."""
-    if stream == "nhs":
-        return "NHS minimum contribution"
-    if stream == "dfg":
-        return "Disabled Facilities Grant"
-    # The improved BCF absorbed the discharge fund in 2025-26 as the Local Authority Better
-    # Care Grant; the 2026 to 2027 framework calls it the Local Authority Better Care Fund.
-    return (
-        "Local Authority Better Care Grant"
-        if year.start_year == 2025
-        else "Local Authority Better Care Fund"
-    )
+    """Each funding stream as the year names it, from the registry's BCF years (the latest
+    year the registry describes for years after it)."""
+    years = _registry_streams()
+    known = max((y for y in years if y <= year), default=min(years))
+    names = years[known]
+    return next(names[code] for code in STREAM_CODES[stream] if code in names)
 
 
 def returns_from(last: Month) -> Month:
