@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0004_period_state_not_opened'),
+        ('programmes', '0005_risk_rating'),
     ]
 
     operations = [
