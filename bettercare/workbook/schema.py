@@ -81,6 +81,8 @@ SHEETS: tuple[Sheet, ...] = (
         C("programme_name", "text"),
         C("local_authority", "text"),
         C("commissioners", "text"),
+        C("valid_from", "date"),
+        C("valid_to", "date"),
     ),
     _sheet(
         "funding",

@@ -298,6 +298,11 @@ class _Checker:
                     "is not another known area",
                     "the code of an area on the programme sheet or already in bettercare",
                 )
+            start, end = record["valid_from"], record["valid_to"]
+            if start is not None and end is not None and end < start:
+                self.error(
+                    record, "valid_to", "is before valid_from", "a date on or after valid_from"
+                )
 
     def check_schemes_and_themes(self) -> None:
         themes = (

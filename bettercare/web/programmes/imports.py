@@ -360,6 +360,8 @@ class _Writer:
                     "parent_id": self.areas[record["parent_code"]].pk
                     if record["parent_code"]
                     else None,
+                    "valid_from": record["valid_from"],
+                    "valid_to": record["valid_to"],
                 }
                 if self.mark_demo:
                     values["is_demo"] = True

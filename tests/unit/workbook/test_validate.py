@@ -269,6 +269,22 @@ def test_unknown_area(tmp_path):
     ]
 
 
+def test_an_area_ends_on_or_after_it_begins(tmp_path):
+    validated = check(
+        tmp_path,
+        programme="""\
+            area_code,area_name,area_type,valid_from,valid_to
+            E10000021,Northamptonshire,HWB,,2021-03-31
+            E06000061,North Northamptonshire,HWB,2021-04-01,
+            E06000062,West Northamptonshire,HWB,2021-04-01,2021-03-31
+        """,
+    )
+    assert texts(validated) == [
+        "error: programme.csv, sheet programme, row 4, column valid_to: is before valid_from "
+        "(got '2021-03-31'); expected a date on or after valid_from",
+    ]
+
+
 def test_unknown_scheme(tmp_path):
     validated = check(
         tmp_path,
