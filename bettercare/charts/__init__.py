@@ -9,12 +9,15 @@ input always gives the same markup, so charts can be cached and compared.
 - :func:`sparkline` and :func:`progress_bar` - small charts for tables and cards;
 - :func:`risk_heatmap` - the 5x5 likelihood x impact matrix;
 - :func:`milestone_timeline` - baseline and revised dates with the slippage between;
-- :func:`league_table` and :func:`bar_comparison` - areas and funding streams compared.
+- :func:`league_table` and :func:`bar_comparison` - areas and funding streams compared;
+- :func:`funnel_chart` and :func:`spine_chart` - areas against their peers (PHE funnel plot,
+  Fingertips spine chart).
 """
 
 from bettercare.charts.bars import bar_comparison
 from bettercare.charts.base import Chart
 from bettercare.charts.comparison import LeagueRow, league_table
+from bettercare.charts.funnel import FunnelPoint, SpineLine, funnel_chart, spine_chart
 from bettercare.charts.risk import risk_heatmap
 from bettercare.charts.small import progress_bar, sparkline
 from bettercare.charts.spc import spc_chart
@@ -22,12 +25,16 @@ from bettercare.charts.timeline import milestone_timeline
 
 __all__ = [
     "Chart",
+    "FunnelPoint",
     "LeagueRow",
+    "SpineLine",
     "bar_comparison",
+    "funnel_chart",
     "league_table",
     "milestone_timeline",
     "progress_bar",
     "risk_heatmap",
     "sparkline",
     "spc_chart",
+    "spine_chart",
 ]

@@ -1,0 +1,265 @@
+"""Reads for benchmarking: an area's peers and one metric across them, scoped to the user.
+
+A peer set is the area's region (the default), its ICB, or a loaded :class:`PeerGroup` it
+belongs to. The funnel's centre is the peer set's pooled figure and each area's label comes
+from PHE's method (:mod:`bettercare.core.benchmarking`), so the label an area gets does not
+depend on who looks; but only the areas the user may see are listed. Two disclosure rules:
+
+- counts from 1 to 7 are not shown (:func:`bettercare.core.benchmarking.small_numbers`);
+- when exactly one contributing area is one the user may not see, the pooled figure would
+  give that area away, so the funnel is drawn around the visible areas alone, and says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from bettercare.core.benchmarking import (
+    FunnelBenchmark,
+    benchmark_funnel,
+    funnel_statistic,
+    pool,
+    small_numbers,
+)
+from bettercare.core.indicators import MetricEstimate, metric_estimate
+from bettercare.web.accounts.access import Access
+from bettercare.web.benchmarking.models import PeerGroup
+from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.programmes.models import Area
+
+DEFAULT_PEERS = "region"
+
+
+@dataclass(frozen=True)
+class PeerSet:
+    """Areas to compare with: ``key`` is what the page's ``peers`` parameter names."""
+
+    key: str
+    name: str
+    description: str
+    areas: tuple[Area, ...]
+
+
+@dataclass(frozen=True)
+class AreaFigure:
+    """One area's value of the metric, as the benchmarking pages show it."""
+
+    area: Area
+    estimate: MetricEstimate
+    numerator: float | None
+    denominator: float | None
+    significance: str | None
+    suppressed: bool
+
+    @property
+    def value(self) -> float | None:
+        return None if self.suppressed else self.estimate.value
+
+
+@dataclass(frozen=True)
+class MetricBenchmark:
+    """A metric across a peer set for one period."""
+
+    metric: Metric
+    peers: PeerSet
+    period_start: date
+    period_end: date
+    rows: tuple[AreaFigure, ...]
+    funnel: FunnelBenchmark | None
+    pooled: MetricEstimate | None
+    contributing: int
+    hidden: int
+    notes: tuple[str, ...]
+
+
+def _hwb_descendants(root: Area, children: dict[int | None, list[Area]]) -> list[Area]:
+    found, stack = [], list(children[root.pk])
+    while stack:
+        area = stack.pop()
+        if area.type == Area.Type.HWB:
+            found.append(area)
+        stack.extend(children[area.pk])
+    return sorted(found, key=lambda a: a.name)
+
+
+def peer_sets(area: Area) -> list[PeerSet]:
+    """The peer sets ``area`` belongs to: its region, its ICB, then loaded groups (3 queries)."""
+    areas = {a.pk: a for a in Area.objects.all()}
+    children: dict[int | None, list[Area]] = defaultdict(list)
+    for candidate in areas.values():
+        children[candidate.parent_id].append(candidate)
+    found: list[PeerSet] = []
+    ancestor = areas.get(area.parent_id) if area.parent_id else None
+    while ancestor is not None:
+        members = tuple(_hwb_descendants(ancestor, children))
+        if ancestor.type == Area.Type.REGION:
+            found.insert(
+                0,
+                PeerSet(
+                    "region",
+                    f"{ancestor.name} region",
+                    f"The Health and Wellbeing Board areas of {ancestor.name}",
+                    members,
+                ),
+            )
+        elif ancestor.type == Area.Type.ICB:
+            found.append(PeerSet("icb", ancestor.name, f"The areas of {ancestor.name}", members))
+        ancestor = areas.get(ancestor.parent_id) if ancestor.parent_id else None
+    groups = (
+        PeerGroup.objects.filter(members=area) | PeerGroup.objects.filter(anchor=area)
+    ).distinct()
+    for group in groups.prefetch_related("members").order_by("name"):
+        members = {m.pk: m for m in group.members.all()}
+        if group.anchor_id is not None:
+            members.setdefault(group.anchor_id, areas[group.anchor_id])
+        found.append(
+            PeerSet(
+                group.code,
+                group.name,
+                group.source or "A peer group loaded by an administrator",
+                tuple(sorted(members.values(), key=lambda a: a.name)),
+            )
+        )
+    return found
+
+
+def peer_set(area: Area, key: str | None) -> tuple[PeerSet | None, list[PeerSet]]:
+    """The peer set named ``key`` (default the region) and every choice for the area."""
+    choices = peer_sets(area)
+    wanted = key or DEFAULT_PEERS
+    chosen = next((choice for choice in choices if choice.key == wanted), None)
+    if chosen is None and key is None and choices:
+        chosen = choices[0]
+    return chosen, choices
+
+
+def latest_period(area: Area, metric: Metric, on_or_before: date) -> tuple[date, date] | None:
+    """The period of the area's latest actual value of ``metric`` ending by a date."""
+    found = (
+        MetricValue.objects.filter(
+            area=area, metric=metric, kind=MetricValue.Kind.ACTUAL, period_end__lte=on_or_before
+        )
+        .order_by("-period_end", "period_start")
+        .values_list("period_start", "period_end")
+        .first()
+    )
+    return found
+
+
+def _counts(metric: Metric, value: MetricValue) -> tuple[float | None, float | None]:
+    """The events and population behind a value (a DSR's summed over its bands)."""
+    if metric.unit == Metric.Unit.DSR:
+        if not value.bands:
+            return None, None
+        return float(sum(value.bands["counts"])), float(sum(value.bands["populations"]))
+    return value.numerator, value.denominator
+
+
+def metric_benchmark(
+    access: Access, metric: Metric, peers: PeerSet, period: tuple[date, date]
+) -> MetricBenchmark:
+    """``metric`` across ``peers`` for ``period``: the visible rows, labels and pooled figure."""
+    start, end = period
+    by_pk = {a.pk: a for a in peers.areas}
+    values = list(
+        MetricValue.objects.filter(
+            metric=metric,
+            kind=MetricValue.Kind.ACTUAL,
+            area__in=list(by_pk),
+            period_start=start,
+            period_end=end,
+        )
+    )
+    spec = metric.spec
+    estimates = {v.area_id: v.observation().estimate(spec) for v in values}
+    counts = {v.area_id: _counts(metric, v) for v in values}
+    usable = [
+        v
+        for v in values
+        if all(c is not None for c in counts[v.area_id])
+        and (counts[v.area_id][1] or 0) > 0
+        and estimates[v.area_id].value is not None
+    ]
+    hidden = sum(1 for v in usable if not access.can_view(by_pk[v.area_id]))
+    notes: list[str] = []
+    compared = usable
+    if hidden == 1:
+        compared = [v for v in usable if access.can_view(by_pk[v.area_id])]
+        notes.append(
+            "One area of this peer set is one you do not have access to; its figures could be "
+            "worked out from the peer set's total, so the comparison uses only the areas shown."
+        )
+    funnel = None
+    kind = funnel_statistic(metric.unit)
+    if kind is None:
+        notes.append(
+            f"Funnel plots compare rates and proportions with their denominators; a "
+            f"{metric.get_unit_display().lower()} has none, so areas are compared by their "
+            "intervals only."
+        )
+    elif len(compared) < 2:
+        notes.append("A funnel plot needs at least two areas with a numerator and denominator.")
+    else:
+        funnel = benchmark_funnel(
+            metric.unit,
+            float(metric.multiplier),
+            [counts[v.area_id][0] or 0.0 for v in compared],
+            [counts[v.area_id][1] or 0.0 for v in compared],
+            [estimates[v.area_id].value or 0.0 for v in compared],
+            # Values are per period (a month's events over the population), so one "year"
+            # of data is one period: the funnel's x axis is then the denominator itself.
+            years_of_data=1.0,
+        )
+    labels = (
+        {v.area_id: label for v, label in zip(compared, funnel.labels, strict=True)}
+        if funnel is not None
+        else {}
+    )
+    pooled_numerator, pooled_denominator, pooled_areas = pool(
+        [counts[v.area_id][0] for v in compared], [counts[v.area_id][1] for v in compared]
+    )
+    pooled = None
+    if pooled_areas >= 2 and metric.unit in (Metric.Unit.RATE, Metric.Unit.PROPORTION):
+        pooled = metric_estimate(
+            metric.unit,
+            multiplier=float(metric.multiplier),
+            numerator=pooled_numerator,
+            denominator=pooled_denominator,
+        )
+    visible = [v for v in values if access.can_view(by_pk[v.area_id])]
+    suppressed = small_numbers([counts[v.area_id][0] for v in visible])
+    if any(suppressed):
+        notes.append(
+            "Values from 1 to 7 events are not shown (small-number disclosure control); those "
+            "areas still count towards the peer set's figure."
+        )
+    rows = tuple(
+        sorted(
+            (
+                AreaFigure(
+                    area=by_pk[v.area_id],
+                    estimate=estimates[v.area_id],
+                    numerator=None if hide else counts[v.area_id][0],
+                    denominator=None if hide else counts[v.area_id][1],
+                    significance=None if hide else labels.get(v.area_id),
+                    suppressed=hide,
+                )
+                for v, hide in zip(visible, suppressed, strict=True)
+            ),
+            key=lambda row: row.area.name,
+        )
+    )
+    return MetricBenchmark(
+        metric=metric,
+        peers=peers,
+        period_start=start,
+        period_end=end,
+        rows=rows,
+        funnel=funnel,
+        pooled=pooled,
+        contributing=len(compared),
+        hidden=hidden if hidden != 1 else 0,
+        notes=tuple(notes),
+    )

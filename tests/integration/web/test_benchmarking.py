@@ -1,0 +1,226 @@
+"""Benchmarking pages: a funnel of the areas each role may see, peers, league and spine charts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bettercare.core.funnel import funnel_significance
+from bettercare.reports.formatting import metric_value
+from bettercare.web.benchmarking.actions import (
+    PeerGroupError,
+    parse_peer_group_rows,
+    peer_groups_load,
+)
+from tests.integration.web.factories import (
+    ICB_CODE,
+    KENT,
+    MEDWAY,
+    make_area,
+    make_metric,
+    make_monthly_values,
+    make_period,
+    make_region,
+    make_user,
+)
+from tests.integration.web.html import charts, text_of
+
+pytestmark = pytest.mark.django_db
+
+SURREY, SUSSEX, BRIGHTON, HAMPSHIRE = "E10000030", "E10000032", "E06000043", "E10000014"
+FUNNEL = f"/areas/{KENT}/metrics/admissions/benchmark/?period=2017-08"
+# August 2017 emergency admissions and populations: Kent high, Brighton low, others near.
+FIGURES = {
+    KENT: ("Kent", 1300, 546_195),
+    MEDWAY: ("Medway", 420, 200_000),
+    SURREY: ("Surrey", 830, 400_000),
+    SUSSEX: ("West Sussex", 640, 300_000),
+    BRIGHTON: ("Brighton and Hove", 3, 120_000),
+    HAMPSHIRE: ("Hampshire", 700, 560_000),
+}
+
+
+@pytest.fixture
+def world():
+    region = make_region()
+    icb = make_area(ICB_CODE, "Kent and Medway ICB", parent=region, type="ICB")
+    areas = {}
+    for code, (name, _, _) in FIGURES.items():
+        parent = icb if code in (KENT, MEDWAY) else region
+        areas[code] = make_area(code, name, parent=parent)
+    metric = make_metric("admissions", "Emergency admissions 65+")
+    for code, (_, numerator, denominator) in FIGURES.items():
+        make_monthly_values(
+            areas[code], metric, [numerator], first="2017-08", denominator=denominator
+        )
+    make_period(areas[KENT], "2017-08")
+    return {"region": region, "icb": icb, "areas": areas, "metric": metric}
+
+
+def expected_labels(codes: list[str]) -> dict[str, str]:
+    numerators = [FIGURES[c][1] for c in codes]
+    denominators = [FIGURES[c][2] for c in codes]
+    rates = [n / d * 100_000 for n, d in zip(numerators, denominators, strict=True)]
+    labels = funnel_significance(
+        numerators, denominators, statistic="rate", multiplier=100_000, rate=rates,
+        rate_type="crude",
+    )  # fmt: skip
+    return dict(zip(codes, labels, strict=True))
+
+
+def funnel_rows(response) -> dict[str, list[str]]:
+    [funnel] = [c for c in charts(response) if "funnel plot" in c["title"]]
+    return {row[0]: row for row in funnel["rows"][1:]}
+
+
+def test_a_regional_lead_sees_every_area_in_the_funnel_with_phe_labels(client, world):
+    lead = make_user("lead", (world["region"], "regional_lead"))
+    client.force_login(lead)
+
+    response = client.get(FUNNEL)
+
+    assert response.status_code == 200
+    rows = funnel_rows(response)
+    # Brighton's 3 events are suppressed; the other five are plotted.
+    assert set(rows) == {"Kent", "Medway", "Surrey", "West Sussex", "Hampshire"}
+    labels = expected_labels(list(FIGURES))
+    for code, (name, _, _) in FIGURES.items():
+        if name in rows:
+            assert rows[name][3] == labels[code]
+    assert rows["Kent"][3] == "High (0.001)"
+    assert rows["Kent"][4] == "significantly worse"  # lower is better
+    text = text_of(response)
+    assert "Brighton and Hove Not shown: fewer than 8 events" in text
+    assert "from 6 areas" in text
+    pooled = sum(f[1] for f in FIGURES.values()) / sum(f[2] for f in FIGURES.values()) * 1e5
+    assert f"Peer figure: {metric_value(pooled, 'rate', 100_000)}" in text
+
+
+def test_an_icb_viewer_sees_only_their_areas_but_the_same_labels(client, world):
+    viewer = make_user("viewer", (world["icb"], "viewer"))
+    client.force_login(viewer)
+
+    response = client.get(FUNNEL)
+
+    assert response.status_code == 200
+    rows = funnel_rows(response)
+    assert set(rows) == {"Kent", "Medway"}
+    labels = expected_labels(list(FIGURES))  # labelled against the whole region
+    assert rows["Kent"][3] == labels[KENT]
+    assert rows["Medway"][3] == labels[MEDWAY]
+    text = text_of(response)
+    for hidden in ("Surrey", "West Sussex", "Hampshire", "Brighton"):
+        assert hidden not in text
+    assert "4 of them not shown to you" in text
+
+
+def test_the_icb_peer_set_compares_kent_with_medway_only(client, world):
+    manager = make_user("manager", (world["areas"][KENT], "programme_manager"))
+    client.force_login(manager)
+
+    response = client.get(FUNNEL + "&peers=icb")
+
+    assert response.status_code == 200
+    text = text_of(response)
+    # Only one of the two ICB areas is hidden from a Kent manager: Medway would be given away.
+    assert "the comparison uses only the areas shown" in text
+    assert text.count("Medway") == text.count("Kent and Medway ICB")  # no row for Medway
+    assert "A funnel plot needs at least two areas" in text
+
+
+@pytest.mark.parametrize("role", ["programme_manager", "scheme_lead", "finance_lead", "viewer"])
+def test_an_area_role_sees_its_own_area_only(client, world, role):
+    user = make_user("someone", (world["areas"][KENT], role))
+    client.force_login(user)
+
+    response = client.get(FUNNEL)
+
+    assert response.status_code == 200
+    rows = funnel_rows(response)
+    assert set(rows) == {"Kent"}
+    assert rows["Kent"][3] == expected_labels(list(FIGURES))[KENT]
+
+
+def test_another_areas_benchmark_is_forbidden(client, world):
+    outsider = make_user("outsider", (world["areas"][SURREY], "programme_manager"))
+    client.force_login(outsider)
+
+    assert client.get(FUNNEL).status_code == 403
+    assert client.get(f"/areas/{KENT}/benchmark/?period=2017-08").status_code == 403
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, world):
+    response = client.get(FUNNEL)
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_an_unknown_peer_set_is_not_found_and_names_the_choices(client, world):
+    client.force_login(make_user("lead", (world["region"], "regional_lead")))
+
+    response = client.get(FUNNEL + "&peers=nowhere")
+
+    assert response.status_code == 404
+    assert "'region', 'icb'" in text_of(response)
+
+
+def test_a_loaded_peer_group_is_a_peer_set(client, world):
+    areas = world["areas"]
+    rows = [
+        {"group": "kent-neighbours", "name": "Kent's statistical neighbours", "anchor": KENT,
+         "member": code, "source": "CIPFA nearest neighbours (test)"}
+        for code in (SURREY, HAMPSHIRE)
+    ]  # fmt: skip
+    groups = parse_peer_group_rows(rows, file_name="peers.csv")
+    peer_groups_load(groups=groups, by=None, file_name="peers.csv")
+    client.force_login(make_user("lead", (world["region"], "regional_lead")))
+
+    response = client.get(FUNNEL + "&peers=kent-neighbours")
+
+    assert response.status_code == 200
+    assert set(funnel_rows(response)) == {"Kent", "Surrey", "Hampshire"}
+    labels = expected_labels([KENT, SURREY, HAMPSHIRE])
+    assert funnel_rows(response)["Surrey"][3] == labels[SURREY]
+    assert "Kent's statistical neighbours (3 areas)" in text_of(response)
+    assert areas[KENT].anchored_peer_groups.get().members.count() == 2
+
+
+def test_a_peer_group_file_with_an_unknown_area_is_refused_whole(world):
+    rows = [
+        {"group": "g", "name": "G", "member": SURREY},
+        {"group": "g", "name": "G", "member": "E99999999"},
+    ]
+    groups = parse_peer_group_rows(rows, file_name="peers.csv")
+    message = "peers.csv, group 'g': unknown area 'E99999999'"
+    with pytest.raises(PeerGroupError, match=re.escape(message)):
+        peer_groups_load(groups=groups, by=None, file_name="peers.csv")
+    from bettercare.web.benchmarking.models import PeerGroup
+
+    assert not PeerGroup.objects.exists()
+
+
+def test_a_peer_group_row_without_a_member_names_row_and_column():
+    with pytest.raises(PeerGroupError, match=r"peers.csv row 3, column member: is empty"):
+        parse_peer_group_rows(
+            [
+                {"group": "g", "name": "G", "member": KENT},
+                {"group": "g", "name": "G", "member": ""},
+            ],
+            file_name="peers.csv",
+        )
+
+
+def test_the_spine_chart_places_kent_among_its_peers(client, world):
+    client.force_login(make_user("lead", (world["region"], "regional_lead")))
+
+    response = client.get(f"/areas/{KENT}/benchmark/?period=2017-08")
+
+    assert response.status_code == 200
+    [spine] = [c for c in charts(response) if "compared with" in c["title"]]
+    [row] = spine["rows"][1:]
+    assert row[0] == "Emergency admissions 65+"
+    assert row[1] == metric_value(1300 / 546_195 * 1e5, "rate", 100_000)
+    assert row[5] == "High (0.001)"
+    assert "benchmark/?period=2017-08&amp;peers=region" in response.content.decode()
