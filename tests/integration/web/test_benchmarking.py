@@ -13,49 +13,23 @@ from bettercare.web.benchmarking.actions import (
     parse_peer_group_rows,
     peer_groups_load,
 )
-from tests.integration.web.factories import (
-    ICB_CODE,
-    KENT,
-    MEDWAY,
-    make_area,
-    make_metric,
-    make_monthly_values,
-    make_period,
-    make_region,
-    make_user,
+from tests.integration.web.benchmark_world import (
+    FIGURES,
+    HAMPSHIRE,
+    SURREY,
+    make_benchmark_world,
 )
+from tests.integration.web.factories import KENT, MEDWAY, make_user
 from tests.integration.web.html import charts, text_of
 
 pytestmark = pytest.mark.django_db
 
-SURREY, SUSSEX, BRIGHTON, HAMPSHIRE = "E10000030", "E10000032", "E06000043", "E10000014"
 FUNNEL = f"/areas/{KENT}/metrics/admissions/benchmark/?period=2017-08"
-# August 2017 emergency admissions and populations: Kent high, Brighton low, others near.
-FIGURES = {
-    KENT: ("Kent", 1300, 546_195),
-    MEDWAY: ("Medway", 420, 200_000),
-    SURREY: ("Surrey", 830, 400_000),
-    SUSSEX: ("West Sussex", 640, 300_000),
-    BRIGHTON: ("Brighton and Hove", 3, 120_000),
-    HAMPSHIRE: ("Hampshire", 700, 560_000),
-}
 
 
 @pytest.fixture
 def world():
-    region = make_region()
-    icb = make_area(ICB_CODE, "Kent and Medway ICB", parent=region, type="ICB")
-    areas = {}
-    for code, (name, _, _) in FIGURES.items():
-        parent = icb if code in (KENT, MEDWAY) else region
-        areas[code] = make_area(code, name, parent=parent)
-    metric = make_metric("admissions", "Emergency admissions 65+")
-    for code, (_, numerator, denominator) in FIGURES.items():
-        make_monthly_values(
-            areas[code], metric, [numerator], first="2017-08", denominator=denominator
-        )
-    make_period(areas[KENT], "2017-08")
-    return {"region": region, "icb": icb, "areas": areas, "metric": metric}
+    return make_benchmark_world()
 
 
 def expected_labels(codes: list[str]) -> dict[str, str]:
