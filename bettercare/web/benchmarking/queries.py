@@ -24,6 +24,7 @@ from bettercare.core.benchmarking import (
     small_numbers,
 )
 from bettercare.core.indicators import MetricEstimate, metric_estimate
+from bettercare.reports.model import OutlierLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.benchmarking.models import PeerGroup
 from bettercare.web.performance.models import Metric, MetricValue
@@ -263,3 +264,71 @@ def metric_benchmark(
         hidden=hidden if hidden != 1 else 0,
         notes=tuple(notes),
     )
+
+
+def _every_area() -> Access:
+    """Access to every area: for the region's assurance pack, whose readers (its assurance
+    leads, checked before it is built) may see every area of the region."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return Access(AnonymousUser(), is_admin=True)
+
+
+def region_outliers(region: Area, areas: list[Area]) -> tuple[OutlierLine, ...]:
+    """Each metric's latest period across the region's areas, by PHE's funnel-plot method.
+
+    One line per metric that the region's areas report with numerators and denominators:
+    the areas significantly high and low (with the level, 0.001 or 0.025), how many are within
+    the limits and how many were not assessed (suppressed, or DSRs under 10 events).
+    """
+    from bettercare.reports.formatting import metric_value
+
+    peers = PeerSet("region", f"{region.name} region", "", tuple(areas))
+    latest: dict[int, tuple[date, date]] = {}
+    for metric_id, start, end in (
+        MetricValue.objects.filter(kind=MetricValue.Kind.ACTUAL, area__in=areas)
+        .order_by("metric_id", "-period_end", "period_start")
+        .values_list("metric_id", "period_start", "period_end")
+    ):
+        latest.setdefault(metric_id, (start, end))
+    metrics = Metric.objects.filter(pk__in=latest).order_by("code")
+    lines = []
+    for metric in metrics:
+        if funnel_statistic(metric.unit) is None:
+            continue
+        bench = metric_benchmark(_every_area(), metric, peers, latest[metric.pk])
+        if bench.funnel is None:
+            continue
+        high, low, within, not_assessed = [], [], 0, 0
+        for row in bench.rows:
+            label = row.significance or ""
+            if label.startswith("High"):
+                high.append(f"{row.area.name} {label[5:]}")
+            elif label.startswith("Low"):
+                low.append(f"{row.area.name} {label[4:]}")
+            elif label == "Not significant":
+                within += 1
+            else:
+                not_assessed += 1
+        lines.append(
+            OutlierLine(
+                metric=metric.code,
+                name=metric.name,
+                period_label=_period_words(*latest[metric.pk]),
+                peer_value=metric_value(
+                    bench.funnel.average, metric.unit, float(metric.multiplier)
+                ),
+                high=tuple(high),
+                low=tuple(low),
+                within=within,
+                not_assessed=not_assessed,
+                polarity=metric.polarity,
+            )
+        )
+    return tuple(lines)
+
+
+def _period_words(start: date, end: date) -> str:
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%B %Y}"
+    return f"{start:%B %Y} to {end:%B %Y}"

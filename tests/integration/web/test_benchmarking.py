@@ -19,7 +19,7 @@ from tests.integration.web.benchmark_world import (
     SURREY,
     make_benchmark_world,
 )
-from tests.integration.web.factories import KENT, MEDWAY, make_user
+from tests.integration.web.factories import KENT, MEDWAY, make_rating, make_user
 from tests.integration.web.html import charts, text_of
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,30 @@ def test_the_spine_chart_places_kent_among_its_peers(client, world):
     assert row[1] == metric_value(1300 / 546_195 * 1e5, "rate", 100_000)
     assert row[5] == "High (0.001)"
     assert "benchmark/?period=2017-08&amp;peers=region" in response.content.decode()
+
+
+def test_the_regional_assurance_pack_lists_the_funnel_outliers(client, world):
+    make_rating(world["areas"][KENT], "Plan agreed", "G")
+    client.force_login(make_user("lead", (world["region"], "regional_lead")))
+
+    response = client.get(f"/regions/{world['region'].code}/assurance/board-pack.html")
+
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Outliers by PHE's funnel-plot method" in text
+    labels = expected_labels(list(FIGURES))
+    high = [FIGURES[c][0] for c, label in labels.items() if label.startswith("High")]
+    low = [FIGURES[c][0] for c, label in labels.items() if label.startswith("Low")]
+    assert high
+    assert "Kent (0.001)" in text
+    for name in high + low:
+        assert name in text
+    assert "(1 not assessed)" in text  # Brighton and Hove's 3 events
+
+
+def test_the_assurance_pack_with_its_outliers_is_for_regional_leads_only(client, world):
+    client.force_login(make_user("viewer", (world["icb"], "viewer")))
+
+    response = client.get(f"/regions/{world['region'].code}/assurance/board-pack.html")
+
+    assert response.status_code == 403
