@@ -31,6 +31,7 @@ from bettercare.charts.base import (
     diamond,
     display,
     element,
+    num,
     svg_document,
     text,
     title_element,
@@ -175,20 +176,7 @@ def funnel_chart(
     )
     x = LinearScale(x_ticks[0], x_ticks[-1], left, width - right)
     y = LinearScale(y_ticks[0], y_ticks[-1], height - bottom, top)
-    body = [
-        element(
-            "clipPath",
-            element(
-                "rect",
-                None,
-                x=left,
-                y=top,
-                width=width - left - right,
-                height=height - top - bottom,
-            ),
-            id=f"{prefix}-plot",
-        )
-    ]
+    body: list[str] = []
     for tick in y_ticks:
         body.append(
             element(
@@ -214,27 +202,34 @@ def funnel_chart(
             stroke=DARK_GREY,
         )
     )
-    body.append(text(x_label, (left + width - right) / 2, height - 10, anchor="middle", fill=TEXT))
-    clip = f"url(#{prefix}-plot)"
+    body.append(
+        text(
+            fit_text(x_label, width - left - right),
+            (left + width - right) / 2,
+            height - 10,
+            anchor="middle",
+            fill=TEXT,
+        )
+    )
     body.append(
         element(
             "line", None, x1=left, y1=y(table.baseline), x2=width - right, y2=y(table.baseline),
-            stroke=BLUE, stroke_width=2, clip_path=clip, class_="funnel-baseline",
+            stroke=BLUE, stroke_width=2, class_="funnel-baseline",
         )
     )  # fmt: skip
+    low, high = min(y_ticks[0], y_ticks[-1]), max(y_ticks[0], y_ticks[-1])
     for name, line in lines:
-        visible = [(px, py) for px, py in line if math.isfinite(py) and px <= x_ticks[-1]]
-        if len(visible) < 2:
-            continue
-        path = " ".join(f"{x(px):.2f},{y(py):.2f}" for px, py in visible)
-        body.append(
-            element(
-                "polyline", None, points=path, fill="none", stroke=DARK_GREY,
-                stroke_width=1.5 if name.endswith("3s") else 1,
-                stroke_dasharray=None if name.endswith("3s") else "5 3",
-                clip_path=clip, class_=f"funnel-{name.replace('_', '-')}",
-            )
-        )  # fmt: skip
+        # Limits run off the plot at small denominators: draw each stretch inside it.
+        for run in _runs(line, x_ticks[-1], low, high):
+            path = " ".join(f"{num(x(px))},{num(y(py))}" for px, py in run)
+            body.append(
+                element(
+                    "polyline", None, points=path, fill="none", stroke=DARK_GREY,
+                    stroke_width=1.5 if name.endswith("3s") else 1,
+                    stroke_dasharray=None if name.endswith("3s") else "5 3",
+                    class_=f"funnel-{name.replace('_', '-')}",
+                )
+            )  # fmt: skip
     ordered = sorted(points, key=lambda p: p.highlighted)  # the highlighted area on top
     for point in ordered:
         body.append(_marker(point, x, y, polarity, fmt))
@@ -274,6 +269,19 @@ def funnel_chart(
     )
     headers = ("Area", "Value", x_label, "Significance (PHE funnel)", "Compared with the group")
     return Chart(svg, title, description, headers, rows)
+
+
+def _runs(
+    line: list[tuple[float, float]], x_max: float, low: float, high: float
+) -> list[list[tuple[float, float]]]:
+    """Consecutive points of ``line`` inside the plot, as separate polylines of 2+ points."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for px, py in line:
+        if math.isfinite(py) and low <= py <= high and px <= x_max:
+            runs[-1].append((px, py))
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) >= 2]
 
 
 def _marker(

@@ -141,6 +141,8 @@ def area_benchmark_page(request: HttpRequest, code: str) -> HttpResponse:
     polarities: list[str | None] = []
     benches = []
     for line in lines:
+        if line.awaiting_data:  # in force, but no value yet to compare
+            continue
         metric = metrics[line.code]
         bench = metric_benchmark(access, metric, peers, (line.period_start, line.period_end))
         centre = benchmark_centre(bench)
