@@ -36,7 +36,14 @@ from bettercare.charts.base import (
     text,
     title_element,
 )
-from bettercare.charts.layout import LinearScale, centred_label_x, fit_text, fitting_ticks, min_step
+from bettercare.charts.layout import (
+    LinearScale,
+    centred_label_x,
+    fit_text,
+    fitting_ticks,
+    min_step,
+    text_width,
+)
 from bettercare.core.benchmarking import SpineRow
 from bettercare.core.funnel import (
     HIGH_2S,
@@ -166,7 +173,9 @@ def funnel_chart(
         if x >= smallest / 2 and x <= x_max and math.isfinite(y)
     ]
     y_values = [p.value for p in points] + near + [table.baseline]
-    left, right, top, bottom = 70.0, 20.0, 20.0, 50.0
+    left, right, top = 70.0, 20.0, 20.0
+    two_rows = width - left < LEGEND_WIDTH  # the key wraps on narrow charts
+    bottom = 90.0 if two_rows else 72.0
     y_ticks = fitting_ticks(
         min(y_values), max(y_values), length=height - top - bottom, formatter=fmt,
         count=6, min_step=min_step(unit, multiplier),
@@ -206,11 +215,12 @@ def funnel_chart(
         text(
             fit_text(x_label, width - left - right),
             (left + width - right) / 2,
-            height - 10,
+            height - bottom + 36,
             anchor="middle",
             fill=TEXT,
         )
     )
+    body.extend(_legend(left, height - 28 if two_rows else height - 10, two_rows=two_rows))
     body.append(
         element(
             "line", None, x1=left, y1=y(table.baseline), x2=width - right, y2=y(table.baseline),
@@ -269,6 +279,40 @@ def funnel_chart(
     )
     headers = ("Area", "Value", x_label, "Significance (PHE funnel)", "Compared with the group")
     return Chart(svg, title, description, headers, rows)
+
+
+LEGEND_WIDTH = 560.0
+
+
+def _legend(x: float, baseline: float, *, two_rows: bool) -> list[str]:
+    """The key under the plot: the centre line, the two limits, and the three markers."""
+    parts: list[str] = []
+    start = x
+    items: list[tuple[str, dict[str, str | float]]] = [
+        ("Peer figure", {"stroke": BLUE, "stroke_width": 2}),
+        ("99.8% limits", {"stroke": DARK_GREY, "stroke_width": 1.5}),
+        ("95% limits", {"stroke": DARK_GREY, "stroke_width": 1, "stroke_dasharray": "5 3"}),
+    ]
+    for words, style in items:
+        parts.append(
+            element("line", None, x1=x, y1=baseline - 4, x2=x + 22, y2=baseline - 4, **style)
+        )
+        parts.append(text(words, x + 26, baseline))
+        x += 26 + text_width(words) + 16
+    if two_rows:
+        x, baseline = start, baseline + 18
+    for words, fill, opacity in (
+        ("outside 99.8%", DARK_GREY, 1.0),
+        ("outside 95%", DARK_GREY, 0.45),
+        ("within", WHITE, 1.0),
+    ):
+        parts.append(
+            element("circle", None, cx=x + 5, cy=baseline - 4, r=5, fill=fill,
+                    fill_opacity=opacity, stroke=DARK_GREY, stroke_width=1.5)
+        )  # fmt: skip
+        parts.append(text(words, x + 14, baseline))
+        x += 14 + text_width(words) + 12
+    return parts
 
 
 def _runs(

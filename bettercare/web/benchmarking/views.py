@@ -34,7 +34,7 @@ from bettercare.web.benchmarking.queries import (
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.performance.models import Metric
 from bettercare.web.programmes.models import Area
-from bettercare.web.reporting.common import metric_lines
+from bettercare.web.reporting.common import metric_lines, span_label
 
 
 def chosen_peers(area: Area, key: str | None) -> tuple[PeerSet, list[PeerSet]]:
@@ -119,6 +119,7 @@ def metric_benchmark_page(request: HttpRequest, code: str, metric: str) -> HttpR
         "metric": found,
         "bench": bench,
         "centre": benchmark_centre(bench),
+        "period_words": span_label(*dates),
         "peers": peers,
         "peer_choices": choices,
         "funnel_chart": funnel_figure(bench, area),

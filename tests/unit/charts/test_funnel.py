@@ -72,6 +72,11 @@ def test_a_rate_funnel_is_an_accessible_chart_with_its_data_table():
     assert f"{worse} significantly worse" in chart.description
 
 
+def test_a_narrow_funnel_wraps_its_key_inside_the_drawing():
+    points, table, _ = rate_funnel()
+    check_chart(funnel_chart(points, table, title="Funnel", unit="rate", width=360, height=300))
+
+
 def test_without_polarity_outliers_are_higher_or_lower_not_better_or_worse():
     points, table, _ = rate_funnel(highlight="")
     chart = funnel_chart(points, table, title="Funnel", unit="rate", multiplier=100_000)
