@@ -259,6 +259,7 @@ class OutlierLine:
     name: str
     period_label: str
     peer_value: str
+    peer_number: float
     high: tuple[str, ...]
     low: tuple[str, ...]
     within: int

@@ -318,6 +318,7 @@ def region_outliers(region: Area, areas: list[Area]) -> tuple[OutlierLine, ...]:
                 peer_value=metric_value(
                     bench.funnel.average, metric.unit, float(metric.multiplier)
                 ),
+                peer_number=bench.funnel.average,
                 high=tuple(high),
                 low=tuple(low),
                 within=within,
