@@ -31,10 +31,10 @@ def wilson_funnel_numpy(numerator: np.ndarray, denominator: np.ndarray) -> list[
     return [average - Z2S * root, average + Z2S * root, average - Z3S * root, average + Z3S * root]
 
 
-def ours(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+def ours(numerator: np.ndarray, denominator: np.ndarray) -> list[list[str]]:
     average = numerator.sum(axis=1, keepdims=True) / denominator.sum(axis=1, keepdims=True)
     proportion_funnel_limits(average, denominator)
-    labels: np.ndarray = funnel_significance(
+    labels: list[list[str]] = funnel_significance(
         numerator, denominator, statistic="proportion", multiplier=100
     )
     return labels
@@ -53,7 +53,7 @@ def main() -> None:
     report("bare numpy Wilson funnel limits (floor)", floor_seconds, rows)
     report("bettercare limits + PHE significance labels", seconds, rows, floor_seconds)
     print(f"  aim <= {AIM_SECONDS:.1f} s: {seconds:.3f} s ({seconds / AIM_SECONDS:.2f} of the aim)")
-    outliers = float(np.mean(labels != "Not significant"))
+    outliers = float(np.mean(np.asarray(labels) != "Not significant"))
     print(f"  (share of area-metrics labelled outliers: {outliers:.1%})")
 
     events = rng.poisson(50, (METRICS, AREAS)).astype(np.float64)

@@ -273,6 +273,8 @@ def spine_row(
     if not math.isfinite(benchmark):
         raise ValueError(f"benchmark must be a finite number; got {benchmark!r}")
     low, q25, q75, high = (float(v) for v in np.percentile(numbers, [0, 25, 75, 100]))
+    # Interpolation can land a quartile an ulp outside the range; keep it inside.
+    q25, q75 = (min(max(q, low), high) for q in (q25, q75))
     reach = max(abs(low - benchmark), abs(high - benchmark))
     sign = -1.0 if polarity == "lower_is_better" else 1.0
 

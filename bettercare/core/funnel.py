@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -161,23 +161,25 @@ class FunnelPoints:
 
 
 def _sigma_adjustment(
-    z: float, population: FloatArray, average: FloatArray, side: Side
-) -> FloatArray:
-    """PHE's ``sigma_adjustment`` with multiplier 1, term for term so rounding matches."""
+    z: float, population: FloatArray, average: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """PHE's ``sigma_adjustment`` (multiplier 1) for both sides: the (low, high) limits.
+
+    Term for term as PHE writes it, so the rounding matches; the parts both sides share are
+    computed once.
+    """
     z2 = z * z
-    first_part = average * (population / z2 + 1)
-    radicand = (-8 * average * (population / z2 + 1)) ** 2 - 64 * (
-        1 / z2 + 1 / population
-    ) * average * (population * (average * (population / z2 + 2) - 1) + z2 * (average - 1))
+    scaled = population / z2 + 1
+    first_part = average * scaled
+    radicand = (-8 * average * scaled) ** 2 - 64 * (1 / z2 + 1 / population) * average * (
+        population * (average * (population / z2 + 2) - 1) + z2 * (average - 1)
+    )
     # At an average of exactly 0 or 1 rounding can leave -1e-12 here, where R gives NaN.
-    adj = np.sqrt(np.maximum(radicand, 0.0))
+    half_width = np.sqrt(np.maximum(radicand, 0.0)) / 8
     last_part = 1 / z2 + 1 / population
-    if side == "low":
-        limit = (first_part - adj / 8) / last_part
-    else:
-        limit = (first_part + adj / 8) / last_part
-    result: FloatArray = np.asarray(limit / population, dtype=np.float64)
-    return result
+    low = np.asarray((first_part - half_width) / last_part / population, dtype=np.float64)
+    high = np.asarray((first_part + half_width) / last_part / population, dtype=np.float64)
+    return low, high
 
 
 def proportion_funnel_limits(p_avg: ArrayLike, n: ArrayLike) -> ProportionFunnelLimits:
@@ -223,11 +225,13 @@ def proportion_funnel_limits(p_avg: ArrayLike, n: ArrayLike) -> ProportionFunnel
         raise ValueError(f"p_avg must be a proportion between 0 and 1; got {bad!r}")
     check_positive("n", population)
     average, population = broadcast(p_avg=average, n=population)
+    lower_2s, upper_2s = _sigma_adjustment(_Z_2S, population, average)
+    lower_3s, upper_3s = _sigma_adjustment(_Z_3S, population, average)
     return ProportionFunnelLimits(
-        lower_2s=freeze(_sigma_adjustment(_Z_2S, population, average, "low")),
-        upper_2s=freeze(_sigma_adjustment(_Z_2S, population, average, "high")),
-        lower_3s=freeze(_sigma_adjustment(_Z_3S, population, average, "low")),
-        upper_3s=freeze(_sigma_adjustment(_Z_3S, population, average, "high")),
+        lower_2s=freeze(lower_2s),
+        upper_2s=freeze(upper_2s),
+        lower_3s=freeze(lower_3s),
+        upper_3s=freeze(upper_3s),
     )
 
 
@@ -458,7 +462,7 @@ def funnel_significance(
     rate: ArrayLike | None = None,
     rate_type: str | None = None,
     ratio_type: str | None = None,
-) -> NDArray[np.object_]:
+) -> list[Any]:
     """PHE's funnel-plot significance label for each area against the average of all areas.
 
     Parameters
@@ -485,8 +489,9 @@ def funnel_significance(
 
     Returns
     -------
-    numpy.ndarray of str
-        PHE's labels, one per area: ``"High (0.001)"``, ``"High (0.025)"``,
+    list of str
+        PHE's labels, one per area (a list of lists for 2-D input): ``"High (0.001)"``,
+        ``"High (0.025)"``,
         ``"Low (0.025)"``, ``"Low (0.001)"``, ``"Not significant"`` and, for DSRs from fewer
         than 10 events, ``"Not applicable for events less than 10 for dsrs"``.
 
@@ -504,8 +509,8 @@ def funnel_significance(
 
     Examples
     --------
-    >>> list(funnel_significance([10232, 12321, 15123, 13213], [15232, 16123, 17932, 18475],
-    ...                          statistic="proportion", multiplier=100))
+    >>> funnel_significance([10232, 12321, 15123, 13213], [15232, 16123, 17932, 18475],
+    ...                     statistic="proportion", multiplier=100)
     ['Low (0.001)', 'High (0.001)', 'High (0.001)', 'Low (0.001)']
     """
     chosen, rate_kind, _ = _check_statistic(statistic, rate_type, ratio_type)
@@ -516,11 +521,13 @@ def funnel_significance(
         assert denominators is not None
         average = numerators.sum(axis=-1, keepdims=True) / denominators.sum(axis=-1, keepdims=True)
         value = numerators / denominators
+        lower_2s, upper_2s = _sigma_adjustment(_Z_2S, denominators, average)
+        lower_3s, upper_3s = _sigma_adjustment(_Z_3S, denominators, average)
         rules = [
-            (value < _sigma_adjustment(_Z_3S, denominators, average, "low"), 2),
-            (value < _sigma_adjustment(_Z_2S, denominators, average, "low"), 3),
-            (value > _sigma_adjustment(_Z_3S, denominators, average, "high"), 0),
-            (value > _sigma_adjustment(_Z_2S, denominators, average, "high"), 1),
+            (value < lower_3s, 2),
+            (value < lower_2s, 3),
+            (value > upper_3s, 0),
+            (value > upper_2s, 1),
         ]
     else:
         if chosen == "ratio":
@@ -546,7 +553,7 @@ def funnel_significance(
         codes[condition] = code
     if rate_kind == "dsr":
         codes[numerators < 10] = 5
-    labels: NDArray[np.object_] = _LABELS[codes]
+    labels: list[Any] = _LABELS[codes].tolist()
     return labels
 
 
