@@ -405,11 +405,16 @@ def _rate_denominator(
     rates = as_float_array("rate", rate)
     (rates,) = (np.broadcast_to(rates, numerator.shape),)
     events = numerator > 0
+    # A DSR from fewer than 10 events is often not published (NaN): PHE labels it "not
+    # applicable" and leaves it out of the average's denominator, so it may be missing.
     bad_rate = events & ~(np.isfinite(rates) & (rates > 0))
+    if rate_type == "dsr":
+        bad_rate &= ~(np.isnan(rates) & (numerator < 10))
     if bad_rate.any():
-        _fail_at(
-            "rate", rates, bad_rate, "a number greater than zero where the numerator is above zero"
-        )
+        allowed = "a number greater than zero where the numerator is above zero"
+        if rate_type == "dsr":
+            allowed += " (or NaN below 10 events)"
+        _fail_at("rate", rates, bad_rate, allowed)
     with np.errstate(divide="ignore", invalid="ignore"):
         derived = (
             multiplier * numerator / rates if multiply_first else numerator / rates * multiplier

@@ -12,6 +12,7 @@ depend on who looks; but only the areas the user may see are listed. Two disclos
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -149,12 +150,24 @@ def latest_period(area: Area, metric: Metric, on_or_before: date) -> tuple[date,
     return found
 
 
-def _counts(metric: Metric, value: MetricValue) -> tuple[float | None, float | None]:
-    """The events and population behind a value (a DSR's summed over its bands)."""
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _counts(
+    metric: Metric, value: MetricValue, estimate: MetricEstimate
+) -> tuple[float | None, float | None]:
+    """The events and population behind a value (a DSR's summed over its bands).
+
+    A DSR stored without bands but with its events uses the population PHE derives from the
+    rate (``events / rate * multiplier``), as PHE's DSR funnel does.
+    """
     if metric.unit == Metric.Unit.DSR:
-        if not value.bands:
-            return None, None
-        return float(sum(value.bands["counts"])), float(sum(value.bands["populations"]))
+        if value.bands:
+            return float(sum(value.bands["counts"])), float(sum(value.bands["populations"]))
+        if value.numerator is not None and estimate.value:
+            return value.numerator, value.numerator / estimate.value * float(metric.multiplier)
+        return None, None
     return value.numerator, value.denominator
 
 
@@ -175,14 +188,16 @@ def metric_benchmark(
     )
     spec = metric.spec
     estimates = {v.area_id: v.observation().estimate(spec) for v in values}
-    counts = {v.area_id: _counts(metric, v) for v in values}
-    usable = [
-        v
-        for v in values
-        if all(c is not None for c in counts[v.area_id])
-        and (counts[v.area_id][1] or 0) > 0
-        and estimates[v.area_id].value is not None
-    ]
+    counts = {v.area_id: _counts(metric, v, estimates[v.area_id]) for v in values}
+    def is_usable(v: MetricValue) -> bool:
+        events, population = counts[v.area_id]
+        if events is None or population is None or population <= 0:
+            return False
+        # A DSR from fewer than 10 events has no value; PHE still counts it (labelled
+        # "not applicable"), so it stays in with its rate missing.
+        return estimates[v.area_id].value is not None or metric.unit == Metric.Unit.DSR
+
+    usable = [v for v in values if is_usable(v)]
     hidden = sum(1 for v in usable if not access.can_view(by_pk[v.area_id]))
     notes: list[str] = []
     compared = usable
@@ -208,7 +223,7 @@ def metric_benchmark(
             float(metric.multiplier),
             [counts[v.area_id][0] or 0.0 for v in compared],
             [counts[v.area_id][1] or 0.0 for v in compared],
-            [estimates[v.area_id].value or 0.0 for v in compared],
+            [_or_nan(estimates[v.area_id].value) for v in compared],
             # Values are per period (a month's events over the population), so one "year"
             # of data is one period: the funnel's x axis is then the denominator itself.
             years_of_data=1.0,

@@ -225,3 +225,48 @@ def test_the_assurance_pack_with_its_outliers_is_for_regional_leads_only(client,
     response = client.get(f"/regions/{world['region'].code}/assurance/board-pack.html")
 
     assert response.status_code == 403
+
+
+def test_a_dsr_is_drawn_on_phes_dsr_funnel_from_its_bands(client, world):
+    from bettercare.core.stats import dsr
+    from bettercare.web.performance.models import MetricValue
+    from tests.integration.web.factories import make_metric
+
+    metric = make_metric("falls", "Falls injuries 65+ (age-standardised)", unit="dsr")
+    standard = [60, 40]
+    bands = {
+        KENT: ([300, 900], [200_000, 100_000]),
+        MEDWAY: ([60, 150], [80_000, 40_000]),
+        SURREY: ([100, 300], [150_000, 90_000]),
+        HAMPSHIRE: ([5, 3], [150_000, 100_000]),  # 8 events: under 10, no DSR
+    }
+    for code, (counts, populations) in bands.items():
+        MetricValue.objects.create(
+            area=world["areas"][code],
+            metric=metric,
+            kind="actual",
+            period_start="2016-04-01",
+            period_end="2017-03-31",
+            bands={"counts": counts, "populations": populations, "standard_population": standard},
+        )
+    client.force_login(make_user("lead", (world["region"], "regional_lead")))
+
+    response = client.get(f"/areas/{KENT}/metrics/falls/benchmark/?period=2017-08")
+
+    assert response.status_code == 200
+    codes = list(bands)
+    events = [sum(bands[c][0]) for c in codes]
+    rates = [dsr(*bands[c], standard, multiplier=100_000).value for c in codes]
+    expected = funnel_significance(
+        events, None, statistic="rate", multiplier=100_000, rate=rates, rate_type="dsr"
+    )
+    rows = funnel_rows(response)
+    assert rows["Kent"][3] == expected[0]
+    assert rows["Medway"][3] == expected[1]
+    assert rows["Surrey"][3] == expected[2]
+    # Hampshire's 8 events give no DSR: listed as PHE labels it, not plotted.
+    assert "Hampshire" not in rows
+    assert expected[3] == "Not applicable for events less than 10 for dsrs"
+    assert "Hampshire 8 250,000 – – Not applicable for events less than 10 for dsrs" in text_of(
+        response
+    )

@@ -246,6 +246,25 @@ def test_rate_significance_matches_phe(
     assert result == [CODES[row[f"{expected_column}_{suffix}"]] for row in rows]
 
 
+def test_a_dsr_missing_below_ten_events_is_not_applicable_and_left_out_of_the_average():
+    # PHE: the events count in sum(numerator); the missing rate's denominator does not.
+    with_missing = funnel_significance(
+        [9, 400, 500, 450], None, statistic="rate", multiplier=1e5,
+        rate=[math.nan, 60, 70, 65], rate_type="dsr",
+    )  # fmt: skip
+    assert with_missing[0] == NOT_APPLICABLE_DSR
+    with pytest.raises(ValueError, match=r"\(or NaN below 10 events\); got nan at position 0"):
+        funnel_significance(
+            [12, 400], None, statistic="rate", multiplier=1e5, rate=[math.nan, 60],
+            rate_type="dsr",
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="where the numerator is above zero; got nan"):
+        funnel_significance(
+            [5, 400], [10, 10], statistic="rate", multiplier=1e5, rate=[math.nan, 60],
+            rate_type="crude",
+        )  # fmt: skip
+
+
 def test_dsr_under_ten_events_is_not_applicable():
     result = funnel_significance(
         [9, 400, 500], None, statistic="rate", multiplier=1e5, rate=[50, 60, 70], rate_type="dsr"
@@ -470,7 +489,8 @@ def test_significance_by_row_for_two_dimensional_input(proportions):
             lambda: funnel_significance(
                 [5, 4], None, statistic="rate", multiplier=1e5, rate=[0, 3], rate_type="dsr"
             ),
-            "rate must be a number greater than zero where the numerator is above zero; got 0.0",
+            "rate must be a number greater than zero where the numerator is above zero "
+            "(or NaN below 10 events); got 0.0",
         ),
         (
             lambda: funnel_limits([1, 2], [3, 4], statistic="ratio", multiplier=1),
