@@ -245,8 +245,11 @@ def area_metric_benchmark(
     period: str | None = Query(None, description=AS_AT_PERIOD, example="2017-08"),
     peers: str | None = Query(None, description="The peer set: region, icb or a group's code."),
 ) -> dict[str, Any]:
-    from bettercare.web.benchmarking.queries import latest_period, metric_benchmark
-    from bettercare.web.benchmarking.views import benchmark_centre, chosen_peers
+    from bettercare.web.benchmarking.queries import (
+        latest_period,
+        metric_benchmark,
+        peer_set_or_404,
+    )
     from bettercare.web.performance.models import Metric
 
     area = area_for(request, code)
@@ -254,9 +257,9 @@ def area_metric_benchmark(
     found = Metric.objects.filter(code=metric).first()
     if found is None:
         raise Http404(f"There is no metric {metric!r}.")
-    chosen, _ = chosen_peers(area, peers)
+    chosen, _ = peer_set_or_404(area, peers)
     dates = latest_period(area, found, month.last_day)
     if dates is None:
         raise Http404(f"{area.name} has no value of {found.name} by {month.label}.")
     bench = metric_benchmark(access_of(request), found, chosen, dates)
-    return benchmark_json(bench, benchmark_centre(bench))
+    return benchmark_json(bench)

@@ -73,7 +73,8 @@ def _finite(values: Any) -> list[float]:
     return [float(v) if math.isfinite(v) else 0.0 for v in values]
 
 
-def benchmark_json(bench: MetricBenchmark, centre: float | None) -> dict[str, Any]:
+def benchmark_json(bench: MetricBenchmark) -> dict[str, Any]:
+    """The answer of ``GET /api/areas/{code}/metrics/{metric}/benchmark``."""
     metric = bench.metric
     funnel = None
     if bench.funnel is not None:
@@ -110,7 +111,7 @@ def benchmark_json(bench: MetricBenchmark, centre: float | None) -> dict[str, An
             "description": bench.peers.description,
             "areas": len(bench.peers.areas),
         },
-        "peer_value": centre,
+        "peer_value": bench.centre,
         "contributing": bench.contributing,
         "hidden": bench.hidden,
         "notes": list(bench.notes),

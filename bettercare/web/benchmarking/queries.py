@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.http import Http404
+
 from bettercare.core.benchmarking import (
     FunnelBenchmark,
     benchmark_funnel,
@@ -74,6 +76,13 @@ class MetricBenchmark:
     contributing: int
     hidden: int
     notes: tuple[str, ...]
+
+    @property
+    def centre(self) -> float | None:
+        """The peer set's figure: the funnel's centre, else the pooled estimate."""
+        if self.funnel is not None:
+            return self.funnel.average
+        return self.pooled.value if self.pooled is not None else None
 
 
 def _hwb_descendants(root: Area, children: dict[int | None, list[Area]]) -> list[Area]:
@@ -137,6 +146,15 @@ def peer_set(area: Area, key: str | None) -> tuple[PeerSet | None, list[PeerSet]
     return chosen, choices
 
 
+def peer_set_or_404(area: Area, key: str | None) -> tuple[PeerSet, list[PeerSet]]:
+    """The peer set asked for (default the region) and the choices; 404 naming them."""
+    chosen, choices = peer_set(area, key or None)
+    if chosen is None:
+        names = ", ".join(repr(choice.key) for choice in choices) or "none"
+        raise Http404(f"{area.name} has no peer set {key!r} (its peer sets: {names}).")
+    return chosen, choices
+
+
 def latest_period(area: Area, metric: Metric, on_or_before: date) -> tuple[date, date] | None:
     """The period of the area's latest actual value of ``metric`` ending by a date."""
     found = (
@@ -189,6 +207,7 @@ def metric_benchmark(
     spec = metric.spec
     estimates = {v.area_id: v.observation().estimate(spec) for v in values}
     counts = {v.area_id: _counts(metric, v, estimates[v.area_id]) for v in values}
+
     def is_usable(v: MetricValue) -> bool:
         events, population = counts[v.area_id]
         if events is None or population is None or population <= 0:

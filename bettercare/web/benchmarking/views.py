@@ -26,31 +26,14 @@ from bettercare.charts import (
 from bettercare.core.benchmarking import spine_row
 from bettercare.web.benchmarking.queries import (
     MetricBenchmark,
-    PeerSet,
     latest_period,
     metric_benchmark,
-    peer_set,
+    peer_set_or_404,
 )
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.performance.models import Metric
 from bettercare.web.programmes.models import Area
 from bettercare.web.reporting.common import metric_lines, span_label
-
-
-def chosen_peers(area: Area, key: str | None) -> tuple[PeerSet, list[PeerSet]]:
-    """The peer set asked for, or 404 naming the choices."""
-    chosen, choices = peer_set(area, key or None)
-    if chosen is None:
-        names = ", ".join(repr(choice.key) for choice in choices) or "none"
-        raise Http404(f"{area.name} has no peer set {key!r} (its peer sets: {names}).")
-    return chosen, choices
-
-
-def benchmark_centre(bench: MetricBenchmark) -> float | None:
-    """The peer set's figure: the funnel's centre, else the pooled estimate."""
-    if bench.funnel is not None:
-        return bench.funnel.average
-    return bench.pooled.value if bench.pooled is not None else None
 
 
 def funnel_figure(bench: MetricBenchmark, area: Area) -> Chart | None:
@@ -97,7 +80,7 @@ def league_figure(bench: MetricBenchmark, area: Area) -> Chart | None:
         title=f"{metric.name}: {bench.peers.name} league table",
         unit=metric.unit,
         multiplier=float(metric.multiplier),
-        benchmark=benchmark_centre(bench),
+        benchmark=bench.centre,
         benchmark_label=bench.peers.name,
         polarity=metric.polarity,
         id_prefix="peers-league",
@@ -110,7 +93,7 @@ def metric_benchmark_page(request: HttpRequest, code: str, metric: str) -> HttpR
     found = Metric.objects.filter(code=metric).first()
     if found is None:
         raise Http404(f"There is no metric {metric!r}.")
-    peers, choices = chosen_peers(area, request.GET.get("peers"))
+    peers, choices = peer_set_or_404(area, request.GET.get("peers"))
     dates = latest_period(area, found, period.reporting_month.last_day)
     if dates is None:
         raise Http404(f"{area.name} has no value of {found.name} by {period.label}.")
@@ -118,7 +101,7 @@ def metric_benchmark_page(request: HttpRequest, code: str, metric: str) -> HttpR
     context: dict[str, Any] = {
         "metric": found,
         "bench": bench,
-        "centre": benchmark_centre(bench),
+        "centre": bench.centre,
         "period_words": span_label(*dates),
         "peers": peers,
         "peer_choices": choices,
@@ -134,7 +117,7 @@ def metric_benchmark_page(request: HttpRequest, code: str, metric: str) -> HttpR
 def area_benchmark_page(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
-    peers, choices = chosen_peers(area, request.GET.get("peers"))
+    peers, choices = peer_set_or_404(area, request.GET.get("peers"))
     access = access_of(request)
     lines = metric_lines(area, period.reporting_month)
     metrics = {m.code: m for m in Metric.objects.filter(code__in=[line.code for line in lines])}
@@ -146,7 +129,7 @@ def area_benchmark_page(request: HttpRequest, code: str) -> HttpResponse:
             continue
         metric = metrics[line.code]
         bench = metric_benchmark(access, metric, peers, (line.period_start, line.period_end))
-        centre = benchmark_centre(bench)
+        centre = bench.centre
         values = [row.value for row in bench.rows if row.value is not None]
         own = next((row for row in bench.rows if row.area == area), None)
         benches.append((line, bench, centre, own))
