@@ -392,7 +392,7 @@ def spine_chart(
     body = [
         text("Worst", x0, 16, fill=MID_GREY),
         text("Best", x1, 16, anchor="end", fill=MID_GREY),
-        text("Peer average", scale(0.5), 16, anchor="middle", fill=MID_GREY),
+        text("Peer figure", scale(0.5), 16, anchor="middle", fill=MID_GREY),
     ]
     for index, (line, polarity) in enumerate(zip(lines, polarities, strict=True)):
         centre = top + index * row_height + row_height / 2
@@ -423,7 +423,7 @@ def spine_chart(
     )  # fmt: skip
     description = (
         f"{title}. For each of {len(lines)} metrics, the area's value against the range of its "
-        "peers (the bar, with the middle half darker) and the peer average (the centre line); "
+        "peers (the bar, with the middle half darker) and the peer figure (the centre line); "
         "better is to the right."
     )
     rows = tuple(
@@ -445,7 +445,7 @@ def spine_chart(
         description=description,
         body=body,
     )
-    headers = ("Metric", "Area value", "Peer average", "Worst", "Best", "Significance (PHE funnel)")
+    headers = ("Metric", "Area value", "Peer figure", "Worst", "Best", "Significance (PHE funnel)")
     return Chart(svg, title, description, headers, rows)
 
 
