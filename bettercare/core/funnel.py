@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import special
 
 from bettercare.core._checks import (
@@ -31,6 +31,17 @@ from bettercare.core._checks import (
     check_non_negative,
     check_positive,
     freeze,
+)
+from bettercare.core._funnel_axis import axis_points, format_thousands, signif_ceiling, signif_floor
+from bettercare.core._funnel_inputs import (
+    SIDES,
+    Side,
+    check_multiplier,
+    check_positive_number,
+    check_probability,
+    check_statistic,
+    prepare,
+    rate_denominator,
 )
 
 __all__ = [
@@ -51,10 +62,6 @@ __all__ = [
     "proportion_funnel_limits",
 ]
 
-Statistic: TypeAlias = Literal["proportion", "rate", "ratio"]
-RateType: TypeAlias = Literal["dsr", "crude"]
-RatioType: TypeAlias = Literal["count", "isr"]
-Side: TypeAlias = Literal["low", "high"]
 
 HIGH_3S = "High (0.001)"
 HIGH_2S = "High (0.025)"
@@ -72,10 +79,6 @@ SIGNIFICANCE_LABELS: tuple[str, ...] = (
     NOT_APPLICABLE_DSR,
 )
 _LABELS = np.array(SIGNIFICANCE_LABELS, dtype=object)
-_STATISTICS: tuple[Statistic, ...] = ("proportion", "rate", "ratio")
-_RATE_TYPES: tuple[RateType, ...] = ("dsr", "crude")
-_RATIO_TYPES: tuple[RatioType, ...] = ("count", "isr")
-_SIDES: tuple[Side, ...] = ("low", "high")
 # Normal quantiles PHE uses for the proportion limits: qnorm(0.975) and qnorm(0.999).
 _Z_2S = float(special.ndtri(0.975))
 _Z_3S = float(special.ndtri(0.999))
@@ -288,9 +291,9 @@ def poisson_funnel_expected(
     """
     counts = as_float_array("observed", observed)
     check_non_negative("observed", counts)
-    chosen: Side = check_choice("side", side, _SIDES)  # type: ignore[assignment]
+    chosen: Side = check_choice("side", side, SIDES)  # type: ignore[assignment]
     check_choice("method", method, ("phe", "exact"))
-    probability = _check_probability(p)
+    probability = check_probability(p)
     if method == "exact":
         if chosen == "low":
             expected = np.zeros_like(counts)
@@ -308,16 +311,6 @@ def poisson_funnel_expected(
         v = np.where(go_down, v - dv, v + dv)
     result: FloatArray = (1 + counts) * v / (1 - v)
     return result
-
-
-def _check_probability(p: float) -> float:
-    try:
-        value = float(p)
-    except (TypeError, ValueError):
-        raise ValueError(f"p must be a probability such as 0.025 or 0.001; got {p!r}") from None
-    if not 0 < value < 1:
-        raise ValueError(f"p must be a probability between 0 and 1 (e.g. 0.025); got {p!r}")
-    return value
 
 
 def _poisson_count_limit(observed: FloatArray, confidence: float, side: Side) -> FloatArray:
@@ -339,123 +332,6 @@ def _poisson_count_limit(observed: FloatArray, confidence: float, side: Side) ->
             exact = special.chdtri(2 * observed + 2, 0.5 - confidence / 2) / 2
     np.copyto(limit, np.where(small, exact, byar))
     return limit
-
-
-def _check_statistic(
-    statistic: str, rate_type: str | None, ratio_type: str | None
-) -> tuple[Statistic, RateType | None, RatioType | None]:
-    chosen: Statistic = check_choice("statistic", statistic, _STATISTICS)  # type: ignore[assignment]
-    rate_kind: RateType | None = None
-    ratio_kind: RatioType | None = None
-    if chosen == "rate":
-        if rate_type is None:
-            raise ValueError(
-                "rate_type is required for statistic 'rate': one of 'dsr', 'crude'; got None"
-            )
-        rate_kind = check_choice("rate_type", rate_type, _RATE_TYPES)  # type: ignore[assignment]
-    elif rate_type is not None:
-        raise ValueError(
-            f"rate_type applies only to statistic 'rate'; got rate_type={rate_type!r} for {chosen!r}"
-        )
-    if ratio_type is not None:
-        if chosen != "ratio":
-            raise ValueError(
-                f"ratio_type applies only to statistic 'ratio'; got ratio_type={ratio_type!r} for {chosen!r}"
-            )
-        ratio_kind = check_choice("ratio_type", ratio_type, _RATIO_TYPES)  # type: ignore[assignment]
-    return chosen, rate_kind, ratio_kind
-
-
-def _check_multiplier(multiplier: float) -> float:
-    try:
-        value = float(multiplier)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"multiplier must be a number greater than zero (e.g. 100); got {multiplier!r}"
-        ) from None
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(
-            f"multiplier must be a number greater than zero (e.g. 100); got {multiplier!r}"
-        )
-    return value
-
-
-def _fail_at(name: str, array: FloatArray, bad: NDArray[np.bool_], expected: str) -> None:
-    index = np.unravel_index(int(np.flatnonzero(bad.ravel())[0]), array.shape)
-    where = index[0] if len(index) == 1 else tuple(int(i) for i in index)
-    raise ValueError(f"{name} must be {expected}; got {array[index].item()!r} at position {where}")
-
-
-def _rate_denominator(
-    numerator: FloatArray,
-    denominator: FloatArray | None,
-    rate: ArrayLike | None,
-    rate_type: RateType,
-    multiplier: float,
-    *,
-    multiply_first: bool,
-) -> FloatArray:
-    """PHE's derived denominator for rates: from the rate, or the given one at 0 events.
-
-    PHE writes ``multiplier * x / rate`` in the limits and ``x / rate * multiplier`` in the
-    significance; ``multiply_first`` keeps each order so the rounding matches too.
-    """
-    if rate is None:
-        raise ValueError("rate is required for statistic 'rate': the rate of each area; got None")
-    rates = as_float_array("rate", rate)
-    (rates,) = (np.broadcast_to(rates, numerator.shape),)
-    events = numerator > 0
-    # A DSR from fewer than 10 events is often not published (NaN): PHE labels it "not
-    # applicable" and leaves it out of the average's denominator, so it may be missing.
-    bad_rate = events & ~(np.isfinite(rates) & (rates > 0))
-    if rate_type == "dsr":
-        bad_rate &= ~(np.isnan(rates) & (numerator < 10))
-    if bad_rate.any():
-        allowed = "a number greater than zero where the numerator is above zero"
-        if rate_type == "dsr":
-            allowed += " (or NaN below 10 events)"
-        _fail_at("rate", rates, bad_rate, allowed)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        derived = (
-            multiplier * numerator / rates if multiply_first else numerator / rates * multiplier
-        )
-    if rate_type == "dsr":
-        return np.where(events, derived, np.nan)
-    if denominator is None:
-        if not events.all():
-            raise ValueError(
-                "denominator is required for crude rates with 0 events (PHE derives it from the "
-                f"rate otherwise); got numerator 0 at position {int(np.flatnonzero(~events.ravel())[0])}"
-            )
-        result: FloatArray = derived
-        return result
-    return np.where(events, derived, denominator)
-
-
-def _prepare(
-    numerator: ArrayLike,
-    denominator: ArrayLike | None,
-    statistic: Statistic,
-) -> tuple[FloatArray, FloatArray | None]:
-    numerators = np.atleast_1d(as_float_array("numerator", numerator))
-    check_non_negative("numerator", numerators)
-    if denominator is None:
-        if statistic != "rate":
-            raise ValueError(f"denominator is required for statistic {statistic!r}; got None")
-        return numerators, None
-    denominators = np.atleast_1d(as_float_array("denominator", denominator))
-    check_positive("denominator", denominators)
-    numerators, denominators = broadcast(numerator=numerators, denominator=denominators)
-    if statistic == "proportion":
-        above = numerators > denominators
-        if above.any():
-            index = int(np.flatnonzero(above.ravel())[0])
-            raise ValueError(
-                "numerator must not exceed denominator for a proportion; got numerator "
-                f"{numerators.ravel()[index].item()!r} and denominator "
-                f"{denominators.ravel()[index].item()!r} at position {index}"
-            )
-    return numerators, denominators
 
 
 def funnel_significance(
@@ -518,9 +394,9 @@ def funnel_significance(
     ...                     statistic="proportion", multiplier=100)
     ['Low (0.001)', 'High (0.001)', 'High (0.001)', 'Low (0.001)']
     """
-    chosen, rate_kind, _ = _check_statistic(statistic, rate_type, ratio_type)
-    scale = _check_multiplier(multiplier)
-    numerators, denominators = _prepare(numerator, denominator, chosen)
+    chosen, rate_kind, _ = check_statistic(statistic, rate_type, ratio_type)
+    scale = check_multiplier(multiplier)
+    numerators, denominators = prepare(numerator, denominator, chosen)
     codes = np.full(numerators.shape, 4, dtype=np.intp)
     if chosen == "proportion":
         assert denominators is not None
@@ -541,7 +417,7 @@ def funnel_significance(
             target: FloatArray | float = 1.0
         else:
             assert rate_kind is not None
-            expected = _rate_denominator(
+            expected = rate_denominator(
                 numerators, denominators, rate, rate_kind, scale, multiply_first=False
             )
             target = numerators.sum(axis=-1, keepdims=True) / np.nansum(
@@ -560,47 +436,6 @@ def funnel_significance(
         codes[numerators < 10] = 5
     labels: list[Any] = _LABELS[codes].tolist()
     return labels
-
-
-def _r_nchar(value: float) -> int:
-    """``nchar()`` of a whole number as R prints it: R writes 1e+05, not 100000."""
-    if value == 0:
-        return 1
-    fixed = str(int(value))
-    digits = fixed.rstrip("0")[:15]
-    mantissa = 1 if len(digits) == 1 else len(digits) + 1
-    exponent = len(fixed) - 1
-    scientific = mantissa + 2 + max(2, len(str(exponent)))
-    return len(fixed) if len(fixed) <= scientific else scientific
-
-
-def _signif_floor(x: float) -> float:
-    if x == 0:
-        return 0.0
-    n = _r_nchar(math.floor(x * 0.95)) - 1
-    return math.floor(x * 0.95 / 10.0**n) * 10.0**n
-
-
-def _signif_ceiling(x: float) -> float:
-    if x == 0:
-        return 0.0
-    n = _r_nchar(math.ceil(x * 1.05)) - 2
-    return math.ceil(x * 1.05 / 10.0**n) * 10.0**n
-
-
-def _axis(minimum: float, maximum: float, statistic: Statistic) -> FloatArray:
-    """PHE's 100 axis points: geometric steps from the minimum to the maximum, whole numbers."""
-    points = [max(1.0, minimum)]
-    for j in range(2, 101):
-        offset = j - 1 if statistic == "ratio" else j
-        previous = points[-1]
-        step = round((maximum / previous) ** (1 / (101 - offset)) * previous)
-        points.append(max(float(step), previous + 1))
-    return np.array(points)
-
-
-def _format_thousands(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 def funnel_limits(
@@ -660,9 +495,9 @@ def funnel_limits(
     >>> table.axis_name, len(table.axis), round(table.baseline, 4)
     ('Population', 100, 72.7273)
     """
-    chosen, rate_kind, ratio_kind = _check_statistic(statistic, rate_type, ratio_type)
-    scale = _check_multiplier(multiplier)
-    numerators, denominators = _prepare(numerator, denominator, chosen)
+    chosen, rate_kind, ratio_kind = check_statistic(statistic, rate_type, ratio_type)
+    scale = check_multiplier(multiplier)
+    numerators, denominators = prepare(numerator, denominator, chosen)
     if numerators.ndim != 1 or numerators.size == 0:
         raise ValueError(
             f"numerator must be a non-empty list of areas; got shape {numerators.shape}"
@@ -677,9 +512,9 @@ def funnel_limits(
             raise ValueError(
                 "years_of_data is required for statistic 'rate': a number above zero; got None"
             )
-        years = _check_positive_number("years_of_data", years_of_data)
+        years = check_positive_number("years_of_data", years_of_data)
         assert rate_kind is not None
-        derived = _rate_denominator(
+        derived = rate_denominator(
             numerators, denominators, rate, rate_kind, scale, multiply_first=True
         )
     else:
@@ -694,15 +529,15 @@ def funnel_limits(
     if largest > 2 * smallest:
         minimum = 0.0
     elif chosen == "rate":
-        minimum = _signif_floor(smallest / years) * years
+        minimum = signif_floor(smallest / years) * years
     else:
-        minimum = _signif_floor(smallest)
+        minimum = signif_floor(smallest)
     maximum = (
-        _signif_ceiling(largest / years) * years if chosen == "rate" else _signif_ceiling(largest)
+        signif_ceiling(largest / years) * years if chosen == "rate" else signif_ceiling(largest)
     )
     if chosen == "rate":
         minimum, maximum = math.floor(minimum * average), math.ceil(maximum * average)
-    axis = _axis(minimum, maximum, chosen)
+    axis = axis_points(minimum, maximum, chosen)
     empty = freeze(np.empty(0))
     if chosen == "proportion":
         limits = proportion_funnel_limits(average, axis)
@@ -739,7 +574,7 @@ def funnel_limits(
         limits_out = {key: axis / value * scale for key, value in populations.items()}
         expected = {key: value / years for key, value in populations.items()}
         baseline = average * scale
-        description = f"rate ({rate_kind} per {_format_thousands(scale)})"
+        description = f"rate ({rate_kind} per {format_thousands(scale)})"
         axis_name = "Events"
     return FunnelTable(
         statistic=description,
@@ -756,16 +591,6 @@ def funnel_limits(
         lower_3s_expected=freeze(expected["lower_3s"]),
         upper_3s_expected=freeze(expected["upper_3s"]),
     )
-
-
-def _check_positive_number(name: str, value: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number greater than zero; got {value!r}") from None
-    if not (math.isfinite(number) and number > 0):
-        raise ValueError(f"{name} must be a number greater than zero; got {value!r}")
-    return number
 
 
 def funnel_points(
@@ -810,13 +635,13 @@ def funnel_points(
     >>> [float(v) for v in points.denominator]
     [75000.0, nan]
     """
-    _, rate_kind, _ = _check_statistic("rate", rate_type, None)
+    _, rate_kind, _ = check_statistic("rate", rate_type, None)
     assert rate_kind is not None
-    scale = _check_multiplier(multiplier)
-    years = _check_positive_number("years_of_data", years_of_data)
-    numerators, denominators = _prepare(numerator, denominator, "rate")
+    scale = check_multiplier(multiplier)
+    years = check_positive_number("years_of_data", years_of_data)
+    numerators, denominators = prepare(numerator, denominator, "rate")
     rates = np.broadcast_to(as_float_array("rate", rate), numerators.shape).astype(np.float64)
-    derived = _rate_denominator(
+    derived = rate_denominator(
         numerators, denominators, rates, rate_kind, scale, multiply_first=True
     )
     if rate_kind == "dsr":

@@ -529,3 +529,27 @@ def test_significance_by_row_for_two_dimensional_input(proportions):
 def test_bad_input_names_argument_value_and_allowed(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
+
+
+# --- PHE's axis rounding counts characters as R prints numbers ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "characters"),
+    [(0, 1), (7, 1), (950, 3), (123456, 6), (100000, 5), (1200000, 7), (10000000, 5), (3e9, 5)],
+)
+def test_r_prints_round_numbers_in_scientific_notation(value, characters):
+    from bettercare.core._funnel_axis import r_nchar
+
+    # R: nchar(100000) is 5 ("1e+05"); nchar(1200000) is 7 (fixed and "1.2e+06" tie).
+    assert r_nchar(value) == characters
+
+
+def test_the_axis_rounding_follows_r_for_round_figures():
+    from bettercare.core._funnel_axis import signif_ceiling, signif_floor
+
+    assert signif_floor(33708) == 30000
+    assert signif_ceiling(102950) == 110000  # PHE's proportion test: axis maximum 110,000
+    # floor(x * 0.95) = 1,200,000,000 prints "1.2e+09" (7 characters), so R rounds down to
+    # a multiple of 10^6 and keeps 1.2e9, where counting digits would give 1e9.
+    assert signif_floor(1_263_157_895) == 1.2e9
