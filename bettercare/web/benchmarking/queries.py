@@ -149,8 +149,10 @@ def peer_set(area: Area, key: str | None) -> tuple[PeerSet | None, list[PeerSet]
 def peer_set_or_404(area: Area, key: str | None) -> tuple[PeerSet, list[PeerSet]]:
     """The peer set asked for (default the region) and the choices; 404 naming them."""
     chosen, choices = peer_set(area, key or None)
+    if chosen is None and not choices:
+        raise Http404(f"{area.name} has no peers to compare with: it is in no region or ICB.")
     if chosen is None:
-        names = ", ".join(repr(choice.key) for choice in choices) or "none"
+        names = ", ".join(repr(choice.key) for choice in choices)
         raise Http404(f"{area.name} has no peer set {key!r} (its peer sets: {names}).")
     return chosen, choices
 

@@ -270,3 +270,17 @@ def test_a_dsr_is_drawn_on_phes_dsr_funnel_from_its_bands(client, world):
     assert "Hampshire 8 250,000 – – Not applicable for events less than 10 for dsrs" in text_of(
         response
     )
+
+
+def test_an_area_in_no_region_has_no_peers_and_says_so(client, world):
+    from tests.integration.web.factories import make_area, make_monthly_values, make_period
+
+    alone = make_area("E06000053", "Isles of Scilly")
+    make_monthly_values(alone, world["metric"], [3], first="2017-08", denominator=2_000)
+    make_period(alone, "2017-08")
+    client.force_login(make_user("scilly", (alone, "viewer")))
+
+    response = client.get("/areas/E06000053/metrics/admissions/benchmark/?period=2017-08")
+
+    assert response.status_code == 404
+    assert "Isles of Scilly has no peers to compare with" in text_of(response)
