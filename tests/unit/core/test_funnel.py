@@ -553,3 +553,25 @@ def test_the_axis_rounding_follows_r_for_round_figures():
     # floor(x * 0.95) = 1,200,000,000 prints "1.2e+09" (7 characters), so R rounds down to
     # a multiple of 10^6 and keeps 1.2e9, where counting digits would give 1e9.
     assert signif_floor(1_263_157_895) == 1.2e9
+
+
+@given(
+    observed=st.lists(st.integers(min_value=1, max_value=5000), min_size=2, max_size=20),
+    ratio_type=st.sampled_from(["count", "isr"]),
+)
+@settings(max_examples=30)
+def test_poisson_funnels_nest_and_widen_as_events_fall(observed, ratio_type):
+    expected = [max(1.0, o * 0.9) for o in observed]
+    table = funnel_limits(
+        observed, expected, statistic="ratio", multiplier=1, ratio_type=ratio_type
+    )
+    centre = table.baseline
+    assert np.all(table.lower_3s_limit <= table.lower_2s_limit)
+    assert np.all(table.lower_2s_limit <= centre)
+    assert np.all(centre <= table.upper_2s_limit)
+    assert np.all(table.upper_2s_limit <= table.upper_3s_limit)
+    # More events, narrower funnel: lower limits rise and upper limits fall along the axis.
+    for name in ("lower_2s_limit", "lower_3s_limit"):
+        assert np.all(np.diff(getattr(table, name)) >= -1e-9)
+    for name in ("upper_2s_limit", "upper_3s_limit"):
+        assert np.all(np.diff(getattr(table, name)) <= 1e-9)
