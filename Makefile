@@ -81,6 +81,7 @@ bench: setup
 		else sudo apt-get install -y --no-install-recommends wrk; fi; }
 	$(RUN) python -m benchmarks.bench_stats
 	$(RUN) python -m benchmarks.bench_spc
+	$(RUN) python -m benchmarks.bench_funnel
 	$(RUN) python -m benchmarks.bench_import
 	$(RUN) python -m benchmarks.bench_reports
 	$(RUN) python -m benchmarks.bench_demo

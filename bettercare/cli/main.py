@@ -130,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--spark-master", help="Spark master URL (default: configured, else local[*])"
     )
 
+    peers = commands.add_parser("peers", help="peer groups for benchmarking")
+    peers_commands = peers.add_subparsers(dest="peers_command", metavar="ACTION", required=True)
+    peers_load = peers_commands.add_parser(
+        "load", help="create or replace peer groups from a CSV (one row per member area)"
+    )
+    peers_load.add_argument(
+        "path", type=Path, help="CSV with columns group,name,anchor,member,source,defined_by"
+    )
+    peers_load.add_argument("--as", dest="username", help="record the change as this user")
+
     token = commands.add_parser("token", help="personal API tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = token_commands.add_parser("create", help="create a token for a user (shown once)")
@@ -181,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
         return commands.command_report(
             args.kind, args.area, args.period, args.format, args.output, out
         )
+    if args.command == "peers":
+        return commands.command_peers_load(args.path, args.username, out)
     if args.command == "token":
         return commands.command_token_create(args.username, args.name, out)
     raise AssertionError(f"unhandled command {args.command!r}")

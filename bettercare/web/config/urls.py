@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from bettercare.web.accounts import views as accounts
 from bettercare.web.assurance import views as assurance
+from bettercare.web.benchmarking import views as benchmarking
 from bettercare.web.finance import views as finance
 from bettercare.web.performance import views as performance
 from bettercare.web.programmes import pack_views, period_views, register_views, scheme_views
@@ -23,6 +24,12 @@ area_pages = [
         name="actuals-template",
     ),
     path("metrics/<str:metric>/", performance.metric_detail, name="metric-detail"),
+    path(
+        "metrics/<str:metric>/benchmark/",
+        benchmarking.metric_benchmark_page,
+        name="metric-benchmark",
+    ),
+    path("benchmark/", benchmarking.area_benchmark_page, name="area-benchmark"),
     path("schemes/", scheme_views.scheme_list, name="area-schemes"),
     path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme-detail"),
     path("schemes/<int:pk>/return/<str:month>/", scheme_views.scheme_return, name="scheme-return"),
