@@ -82,6 +82,7 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_stats
 	$(RUN) python -m benchmarks.bench_spc
 	$(RUN) python -m benchmarks.bench_import
+	$(RUN) python -m benchmarks.bench_alerts
 	$(RUN) python -m benchmarks.bench_reports
 	$(RUN) python -m benchmarks.bench_pipeline
 	$(RUN) python -m benchmarks.bench_web --seconds 10

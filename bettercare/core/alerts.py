@@ -51,6 +51,7 @@ __all__ = [
     "RuleSettings",
     "assurance_fail_onset",
     "assurance_fail_onsets",
+    "data_rag_worsened",
     "funnel_bottom",
     "funnel_bottom_onset",
     "milestone_slipped",
@@ -440,10 +441,22 @@ def assurance_fail_onsets(
     )
     starts = np.r_[0, np.flatnonzero(inverse[1:] != inverse[:-1]) + 1]
     ends = np.r_[starts[1:], inverse.size]
+    # First the whole series: only those failing at their latest month can fire, and only
+    # their earlier months need judging (usually few series).
+    latest = xmr_batch(
+        inverse,
+        positions[order],
+        values,
+        improvement=improvements,
+        target=targets[np.repeat(ends - 1, ends - starts)],
+    )
+    failing = set(np.flatnonzero(latest.assurance_icon == "fail").tolist())
     prefix_ids: list[np.ndarray] = []
     prefix_rows: list[np.ndarray] = []
     window = settings.lookback + 1
     for code_index, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        if code_index not in failing:
+            continue
         length = b - a
         for end in range(max(MIN_SPC_POINTS, length - window + 1), length + 1):
             prefix_rows.append(np.arange(a, a + end))
@@ -612,6 +625,43 @@ def rag_worsened_onset(
     if _RANK[before] >= _RANK[last]:
         return None
     return RagChange(Onset(rated[run.start][0], run.length), before, last)
+
+
+def data_rag_worsened(
+    spec: MetricSpec,
+    actuals: Mapping[Month, Observation],
+    targets: Sequence[Observation],
+    months: Sequence[Month],
+    *,
+    settings: RuleSettings = RuleSettings(),
+) -> tuple[Month, RagChange] | None:
+    """Whether the data RAG at the end of ``months`` is a worsening, rating as few months as
+    it needs; returns the month the worse status started and the change.
+
+    The same answer as :func:`rag_worsened_onset` over :func:`monthly_data_rag` of the last
+    ``lookback + 1`` months (the reference, which the tests compare with), but it rates the
+    months from the latest backwards and stops at the first status that differs from the
+    latest (or at once when the latest rated status is GREEN), so a series usually costs two
+    or three ratings rather than thirteen. ``onset.start`` counts in the last ``lookback + 1``
+    months.
+    """
+    tail = list(months[-(settings.lookback + 1) :])
+    rated: list[Status | None] = []
+    for month in reversed(tail):
+        status = monthly_data_rag(spec, actuals, targets, [month], smoothing=settings.smoothing)[0]
+        rated.append(status)
+        known = [s for s in rated if s is not None]
+        if known and known[0] == "G":
+            return None
+        if len(known) >= 2 and known[-1] != known[0]:
+            break
+    rated.reverse()
+    offset = len(tail) - len(rated)
+    change = rag_worsened_onset(rated, settings=settings)
+    if change is None or (offset and change.onset.start == 0):
+        return None
+    start = offset + change.onset.start
+    return tail[start], replace(change, onset=Onset(start, change.onset.length))
 
 
 # -- funnel plots ----------------------------------------------------------------------------

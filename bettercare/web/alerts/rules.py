@@ -239,18 +239,12 @@ def _rag_events(series: _Series) -> list[Event]:
     setting = rule_settings("data_rag_worsened")
     if not series.targets:
         return []
-    tail = series.months[-(setting.lookback + 1) :]
-    statuses = rules.monthly_data_rag(
-        series.metric.spec,
-        series.actuals,
-        series.targets,
-        tail,
-        smoothing=setting.smoothing,
+    found = rules.data_rag_worsened(
+        series.metric.spec, series.actuals, series.targets, series.months, settings=setting
     )
-    change = rules.rag_worsened_onset(statuses, settings=setting)
-    if change is None:
+    if found is None:
         return []
-    started = tail[change.onset.start]
+    started, change = found
     before, after = STATUS_WORDS[change.before], STATUS_WORDS[change.after]
     pooled = f" (each month pooled over {setting.smoothing})" if setting.smoothing > 1 else ""
     return [

@@ -14,6 +14,7 @@ from bettercare.core.alerts import (
     RuleSettings,
     assurance_fail_onset,
     assurance_fail_onsets,
+    data_rag_worsened,
     funnel_bottom,
     funnel_bottom_onset,
     milestone_slipped,
@@ -250,6 +251,30 @@ def test_smoothing_pools_numerators_and_denominators():
     target = Observation(date(2025, 4, 1), date(2026, 3, 31), value=50.0)
     # Pooled 100/1100 = 9%, far below 50%: RED (a mean of the two rates would be 45.5%).
     assert monthly_data_rag(spec, actuals, [target], months, smoothing=2) == [None, "R"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from([80, 95, 100, 105, 140, None]), min_size=1, max_size=20),
+    st.integers(1, 3),
+    st.integers(1, 2),
+    st.integers(3, 6),
+)
+def test_the_backward_walk_agrees_with_rating_every_month(counts, persistence, smoothing, lookback):
+    spec = MetricSpec("c", "Admissions", "count", 1.0, "lower_is_better")
+    months = [Month(2025, 4) + i for i in range(len(counts))]
+    actuals = {m: _month(m, n) for m, n in zip(months, counts, strict=True) if n is not None}
+    target = Observation(date(2025, 4, 1), date(2027, 3, 31), value=2400.0)  # 100 a month
+    setting = RuleSettings(persistence=persistence, smoothing=smoothing, lookback=lookback)
+    tail = months[-(lookback + 1) :]
+    reference = rag_worsened_onset(
+        monthly_data_rag(spec, actuals, [target], tail, smoothing=smoothing), settings=setting
+    )
+    fast = data_rag_worsened(spec, actuals, [target], months, settings=setting)
+    if reference is None:
+        assert fast is None
+    else:
+        assert fast == (tail[reference.onset.start], reference)
 
 
 # -- funnel ----------------------------------------------------------------------------------
