@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from bettercare.core.indicators import published_value_mismatch
+from bettercare.core.periods import FinancialYear
 from bettercare.core.rag import commentary_problem
 from bettercare.workbook.messages import Message
 from bettercare.workbook.reader import RawSheet, RawWorkbook
@@ -41,6 +42,28 @@ class MetricInfo:
     polarity: str = ""
     frequency: str = ""
     national: bool = False
+    #: The financial years a national metric applies in (``2025-26``); blank: no limit.
+    applies_from: str = ""
+    applies_to: str = ""
+
+    def in_force_for(self, start: date, end: date) -> bool:
+        """Whether a value for ``start`` to ``end`` falls in the years the metric applies in
+        (every financial year the period touches); always true for a local metric."""
+        if not self.national or not self.applies_from:
+            return True
+        first, last = FinancialYear.of(start), FinancialYear.of(end)
+        years = [FinancialYear(y) for y in range(first.start_year, last.start_year + 1)]
+        since = FinancialYear.parse(self.applies_from)
+        until = FinancialYear.parse(self.applies_to) if self.applies_to else None
+        return all(since <= y and (until is None or y <= until) for y in years)
+
+    @property
+    def years(self) -> str:
+        if not self.applies_to:
+            return f"from {self.applies_from}"
+        if self.applies_to == self.applies_from:
+            return self.applies_from
+        return f"{self.applies_from} to {self.applies_to}"
 
 
 @dataclass
@@ -128,6 +151,8 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("scheme_finance", "recurrent"): Decimal(0),
     ("scheme_finance", "non_recurrent"): Decimal(0),
     ("savings", "achieved_to_date"): Decimal(0),
+    # A file of monthly actuals need not say that each row is an actual.
+    ("metric_values", "kind"): "actual",
 }
 
 
@@ -348,6 +373,17 @@ class _Checker:
                     "metric_code",
                     "is not a known metric",
                     "a code from the metric registry or the metrics sheet",
+                )
+                continue
+            if record["kind"] in ("target", "actual", "forecast") and not metric.in_force_for(
+                record["period_start"], record["period_end"]
+            ):
+                self.error(
+                    record,
+                    "period_start",
+                    f"is outside the years {record['metric_code']} applies in "
+                    f"({metric.years}): a national metric has no {record['kind']} then",
+                    f"a period in {metric.years}, or a local metric defined on the metrics sheet",
                 )
                 continue
             if self._check_value(record, metric):
