@@ -416,3 +416,81 @@ def test_alerts_run_rejects_a_bad_day(capsys):
         capsys.readouterr().err.strip()
         == "bettercare alerts: error: --today must be a date as YYYY-MM-DD, got '5 Nov'"
     )
+
+
+# -- every write path evaluates the rules for what it changed --------------------------------
+
+
+@pytest.fixture
+def evaluations(monkeypatch):
+    """The area ids each after-save evaluation was asked for (None: every area)."""
+    calls = []
+
+    def record(**kwargs):
+        assert kwargs["deliver"] is False  # a save never waits for the mail server
+        calls.append(kwargs["area_ids"])
+
+    monkeypatch.setattr("bettercare.web.alerts.engine.run_alerts", record)
+    return calls
+
+
+def test_an_import_evaluates_every_area(
+    importer, south_kent_coast, evaluations, django_capture_on_commit_callbacks
+):
+    from bettercare.web.programmes.imports import import_workbook
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_workbook(south_kent_coast, by=importer).written
+    assert evaluations == [None]
+
+
+def test_a_dry_run_import_evaluates_nothing(
+    importer, south_kent_coast, evaluations, django_capture_on_commit_callbacks
+):
+    from bettercare.web.programmes.imports import import_workbook
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_workbook(south_kent_coast, by=importer, dry_run=True)
+    assert evaluations == []
+
+
+def test_a_scheme_return_and_a_milestone_review_evaluate_their_area(
+    world, evaluations, django_capture_on_commit_callbacks
+):
+    from bettercare.web.programmes.actions import (
+        DimensionReturn,
+        milestone_update,
+        scheme_return_save,
+    )
+    from tests.integration.web.factories import make_milestone
+
+    kent = world["kent"]
+    period = make_period(kent, "2017-09")
+    scheme = make_scheme(kent, "BCF 1", "Rapid response")
+    milestone = make_milestone(kent, "M1")
+    with django_capture_on_commit_callbacks(execute=True):
+        scheme_return_save(
+            scheme=scheme,
+            period=period,
+            dimensions={"finance": DimensionReturn(status="G")},
+            seen_versions={},
+            by=world["kent_pm"],
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_update(
+            milestone=milestone,
+            changes={"revised_date": date(2017, 9, 30)},
+            seen_version=milestone.version,
+            by=world["kent_pm"],
+        )
+    assert evaluations == [[kent.pk], [kent.pk]]
+
+
+def test_evaluation_after_saves_can_be_turned_off(
+    world, evaluations, settings, django_capture_on_commit_callbacks
+):
+    settings.ALERTS_ON_SAVE = False
+    risk = make_risk(world["kent"], "R1", likelihood=2, impact=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        risk_update(risk=risk, changes={"likelihood": 5}, seen_version=risk.version, by=None)
+    assert evaluations == []
