@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
+from bettercare.web.accounts.access import Access
 from bettercare.web.alerts.models import Delivery, Notification, OutboxEmail
 
 FIRST_RETRY = timedelta(minutes=5)
@@ -80,16 +81,23 @@ def queue_emails(*, now: datetime) -> int:
         .filter(
             Q(delivery=Delivery.EMAIL) | Q(delivery=Delivery.DIGEST, created_at__lt=month_start)
         )
+        .filter(user__is_active=True)
         .exclude(user__email="")
-        .select_related("alert", "user")
+        .select_related("alert", "alert__area", "user")
         .order_by("user_id", "created_at", "id")
     )
     groups: dict[tuple[int, str], list[Notification]] = defaultdict(list)
     for note in waiting:
         groups[(note.user_id, note.delivery)].append(note)
     queued = 0
-    for (_, delivery), notes in groups.items():
-        user = notes[0].user
+    for (_, delivery), waiting_notes in groups.items():
+        user = waiting_notes[0].user
+        # Access is checked again when the email is written: a person who lost access to an
+        # area since the alert was raised (a digest waits up to a month) is not sent it.
+        access = Access.for_user(user)
+        notes = [n for n in waiting_notes if access.can_view(n.alert.area)]
+        if not notes:
+            continue
         if delivery == Delivery.DIGEST:
             last_month = (month_start - timedelta(days=1)).strftime("%B %Y")
             subject = f"bettercare: your alerts to the end of {last_month}"

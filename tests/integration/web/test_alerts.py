@@ -244,6 +244,23 @@ def test_the_monthly_digest_waits_for_the_month_to_end(world, smtp_server):
     assert "special-cause concern in Medway" in body(message)
 
 
+def test_a_digest_leaves_out_areas_the_person_no_longer_sees(world, smtp_server):
+    regional = world["regional"]
+    subscribe(regional, world["region"], delivery="digest")
+    run_alerts(today=TODAY, now=NOW)
+    Notification.objects.update(created_at=NOW)
+    # Now a lead for Kent only: Medway's alert, raised while they could see it, is not sent.
+    regional.memberships.all().delete()
+    from bettercare.web.accounts.models import Membership
+
+    Membership.objects.create(user=regional, area=world["kent"], role="viewer")
+    december = datetime(2017, 12, 1, 8, 0, tzinfo=UTC)
+    assert run_alerts(today=TODAY, now=december).delivery.sent == 1
+    [(_, message)] = smtp_server.messages
+    assert "Kent" in body(message)
+    assert "Medway" not in body(message)
+
+
 def test_an_unreachable_mail_server_is_reported_and_retried(world, smtp_settings):
     subscribe(world["kent_pm"], world["kent"])
     report = run_alerts(today=TODAY, now=NOW)  # nothing listens on the port
