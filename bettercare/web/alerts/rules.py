@@ -93,9 +93,12 @@ def _series(areas: dict[int, Area], ids: set[int] | None) -> list[_Series]:
         rows = rows.filter(area_id__in=ids)
     actuals: dict[tuple[int, int], dict[Month, Observation]] = defaultdict(dict)
     targets: dict[tuple[int, int], list[Observation]] = defaultdict(list)
-    for row in rows.values_list("area_id", *FIELDS).iterator(chunk_size=5000):
+    # The fields the rules need (not the warnings or the source, whose decoding is half the
+    # cost of reading a long series).
+    fields = FIELDS[: FIELDS.index("bands") + 1]
+    for row in rows.values_list("area_id", *fields).iterator(chunk_size=5000):
         key = (row[0], row[1])
-        observation = _observation(row[1:])
+        observation = _observation((*row[1:], (), ""))
         if row[2] == MetricValue.Kind.TARGET:
             targets[key].append(observation)
         elif (
