@@ -46,16 +46,27 @@ class MetricInfo:
     applies_from: str = ""
     applies_to: str = ""
 
-    def in_force_for(self, start: date, end: date) -> bool:
-        """Whether a value for ``start`` to ``end`` falls in the years the metric applies in
-        (every financial year the period touches); always true for a local metric."""
-        if not self.national or not self.applies_from:
-            return True
+    def years_problem(self, kind: str, start: date, end: date) -> str | None:
+        """Why a national metric can hold no ``kind`` value for ``start`` to ``end``, or None.
+
+        A target or forecast must fall in the years the metric applies in (every financial
+        year the period touches); an actual must not come after its last year (the metric was
+        retired or replaced). Actuals from before its first year are its history (a national
+        series usually predates its adoption into the BCF) and baselines describe the time
+        before a plan, so both are accepted. A local metric has no years.
+        """
+        if not self.national or not self.applies_from or kind == "baseline":
+            return None
         first, last = FinancialYear.of(start), FinancialYear.of(end)
-        years = [FinancialYear(y) for y in range(first.start_year, last.start_year + 1)]
         since = FinancialYear.parse(self.applies_from)
         until = FinancialYear.parse(self.applies_to) if self.applies_to else None
-        return all(since <= y and (until is None or y <= until) for y in years)
+        if kind == "actual":
+            if until is not None and last > until:
+                return "is after the last year"
+            return None
+        if first < since or (until is not None and last > until):
+            return "is outside the years"
+        return None
 
     @property
     def years(self) -> str:
@@ -375,15 +386,17 @@ class _Checker:
                     "a code from the metric registry or the metrics sheet",
                 )
                 continue
-            if record["kind"] in ("target", "actual", "forecast") and not metric.in_force_for(
-                record["period_start"], record["period_end"]
-            ):
+            problem = metric.years_problem(
+                record["kind"], record["period_start"], record["period_end"]
+            )
+            if problem is not None:
                 self.error(
                     record,
                     "period_start",
-                    f"is outside the years {record['metric_code']} applies in "
-                    f"({metric.years}): a national metric has no {record['kind']} then",
-                    f"a period in {metric.years}, or a local metric defined on the metrics sheet",
+                    f"{problem} {record['metric_code']} applies in ({metric.years}): the "
+                    f"national metric is not in force then, so it has no {record['kind']}",
+                    f"a period in the years it applies ({metric.years}), or a local metric "
+                    "defined on the metrics sheet",
                 )
                 continue
             if self._check_value(record, metric):

@@ -390,7 +390,7 @@ def test_actuals_outside_the_metric_years_or_for_unknown_areas_are_refused(
         [
             ["area_code", "metric_code", "period_start", "period_end", "numerator", "denominator"],
             [AREA, "bcf_emergency_admissions_65", "2025-04-01", "2025-04-30", 1500, POPULATION_65],
-            [AREA, "bcf_emergency_admissions_65", "2024-04-01", "2024-04-30", 1500, POPULATION_65],
+            [AREA, "bcf_dtoc", "2025-04-01", "2025-04-30", 40, 560_000],
             [
                 "E99999999",
                 "bcf_emergency_admissions_65",
@@ -405,10 +405,10 @@ def test_actuals_outside_the_metric_years_or_for_unknown_areas_are_refused(
     assert main(["import", str(path)]) == 1
     err = capsys.readouterr().out.splitlines()
     assert (
-        "error: wrong.csv, sheet metric_values, row 3, column period_start: is outside the years "
-        "bcf_emergency_admissions_65 applies in (from 2025-26): a national metric has no actual "
-        "then (got '2024-04-01'); expected a period in from 2025-26, or a local metric defined "
-        "on the metrics sheet"
+        "error: wrong.csv, sheet metric_values, row 3, column period_start: is after the last "
+        "year bcf_dtoc applies in (2014-15 to 2019-20): the national metric is not in force "
+        "then, so it has no actual (got '2025-04-01'); expected a period in the years it "
+        "applies (2014-15 to 2019-20), or a local metric defined on the metrics sheet"
     ) in err
     assert (
         "error: wrong.csv, sheet metric_values, row 4, column area_code: is not a known area "
@@ -416,6 +416,25 @@ def test_actuals_outside_the_metric_years_or_for_unknown_areas_are_refused(
         "bettercare"
     ) in err
     assert MetricValue.objects.count() == before
+
+
+def test_history_before_a_national_metric_applies_is_accepted(tmp_path, importer):
+    folder = plan_2025(tmp_path / "plan")
+    with (folder / "metric_values.csv").open("a", newline="") as out:
+        csv.writer(out).writerow(
+            [
+                AREA,
+                "bcf_emergency_admissions_65",
+                "2024-04-01",
+                "2024-04-30",
+                "actual",
+                1500,
+                POPULATION_65,
+                "",
+                "history",
+            ]
+        )
+    assert import_workbook(folder, by=importer).ok
 
 
 def test_a_target_for_a_year_the_metric_does_not_apply_in_is_refused(tmp_path, importer):
@@ -432,7 +451,10 @@ def test_a_target_for_a_year_the_metric_does_not_apply_in_is_refused(tmp_path, i
         "period_start",
         "2023-04-01",
     )
-    assert "outside the years bcf_discharge_delay applies in (from 2025-26)" in error.problem
+    assert error.problem == (
+        "is outside the years bcf_discharge_delay applies in (from 2025-26): the national "
+        "metric is not in force then, so it has no target"
+    )
     assert not Area.objects.filter(code=AREA).exists()
 
 
