@@ -471,6 +471,18 @@ def test_a_dry_run_import_evaluates_nothing(
     assert evaluations == []
 
 
+def test_a_pipeline_load_evaluates_its_areas(
+    world, evaluations, django_capture_on_commit_callbacks
+):
+    from bettercare.pipeline.load import load_metric_values
+    from bettercare.pipeline.metrics import MetricValueRow
+
+    row = MetricValueRow(KENT, "admissions", date(2017, 11, 1), date(2017, 11, 30), 130, 1, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        load_metric_values([row], source="pipeline test", by=None, reason="test")
+    assert evaluations == [[world["kent"].pk]]
+
+
 def test_a_scheme_return_and_a_milestone_review_evaluate_their_area(
     world, evaluations, django_capture_on_commit_callbacks
 ):
