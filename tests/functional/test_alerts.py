@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.functional.support import LEICESTERSHIRE
+from tests.functional.support import LEICESTERSHIRE, axe_violations, describe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,8 @@ def test_subscribe_then_read_a_notification(page, open_as):
     assert row.locator("td").nth(0).inner_text() == "Leicestershire"
     assert row.locator("td").nth(1).inner_text() == "Every alert"
     assert row.locator("td").nth(2).inner_text() == "In bettercare only"
+    violations = axe_violations(page)
+    assert violations == [], describe_violations("subscriptions", violations)
 
     # A risk is re-scored higher (the demo's own alerts were raised when it was loaded, before
     # anyone subscribed); then the scheduled run finds the new event.
@@ -63,6 +65,8 @@ def test_subscribe_then_read_a_notification(page, open_as):
     items = page.get_by_role("list", name="Your alerts").get_by_role("listitem")
     assert items.count() == len(titles)
     assert items.first.get_by_role("heading").inner_text().endswith(titles[0])
+    violations = axe_violations(page)
+    assert violations == [], describe_violations("alerts", violations)
 
     # The button names its alert for screen readers (visually hidden text after "Mark as read").
     name = re.compile(rf"^Mark as read\s*:\s*{re.escape(titles[0])}$")
