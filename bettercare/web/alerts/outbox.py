@@ -113,7 +113,7 @@ def queue_emails(*, now: datetime) -> int:
             user=user,
             to=user.email,
             kind=kind,
-            subject=subject,
+            subject=" ".join(subject.split())[:300],  # one line: a header cannot break
             body=_body(intro, notes),
             next_attempt_at=now,
         )
