@@ -32,6 +32,10 @@ from bettercare.web.programmes.actions import missing_returns
 from bettercare.web.programmes.models import Area, Milestone, ReportingPeriod, Risk
 
 STATUS_WORDS = {"G": "GREEN", "A": "AMBER", "R": "RED"}
+#: The rules evaluated here. ``funnel_bottom`` is defined in core (its labels test and its
+#: persistence) but needs PHE's funnel significance (``bettercare.core.funnel``) to label
+#: every area each month, which is not in this version yet.
+EVALUATED_RULES: tuple[RuleName, ...] = tuple(r for r in rules.RULE_NAMES if r != "funnel_bottom")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bettercare.web.accounts.access import Access
 from bettercare.web.alerts import actions
 from bettercare.web.alerts.models import Delivery, Notification
 from bettercare.web.alerts.queries import notifications_for, subscriptions_for
+from bettercare.web.alerts.rules import EVALUATED_RULES
 from bettercare.web.pages import access_of
 from bettercare.web.performance.models import Metric
 from bettercare.web.programmes.actions import ActionError
@@ -66,7 +67,7 @@ class SubscriptionForm(forms.Form):
     rule = forms.ChoiceField(
         label="Alert",
         required=False,
-        choices=[("", "Every kind of alert"), *[(n, r.title) for n, r in RULES.items()]],
+        choices=[("", "Every kind of alert"), *[(n, RULES[n].title) for n in EVALUATED_RULES]],
     )
     delivery = forms.ChoiceField(label="How to tell you", choices=Delivery.choices)
 
@@ -136,7 +137,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "rows": list(subscriptions_for(access)),
             "has_email": bool(getattr(request.user, "email", "")),
-            "rules_defined": list(RULES.items()),
+            "rules_defined": [(name, RULES[name]) for name in EVALUATED_RULES],
             "page_title": "Alert subscriptions",
         },
         status=status,

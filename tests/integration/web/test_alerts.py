@@ -369,6 +369,8 @@ def test_subscribing_through_the_form(world, client):
     page = client.get("/alerts/subscriptions/")
     assert page.status_code == 200
     assert "Medway" not in text_of(page)  # only visible areas are offered
+    assert "Special-cause concern" in text_of(page)
+    assert "bottom funnel band" not in text_of(page)  # not evaluated in this version
     refused = client.post(
         "/alerts/subscriptions/", {"area": MEDWAY, "delivery": "email", "rule": ""}
     )
