@@ -98,12 +98,14 @@ def _series(areas: dict[int, Area], ids: set[int] | None) -> list[_Series]:
     actuals: dict[tuple[int, int], dict[Month, Observation]] = defaultdict(dict)
     targets: dict[tuple[int, int], list[Observation]] = defaultdict(list)
     # The fields the rules need (not the warnings or the source, whose decoding is half the
-    # cost of reading a long series).
-    fields = FIELDS[: FIELDS.index("bands") + 1]
+    # cost of reading a long series); the rest of the metric pages' row is filled in.
+    skipped: dict[str, Any] = {"warnings": (), "source": ""}
+    fields = [name for name in FIELDS if name not in skipped]
     for row in rows.values_list("area_id", *fields).iterator(chunk_size=5000):
-        key = (row[0], row[1])
-        observation = _observation((*row[1:], (), ""))
-        if row[2] == MetricValue.Kind.TARGET:
+        named = dict(zip(fields, row[1:], strict=True))
+        key = (row[0], named["metric_id"])
+        observation = _observation(tuple(named.get(f, skipped.get(f)) for f in FIELDS))
+        if named["kind"] == MetricValue.Kind.TARGET:
             targets[key].append(observation)
         elif (
             observation.period_start.day == 1
