@@ -139,6 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
         "path", type=Path, help="CSV with columns group,name,anchor,member,source,defined_by"
     )
     peers_load.add_argument("--as", dest="username", help="record the change as this user")
+    alerts = commands.add_parser("alerts", help="alert rules, notifications and their emails")
+    alert_commands = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    alerts_run = alert_commands.add_parser(
+        "run", help="evaluate the rules, notify subscribers and send queued emails (scheduler)"
+    )
+    alerts_run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the new alerts and who would hear; change nothing",
+    )
+    alerts_run.add_argument(
+        "--today", help="judge the rules as at this day, YYYY-MM-DD (default: today)"
+    )
 
     token = commands.add_parser("token", help="personal API tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
@@ -193,6 +206,10 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.command == "peers":
         return commands.command_peers_load(args.path, args.username, out)
+    if args.command == "alerts":
+        from bettercare.cli.alert_commands import command_alerts_run
+
+        return command_alerts_run(dry_run=args.dry_run, today=args.today, out=out)
     if args.command == "token":
         return commands.command_token_create(args.username, args.name, out)
     raise AssertionError(f"unhandled command {args.command!r}")

@@ -40,6 +40,8 @@ PAGES = [
     ("periods", "manager", f"{AREA}/periods/"),
     ("assurance-matrix", "region", f"/regions/{REGION}/assurance/"),
     ("history", "viewer", f"{AREA}/history/scheme/{{bcf_10}}/"),
+    ("alerts", "manager", "/alerts/"),
+    ("alert-subscriptions", "manager", "/alerts/subscriptions/"),
 ]
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bettercare.web.accounts import views as accounts
+from bettercare.web.alerts import views as alerts
 from bettercare.web.assurance import views as assurance
 from bettercare.web.benchmarking import views as benchmarking
 from bettercare.web.finance import views as finance
@@ -57,6 +58,15 @@ urlpatterns = [
         "regions/<str:code>/assurance/board-pack.<str:output>",
         pack_views.assurance_pack,
         name="assurance-pack",
+    ),
+    path("alerts/", alerts.notifications, name="notifications"),
+    path("alerts/read/", alerts.notifications_read_all, name="notifications-read-all"),
+    path("alerts/<int:pk>/read/", alerts.notification_read, name="notification-read"),
+    path("alerts/subscriptions/", alerts.subscriptions, name="alert-subscriptions"),
+    path(
+        "alerts/subscriptions/<int:pk>/delete/",
+        alerts.subscription_delete,
+        name="alert-subscription-delete",
     ),
     path("api/", include("bettercare.web.api.urls")),
     path("admin/", admin.site.urls),
