@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from bettercare.core._checks import as_float_array, check_choice
+from bettercare.core.funnel import funnel_significance
 from bettercare.core.periods import Month
 from bettercare.core.rag import Status, data_rag, milestone_slippage_days, risk_trend
 from bettercare.core.spc import Improvement, xmr, xmr_batch
@@ -54,6 +55,7 @@ __all__ = [
     "data_rag_worsened",
     "funnel_bottom",
     "funnel_bottom_onset",
+    "funnel_labels",
     "milestone_slipped",
     "monthly_data_rag",
     "parse_rule_settings",
@@ -678,6 +680,55 @@ def funnel_bottom(label: str, *, polarity: Polarity, level: FunnelLevel = "2s") 
     side = "Low" if polarity == "higher_is_better" else "High"
     wanted = {f"{side} (0.001)"} if level == "3s" else {f"{side} (0.025)", f"{side} (0.001)"}
     return label in wanted
+
+
+def funnel_labels(
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    *,
+    unit: str,
+    multiplier: float,
+) -> list[str]:
+    """PHE's funnel significance label of each area for one metric and period.
+
+    Parameters
+    ----------
+    numerators, denominators : sequence of float
+        Every area's events and population (or cases and sample) for the period.
+    unit : {"proportion", "rate"}
+        Proportions use PHE's Wilson funnel; rates are crude rates per ``multiplier``.
+    multiplier : float
+
+    Notes
+    -----
+    :func:`bettercare.core.funnel.funnel_significance` (PHEindicatormethods 2.0.2,
+    ``assign_funnel_significance``), comparing each area with the average of all of them.
+    Counts, means and DSRs have no funnel here (no denominator, or a DSR's needs bands).
+    """
+    check_choice("unit", unit, ("proportion", "rate"))
+    if len(numerators) != len(denominators):
+        raise ValueError(
+            f"numerators and denominators must have the same length, got {len(numerators)} "
+            f"and {len(denominators)}"
+        )
+    if not numerators:
+        return []
+    if unit == "proportion":
+        labels = funnel_significance(
+            numerators, denominators, statistic="proportion", multiplier=multiplier
+        )
+    else:
+        events = np.asarray(numerators, dtype=float)
+        people = np.asarray(denominators, dtype=float)
+        labels = funnel_significance(
+            events,
+            people,
+            statistic="rate",
+            multiplier=multiplier,
+            rate=events / people * multiplier,
+            rate_type="crude",
+        )
+    return [str(label) for label in labels]
 
 
 def funnel_bottom_onset(

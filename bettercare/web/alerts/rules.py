@@ -32,10 +32,8 @@ from bettercare.web.programmes.actions import missing_returns
 from bettercare.web.programmes.models import Area, Milestone, ReportingPeriod, Risk
 
 STATUS_WORDS = {"G": "GREEN", "A": "AMBER", "R": "RED"}
-#: The rules evaluated here. ``funnel_bottom`` is defined in core (its labels test and its
-#: persistence) but needs PHE's funnel significance (``bettercare.core.funnel``) to label
-#: every area each month, which is not in this version yet.
-EVALUATED_RULES: tuple[RuleName, ...] = tuple(r for r in rules.RULE_NAMES if r != "funnel_bottom")
+#: The rules evaluated here: all of them.
+EVALUATED_RULES: tuple[RuleName, ...] = rules.RULE_NAMES
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,133 @@ def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
         )
         for index, onset in sorted(failing.items()):  # type: ignore[type-var]
             events.append(_assurance_event(all_series[index], months_of[index], onset))  # type: ignore[index]
+    events.extend(funnel_events(all_series, everything=ids is None))
     return events
+
+
+# -- funnel plots ----------------------------------------------------------------------------
+
+FUNNEL_UNITS = (Metric.Unit.PROPORTION, Metric.Unit.RATE)
+Counts = dict[tuple[int, Month], tuple[float, float]]  # (area, month) -> events, population
+
+
+def _counts(observation: Observation) -> tuple[float, float] | None:
+    n, d = observation.numerator, observation.denominator
+    if n is None or d is None or not d > 0 or n < 0:
+        return None
+    return float(n), float(d)
+
+
+def _peer_counts(metric_ids: list[int], first: Month) -> dict[int, Counts]:
+    """Every area's monthly counts of these metrics from ``first`` on (the funnel's peers)."""
+    found: dict[int, Counts] = defaultdict(dict)
+    rows = MetricValue.objects.filter(
+        metric_id__in=metric_ids,
+        kind=MetricValue.Kind.ACTUAL,
+        period_start__gte=first.first_day,
+        numerator__isnull=False,
+        denominator__isnull=False,
+    ).values_list("area_id", "metric_id", "period_start", "period_end", "numerator", "denominator")
+    for area_id, metric_id, start, end, numerator, denominator in rows.iterator(chunk_size=5000):
+        if start.day == 1 and month_span(start, end) == 1 and denominator > 0 and numerator >= 0:
+            found[metric_id][(area_id, Month.of(start))] = (numerator, denominator)
+    return found
+
+
+def funnel_events(all_series: list[_Series], *, everything: bool) -> list[Event]:
+    """Areas in the bottom band of the funnel plot of all areas of their type, by month.
+
+    With ``everything`` the series hold every area; otherwise (an evaluation after a change
+    to some areas) the peers' counts are read for the months the rule needs.
+    """
+    setting = rule_settings("funnel_bottom")
+    window = setting.lookback + 1
+    subjects = [s for s in all_series if s.metric.unit in FUNNEL_UNITS and s.months]
+    if not subjects:
+        return []
+    by_metric: dict[int, list[_Series]] = defaultdict(list)
+    for series in subjects:
+        by_metric[series.metric.pk].append(series)
+    latest = {pk: max(s.months[-1] for s in group) for pk, group in by_metric.items()}
+    if everything:
+        counts: dict[int, Counts] = defaultdict(dict)
+        for series in subjects:
+            for month, observation in series.actuals.items():
+                pair = _counts(observation)
+                if pair is not None:
+                    counts[series.metric.pk][(series.area.pk, month)] = pair
+    else:
+        first = min(latest.values()) - (window + setting.smoothing - 2)
+        counts = _peer_counts(list(by_metric), first)
+    types = dict(Area.objects.values_list("pk", "type"))
+    events = []
+    for metric_pk, group in sorted(by_metric.items()):
+        metric = group[0].metric
+        months = [latest[metric_pk] - back for back in range(window - 1, -1, -1)]
+        labels = _funnel_labels(metric, counts[metric_pk], months, types, setting.smoothing)
+        for series in group:
+            area_labels = [labels.get((series.area.pk, month)) for month in months]
+            onset = rules.funnel_bottom_onset(
+                area_labels, polarity=series.metric.spec.polarity, settings=setting
+            )
+            if onset is not None:
+                events.append(_funnel_event(series, months, onset, area_labels[-1] or ""))
+    return events
+
+
+def _funnel_labels(
+    metric: Metric,
+    counts: Counts,
+    months: list[Month],
+    types: dict[int, str],
+    smoothing: int,
+) -> dict[tuple[int, Month], str]:
+    """The label of each area of each month, among the areas of its type."""
+    labels: dict[tuple[int, Month], str] = {}
+    areas = sorted({area for area, _ in counts})
+    for month in months:
+        pooled: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        for area in areas:
+            window = [counts.get((area, month - back)) for back in range(smoothing)]
+            if any(pair is None for pair in window):
+                continue
+            numerator = sum(pair[0] for pair in window if pair is not None)
+            denominator = sum(pair[1] for pair in window if pair is not None)
+            if metric.unit == Metric.Unit.PROPORTION and numerator > denominator:
+                continue  # not a proportion: the metric pages flag it
+            pooled[types.get(area, "")].append((area, numerator, denominator))
+        for peers in pooled.values():
+            found = rules.funnel_labels(
+                [n for _, n, _ in peers],
+                [d for _, _, d in peers],
+                unit=metric.unit,
+                multiplier=float(metric.multiplier),
+            )
+            for (area, _, _), label in zip(peers, found, strict=True):
+                labels[(area, month)] = label
+    return labels
+
+
+def _funnel_event(series: _Series, months: list[Month], onset: rules.Onset, label: str) -> Event:
+    started = months[onset.start]
+    setting = rule_settings("funnel_bottom")
+    level = "99.8%" if setting.funnel_level == "3s" else "95%"
+    pooled = f", each month pooled over {setting.smoothing}" if setting.smoothing > 1 else ""
+    kind = dict(Area.Type.choices).get(series.area.type, "area")
+    return Event(
+        key=f"funnel_bottom:{series.area.code}:{series.metric.code}:{started}",
+        rule="funnel_bottom",
+        area_id=series.area.pk,
+        metric_id=series.metric.pk,
+        started=started.first_day,
+        title=f"{series.metric.name}: in the bottom funnel band in {series.area.name}",
+        detail=(
+            f"Since {started.label} {series.area.name} has been significantly worse than the "
+            f"average of every {kind} on the funnel plot ({label}; outside the {level} limits, "
+            f"PHE's method{pooled}) for {onset.length} month{'s' if onset.length != 1 else ''}."
+        ),
+        link=_metric_link(series),
+    )
 
 
 def _spc_event(series: _Series, months: list[Month], onset: rules.Onset) -> Event:

@@ -370,7 +370,7 @@ def test_subscribing_through_the_form(world, client):
     assert page.status_code == 200
     assert "Medway" not in text_of(page)  # only visible areas are offered
     assert "Special-cause concern" in text_of(page)
-    assert "bottom funnel band" not in text_of(page)  # not evaluated in this version
+    assert "In the bottom funnel band" in text_of(page)
     refused = client.post(
         "/alerts/subscriptions/", {"area": MEDWAY, "delivery": "email", "rule": ""}
     )
@@ -525,3 +525,64 @@ def test_evaluation_after_saves_can_be_turned_off(
     with django_capture_on_commit_callbacks(execute=True):
         risk_update(risk=risk, changes={"likelihood": 5}, seen_version=risk.version, by=None)
     assert evaluations == []
+
+
+# -- funnel plots ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def funnel_world(world):
+    """Six boards reporting a proportion (higher is better): Kent far below the rest."""
+    share = make_metric(
+        "home_after_discharge",
+        "Discharged to usual place of residence",
+        unit="proportion",
+        multiplier=100,
+        polarity="higher_is_better",
+    )
+    boards = [world["kent"], world["medway"]] + [
+        make_area(f"E0600009{i}", f"Board {i}", parent=world["region"]) for i in range(4)
+    ]
+    for board in boards:
+        numerator = 700 if board == world["kent"] else 900
+        for month in ("2017-08", "2017-09", "2017-10"):
+            make_monthly_values(board, share, [numerator], first=month, denominator=1000)
+    return world
+
+
+def funnel_keys():
+    return sorted(Alert.objects.filter(rule="funnel_bottom").values_list("key", flat=True))
+
+
+def test_the_bottom_funnel_band_fires_for_three_consecutive_months(funnel_world, settings):
+    settings.ALERT_RULES = "funnel_bottom:persistence=3"
+    subscribe(funnel_world["kent_pm"], funnel_world["kent"], rule="funnel_bottom", delivery="app")
+    run_alerts(today=TODAY, now=NOW, deliver=False)
+    assert funnel_keys() == [f"funnel_bottom:{KENT}:home_after_discharge:2017-08"]
+    alert = Alert.objects.get(rule="funnel_bottom")
+    assert (
+        alert.title == "Discharged to usual place of residence: in the bottom funnel band in Kent"
+    )
+    assert "(Low (0.001); outside the 95% limits, PHE's method) for 3 months" in alert.detail
+    assert Notification.objects.get().alert == alert
+
+
+def test_two_months_in_the_band_are_not_yet_three(funnel_world, settings):
+    settings.ALERT_RULES = "funnel_bottom:persistence=3"
+    from bettercare.web.performance.models import MetricValue
+
+    MetricValue.objects.filter(
+        metric__code="home_after_discharge", period_start=date(2017, 8, 1)
+    ).delete()
+    run_alerts(today=TODAY, now=NOW, deliver=False)
+    assert funnel_keys() == []
+
+
+def test_an_evaluation_of_one_area_compares_it_with_every_peer(funnel_world):
+    """After a change to Kent only, the funnel is still drawn from every board."""
+    run_alerts(area_ids=[funnel_world["kent"].pk], today=TODAY, now=NOW, deliver=False)
+    assert funnel_keys() == [f"funnel_bottom:{KENT}:home_after_discharge:2017-08"]
+    # The whole run finds the same event (and no other board is in the bottom band).
+    assert [
+        e.key for e in run_alerts(today=TODAY, now=NOW, deliver=False).new if "funnel" in e.key
+    ] == []

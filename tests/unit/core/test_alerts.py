@@ -17,6 +17,7 @@ from bettercare.core.alerts import (
     data_rag_worsened,
     funnel_bottom,
     funnel_bottom_onset,
+    funnel_labels,
     milestone_slipped,
     monthly_data_rag,
     parse_rule_settings,
@@ -303,6 +304,38 @@ def test_funnel_bottom_for_three_consecutive_months():
     assert funnel_bottom_onset(labels, polarity="higher_is_better", settings=three) == Onset(1, 3)
     assert funnel_bottom_onset(labels[:3], polarity="higher_is_better", settings=three) is None
     assert funnel_bottom_onset([*labels, None], polarity="higher_is_better") is None
+
+
+def test_funnel_labels_are_phes_for_proportions():
+    """PHEindicatormethods' own example for assign_funnel_significance (proportions)."""
+    labels = funnel_labels(
+        [10232, 12321, 15123, 13213],
+        [15232, 16123, 17932, 18475],
+        unit="proportion",
+        multiplier=100,
+    )
+    assert labels == ["Low (0.001)", "High (0.001)", "High (0.001)", "Low (0.001)"]
+
+
+def test_funnel_labels_for_crude_rates_compare_with_the_pooled_rate():
+    # 80 per 100,000 on average: 80 is not significant, 40 and 160 are, 60 only at 95%.
+    labels = funnel_labels(
+        [80, 40, 160, 60, 80, 80, 80, 80],
+        [100_000] * 8,
+        unit="rate",
+        multiplier=100_000,
+    )
+    assert labels[1] == "Low (0.001)"
+    assert labels[2] == "High (0.001)"
+    assert labels[4] == "Not significant"
+
+
+def test_funnel_labels_refuse_what_has_no_funnel():
+    with pytest.raises(ValueError, match="unit must be one of 'proportion', 'rate'; got 'count'"):
+        funnel_labels([1], [2], unit="count", multiplier=1)
+    with pytest.raises(ValueError, match="same length, got 2 and 1"):
+        funnel_labels([1, 2], [3], unit="rate", multiplier=1)
+    assert funnel_labels([], [], unit="rate", multiplier=1) == []
 
 
 # -- returns, milestones, risks --------------------------------------------------------------
