@@ -17,6 +17,7 @@ close to, not exactly, the set of those events (``p_high_cost`` is the event's p
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,6 @@ import pyarrow.parquet as pq
 
 from bettercare.risk.clusters import CLUSTERS, DEFICITS, LONG_TERM_CONDITIONS
 from bettercare.risk.design import TERMS, design_matrix, logistic
-from bettercare.risk.schema import add_months
 
 __all__ = [
     "INDEX_DATES",
@@ -400,7 +400,7 @@ def generate(
     truth: tuple[Array, Array] = (np.empty(0), np.empty(0))
     rates: list[float] = []
     days = [_days(day) for day in INDEX_DATES]
-    for window, (first, last) in enumerate(zip(days[:-1], days[1:], strict=True)):
+    for window, (first, last) in enumerate(itertools.pairwise(days)):
         probabilities = population.year_of_activity(first, last, population.features(first))
         if window == len(days) - 2:
             truth = probabilities
