@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import rankdata
 
+from bettercare.risk.design import logistic
 from bettercare.risk.scoring import top_fraction
 
 __all__ = [
@@ -70,18 +71,26 @@ def _logit(probability: Array) -> Array:
     return np.log(p / (1 - p))
 
 
-def _newton(x: Array, y: Array, offset: Array) -> Array:
-    """Maximum-likelihood coefficients of a logistic regression of y on x, with an offset."""
+def _newton(x: Array, y: Array, offset: Array) -> Array | None:
+    """Maximum-likelihood coefficients of a logistic regression of y on x, with an offset.
+
+    ``None`` when Newton-Raphson does not converge (e.g. outcomes perfectly separated).
+    """
     beta = np.zeros(x.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(offset + x @ beta)))
+    for _ in range(100):
+        p = logistic(offset + x @ beta)
         gradient = x.T @ (y - p)
         hessian = (x * (p * (1 - p))[:, None]).T @ x
-        step = np.linalg.solve(hessian + 1e-12 * np.eye(x.shape[1]), gradient)
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            return None
         beta += step
+        if not np.all(np.isfinite(beta)) or np.abs(beta).max() > 100:
+            return None
         if np.abs(step).max() < 1e-10:
-            break
-    return beta
+            return beta
+    return None
 
 
 def calibration(outcome: Array, probability: Array) -> tuple[float | None, float | None]:
@@ -96,9 +105,12 @@ def calibration(outcome: Array, probability: Array) -> tuple[float | None, float
     if events < 10 or y.size - events < 10:
         return None, None
     lp = _logit(probability)
-    slope = _newton(np.column_stack([np.ones_like(lp), lp]), y, np.zeros_like(lp))[1]
-    intercept = _newton(np.ones((lp.size, 1)), y, lp)[0]
-    return float(slope), float(intercept)
+    both = _newton(np.column_stack([np.ones_like(lp), lp]), y, np.zeros_like(lp))
+    offset = _newton(np.ones((lp.size, 1)), y, lp)
+    return (
+        None if both is None else float(both[1]),
+        None if offset is None else float(offset[0]),
+    )
 
 
 def brier(outcome: Array, probability: Array) -> float:
