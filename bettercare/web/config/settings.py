@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "bettercare.web.finance",
     "bettercare.web.performance",
     "bettercare.web.assurance",
+    "bettercare.web.risk",
 ]
 
 MIDDLEWARE = [

@@ -47,5 +47,6 @@ urlpatterns = [
         name="assurance-pack",
     ),
     path("api/", include("bettercare.web.api.urls")),
+    path("risk/", include("bettercare.web.risk.urls")),
     path("admin/", admin.site.urls),
 ]
