@@ -63,8 +63,11 @@ def feature_query(
     patients = tables["patients"].filter(tables["patients"].date_of_birth < index)
 
     diagnoses = tables["diagnoses"]
-    before = diagnoses.filter(diagnoses.date < index)
-    code = before.code.replace(".", "").strip().upper()
+    # Normalise each code once (a projection), then test it against every cluster's prefixes.
+    before = diagnoses.filter(diagnoses.date < index).select(
+        patient_id=diagnoses.patient_id, code=diagnoses.code.replace(".", "").strip().upper()
+    )
+    code = before.code
     flags = before.group_by(d_patient=before.patient_id).aggregate(
         **{
             cluster.name: _any(ibis.or_(*(code.startswith(prefix) for prefix in cluster.prefixes)))
