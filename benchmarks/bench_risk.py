@@ -115,12 +115,28 @@ def floor_sql(folder: Path, index_date: date) -> str:
     """
 
 
+class Clock:
+    """Wall-clock and this process's CPU seconds (the CPU figure shows the work when the
+    machine is shared and the wall clock waits for other processes)."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def seconds(pair: tuple[float, float]) -> str:
+    return f"{pair[0]:.1f} s ({pair[1]:.1f} CPU)"
+
+
 def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
 def line(label: str, value: str, aim: str) -> None:
-    print(f"  {label:<58} {value:>16}   {aim}")
+    print(f"  {label:<62} {value:>22}   {aim}")
 
 
 def main() -> None:
@@ -137,12 +153,12 @@ def main() -> None:
 
     train_folder = population(args.data, args.train_patients, max(10, args.practices // 5))
     print(f"Training on {args.train_patients:,} patients ...", flush=True)
-    started = time.perf_counter()
+    clock = Clock()
     model = train_model(train_folder, compare_boosted=False)
-    train_seconds = time.perf_counter() - started
-    started = time.perf_counter()
+    train_seconds = clock.stop()
+    clock = Clock()
     compared_model = train_model(train_folder, compare_boosted=True)
-    compare_seconds = time.perf_counter() - started
+    compare_seconds = clock.stop()
     held_out = compute_features(train_folder, HELD_OUT_DATE, outcomes=True)
     truth = pq.read_table(train_folder / "truth.parquet")
     assert truth["patient_id"].equals(held_out["patient_id"])
@@ -154,17 +170,17 @@ def main() -> None:
 
     big = population(args.data, args.patients, args.practices)
     print(f"Features and scoring of {args.patients:,} patients on DuckDB ...", flush=True)
-    started = time.perf_counter()
+    clock = Clock()
     features = compute_features(big, SCORING_DATE)
-    feature_seconds = time.perf_counter() - started
+    feature_seconds = clock.stop()
     scores = score(model, features)
-    total_seconds = time.perf_counter() - started
+    total_seconds = clock.stop()
     assert scores.num_rows == args.patients
     memory = peak_gb()
     connection = duckdb.connect(config={"preserve_insertion_order": False})
-    started = time.perf_counter()
+    clock = Clock()
     floor = connection.sql(floor_sql(big, SCORING_DATE)).to_arrow_table()
-    floor_seconds = time.perf_counter() - started
+    floor_seconds = clock.stop()
     connection.close()
     assert floor.column_names == ["patient_id", "practice_code", *FEATURE_NAMES]
     same = all(
@@ -187,19 +203,23 @@ def main() -> None:
     print("Risk stratification benchmark (figure, then its aim)")
     line(
         f"features + scoring, {args.patients:,} patients, DuckDB",
-        f"{total_seconds:.1f} s",
+        seconds(total_seconds),
         "aim <= 30 s",
     )
-    line("  of which features (Ibis on DuckDB)", f"{feature_seconds:.1f} s", "")
-    line("  hand-written DuckDB SQL of the same features (floor)", f"{floor_seconds:.1f} s", "")
-    line("  Ibis features / floor", f"{feature_seconds / floor_seconds:.2f}x", "aim <= 1.5x")
+    line("  of which features (Ibis on DuckDB)", seconds(feature_seconds), "")
+    line("  hand-written DuckDB SQL of the same features (floor)", seconds(floor_seconds), "")
+    line(
+        "  Ibis features / floor (wall, CPU)",
+        f"{feature_seconds[0] / floor_seconds[0]:.2f}x, {feature_seconds[1] / floor_seconds[1]:.2f}x",
+        "aim <= 1.5x",
+    )
     line("peak memory (process)", f"{memory:.2f} GB", "aim <= 4 GB")
     line(
         f"training on {args.train_patients:,} patients (both outcomes, evaluation)",
-        f"{train_seconds:.1f} s",
+        seconds(train_seconds),
         "aim <= 60 s",
     )
-    line("  the same with the gradient-boosted comparison", f"{compare_seconds:.1f} s", "")
+    line("  the same with the gradient-boosted comparison", seconds(compare_seconds), "")
     line("held-out AUROC, emergency admission (logistic)", f"{performance['auroc']:.4f}", "")
     line("oracle AUROC (the generating probabilities)", f"{oracle:.4f}", "")
     line("  model / oracle", f"{performance['auroc'] / oracle:.3f}x", "aim >= 0.97x")
