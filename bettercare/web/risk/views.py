@@ -133,6 +133,14 @@ def _export_value(row: dict[str, Any], column: str) -> Any:
     return value
 
 
+def _cell(value: Any) -> Any:
+    """A value for a spreadsheet cell: text that a spreadsheet would run as a formula is
+    prefixed with an apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
 def practice_download(request: HttpRequest, output: str) -> HttpResponse:
     practice, refresh, rows = _export_rows(request)
     name = f"risk-{practice.code}-{refresh.index_date.isoformat()}"
@@ -141,7 +149,7 @@ def practice_download(request: HttpRequest, output: str) -> HttpResponse:
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_COLUMNS)
         for row in rows:
-            writer.writerow([_export_value(row, column) for column in EXPORT_COLUMNS])
+            writer.writerow([_cell(_export_value(row, column)) for column in EXPORT_COLUMNS])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif output == "xlsx":
         from openpyxl import Workbook
@@ -152,7 +160,7 @@ def practice_download(request: HttpRequest, output: str) -> HttpResponse:
         sheet.title = "Patients"
         sheet.append(list(EXPORT_COLUMNS))
         for row in rows:
-            sheet.append([_export_value(row, column) for column in EXPORT_COLUMNS])
+            sheet.append([_cell(_export_value(row, column)) for column in EXPORT_COLUMNS])
         buffer_bytes = io.BytesIO()
         workbook.save(buffer_bytes)
         response = HttpResponse(

@@ -193,3 +193,11 @@ def test_the_model_page_shows_performance_and_a_calibration_plot(client, loaded)
     assert "Calibration slope" in body
     assert body.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
     assert "2026" in body
+
+
+def test_downloaded_cells_cannot_be_formulas():
+    from bettercare.web.risk.views import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert (_cell("P000000001"), _cell(-1), _cell(0.25)) == ("P000000001", -1, 0.25)
