@@ -1,12 +1,14 @@
 """A synthetic registered population drawn from a *known* generating risk.
 
 Practices, patients (age, sex, deprivation), diagnoses from the code clusters, prescribing,
-hospital activity and care-home residence over four financial years from April 2022. At each
-index date (1 April 2023, 2024 and 2025) the generator computes every patient's features
+hospital activity and care-home residence over four financial years from April 2022. On
+1 April of 2022, 2023, 2024 and 2025 the generator computes every patient's features
 exactly as :mod:`bettercare.risk.features` defines them, turns them into the true probability
 of an emergency admission and of a very high-cost year with fixed logistic coefficients on the
 model's own terms (:data:`TRUE_EMERGENCY`, :data:`TRUE_HIGH_COST`), and draws the next 12
-months' activity from those probabilities. So the outcomes are Bernoulli draws from known
+months' activity from those probabilities (the first year is a burn-in: its history is
+empty). The model trains at 1 April 2024, is evaluated at 1 April 2025 and scores at 1 April
+2026. So the outcomes are Bernoulli draws from known
 probabilities, and ``truth.parquet`` (the probabilities at the last index date with outcomes,
 1 April 2025) gives the oracle AUROC that no model can beat on average.
 
@@ -40,7 +42,8 @@ __all__ = [
 ]
 
 Array = npt.NDArray[Any]
-#: D0..D3: the data run from D0 to the day before D3; features at D1 train, at D2 evaluate.
+#: The data run from the first date to the day before the last; activity of each year is
+#: drawn from the risk at its start.
 INDEX_DATES: tuple[date, ...] = (
     date(2022, 4, 1),
     date(2023, 4, 1),
