@@ -7,6 +7,7 @@ In one run (the synthetic populations are generated once and cached):
 - the floor: one hand-written DuckDB SQL statement computing the same features (checked equal
   to the Ibis features), aim: the Ibis features within 1.5x of it;
 - the process's peak memory (aim <= 4 GB);
+- each DuckDB figure is the best of ``--repeats`` (2) runs, in wall-clock and CPU seconds;
 - training on ``--train-patients`` (default 200,000): features at two index dates, both
   outcomes' logistic regressions and the held-out evaluation, aim <= 60 s (then again with
   the gradient-boosted comparison, timed apart); the model's held-out AUROC beside the
@@ -145,6 +146,7 @@ def main() -> None:
     parser.add_argument("--practices", type=int, default=150)
     parser.add_argument("--train-patients", type=int, default=200_000)
     parser.add_argument("--spark-patients", type=int, default=3_000)
+    parser.add_argument("--repeats", type=int, default=2, help="best of this many runs")
     parser.add_argument(
         "--data", type=Path, default=Path(tempfile.gettempdir()) / "bettercare-bench"
     )
@@ -170,18 +172,24 @@ def main() -> None:
 
     big = population(args.data, args.patients, args.practices)
     print(f"Features and scoring of {args.patients:,} patients on DuckDB ...", flush=True)
-    clock = Clock()
-    features = compute_features(big, SCORING_DATE)
-    feature_seconds = clock.stop()
-    scores = score(model, features)
-    total_seconds = clock.stop()
-    assert scores.num_rows == args.patients
+    # Best of --repeats for both (the first run of each also pays for reading the files cold).
+    feature_seconds = total_seconds = floor_seconds = (float("inf"), float("inf"))
+    for _ in range(args.repeats):
+        clock = Clock()
+        features = compute_features(big, SCORING_DATE)
+        features_only = clock.stop()
+        scores = score(model, features)
+        total = clock.stop()
+        if total[0] < total_seconds[0]:
+            feature_seconds, total_seconds = features_only, total
+        assert scores.num_rows == args.patients
+        del scores
+        connection = duckdb.connect(config={"preserve_insertion_order": False})
+        clock = Clock()
+        floor = connection.sql(floor_sql(big, SCORING_DATE)).to_arrow_table()
+        floor_seconds = min(floor_seconds, clock.stop())
+        connection.close()
     memory = peak_gb()
-    connection = duckdb.connect(config={"preserve_insertion_order": False})
-    clock = Clock()
-    floor = connection.sql(floor_sql(big, SCORING_DATE)).to_arrow_table()
-    floor_seconds = clock.stop()
-    connection.close()
     assert floor.column_names == ["patient_id", "practice_code", *FEATURE_NAMES]
     same = all(
         floor[name].cast(features[name].type).equals(features[name])
