@@ -272,10 +272,12 @@ def score(model: dict[str, Any], features: pa.Table) -> pa.Table:
     high_cost = probabilities(model, features, "high_cost")
     bands = risk_bands(emergency, ids)
     flags = cohorts(columns, bands)
-    conditions = [
-        ";".join(name for name in CONDITION_COLUMNS if columns[name][row])
-        for row in range(len(ids))
-    ]
+    # The names of each patient's conditions joined by ";", built column by column.
+    conditions = np.full(len(ids), "", dtype=object)
+    for name in CONDITION_COLUMNS:
+        has = np.asarray(columns[name]) == 1
+        conditions[has] = conditions[has] + (";" + name)
+    conditions = np.array([text[1:] for text in conditions], dtype=object)
     data: dict[str, Any] = {
         "patient_id": pa.array(ids, pa.string()),
         "practice_code": pa.array(columns["practice_code"], pa.string()),
