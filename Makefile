@@ -89,6 +89,7 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_plan
 	$(RUN) python -m benchmarks.bench_pipeline
 	$(RUN) python -m benchmarks.bench_demo_records
+	$(RUN) python -m benchmarks.bench_risk
 	$(RUN) python -m benchmarks.bench_web --seconds 10
 
 clean:

@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     alerts_run.add_argument(
         "--today", help="judge the rules as at this day, YYYY-MM-DD (default: today)"
     )
+    from bettercare.cli.risk_commands import add_risk_parser
+
+    add_risk_parser(commands)
 
     token = commands.add_parser("token", help="personal API tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
@@ -169,6 +172,10 @@ def run(args: argparse.Namespace) -> int:
         from bettercare.cli.pipeline_commands import command_pipeline
 
         return command_pipeline(args, sys.stdout)
+    if args.command == "risk":  # Django only for load, set up there
+        from bettercare.cli.risk_commands import command_risk
+
+        return command_risk(args, sys.stdout)
     if args.command == "serve" and args.demo:
         # A local demonstration over plain HTTP: the session cookie cannot be HTTPS-only.
         os.environ.setdefault("BETTERCARE_SECURE_COOKIES", "0")

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "bettercare.web.assurance",
     "bettercare.web.benchmarking",
     "bettercare.web.alerts",
+    "bettercare.web.risk",
 ]
 
 MIDDLEWARE = [

@@ -69,5 +69,6 @@ urlpatterns = [
         name="alert-subscription-delete",
     ),
     path("api/", include("bettercare.web.api.urls")),
+    path("risk/", include("bettercare.web.risk.urls")),
     path("admin/", admin.site.urls),
 ]
