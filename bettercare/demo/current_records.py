@@ -455,8 +455,7 @@ def metric_value_sheet_rows(
 ) -> list[dict[str, Any]]:
     """The values as rows of the workbook's ``metric_values`` sheet (actuals with a source).
 
-    The sheet has no column for ``sum_of_squares``; a caller that stores it reads it from
-    ``values`` (same order).
+    The discharge delay's ``sum_of_squares`` goes with it, so its mean has an interval.
     """
     return [
         {
@@ -470,6 +469,7 @@ def metric_value_sheet_rows(
             "value": row.value,
             "note": row.note or None,
             "source": source,
+            "sum_of_squares": None if row.sum_of_squares is None else float(row.sum_of_squares),
         }
         for row in values
     ]

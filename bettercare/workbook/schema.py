@@ -170,6 +170,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("value", "measure"),
         C("note", "text"),
         C("source", "text"),
+        C("sum_of_squares", "number"),
     ),
     _sheet(
         "milestones",

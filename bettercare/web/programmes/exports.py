@@ -146,6 +146,7 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "value": v.value,
             "note": v.note,
             "source": v.source,
+            "sum_of_squares": v.sum_of_squares,
         }
         for v in values
     ]

@@ -583,6 +583,7 @@ class _Writer:
                     "note": r["note"] or "",
                     "warnings": list(r.warnings),
                     "source": r["source"] or f"workbook {self.validated.source}",
+                    "sum_of_squares": r["sum_of_squares"],
                 }
                 for r in records
             ),

@@ -196,6 +196,7 @@ def workbook_rows(draw):
                 "value": draw(optional(counts)),
                 "note": draw(optional(text)),
                 "source": draw(optional(text)),
+                "sum_of_squares": None,  # checked against the unit: see test_validate
             }
         ],
         "risks": [
