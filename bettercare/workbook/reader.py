@@ -10,11 +10,17 @@ import csv
 import difflib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
+from defusedxml import DefusedXmlException
+
+from bettercare.workbook.csvsafe import restore
 from bettercare.workbook.messages import Message, WorkbookError
 from bettercare.workbook.schema import SHEET_NAMES, SHEETS_BY_NAME
 from bettercare.workbook.values import Cell
@@ -137,15 +143,55 @@ def _add_rows(
         )
 
 
-def _read_xlsx(path: Path) -> RawWorkbook:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+def _unreadable(source: str, error: BaseException) -> WorkbookError:
+    """One line naming the file and what was wrong with it, for any failure to parse it."""
+    # openpyxl wraps some failures in its own generic error: the cause says what was wrong.
+    chain = [error]
+    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+    known = (DefusedXmlException, zlib.error, ParseError, ExpatError, zipfile.BadZipFile)
+    error = next((e for e in chain if isinstance(e, known)), error)
+    detail = " ".join(str(error).split())[:200] or type(error).__name__
+    if isinstance(error, DefusedXmlException):
+        detail = f"it contains XML entities or external references, which are refused ({detail})"
+    elif isinstance(error, zlib.error):
+        detail = f"its compressed data are corrupt ({detail})"
+    elif isinstance(error, ParseError | ExpatError):
+        detail = f"its XML is malformed ({detail})"
+    return WorkbookError(f"{source} is not a readable .xlsx workbook ({detail})")
 
+
+def _read_xlsx(path: Path) -> RawWorkbook:
+    """Read an ``.xlsx`` file; whatever is wrong with it becomes one :class:`WorkbookError`.
+
+    openpyxl parses the workbook's XML with defusedxml (a dependency), so entity expansion
+    ("billion laughs") and external entities (XXE) are refused rather than processed. The
+    parser can fail in many ways on a damaged file (zip, deflate, XML, missing parts), and
+    each is the file's fault, not the program's: every one is reported as one line.
+    """
     source = path.name
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise WorkbookError(f"{source} is not a readable .xlsx workbook ({error})") from None
+        return _read_xlsx_book(path)
+    except WorkbookError:
+        raise
+    except MemoryError:
+        raise WorkbookError(
+            f"{source} is not a readable .xlsx workbook (it is too large)"
+        ) from None
+    except Exception as error:  # any parser failure on a damaged file
+        raise _unreadable(source, error) from None
+
+
+def _read_xlsx_book(path: Path) -> RawWorkbook:
+    from openpyxl import load_workbook
+
+    source = path.name
+    # Opened here, so the file is closed however openpyxl fails part-way through.
+    with path.open("rb") as handle:
+        return _read_xlsx_sheets(source, load_workbook(handle, read_only=True, data_only=True))
+
+
+def _read_xlsx_sheets(source: str, book: Any) -> RawWorkbook:
     messages: list[Message] = []
     sheets: dict[str, RawSheet] = {}
     try:
@@ -214,7 +260,26 @@ def _read_csv_folder(path: Path) -> RawWorkbook:
             )
             continue
         try:
-            text = file.read_bytes().decode("utf-8-sig")
+            data = file.read_bytes()
+        except OSError as error:
+            what = "a folder" if file.is_dir() else (error.strerror or type(error).__name__)
+            messages.append(
+                Message(
+                    "error",
+                    file.name,
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"cannot be read: it is {what}"
+                    if file.is_dir()
+                    else f"cannot be read ({what})",
+                    "a CSV file",
+                )
+            )
+            continue
+        try:
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             messages.append(
                 Message(
@@ -231,16 +296,34 @@ def _read_csv_folder(path: Path) -> RawWorkbook:
             continue
         # As the csv module reads a file opened with newline="": quoted cells keep their breaks.
         reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, None)
-        if header is None:
+        try:
+            table = list(reader)
+        except csv.Error as error:
+            messages.append(
+                Message(
+                    "error",
+                    file.name,
+                    name,
+                    reader.line_num or None,
+                    None,
+                    None,
+                    f"is not a readable CSV file ({error})",
+                    "comma-separated values with quoted text closed on the same cell",
+                )
+            )
             continue
-        columns = _check_columns(name, file.name, list(header), messages)
+        if not table:
+            continue
+        columns = _check_columns(name, file.name, list(table[0]), messages)
         if columns is None:
             continue
         raw = RawSheet(name, file.name, columns)
         _add_rows(
             raw,
-            ((number, [Cell(v) for v in row]) for number, row in enumerate(reader, start=2)),
+            (
+                (number, [Cell(restore(v)) for v in row])
+                for number, row in enumerate(table[1:], start=2)
+            ),
             messages,
         )
         sheets[name] = raw
