@@ -39,6 +39,8 @@ urlpatterns = [
     path("healthz", accounts.health, name="health"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("accounts/two-factor/", accounts.two_factor_verify, name="two-factor"),
+    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two-factor-setup"),
     path("areas/<str:code>/", include(area_pages)),
     path("regions/<str:code>/assurance/", assurance.matrix, name="assurance-matrix"),
     path(
