@@ -186,6 +186,9 @@ def production_environment(data_dir: Path, database_url: str) -> dict[str, str]:
         # Left on, as production_problems insists: the cookies are marked Secure, which the
         # load generator (sending the Cookie header itself over loopback HTTP) ignores.
         "BETTERCARE_SECURE_COOKIES": "1",
+        # As behind a TLS-terminating proxy: the load generator speaks plain HTTP on loopback.
+        "BETTERCARE_SSL_REDIRECT": "0",
+        "BETTERCARE_TRUST_X_FORWARDED_PROTO": "1",
         "BETTERCARE_DATA_DIR": str(data_dir),
         "BETTERCARE_DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "bettercare.web.config.settings",

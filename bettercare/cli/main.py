@@ -123,8 +123,13 @@ def run(args: argparse.Namespace) -> int:
 
         return command_pipeline(args, sys.stdout)
     if args.command == "serve" and args.demo:
-        # A local demonstration over plain HTTP: the session cookie cannot be HTTPS-only.
+        # A local demonstration over plain HTTP on this machine only (serve refuses any other
+        # address): the cookies cannot be HTTPS-only, there is no HTTPS to redirect to or
+        # insist on, and the demo administrator signs in without a second factor.
         os.environ.setdefault("BETTERCARE_SECURE_COOKIES", "0")
+        os.environ.setdefault("BETTERCARE_SSL_REDIRECT", "0")
+        os.environ.setdefault("BETTERCARE_HSTS_DISABLED_REASON", "local demonstration over HTTP")
+        os.environ.setdefault("BETTERCARE_REQUIRE_TWO_FACTOR", "0")
     setup_django()
     out = sys.stdout
     if args.command == "init":
