@@ -106,6 +106,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--spark-master", help="Spark master URL (default: configured, else local[*])"
     )
 
+    user = commands.add_parser("user", help="user accounts: create, set a password, unlock")
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    user_create = user_commands.add_parser("create", help="create a user (asks for a password)")
+    user_create.add_argument("username")
+    user_create.add_argument("--email", default="")
+    user_create.add_argument("--first-name", default="")
+    user_create.add_argument("--last-name", default="")
+    user_create.add_argument(
+        "--admin", action="store_true", help="an administrator (must add two-factor sign-in)"
+    )
+    user_create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    set_password = user_commands.add_parser("set-password", help="set a user's password")
+    set_password.add_argument("username")
+    set_password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    unlock = user_commands.add_parser(
+        "unlock", help="clear the failed sign-ins that locked a username (or an address)"
+    )
+    unlock.add_argument("username", nargs="?", help="the locked username")
+    unlock.add_argument("--address", help="also unlock this IP address")
+
     token = commands.add_parser("token", help="personal API tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = token_commands.add_parser("create", help="create a token for a user (shown once)")
@@ -158,6 +182,10 @@ def run(args: argparse.Namespace) -> int:
         return commands.command_report(
             args.kind, args.area, args.period, args.format, args.output, out
         )
+    if args.command == "user":
+        from bettercare.cli import user_commands
+
+        return user_commands.command_user(args, out)
     if args.command == "token":
         return commands.command_token_create(args.username, args.name, out)
     raise AssertionError(f"unhandled command {args.command!r}")

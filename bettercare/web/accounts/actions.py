@@ -29,6 +29,60 @@ def user_by_username(username: str) -> User | None:
 
 
 @transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    is_admin: bool = False,
+    by: User | None,
+) -> User:
+    """Create a user (an administrator with ``is_admin``); the password is checked by the caller."""
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=is_admin,
+        is_superuser=is_admin,
+    )
+    user.set_password(password)
+    user._history_user = by  # type: ignore[attr-defined]
+    user._change_reason = "created"  # type: ignore[attr-defined]
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, by: User | None) -> User:
+    """Set a user's password (checked against the policy by the caller)."""
+    user.set_password(password)
+    user._history_user = by  # type: ignore[attr-defined]
+    user._change_reason = "password set"  # type: ignore[attr-defined]
+    user.save(update_fields=["password"])
+    return user
+
+
+def sign_in_unlock(*, username: str | None, address: str | None, by: User | None) -> int:
+    """Clear the failed sign-ins that locked ``username`` and/or ``address``; how many."""
+    from axes.utils import reset
+
+    removed = 0
+    if username:
+        removed += reset(username=username)
+    if address:
+        removed += reset(ip=address)
+    import logging
+
+    logging.getLogger("bettercare.accounts").info(
+        "sign-in unlocked: username=%s address=%s by=%s", username, address, by
+    )
+    return removed
+
+
+@transaction.atomic
 def membership_grant(*, user: User, area: Area, role: Role | str, by: User | None) -> Membership:
     """Give ``user`` a role in ``area`` (and the areas below it)."""
     membership, _ = Membership.objects.get_or_create(user=user, area=area, role=Role(role))
