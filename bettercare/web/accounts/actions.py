@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from bettercare.web.accounts.models import ApiToken, Membership, Role, User
 from bettercare.web.programmes.models import Area
@@ -85,7 +85,17 @@ def sign_in_unlock(*, username: str | None, address: str | None, by: User | None
 @transaction.atomic
 def membership_grant(*, user: User, area: Area, role: Role | str, by: User | None) -> Membership:
     """Give ``user`` a role in ``area`` (and the areas below it)."""
-    membership, _ = Membership.objects.get_or_create(user=user, area=area, role=Role(role))
+    membership = Membership.objects.filter(user=user, area=area, role=Role(role)).first()
+    if membership is not None:
+        return membership
+    membership = Membership(user=user, area=area, role=Role(role))
+    membership._history_user = by  # type: ignore[attr-defined]
+    membership._change_reason = "role granted"  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():  # granted at the same moment by someone else: theirs stands
+            membership.save()
+    except IntegrityError:
+        return Membership.objects.get(user=user, area=area, role=Role(role))
     return membership
 
 
@@ -93,7 +103,8 @@ def membership_grant(*, user: User, area: Area, role: Role | str, by: User | Non
 def api_token_create(*, user: User, name: str = "", by: User | None = None) -> tuple[ApiToken, str]:
     """Create a personal API token; the key is returned once and only its hash is kept."""
     key = "bc_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key)
-    )
+    token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key))
+    token._history_user = by  # type: ignore[attr-defined]
+    token._change_reason = "token created"  # type: ignore[attr-defined]
+    token.save()
     return token, key

@@ -65,6 +65,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    # Who created or revoked a token, and when; not each use (last_used_at).
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     def __str__(self) -> str:
         return f"{self.user} token {self.prefix}… ({self.name or 'unnamed'})"
