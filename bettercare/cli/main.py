@@ -106,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--spark-master", help="Spark master URL (default: configured, else local[*])"
     )
 
+    backup = commands.add_parser("backup", help="back the database up to a file")
+    backup.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    restore = commands.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("path", type=Path, help="a file written by `bettercare backup`")
+
     user = commands.add_parser("user", help="user accounts: create, set a password, unlock")
     user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     user_create = user_commands.add_parser("create", help="create a user (asks for a password)")
@@ -182,6 +187,12 @@ def run(args: argparse.Namespace) -> int:
         return commands.command_report(
             args.kind, args.area, args.period, args.format, args.output, out
         )
+    if args.command in ("backup", "restore"):
+        from bettercare.cli import backup
+
+        if args.command == "backup":
+            return backup.command_backup(args.path, out)
+        return backup.command_restore(args.path, out)
     if args.command == "user":
         from bettercare.cli import user_commands
 
