@@ -83,7 +83,9 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_spc
 	$(RUN) python -m benchmarks.bench_import
 	$(RUN) python -m benchmarks.bench_reports
+	$(RUN) python -m benchmarks.bench_plan
 	$(RUN) python -m benchmarks.bench_pipeline
+	$(RUN) python -m benchmarks.bench_demo_records
 	$(RUN) python -m benchmarks.bench_web --seconds 10
 
 clean:

@@ -1,4 +1,5 @@
-"""Reading a programme workbook (``.xlsx`` or a folder of ``.csv`` files) into raw sheets.
+"""Reading a programme workbook (``.xlsx``, a folder of ``.csv`` files, or one ``.csv`` file
+holding one sheet, such as a month's actuals) into raw sheets.
 
 Only the shape is checked here: known sheet names, known and unique column names, the
 ``programme`` sheet present. Cell values are parsed by :mod:`bettercare.workbook.validate`.
@@ -239,6 +240,54 @@ def _read_xlsx_sheets(source: str, book: Any) -> RawWorkbook:
     return RawWorkbook(source, sheets, messages)
 
 
+def _read_csv_file(file: Path, name: str, messages: list[Message]) -> RawSheet | None:
+    """One CSV file as the sheet ``name`` (None, with messages, when it cannot be read)."""
+
+    def refuse(problem: str, expected: str, row: int | None = None) -> None:
+        messages.append(Message("error", file.name, name, row, None, None, problem, expected))
+
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        if file.is_dir():
+            refuse("cannot be read: it is a folder", "a CSV file")
+        else:
+            refuse(f"cannot be read ({error.strerror or type(error).__name__})", "a CSV file")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        refuse(f"is not UTF-8 text (byte {error.start})", "a CSV file saved as UTF-8")
+        return None
+    # As the csv module reads a file opened with newline="": quoted cells keep their breaks.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        table = list(reader)
+    except csv.Error as error:
+        refuse(
+            f"is not a readable CSV file ({error})",
+            "comma-separated values with quoted text closed on the same cell",
+            reader.line_num or None,
+        )
+        return None
+    if not table:
+        return None
+    columns = _check_columns(name, file.name, list(table[0]), messages)
+    if columns is None:
+        return None
+    raw = RawSheet(name, file.name, columns)
+    # Text that a spreadsheet would evaluate was written with an apostrophe: restore it.
+    _add_rows(
+        raw,
+        (
+            (number, [Cell(restore(v)) for v in row])
+            for number, row in enumerate(table[1:], start=2)
+        ),
+        messages,
+    )
+    return raw
+
+
 def _read_csv_folder(path: Path) -> RawWorkbook:
     source = path.name
     messages: list[Message] = []
@@ -259,75 +308,23 @@ def _read_csv_folder(path: Path) -> RawWorkbook:
                 )
             )
             continue
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            what = "a folder" if file.is_dir() else (error.strerror or type(error).__name__)
-            messages.append(
-                Message(
-                    "error",
-                    file.name,
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"cannot be read: it is {what}"
-                    if file.is_dir()
-                    else f"cannot be read ({what})",
-                    "a CSV file",
-                )
-            )
-            continue
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            messages.append(
-                Message(
-                    "error",
-                    file.name,
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"is not UTF-8 text (byte {error.start})",
-                    "a CSV file saved as UTF-8",
-                )
-            )
-            continue
-        # As the csv module reads a file opened with newline="": quoted cells keep their breaks.
-        reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            table = list(reader)
-        except csv.Error as error:
-            messages.append(
-                Message(
-                    "error",
-                    file.name,
-                    name,
-                    reader.line_num or None,
-                    None,
-                    None,
-                    f"is not a readable CSV file ({error})",
-                    "comma-separated values with quoted text closed on the same cell",
-                )
-            )
-            continue
-        if not table:
-            continue
-        columns = _check_columns(name, file.name, list(table[0]), messages)
-        if columns is None:
-            continue
-        raw = RawSheet(name, file.name, columns)
-        _add_rows(
-            raw,
-            (
-                (number, [Cell(restore(v)) for v in row])
-                for number, row in enumerate(table[1:], start=2)
-            ),
-            messages,
-        )
-        sheets[name] = raw
+        raw = _read_csv_file(file, name, messages)
+        if raw is not None:
+            sheets[name] = raw
     return RawWorkbook(source, sheets, messages)
+
+
+#: The sheet a lone CSV file is read as when its name is not a sheet's: monthly actuals.
+LONE_CSV_SHEET = "metric_values"
+
+
+def _read_lone_csv(path: Path) -> RawWorkbook:
+    """One ``.csv`` file on its own: the sheet its name names (``risks.csv``), otherwise the
+    ``metric_values`` sheet, so that a month's actuals import in one step."""
+    name = path.stem if path.stem in SHEETS_BY_NAME else LONE_CSV_SHEET
+    messages: list[Message] = []
+    raw = _read_csv_file(path, name, messages)
+    return RawWorkbook(path.name, {} if raw is None else {name: raw}, messages)
 
 
 def read_workbook(path: Path) -> RawWorkbook:
@@ -345,10 +342,14 @@ def read_workbook(path: Path) -> RawWorkbook:
         workbook = _read_csv_folder(path)
     elif path.suffix.lower() == ".xlsx":
         workbook = _read_xlsx(path)
+    elif path.suffix.lower() == ".csv":
+        # One sheet on its own (a month's actuals, say) refers to areas already held.
+        return _read_lone_csv(path)
     else:
         raise WorkbookError(
-            f"{path.name} is not a programme workbook: expected an .xlsx file or a folder of "
-            ".csv files named after the sheets"
+            f"{path.name} is not a programme workbook: expected an .xlsx file, a folder of "
+            ".csv files named after the sheets, or one .csv file (metric values, e.g. a "
+            "month's actuals)"
         )
     if "programme" not in workbook.sheets and not any(
         m.sheet == "programme" for m in workbook.messages
