@@ -30,7 +30,7 @@ def test_every_page_has_a_strict_content_security_policy(signed_in):
     response = signed_in.get(f"/areas/{KENT}/")
     assert response.status_code == 200
     policy = dict(
-        (part.split(" ", 1) + [""])[:2] for part in response["Content-Security-Policy"].split("; ")
+        [*part.split(" ", 1), ""][:2] for part in response["Content-Security-Policy"].split("; ")
     )
     assert policy["default-src"] == "'self'"
     assert policy["style-src"] == "'self'"

@@ -187,7 +187,7 @@ def test_other_roles_need_no_second_factor_but_may_add_one(client, kent):
 def test_a_role_that_sees_patient_level_data_must_use_two_factors(client, kent, settings):
     make_user("analyst", (kent, "viewer"))
     assert not Role.VIEWER.sees_patient_level_data
-    assert PATIENT_LEVEL_ROLES == frozenset()  # none yet: the first such role opts in
+    assert frozenset() == PATIENT_LEVEL_ROLES  # none yet: the first such role opts in
     settings.TWO_FACTOR_ROLES = frozenset({"viewer"})
     client.post(SIGN_IN, {"username": "analyst", "password": PASSWORD})
     assert client.get(OVERVIEW)["Location"].startswith("/accounts/two-factor/setup/")

@@ -38,14 +38,16 @@ def test_create_an_administrator_and_sign_in(capsys, monkeypatch):
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "Created administrator ada."
     ada = User.objects.get(username="ada")
-    assert ada.is_superuser and ada.is_staff and ada.check_password(GOOD)
+    assert ada.is_superuser
+    assert ada.is_staff
+    assert ada.check_password(GOOD)
     record = ada.history.get()
     assert record.history_user.username == "bettercare-cli"
     assert Client().login(username="ada", password=GOOD)
 
 
 def test_a_weak_password_is_refused_in_one_line(capsys, monkeypatch):
-    code, out, err = run(
+    code, _, err = run(
         capsys, monkeypatch, "user", "create", "bob", "--password-stdin", stdin="Leicester1\n"
     )
     assert code != 0
@@ -57,11 +59,13 @@ def test_a_weak_password_is_refused_in_one_line(capsys, monkeypatch):
 def test_create_twice_and_unknown_users_are_one_line_errors(capsys, monkeypatch):
     User.objects.create_user("cat", password=GOOD)
     code, _, err = run(capsys, monkeypatch, "user", "create", "cat", "--password-stdin", stdin=GOOD)
-    assert code != 0 and err == "bettercare user: error: there is already a user called 'cat'\n"
+    assert code != 0
+    assert err == "bettercare user: error: there is already a user called 'cat'\n"
     code, _, err = run(
         capsys, monkeypatch, "user", "set-password", "nobody", "--password-stdin", stdin=GOOD
     )
-    assert code != 0 and err == "bettercare user: error: there is no user called 'nobody'\n"
+    assert code != 0
+    assert err == "bettercare user: error: there is no user called 'nobody'\n"
 
 
 def test_set_password(capsys, monkeypatch):

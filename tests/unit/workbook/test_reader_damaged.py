@@ -86,18 +86,21 @@ def test_corrupt_deflate_data(tmp_path):
 
 
 def test_styles_removed(tmp_path):
+    from datetime import date
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "milestones"
+    sheet.append(["area_code", "ref", "title", "baseline_date"])
+    sheet.append(["E10000016", "M1", "Open the hub", date(2017, 9, 30)])  # a styled cell
+    book.save(tmp_path / "plan.xlsx")
     path = rewrite(
-        good_xlsx(tmp_path / "plan.xlsx"),
+        tmp_path / "plan.xlsx",
         lambda name, data: None if name == "xl/styles.xml" else data,
     )
-    # openpyxl may read this with default styles, or fail: either way, no traceback.
-    try:
-        workbook = read_workbook(path)
-    except WorkbookError as error:
-        assert "\n" not in str(error)
-        assert str(error).startswith("plan.xlsx is not a readable .xlsx workbook")
-    else:
-        assert "programme" in workbook.sheets
+    # openpyxl fails on it (IndexError inside): one line, naming the file, no traceback.
+    message = one_line_error(path)
+    assert message.startswith("plan.xlsx is not a readable .xlsx workbook (")
 
 
 def test_malformed_sheet_xml(tmp_path):
