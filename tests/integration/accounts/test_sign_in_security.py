@@ -183,8 +183,10 @@ def test_other_roles_need_no_second_factor_but_may_add_one(client, kent):
     assert "so that a password alone cannot open your account" in text_of(setup)
 
 
-@TWO_FACTOR_ON
 def test_a_role_that_sees_patient_level_data_must_use_two_factors(client, kent, settings):
+    # Both through pytest-django's settings (mixing it with override_settings would undo
+    # them out of order).
+    settings.REQUIRE_TWO_FACTOR = True
     make_user("analyst", (kent, "viewer"))
     assert not Role.VIEWER.sees_patient_level_data
     assert frozenset() == PATIENT_LEVEL_ROLES  # none yet: the first such role opts in
