@@ -35,6 +35,7 @@ ColumnType = Literal[
     "status",
     "programme_status",
     "assurance_status",
+    "risk_rating",
 ]
 
 
@@ -195,6 +196,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("likelihood", "integer"),
         C("impact", "integer"),
         C("previous_score", "integer"),
+        C("rating", "risk_rating"),
         C("scheme_ref", "code"),
         C("as_at", "date"),
     ),
