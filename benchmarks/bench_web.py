@@ -64,7 +64,8 @@ from benchmarks.web.load import LoadResult, drive, wrk_path
 AIM_MS = 150.0
 AIM_PAGES = ("overview", "dashboard")
 USERNAME = "bench-manager"
-POSTGRES_NAME = "bench_web"
+#: The database created and dropped on --database's server (another name for a shared server).
+POSTGRES_NAME = os.environ.get("BETTERCARE_BENCH_DATABASE_NAME", "bench_web")
 #: Seconds ``bettercare serve`` may take to answer: collectstatic compresses every file first.
 STARTUP_LIMIT = 300
 #: (page, path template): {code} the area, {metric} a metric code, {scheme} a scheme id and
