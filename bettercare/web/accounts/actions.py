@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -74,8 +75,6 @@ def sign_in_unlock(*, username: str | None, address: str | None, by: User | None
         removed += reset(username=username)
     if address:
         removed += reset(ip=address)
-    import logging
-
     logging.getLogger("bettercare.accounts").info(
         "sign-in unlocked: username=%s address=%s by=%s", username, address, by
     )

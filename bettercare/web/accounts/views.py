@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_otp
 from django.conf import settings
@@ -55,7 +56,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():  # type: ignore[union-attr]
         return redirect(_next(request))
     if not two_factor.confirmed_devices(request.user):
-        return redirect(f"/accounts/two-factor/setup/?next={_next(request)}")
+        return redirect(f"/accounts/two-factor/setup/?{urlencode({'next': _next(request)})}")
     error = ""
     if request.method == "POST":
         device = two_factor.totp_verify(user=request.user, code=request.POST.get("code", ""))
@@ -81,7 +82,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             {"enabled": True, "page_title": "Two-factor sign-in"},
         )
     if has_device:
-        return redirect(f"/accounts/two-factor/?next={_next(request)}")
+        return redirect(f"/accounts/two-factor/?{urlencode({'next': _next(request)})}")
     device = two_factor.totp_device_start(user=request.user)
     error = ""
     if request.method == "POST":
