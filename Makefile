@@ -91,6 +91,9 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_demo_records
 	$(RUN) python -m benchmarks.bench_risk
 	$(RUN) python -m benchmarks.bench_web --seconds 10
+	@# Load: the production server on PostgreSQL, 50 clients for 30 s per page (errors, p95).
+	$(RUN) python -m benchmarks.bench_web --clients 50 --seconds 30 --areas 30 \
+		--database $${BETTERCARE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 
 clean:
 	rm -rf .venv node_modules $(BUILD) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -64,7 +64,8 @@ from benchmarks.web.load import LoadResult, drive, wrk_path
 AIM_MS = 150.0
 AIM_PAGES = ("overview", "dashboard")
 USERNAME = "bench-manager"
-POSTGRES_NAME = "bench_web"
+#: The database created and dropped on --database's server (another name for a shared server).
+POSTGRES_NAME = os.environ.get("BETTERCARE_BENCH_DATABASE_NAME", "bench_web")
 #: Seconds ``bettercare serve`` may take to answer: collectstatic compresses every file first.
 STARTUP_LIMIT = 300
 #: (page, path template): {code} the area, {metric} a metric code, {scheme} a scheme id and
@@ -186,6 +187,9 @@ def production_environment(data_dir: Path, database_url: str) -> dict[str, str]:
         # Left on, as production_problems insists: the cookies are marked Secure, which the
         # load generator (sending the Cookie header itself over loopback HTTP) ignores.
         "BETTERCARE_SECURE_COOKIES": "1",
+        # As behind a TLS-terminating proxy: the load generator speaks plain HTTP on loopback.
+        "BETTERCARE_SSL_REDIRECT": "0",
+        "BETTERCARE_TRUST_X_FORWARDED_PROTO": "1",
         "BETTERCARE_DATA_DIR": str(data_dir),
         "BETTERCARE_DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "bettercare.web.config.settings",

@@ -16,6 +16,7 @@ No Django here: the same seed and size always give the same rows.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -336,6 +337,13 @@ def _measure(metric: MetricDef, numerator: float, denominator: float | None) -> 
     return numerator / denominator * metric.multiplier
 
 
+@functools.cache
+def _registry() -> dict[str, Any]:
+    from bettercare.registry import load_registry
+
+    return dict(load_registry())
+
+
 def metric_value_rows(code: str, sizes: dict[str, float], rng: random.Random) -> list[Row]:
     rows: list[Row] = []
     for metric in METRICS:
@@ -367,7 +375,10 @@ def metric_value_rows(code: str, sizes: dict[str, float], rng: random.Random) ->
         rows.append(
             _value(code, metric.code, first_year.start, first_year.end, "baseline", **baseline)
         )
+        definition = _registry().get(metric.code)
         for year, values in sorted(by_year.items()):
+            if definition is not None and not definition.applies_in(year):
+                continue  # a national metric has targets only in the years it is in force
             average = sum(_measure(metric, n, d) for n, d in values) / len(values)
             better = 0.97 if metric.polarity == "lower_is_better" else 1.01
             target = average * better * rng.uniform(0.97, 1.03)

@@ -155,6 +155,34 @@ def build_parser() -> argparse.ArgumentParser:
     from bettercare.cli.risk_commands import add_risk_parser
 
     add_risk_parser(commands)
+    backup = commands.add_parser("backup", help="back the database up to a file")
+    backup.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    restore = commands.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("path", type=Path, help="a file written by `bettercare backup`")
+
+    user = commands.add_parser("user", help="user accounts: create, set a password, unlock")
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    user_create = user_commands.add_parser("create", help="create a user (asks for a password)")
+    user_create.add_argument("username")
+    user_create.add_argument("--email", default="")
+    user_create.add_argument("--first-name", default="")
+    user_create.add_argument("--last-name", default="")
+    user_create.add_argument(
+        "--admin", action="store_true", help="an administrator (must add two-factor sign-in)"
+    )
+    user_create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    set_password = user_commands.add_parser("set-password", help="set a user's password")
+    set_password.add_argument("username")
+    set_password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    unlock = user_commands.add_parser(
+        "unlock", help="clear the failed sign-ins that locked a username (or an address)"
+    )
+    unlock.add_argument("username", nargs="?", help="the locked username")
+    unlock.add_argument("--address", help="also unlock this IP address")
 
     token = commands.add_parser("token", help="personal API tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
@@ -177,8 +205,13 @@ def run(args: argparse.Namespace) -> int:
 
         return command_risk(args, sys.stdout)
     if args.command == "serve" and args.demo:
-        # A local demonstration over plain HTTP: the session cookie cannot be HTTPS-only.
+        # A local demonstration over plain HTTP on this machine only (serve refuses any other
+        # address): the cookies cannot be HTTPS-only, there is no HTTPS to redirect to or
+        # insist on, and the demo administrator signs in without a second factor.
         os.environ.setdefault("BETTERCARE_SECURE_COOKIES", "0")
+        os.environ.setdefault("BETTERCARE_SSL_REDIRECT", "0")
+        os.environ.setdefault("BETTERCARE_HSTS_DISABLED_REASON", "local demonstration over HTTP")
+        os.environ.setdefault("BETTERCARE_REQUIRE_TWO_FACTOR", "0")
     setup_django()
     out = sys.stdout
     if args.command == "init":
@@ -217,6 +250,16 @@ def run(args: argparse.Namespace) -> int:
         from bettercare.cli.alert_commands import command_alerts_run
 
         return command_alerts_run(dry_run=args.dry_run, today=args.today, out=out)
+    if args.command in ("backup", "restore"):
+        from bettercare.cli import backup
+
+        if args.command == "backup":
+            return backup.command_backup(args.path, out)
+        return backup.command_restore(args.path, out)
+    if args.command == "user":
+        from bettercare.cli import user_commands
+
+        return user_commands.command_user(args, out)
     if args.command == "token":
         return commands.command_token_create(args.username, args.name, out)
     raise AssertionError(f"unhandled command {args.command!r}")

@@ -42,6 +42,21 @@ def production_problems() -> list[str]:
         )
     elif "*" in settings.ALLOWED_HOSTS:
         problems.append("BETTERCARE_ALLOWED_HOSTS must name the hosts, not '*'.")
+    if not settings.SECURE_HSTS_SECONDS and not settings.HSTS_DISABLED_REASON:
+        problems.append(
+            "HSTS is off (BETTERCARE_HSTS_SECONDS=0): leave it on (a year by default), or turn "
+            "it off saying why with BETTERCARE_HSTS_DISABLED_REASON (e.g. 'a proxy sets it')."
+        )
+    if not settings.SECURE_SSL_REDIRECT and not settings.SECURE_PROXY_SSL_HEADER:
+        problems.append(
+            "BETTERCARE_SSL_REDIRECT is off and no proxy is trusted to say the request came over "
+            "HTTPS: leave it on, or set BETTERCARE_TRUST_X_FORWARDED_PROTO=1 behind a proxy that "
+            "redirects to HTTPS itself."
+        )
+    if not settings.REQUIRE_TWO_FACTOR:
+        problems.append(
+            "BETTERCARE_REQUIRE_TWO_FACTOR is off: administrators must sign in with two factors."
+        )
     if not settings.SESSION_COOKIE_SECURE:
         problems.append(
             "BETTERCARE_SECURE_COOKIES is off: cookies must only travel over HTTPS in production."
@@ -74,6 +89,9 @@ def prepare_demo(out: TextIO) -> bool:
     would be shared accounts with a printed password (one an administrator) beside real
     figures. It says what it found, how to sign in and how to see the demo instead, and
     returns ``False``; otherwise it returns ``True`` once the logins are printed.
+
+    The demonstration is insecure by design and serves this machine only: plain HTTP, and
+    the demo administrator signs in without a second factor (which production requires).
     """
     from bettercare.demo.load import create_demo_users, load_demo, print_logins
     from bettercare.web.programmes.models import Area
@@ -91,6 +109,11 @@ def prepare_demo(out: TextIO) -> bool:
     password = _demo_password()
     users = create_demo_users(password)
     print_logins(users, password, out=out)
+    print(
+        "This local demonstration does not ask for two-factor sign-in; in production "
+        "administrators must add an authenticator app when they first sign in.",
+        file=out,
+    )
     return True
 
 

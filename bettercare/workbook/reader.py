@@ -11,11 +11,17 @@ import csv
 import difflib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
+from defusedxml import DefusedXmlException
+
+from bettercare.workbook.csvsafe import restore
 from bettercare.workbook.messages import Message, WorkbookError
 from bettercare.workbook.schema import SHEET_NAMES, SHEETS_BY_NAME
 from bettercare.workbook.values import Cell
@@ -138,15 +144,55 @@ def _add_rows(
         )
 
 
-def _read_xlsx(path: Path) -> RawWorkbook:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+def _unreadable(source: str, error: BaseException) -> WorkbookError:
+    """One line naming the file and what was wrong with it, for any failure to parse it."""
+    # openpyxl wraps some failures in its own generic error: the cause says what was wrong.
+    chain = [error]
+    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+    known = (DefusedXmlException, zlib.error, ParseError, ExpatError, zipfile.BadZipFile)
+    error = next((e for e in chain if isinstance(e, known)), error)
+    detail = " ".join(str(error).split())[:200] or type(error).__name__
+    if isinstance(error, DefusedXmlException):
+        detail = f"it contains XML entities or external references, which are refused ({detail})"
+    elif isinstance(error, zlib.error):
+        detail = f"its compressed data are corrupt ({detail})"
+    elif isinstance(error, ParseError | ExpatError):
+        detail = f"its XML is malformed ({detail})"
+    return WorkbookError(f"{source} is not a readable .xlsx workbook ({detail})")
 
+
+def _read_xlsx(path: Path) -> RawWorkbook:
+    """Read an ``.xlsx`` file; whatever is wrong with it becomes one :class:`WorkbookError`.
+
+    openpyxl parses the workbook's XML with defusedxml (a dependency), so entity expansion
+    ("billion laughs") and external entities (XXE) are refused rather than processed. The
+    parser can fail in many ways on a damaged file (zip, deflate, XML, missing parts), and
+    each is the file's fault, not the program's: every one is reported as one line.
+    """
     source = path.name
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise WorkbookError(f"{source} is not a readable .xlsx workbook ({error})") from None
+        return _read_xlsx_book(path)
+    except WorkbookError:
+        raise
+    except MemoryError:
+        raise WorkbookError(
+            f"{source} is not a readable .xlsx workbook (it is too large)"
+        ) from None
+    except Exception as error:  # any parser failure on a damaged file
+        raise _unreadable(source, error) from None
+
+
+def _read_xlsx_book(path: Path) -> RawWorkbook:
+    from openpyxl import load_workbook
+
+    source = path.name
+    # Opened here, so the file is closed however openpyxl fails part-way through.
+    with path.open("rb") as handle:
+        return _read_xlsx_sheets(source, load_workbook(handle, read_only=True, data_only=True))
+
+
+def _read_xlsx_sheets(source: str, book: Any) -> RawWorkbook:
     messages: list[Message] = []
     sheets: dict[str, RawSheet] = {}
     try:
@@ -196,34 +242,47 @@ def _read_xlsx(path: Path) -> RawWorkbook:
 
 def _read_csv_file(file: Path, name: str, messages: list[Message]) -> RawSheet | None:
     """One CSV file as the sheet ``name`` (None, with messages, when it cannot be read)."""
+
+    def refuse(problem: str, expected: str, row: int | None = None) -> None:
+        messages.append(Message("error", file.name, name, row, None, None, problem, expected))
+
     try:
-        text = file.read_bytes().decode("utf-8-sig")
+        data = file.read_bytes()
+    except OSError as error:
+        if file.is_dir():
+            refuse("cannot be read: it is a folder", "a CSV file")
+        else:
+            refuse(f"cannot be read ({error.strerror or type(error).__name__})", "a CSV file")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        messages.append(
-            Message(
-                "error",
-                file.name,
-                name,
-                None,
-                None,
-                None,
-                f"is not UTF-8 text (byte {error.start})",
-                "a CSV file saved as UTF-8",
-            )
-        )
+        refuse(f"is not UTF-8 text (byte {error.start})", "a CSV file saved as UTF-8")
         return None
     # As the csv module reads a file opened with newline="": quoted cells keep their breaks.
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
+    try:
+        table = list(reader)
+    except csv.Error as error:
+        refuse(
+            f"is not a readable CSV file ({error})",
+            "comma-separated values with quoted text closed on the same cell",
+            reader.line_num or None,
+        )
         return None
-    columns = _check_columns(name, file.name, list(header), messages)
+    if not table:
+        return None
+    columns = _check_columns(name, file.name, list(table[0]), messages)
     if columns is None:
         return None
     raw = RawSheet(name, file.name, columns)
+    # Text that a spreadsheet would evaluate was written with an apostrophe: restore it.
     _add_rows(
         raw,
-        ((number, [Cell(v) for v in row]) for number, row in enumerate(reader, start=2)),
+        (
+            (number, [Cell(restore(v)) for v in row])
+            for number, row in enumerate(table[1:], start=2)
+        ),
         messages,
     )
     return raw

@@ -611,6 +611,7 @@ def _expects(column_type: str) -> str:
         "month": "a month as YYYY-MM",
         "financial_year": "a financial year as YYYY-YY",
         "money": "an amount in pounds",
+        "amount": "an amount in pounds, £0 or more",
         "area_code": "an ONS area code",
     }.get(column_type, "a value")
 

@@ -152,6 +152,16 @@ def parse_money(cell: Cell) -> Decimal:
     return amount
 
 
+def parse_amount(cell: Cell) -> Decimal:
+    """Money that cannot be below zero: a budget, a contribution, a target, an outturn."""
+    amount = parse_money(cell)
+    if amount < 0:
+        raise CellError(
+            "is negative", "an amount of £0 or more (negative amounts mean nothing here)"
+        )
+    return amount
+
+
 NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
@@ -237,6 +247,7 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
     "month": parse_month,
     "financial_year": parse_financial_year,
     "money": parse_money,
+    "amount": parse_amount,
     "number": parse_number,
     "measure": parse_measure,
     "integer": parse_integer,

@@ -2,7 +2,9 @@
 
 Numbers are written as numbers, dates as dates (ISO text in CSV), periods and financial years
 as text, flags as Y/N and lists separated by ``;``, so that reading the file back gives the
-same values (import, export and import again is lossless).
+same values (import, export and import again is lossless). CSV text that a spreadsheet would
+evaluate as a formula is written with a leading apostrophe (:mod:`bettercare.workbook.csvsafe`),
+which the reader removes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bettercare.workbook.csvsafe import neutralise
 from bettercare.workbook.schema import SHEETS
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -37,6 +40,12 @@ def cell_text(value: Any) -> str:
     if isinstance(value, tuple | list):
         return ";".join(str(part) for part in value)
     return str(value)
+
+
+def _csv_cell(value: Any) -> str:
+    """A value as a CSV cell: text that a spreadsheet would evaluate is neutralised."""
+    text = cell_text(value)
+    return neutralise(text) if isinstance(value, str | tuple | list) else text
 
 
 def _cell_value(value: Any) -> Any:
@@ -69,7 +78,7 @@ def write_workbook(path: Path, rows: Rows) -> Path:
                 writer = csv.writer(file, lineterminator="\n")
                 writer.writerow(sheet.column_names)
                 for row in rows.get(sheet.name, ()):
-                    writer.writerow([cell_text(row.get(name)) for name in sheet.column_names])
+                    writer.writerow([_csv_cell(row.get(name)) for name in sheet.column_names])
     return path
 
 

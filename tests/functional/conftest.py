@@ -158,6 +158,12 @@ class PageProblems:
     def watch(self, page) -> None:
         page.on("pageerror", lambda error: self.errors.append(f"JavaScript error: {error}"))
         page.on("response", self._response)
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        # The Content-Security-Policy refused a script, style or other resource of the page.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(f"CSP refusal: {message.text}")
 
     def _response(self, response) -> None:
         missing_asset = "/static/" in response.url and response.status >= 400

@@ -22,6 +22,17 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
     REGIONAL_LEAD = "regional_lead", "Regional assurance lead"
 
+    @property
+    def sees_patient_level_data(self) -> bool:
+        """Whether the role can see patient-level data (and so must sign in with two factors)."""
+        return self.value in PATIENT_LEVEL_ROLES
+
+
+#: The roles that can see patient-level data: a role added for such data lists its value
+#: here, and from then on its holders must sign in with a second factor (as administrators
+#: must). ``BETTERCARE_TWO_FACTOR_ROLES`` adds roles without a code change.
+PATIENT_LEVEL_ROLES: frozenset[str] = frozenset()
+
 
 class Membership(models.Model):
     """A user's role in an area (and, through the area hierarchy, in the areas below it)."""
@@ -54,6 +65,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    # Who created or revoked a token, and when; not each use (last_used_at).
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     def __str__(self) -> str:
         return f"{self.user} token {self.prefix}… ({self.name or 'unnamed'})"

@@ -15,12 +15,24 @@
 - ``BETTERCARE_ALERT_RULES``: per-rule persistence and smoothing, e.g.
   ``spc_concern:persistence=3;data_rag_worsened:smoothing=3``.
 - ``BETTERCARE_ALERTS_ON_SAVE``: evaluate the alert rules after each data change (default on).
+- ``BETTERCARE_SSL_REDIRECT``: send plain HTTP requests to HTTPS (on unless debugging).
+- ``BETTERCARE_TRUST_X_FORWARDED_PROTO``: the proxy in front says ``X-Forwarded-Proto: https``.
+- ``BETTERCARE_HSTS_SECONDS``: Strict-Transport-Security max-age (a year unless debugging);
+  ``BETTERCARE_HSTS_DISABLED_REASON``: turn HSTS off, saying why (``bettercare serve`` refuses
+  production without HSTS otherwise); ``BETTERCARE_HSTS_PRELOAD``: add ``preload``.
+- ``BETTERCARE_SESSION_IDLE_MINUTES``: sign out after this long without a request (30).
+- ``BETTERCARE_LOCKOUT_FAILURES``: failed sign-ins (per username, and per address) before that
+  username or address is locked (5); ``BETTERCARE_LOCKOUT_MINUTES``: for how long (30).
+- ``BETTERCARE_REQUIRE_TWO_FACTOR``: administrators, and roles that can see patient-level data,
+  must sign in with a TOTP code (on); ``BETTERCARE_TWO_FACTOR_ROLES``: more roles (by value,
+  comma-separated) that must.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +56,21 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value in FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no), got {raw!r}")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {minimum}, got {raw!r}"
+        )
+    return value
 
 
 def development_secret_key() -> str:
@@ -101,6 +128,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs' assets locally, not from a CDN
     "bettercare.web.accounts",
     "bettercare.web.programmes",
@@ -114,17 +144,52 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "bettercare.web.accounts.middleware.SignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "bettercare.web.accounts.middleware.AccessMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after BETTERCARE_LOCKOUT_FAILURES failures for a username,
+# or from an address, that username or address is locked for BETTERCARE_LOCKOUT_MINUTES. A
+# success resets the count. An administrator unlocks with the admin ("Access attempts") or
+# `bettercare user unlock`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("BETTERCARE_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("BETTERCARE_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bettercare.web.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp, TOTP): anyone may add an authenticator app; administrators and
+# the roles in TWO_FACTOR_ROLES (those that can see patient-level data) must.
+REQUIRE_TWO_FACTOR = env_bool("BETTERCARE_REQUIRE_TWO_FACTOR", True)
+TWO_FACTOR_ROLES = frozenset(
+    role.strip()
+    for role in os.environ.get("BETTERCARE_TWO_FACTOR_ROLES", "").split(",")
+    if role.strip()
+)
+OTP_TOTP_ISSUER = "bettercare"
+
+# Sessions end after BETTERCARE_SESSION_IDLE_MINUTES without a request (each request renews).
+SESSION_COOKIE_AGE = 60 * env_int("BETTERCARE_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "bettercare.web.config.urls"
 WSGI_APPLICATION = "bettercare.web.config.wsgi.application"
@@ -155,7 +220,10 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -195,6 +263,63 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS: plain HTTP is redirected, and browsers are told (HSTS) to use only HTTPS from then on.
+SECURE_SSL_REDIRECT = env_bool("BETTERCARE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+if env_bool("BETTERCARE_TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+HSTS_DISABLED_REASON = os.environ.get("BETTERCARE_HSTS_DISABLED_REASON", "").strip()
+SECURE_HSTS_SECONDS = (
+    0 if HSTS_DISABLED_REASON else env_int("BETTERCARE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BETTERCARE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("BETTERCARE_HSTS_PRELOAD", False)
+# Joining the browsers' preload list is a decision about the whole domain, which the
+# deployer makes with BETTERCARE_HSTS_PRELOAD; Django's reminder about it is not a defect.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, images and fonts;
+# no inline scripts or styles anywhere, no frames, forms posting only here.
+def nhsuk_inline_script_hash() -> str:
+    """The CSP hash of the one inline script in NHS.UK frontend's page template.
+
+    The template (nhsuk-frontend-jinja) marks the page as having JavaScript with a one-line
+    script that it cannot take from a file; allowing exactly that script by its hash keeps
+    every other inline script refused. Read from the installed template, so an update of the
+    library that changes it changes the hash with it.
+    """
+    import base64
+    import hashlib
+    import re
+
+    import nhsuk_frontend_jinja
+
+    template = Path(nhsuk_frontend_jinja.__file__).parent / "templates" / "nhsuk" / "template.jinja"
+    match = re.search(r"<script[^>]*>(.*?)</script>", template.read_text(encoding="utf-8"))
+    if match is None:
+        raise ImproperlyConfigured(f"{template} has no inline script to allow")
+    digest = hashlib.sha256(match[1].encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", nhsuk_inline_script_hash()],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Alert emails: Django's SMTP backend, configured from the environment (docs/alerts.md).
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

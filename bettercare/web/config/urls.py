@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bettercare.web.accounts import audit
 from bettercare.web.accounts import views as accounts
 from bettercare.web.alerts import views as alerts
 from bettercare.web.assurance import views as assurance
@@ -52,6 +53,9 @@ urlpatterns = [
     path("healthz", accounts.health, name="health"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("accounts/two-factor/", accounts.two_factor_verify, name="two-factor"),
+    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two-factor-setup"),
+    path("audit/", audit.audit, name="audit"),
     path("areas/<str:code>/", include(area_pages)),
     path("regions/<str:code>/assurance/", assurance.matrix, name="assurance-matrix"),
     path(

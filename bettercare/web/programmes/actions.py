@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bettercare.core.periods import Month
@@ -44,13 +44,22 @@ def _record(instance: object, by: User | None, reason: str) -> None:
 
 @transaction.atomic
 def period_open(*, area: Area, month: Month, by: User | None) -> ReportingPeriod:
-    """Open a reporting month for an area (or return it if it exists)."""
+    """Open a reporting month for an area (or return it if it exists).
+
+    Two people may open the same month at once: both find no period and both insert. The
+    database's unique constraint lets one insert through; the other's insert fails inside its
+    own savepoint and it returns the period the first one created, so both succeed.
+    """
     period = ReportingPeriod.objects.filter(area=area, month=month.first_day).first()
     if period is not None:
         return period
     period = ReportingPeriod(area=area, month=month.first_day)
     _record(period, by, f"opened {month.label}")
-    period.save()
+    try:
+        with transaction.atomic():
+            period.save()
+    except IntegrityError:
+        return ReportingPeriod.objects.get(area=area, month=month.first_day)
     return period
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bettercare.web.accounts.models import User
@@ -42,12 +42,14 @@ from bettercare.workbook import (
     MetricInfo,
     Record,
     ValidatedWorkbook,
+    WorkbookError,
     read_workbook,
     validate_workbook,
 )
 from bettercare.workbook.validate import signed_off_row
 
 Progress = Callable[[str, int], None]
+IMPORT_ATTEMPTS = 3
 
 
 @dataclass
@@ -202,25 +204,39 @@ def import_workbook(
     mark_demo : bool
         Label the workbook's areas as demonstration data.
     """
-    validated = check_workbook(Path(path))
-    result = ImportResult(validated.source, validated.messages, dry_run=dry_run)
-    if not validated.ok or dry_run:
-        return result
-    writer = _Writer(
-        validated,
-        by=by,
-        reason=reason or f"imported from {validated.source}",
-        progress=progress or (lambda sheet, rows: None),
-        mark_demo=mark_demo,
-    )
-    with transaction.atomic():
-        result.counts = writer.write()
-        data_changed()  # bulk writes send no signals: tell the caches
-        from bettercare.web.alerts.engine import after_data_change
+    # The rows to create are those the database did not hold when checked. Someone else (an
+    # import, or a manager opening a period) may create one of them before this commits: the
+    # unique constraints refuse the second row, and the import is checked and written again
+    # against what is there now, so nothing is duplicated and nobody sees an error page.
+    for attempt in range(1, IMPORT_ATTEMPTS + 1):
+        validated = check_workbook(Path(path))
+        result = ImportResult(validated.source, validated.messages, dry_run=dry_run)
+        if not validated.ok or dry_run:
+            return result
+        writer = _Writer(
+            validated,
+            by=by,
+            reason=reason or f"imported from {validated.source}",
+            progress=progress or (lambda sheet, rows: None),
+            mark_demo=mark_demo,
+        )
+        try:
+            with transaction.atomic():
+                result.counts = writer.write()
+                data_changed()  # bulk writes send no signals: tell the caches
+                from bettercare.web.alerts.engine import after_data_change
 
-        after_data_change()  # once committed; never fails the import
-    result.written = True
-    return result
+                after_data_change()  # once committed; never fails the import
+        except IntegrityError:
+            if attempt == IMPORT_ATTEMPTS:
+                raise WorkbookError(
+                    f"{validated.source} was not imported: the same rows were being written by "
+                    "someone else at the same time; nothing was changed, so import it again"
+                ) from None
+            continue
+        result.written = True
+        return result
+    raise AssertionError("unreachable")
 
 
 def _same(old: Any, new: Any) -> bool:

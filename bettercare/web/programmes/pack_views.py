@@ -8,6 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from bettercare.web.pages import access_of, area_for, parse_month
 from bettercare.web.reporting.packs import FORMATS, PackError, board_pack
 
+PACK_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
 
 def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> HttpResponse:
     round_name = request.GET.get("round") or None
@@ -29,6 +34,9 @@ def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> H
     response = HttpResponse(pack.content, content_type=pack.content_type)
     response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
     response["Cache-Control"] = "private, no-store"
+    if output == "html":
+        # A single-file pack carries its own stylesheet and images; it runs no script at all.
+        response["Content-Security-Policy"] = PACK_POLICY
     return response
 
 

@@ -514,6 +514,40 @@ def test_negative_counts_and_zero_denominator(tmp_path):
     ]
 
 
+def test_negative_budgets_targets_and_outturns_are_refused(tmp_path):
+    validated = check(
+        tmp_path,
+        funding="""\
+            area_code,financial_year,stream,budget,minimum_contribution,forecast_outturn
+            E10000016,2017-18,iBCF,-1,(5),-£2.50
+            E10000016,2017-18,DFG,0,0,0
+        """,
+        savings="""\
+            area_code,financial_year,target,achieved_to_date
+            E10000016,2017-18,-999999999,-1
+        """,
+        scheme_finance="""\
+            area_code,scheme_ref,financial_year,line,recurrent
+            E10000016,S1,2017-18,benefit,-5000
+        """,
+        schemes=SCHEMES,
+    )
+    expected = "expected an amount of £0 or more (negative amounts mean nothing here)"
+    assert texts(validated) == [
+        f"error: funding.csv, sheet funding, row 2, column {column}: is negative (got {got}); "
+        f"{expected}"
+        for column, got in (
+            ("budget", "'-1'"),
+            ("minimum_contribution", "'(5)'"),
+            ("forecast_outturn", "'-£2.50'"),
+        )
+    ] + [
+        f"error: savings.csv, sheet savings, row 2, column {column}: is negative (got {got}); "
+        f"{expected}"
+        for column, got in (("target", "'-999999999'"), ("achieved_to_date", "'-1'"))
+    ]
+
+
 def test_a_value_or_its_numerator_and_denominator_is_required(tmp_path):
     validated = check(
         tmp_path,

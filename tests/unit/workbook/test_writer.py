@@ -114,6 +114,7 @@ codes = text.filter(lambda t: ";" not in t)
 area_codes = st.from_regex(r"[EWSN][0-9]{8}", fullmatch=True)
 days = st.dates(min_value=date(1900, 3, 1))  # Excel has no dates before 1900
 money = st.integers(-(10**14) + 1, 10**14 - 1).map(lambda p: Decimal(p).scaleb(-2))
+amounts = st.integers(0, 10**14 - 1).map(lambda p: Decimal(p).scaleb(-2))  # never negative
 counts = st.floats(min_value=0, max_value=1e12, allow_nan=False)
 optional = st.none().__or__
 
@@ -151,9 +152,9 @@ def workbook_rows(draw):
                 "financial_year": FinancialYear(draw(st.integers(1901, 9998))),
                 "stream": draw(text),
                 "organisation": draw(optional(text)),
-                "budget": draw(money),
-                "minimum_contribution": draw(optional(money)),
-                "forecast_outturn": draw(optional(money)),
+                "budget": draw(amounts),
+                "minimum_contribution": draw(optional(amounts)),
+                "forecast_outturn": draw(optional(amounts)),
                 "as_at": draw(optional(days)),
             }
         ],
@@ -258,3 +259,52 @@ def test_csv_cells_with_quotes_commas_and_line_breaks_read_back(tmp_path):
         assert list(csv.reader(file))[1][1] == name
     [record] = validate_workbook(read_workbook(path)).rows("programme")
     assert record["area_name"] == name
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "'=already", "''"]
+
+
+def test_csv_text_a_spreadsheet_would_evaluate_is_neutralised_and_read_back(tmp_path):
+    rows = [
+        {**KENT, "area_code": f"E1000{index:04d}", "area_name": name}
+        for index, name in enumerate(FORMULAS)
+    ]
+    path = write_workbook(tmp_path / "out", {"programme": rows})
+    with (path / "programme.csv").open(newline="", encoding="utf-8") as file:
+        written = [row[1] for row in list(csv.reader(file))[1:]]
+    assert written == ["'" + name for name in FORMULAS]
+    assert not any(cell[0] in "=+-@\t\r" for cell in written)
+    read = [
+        record["area_name"] for record in validate_workbook(read_workbook(path)).rows("programme")
+    ]
+    assert read == FORMULAS
+
+
+def test_negative_money_in_csv_stays_a_number(tmp_path):
+    path = write_workbook(
+        tmp_path / "out",
+        {
+            "programme": [KENT],
+            "scheme_finance": [
+                {
+                    "area_code": "E10000016",
+                    "scheme_ref": "S1",
+                    "financial_year": FinancialYear(2017),
+                    "line": "benefit",
+                    "recurrent": Decimal("-5000.00"),
+                }
+            ],
+        },
+    )
+    assert (path / "scheme_finance.csv").read_text().splitlines()[1] == (
+        "E10000016,S1,2017-18,benefit,-5000.00,"
+    )
+
+
+@given(st.text(max_size=20))
+def test_neutralise_is_undone_by_restore_and_never_starts_a_formula(text):
+    from bettercare.workbook.csvsafe import FORMULA_STARTS, neutralise, restore
+
+    safe = neutralise(text)
+    assert restore(safe) == text
+    assert not safe or safe[0] not in FORMULA_STARTS
