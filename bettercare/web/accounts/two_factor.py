@@ -1,8 +1,8 @@
 """Two-factor sign-in with a TOTP authenticator app (django-otp), and who must use it.
 
-Anyone may add an authenticator. Administrators (staff or superusers), and anyone holding a
-role that can see patient-level data (``Role.sees_patient_level_data``, or a role named in
-``BETTERCARE_TWO_FACTOR_ROLES``), must: until they have added one they can reach only the page
+Anyone may add an authenticator. Administrators (staff or superusers), GP practice staff (who
+see their practice's patients), and anyone holding a role that can see patient-level data
+(``Role.sees_patient_level_data``, or a role named in ``BETTERCARE_TWO_FACTOR_ROLES``), must: until they have added one they can reach only the page
 that adds it. Someone who has added one is asked for a code after their password, every time.
 """
 
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bettercare.web.accounts.models import PATIENT_LEVEL_ROLES, Membership
+from bettercare.web.accounts.models import PATIENT_LEVEL_ROLES, Membership, User
 
 DEVICE_NAME = "Authenticator app"
 
@@ -29,6 +29,9 @@ def two_factor_required(user: Any) -> bool:
     if not getattr(settings, "REQUIRE_TWO_FACTOR", True) or not user.is_authenticated:
         return False
     if user.is_superuser or user.is_staff:
+        return True
+    # GP practice staff see their practice's patients (risk stratification): patient-level.
+    if User.objects.filter(pk=user.pk, practice_staff__isnull=False).exists():
         return True
     roles = two_factor_roles()
     return bool(roles) and Membership.objects.filter(user=user, role__in=roles).exists()

@@ -231,3 +231,17 @@ def test_a_session_ends_after_the_idle_time(client, kent, settings):
     response = client.get(OVERVIEW)
     assert response.status_code == 302
     assert response["Location"].startswith(SIGN_IN)
+
+
+def test_gp_practice_staff_must_use_two_factors(client, kent, settings):
+    from bettercare.web.risk.actions import practice_staff_set
+    from bettercare.web.risk.models import Practice
+
+    settings.REQUIRE_TWO_FACTOR = True
+    user = User.objects.create_user("practice-nurse", password=PASSWORD)
+    assert not two_factor.two_factor_required(user)
+    practice = Practice.objects.create(code="C84001", name="Harbour Surgery")
+    practice_staff_set(user=user, practice=practice, by=None)
+    assert two_factor.two_factor_required(user)
+    client.post(SIGN_IN, {"username": "practice-nurse", "password": PASSWORD})
+    assert client.get("/risk/")["Location"].startswith("/accounts/two-factor/setup/")
