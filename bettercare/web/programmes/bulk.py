@@ -24,9 +24,10 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from bettercare.web.accounts.models import User
@@ -178,34 +179,70 @@ class _ModelWriter:
     def complete(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """A new row's values with every field's default filled in."""
         row = dict(values)
-        for f in self.fields:
-            if f.attname not in row:
-                row[f.attname] = f.get_default()
+        for name, default in self.defaults:
+            if name not in row:
+                row[name] = default() if callable(default) else default
         return row
 
+    @cached_property
+    def defaults(self) -> list[tuple[str, Any]]:
+        """Each field's default: the value itself, or a callable for a fresh one per row."""
+        return [
+            (
+                f.attname,
+                f.get_default if f.has_default() and callable(f.default) else f.get_default(),
+            )
+            for f in self.fields
+        ]
+
     @staticmethod
-    def _adapter(f: models.Field[Any, Any]) -> Callable[[Any], Any]:
-        """How a Python value becomes a database parameter for field ``f`` (fast when plain)."""
+    def _adapter(f: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+        """How a Python value becomes a database parameter for ``f``; None when as it is."""
+        database = connections[DEFAULT_DB_ALIAS]
         if isinstance(f, models.JSONField):
             encoder = f.encoder
 
             def as_json(value: Any) -> Any:
-                return None if value is None else json.dumps(value, cls=encoder)
+                if value is None:
+                    return None
+                return "[]" if value == [] else json.dumps(value, cls=encoder)
 
             return as_json
-        if isinstance(f, models.FloatField):
-            return lambda value: None if value is None else float(value)
+        if isinstance(f, models.DateTimeField):  # one time for a whole write: adapt it once
+            seen: dict[Any, Any] = {}
+
+            def as_datetime(value: Any) -> Any:
+                if value not in seen:
+                    seen[value] = f.get_db_prep_save(value, database)
+                return seen[value]
+
+            return as_datetime
+        if isinstance(f, models.DateField):
+            adapt_date = database.ops.adapt_datefield_value
+            return adapt_date  # type: ignore[no-any-return]
         if isinstance(
-            f, models.CharField | models.TextField | models.IntegerField | models.BooleanField
+            f,
+            models.CharField
+            | models.TextField
+            | models.IntegerField
+            | models.BooleanField
+            | models.FloatField,
         ) or (isinstance(f, models.ForeignKey) and isinstance(f.target_field, models.AutoField)):
-            return lambda value: value
-        return lambda value: f.get_db_prep_save(value, connection)
+            return None
+        return lambda value: f.get_db_prep_save(value, database)
 
     def _parameters(
         self, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
     ) -> list[tuple[Any, ...]]:
-        adapters = [(f.attname, self._adapter(f)) for f in fields]
-        return [tuple(adapt(row[name]) for name, adapt in adapters) for row in rows]
+        names = [f.attname for f in fields]
+        adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := self._adapter(f))]
+        parameters = []
+        for row in rows:
+            values = [row[name] for name in names]
+            for i, adapt in adapters:
+                values[i] = adapt(values[i])
+            parameters.append(tuple(values))
+        return parameters
 
     # -- statements ---------------------------------------------------------------------------
 
