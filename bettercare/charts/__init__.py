@@ -9,6 +9,7 @@ input always gives the same markup, so charts can be cached and compared.
 - :func:`sparkline` and :func:`progress_bar` - small charts for tables and cards;
 - :func:`risk_heatmap` - the 5x5 likelihood x impact matrix;
 - :func:`milestone_timeline` - baseline and revised dates with the slippage between;
+- :func:`trajectory_chart` - a plan's target trajectory and baseline, with any actuals;
 - :func:`league_table` and :func:`bar_comparison` - areas and funding streams compared.
 """
 
@@ -19,10 +20,12 @@ from bettercare.charts.risk import risk_heatmap
 from bettercare.charts.small import progress_bar, sparkline
 from bettercare.charts.spc import spc_chart
 from bettercare.charts.timeline import milestone_timeline
+from bettercare.charts.trajectory import PlanPoint, trajectory_chart
 
 __all__ = [
     "Chart",
     "LeagueRow",
+    "PlanPoint",
     "bar_comparison",
     "league_table",
     "milestone_timeline",
@@ -30,4 +33,5 @@ __all__ = [
     "risk_heatmap",
     "sparkline",
     "spc_chart",
+    "trajectory_chart",
 ]

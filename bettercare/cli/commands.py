@@ -56,6 +56,18 @@ def _month(text: str) -> Month:
         raise UserError(f"--period: {error}") from None
 
 
+def _reportable_month(area: Any, text: str) -> Month:
+    """``--period`` as a month the area can report; a one-line error naming the range."""
+    from bettercare.web.programmes.queries import MonthOutOfRangeError, check_reportable
+
+    month = _month(text)
+    try:
+        check_reportable(area, month)
+    except MonthOutOfRangeError as error:
+        raise UserError(f"--period: {error}") from None
+    return month
+
+
 def command_init(out: TextIO) -> int:
     from django.conf import settings
 
@@ -197,11 +209,11 @@ def command_export(path: Path, area_code: str, out: TextIO) -> int:
 def command_metrics(area_code: str, period: str, output_format: str, out: TextIO) -> int:
     ensure_database()
     from bettercare.web.performance.contract import metric_json
-    from bettercare.web.performance.queries import area_metric_summaries
+    from bettercare.web.performance.queries import area_metric_positions
 
     area = _area(area_code)
-    month = _month(period)
-    entries = [metric_json(summary) for _, summary in area_metric_summaries(area, month)]
+    month = _reportable_month(area, period)
+    entries = [metric_json(position) for _, position in area_metric_positions(area, month)]
     if output_format == "json":
         print(json.dumps(entries, indent=2), file=out)
         return 0
@@ -214,7 +226,7 @@ def command_metrics(area_code: str, period: str, output_format: str, out: TextIO
             (
                 e["metric"],
                 f"{e['period_start']} to {e['period_end']}",
-                number(e["value"]),
+                number(e["value"]) if e["status"] == "measured" else "awaiting data",
                 f"{number(e['lower'])} - {number(e['upper'])}" if e["lower"] is not None else "",
                 number(e["target"]),
                 e["comparison"] or "",

@@ -8,7 +8,7 @@ they cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Literal, TypeAlias
@@ -30,11 +30,18 @@ from bettercare.core.stats import direction_of_travel as stats_direction_of_trav
 
 __all__ = [
     "MIN_SPC_POINTS",
+    "AwaitingData",
+    "MetricPosition",
     "MetricSpec",
     "MetricSummary",
     "Observation",
+    "expected_period",
+    "latest_baseline",
+    "metric_in_force",
+    "metric_position",
     "month_span",
     "summarise_metric",
+    "target_for",
 ]
 
 Frequency: TypeAlias = Literal["month", "quarter", "year"]
@@ -109,6 +116,10 @@ class MetricSummary:
     spc_months: tuple[Month, ...]
     forecast: YearEndForecast | None
     warnings: tuple[str, ...] = field(default=())
+    baseline: Observation | None = None
+
+    #: The metric has an actual value ending in or before the month.
+    status: Literal["measured"] = "measured"
 
     @property
     def variation_icon(self) -> VariationIcon | None:
@@ -337,4 +348,140 @@ def summarise_metric(
         spc_months=spc_months,
         forecast=forecast,
         warnings=tuple(warnings),
+    )
+
+
+@dataclass(frozen=True)
+class AwaitingData:
+    """A metric in force for the month with no actual value yet: the plan before its actuals.
+
+    The period is the one the first value will cover (:func:`expected_period`); the target and
+    baseline are the plan's, found by the same rules as for a measured metric.
+    """
+
+    spec: MetricSpec
+    period_start: date
+    period_end: date
+    target: Observation | None
+    target_value: float | None
+    baseline: Observation | None
+    status: Literal["awaiting_data"] = "awaiting_data"
+
+
+#: What :func:`metric_position` gives: the measured position, or the plan awaiting its data.
+MetricPosition: TypeAlias = "MetricSummary | AwaitingData"
+
+
+def expected_period(frequency: Frequency, month: Month) -> tuple[date, date]:
+    """The period of the given frequency that contains ``month``.
+
+    A month is itself; a quarter is the financial quarter (April–June, July–September,
+    October–December, January–March); a year is the financial year (April to March).
+    """
+    if frequency == "month":
+        return month.first_day, month.last_day
+    if frequency == "quarter":
+        first = month - (month.financial_year.month_number(month) - 1) % 3
+        return first.first_day, (first + 2).last_day
+    if frequency == "year":
+        year = month.financial_year
+        return year.start, year.end
+    raise ValueError(f"frequency must be month, quarter or year, got {frequency!r}")
+
+
+def latest_baseline(baselines: Sequence[Observation], month: Month) -> Observation | None:
+    """The baseline that ends last in or before ``month`` (the shortest on a tie); else the
+    earliest-starting baseline (a plan may state a baseline for a period not yet over)."""
+    if not baselines:
+        return None
+    ended = [b for b in baselines if b.period_end <= month.last_day]
+    if ended:
+        return max(ended, key=lambda b: (b.period_end, -b.months, b.period_start))
+    return min(baselines, key=lambda b: (b.period_start, b.months))
+
+
+def metric_in_force(
+    month: Month,
+    *,
+    applies_from: FinancialYear | None = None,
+    applies_to: FinancialYear | None = None,
+    spans: Sequence[tuple[date, date]] = (),
+) -> bool:
+    """Whether a metric is in force for an area in ``month``.
+
+    Parameters
+    ----------
+    month : Month
+    applies_from, applies_to : FinancialYear or None
+        The financial years a national metric applies in (from the registry); ``applies_to``
+        None means it still applies. Both None for a local metric.
+    spans : sequence of (date, date)
+        The periods of the area's own baselines, targets and actuals of the metric.
+
+    Returns
+    -------
+    bool
+        True when the registry's years cover the month's financial year, or when the month
+        lies between the start of the financial year of the area's earliest value of the
+        metric and the end of the financial year *after* that of its latest: a plan's metric
+        is in force for the years its plan and data cover, and its last value stays the latest
+        for a year (a year's figure is published during the next).
+    """
+    year = month.financial_year
+    if (
+        applies_from is not None
+        and applies_from <= year
+        and (applies_to is None or year <= applies_to)
+    ):
+        return True
+    if not spans:
+        return False
+    first = FinancialYear.of(min(start for start, _ in spans))
+    last = FinancialYear.of(max(end for _, end in spans))
+    return first <= year <= FinancialYear(last.start_year + 1)
+
+
+def target_for(
+    spec: MetricSpec, targets: Sequence[Observation], start: date, end: date
+) -> tuple[Observation | None, float | None]:
+    """The target for the period ``start`` to ``end`` and its value.
+
+    The target whose period contains the period (the shortest such); a count target for a
+    longer period is pro-rated by months, as :func:`summarise_metric` does.
+    """
+    target = _find_target(spec, targets, Observation(period_start=start, period_end=end))
+    value = None if target is None else _target_value(spec, target)
+    if target is not None and value is not None and spec.unit == "count":
+        months = month_span(start, end)
+        if target.months != months:
+            value = value * months / target.months
+    return target, value
+
+
+def metric_position(
+    spec: MetricSpec,
+    actuals: Sequence[Observation],
+    targets: Sequence[Observation],
+    baselines: Sequence[Observation],
+    month: Month,
+) -> MetricSummary | AwaitingData:
+    """The position of a metric in force at ``month``: measured, or awaiting its data.
+
+    The measured position is :func:`summarise_metric` with the latest baseline added; without
+    an actual ending in or before the month the metric is :class:`AwaitingData` for the period
+    of its frequency containing the month, with the target whose period contains that period.
+    """
+    baseline = latest_baseline(baselines, month)
+    summary = summarise_metric(spec, actuals, targets, month)
+    if summary is not None:
+        return replace(summary, baseline=baseline)
+    start, end = expected_period(spec.frequency, month)
+    target, target_value = target_for(spec, targets, start, end)
+    return AwaitingData(
+        spec=spec,
+        period_start=start,
+        period_end=end,
+        target=target,
+        target_value=target_value,
+        baseline=baseline,
     )

@@ -103,6 +103,14 @@ class MetricLine:
     parent_code: str | None = None
     summary: str = ""
     id: int | None = None
+    #: "measured", or "awaiting_data" for a metric in force with no actual value yet.
+    status: str = "measured"
+    baseline: float | None = None
+    baseline_label: str = ""
+
+    @property
+    def awaiting_data(self) -> bool:
+        return self.status == "awaiting_data"
 
 
 @dataclass(frozen=True, slots=True)

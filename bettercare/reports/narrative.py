@@ -35,6 +35,15 @@ def _rate_words(line: MetricLine) -> str:
 def metric_sentences(line: MetricLine) -> list[str]:
     """The sentences for one metric: the figure, against the target, the trend, the forecast."""
     sentences = []
+    if line.awaiting_data:
+        sentences.append(f"Data not yet available for {line.period_label}.")
+        if line.target is not None:
+            sentences.append(f"The plan's target is {_value(line, line.target)}.")
+        if line.baseline is not None:
+            sentences.append(
+                f"The baseline ({line.baseline_label}) is {_value(line, line.baseline)}."
+            )
+        return sentences
     if line.value is None:
         return [f"There is no value for {line.period_label} that can be shown."]
     figure = f"In {line.period_label} the figure was {_rate_words(line)}"

@@ -99,6 +99,14 @@ TEMPLATE_FOR: dict[type, str] = {
 }
 
 
+#: Why a pack is a draft, by the state of its period, in words for the front page.
+DRAFT_REASONS = {
+    "open": "is open for returns and has not been signed off",
+    "submitted": "has been submitted and awaits sign-off",
+    "not_opened": "has not been opened for returns and has not been signed off",
+}
+
+
 def _frame(report: Report) -> dict[str, Any]:
     """What every pack's header and footer say: area, period, whether it is signed off."""
     if isinstance(report, AssuranceReport):
@@ -106,6 +114,7 @@ def _frame(report: Report) -> dict[str, Any]:
             "area": report.region,
             "period_label": report.round or "no assessment round",
             "signed_off": True,
+            "draft_reason": "",
             "caption": f"{report.region.name} regional assurance",
             "generated_at": report.generated_at,
         }
@@ -113,6 +122,7 @@ def _frame(report: Report) -> dict[str, Any]:
         "area": report.area,
         "period_label": report.period.label,
         "signed_off": report.period.is_signed_off,
+        "draft_reason": DRAFT_REASONS.get(report.period.state, "has not been signed off"),
         "caption": report.programme_name,
         "generated_at": report.generated_at,
     }

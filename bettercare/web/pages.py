@@ -12,6 +12,13 @@ from django.urls import reverse
 from bettercare.core.periods import Month
 from bettercare.web.accounts.access import Access
 from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.queries import (
+    MonthOutOfRangeError,
+    check_reportable,
+    latest_period,
+    reportable_months,
+    reporting_period,
+)
 
 AREA_PAGES = (
     ("overview", "Overview"),
@@ -49,21 +56,37 @@ def parse_month(text: str | None) -> Month | None:
 
 
 def period_for(area: Area, text: str | None) -> ReportingPeriod:
-    """The reporting period asked for (``YYYY-MM``), or the latest; 404 if there is none."""
+    """The area's period for the month asked for (``YYYY-MM``), or the latest; 404 for a month
+    outside the months the area can report. The period may be unopened (not saved)."""
     month = parse_month(text)
-    periods = ReportingPeriod.objects.filter(area=area).select_related("area")
-    period = (
-        periods.filter(month=month.first_day).first()
-        if month is not None
-        else periods.order_by("-month").first()
-    )
-    if period is None:
-        raise Http404(
-            f"{area.name} has no reporting period {month.label}."
-            if month
-            else f"{area.name} has no reporting periods yet."
+    if month is None:
+        return latest_period(area)
+    try:
+        check_reportable(area, month)
+    except MonthOutOfRangeError as error:
+        raise Http404(str(error)) from None
+    return reporting_period(area, month)
+
+
+def period_choices(area: Area) -> list[dict[str, Any]]:
+    """The months the selector offers, newest first, grouped by financial year."""
+    states = dict(ReportingPeriod.objects.filter(area=area).values_list("month", "state"))
+    labels = dict(ReportingPeriod.State.choices)
+    groups: list[dict[str, Any]] = []
+    for month in reportable_months(area):
+        year = str(month.financial_year)
+        if not groups or groups[-1]["year"] != year:
+            groups.append({"year": year, "months": []})
+        state = states.get(month.first_day, ReportingPeriod.State.NOT_OPENED)
+        groups[-1]["months"].append(
+            {
+                "month": str(month),
+                "label": month.label,
+                "state": state,
+                "state_label": labels[state],
+            }
         )
-    return period
+    return groups
 
 
 def area_navigation(area: Area, current: str, query: str = "") -> list[dict[str, Any]]:
@@ -86,12 +109,7 @@ def render_area_page(
 ) -> HttpResponse:
     query = f"?period={period.reporting_month}" if period is not None else ""
     access = access_of(request)
-    choices = []
-    if period is not None:
-        choices = [
-            {"month": str(p.reporting_month), "label": p.label, "state": p.state}
-            for p in ReportingPeriod.objects.filter(area=area).order_by("-month")
-        ]
+    choices = period_choices(area) if period is not None else []
     context = {
         "area": area,
         "current_page": current,

@@ -23,6 +23,7 @@ TAG_COLOURS = {
     "open": "blue",
     "submitted": "yellow",
     "signed_off": "green",
+    "not_opened": "grey",
 }
 TAG_TEXT = {
     "G": "Green",
@@ -36,6 +37,7 @@ TAG_TEXT = {
     "open": "Open",
     "submitted": "Submitted",
     "signed_off": "Signed off",
+    "not_opened": "Not opened",
 }
 CHANGE_ARROWS = {
     "better": ("↑", "better than last period"),

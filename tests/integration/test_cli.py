@@ -16,6 +16,7 @@ from bettercare.web.finance.models import SchemeFinance
 from bettercare.web.performance.contract import KEYS, metric_json
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area, Risk, Scheme
+from bettercare.web.programmes.queries import current_month as current
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +353,17 @@ def test_metrics_as_json(monthly, capsys):
         capsys, "metrics", "--area", "E10000016", "--period", "2017-08", "--format", "json"
     )
     assert code == 0
-    admissions, falls = json.loads(out)
+    entries = json.loads(out)
+    admissions, falls = (e for e in entries if e["status"] == "measured")
+    # The registry's national metrics in force in 2017-18 are listed too, awaiting data.
+    assert {e["metric"] for e in entries if e["status"] == "awaiting_data"} == {
+        "bcf_dtoc",
+        "bcf_falls_injuries_65",
+        "bcf_non_elective_admissions",
+        "bcf_patient_experience",
+        "bcf_permanent_admissions_65",
+        "bcf_reablement_91_days",
+    }
     assert list(admissions) == [
         "metric",
         "name",
@@ -371,6 +382,8 @@ def test_metrics_as_json(monthly, capsys):
         "assurance_icon",
         "forecast",
         "warnings",
+        "baseline",
+        "status",
     ]
     assert list(admissions) == list(KEYS)
 
@@ -393,6 +406,9 @@ def test_metrics_as_json(monthly, capsys):
         "assurance_icon": "hit_and_miss",
         "forecast": None,
         "warnings": [],
+        # The latest baseline with its period (2016-17 in the workbook).
+        "baseline": {"value": 100.0, "period_start": "2016-04-01", "period_end": "2017-03-31"},
+        "status": "measured",
     }
     assert (admissions["lower"], admissions["upper"]) == (
         pytest.approx(lower, rel=1e-12),
@@ -426,6 +442,8 @@ def test_metrics_as_json(monthly, capsys):
         "assurance_icon": None,
         "forecast": None,
         "warnings": [],
+        "baseline": None,
+        "status": "measured",
     }
 
     # The library, given the same figures without the database, says exactly the same.
@@ -443,7 +461,7 @@ def test_metrics_as_json(monthly, capsys):
     ]
     target = Observation(Month(2017, 4).first_day, Month(2018, 3).last_day, value=98.0)
     summary = summarise_metric(spec, actuals, [target], Month(2017, 8))
-    assert json.loads(json.dumps(metric_json(summary))) == admissions
+    assert json.loads(json.dumps(metric_json(summary))) == admissions | {"baseline": None}
 
 
 def test_metrics_for_an_earlier_period(monthly, capsys):
@@ -453,7 +471,13 @@ def test_metrics_for_an_earlier_period(monthly, capsys):
         capsys, "metrics", "--area", "E10000016", "--period", "2017-06", "--format", "json"
     )
     assert code == 0
-    [admissions] = json.loads(out)  # no falls figures yet in June
+    # No falls figures yet in June: the metric is in force but awaits its data.
+    admissions, falls = (e for e in json.loads(out) if e["metric"].startswith("kent_"))
+    assert (falls["status"], falls["value"], falls["period_start"]) == (
+        "awaiting_data",
+        None,
+        "2017-06-01",
+    )
     assert (admissions["period_start"], admissions["numerator"], admissions["value"]) == (
         "2017-06-01",
         1430.0,
@@ -469,23 +493,40 @@ def test_metrics_as_a_table(monthly, capsys):
     code, out, _ = run(capsys, "metrics", "--area", "E10000016", "--period", "2017-08")
     assert code == 0
     assert out.splitlines() == [
-        "metric           period                    value  95% CI         target  comparison"
-        "            RAG  direction              variation        assurance",
-        "---------------  ------------------------  -----  -------------  ------  ----------"
-        "----------  ---  ---------------------  ---------------  ------------",
-        "kent_admissions  2017-08-01 to 2017-08-31  92.00  87.21 - 96.99  98.00   "
-        "significantly_better  G    no_significant_change  improvement_low  hit_and_miss",
-        "kent_falls       2017-08-01 to 2017-08-31  38.00  26.89 - 52.16                 "
-        "               NA   no_significant_change",
+        "metric                       period                    value          95% CI         "
+        "target  comparison            RAG  direction              variation        assurance",
+        "---------------------------  ------------------------  -------------  -------------  "
+        "------  --------------------  ---  ---------------------  ---------------  ------------",
+        "bcf_dtoc                     2017-08-01 to 2017-08-31  awaiting data                 "
+        "                              NA",
+        "bcf_falls_injuries_65        2017-04-01 to 2018-03-31  awaiting data                 "
+        "                              NA",
+        "bcf_non_elective_admissions  2017-08-01 to 2017-08-31  awaiting data                 "
+        "                              NA",
+        "bcf_patient_experience       2017-04-01 to 2018-03-31  awaiting data                 "
+        "                              NA",
+        "bcf_permanent_admissions_65  2017-04-01 to 2018-03-31  awaiting data                 "
+        "                              NA",
+        "bcf_reablement_91_days       2017-04-01 to 2018-03-31  awaiting data                 "
+        "                              NA",
+        "kent_admissions              2017-08-01 to 2017-08-31  92.00          87.21 - 96.99  "
+        "98.00   significantly_better  G    no_significant_change  improvement_low  hit_and_miss",
+        "kent_falls                   2017-08-01 to 2017-08-31  38.00          26.89 - 52.16  "
+        "                              NA   no_significant_change",
     ]
 
 
-def test_metrics_for_an_area_without_values(monthly, capsys):
+def test_metrics_before_the_plan_and_data_begin(monthly, capsys):
     assert main(["import", str(monthly)]) == 0
     capsys.readouterr()
-    assert run(
+    code, out, err = run(
         capsys, "metrics", "--area", "E10000016", "--period", "2016-03", "--format", "json"
-    ) == (0, "[]\n", "")
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        "bettercare metrics: error: --period: Kent (E10000016) reports months from 2016-04 "
+        f"(April 2016) to {current()} ({current().label}); got 2016-03\n"
+    )
 
 
 # -- errors the user caused: one line, no traceback, non-zero exit ----------------------------

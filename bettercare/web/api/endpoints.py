@@ -31,6 +31,7 @@ from bettercare.web.api.schemas import (
 )
 from bettercare.web.pages import access_of, area_for, period_for
 from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.queries import MonthOutOfRangeError, check_reportable
 
 DESCRIPTION = """\
 Read-only JSON for Power BI, Excel and scripts: the same figures as the pages, scoped to
@@ -51,8 +52,9 @@ Dates are ISO `YYYY-MM-DD`, months `YYYY-MM`, financial years `YYYY-YY`. Missing
 
 CODE = "The area's ONS code, e.g. E10000018 (GET /api/areas lists yours)."
 AS_AT_PERIOD = (
-    "The reporting month, YYYY-MM; by default the area's latest reporting period (or the "
-    "current month if it has none)."
+    "The reporting month, YYYY-MM: any month from the start of the area's plan or data to the "
+    "current month; by default the area's latest reporting period (or, with none opened, the "
+    "last month of its plan or data up to the current month)."
 )
 AREA_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 PERIOD_ERRORS: dict[int, Any] = {**AREA_ERRORS, 422: Error}
@@ -114,7 +116,14 @@ def parse_period(text: str | None) -> Month | None:
 
 
 def _as_at(area: Area, period: str | None) -> Month:
-    return parse_period(period) or queries.latest_month(area)
+    month = parse_period(period)
+    if month is None:
+        return queries.latest_month(area)
+    try:
+        check_reportable(area, month)
+    except MonthOutOfRangeError as error:
+        raise HttpError(404, str(error)) from None
+    return month
 
 
 @api.get(

@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import F
-from django.utils import timezone
 
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS
@@ -19,7 +18,7 @@ from bettercare.reports.model import FundingLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.finance.models import Funding, SavingsPlan
 from bettercare.web.performance.contract import metric_json
-from bettercare.web.performance.queries import area_metric_summaries
+from bettercare.web.performance.queries import area_metric_positions
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
@@ -28,6 +27,7 @@ from bettercare.web.programmes.models import (
     Scheme,
     SchemeStatus,
 )
+from bettercare.web.programmes.queries import latest_period
 from bettercare.web.reporting.highlight import milestone_line, risk_line
 
 PENNY = Decimal("0.01")
@@ -41,11 +41,8 @@ def money(value: Decimal | None) -> float | None:
 
 
 def latest_month(area: Area) -> Month:
-    """The area's latest reporting month, or the current month if it has none yet."""
-    latest = ReportingPeriod.objects.filter(area=area).order_by("-month").first()
-    if latest is not None:
-        return latest.reporting_month
-    return Month.of(timezone.localdate())
+    """The month shown by default: as on the pages (:func:`latest_period`)."""
+    return latest_period(area).reporting_month
 
 
 def visible_areas(access: Access) -> list[dict[str, Any]]:
@@ -63,7 +60,7 @@ def visible_areas(access: Access) -> list[dict[str, Any]]:
 
 def area_metrics(area: Area, month: Month) -> list[dict[str, Any]]:
     """Exactly what ``bettercare metrics --area CODE --period YYYY-MM --format json`` prints."""
-    return [metric_json(summary) for _, summary in area_metric_summaries(area, month)]
+    return [metric_json(position) for _, position in area_metric_positions(area, month)]
 
 
 def _dimension(status: SchemeStatus | None) -> dict[str, Any] | None:
@@ -88,7 +85,9 @@ def area_schemes(period: ReportingPeriod) -> list[dict[str, Any]]:
         .order_by(F("theme__code").asc(nulls_last=True), "ref")
     )
     statuses: dict[int, dict[str, SchemeStatus]] = defaultdict(dict)
-    for status in SchemeStatus.objects.filter(period=period):
+    for status in SchemeStatus.objects.filter(
+        period__area_id=period.area_id, period__month=period.month
+    ):
         statuses[status.scheme_id][status.dimension] = status
     return [
         {

@@ -49,13 +49,22 @@ class MetricForecastOut(Schema):
     )
 
 
+class MetricBaselineOut(Schema):
+    value: float | None = Field(description="The baseline value.")
+    period_start: date
+    period_end: date
+
+
 class MetricOut(Schema):
     """One metric's position: exactly the objects of ``bettercare metrics --format json``."""
 
     metric: str = Field(description="The metric's code.")
     name: str
-    period_start: date = Field(description="First day of the latest actual value's period.")
-    period_end: date = Field(description="Last day of the latest actual value's period.")
+    period_start: date = Field(
+        description="First day of the latest actual value's period (awaiting data: of the "
+        "period the first value will cover)."
+    )
+    period_end: date = Field(description="Last day of that period.")
     numerator: float | None
     denominator: float | None
     value: float | None = Field(description="The value (rate, percentage, count or mean).")
@@ -69,6 +78,13 @@ class MetricOut(Schema):
     assurance_icon: str | None = Field(description="The SPC assurance icon, or null.")
     forecast: MetricForecastOut | None = Field(description="The year-end forecast, or null.")
     warnings: list[str] = Field(description="Warnings about the figures, in words.")
+    baseline: MetricBaselineOut | None = Field(
+        description="The plan's latest baseline with its period, or null."
+    )
+    status: Literal["measured", "awaiting_data"] = Field(
+        description="measured (an actual value ends in or before the month) or awaiting_data "
+        "(the metric is in force but no actual has arrived: value is null)."
+    )
 
 
 # The published keys are a contract (docs/metrics-json.md): the schema must not drift from it.
@@ -103,8 +119,9 @@ class SchemeStatusesOut(Schema):
 
 class SchemeOut(Schema):
     period: str = Field(description="The reporting month of the statuses, YYYY-MM.")
-    period_state: Literal["open", "submitted", "signed_off"] = Field(
-        description="open, submitted (awaiting sign-off) or signed_off (final)."
+    period_state: Literal["open", "submitted", "signed_off", "not_opened"] = Field(
+        description="open, submitted (awaiting sign-off), signed_off (final) or not_opened "
+        "(a month of the plan nobody has opened for returns)."
     )
     ref: str = Field(description="The scheme's reference, e.g. 'BCF 4'.")
     name: str

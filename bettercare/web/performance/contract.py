@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bettercare.core.summary import MetricSummary
+from bettercare.core.summary import AwaitingData, MetricSummary, Observation
 
 KEYS = (
     "metric",
@@ -28,15 +28,52 @@ KEYS = (
     "assurance_icon",
     "forecast",
     "warnings",
+    "baseline",
+    "status",
 )
+#: The version of ``docs/metrics-json.md`` these keys follow.
+VERSION = 2
 
 
 def _number(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def metric_json(summary: MetricSummary) -> dict[str, Any]:
+def _baseline(summary: MetricSummary | AwaitingData) -> dict[str, Any] | None:
+    baseline: Observation | None = summary.baseline
+    if baseline is None:
+        return None
+    return {
+        "value": _number(baseline.estimate(summary.spec).value),
+        "period_start": baseline.period_start.isoformat(),
+        "period_end": baseline.period_end.isoformat(),
+    }
+
+
+def metric_json(summary: MetricSummary | AwaitingData) -> dict[str, Any]:
     """One metric's entry, with exactly the documented keys."""
+    if isinstance(summary, AwaitingData):
+        return {
+            "metric": summary.spec.code,
+            "name": summary.spec.name,
+            "period_start": summary.period_start.isoformat(),
+            "period_end": summary.period_end.isoformat(),
+            "numerator": None,
+            "denominator": None,
+            "value": None,
+            "lower": None,
+            "upper": None,
+            "target": _number(summary.target_value),
+            "comparison": None,
+            "data_rag": "NA",
+            "direction": None,
+            "variation_icon": None,
+            "assurance_icon": None,
+            "forecast": None,
+            "warnings": [],
+            "baseline": _baseline(summary),
+            "status": summary.status,
+        }
     latest = summary.latest
     estimate = summary.estimate
     forecast = summary.forecast
@@ -66,4 +103,6 @@ def metric_json(summary: MetricSummary) -> dict[str, Any]:
             "probability_meeting_target": forecast.probability_meeting_target,
         },
         "warnings": list(summary.warnings),
+        "baseline": _baseline(summary),
+        "status": summary.status,
     }

@@ -7,10 +7,18 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Max, Min
 
 from bettercare.core.indicators import Bands
-from bettercare.core.periods import Month
-from bettercare.core.summary import MetricSummary, Observation, summarise_metric
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.summary import (
+    AwaitingData,
+    MetricSummary,
+    Observation,
+    metric_in_force,
+    metric_position,
+    summarise_metric,
+)
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.versioning import data_version
@@ -88,5 +96,92 @@ def area_metric_summaries(
     found = cache.get(key)
     if found is None:
         found = _summaries(area, month, metrics)
+        cache.set(key, found, CACHE_SECONDS)
+    return list(found)
+
+
+def _year(text: str) -> FinancialYear | None:
+    return FinancialYear.parse(text) if text else None
+
+
+def metrics_in_force(area: Area, month: Month) -> list[Metric]:
+    """The metrics in force for the area in ``month``, by code: the registry's national
+    metrics whose years cover the month, and every metric whose own baselines, targets and
+    actuals for the area span the month's financial year (the rule is
+    :func:`bettercare.core.summary.metric_in_force`)."""
+    spans = {
+        row["metric_id"]: ((row["first"], row["last"]),)
+        for row in MetricValue.objects.filter(
+            area=area,
+            kind__in=(
+                MetricValue.Kind.ACTUAL,
+                MetricValue.Kind.TARGET,
+                MetricValue.Kind.BASELINE,
+            ),
+        )
+        .values("metric_id")
+        .annotate(first=Min("period_start"), last=Max("period_end"))
+    }
+    national = area.type == Area.Type.HWB
+    candidates = Metric.objects.select_related("parent").order_by("code")
+    return [
+        metric
+        for metric in candidates
+        if (metric.pk in spans or (national and metric.is_national))
+        and metric_in_force(
+            month,
+            applies_from=_year(metric.applies_from) if metric.is_national else None,
+            applies_to=_year(metric.applies_to) if metric.is_national else None,
+            spans=spans.get(metric.pk, ()),
+        )
+    ]
+
+
+def _positions(area: Area, month: Month) -> list[tuple[Metric, MetricSummary | AwaitingData]]:
+    metrics = metrics_in_force(area, month)
+    rows = MetricValue.objects.filter(
+        area=area,
+        metric__in=metrics,
+        kind__in=(MetricValue.Kind.ACTUAL, MetricValue.Kind.TARGET, MetricValue.Kind.BASELINE),
+        period_start__lte=month.last_day,
+    )
+    buckets: dict[str, dict[int, list[Observation]]] = {
+        kind: defaultdict(list)
+        for kind in (MetricValue.Kind.ACTUAL, MetricValue.Kind.TARGET, MetricValue.Kind.BASELINE)
+    }
+    for row in rows.order_by("period_start").values_list(*FIELDS):
+        buckets[row[1]][row[0]].append(_observation(row))
+    actuals, targets, baselines = (
+        buckets[MetricValue.Kind.ACTUAL],
+        buckets[MetricValue.Kind.TARGET],
+        buckets[MetricValue.Kind.BASELINE],
+    )
+    return [
+        (
+            metric,
+            metric_position(
+                metric.spec,
+                actuals.get(metric.pk, []),
+                targets.get(metric.pk, []),
+                baselines.get(metric.pk, []),
+                month,
+            ),
+        )
+        for metric in metrics
+    ]
+
+
+def area_metric_positions(
+    area: Area, month: Month
+) -> list[tuple[Metric, MetricSummary | AwaitingData]]:
+    """Every metric in force for the area in ``month``: measured (with its latest value ending
+    in or before the month) or awaiting data (the plan's target and baseline, no value yet).
+
+    Cached like :func:`area_metric_summaries`.
+    """
+    key = f"metric-positions:{area.pk}:{month}:{data_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = _positions(area, month)
         cache.set(key, found, CACHE_SECONDS)
     return list(found)

@@ -15,18 +15,101 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from bettercare.charts import Chart, LeagueRow, league_table, spc_chart
+from bettercare.charts import (
+    Chart,
+    LeagueRow,
+    PlanPoint,
+    league_table,
+    spc_chart,
+    trajectory_chart,
+)
 from bettercare.charts.spc import POINT_STYLES
 from bettercare.core.indicators import Bands, MetricEstimate, metric_estimate
-from bettercare.core.periods import Month
-from bettercare.core.summary import MetricSpec
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.summary import (
+    MetricSpec,
+    MetricSummary,
+    expected_period,
+    latest_baseline,
+    target_for,
+)
 from bettercare.reports.model import MetricLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.performance.queries import area_metric_summaries
+from bettercare.web.performance.queries import area_metric_positions, area_metric_summaries
 from bettercare.web.programmes.models import Area, ReportingPeriod, Scheme, SchemeStatus
-from bettercare.web.reporting.common import metric_line, metric_lines
+from bettercare.web.reporting.common import metric_lines, position_line
+
+#: The plan chart reaches back this many financial years before the month's.
+PLAN_YEARS_BACK = 2
+
+
+def plan_periods(
+    frequency: str, first: FinancialYear, last: FinancialYear
+) -> list[tuple[date, date]]:
+    """The periods of a metric's frequency over the financial years ``first`` to ``last``."""
+    periods = []
+    for start_year in range(first.start_year, last.start_year + 1):
+        year = FinancialYear(start_year)
+        if frequency == "year":
+            periods.append((year.start, year.end))
+            continue
+        step = 3 if frequency == "quarter" else 1
+        for month in year.months()[::step]:
+            periods.append(expected_period(frequency, month))  # type: ignore[arg-type]
+    return periods
+
+
+def plan_chart(metric: Metric, area: Area, stored: list[MetricValue], month: Month) -> Chart | None:
+    """The plan's target trajectory, baseline and actuals over the plan years to ``month``.
+
+    Drawn when the metric has no SPC chart (no actual yet, or too few for one): the years from
+    the earliest target or actual (at most :data:`PLAN_YEARS_BACK` before the month's year) to
+    the end of the month's financial year.
+    """
+    spec = metric.spec
+    planned = [v for v in stored if v.kind in (MetricValue.Kind.TARGET, MetricValue.Kind.ACTUAL)]
+    if not planned:
+        return None
+    last = month.financial_year
+    first = max(
+        FinancialYear.of(min(v.period_start for v in planned)),
+        FinancialYear(last.start_year - PLAN_YEARS_BACK),
+    )
+    targets = [v.observation() for v in stored if v.kind == MetricValue.Kind.TARGET]
+    actuals = {
+        (v.period_start, v.period_end): v.observation().estimate(spec)
+        for v in stored
+        if v.kind == MetricValue.Kind.ACTUAL and v.period_end <= month.last_day
+    }
+    points = []
+    for start, end in plan_periods(metric.frequency, first, last):
+        _, target = target_for(spec, targets, start, end)
+        actual = actuals.get((start, end))
+        points.append(
+            PlanPoint(
+                label=period_text(start, end),
+                target=target,
+                actual=None if actual is None else actual.value,
+                lower=None if actual is None else actual.lower,
+                upper=None if actual is None else actual.upper,
+            )
+        )
+    baseline = latest_baseline(
+        [v.observation() for v in stored if v.kind == MetricValue.Kind.BASELINE], month
+    )
+    return trajectory_chart(
+        points,
+        title=f"{metric.name}, {area.name}: the plan's targets and actuals",
+        unit=metric.unit,
+        multiplier=float(metric.multiplier),
+        baseline=None if baseline is None else baseline.estimate(spec).value,
+        baseline_label=""
+        if baseline is None
+        else period_text(baseline.period_start, baseline.period_end),
+        id_prefix="plan",
+    )
 
 
 def metric_list(request: HttpRequest, code: str) -> HttpResponse:
@@ -106,16 +189,31 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         raise Http404(f"There is no metric {metric!r}.")
     stored = list(
         MetricValue.objects.filter(
-            area=area, metric=found, kind__in=(MetricValue.Kind.ACTUAL, MetricValue.Kind.TARGET)
+            area=area,
+            metric=found,
+            kind__in=(
+                MetricValue.Kind.ACTUAL,
+                MetricValue.Kind.TARGET,
+                MetricValue.Kind.BASELINE,
+            ),
         ).order_by("period_start", "period_end")
     )
-    if not any(v.kind == MetricValue.Kind.ACTUAL for v in stored):
-        raise Http404(f"{area.name} has no values of {found.name}.")
-    summaries = area_metric_summaries(area, period.reporting_month, metrics=[found])
-    if not summaries:
-        raise Http404(f"{area.name} has no value of {found.name} by {period.label}.")
-    summary = summaries[0][1]
-    line = metric_line(found, summary)
+    month = period.reporting_month
+    position = next(
+        (p for m, p in area_metric_positions(area, month) if m.pk == found.pk),
+        None,
+    )
+    if position is None:
+        # Not in force this month, but measured before: show what was measured.
+        summaries = area_metric_summaries(area, month, metrics=[found])
+        position = summaries[0][1] if summaries else None
+    if position is None:
+        raise Http404(
+            f"{found.name} is not in force for {area.name} in {period.label} and has no value "
+            "by then."
+        )
+    line = position_line(found, position)
+    summary = position if isinstance(position, MetricSummary) else None
     spec = found.spec
     cutoff = period.reporting_month.last_day
     rows = [
@@ -127,10 +225,13 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
         for v in stored
     ]
-    spc = summary.spc
+    spc = summary.spc if summary is not None else None
     spc_figure = None
     special_points: Counter[str] = Counter()
-    if spc is not None:
+    plan_figure = None
+    if spc is None:
+        plan_figure = plan_chart(found, area, stored, month)
+    if spc is not None and summary is not None:
         labels = [month.label for month in summary.spc_months]
         spc_figure = spc_chart(
             spc,
@@ -152,8 +253,10 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "spc": spc,
             "spc_chart": spc_figure,
             "special_points": sorted(special_points.items()),
+            "plan_chart": plan_figure,
             "actuals": [r for r in rows if r.value.kind == MetricValue.Kind.ACTUAL],
             "targets": [r for r in rows if r.value.kind == MetricValue.Kind.TARGET],
+            "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
             "schemes": _schemes(area, found, period),
             "comparison": _compare_with_region(access_of(request), area, found, line),
             "page_title": found.name,
@@ -170,7 +273,10 @@ def _schemes(area: Area, metric: Metric, period: ReportingPeriod) -> list[dict[s
     statuses = {
         s.scheme_id: s
         for s in SchemeStatus.objects.filter(
-            period=period, dimension=SchemeStatus.Dimension.METRICS, scheme__in=schemes
+            period__area_id=period.area_id,
+            period__month=period.month,
+            dimension=SchemeStatus.Dimension.METRICS,
+            scheme__in=schemes,
         )
     }
     return [{"scheme": s, "status": statuses.get(s.pk)} for s in schemes]

@@ -139,6 +139,11 @@ class DimensionReturn:
 
 
 def _editable(period: ReportingPeriod) -> None:
+    if not period.is_recorded:
+        raise ActionError(
+            f"{period.label} has not been opened for returns: the programme manager opens it "
+            "on the periods page."
+        )
     if period.state != ReportingPeriod.State.OPEN:
         raise ActionError(
             f"{period.label} is {period.get_state_display().lower()}, so its returns can no "

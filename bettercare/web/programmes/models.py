@@ -79,6 +79,8 @@ class ReportingPeriod(models.Model):
         OPEN = "open", "Open"
         SUBMITTED = "submitted", "Submitted"
         SIGNED_OFF = "signed_off", "Signed off"
+        #: Only on an unsaved period: a reportable month nobody has opened for returns.
+        NOT_OPENED = "not_opened", "Not opened"
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="periods")
     month = models.DateField(help_text="The first day of the month.")
@@ -108,6 +110,16 @@ class ReportingPeriod(models.Model):
     @property
     def reporting_month(self) -> Month:
         return Month.of(self.month)
+
+    @property
+    def is_recorded(self) -> bool:
+        """Whether the month was opened (a saved record with its workflow)."""
+        return self.pk is not None
+
+    @property
+    def cache_key(self) -> str:
+        """Identifies the area's month whether or not it was opened."""
+        return f"{self.area_id}:{self.reporting_month}"
 
     @property
     def label(self) -> str:

@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bettercare.core.periods import Month
-from bettercare.web.pages import access_of, area_for, parse_month, period_for, render_area_page
+from bettercare.web.pages import (
+    access_of,
+    area_for,
+    parse_month,
+    period_choices,
+    period_for,
+    render_area_page,
+)
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.programmes.actions import (
     ActionError,
@@ -33,6 +40,7 @@ from bettercare.web.programmes.models import (
     Risk,
     Scheme,
 )
+from bettercare.web.programmes.queries import MonthOutOfRangeError, check_reportable
 
 PROGRAMME_DIMENSIONS = ProgrammeStatus.Dimension.choices
 
@@ -74,11 +82,11 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("submitted_by", "signed_off_by")
         .order_by("-month")
     )
-    period = period_for(area, request.GET.get("period")) if all_periods else None
+    period = period_for(area, request.GET.get("period"))
     access = access_of(request)
     form = None
     status_code = 200
-    if period is not None:
+    if period.is_recorded:
         saved = {s.dimension: s for s in ProgrammeStatus.objects.filter(period=period)}
         initial = {}
         for dimension, _ in PROGRAMME_DIMENSIONS:
@@ -128,7 +136,8 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
                     return redirect(f"{request.path}?period={period.reporting_month}")
             else:
                 status_code = 400
-    missing = missing_returns(period) if period is not None else []
+    missing = missing_returns(period) if period.is_recorded else []
+    opened = {p.month for p in all_periods}
     return render_area_page(
         request,
         "programmes/periods.jinja",
@@ -139,9 +148,17 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
             "missing": missing,
             "scheme_count": Scheme.objects.filter(area=area).count(),
             "form": form,
-            "next_month": (all_periods[0].reporting_month + 1)
-            if all_periods
-            else Month.of(timezone.localdate()),
+            "openable": [
+                {
+                    "year": group["year"],
+                    "months": [
+                        m
+                        for m in group["months"]
+                        if Month.parse(m["month"]).first_day not in opened
+                    ],
+                }
+                for group in period_choices(area)
+            ],
             "page_title": f"{area.name} reporting periods",
         },
         period=period,
@@ -158,14 +175,24 @@ def period_action(request: HttpRequest, code: str, month: str, action: str) -> H
     if not access_of(request).can_manage(area):
         raise PermissionDenied("Only the programme manager can open, submit or sign off a period.")
     if action == "open":
-        parsed = parse_month(month)
-        assert parsed is not None
+        # The month comes from the path, or from the "open a month" form's choice.
+        parsed = parse_month(request.POST.get("month") if month == "choose" else month)
+        if parsed is None:
+            raise Http404("Choose a month to open.")
+        try:
+            check_reportable(area, parsed)
+        except MonthOutOfRangeError as error:
+            messages.error(request, str(error))
+            return redirect(f"/areas/{area.code}/periods/")
         period_open(area=area, month=parsed, by=request.user)  # type: ignore[arg-type]
         messages.success(request, f"{parsed.label} is open for returns.")
         return redirect(f"/areas/{area.code}/periods/?period={parsed}")
     if action not in ACTIONS:
         raise Http404(f"There is no period action {action!r}.")
     period = period_for(area, month)
+    if not period.is_recorded:
+        messages.error(request, f"{period.label} has not been opened for returns: open it first.")
+        return redirect(f"/areas/{area.code}/periods/?period={period.reporting_month}")
     try:
         ACTIONS[action](period=period, by=request.user)  # type: ignore[operator]
     except ActionError as error:

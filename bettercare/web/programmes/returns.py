@@ -253,7 +253,12 @@ def initial_for(
     scheme: Scheme, period: ReportingPeriod
 ) -> tuple[dict[str, Any], dict[str, SchemeStatus]]:
     """The form's starting values from the saved return (or empty for a new one)."""
-    saved = {s.dimension: s for s in SchemeStatus.objects.filter(period=period, scheme=scheme)}
+    saved = {
+        s.dimension: s
+        for s in SchemeStatus.objects.filter(
+            period__area_id=period.area_id, period__month=period.month, scheme=scheme
+        )
+    }
     initial: dict[str, Any] = {}
     for dimension in DIMENSIONS:
         status = saved.get(dimension)

@@ -49,7 +49,9 @@ def scheme_list(request: HttpRequest, code: str) -> HttpResponse:
     )
     statuses: dict[int, dict[str, str]] = defaultdict(dict)
     if period is not None:
-        for status in SchemeStatus.objects.filter(period=period):
+        for status in SchemeStatus.objects.filter(
+            period__area_id=period.area_id, period__month=period.month
+        ):
             statuses[status.scheme_id][status.dimension] = status.status
     access = access_of(request)
     rows = [

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from bettercare.core.rag import DIMENSIONS, STATUSES
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
-from bettercare.web.programmes.models import Area, ReportingPeriod, SchemeStatus
+from bettercare.web.programmes.models import Area, SchemeStatus
 from bettercare.web.reporting import cached
 
 
@@ -38,13 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
-    if not request.GET.get("period") and not ReportingPeriod.objects.filter(area=area).exists():
-        # A programme imported from its plan has no reporting months yet: start there.
-        messages.info(request, f"{area.name} has no reporting periods yet.")
-        return redirect("area-periods", area.code)
     period = period_for(area, request.GET.get("period"))
     body = cached.fragment(
-        f"overview:{period.pk}",
+        f"overview:{period.cache_key}",
         lambda: render_to_string(
             "programmes/overview_body.jinja",
             {"report": cached.highlight_report(period), "area": area, "period": period},
@@ -91,7 +86,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         themes_and_report()
         return render_to_string("programmes/dashboard_body.jinja", context, request=request)
 
-    context["body"] = cached.fragment(f"dashboard:{period.pk}:{wanted}", body)
+    context["body"] = cached.fragment(f"dashboard:{period.cache_key}:{wanted}", body)
     partial = request.headers.get("HX-Request") and request.GET.get("partial") == "themes"
     if partial:
         themes_and_report()

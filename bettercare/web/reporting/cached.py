@@ -20,7 +20,7 @@ CACHE_SECONDS = 60 * 60
 
 
 def highlight_report(period: ReportingPeriod) -> HighlightReport:
-    key = f"highlight:{period.pk}:{data_version()}"
+    key = f"highlight:{period.cache_key}:{data_version()}"
     report = cache.get(key)
     if report is None:
         report = build_highlight_report(period)
@@ -29,7 +29,7 @@ def highlight_report(period: ReportingPeriod) -> HighlightReport:
 
 
 def dashboard(period: ReportingPeriod) -> DashboardReport:
-    key = f"dashboard:{period.pk}:{data_version()}"
+    key = f"dashboard:{period.cache_key}:{data_version()}"
     report = cache.get(key)
     if report is None:
         report = build_dashboard(period)

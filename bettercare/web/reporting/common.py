@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bettercare.core.periods import Month
-from bettercare.core.summary import MetricSummary
+from bettercare.core.summary import AwaitingData, MetricSummary, Observation
 from bettercare.reports.model import AreaRef, Forecast, MetricLine, PeriodRef
 from bettercare.reports.narrative import metric_summary
 from bettercare.web.performance.models import Metric
-from bettercare.web.performance.queries import area_metric_summaries
+from bettercare.web.performance.queries import area_metric_positions
 from bettercare.web.programmes.models import Area, ReportingPeriod
 
 FORECAST_METHODS = {"run_rate": "at the run rate so far", "seasonal": "by last year's profile"}
@@ -24,7 +26,11 @@ def period_ref(period: ReportingPeriod) -> PeriodRef:
 
 
 def period_label(summary: MetricSummary) -> str:
-    start, end = summary.latest.period_start, summary.latest.period_end
+    return span_label(summary.latest.period_start, summary.latest.period_end)
+
+
+def span_label(start: date, end: date) -> str:
+    """A period as people say it: a month, a financial year, or from one month to another."""
     first, last = Month.of(start), Month.of(end)
     if first == last:
         return first.label
@@ -33,8 +39,57 @@ def period_label(summary: MetricSummary) -> str:
     return f"{first.label} to {last.label}"
 
 
+def _baseline(metric: Metric, baseline: Observation | None) -> tuple[float | None, str]:
+    if baseline is None:
+        return None, ""
+    value = baseline.estimate(metric.spec).value
+    return value, span_label(baseline.period_start, baseline.period_end)
+
+
+def awaiting_line(metric: Metric, position: AwaitingData) -> MetricLine:
+    """A metric in force with no actual yet: the plan's target and baseline, no value."""
+    baseline, baseline_label = _baseline(metric, position.baseline)
+    line = MetricLine(
+        code=metric.code,
+        name=metric.name,
+        unit=metric.unit,
+        multiplier=float(metric.multiplier),
+        polarity=metric.polarity,
+        period_start=position.period_start,
+        period_end=position.period_end,
+        period_label=span_label(position.period_start, position.period_end),
+        numerator=None,
+        denominator=None,
+        value=None,
+        lower=None,
+        upper=None,
+        method="",
+        target=position.target_value,
+        comparison=None,
+        data_rag="NA",
+        direction=None,
+        variation_icon=None,
+        assurance_icon=None,
+        forecast=None,
+        source=metric.source,
+        parent_code=metric.parent.code if metric.parent_id and metric.parent else None,
+        status=position.status,
+        baseline=baseline,
+        baseline_label=baseline_label,
+    )
+    return _with_summary(line)
+
+
+def position_line(metric: Metric, position: MetricSummary | AwaitingData) -> MetricLine:
+    """The report line of a measured metric or of one awaiting its data."""
+    if isinstance(position, AwaitingData):
+        return awaiting_line(metric, position)
+    return metric_line(metric, position)
+
+
 def metric_line(metric: Metric, summary: MetricSummary) -> MetricLine:
     estimate = summary.estimate
+    baseline, baseline_label = _baseline(metric, summary.baseline)
     forecast = summary.forecast
     spc = summary.spc
     trend: tuple[float, ...] = ()
@@ -78,6 +133,8 @@ def metric_line(metric: Metric, summary: MetricSummary) -> MetricLine:
         source=summary.latest.source or metric.source,
         warnings=summary.warnings,
         parent_code=metric.parent.code if metric.parent_id and metric.parent else None,
+        baseline=baseline,
+        baseline_label=baseline_label,
     )
     return _with_summary(line)
 
@@ -89,9 +146,8 @@ def _with_summary(line: MetricLine) -> MetricLine:
 
 
 def metric_lines(area: Area, month: Month) -> list[MetricLine]:
-    """Every metric of the area with a value at ``month``, as report lines (two queries)."""
-    metrics = list(Metric.objects.select_related("parent").order_by("code"))
+    """Every metric in force for the area at ``month`` as report lines: measured, or awaiting
+    data (the plan's target and baseline, before the first actual)."""
     return [
-        metric_line(metric, summary)
-        for metric, summary in area_metric_summaries(area, month, metrics=metrics)
+        position_line(metric, position) for metric, position in area_metric_positions(area, month)
     ]

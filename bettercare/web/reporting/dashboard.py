@@ -84,7 +84,9 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
         Scheme.objects.filter(area_id=period.area_id).select_related("theme").order_by("ref")
     )
     statuses: dict[int, dict[str, SchemeStatus]] = defaultdict(dict)
-    for status in SchemeStatus.objects.filter(period=period):
+    for status in SchemeStatus.objects.filter(
+        period__area_id=period.area_id, period__month=period.month
+    ):
         statuses[status.scheme_id][status.dimension] = status
     by_theme: dict[object, list[Scheme]] = defaultdict(list)
     for scheme in schemes:

@@ -163,7 +163,9 @@ def build_highlight_report(period: ReportingPeriod) -> HighlightReport:
         period=period_ref(period),
         statuses=programme_status_lines(period),
         achievements=tuple(
-            Achievement.objects.filter(period=period).values_list("text", flat=True)
+            Achievement.objects.filter(
+                period__area_id=period.area_id, period__month=period.month
+            ).values_list("text", flat=True)
         ),
         milestones=tuple(line for line in milestones if line.scheme_ref is None)
         or tuple(milestones),

@@ -12,7 +12,13 @@ from typing import Literal
 from bettercare.core.periods import Month
 from bettercare.reports import excel
 from bettercare.reports.render import render_html, render_pdf
-from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.queries import (
+    MonthOutOfRangeError,
+    check_reportable,
+    latest_period,
+    reporting_period,
+)
 from bettercare.web.reporting.dashboard import build_assurance, build_dashboard, theme_sections
 from bettercare.web.reporting.highlight import build_highlight_report
 
@@ -49,25 +55,6 @@ def _render(report: object, output: Format, **extra: object) -> bytes:
     return render_html(report, **extra).encode("utf-8")  # type: ignore[arg-type]
 
 
-def period_has_data(period: ReportingPeriod) -> bool:
-    """Whether anything was reported for the period: returns, statuses or the month's figures."""
-    from bettercare.web.performance.models import MetricValue
-    from bettercare.web.programmes.models import Achievement, ProgrammeStatus, SchemeStatus
-
-    month = period.reporting_month
-    return (
-        SchemeStatus.objects.filter(period=period).exists()
-        or ProgrammeStatus.objects.filter(period=period).exists()
-        or Achievement.objects.filter(period=period).exists()
-        or MetricValue.objects.filter(
-            area_id=period.area_id,
-            kind=MetricValue.Kind.ACTUAL,
-            period_end__gte=month.first_day,
-            period_end__lte=month.last_day,
-        ).exists()
-    )
-
-
 def board_pack(
     kind: Kind, area: Area, month: Month | None, output: Format, *, round_name: str | None = None
 ) -> Pack:
@@ -91,17 +78,14 @@ def board_pack(
         content = excel.assurance_workbook(report) if output == "xlsx" else _render(report, output)
         label = report.round.replace(" ", "-")
     else:
-        periods = ReportingPeriod.objects.filter(area=area).select_related("area")
-        period = (
-            periods.filter(month=month.first_day).first()
-            if month
-            else periods.order_by("-month").first()
-        )
-        if period is None:
-            when = month.label if month else "any month"
-            raise PackError(f"{area.name} ({area.code}) has no reporting period for {when}")
-        if not period_has_data(period):
-            raise PackError(f"{area.name} has no data for {period.label}: nothing was reported")
+        if month is None:
+            period = latest_period(area)
+        else:
+            try:
+                check_reportable(area, month)
+            except MonthOutOfRangeError as error:
+                raise PackError(str(error)) from None
+            period = reporting_period(area, month)
         if kind == "highlight":
             highlight = build_highlight_report(period)
             content = (

@@ -6,6 +6,8 @@ import pytest
 
 from bettercare.cli.main import main
 from bettercare.web.performance.contract import KEYS
+from bettercare.web.performance.models import Metric
+from bettercare.web.performance.registry import sync_registry
 from tests.integration.api.factories import (
     bearer,
     make_period,
@@ -20,8 +22,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def metrics(areas):
+    sync_registry()  # as `bettercare init` does: the national metrics are always there
     make_rate_metric(areas.leicestershire)
     make_proportion_metric(areas.leicestershire)
+
+
+def measured(entries: list[dict]) -> list[dict]:
+    return [e for e in entries if e["status"] == "measured"]
 
 
 def cli_metrics(capsys, code: str, period: str) -> list[dict]:
@@ -36,16 +43,35 @@ def test_equals_the_command_line_json(client, areas, metrics, capsys, period):
     response = client.get("/api/areas/E10000018/metrics", {"period": period})
     assert response.status_code == 200
     expected = cli_metrics(capsys, "E10000018", period)
-    assert [m["metric"] for m in expected] == ["test_admissions", "test_reablement"]
+    assert [m["metric"] for m in measured(expected)] == ["test_admissions", "test_reablement"]
+    # The registry's national metrics in force in the year are listed, awaiting their data.
+    year = {"2017-08": "2017-18", "2016-11": "2016-17", "2017-03": "2016-17"}[period]
+    awaiting = [m for m in expected if m["status"] == "awaiting_data"]
+    assert awaiting
+    assert all(m["value"] is None and m["data_rag"] == "NA" for m in awaiting)
+    in_force = set(
+        Metric.objects.filter(is_national=True, applies_from__lte=year)
+        .exclude(applies_to__lt=year)
+        .exclude(applies_to="")
+        .values_list("code", flat=True)
+    ) | set(
+        Metric.objects.filter(is_national=True, applies_from__lte=year, applies_to="").values_list(
+            "code", flat=True
+        )
+    )
+    assert {m["metric"] for m in awaiting} == in_force
     assert response.json() == expected
 
 
 def test_the_objects_have_exactly_the_contract_keys(client, areas, metrics):
     _, key = make_token(make_user("viewer", role="viewer", area=areas.leicestershire))
-    answer = client.get("/api/areas/E10000018/metrics?period=2017-08", headers=bearer(key)).json()
-    assert len(answer) == 2
-    for entry in answer:
+    everything = client.get(
+        "/api/areas/E10000018/metrics?period=2017-08", headers=bearer(key)
+    ).json()
+    for entry in everything:
         assert list(entry) == list(KEYS)
+    answer = measured(everything)
+    assert len(answer) == 2
     rate = answer[0]
     assert rate["forecast"] is not None
     assert set(rate["forecast"]) == {
@@ -67,11 +93,16 @@ def test_the_period_defaults_to_the_latest_reporting_period(client, areas, metri
     client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
     answer = client.get("/api/areas/E10000018/metrics").json()
     assert answer == cli_metrics(capsys, "E10000018", "2017-01")
-    assert answer[0]["period_end"] == "2017-01-31"
+    assert measured(answer)[0]["period_end"] == "2017-01-31"
 
 
-def test_a_month_before_any_value_is_an_empty_list(client, areas, metrics, capsys):
+def test_a_month_outside_the_plan_and_data_is_not_found(client, areas, metrics, capsys):
     client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
     response = client.get("/api/areas/E10000018/metrics", {"period": "2010-01"})
-    assert response.status_code == 200
-    assert response.json() == [] == cli_metrics(capsys, "E10000018", "2010-01")
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert detail.startswith("Leicestershire (E10000018) reports months from ")
+    assert detail.endswith("; got 2010-01")
+    capsys.readouterr()
+    assert main(["metrics", "--area", "E10000018", "--period", "2010-01"]) == 1
+    assert capsys.readouterr().err == f"bettercare metrics: error: --period: {detail}\n"

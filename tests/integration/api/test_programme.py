@@ -129,16 +129,28 @@ def test_schemes_of_a_chosen_period(viewer, schemes):
     )
 
 
-def test_schemes_of_an_unknown_period_is_404(viewer, schemes):
-    response = viewer.get("/api/areas/E10000018/schemes", {"period": "2017-01"})
+def test_schemes_of_a_month_nobody_opened_show_no_returns(viewer, schemes):
+    response = viewer.get("/api/areas/E10000018/schemes", {"period": "2018-01"})
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer
+    assert {s["period"] for s in answer} == {"2018-01"}
+    assert {s["period_state"] for s in answer} == {"not_opened"}
+    assert all(status is None for s in answer for status in s["statuses"].values())
+
+
+def test_schemes_of_a_month_outside_the_plan_is_404(viewer, schemes):
+    response = viewer.get("/api/areas/E10000018/schemes", {"period": "2099-01"})
     assert response.status_code == 404
-    assert response.json() == {"detail": "Leicestershire has no reporting period January 2017."}
+    detail = response.json()["detail"]
+    assert detail.startswith("Leicestershire (E10000018) reports months from ")
+    assert detail.endswith("; got 2099-01")
 
 
-def test_schemes_of_an_area_without_periods_is_404(viewer, areas):
+def test_schemes_of_an_area_without_periods_is_an_empty_list(viewer, areas):
     response = viewer.get("/api/areas/E10000018/schemes")
-    assert response.status_code == 404
-    assert response.json() == {"detail": "Leicestershire has no reporting periods yet."}
+    assert response.status_code == 200
+    assert response.json() == []
 
 
 # -- milestones ------------------------------------------------------------------------------

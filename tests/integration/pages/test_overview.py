@@ -228,7 +228,9 @@ def test_an_earlier_period_can_be_chosen(client, world):
     [
         ("2017-13", "'2017-13' is not a reporting month (expected YYYY-MM)."),
         ("August", "'August' is not a reporting month (expected YYYY-MM)."),
-        ("2016-01", "Kent has no reporting period January 2016."),
+        ("2016-01", "Kent (E10000016) reports months from "),
+        ("2016-01", "got 2016-01"),
+        ("2099-01", "got 2099-01"),
     ],
 )
 def test_a_malformed_or_unknown_period_is_404(client, world, text, message):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
 from bettercare.web.programmes.models import Area
-from bettercare.web.reporting.packs import PackError, board_pack
+from bettercare.web.reporting.packs import board_pack
 from tests.integration.reports.layout import overflowing_boxes
 
 pytestmark = pytest.mark.django_db
@@ -200,8 +200,8 @@ def test_dashboard_and_assurance_excel(demo):
     [
         (["highlight", "--area", "E99999999", "--period", "2017-08"], "unknown area 'E99999999'"),
         (
-            ["highlight", "--area", LEICESTERSHIRE, "--period", "2030-01"],
-            "has no reporting period for January 2030",
+            ["highlight", "--area", LEICESTERSHIRE, "--period", "2099-01"],
+            "reports months from 2013-04 (April 2013) to ",
         ),
         (
             ["highlight", "--area", LEICESTERSHIRE, "--period", "Aug 2017"],
@@ -228,13 +228,18 @@ def test_cli_writes_each_format(demo, tmp_path, capsys):
     assert "Wrote" in capsys.readouterr().out
 
 
-def test_a_period_with_no_data_is_refused(demo):
+def test_a_month_with_nothing_returned_is_packed_as_a_draft(demo):
     from bettercare.web.programmes.actions import period_open
 
     area = Area.objects.get(code=LEICESTERSHIRE)
     period_open(area=area, month=Month(2019, 1), by=None)
-    with pytest.raises(PackError, match="has no data for January 2019"):
-        pack("dashboard", "pdf", month=Month(2019, 1))
+    html = pack("dashboard", "html", month=Month(2019, 1)).content.decode()
+    assert "DRAFT: January 2019 is open for returns and has not been signed off." in html
+    # A month nobody opened is packed too, and says so.
+    html = pack("highlight", "html", month=Month(2019, 2)).content.decode()
+    assert (
+        "DRAFT: February 2019 has not been opened for returns and has not been signed off."
+    ) in html
 
 
 def test_web_download_of_each_pack_and_the_assurance_round(demo, client):

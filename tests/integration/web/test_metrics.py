@@ -210,7 +210,8 @@ def test_a_user_without_a_role_in_the_area_is_forbidden(client, world):
         "/areas/E99999999/metrics/",
         "/areas/E99999999/metrics/emergency_admissions/",
         f"/areas/{KENT}/metrics/no_such_metric/",
-        f"/areas/{KENT}/metrics/emergency_admissions/?period=2019-01",
+        f"/areas/{KENT}/metrics/emergency_admissions/?period=2099-01",
+        f"/areas/{KENT}/metrics/emergency_admissions/?period=2010-01",
         f"/areas/{KENT}/metrics/emergency_admissions/?period=August",
     ],
 )
@@ -224,7 +225,10 @@ def test_a_metric_without_values_for_the_area_is_not_found(client, world):
     client.force_login(world["viewer"])
     response = client.get(f"/areas/{KENT}/metrics/other/")
     assert response.status_code == 404
-    assert "Kent has no values of A metric Kent does not report." in text_of(response)
+    assert (
+        "A metric Kent does not report is not in force for Kent in August 2017 and has no "
+        "value by then."
+    ) in text_of(response)
 
 
 def test_the_number_of_queries_does_not_grow_with_values_schemes_or_areas(client, world):
