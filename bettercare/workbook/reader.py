@@ -107,15 +107,17 @@ def _add_rows(
     raw: RawSheet, rows: Iterator[tuple[int, list[Cell]]], messages: list[Message]
 ) -> None:
     width = len(raw.columns)
+    named = [(index, name) for index, name in enumerate(raw.columns) if name]
+    unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
+    blank_cell = Cell(None)
     for number, cells in rows:
-        if all(cell.is_blank for cell in cells):
+        blank = [cell.is_blank for cell in cells]
+        if all(blank):
             continue
-        extra = [cell for cell in cells[width:] if not cell.is_blank]
-        unnamed = [
-            index
-            for index, cell in enumerate(cells[:width])
-            if not raw.columns[index] and not cell.is_blank
+        extra = [
+            cell for cell, empty in zip(cells[width:], blank[width:], strict=True) if not empty
         ]
+        unnamed = [i for i in unnamed_columns if i < len(cells) and not blank[i]]
         if extra or unnamed:
             stray = cells[unnamed[0]] if unnamed else extra[0]
             messages.append(
@@ -131,10 +133,9 @@ def _add_rows(
                 )
             )
             continue
-        padded = cells + [Cell(None)] * (width - len(cells))
-        raw.rows.append(
-            (number, {name: cell for name, cell in zip(raw.columns, padded, strict=False) if name})
-        )
+        if len(cells) < width:
+            cells = cells + [blank_cell] * (width - len(cells))
+        raw.rows.append((number, {name: cells[index] for index, name in named}))
 
 
 def _read_xlsx(path: Path) -> RawWorkbook:

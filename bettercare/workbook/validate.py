@@ -18,13 +18,14 @@ already holds (``Known``), so a monthly return can refer to schemes imported ear
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from bettercare.core.indicators import published_value_mismatch
+from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import commentary_problem
 from bettercare.workbook.messages import Message
 from bettercare.workbook.reader import RawSheet, RawWorkbook
@@ -131,6 +132,29 @@ DEFAULTS: dict[tuple[str, str], Any] = {
 }
 
 
+#: Parsed values that are safe to share between records (never changed in place).
+_SHAREABLE = (str, int, float, bool, date, Decimal, Measure, Month, FinancialYear, tuple)
+
+
+def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any]) -> Any:
+    """``parse(cell)``, or the :class:`CellError` it raises, remembered for equal cells."""
+    value = cell.value
+    key = (type(value), value, cell.percent)  # True and 1 are equal but parse differently
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: parse it every time
+        key = None
+    try:
+        result = parse(cell)
+    except CellError as problem:
+        result = problem
+    if key is not None and isinstance(result, (*_SHAREABLE, CellError)):
+        cache[key] = result
+    return result
+
+
 class _Checker:
     def __init__(self, workbook: RawWorkbook, known: Known) -> None:
         self.workbook = workbook
@@ -173,25 +197,37 @@ class _Checker:
 
     def parse_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
         records: list[Record] = []
+        columns = [
+            (
+                column,
+                PARSERS[column.type],
+                DEFAULTS.get((sheet.name, column.name)),
+                {},  # parsed values (or the problem) by cell: most cells repeat in a column
+            )
+            for column in sheet.columns
+        ]
+        blank = Cell(None)
         for number, cells in raw.rows:
             record = Record(sheet.name, number, {})
+            values = record.values
             self.raw[(sheet.name, number)] = cells
             usable = True
-            for column in sheet.columns:
-                cell = cells.get(column.name, Cell(None))
+            for column, parse, default, parsed in columns:
+                cell = cells.get(column.name, blank)
                 if cell.is_blank:
                     if column.required:
                         self.error(
                             record, column.name, "a value is required", _expects(column.type)
                         )
                         usable = False
-                    record.values[column.name] = DEFAULTS.get((sheet.name, column.name))
+                    values[column.name] = default
                     continue
-                try:
-                    record.values[column.name] = PARSERS[column.type](cell)
-                except CellError as problem:
-                    self.error(record, column.name, problem.problem, problem.expected)
+                result = _parse_cached(parse, cell, parsed)
+                if isinstance(result, CellError):
+                    self.error(record, column.name, result.problem, result.expected)
                     usable = False
+                else:
+                    values[column.name] = result
             if usable:
                 records.append(record)
             elif None not in record.key(sheet):
