@@ -21,6 +21,7 @@ uv:
 
 setup: uv assets
 	$(UV) sync --locked --quiet
+	$(RUN) python -m bettercare.cli.serve
 
 # Front-end assets from their published npm packages (never copied into the repository):
 # NHS.UK frontend compiled with our settings (self-hosted, no external fonts), and htmx.
