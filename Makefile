@@ -21,6 +21,11 @@ uv:
 
 setup: uv assets
 	$(UV) sync --locked --quiet
+	@# Bytecode ahead of time, so no command compiles the libraries it imports on every start
+	@# (compileall skips what is current; some packages ship files for other Pythons: -qq).
+	@$(RUN) python -m compileall -qq -j 2 bettercare \
+		"$$($(RUN) python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
+	@# Static files collected (and compressed) once here, not on the first `bettercare serve`.
 	$(RUN) python -m bettercare.cli.serve
 
 # Front-end assets from their published npm packages (never copied into the repository):
