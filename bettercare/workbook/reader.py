@@ -138,6 +138,17 @@ def _add_rows(
         raw.rows.append((number, {name: cells[index] for index, name in named}))
 
 
+def _cells_of(texts: list[str], cells: dict[str, Cell]) -> list[Cell]:
+    """The cells of a CSV row, each distinct text's Cell made once (``cells`` remembers)."""
+    row = []
+    for text in texts:
+        cell = cells.get(text)
+        if cell is None:
+            cell = cells[text] = Cell(text)
+        row.append(cell)
+    return row
+
+
 def _read_xlsx(path: Path) -> RawWorkbook:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -239,9 +250,11 @@ def _read_csv_folder(path: Path) -> RawWorkbook:
         if columns is None:
             continue
         raw = RawSheet(name, file.name, columns)
+        # A CSV cell is its text: one Cell per distinct text (codes, dates and kinds repeat).
+        cells: dict[str, Cell] = {}
         _add_rows(
             raw,
-            ((number, [Cell(v) for v in row]) for number, row in enumerate(reader, start=2)),
+            ((number, _cells_of(row, cells)) for number, row in enumerate(reader, start=2)),
             messages,
         )
         sheets[name] = raw
