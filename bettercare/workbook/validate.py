@@ -136,8 +136,13 @@ DEFAULTS: dict[tuple[str, str], Any] = {
 _SHAREABLE = (str, int, float, bool, date, Decimal, Measure, Month, FinancialYear, tuple)
 
 
+#: What :func:`_parse_cached` gives for a blank cell.
+BLANK = object()
+
+
 def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any]) -> Any:
-    """``parse(cell)``, or the :class:`CellError` it raises, remembered for equal cells."""
+    """``parse(cell)``, the :class:`CellError` it raises, or :data:`BLANK` for a blank cell,
+    remembered for equal cells (most cells of a column repeat: codes, dates, kinds)."""
     value = cell.value
     key = (type(value), value, cell.percent)  # True and 1 are equal but parse differently
     try:
@@ -146,11 +151,14 @@ def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any
         pass
     except TypeError:  # an unhashable value: parse it every time
         key = None
-    try:
-        result = parse(cell)
-    except CellError as problem:
-        result = problem
-    if key is not None and isinstance(result, (*_SHAREABLE, CellError)):
+    if cell.is_blank:
+        result: Any = BLANK
+    else:
+        try:
+            result = parse(cell)
+        except CellError as problem:
+            result = problem
+    if key is not None and (result is BLANK or isinstance(result, (*_SHAREABLE, CellError))):
         cache[key] = result
     return result
 
@@ -214,16 +222,19 @@ class _Checker:
             usable = True
             for column, parse, default, parsed in columns:
                 cell = cells.get(column.name, blank)
-                if cell.is_blank:
+                value = cell.value
+                try:  # the memo first: most cells were seen before (as _parse_cached does)
+                    result = parsed[(type(value), value, cell.percent)]
+                except (KeyError, TypeError):
+                    result = _parse_cached(parse, cell, parsed)
+                if result is BLANK:
                     if column.required:
                         self.error(
                             record, column.name, "a value is required", _expects(column.type)
                         )
                         usable = False
                     values[column.name] = default
-                    continue
-                result = _parse_cached(parse, cell, parsed)
-                if isinstance(result, CellError):
+                elif isinstance(result, CellError):
                     self.error(record, column.name, result.problem, result.expected)
                     usable = False
                 else:
