@@ -88,6 +88,8 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_stats
 	$(RUN) python -m benchmarks.bench_spc
 	$(RUN) python -m benchmarks.bench_import
+	@if [ -n "$$BETTERCARE_BENCH_POSTGRES" ]; then \
+		$(RUN) python -m benchmarks.bench_import --database="$$BETTERCARE_BENCH_POSTGRES"; fi
 	$(RUN) python -m benchmarks.bench_reports
 	$(RUN) python -m benchmarks.bench_pipeline
 	$(RUN) python -m benchmarks.bench_web --seconds 10
