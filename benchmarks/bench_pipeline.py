@@ -86,7 +86,7 @@ def floor_sql(folder: Path, first: date, last: date) -> str:
            count(*) FILTER (WHERE admission_method = 'emergency') AS m1,
            count(*) FILTER (WHERE admission_method = 'emergency' AND acsc) AS m2,
            count(*) FILTER (WHERE admission_method = 'emergency' AND falls) AS m3,
-           NULL::BIGINT AS m4
+           NULL::BIGINT AS m4, NULL::BIGINT AS m5
     FROM (SELECT * FROM {admissions} WHERE admission_date {between})
          LEFT JOIN codes USING (primary_diagnosis)
     GROUP BY ALL
@@ -96,21 +96,24 @@ def floor_sql(folder: Path, first: date, last: date) -> str:
            count(*) FILTER (WHERE discharge_destination = '19'),
            count(*) FILTER (WHERE {ready}),
            coalesce(sum(greatest(discharge_date - discharge_ready_date, 0))
+                    FILTER (WHERE {ready}), 0),
+           coalesce(sum(greatest(discharge_date - discharge_ready_date, 0)
+                        * greatest(discharge_date - discharge_ready_date, 0))
                     FILTER (WHERE {ready}), 0)
     FROM {admissions}
     WHERE discharge_date {between}
     GROUP BY ALL
     UNION ALL
     SELECT 'care_homes', area_code, year(start_date) * 100 + month(start_date), NULL,
-           count(*) FILTER (WHERE duration = 'long_term' AND age >= 65), NULL, NULL, NULL
+           count(*) FILTER (WHERE duration = 'long_term' AND age >= 65), NULL, NULL, NULL, NULL
     FROM {care} WHERE start_date {between} GROUP BY ALL
     UNION ALL
     SELECT 'reablement', area_code, year(discharge_date) * 100 + month(discharge_date), NULL,
            count(*) FILTER (WHERE age >= 65),
-           count(*) FILTER (WHERE age >= 65 AND at_home_91_days), NULL, NULL
+           count(*) FILTER (WHERE age >= 65 AND at_home_91_days), NULL, NULL, NULL
     FROM {reablement} WHERE discharge_date {between} GROUP BY ALL
     UNION ALL
-    SELECT 'population', area_code, year, NULL, sum(population), NULL, NULL, NULL
+    SELECT 'population', area_code, year, NULL, sum(population), NULL, NULL, NULL, NULL
     FROM {population} WHERE year <= {last.year} GROUP BY area_code, year, age_band
     """
 
@@ -122,6 +125,7 @@ MEASURES = {
         "discharged_usual_residence",
         "adult_ready_discharges",
         "adult_delay_days",
+        "adult_delay_days_squared",
     ),
     "care_homes": ("long_term_65",),
     "reablement": ("episodes_65", "at_home_65"),
@@ -187,6 +191,7 @@ def run_pandas(folder: Path, first: date, last: date) -> dict[str, int]:
     out["adult_ready_discharges"] = (out.age >= 18) & out.discharge_ready_date.notna()
     delay = (out.discharge_date - out.discharge_ready_date).dt.days.clip(lower=0)
     out["adult_delay_days"] = delay.where(out.adult_ready_discharges, 0).astype("int64")
+    out["adult_delay_days_squared"] = out.adult_delay_days * out.adult_delay_days
     by_discharge = out.groupby(["area_code", "month"])[list(MEASURES["discharges"])].sum()
     care = pd.read_parquet(folder / "care_home_admissions.parquet")
     care["start_date"] = pd.to_datetime(care["start_date"])

@@ -132,6 +132,7 @@ def trajectory_chart(
                 stroke=MID_GREY,
                 stroke_width=2,
                 stroke_dasharray="2 3",
+                class_="plan-baseline",
             )
         )
     # The target: a dashed step across each period that has one.
@@ -148,6 +149,7 @@ def trajectory_chart(
                     stroke=RED,
                     stroke_width=2,
                     stroke_dasharray="6 4",
+                    class_="plan-target",
                 )
             )
     for index, point in enumerate(points):
@@ -166,6 +168,7 @@ def trajectory_chart(
                     y2=y(point.upper),
                     stroke=DARK_GREY,
                     stroke_width=1.5,
+                    class_="plan-interval",
                 )
             )
         body.append(
@@ -176,6 +179,7 @@ def trajectory_chart(
                 cy=y(point.actual),
                 r=4,
                 fill=BLUE,
+                class_="plan-actual",
             )
         )
     key = [
@@ -220,7 +224,9 @@ def trajectory_chart(
     targets = [p for p in points if _finite(p.target)]
     words = [f"{len(targets)} of {len(points)} periods have a target"]
     words.append(
-        "no actual value has arrived yet" if not measured else f"{measured} have an actual value"
+        "no actual value has arrived yet"
+        if not measured
+        else f"{measured} {'has' if measured == 1 else 'have'} an actual value"
     )
     if baseline is not None and _finite(baseline):
         words.append(f"the baseline is {fmt(baseline)}")

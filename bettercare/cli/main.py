@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--first-year", default="2021-22", help="the first financial year (default 2021-22)"
     )
     synth.add_argument("--areas", type=int, default=150, help="HWB areas (default 150)")
+    synth.add_argument(
+        "--to",
+        dest="last_month",
+        help="stop after this month, YYYY-MM (e.g. the last complete one; default: the end "
+        "of the last year)",
+    )
     synth.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     pipeline_run = pipeline_commands.add_parser(
         "run", help="compute metric values from record-level inputs"
@@ -100,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pipeline_run.add_argument(
         "--load", action="store_true", help="also load the values into the database as actuals"
+    )
+    pipeline_run.add_argument(
+        "--all-years",
+        action="store_true",
+        help="compute every metric for every period in the range, for history (default: only "
+        "the financial years each metric's registry definition applies in)",
     )
     pipeline_run.add_argument("--as", dest="username", help="record the load as this user")
     pipeline_run.add_argument(

@@ -62,6 +62,7 @@ def command_synth(args: argparse.Namespace, out: TextIO) -> int:
         first_year = FinancialYear.parse(args.first_year)
     except ValueError as error:
         raise UserError(f"--first-year: {error}") from None
+    last_month = None if args.last_month is None else _month("--to", args.last_month)
     started = time.perf_counter()
     progress: Callable[[str, int], None] | None = None
     bar: Any = None
@@ -84,13 +85,16 @@ def command_synth(args: argparse.Namespace, out: TextIO) -> int:
             areas=args.areas,
             file_format=args.format,
             progress=progress,
+            last_month=last_month,
         )
     except ValueError as error:
-        raise UserError(str(error)) from None
+        raise UserError(str(error).replace("last_month", "--to", 1)) from None
     finally:
         if bar is not None:
             bar.close()
     years = f"{summary.years[0]} to {summary.years[-1]}"
+    if last_month is not None:
+        years += f" (up to {last_month})"
     print(
         f"Synthetic data (seed {args.seed}, scale {args.scale:g}) for {summary.areas} areas, "
         f"{years}, in {summary.directory} ({time.perf_counter() - started:.1f} s):",
@@ -120,6 +124,7 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
                 engine=_engine(args),
                 output=output,
                 step=step,
+                years="all" if args.all_years else "in_force",
             )
         except InputError as error:
             for problem in error.problems:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, TypeAlias
 
+from bettercare.core.means import mean
 from bettercare.core.stats import ESP2013, Estimate, dsr, proportion, rate
 
 __all__ = [
@@ -92,6 +93,7 @@ def metric_estimate(
     denominator: float | None = None,
     value: float | None = None,
     bands: Bands | None = None,
+    sum_of_squares: float | None = None,
     confidence: float = 0.95,
 ) -> MetricEstimate:
     """The estimate for one stored metric value.
@@ -103,13 +105,17 @@ def metric_estimate(
         Byar) and :func:`~bettercare.core.stats.proportion` (Wilson); ``count`` gives the
         Poisson limits of the numerator; ``dsr`` uses :func:`~bettercare.core.stats.dsr`
         (Dobson) when the per-band data are given; ``mean`` is numerator / denominator, with
-        no interval.
+        Student's t limits (:func:`~bettercare.core.means.mean`) when the sum of squares of
+        the record-level values is given, else no interval.
     multiplier : float
         Scale of the metric, e.g. 100,000 for a rate or 100 for a percentage.
     numerator, denominator, value : float, optional
         The stored figures; ``value`` is the published value.
     bands : Bands, optional
         Per-band counts and populations for a directly standardised rate.
+    sum_of_squares : float, optional
+        For a mean: the sum of the squared record-level values whose sum is the numerator
+        and whose count is the denominator.
     confidence : float
         Confidence level of the limits, default 0.95.
 
@@ -148,9 +154,20 @@ def metric_estimate(
     elif unit == "mean" and numerator is not None and denominator is not None:
         if not denominator > 0:
             raise ValueError(f"denominator must be greater than zero, got {denominator!r}")
-        return MetricEstimate(
-            numerator / denominator * multiplier, None, None, "mean (no interval)", True, published
+        if sum_of_squares is None or denominator < 2:
+            why = "" if sum_of_squares is None else ": one record"
+            return MetricEstimate(
+                numerator / denominator * multiplier,
+                None,
+                None,
+                f"mean (no interval{why})",
+                True,
+                published,
+            )
+        estimate = mean(
+            numerator, denominator, sum_of_squares, multiplier=multiplier, confidence=confidence
         )
+        method = f"mean ({estimate.method})"
     if estimate is None:
         if published is not None and not math.isfinite(published):
             raise ValueError(f"value must be a finite number, got {value!r}")

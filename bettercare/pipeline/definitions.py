@@ -140,6 +140,7 @@ AGGREGATES: dict[str, Aggregate] = {
                 "discharged_usual_residence",
                 "adult_ready_discharges",
                 "adult_delay_days",
+                "adult_delay_days_squared",
             ),
         ),
         Aggregate("care_homes", "care_home_admissions", "start_date", False, ("long_term_65",)),
@@ -171,7 +172,9 @@ class MetricQuery:
     """A registry metric as a numerator and a denominator of the monthly aggregates.
 
     ``months`` restricts the calendar months counted (e.g. October to December);
-    ``standardised`` makes it a directly standardised rate over :data:`DSR_BANDS`.
+    ``standardised`` makes it a directly standardised rate over :data:`DSR_BANDS`;
+    ``sum_of_squares`` is, for a mean, the sum of the squared record values whose sum is the
+    numerator, so that the mean gets an interval (ADR 0070).
     """
 
     code: str
@@ -179,6 +182,7 @@ class MetricQuery:
     denominator: Measure | Population
     months: tuple[int, ...] = ()
     standardised: bool = False
+    sum_of_squares: Measure | None = None
 
 
 METRICS: tuple[MetricQuery, ...] = (
@@ -193,6 +197,7 @@ METRICS: tuple[MetricQuery, ...] = (
         "bcf_discharge_delay",
         Measure("discharges", "adult_delay_days"),
         Measure("discharges", "adult_ready_discharges"),
+        sum_of_squares=Measure("discharges", "adult_delay_days_squared"),
     ),
     MetricQuery(
         "bcf_discharge_usual_residence",
@@ -317,6 +322,7 @@ def aggregate_queries(tables: dict[str, ir.Table], first: date, last: date) -> d
                 discharged_usual_residence=_count(_.usual),
                 adult_ready_discharges=_count(_.ready),
                 adult_delay_days=_.delay.sum().fill_null(0),
+                adult_delay_days_squared=(_.delay * _.delay).sum().fill_null(0),
             )
         )
     care_homes = tables.get("care_home_admissions")

@@ -12,7 +12,11 @@ The same Python for every engine, so equal aggregates give byte-identical output
 - **Values.** Computed by :mod:`bettercare.core` from the numerator and denominator (``rate``,
   ``proportion``, ``dsr``; a mean is their quotient), rounded to 6 decimal places. A row whose
   denominator is 0 (no discharges, no reablement episodes, a DSR band without population) has
-  no value to compute and is left out.
+  no value to compute and is left out. A mean also carries the sum of squares of its record
+  values (``sum_of_squares``), from which :func:`bettercare.core.means.mean` gives its interval.
+- **Years in force.** With ``years="in_force"`` a metric has rows only for the periods of the
+  financial years its registry definition applies in (``applies_from``..``applies_to``); with
+  ``years="all"`` (the default of the functions, for history) for every period in the range.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
+from bettercare.core.means import mean
 from bettercare.core.periods import Month
 from bettercare.core.stats import ESP2013_AGE_BANDS, dsr, proportion, rate
 from bettercare.pipeline.aggregates import Aggregates
@@ -38,9 +43,20 @@ from bettercare.pipeline.definitions import (
 )
 from bettercare.registry import MetricDefinition, load_registry
 
-__all__ = ["DECIMALS", "MetricValueRow", "Period", "metric_values", "periods", "population_year"]
+__all__ = [
+    "DECIMALS",
+    "YEARS",
+    "MetricValueRow",
+    "Period",
+    "Years",
+    "metric_values",
+    "periods",
+    "population_year",
+]
 
 DECIMALS = 6
+Years: TypeAlias = Literal["all", "in_force"]
+YEARS: tuple[Years, ...] = ("all", "in_force")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +70,11 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class MetricValueRow:
-    """One computed value, as the ``metric_values`` sheet holds it, plus its DSR bands."""
+    """One computed value, as the ``metric_values`` sheet holds it, plus its DSR bands.
+
+    ``sum_of_squares`` is set for a mean (the sum of the squared record values whose sum is
+    the numerator), else None.
+    """
 
     area_code: str
     metric_code: str
@@ -66,6 +86,7 @@ class MetricValueRow:
     note: str = ""
     bands: dict[str, Any] | None = None
     kind: str = "actual"
+    sum_of_squares: int | None = None
 
     @property
     def sort_key(self) -> tuple[str, str, date, date]:
@@ -175,6 +196,9 @@ def _values(
             values = np.asarray(rate(x, n, multiplier=multiplier).value)
         elif definition.unit == "proportion":
             values = np.asarray(proportion(x, n, multiplier=multiplier).value)
+        elif query.sum_of_squares is not None:  # a mean of record values, by core.means
+            q = np.array([row["sum_of_squares"] for row in rows], dtype=float)
+            values = np.asarray(mean(x, n, q, multiplier=multiplier).value)
         else:  # a mean, as bettercare.core.indicators computes it
             values = x / n * multiplier
     return [None if not np.isfinite(v) else round(float(v), DECIMALS) for v in values]
@@ -188,14 +212,19 @@ def metric_values(
     areas: Sequence[str],
     metrics: Sequence[MetricQuery] = METRICS,
     registry: dict[str, MetricDefinition] | None = None,
+    years: Years = "all",
 ) -> list[MetricValueRow]:
     """Every metric's values for every area and period, sorted by area, metric and period.
 
-    Metrics whose inputs were not given (no aggregate) are left out.
+    Metrics whose inputs were not given (no aggregate) are left out. With
+    ``years="in_force"`` only the periods of the financial years in which the metric's
+    registry definition applies are computed; with ``"all"`` every period in the range.
     """
+    if years not in YEARS:
+        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
     registry = registry if registry is not None else load_registry()
     sums = _Sums(aggregates)
-    years = _available_years(aggregates)
+    estimates = _available_years(aggregates)
     found: list[MetricValueRow] = []
     for query in metrics:
         definition = registry[query.code]
@@ -208,10 +237,11 @@ def metric_values(
         spans = [
             (period, [m for m in period.months if not query.months or m.month in query.months])
             for period in periods(definition.frequency, first, last)
+            if years == "all" or definition.applies_in(period.months[0].financial_year)
         ]
         for area in areas:
             for period, months in spans:
-                row = _row(query, sums, years.get(area, []), aggregates, area, period, months)
+                row = _row(query, sums, estimates.get(area, []), aggregates, area, period, months)
                 if row is not None:
                     rows.append(row)
         for row, value in zip(rows, _values(definition, query, rows), strict=True):
@@ -258,6 +288,9 @@ def _row(
         denominator = sums.measure(query.denominator, area, months)[0]
     if denominator <= 0:
         return None
+    squares = None
+    if query.sum_of_squares is not None:
+        squares = sums.measure(query.sum_of_squares, area, months)[0]
     return {
         "area_code": area,
         "period_start": period.start,
@@ -266,4 +299,5 @@ def _row(
         "denominator": denominator,
         "note": note,
         "bands": bands,
+        "sum_of_squares": squares,
     }

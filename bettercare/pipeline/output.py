@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from bettercare.pipeline.metrics import MetricValueRow
 from bettercare.workbook.schema import SHEETS_BY_NAME
 
-__all__ = ["COLUMNS", "FORMATS", "write_metric_values"]
+__all__ = ["COLUMNS", "FORMATS", "SOURCE", "write_metric_values"]
 
 COLUMNS: tuple[str, ...] = SHEETS_BY_NAME["metric_values"].column_names
 FORMATS = (".csv", ".parquet")
@@ -34,8 +34,12 @@ SCHEMA = pa.schema(
         ("denominator", pa.float64()),
         ("value", pa.float64()),
         ("note", pa.string()),
+        ("source", pa.string()),
     ]
 )
+#: The ``source`` of every row: how the figures were made (the same for every engine, so that
+#: outputs stay identical; ``--load`` records the engine, date and input folder itself).
+SOURCE = "bettercare pipeline"
 assert tuple(SCHEMA.names) == COLUMNS, "the Parquet schema follows the metric_values sheet"
 
 
@@ -64,6 +68,7 @@ def csv_text(rows: Sequence[MetricValueRow]) -> str:
                 _number(row.denominator),
                 _number(row.value),
                 row.note,
+                SOURCE,
             )
         )
     return buffer.getvalue()
@@ -82,6 +87,7 @@ def arrow_table(rows: Sequence[MetricValueRow]) -> pa.Table:
         "denominator": [float(r.denominator) for r in ordered],
         "value": [r.value for r in ordered],
         "note": [r.note for r in ordered],
+        "source": [SOURCE] * len(ordered),
     }
     return pa.table(columns, schema=SCHEMA)
 

@@ -108,7 +108,7 @@ class ReferenceEngine:
 
         if inputs.has("admissions"):
             tables["admissions"] = defaultdict(lambda: [0, 0, 0])
-            tables["discharges"] = defaultdict(lambda: [0, 0, 0, 0])
+            tables["discharges"] = defaultdict(lambda: [0, 0, 0, 0, 0])
             for record in read_records(inputs.files["admissions"]):
                 area = record["area_code"]
                 if within(record["admission_date"]):
@@ -137,6 +137,7 @@ class ReferenceEngine:
                             int(destination == USUAL_RESIDENCE),
                             int(ready),
                             delay,
+                            delay * delay,
                         ),
                     )
         if inputs.has("care_home_admissions"):

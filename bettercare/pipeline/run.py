@@ -16,7 +16,7 @@ from bettercare.core.periods import Month
 from bettercare.pipeline.aggregates import Aggregates
 from bettercare.pipeline.engines import Engine, make_engine
 from bettercare.pipeline.inputs import InputError, Inputs, Problem, check_inputs
-from bettercare.pipeline.metrics import MetricValueRow, metric_values, population_year
+from bettercare.pipeline.metrics import YEARS, MetricValueRow, Years, metric_values, population_year
 from bettercare.pipeline.output import FORMATS, write_metric_values
 
 __all__ = ["PipelineRun", "population_problems", "run_pipeline"]
@@ -67,8 +67,13 @@ def run_pipeline(
     output: Path | None = None,
     step: Step | None = None,
     today: date | None = None,
+    years: Years = "all",
 ) -> PipelineRun:
     """Check the inputs in ``directory``, compute every metric from ``first`` to ``last``.
+
+    ``years="in_force"`` computes each metric only for the periods of the financial years its
+    registry definition applies in (what ``bettercare pipeline run`` does by default);
+    ``"all"`` computes every metric for every period, for history.
 
     Raises
     ------
@@ -79,6 +84,8 @@ def run_pipeline(
     """
     if last < first:
         raise ValueError(f"--to {last} is before --from {first}")
+    if years not in YEARS:
+        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
     if output is not None and Path(output).suffix.lower() not in FORMATS:
         raise ValueError(
             f"--output must end in .csv or .parquet to choose its format; got {str(output)!r}"
@@ -104,7 +111,7 @@ def run_pipeline(
             runner.close()
     mark = time.perf_counter()
     step("computing the metric values")
-    rows = metric_values(aggregates, first=first, last=last, areas=inputs.areas)
+    rows = metric_values(aggregates, first=first, last=last, areas=inputs.areas, years=years)
     timings["assemble"] = time.perf_counter() - mark
     run = PipelineRun(runner.name, inputs, first, last, rows, aggregates, timings=timings)
     if output is not None:

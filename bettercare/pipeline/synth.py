@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from bettercare.core.periods import FinancialYear
+from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.stats import ESP2013_AGE_BANDS
 from bettercare.pipeline.definitions import ACSC_PREFIXES, FALLS_PREFIXES
 
@@ -135,8 +135,8 @@ def _person_ids(rng: np.random.Generator, area: SynthArea, count: int) -> pa.Arr
     return pa.array(x, type=pa.uint64()).cast(pa.string())
 
 
-def _months(year: FinancialYear) -> list[tuple[int, int]]:
-    return [(m.year, m.month) for m in year.months()]
+def _months(year: FinancialYear, last: Month | None = None) -> list[tuple[int, int]]:
+    return [(m.year, m.month) for m in year.months() if last is None or m <= last]
 
 
 def _dates(rng: np.random.Generator, year: int, month: int, count: int) -> np.ndarray:
@@ -161,14 +161,20 @@ FALLS_CODES = tuple(f"{p}.{k}" for p in FALLS_PREFIXES for k in (0, 9))
 
 
 def admissions_table(
-    seed: int, area: SynthArea, year: FinancialYear, *, first_year: int, data_end: date
+    seed: int,
+    area: SynthArea,
+    year: FinancialYear,
+    *,
+    first_year: int,
+    data_end: date,
+    last_month: Month | None = None,
 ) -> pa.Table:
-    """One area's admissions for one financial year."""
+    """One area's admissions for one financial year (up to ``last_month``, when given)."""
     rng = _rng(seed, area, "admissions", year.start_year)
     populations = band_populations(area, year.start_year, first_year)
     trend = 1.015 ** (year.start_year - first_year)
     parts: list[dict[str, Any]] = []
-    for calendar_year, month in _months(year):
+    for calendar_year, month in _months(year, last_month):
         for is_emergency in (True, False):
             season = (EMERGENCY_SEASON if is_emergency else ELECTIVE_SEASON)[month - 1]
             rates = EMERGENCY_RATE * (1 if is_emergency else ELECTIVE_SHARE)
@@ -247,14 +253,19 @@ def _older_bands(rng: np.random.Generator, populations: np.ndarray, count: int) 
 
 
 def care_home_table(
-    seed: int, area: SynthArea, year: FinancialYear, *, first_year: int
+    seed: int,
+    area: SynthArea,
+    year: FinancialYear,
+    *,
+    first_year: int,
+    last_month: Month | None = None,
 ) -> pa.Table:
     """One area's care home admissions (long- and short-term) for one financial year."""
     rng = _rng(seed, area, "care_home_admissions", year.start_year)
     populations = band_populations(area, year.start_year, first_year)
     older, working = populations[13:].sum(), populations[4:13].sum()
     rows: dict[str, list[Any]] = {"start": [], "band": [], "long": []}
-    for calendar_year, month in _months(year):
+    for calendar_year, month in _months(year, last_month):
         winter = 1.08 if month in (12, 1, 2) else 1.0
         long_older = rng.poisson(older * 0.0056 * area.care_home_factor * winter / 12)
         short_older = rng.poisson(older * 0.010 * winter / 12)
@@ -292,14 +303,19 @@ def care_home_table(
 
 
 def reablement_table(
-    seed: int, area: SynthArea, year: FinancialYear, *, first_year: int
+    seed: int,
+    area: SynthArea,
+    year: FinancialYear,
+    *,
+    first_year: int,
+    last_month: Month | None = None,
 ) -> pa.Table:
     """One area's discharges into reablement for one financial year, with 91-day outcomes."""
     rng = _rng(seed, area, "reablement", year.start_year)
     populations = band_populations(area, year.start_year, first_year)
     older, working = populations[13:].sum(), populations[4:13].sum()
     starts, bands = [], []
-    for calendar_year, month in _months(year):
+    for calendar_year, month in _months(year, last_month):
         n_older = rng.poisson(older * 0.011 / 12)
         n_working = rng.poisson(working * 0.0008 / 12)
         bands.append(
@@ -411,6 +427,7 @@ def generate(
     areas: int = 150,
     file_format: SyntheticFormat = "parquet",
     progress: Progress | None = None,
+    last_month: Month | None = None,
 ) -> SynthSummary:
     """Write synthetic inputs for ``years`` financial years from ``first_year`` into ``out``.
 
@@ -431,6 +448,10 @@ def generate(
     file_format : {"parquet", "csv"}
     progress : callable, optional
         Called with a description and a number of rows as each area-year is written.
+    last_month : Month, optional
+        Stop after this month (e.g. the last complete month, for the current year): no
+        record starts later, and discharges after it are not yet known (still in hospital).
+        It must fall within the years generated; default the end of the last year.
     """
     if not 1 <= years <= 20:
         raise ValueError(f"years must be from 1 to 20, got {years!r}")
@@ -445,7 +466,14 @@ def generate(
     progress = progress or (lambda text, rows: None)
     places = synth_areas(areas, seed=seed, scale=scale)
     fys = tuple(FinancialYear(first_year.start_year + k) for k in range(years))
-    data_end = fys[-1].end
+    if last_month is not None and not fys[0].first_month <= last_month <= fys[-1].months()[-1]:
+        raise ValueError(
+            f"last_month must be a month of {fys[0]} to {fys[-1]}, the years generated; "
+            f"got {last_month}"
+        )
+    data_end = fys[-1].end if last_month is None else last_month.last_day
+    if last_month is not None:
+        fys = tuple(fy for fy in fys if fy.first_month <= last_month)
     base = first_year.start_year
     suffix = file_format
     rows = {"admissions": 0, "care_home_admissions": 0, "reablement": 0}
@@ -460,18 +488,22 @@ def generate(
         file_format,
     )
     for fy in fys:
-        first = admissions_table(seed, places[0], fy, first_year=base, data_end=data_end)
+        first = admissions_table(
+            seed, places[0], fy, first_year=base, data_end=data_end, last_month=last_month
+        )
         writer = _Writer(out / "admissions" / f"part-{fy}.{suffix}", first.schema, file_format)
         for area in places:
             table = (
                 first
                 if area is places[0]
-                else admissions_table(seed, area, fy, first_year=base, data_end=data_end)
+                else admissions_table(
+                    seed, area, fy, first_year=base, data_end=data_end, last_month=last_month
+                )
             )
             writer.add(table)
             rows["admissions"] += table.num_rows
-            care_rows = care_home_table(seed, area, fy, first_year=base)
-            reab_rows = reablement_table(seed, area, fy, first_year=base)
+            care_rows = care_home_table(seed, area, fy, first_year=base, last_month=last_month)
+            reab_rows = reablement_table(seed, area, fy, first_year=base, last_month=last_month)
             care.add(care_rows)
             reab.add(reab_rows)
             rows["care_home_admissions"] += care_rows.num_rows
@@ -480,7 +512,7 @@ def generate(
         writer.close()
     care.close()
     reab.close()
-    population = population_table(places, range(base, base + years), base)
+    population = population_table(places, range(base, base + len(fys)), base)
     write_table(population, out / f"population.{suffix}", file_format)
     rows["population"] = population.num_rows
     area_rows = pa.table(

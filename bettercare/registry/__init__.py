@@ -2,8 +2,10 @@
 
 Each file in ``definitions/`` says who defined its metrics and when it was reviewed, and lists
 metrics with their numerator, denominator, unit, multiplier, polarity, frequency, source, the
-financial years they applied and the metric they replaced. The files are validated on load;
-a mistake names the file, the metric and the field.
+financial years they applied and the metric they replaced. A file may also describe BCF
+years (:mod:`bettercare.registry.years`): each year's framework, headline metrics and funding
+streams. The files are validated on load; a mistake names the file, the metric (or year) and
+the field.
 """
 
 from __future__ import annotations
@@ -20,13 +22,23 @@ import yaml
 from bettercare.core.indicators import UNITS, Unit
 from bettercare.core.periods import FinancialYear
 from bettercare.core.stats import POLARITIES, Polarity
+from bettercare.registry.years import (
+    FundingStream,
+    RegistryYear,
+    YearError,
+    check_years,
+    parse_years,
+)
 
 __all__ = [
     "DEFINITIONS",
     "FREQUENCIES",
+    "FundingStream",
     "MetricDefinition",
     "RegistryError",
+    "RegistryYear",
     "load_registry",
+    "load_years",
 ]
 
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -164,15 +176,15 @@ def _definition(
     )
 
 
-def _load_file(path: Path) -> list[MetricDefinition]:
+def _load_file(path: Path) -> tuple[list[MetricDefinition], list[RegistryYear]]:
     file = path.name
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise RegistryError(f"{file}: not valid YAML: {error}") from None
     if not isinstance(document, Mapping):
-        raise RegistryError(f"{file}: expected defined_by, reviewed_on and metrics")
-    unknown = sorted(set(document) - {"defined_by", "reviewed_on", "metrics"})
+        raise RegistryError(f"{file}: expected defined_by, reviewed_on, and metrics or years")
+    unknown = sorted(set(document) - {"defined_by", "reviewed_on", "metrics", "years"})
     if unknown:
         raise RegistryError(f"{file}: unknown key(s) {', '.join(unknown)}")
     defined_by = _text(file, "defined_by", document.get("defined_by"))
@@ -180,29 +192,34 @@ def _load_file(path: Path) -> list[MetricDefinition]:
     if not isinstance(reviewed_on, date):
         raise RegistryError(f"{file}: reviewed_on must be a date (YYYY-MM-DD), got {reviewed_on!r}")
     entries = document.get("metrics")
-    if not isinstance(entries, list) or not entries:
+    # A file of years alone (a year whose metrics are defined elsewhere) has no metrics.
+    if ("years" not in document or entries is not None) and (
+        not isinstance(entries, list) or not entries
+    ):
         raise RegistryError(f"{file}: metrics must be a non-empty list")
-    return [
+    definitions = [
         _definition(entry, file=file, index=index, defined_by=defined_by, reviewed_on=reviewed_on)
-        for index, entry in enumerate(entries)
+        for index, entry in enumerate(entries or [])
     ]
+    years: list[RegistryYear] = []
+    if "years" in document:
+        try:
+            years = parse_years(document["years"], file=file, reviewed_on=reviewed_on)
+        except YearError as error:
+            raise RegistryError(str(error)) from None
+    return definitions, years
 
 
-def load_registry(directory: Path = DEFINITIONS) -> dict[str, MetricDefinition]:
-    """Load and validate every ``*.yaml`` file in ``directory``, keyed by metric code.
-
-    Raises
-    ------
-    RegistryError
-        Naming the file, metric and field of the first problem: a missing or unknown field,
-        a bad value, a duplicate code, or a ``parent``/``replaces`` that is not a metric.
-    """
+def _load(directory: Path) -> tuple[dict[str, MetricDefinition], dict[FinancialYear, RegistryYear]]:
     definitions: dict[str, MetricDefinition] = {}
+    years: list[RegistryYear] = []
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise RegistryError(f"no metric definitions (*.yaml) in {directory}")
     for path in files:
-        for definition in _load_file(path):
+        found, described = _load_file(path)
+        years.extend(described)
+        for definition in found:
             if definition.code in definitions:
                 raise RegistryError(
                     f"{path.name}: metric {definition.code!r} is already defined in "
@@ -217,4 +234,37 @@ def load_registry(directory: Path = DEFINITIONS) -> dict[str, MetricDefinition]:
                     f"{definition.file}, metric {definition.code!r}: {field} {other!r} "
                     "is not a metric in the registry"
                 )
-    return definitions
+    try:
+        check_years(years, definitions)
+    except YearError as error:
+        raise RegistryError(str(error)) from None
+    return definitions, {entry.year: entry for entry in sorted(years, key=lambda y: y.year)}
+
+
+def load_registry(directory: Path = DEFINITIONS) -> dict[str, MetricDefinition]:
+    """Load and validate every ``*.yaml`` file in ``directory``, keyed by metric code.
+
+    Raises
+    ------
+    RegistryError
+        Naming the file, metric and field of the first problem: a missing or unknown field,
+        a bad value, a duplicate code, a ``parent``/``replaces`` that is not a metric, or a
+        year whose metrics disagree with the definitions (see :func:`load_years`).
+    """
+    return _load(directory)[0]
+
+
+def load_years(directory: Path = DEFINITIONS) -> dict[FinancialYear, RegistryYear]:
+    """The BCF years the registry describes, oldest first, validated with the definitions.
+
+    Each :class:`RegistryYear` names its framework, its headline metrics (registry codes, all
+    in force that year, and all of the registry's metrics in force that year), whether they
+    are the year's own definitions or carried forward from an earlier year pending review,
+    and its funding streams as that year names them.
+
+    Raises
+    ------
+    RegistryError
+        As :func:`load_registry`, or for a year entry that is not valid.
+    """
+    return _load(directory)[1]

@@ -1,4 +1,5 @@
-"""Reading a programme workbook (``.xlsx`` or a folder of ``.csv`` files) into raw sheets.
+"""Reading a programme workbook (``.xlsx``, a folder of ``.csv`` files, or one ``.csv`` file
+holding one sheet, such as a month's actuals) into raw sheets.
 
 Only the shape is checked here: known sheet names, known and unique column names, the
 ``programme`` sheet present. Cell values are parsed by :mod:`bettercare.workbook.validate`.
@@ -205,6 +206,43 @@ def _read_xlsx(path: Path) -> RawWorkbook:
     return RawWorkbook(source, sheets, messages)
 
 
+def _read_csv_file(file: Path, name: str, messages: list[Message]) -> RawSheet | None:
+    """One CSV file as the sheet ``name`` (None, with messages, when it cannot be read)."""
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        messages.append(
+            Message(
+                "error",
+                file.name,
+                name,
+                None,
+                None,
+                None,
+                f"is not UTF-8 text (byte {error.start})",
+                "a CSV file saved as UTF-8",
+            )
+        )
+        return None
+    # As the csv module reads a file opened with newline="": quoted cells keep their breaks.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return None
+    columns = _check_columns(name, file.name, list(header), messages)
+    if columns is None:
+        return None
+    raw = RawSheet(name, file.name, columns)
+    # A CSV cell is its text: one Cell per distinct text (codes, dates and kinds repeat).
+    cells: dict[str, Cell] = {}
+    _add_rows(
+        raw,
+        ((number, _cells_of(row, cells)) for number, row in enumerate(reader, start=2)),
+        messages,
+    )
+    return raw
+
+
 def _read_csv_folder(path: Path) -> RawWorkbook:
     source = path.name
     messages: list[Message] = []
@@ -225,40 +263,23 @@ def _read_csv_folder(path: Path) -> RawWorkbook:
                 )
             )
             continue
-        try:
-            text = file.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            messages.append(
-                Message(
-                    "error",
-                    file.name,
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"is not UTF-8 text (byte {error.start})",
-                    "a CSV file saved as UTF-8",
-                )
-            )
-            continue
-        # As the csv module reads a file opened with newline="": quoted cells keep their breaks.
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, None)
-        if header is None:
-            continue
-        columns = _check_columns(name, file.name, list(header), messages)
-        if columns is None:
-            continue
-        raw = RawSheet(name, file.name, columns)
-        # A CSV cell is its text: one Cell per distinct text (codes, dates and kinds repeat).
-        cells: dict[str, Cell] = {}
-        _add_rows(
-            raw,
-            ((number, _cells_of(row, cells)) for number, row in enumerate(reader, start=2)),
-            messages,
-        )
-        sheets[name] = raw
+        raw = _read_csv_file(file, name, messages)
+        if raw is not None:
+            sheets[name] = raw
     return RawWorkbook(source, sheets, messages)
+
+
+#: The sheet a lone CSV file is read as when its name is not a sheet's: monthly actuals.
+LONE_CSV_SHEET = "metric_values"
+
+
+def _read_lone_csv(path: Path) -> RawWorkbook:
+    """One ``.csv`` file on its own: the sheet its name names (``risks.csv``), otherwise the
+    ``metric_values`` sheet, so that a month's actuals import in one step."""
+    name = path.stem if path.stem in SHEETS_BY_NAME else LONE_CSV_SHEET
+    messages: list[Message] = []
+    raw = _read_csv_file(path, name, messages)
+    return RawWorkbook(path.name, {} if raw is None else {name: raw}, messages)
 
 
 def read_workbook(path: Path) -> RawWorkbook:
@@ -276,10 +297,14 @@ def read_workbook(path: Path) -> RawWorkbook:
         workbook = _read_csv_folder(path)
     elif path.suffix.lower() == ".xlsx":
         workbook = _read_xlsx(path)
+    elif path.suffix.lower() == ".csv":
+        # One sheet on its own (a month's actuals, say) refers to areas already held.
+        return _read_lone_csv(path)
     else:
         raise WorkbookError(
-            f"{path.name} is not a programme workbook: expected an .xlsx file or a folder of "
-            ".csv files named after the sheets"
+            f"{path.name} is not a programme workbook: expected an .xlsx file, a folder of "
+            ".csv files named after the sheets, or one .csv file (metric values, e.g. a "
+            "month's actuals)"
         )
     if "programme" not in workbook.sheets and not any(
         m.sheet == "programme" for m in workbook.messages

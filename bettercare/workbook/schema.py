@@ -161,11 +161,12 @@ SHEETS: tuple[Sheet, ...] = (
         C("metric_code", "code", True),
         C("period_start", "date", True),
         C("period_end", "date", True),
-        C("kind", "kind", True),
+        C("kind", "kind"),
         C("numerator", "number"),
         C("denominator", "number"),
         C("value", "measure"),
         C("note", "text"),
+        C("source", "text"),
     ),
     _sheet(
         "milestones",

@@ -42,6 +42,39 @@ class MetricInfo:
     polarity: str = ""
     frequency: str = ""
     national: bool = False
+    #: The financial years a national metric applies in (``2025-26``); blank: no limit.
+    applies_from: str = ""
+    applies_to: str = ""
+
+    def years_problem(self, kind: str, start: date, end: date) -> str | None:
+        """Why a national metric can hold no ``kind`` value for ``start`` to ``end``, or None.
+
+        A target or forecast must fall in the years the metric applies in (every financial
+        year the period touches); an actual must not come after its last year (the metric was
+        retired or replaced). Actuals from before its first year are its history (a national
+        series usually predates its adoption into the BCF) and baselines describe the time
+        before a plan, so both are accepted. A local metric has no years.
+        """
+        if not self.national or not self.applies_from or kind == "baseline":
+            return None
+        first, last = FinancialYear.of(start), FinancialYear.of(end)
+        since = FinancialYear.parse(self.applies_from)
+        until = FinancialYear.parse(self.applies_to) if self.applies_to else None
+        if kind == "actual":
+            if until is not None and last > until:
+                return "is after the last year"
+            return None
+        if first < since or (until is not None and last > until):
+            return "is outside the years"
+        return None
+
+    @property
+    def years(self) -> str:
+        if not self.applies_to:
+            return f"from {self.applies_from}"
+        if self.applies_to == self.applies_from:
+            return self.applies_from
+        return f"{self.applies_from} to {self.applies_to}"
 
 
 @dataclass
@@ -129,6 +162,8 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("scheme_finance", "recurrent"): Decimal(0),
     ("scheme_finance", "non_recurrent"): Decimal(0),
     ("savings", "achieved_to_date"): Decimal(0),
+    # A file of monthly actuals need not say that each row is an actual.
+    ("metric_values", "kind"): "actual",
 }
 
 
@@ -395,6 +430,19 @@ class _Checker:
                     "metric_code",
                     "is not a known metric",
                     "a code from the metric registry or the metrics sheet",
+                )
+                continue
+            problem = metric.years_problem(
+                record["kind"], record["period_start"], record["period_end"]
+            )
+            if problem is not None:
+                self.error(
+                    record,
+                    "period_start",
+                    f"{problem} {record['metric_code']} applies in ({metric.years}): the "
+                    f"national metric is not in force then, so it has no {record['kind']}",
+                    f"a period in the years it applies ({metric.years}), or a local metric "
+                    "defined on the metrics sheet",
                 )
                 continue
             if self._check_value(record, metric):

@@ -582,10 +582,11 @@ def test_unknown_area_in_an_empty_database(capsys):
     [
         ("missing", None, "{path} does not exist"),
         (
-            "plan.csv",
+            "plan.txt",
             "area_code\n",
-            "plan.csv is not a programme workbook: expected an .xlsx file or a folder of .csv "
-            "files named after the sheets",
+            "plan.txt is not a programme workbook: expected an .xlsx file, a folder of .csv "
+            "files named after the sheets, or one .csv file (metric values, e.g. a month's "
+            "actuals)",
         ),
         (
             "plan.xlsx",

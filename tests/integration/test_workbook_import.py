@@ -526,8 +526,12 @@ def as_excel_workbook(folder, path):
 
 
 def database_contents():
-    """What the database holds, independent of primary keys."""
+    """What the database holds, independent of primary keys (and of the name of the file each
+    metric value came from, its provenance)."""
     rows = workbook_rows(Area.objects.get(code="E10000016"))
+    rows["metric_values"] = [
+        {k: v for k, v in row.items() if k != "source"} for row in rows["metric_values"]
+    ]
     warnings = sorted(
         (v.metric.code, v.kind, v.period_start, tuple(v.warnings))
         for v in MetricValue.objects.select_related("metric")

@@ -17,6 +17,11 @@ area_pages = [
     path("", programmes.overview, name="area-overview"),
     path("dashboard/", programmes.dashboard, name="area-dashboard"),
     path("metrics/", performance.metric_list, name="area-metrics"),
+    path(
+        "metrics/actuals-template.csv",
+        performance.actuals_template,
+        name="actuals-template",
+    ),
     path("metrics/<str:metric>/", performance.metric_detail, name="metric-detail"),
     path("schemes/", scheme_views.scheme_list, name="area-schemes"),
     path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme-detail"),

@@ -106,7 +106,7 @@ def _year(text: str) -> FinancialYear | None:
 
 def metrics_in_force(area: Area, month: Month) -> list[Metric]:
     """The metrics in force for the area in ``month``, by code: the registry's national
-    metrics whose years cover the month, and every metric whose own baselines, targets and
+    metrics whose years cover the month, and each local metric whose baselines, targets and
     actuals for the area span the month's financial year (the rule is
     :func:`bettercare.core.summary.metric_in_force`)."""
     spans = {
@@ -132,7 +132,9 @@ def metrics_in_force(area: Area, month: Month) -> list[Metric]:
             month,
             applies_from=_year(metric.applies_from) if metric.is_national else None,
             applies_to=_year(metric.applies_to) if metric.is_national else None,
-            spans=spans.get(metric.pk, ()),
+            # A national metric is in force in its registry years (its history before them
+            # does not bring it into force); a plan's own metric for the years of its values.
+            spans=() if metric.is_national else spans.get(metric.pk, ()),
         )
     ]
 

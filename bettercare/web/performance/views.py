@@ -8,6 +8,8 @@ which is computed from the summed numerators and denominators of every area in t
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -413,3 +415,54 @@ def _compare_with_region(
         hidden=hidden,
         withheld_reason=withheld,
     )
+
+
+#: The columns of the actuals template, in the order of the ``metric_values`` sheet.
+ACTUALS_COLUMNS = (
+    "area_code",
+    "metric_code",
+    "period_start",
+    "period_end",
+    "kind",
+    "numerator",
+    "denominator",
+    "value",
+    "note",
+    "source",
+)
+
+
+def actuals_template(request: HttpRequest, code: str) -> HttpResponse:
+    """A month's actuals file to fill in: one row per metric in force, numbers blank.
+
+    It is the ``metric_values`` sheet that ``bettercare import FILE.csv`` reads on its own
+    (docs/workbook.md), so a filled-in template imports in one step.
+    """
+    area = area_for(request, code)
+    period = period_for(area, request.GET.get("period"))
+    month = period.reporting_month
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ACTUALS_COLUMNS)
+    for metric, _ in area_metric_positions(area, month):
+        start, end = expected_period(metric.frequency, month)  # type: ignore[arg-type]
+        if end > month.last_day:
+            continue  # a quarter or year not over by the end of the month has no actual yet
+        writer.writerow(
+            [
+                area.code,
+                metric.code,
+                start.isoformat(),
+                end.isoformat(),
+                "actual",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{area.code}-actuals-{month}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

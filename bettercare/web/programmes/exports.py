@@ -143,6 +143,7 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "denominator": v.denominator,
             "value": v.value,
             "note": v.note,
+            "source": v.source,
         }
         for v in values
     ]

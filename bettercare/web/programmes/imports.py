@@ -136,9 +136,27 @@ def known_references() -> Known:
         },
         themes=set(Theme.objects.values_list("area__code", "code")),
         metrics={
-            code: MetricInfo(unit, float(multiplier), polarity, frequency, national)
-            for code, unit, multiplier, polarity, frequency, national in Metric.objects.values_list(
-                "code", "unit", "multiplier", "polarity", "frequency", "is_national"
+            code: MetricInfo(
+                unit, float(multiplier), polarity, frequency, national, applies_from, applies_to
+            )
+            for (
+                code,
+                unit,
+                multiplier,
+                polarity,
+                frequency,
+                national,
+                applies_from,
+                applies_to,
+            ) in Metric.objects.values_list(
+                "code",
+                "unit",
+                "multiplier",
+                "polarity",
+                "frequency",
+                "is_national",
+                "applies_from",
+                "applies_to",
             )
         },
         baselines=set(
@@ -526,7 +544,7 @@ class _Writer:
                     "value": r["value"],
                     "note": r["note"] or "",
                     "warnings": list(r.warnings),
-                    "source": f"workbook {self.validated.source}",
+                    "source": r["source"] or f"workbook {self.validated.source}",
                 }
                 for r in records
             ),

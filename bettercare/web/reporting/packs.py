@@ -80,8 +80,8 @@ def board_pack(
         report = build_assurance(area, round_name)
         if round_name and report.round != round_name:
             raise PackError(f"{area.name} has no assurance round {round_name!r}")
-        if not report.rows or not report.criteria:
-            raise PackError(f"{area.name} has no assurance ratings to report")
+        if not report.rows:
+            raise PackError(f"{area.name} has no areas under it to report on")
         content = (
             excel().assurance_workbook(report) if output == "xlsx" else _render(report, output)
         )

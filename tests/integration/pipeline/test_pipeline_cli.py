@@ -22,7 +22,10 @@ def run(capsys, *argv):
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    """Two years of synthetic data for three areas, and the DuckDB output for them."""
+    """Two years of synthetic data for three areas, and the DuckDB output for them.
+
+    ``--all-years``: every metric for every month, so that the checks see all ten metrics.
+    """
     folder = tmp_path_factory.mktemp("synthetic")
     data = folder / "data"
     code = main(
@@ -36,7 +39,7 @@ def synthetic(tmp_path_factory):
     code = main(
         [
             *("pipeline", "run", "--input", str(data), "--from", FIRST, "--to", LAST),
-            *("--output", str(output)),
+            *("--output", str(output), "--all-years"),
         ]
     )
     assert code == 0
@@ -82,6 +85,7 @@ def test_run_writes_the_metric_values_sorted_in_the_workbook_columns(synthetic, 
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(data),
         "--from",
@@ -105,12 +109,46 @@ def test_run_writes_the_metric_values_sorted_in_the_workbook_columns(synthetic, 
         "denominator",
         "value",
         "note",
+        "source",
     ]
+    assert {r["source"] for r in rows} == {"bettercare pipeline"}
     keys = [(r["area_code"], r["metric_code"], r["period_start"], r["period_end"]) for r in rows]
     assert keys == sorted(keys)
     assert {r["area_code"] for r in rows} == {"E99000001", "E99000002", "E99000003"}
     assert {r["kind"] for r in rows} == {"actual"}
     assert output.stat().st_size > 0
+
+
+def test_by_default_a_metric_is_computed_only_in_the_years_it_is_in_force(
+    synthetic, capsys, tmp_path
+):
+    from bettercare.registry import load_registry
+
+    data, everything = synthetic
+    output = tmp_path / "in-force.csv"
+    code, _out, err = run(
+        capsys,
+        *("pipeline", "run", "--input", str(data), "--from", "2024-04", "--to", "2025-03"),
+        *("--output", str(output)),
+    )
+    assert (code, err) == (0, "")
+    rows = rows_of(output)
+    registry = load_registry()
+    found = {r["metric_code"] for r in rows}
+    # The 2023-25 metrics only: the 2025-26 ones start in April 2025, the 2015-20 ones ended.
+    assert found == {
+        "bcf_avoidable_admissions",
+        "bcf_discharge_usual_residence",
+        "bcf_falls_65",
+        "bcf_residential_admissions_65",
+        "bcf_reablement_65",
+    }
+    for row in rows:
+        year = Month.parse(row["period_start"][:7]).financial_year
+        assert registry[row["metric_code"]].applies_in(year), row
+    # The values that are computed are those of the all-years run.
+    kept = {tuple(r.values()) for r in rows_of(everything)}
+    assert {tuple(r.values()) for r in rows} <= kept
 
 
 @pytest.mark.spark
@@ -121,6 +159,7 @@ def test_spark_writes_the_same_bytes_as_duckdb(synthetic, capsys, tmp_path, spar
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(data),
         "--engine",
@@ -149,6 +188,7 @@ def test_bad_inputs_are_listed_then_one_line_error_and_nothing_is_written(capsys
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(tmp_path),
         "--from",
@@ -208,6 +248,7 @@ def loaded(synthetic, capsys, tmp_path, db):
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(data),
         "--from",
@@ -261,6 +302,7 @@ def test_load_writes_actual_values_with_their_source_areas_and_months(loaded):
 @pytest.mark.django_db
 def test_the_dashboard_shows_the_loaded_values(loaded, client):
     from bettercare.web.accounts.models import User
+    from bettercare.web.performance.models import Metric
 
     _, rows = loaded
     latest = next(
@@ -273,8 +315,19 @@ def test_the_dashboard_shows_the_loaded_values(loaded, client):
     response = client.get(f"/areas/{AREA}/dashboard/")
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Emergency admissions to hospital for people aged 65 and over" in text
-    assert metric_value(float(latest["value"]), "rate", 100_000) in text
+    # March 2025 is in 2024-25: the dashboard lists the metrics in force then, loaded ...
+    in_force = Metric.objects.filter(
+        is_national=True, applies_from__lte="2024-25", applies_to__gte="2024-25"
+    )
+    loaded_codes = {r["metric_code"] for r in rows}
+    shown = [m for m in in_force if m.code in loaded_codes]
+    assert shown
+    for metric in shown:
+        assert metric.name in text, metric.code
+    # ... while the 2025-26 metric's values before its years are its history, on its page.
+    assert "Emergency admissions to hospital for people aged 65 and over" not in text
+    page = client.get(f"/areas/{AREA}/metrics/bcf_emergency_admissions_65/").content.decode()
+    assert metric_value(float(latest["value"]), "rate", 100_000) in page
     metrics = client.get(f"/areas/{AREA}/metrics/bcf_falls_65/").content.decode()
     assert "directly standardised rate per 100,000 (Dobson)" in metrics
 
@@ -287,6 +340,7 @@ def test_loading_again_changes_nothing(loaded, synthetic, capsys, tmp_path):
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(data),
         "--from",
@@ -310,6 +364,7 @@ def test_spark_loads_identical_numbers(loaded, synthetic, capsys, tmp_path, spar
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(data),
         "--engine",
@@ -349,6 +404,7 @@ def test_workbook_actuals_are_kept(synthetic, capsys, tmp_path, registry):
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(data),
         "--from",
@@ -376,6 +432,7 @@ def test_unknown_areas_stop_the_load_and_write_nothing(synthetic, capsys, tmp_pa
         capsys,
         "pipeline",
         "run",
+        "--all-years",
         "--input",
         str(copy),
         "--from",
@@ -393,3 +450,51 @@ def test_unknown_areas_stop_the_load_and_write_nothing(synthetic, capsys, tmp_pa
         "to the input folder\n"
     )
     assert MetricValue.objects.count() == 0
+
+
+def test_the_current_year_up_to_the_last_complete_month(capsys, tmp_path):
+    data = tmp_path / "data"
+    code, out, err = run(
+        capsys,
+        *("pipeline", "synth", "--out", str(data), "--years", "2", "--scale", "0.002"),
+        *("--areas", "2", "--first-year", "2025-26", "--to", "2026-11"),
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        "Synthetic data (seed 20261123, scale 0.002) for 2 areas, 2025-26 to 2026-27 "
+        f"(up to 2026-11), in {data} "
+    )
+    output = tmp_path / "current.csv"
+    code, out, err = run(
+        capsys,
+        *("pipeline", "run", "--input", str(data), "--from", "2025-04", "--to", "2026-11"),
+        *("--output", str(output)),
+    )
+    assert (code, err) == (0, "")
+    rows = rows_of(output)
+    by_metric = {}
+    for row in rows:
+        by_metric.setdefault(row["metric_code"], set()).add(row["period_start"])
+    # The three 2025-26 headline metrics, and nothing else, in their years.
+    assert set(by_metric) == {
+        "bcf_emergency_admissions_65",
+        "bcf_discharge_delay",
+        "bcf_care_home_admissions_65",
+    }
+    assert len(by_metric["bcf_emergency_admissions_65"]) == 20
+    assert len(by_metric["bcf_discharge_delay"]) == 20
+    assert sorted(by_metric["bcf_care_home_admissions_65"])[-1] == "2026-07-01"
+    assert len(by_metric["bcf_care_home_admissions_65"]) == 6
+
+
+def test_synth_stops_only_within_its_years(capsys, tmp_path):
+    code, _out, err = run(
+        capsys,
+        *("pipeline", "synth", "--out", str(tmp_path), "--years", "1", "--areas", "1"),
+        *("--first-year", "2025-26", "--to", "2026-04"),
+    )
+    assert code != 0
+    assert err.strip().endswith(
+        "--to must be a month of 2025-26 to 2025-26, the years generated; got 2026-04"
+    )
+    assert len(err.strip().splitlines()) == 1

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from pipeline_engines import ENGINES, make
 
+from bettercare.core.means import mean
 from bettercare.core.periods import Month
 from bettercare.core.stats import dsr
 from bettercare.pipeline.run import run_pipeline
@@ -24,7 +25,7 @@ from tests.unit.pipeline.builders import (
 )
 
 FIRST, LAST = Month(2023, 4), Month(2024, 6)
-A, B, C, D, E, F, G, H, K, J = (f"E060000{n:02d}" for n in range(1, 11))
+A, B, C, D, E, F, G, H, K, J, L = (f"E060000{n:02d}" for n in range(1, 12))
 YEARS = (2023, 2024)
 OLDER_FALLS_POPULATION = [1000] * 13 + [2000, 1500, 1200, 800, 400, 100]  # per sex
 
@@ -75,6 +76,18 @@ ADMISSIONS = [
     *(admission(K, "2024-01-10", age=70, diagnosis="W10.9") for _ in range(9)),
     # J: no mid-2023 estimate, so the mid-2022 one is used.
     admission(J, "2023-04-03", age=70),
+    # L: delays of 0, 0, 1, 2 and 7 days in May 2024 (total 10, sum of squares 54); a death
+    # with a ready date is still a discharge with a delay.
+    *(
+        admission(L, "2024-04-20", discharged="2024-05-10", ready=ready, destination=code)
+        for ready, code in [
+            ("2024-05-10", "19"),
+            ("2024-05-12", "19"),
+            ("2024-05-09", "54"),
+            ("2024-05-08", "19"),
+            ("2024-05-03", "79"),
+        ]
+    ),
 ]
 CARE_HOMES = [
     care_home(F, "2023-04-05", age=70),
@@ -94,6 +107,7 @@ POPULATION = [
     *population(B, [2024], 500),
     *population(H, YEARS, OLDER_FALLS_POPULATION),
     *population(J, [2022]),
+    *population(L, YEARS),
 ]
 
 
@@ -166,6 +180,21 @@ def test_discharge_delay_is_the_mean_of_days_past_the_ready_date(results):
     assert figures(results, D, metric, month("2023-04")) == (3, 3, 1.0)
     assert figures(results, D, metric, month("2023-05")) == (3, 1, 3.0)
     assert (D, metric, *month("2023-06")) not in results  # no discharges: nothing to divide
+
+
+def test_discharge_delay_carries_the_sum_of_squares_of_the_delays(results):
+    metric = "bcf_discharge_delay"
+    assert results[(D, metric, *month("2023-04"))].sum_of_squares == 9  # 3**2 + 0 + 0
+    assert results[(D, metric, *month("2023-05"))].sum_of_squares == 9
+    row = results[(L, metric, *month("2024-05"))]
+    assert (row.numerator, row.denominator, row.sum_of_squares, row.value) == (10, 5, 54, 2.0)
+    found = mean(row.numerator, row.denominator, row.sum_of_squares)
+    assert (round(found.lower, 2), round(found.upper, 2)) == (-1.62, 5.62)
+
+
+def test_only_means_carry_a_sum_of_squares(results):
+    carrying = {row.metric_code for row in results.values() if row.sum_of_squares is not None}
+    assert carrying == {"bcf_discharge_delay"}
 
 
 def test_discharges_to_usual_residence_leave_out_deaths(results):

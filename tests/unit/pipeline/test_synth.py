@@ -73,3 +73,49 @@ def test_several_million_emergency_admissions_a_year_at_full_scale(tmp_path):
 def test_bad_options_are_value_errors(tmp_path, option, value, message):
     with pytest.raises(ValueError, match=message):
         generate(tmp_path, **{option: value})
+
+
+def test_the_current_year_stops_after_the_last_complete_month(tmp_path):
+    from datetime import date
+
+    from bettercare.core.periods import Month
+
+    summary = generate(
+        tmp_path,
+        years=3,
+        scale=0.002,
+        areas=3,
+        first_year=FinancialYear(2025),
+        last_month=Month(2026, 11),
+    )
+    assert summary.years == (FinancialYear(2025), FinancialYear(2026))  # 2027-28 not begun
+    assert sorted(p.name for p in (tmp_path / "admissions").iterdir()) == [
+        "part-2025-26.parquet",
+        "part-2026-27.parquet",
+    ]
+    admissions = pq.read_table(tmp_path / "admissions").to_pylist()
+    end = date(2026, 11, 30)
+    assert max(a["admission_date"] for a in admissions) <= end
+    assert max(a["discharge_date"] for a in admissions if a["discharge_date"]) <= end
+    still_in = [a for a in admissions if a["discharge_date"] is None]
+    assert still_in
+    assert {a["discharge_destination"] for a in still_in} == {"98"}
+    for name, column in (("care_home_admissions", "start_date"), ("reablement", "discharge_date")):
+        days = pq.read_table(tmp_path / f"{name}.parquet").column(column).to_pylist()
+        assert max(days) <= end
+        assert max(days) >= date(2026, 11, 1)
+    years = set(pq.read_table(tmp_path / "population.parquet").column("year").to_pylist())
+    assert years == {2025, 2026}
+    check_inputs(tmp_path, today=date(2026, 12, 4))  # nothing after today
+
+
+def test_the_last_month_must_be_within_the_years(tmp_path):
+    from bettercare.core.periods import Month
+
+    with pytest.raises(
+        ValueError,
+        match="last_month must be a month of 2025-26 to 2025-26, the years generated; got 2026-04",
+    ):
+        generate(
+            tmp_path, years=1, areas=1, first_year=FinancialYear(2025), last_month=Month(2026, 4)
+        )

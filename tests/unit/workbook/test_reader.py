@@ -415,16 +415,59 @@ def test_missing_path(tmp_path):
     assert str(raised.value) == f"{tmp_path / 'nowhere.xlsx'} does not exist"
 
 
-@pytest.mark.parametrize("name", ["plan.csv", "plan.xls", "plan"])
+@pytest.mark.parametrize("name", ["plan.xls", "plan"])
 def test_a_file_that_is_not_a_workbook(tmp_path, name):
     path = tmp_path / name
     path.write_text("area_code,area_name,area_type\n")
     with pytest.raises(WorkbookError) as raised:
         read_workbook(path)
     assert str(raised.value) == (
-        f"{name} is not a programme workbook: expected an .xlsx file or a folder of .csv files "
-        "named after the sheets"
+        f"{name} is not a programme workbook: expected an .xlsx file, a folder of .csv files "
+        "named after the sheets, or one .csv file (metric values, e.g. a month's actuals)"
     )
+
+
+def test_a_lone_csv_is_read_as_metric_values_without_a_programme_sheet(tmp_path):
+    path = tmp_path / "actuals-2025-08.csv"
+    path.write_text(
+        "area_code,metric_code,period_start,period_end,numerator,denominator,source\n"
+        "E10000018,bcf_emergency_admissions_65,2025-08-01,2025-08-31,1712,140500,SUS\n"
+    )
+    workbook = read_workbook(path)
+    assert workbook.messages == []
+    assert list(workbook.sheets) == ["metric_values"]
+    sheet = workbook.sheets["metric_values"]
+    assert (sheet.source, sheet.columns) == (
+        "actuals-2025-08.csv",
+        [
+            "area_code",
+            "metric_code",
+            "period_start",
+            "period_end",
+            "numerator",
+            "denominator",
+            "source",
+        ],
+    )
+    [(row, cells)] = sheet.rows
+    assert (row, cells["numerator"].value, cells["source"].value) == (2, "1712", "SUS")
+
+
+def test_a_lone_csv_named_after_a_sheet_is_that_sheet(tmp_path):
+    path = tmp_path / "risks.csv"
+    path.write_text("area_code,ref,title\nE10000018,R1,Workforce\n")
+    assert list(read_workbook(path).sheets) == ["risks"]
+
+
+def test_a_lone_csv_with_other_columns_names_them(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("area_code,area_name,area_type\n")
+    messages = read_workbook(path).messages
+    assert [m.problem for m in messages] == [
+        "unknown column 'area_name' (did you mean 'area_code'?)",
+        "unknown column 'area_type' (did you mean 'area_code'?)",
+        "missing required column(s) metric_code, period_start, period_end",
+    ]
 
 
 def test_an_xlsx_that_is_not_a_zip(tmp_path):

@@ -192,6 +192,7 @@ def workbook_rows(draw):
                 "denominator": draw(optional(counts.filter(bool))),
                 "value": draw(optional(counts)),
                 "note": draw(optional(text)),
+                "source": draw(optional(text)),
             }
         ],
         "risks": [
