@@ -134,7 +134,7 @@ def upsert(
             if keep is not None and keep(old):
                 result.kept += 1
                 continue
-            changes = {n: v for n, v in values.items() if not same(old[n], v)}
+            changes = {n: v for n, v in values.items() if old[n] != v and not same(old[n], v)}
             if not changes or set(changes) <= provenance_only:
                 result.unchanged += 1
                 continue
