@@ -91,6 +91,7 @@ bench: setup
 	@if [ -n "$$BETTERCARE_BENCH_POSTGRES" ]; then \
 		$(RUN) python -m benchmarks.bench_import --database="$$BETTERCARE_BENCH_POSTGRES"; fi
 	$(RUN) python -m benchmarks.bench_reports
+	$(RUN) python -m benchmarks.bench_demo
 	$(RUN) python -m benchmarks.bench_plan
 	$(RUN) python -m benchmarks.bench_pipeline
 	$(RUN) python -m benchmarks.bench_demo_records
