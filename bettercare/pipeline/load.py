@@ -228,6 +228,9 @@ def load_metric_values(
     opened = _open_months(areas, rows, wanted - before, by, reason)
     if written.written or areas_created or opened:
         data_changed()  # once for the whole load: tell the pages' caches
+        from bettercare.web.alerts.engine import after_data_change
+
+        after_data_change(area.pk for area in areas.values())  # once committed; never fails
     return LoadResult(
         source,
         written.created,
