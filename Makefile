@@ -21,6 +21,12 @@ uv:
 
 setup: uv assets
 	$(UV) sync --locked --quiet
+	@# Bytecode ahead of time, so no command compiles the libraries it imports on every start
+	@# (compileall skips what is current; some packages ship files for other Pythons: -qq).
+	@$(RUN) python -m compileall -qq -j 2 bettercare \
+		"$$($(RUN) python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
+	@# Static files collected (and compressed) once here, not on the first `bettercare serve`.
+	$(RUN) python -m bettercare.cli.serve
 
 # Front-end assets from their published npm packages (never copied into the repository):
 # NHS.UK frontend compiled with our settings (self-hosted, no external fonts), and htmx.
@@ -83,6 +89,8 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_spc
 	$(RUN) python -m benchmarks.bench_funnel
 	$(RUN) python -m benchmarks.bench_import
+	@if [ -n "$$BETTERCARE_BENCH_POSTGRES" ]; then \
+		$(RUN) python -m benchmarks.bench_import --database="$$BETTERCARE_BENCH_POSTGRES"; fi
 	$(RUN) python -m benchmarks.bench_alerts
 	$(RUN) python -m benchmarks.bench_reports
 	$(RUN) python -m benchmarks.bench_demo

@@ -96,10 +96,39 @@ def main() -> None:
             f"{our_seconds / floor_seconds:.2f}x the numpy floor (aim: within 2x)"
         )
 
+    # The memory-bandwidth floor: moving the bytes a pass must move (read x and n, write
+    # value, lower and upper: 5 x 8 bytes a row), timed as copying that many bytes.
+    source = np.empty(ROWS * 5 // 2)
+    source.fill(1.0)
+    target = np.empty_like(source)
+    bandwidth_seconds, _ = best_of(3, lambda: np.copyto(target, source) or target)
+    moved = 2 * source.nbytes
+    print(f"memory-bandwidth floor ({moved / 1e6:,.0f} MB moved: 2 columns in, 3 out)")
+    report("copying the same bytes once (floor)", bandwidth_seconds, ROWS)
+    for name, ours in (
+        ("proportion (Wilson), fused in blocks", lambda: proportion(x, n)),
+        ("rate (Byar), fused in blocks", lambda: rate(x_rates, n)),
+    ):
+        seconds, _ = best_of(3, ours)
+        report(name, seconds, ROWS, bandwidth_seconds)
+        print(f"  -> {seconds / bandwidth_seconds:.2f}x the bandwidth floor (aim: within 3x)")
+
     mixed_seconds, _ = best_of(3, lambda: rate(x, n))
     small = int((x < 10).sum())
     print(f"rate with {small:,} rows under 10 events (exact Poisson)")
     report("bettercare.core.stats", mixed_seconds, ROWS)
+
+    # Exact Poisson (a table lookup) against Byar, per row: every row below 10 against none.
+    exact_x = np.floor(rng.uniform(0, 10, ROWS))
+    exact_seconds, _ = best_of(3, lambda: rate(exact_x, n))
+    byar_seconds, _ = best_of(3, lambda: rate(x_rates, n))
+    print("exact Poisson (all x < 10, by table) against Byar (all x >= 10), per row")
+    report("Byar, every row", byar_seconds, ROWS)
+    report("exact Poisson, every row", exact_seconds, ROWS, byar_seconds)
+    print(
+        f"  -> exact Poisson {exact_seconds / ROWS * 1e9:.1f} ns a row, "
+        f"{exact_seconds / byar_seconds:.2f}x Byar (was ~19x; aim: memory-bound like Byar)"
+    )
 
 
 if __name__ == "__main__":

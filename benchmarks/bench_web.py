@@ -149,34 +149,34 @@ def arguments() -> argparse.Namespace:
 
 
 @contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    """Create the database ``bench_web`` on the server, yield its URL and drop it after."""
+def postgres_database(server_url: str, name: str = POSTGRES_NAME) -> Iterator[str]:
+    """Create the database ``name`` on the server, yield its URL and drop it after."""
     import psycopg
 
     parts = urlsplit(server_url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise SystemExit(f"--database must be a postgres:// URL, not {parts.scheme}://")
-    admin_path = parts.path if parts.path not in ("", "/", f"/{POSTGRES_NAME}") else "/postgres"
+    admin_path = parts.path if parts.path not in ("", "/", f"/{name}") else "/postgres"
     admin = urlunsplit(parts._replace(path=admin_path))
     with psycopg.connect(admin, autocommit=True) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (POSTGRES_NAME,)
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
         ).fetchone()
         if exists:
             raise SystemExit(
-                f"the database {POSTGRES_NAME} already exists (left by an interrupted run?): "
-                f"drop it (DROP DATABASE {POSTGRES_NAME}) and run again"
+                f"the database {name} already exists (left by an interrupted run?): "
+                f"drop it (DROP DATABASE {name}) and run again"
             )
-        connection.execute(f"CREATE DATABASE {POSTGRES_NAME}")
+        connection.execute(f"CREATE DATABASE {name}")
     try:
-        yield urlunsplit(parts._replace(path=f"/{POSTGRES_NAME}"))
+        yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
         from django.db import connections
 
         connections.close_all()
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_NAME} WITH (FORCE)")
-        print(f"Dropped the PostgreSQL database {POSTGRES_NAME}.")
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        print(f"Dropped the PostgreSQL database {name}.")
 
 
 def production_environment(data_dir: Path, database_url: str) -> dict[str, str]:

@@ -185,8 +185,14 @@ def _static_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def collect_static() -> None:
-    """Collect (and compress) the static files, unless nothing has changed since last time."""
+def collect_static(out: TextIO | None = None) -> bool:
+    """Collect (and compress) the static files, unless nothing has changed since last time.
+
+    ``make setup`` does this once, so a first ``serve`` normally finds them ready; when it
+    must do it (a new data folder, changed assets) it says so on ``out``, as it takes a while.
+    Returns whether it collected.
+    """
+    import time
     from io import StringIO
     from pathlib import Path
 
@@ -196,9 +202,28 @@ def collect_static() -> None:
     marker = Path(settings.STATIC_ROOT) / ".bettercare-collected"
     fingerprint = _static_fingerprint()
     if marker.exists() and marker.read_text() == fingerprint:
-        return
+        return False
+    if out is not None:
+        print(
+            f"Collecting and compressing the static files into {settings.STATIC_ROOT} "
+            "(once for this data folder; `make setup` does it ahead)...",
+            file=out,
+        )
+        out.flush()
+    start = time.perf_counter()
     call_command("collectstatic", interactive=False, verbosity=0, stdout=StringIO())
     marker.write_text(fingerprint)
+    if out is not None:
+        print(f"Static files ready ({time.perf_counter() - start:.1f} s).", file=out)
+    return True
+
+
+def main() -> None:
+    """``python -m bettercare.cli.serve``: collect the static files (what ``make setup`` runs)."""
+    from bettercare.cli.database import setup_django
+
+    setup_django()
+    collect_static(sys.stdout)
 
 
 class _Server:
@@ -252,7 +277,7 @@ def serve(host: str | None, port: int, *, demo: bool, out: TextIO = sys.stdout) 
         raise UserError("--demo serves this machine only: use --host 127.0.0.1 (the default).")
     for line in ensure_database():
         print(line, file=out)
-    collect_static()
+    collect_static(out)
     if demo:
         prepare_demo(out)
     workers = int(os.environ.get("BETTERCARE_WORKERS") or (os.cpu_count() or 1) + 1)
@@ -261,3 +286,7 @@ def serve(host: str | None, port: int, *, demo: bool, out: TextIO = sys.stdout) 
     out.flush()
     _Server(f"{host}:{port}", workers, threads).run()
     return 0
+
+
+if __name__ == "__main__":
+    main()

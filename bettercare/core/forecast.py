@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from scipy import stats
+from scipy import special  # not scipy.stats: its import alone takes most of a second
 
 from bettercare.core._checks import check_choice, normalise_confidence
 from bettercare.core.stats import POLARITIES, Polarity
@@ -115,7 +115,7 @@ def _forecast(
     scale = multiplier / denominator if denominator is not None else 1.0
     total = observed * (1 + remaining_ratio)
     spread = math.sqrt(observed * remaining_ratio * (1 + remaining_ratio))
-    z = float(stats.norm.ppf(level + (1 - level) / 2))
+    z = float(special.ndtri(level + (1 - level) / 2))  # norm.ppf
     probability: float | None = None
     if target is not None:
         goal = target / scale
@@ -123,7 +123,7 @@ def _forecast(
             meets = total <= goal if polarity == "lower_is_better" else total >= goal
             probability = 1.0 if meets else 0.0
         else:
-            below = float(stats.norm.cdf((goal - total) / spread))
+            below = float(special.ndtr((goal - total) / spread))  # norm.cdf
             probability = below if polarity == "lower_is_better" else 1 - below
     return YearEndForecast(
         value=total * scale,

@@ -23,6 +23,7 @@ __all__ = [
     "MetricEstimate",
     "Unit",
     "metric_estimate",
+    "metric_estimates",
     "metric_point_value",
     "published_value_agrees",
     "published_value_mismatch",
@@ -180,6 +181,95 @@ def metric_estimate(
             None, None, None, method + ": fewer than 10 events, not calculated", True, published
         )
     return MetricEstimate(estimate.value, estimate.lower, estimate.upper, method, True, published)
+
+
+def metric_estimates(
+    unit: Unit,
+    *,
+    multiplier: float,
+    numerators: Sequence[float | None],
+    denominators: Sequence[float | None],
+    values: Sequence[float | None],
+    bands: Sequence[Bands | None] | None = None,
+    confidence: float = 0.95,
+) -> list[MetricEstimate]:
+    """:func:`metric_estimate` for many stored values of one metric, in one vectorised call.
+
+    The rows with a numerator and denominator (a rate or proportion) or a numerator (a count)
+    are computed together by :func:`~bettercare.core.stats.rate` or
+    :func:`~bettercare.core.stats.proportion` on arrays; every other row (a DSR, a mean, a
+    published value) as :func:`metric_estimate` does it. Each result is the one
+    :func:`metric_estimate` gives for that row, to the bit (the same expressions element by
+    element).
+    """
+    size = len(values)
+    if not len(numerators) == len(denominators) == size or (
+        bands is not None and len(bands) != size
+    ):
+        raise ValueError(
+            "numerators, denominators, values and bands must have one entry per row; got "
+            f"{len(numerators)}, {len(denominators)}, {size} and "
+            f"{size if bands is None else len(bands)}"
+        )
+    band_rows: Sequence[Bands | None] = bands if bands is not None else [None] * size
+    together: list[int] = []
+    if unit in ("rate", "proportion"):
+        together = [
+            i for i in range(size) if numerators[i] is not None and denominators[i] is not None
+        ]
+    elif unit == "count":
+        together = [i for i in range(size) if numerators[i] is not None]
+    results: list[MetricEstimate | None] = [None] * size
+    if together:
+        x = [float(numerators[i]) for i in together]  # type: ignore[arg-type]
+        try:
+            if unit == "proportion":
+                n = [float(denominators[i]) for i in together]  # type: ignore[arg-type]
+                estimate = proportion(x, n, multiplier=multiplier, confidence=confidence)
+            elif unit == "rate":
+                n = [float(denominators[i]) for i in together]  # type: ignore[arg-type]
+                estimate = rate(x, n, multiplier=multiplier, confidence=confidence)
+            else:
+                estimate = rate(x, [1.0] * len(x), multiplier=1, confidence=confidence)
+        except ValueError:  # a bad row: each row on its own names it as metric_estimate does
+            together = []
+    if together:
+        per = _format_multiplier(multiplier)
+        figures = zip(
+            together,
+            x,
+            estimate.value.tolist(),  # type: ignore[union-attr]
+            estimate.lower.tolist(),  # type: ignore[union-attr]
+            estimate.upper.tolist(),  # type: ignore[union-attr]
+            strict=True,
+        )
+        for i, count, value, lower, upper in figures:
+            if unit == "proportion":
+                kind = "percentage" if multiplier == 100 else f"proportion x {per}"
+                method = f"{kind} (Wilson score)"
+            else:
+                interval = "exact Poisson" if count < 10 else "Byar"
+                method = (
+                    f"rate per {per} ({interval})"
+                    if unit == "rate"
+                    else f"count ({interval} limits)"
+                )
+            published = None if values[i] is None else float(values[i])  # type: ignore[arg-type]
+            results[i] = MetricEstimate(value, lower, upper, method, True, published)
+    return [
+        result
+        if result is not None
+        else metric_estimate(
+            unit,
+            multiplier=multiplier,
+            numerator=numerators[i],
+            denominator=denominators[i],
+            value=values[i],
+            bands=band_rows[i],
+            confidence=confidence,
+        )
+        for i, result in enumerate(results)
+    ]
 
 
 def metric_point_value(

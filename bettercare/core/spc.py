@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -331,7 +331,7 @@ def xmr(
     >>> chart.rule[-1], chart.point_type[-1], chart.variation_icon, chart.assurance_icon
     ('astronomical', 'special_cause_concern', 'concern_high', 'hit_and_miss')
     """
-    series = as_float_array("values", values)
+    series = as_float_array("values", values).copy()  # the result freezes its own copy
     if series.ndim != 1 or series.size == 0:
         raise ValueError(f"values must be a non-empty sequence of numbers, got {values!r}")
     check_finite("values", series)
@@ -351,18 +351,50 @@ def xmr(
                 f"(0-based, within the series); got {position!r}"
             )
         rebase[position] = True
-    batch = xmr_batch(
-        np.zeros(series.size, dtype=np.int64),
-        np.arange(series.size),
+    check_choice("improvement", improvement, IMPROVEMENTS)
+    goal = None if target is None else float(target)
+    if goal is not None and np.isinf(goal):
+        raise ValueError("target must be a finite number or None")
+    if goal is not None and np.isnan(goal):  # as in the batch: NaN means no target
+        goal = None
+    rule_set = _rule_set(rules)
+    # The batch kernel on one series, without the batch's sorting and grouping.
+    size = series.size
+    sign = _SIGNS[improvement]
+    rebase[0] = True
+    rows = _xmr_rows(
         series,
-        improvement=improvement,
-        target=target,
-        rebase=rebase,
-        fix_after_n_points=fix_after_n_points,
+        np.zeros(size, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        rebase,
+        np.full(size, np.inf if fix_after_n_points is None else float(fix_after_n_points)),
+        np.full(size, sign),
         screen_outliers=screen_outliers,
-        rules=rules,
+        rule_set=rule_set,
     )
-    return batch.series(0)
+    last = size - 1
+    variation = VARIATION_LABELS[_VARIATION_TABLE[rows.type_code[last], int(sign == 1)]]
+    assurance = _assurance_icon(goal, improvement, float(rows.lower[last]), float(rows.upper[last]))
+    return XmrResult(
+        values=freeze(series),
+        period=freeze(rows.period),
+        mean=freeze(rows.centre),
+        lower_limit=freeze(rows.lower),
+        upper_limit=freeze(rows.upper),
+        lower_2sigma=freeze(rows.lower_2sigma),
+        upper_2sigma=freeze(rows.upper_2sigma),
+        rule=tuple(RULE_LABELS.take(rows.rule_code).tolist()),
+        point_type=tuple(POINT_TYPE_LABELS.take(rows.type_code).tolist()),
+        variation_icon=variation,
+        assurance_icon=assurance,
+        short_baseline=bool(rows.short_baseline[0]),
+        improvement=improvement,
+        target=goal,
+        rules=rule_set,
+    )
+
+
+_SIGNS: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
 def _per_series(
@@ -413,9 +445,17 @@ def _run_ends(key: FloatArray, continues: BoolArray, length: int) -> BoolArray:
     return ends
 
 
+def _same_as_previous(array: FloatArray) -> BoolArray:
+    """Rows equal to the row before (the first row never is)."""
+    same = np.zeros(array.size, dtype=bool)
+    np.equal(array[1:], array[:-1], out=same[1:])
+    return same
+
+
 def _covered_by(ends: BoolArray, length: int) -> BoolArray:
     """Rows within ``length`` rows before a run end (the rows of the run)."""
-    total = np.r_[0, np.cumsum(ends)]
+    total = np.zeros(len(ends) + 1, dtype=np.int64)
+    np.cumsum(ends, out=total[1:])
     size = len(ends)
     index = np.arange(size)
     covered: BoolArray = total[np.minimum(index + length, size)] - total[index] > 0
@@ -483,19 +523,20 @@ def xmr_batch(
         raise ValueError("value must hold at least one row")
     check_finite("position", positions)
     check_finite("value", values)
-    unique_ids, codes = np.unique(ids, return_inverse=True)
-    codes = codes.astype(np.int64)
-    order = np.lexsort((positions, codes))
-    codes, positions, values = codes[order], positions[order], values[order]
+    unique_ids, codes, order = _sort_rows(ids, positions)
+    if order is not None:
+        positions, values = positions[order], values[order]
     n_series = len(unique_ids)
-
-    repeated = (codes[1:] == codes[:-1]) & (positions[1:] == positions[:-1])
-    if repeated.any():
-        row = int(np.flatnonzero(repeated)[0]) + 1
-        raise ValueError(
-            f"position must be unique within a series; series {unique_ids[codes[row]]!r} "
-            f"has position {positions[row]!r} more than once"
-        )
+    if order is None:  # already sorted by series, positions strictly increasing in each
+        order = np.arange(size)
+    else:
+        repeated = (codes[1:] == codes[:-1]) & (positions[1:] == positions[:-1])
+        if repeated.any():
+            row = int(np.flatnonzero(repeated)[0]) + 1
+            raise ValueError(
+                f"position must be unique within a series; series {unique_ids[codes[row]]!r} "
+                f"has position {positions[row]!r} more than once"
+            )
 
     series_start = np.r_[True, codes[1:] != codes[:-1]]
     series_first = np.flatnonzero(series_start)
@@ -526,6 +567,202 @@ def xmr_batch(
         if flags.shape != (size,):
             raise ValueError(f"rebase must have one flag per row ({size}), got shape {flags.shape}")
         period_start |= flags[order]
+    signs = np.select([improvements == "increase", improvements == "decrease"], [1, -1], default=0)
+
+    # Series are independent, so the rows are computed a block of whole series at a time:
+    # a block's temporaries stay in the processor's cache and the cost stays linear in rows.
+    outputs = _RowOutputs.empty(size)
+    short = np.zeros(n_series, dtype=bool)
+    for first, stop in _series_blocks(series_first, size):
+        rows = slice(int(series_first[first]), stop)
+        block_codes = codes[rows] - first
+        short[first : first + int(block_codes[-1]) + 1] = outputs.fill(
+            rows,
+            _xmr_rows(
+                values[rows],
+                block_codes,
+                series_first[first : first + int(block_codes[-1]) + 1] - rows.start,
+                period_start[rows],
+                fix[codes[rows]],
+                signs[codes[rows]],
+                screen_outliers=screen_outliers,
+                rule_set=rule_set,
+            ),
+        )
+
+    # Per-series summaries from each series' last point.
+    last = np.r_[series_first[1:] - 1, size - 1]
+    variation = VARIATION_LABELS.take(_variation_codes(outputs.type_code[last], signs))
+    assurance = _assurance_icons(targets, improvements, outputs.lower[last], outputs.upper[last])
+
+    return XmrBatch(
+        series_id=freeze(unique_ids[codes]),
+        position=freeze(positions),
+        value=freeze(values),
+        period=freeze(outputs.period),
+        mean=freeze(outputs.centre),
+        lower_limit=freeze(outputs.lower),
+        upper_limit=freeze(outputs.upper),
+        lower_2sigma=freeze(outputs.lower_2sigma),
+        upper_2sigma=freeze(outputs.upper_2sigma),
+        rule=freeze(RULE_LABELS.take(outputs.rule_code)),
+        point_type=freeze(POINT_TYPE_LABELS.take(outputs.type_code)),
+        series_ids=freeze(unique_ids),
+        variation_icon=freeze(variation),
+        assurance_icon=freeze(assurance),
+        short_baseline=freeze(short),
+        improvement=freeze(improvements),
+        target=freeze(targets),
+        rules=rule_set,
+    )
+
+
+def _sort_rows(
+    ids: NDArray[np.generic], positions: FloatArray
+) -> tuple[NDArray[np.generic], IntArray, IntArray | None]:
+    """The distinct series, each row's series code and the order sorting rows by series.
+
+    The order is ``None`` when the rows are already sorted by series with strictly
+    increasing positions (as a long table read in order usually is): then no sort is needed,
+    so the work stays linear in the rows.
+    """
+    if ids.dtype.kind in "iufbUS" and ids.size > 1:
+        comparable: NDArray[Any] = ids
+        new_series = comparable[1:] != comparable[:-1]
+        if (comparable[1:] >= comparable[:-1]).all() and (
+            new_series | (positions[1:] > positions[:-1])
+        ).all():
+            starts = np.r_[True, new_series]
+            codes = np.cumsum(starts, dtype=np.int64) - 1
+            return ids[starts], codes, None
+    unique_ids, codes = np.unique(ids, return_inverse=True)
+    codes = codes.astype(np.int64).reshape(-1)
+    order = np.lexsort((positions, codes))
+    return unique_ids, codes[order], order
+
+
+#: Labels of the integer codes the row kernel works in (object arrays, for ``take``).
+RULE_LABELS: ObjectArray = np.array(
+    [None, "astronomical", "trend", "two_in_three", "shift"], dtype=object
+)
+POINT_TYPE_LABELS: ObjectArray = np.array(
+    [
+        "common_cause",
+        "special_cause_improvement",
+        "special_cause_concern",
+        "special_cause_neutral_high",
+        "special_cause_neutral_low",
+    ],
+    dtype=object,
+)
+VARIATION_LABELS: ObjectArray = np.array(
+    [
+        "common_cause",
+        "improvement_high",
+        "improvement_low",
+        "concern_high",
+        "concern_low",
+        "neutral_high",
+        "neutral_low",
+    ],
+    dtype=object,
+)
+_COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW = range(5)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The per-row results of the XmR kernel, in integer codes for the labels."""
+
+    period: IntArray
+    centre: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    lower_2sigma: FloatArray
+    upper_2sigma: FloatArray
+    rule_code: NDArray[np.int8]
+    type_code: NDArray[np.int8]
+    short_baseline: BoolArray  # per series: some period shorter than the rule set's minimum
+
+
+@dataclass(frozen=True)
+class _RowOutputs:
+    """Preallocated per-row outputs that the blocks of series are written into."""
+
+    period: IntArray
+    centre: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    lower_2sigma: FloatArray
+    upper_2sigma: FloatArray
+    rule_code: NDArray[np.int8]
+    type_code: NDArray[np.int8]
+
+    @classmethod
+    def empty(cls, size: int) -> _RowOutputs:
+        return cls(
+            np.empty(size, dtype=np.int64),
+            np.empty(size),
+            np.empty(size),
+            np.empty(size),
+            np.empty(size),
+            np.empty(size),
+            np.empty(size, dtype=np.int8),
+            np.empty(size, dtype=np.int8),
+        )
+
+    def fill(self, rows: slice, block: _Rows) -> BoolArray:
+        """Copy a block's rows in; return its per-series short-baseline flags."""
+        for name in (
+            "period",
+            "centre",
+            "lower",
+            "upper",
+            "lower_2sigma",
+            "upper_2sigma",
+            "rule_code",
+            "type_code",
+        ):
+            getattr(self, name)[rows] = getattr(block, name)
+        return block.short_baseline
+
+
+#: Rows per block of series (whole series are never split; a longer series is one block).
+BLOCK_ROWS = 1 << 15
+
+
+def _series_blocks(series_first: IntArray, size: int) -> list[tuple[int, int]]:
+    """Blocks of whole series of about :data:`BLOCK_ROWS` rows: (first series, end row)."""
+    blocks = []
+    first = 0
+    n_series = len(series_first)
+    while first < n_series:
+        start = int(series_first[first])
+        after = int(np.searchsorted(series_first, start + BLOCK_ROWS, side="right"))
+        after = max(after, first + 1)
+        stop = int(series_first[after]) if after < n_series else size
+        blocks.append((first, stop))
+        first = after
+    return blocks
+
+
+def _xmr_rows(
+    values: FloatArray,
+    codes: IntArray,
+    series_first: IntArray,
+    period_start: BoolArray,
+    fix: FloatArray,
+    signs: IntArray,
+    *,
+    screen_outliers: bool,
+    rule_set: RuleSet,
+) -> _Rows:
+    """The XmR kernel over rows sorted by series and position (shared by both entry points).
+
+    ``fix`` (baseline length, ``inf`` for all) and ``signs`` (+1 increase, -1 decrease,
+    0 neutral) are per row.
+    """
+    size = values.size
     group = np.cumsum(period_start) - 1
     group_first = np.flatnonzero(period_start)
     n_groups = len(group_first)
@@ -534,10 +771,12 @@ def xmr_batch(
     period = (group - series_first_group[codes]).astype(np.int64)
 
     # Centre line and mean moving range from each period's baseline.
-    baseline = row_in_group < fix[codes]
+    baseline = row_in_group < fix
     baseline_count = np.bincount(group, weights=baseline, minlength=n_groups)
     mean = np.bincount(group, weights=values * baseline, minlength=n_groups) / baseline_count
-    step = np.r_[0.0, np.abs(np.diff(values))]
+    difference = np.zeros(size)
+    np.subtract(values[1:], values[:-1], out=difference[1:])
+    step = np.abs(difference)
     has_range = baseline & (row_in_group > 0)
 
     def mean_range(rows: BoolArray) -> FloatArray:
@@ -568,13 +807,13 @@ def xmr_batch(
 
     # Trend: strictly increasing or decreasing points within a period.
     in_period = row_in_group > 0
-    slope = np.where(in_period, np.sign(np.r_[0.0, np.diff(values)]), 0.0)
-    slope_continues = np.r_[False, slope[1:] == slope[:-1]]
+    slope = np.where(in_period, np.sign(difference), 0.0)
+    slope_continues = _same_as_previous(slope)
     trend_ends = _run_ends(slope, slope_continues, rule_set.trend_points - 1)
     trend = _covered_by(trend_ends, rule_set.trend_points)
 
     # Shift: consecutive points on one side of the mean within a period.
-    side_continues = np.r_[False, side[1:] == side[:-1]] & in_period
+    side_continues = _same_as_previous(side) & in_period
     shift = _covered_by(
         _run_ends(side, side_continues, rule_set.shift_points), rule_set.shift_points
     )
@@ -592,64 +831,44 @@ def xmr_batch(
     in_window[2:] |= window[:-2]
     two_in_three = in_window & near
 
-    rule = choose(
-        [outside, trend, two_in_three, shift],
-        ["astronomical", "trend", "two_in_three", "shift"],
-        default=None,
-    )
+    # The first rule in the order astronomical, trend, two-in-three, shift names the point.
+    rule_code = np.zeros(size, dtype=np.int8)
+    rule_code[shift] = 4
+    rule_code[two_in_three] = 3
+    rule_code[trend] = 2
+    rule_code[outside] = 1
 
     # Direction of each special-cause point: by side of the mean, or for a trend by its slope
     # (the slope to the next point when that point is in the trend too).
-    next_in_trend = np.r_[trend[1:] & (group[1:] == group[:-1]), False]
-    slope_after = np.r_[slope[1:], 0.0]
+    next_in_trend = np.zeros(size, dtype=bool)
+    np.logical_and(trend[1:], ~period_start[1:], out=next_in_trend[:-1])
+    slope_after = np.zeros(size)
+    slope_after[:-1] = slope[1:]
     trend_slope = np.where(next_in_trend & trend, slope_after, slope)
     direction = np.where(
         outside,
         np.where(side == 1, 1, -1),
         np.where(trend & ~outside, np.where(trend_slope == 1, 1, -1), np.where(side > 0, 1, -1)),
     )
-    signs = np.select([improvements == "increase", improvements == "decrease"], [1, -1], default=0)[
-        codes
-    ]
-    special = outside | trend | two_in_three | shift
-    point_type = choose(
-        [~special, (signs == 0) & (direction > 0), signs == 0, direction * signs > 0],
-        [
-            "common_cause",
-            "special_cause_neutral_high",
-            "special_cause_neutral_low",
-            "special_cause_improvement",
-        ],
-        default="special_cause_concern",
-    )
+    neutral = signs == 0
+    type_code = np.where(direction * signs > 0, _IMPROVEMENT, _CONCERN).astype(np.int8)
+    type_code[neutral] = np.where(direction[neutral] > 0, _NEUTRAL_HIGH, _NEUTRAL_LOW)
+    type_code[rule_code == 0] = _COMMON
 
-    # Per-series summaries from each series' last point.
-    last = np.r_[series_first[1:] - 1, size - 1]
-    variation = _variation_icons(point_type[last], improvements)
-    assurance = _assurance_icons(targets, improvements, lower[last], upper[last])
     group_size = np.bincount(group, minlength=n_groups)
     short_group = group_size < rule_set.short_baseline_points
+    n_series = len(series_first)
     short = np.bincount(codes[group_first], weights=short_group, minlength=n_series) > 0
-
-    return XmrBatch(
-        series_id=freeze(unique_ids[codes]),
-        position=freeze(positions),
-        value=freeze(values),
-        period=freeze(period),
-        mean=freeze(centre),
-        lower_limit=freeze(lower),
-        upper_limit=freeze(upper),
-        lower_2sigma=freeze(lower_2sigma),
-        upper_2sigma=freeze(upper_2sigma),
-        rule=freeze(rule),
-        point_type=freeze(point_type),
-        series_ids=freeze(unique_ids),
-        variation_icon=freeze(variation),
-        assurance_icon=freeze(assurance),
-        short_baseline=freeze(short),
-        improvement=freeze(improvements),
-        target=freeze(targets),
-        rules=rule_set,
+    return _Rows(
+        period=period,
+        centre=centre,
+        lower=lower,
+        upper=upper,
+        lower_2sigma=lower_2sigma,
+        upper_2sigma=upper_2sigma,
+        rule_code=rule_code,
+        type_code=type_code,
+        short_baseline=short,
     )
 
 
@@ -660,27 +879,28 @@ def _rule_set(rules: RuleSet | str) -> RuleSet:
     return RULE_SETS[name]
 
 
-def _variation_icons(last_type: ObjectArray, improvements: ObjectArray) -> ObjectArray:
-    increase = improvements == "increase"
-    return choose(
-        [
-            last_type == "common_cause",
-            last_type == "special_cause_neutral_high",
-            last_type == "special_cause_neutral_low",
-            (last_type == "special_cause_improvement") & increase,
-            last_type == "special_cause_improvement",
-            (last_type == "special_cause_concern") & increase,
-        ],
-        [
-            "common_cause",
-            "neutral_high",
-            "neutral_low",
-            "improvement_high",
-            "improvement_low",
-            "concern_low",
-        ],
-        default="concern_high",
-    )
+#: Variation icon code by last point type (rows) and whether increase is better (columns).
+_VARIATION_TABLE = np.array([[0, 0], [2, 1], [3, 4], [5, 5], [6, 6]], dtype=np.int64)
+
+
+def _variation_codes(last_type: NDArray[np.int8], signs: IntArray) -> IntArray:
+    """Index into :data:`VARIATION_LABELS` from each series' last point type."""
+    codes: IntArray = _VARIATION_TABLE[last_type, (signs == 1).astype(np.int64)]
+    return codes
+
+
+def _assurance_icon(
+    target: float | None, improvement: str, lower: float, upper: float
+) -> AssuranceIcon | None:
+    """The assurance icon of one series (as :func:`_assurance_icons` for many)."""
+    if target is None or improvement == "neutral":
+        return None
+    increase = improvement == "increase"
+    if target > upper:
+        return "fail" if increase else "pass"
+    if target < lower:
+        return "pass" if increase else "fail"
+    return "hit_and_miss"
 
 
 def _assurance_icons(

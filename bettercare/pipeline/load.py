@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bettercare.core.periods import Month
 from bettercare.pipeline.metrics import MetricValueRow
@@ -27,6 +26,7 @@ from bettercare.pipeline.reference import read_records
 from bettercare.pipeline.run import PipelineRun
 from bettercare.web.accounts.models import User
 from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.programmes.bulk import upsert
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.versioning import data_changed
 
@@ -101,19 +101,26 @@ def _create_areas(
         ]
         if not level:
             raise LoadError(f"the areas file's parents form a loop among {', '.join(missing)}")
-        new = [
-            Area(
-                code=code,
-                name=defined[code]["area_name"],
-                type=defined[code]["area_type"],
-                parent_id=found[defined[code]["parent_code"]].pk
-                if defined[code]["parent_code"]
-                else None,
-                is_demo=bool(defined[code].get("is_demo")),
-            )
-            for code in level
-        ]
-        bulk_create_with_history(new, Area, default_user=by, default_change_reason=reason)
+        upsert(
+            Area,
+            ("code",),
+            [
+                {
+                    "code": code,
+                    "name": defined[code]["area_name"],
+                    "type": defined[code]["area_type"],
+                    "parent_id": found[defined[code]["parent_code"]].pk
+                    if defined[code]["parent_code"]
+                    else None,
+                    "is_demo": bool(defined[code].get("is_demo")),
+                }
+                for code in level
+            ],
+            existing=Area.objects.filter(code__in=level),
+            by=by,
+            reason=reason,
+            bump_data_version=False,
+        )
         for area in Area.objects.filter(code__in=level):
             found[area.code] = area
         created += len(level)
@@ -139,16 +146,23 @@ def _open_months(
         )
     )
     opening = [
-        ReportingPeriod(area_id=areas[code].pk, month=month)
+        {"area_id": areas[code].pk, "month": month}
         for code, found in sorted(months.items())
         if code in fresh or code not in with_periods
         for month in sorted(found)
     ]
-    if opening:
-        bulk_create_with_history(
-            opening, ReportingPeriod, batch_size=1000, default_user=by, default_change_reason=reason
-        )
-    return len(opening)
+    if not opening:
+        return 0
+    opened = upsert(
+        ReportingPeriod,
+        ("area_id", "month"),
+        opening,
+        existing=ReportingPeriod.objects.filter(area_id__in={row["area_id"] for row in opening}),
+        by=by,
+        reason=reason,
+        bump_data_version=False,
+    )
+    return opened.created
 
 
 @transaction.atomic
@@ -178,68 +192,51 @@ def load_metric_values(
     wanted = {row.area_code for row in rows}
     before = set(Area.objects.filter(code__in=wanted).values_list("code", flat=True))
     areas, areas_created = _create_areas(wanted, area_definitions, by, reason)
-    existing = {
-        (v.area_id, v.metric_id, v.period_start, v.period_end): v
-        for v in MetricValue.objects.filter(
+    written = upsert(
+        MetricValue,
+        ("area_id", "metric_id", "period_start", "period_end", "kind"),
+        (
+            {
+                "area_id": areas[row.area_code].pk,
+                "metric_id": metrics[row.metric_code].pk,
+                "period_start": row.period_start,
+                "period_end": row.period_end,
+                "kind": MetricValue.Kind.ACTUAL.value,
+                "numerator": float(row.numerator),
+                "denominator": float(row.denominator),
+                "value": row.value,
+                "note": row.note,
+                "warnings": [row.note] if row.note else [],
+                "sum_of_squares": row.sum_of_squares,
+                "bands": row.bands,
+                "source": source,
+            }
+            for row in rows
+        ),
+        existing=MetricValue.objects.filter(
             area_id__in=[areas[c].pk for c in wanted],
             metric_id__in=[m.pk for m in metrics.values()],
             kind=MetricValue.Kind.ACTUAL,
-        )
-    }
-    creating: list[MetricValue] = []
-    updating: list[MetricValue] = []
-    unchanged = kept = 0
-    for row in rows:
-        area, metric = areas[row.area_code], metrics[row.metric_code]
-        values: dict[str, Any] = {
-            "numerator": float(row.numerator),
-            "denominator": float(row.denominator),
-            "value": row.value,
-            "note": row.note,
-            "warnings": [row.note] if row.note else [],
-            "sum_of_squares": row.sum_of_squares,
-            "bands": row.bands,
-        }
-        found = existing.get((area.pk, metric.pk, row.period_start, row.period_end))
-        if found is None:
-            creating.append(
-                MetricValue(
-                    area=area,
-                    metric=metric,
-                    period_start=row.period_start,
-                    period_end=row.period_end,
-                    kind=MetricValue.Kind.ACTUAL,
-                    source=source,
-                    **values,
-                )
-            )
-        elif not found.source.startswith(SOURCE_PREFIX):
-            kept += 1
-        elif all(getattr(found, name) == value for name, value in values.items()):
-            unchanged += 1  # the source alone is provenance, not a change
-        else:
-            for name, value in values.items():
-                setattr(found, name, value)
-            found.source = source
-            found.version += 1
-            updating.append(found)
-    if creating:
-        bulk_create_with_history(
-            creating, MetricValue, batch_size=1000, default_user=by, default_change_reason=reason
-        )
-    if updating:
-        bulk_update_with_history(
-            updating,
-            MetricValue,
-            fields=[*FIELDS, "source", "version"],
-            batch_size=1000,
-            default_user=by,
-            default_change_reason=reason,
-        )
+        ),
+        by=by,
+        reason=reason,
+        provenance=("source",),
+        # Actual values that did not come from the pipeline (a published figure) are kept.
+        keep=lambda stored: not str(stored["source"]).startswith(SOURCE_PREFIX),
+        bump_data_version=False,
+    )
     opened = _open_months(areas, rows, wanted - before, by, reason)
-    if creating or updating or areas_created or opened:
-        data_changed()  # bulk writes send no signals: tell the pages' caches
+    if written.written or areas_created or opened:
+        data_changed()  # once for the whole load: tell the pages' caches
         from bettercare.web.alerts.engine import after_data_change
 
         after_data_change(area.pk for area in areas.values())  # once committed; never fails
-    return LoadResult(source, len(creating), len(updating), unchanged, kept, areas_created, opened)
+    return LoadResult(
+        source,
+        written.created,
+        written.updated,
+        written.unchanged,
+        written.kept,
+        areas_created,
+        opened,
+    )

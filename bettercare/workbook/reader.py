@@ -114,15 +114,17 @@ def _add_rows(
     raw: RawSheet, rows: Iterator[tuple[int, list[Cell]]], messages: list[Message]
 ) -> None:
     width = len(raw.columns)
+    named = [(index, name) for index, name in enumerate(raw.columns) if name]
+    unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
+    blank_cell = Cell(None)
     for number, cells in rows:
-        if all(cell.is_blank for cell in cells):
+        blank = [cell.is_blank for cell in cells]
+        if all(blank):
             continue
-        extra = [cell for cell in cells[width:] if not cell.is_blank]
-        unnamed = [
-            index
-            for index, cell in enumerate(cells[:width])
-            if not raw.columns[index] and not cell.is_blank
+        extra = [
+            cell for cell, empty in zip(cells[width:], blank[width:], strict=True) if not empty
         ]
+        unnamed = [i for i in unnamed_columns if i < len(cells) and not blank[i]]
         if extra or unnamed:
             stray = cells[unnamed[0]] if unnamed else extra[0]
             messages.append(
@@ -138,10 +140,21 @@ def _add_rows(
                 )
             )
             continue
-        padded = cells + [Cell(None)] * (width - len(cells))
-        raw.rows.append(
-            (number, {name: cell for name, cell in zip(raw.columns, padded, strict=False) if name})
-        )
+        if len(cells) < width:
+            cells = cells + [blank_cell] * (width - len(cells))
+        raw.rows.append((number, {name: cells[index] for index, name in named}))
+
+
+def _cells_of(texts: list[str], cells: dict[str, Cell]) -> list[Cell]:
+    """The cells of a CSV row, each distinct text's Cell made once (``cells`` remembers),
+    with the apostrophe that kept a spreadsheet from evaluating the text removed."""
+    row = []
+    for text in texts:
+        cell = cells.get(text)
+        if cell is None:
+            cell = cells[text] = Cell(restore(text))
+        row.append(cell)
+    return row
 
 
 def _unreadable(source: str, error: BaseException) -> WorkbookError:
@@ -276,13 +289,12 @@ def _read_csv_file(file: Path, name: str, messages: list[Message]) -> RawSheet |
     if columns is None:
         return None
     raw = RawSheet(name, file.name, columns)
+    # A CSV cell is its text: one Cell per distinct text (codes, dates and kinds repeat).
     # Text that a spreadsheet would evaluate was written with an apostrophe: restore it.
+    cells: dict[str, Cell] = {}
     _add_rows(
         raw,
-        (
-            (number, [Cell(restore(v)) for v in row])
-            for number, row in enumerate(table[1:], start=2)
-        ),
+        ((number, _cells_of(row, cells)) for number, row in enumerate(table[1:], start=2)),
         messages,
     )
     return raw

@@ -18,14 +18,14 @@ already holds (``Known``), so a monthly return can refer to schemes imported ear
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from bettercare.core.indicators import published_value_mismatch
-from bettercare.core.periods import FinancialYear
+from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import commentary_problem
 from bettercare.workbook.messages import Message
 from bettercare.workbook.reader import RawSheet, RawWorkbook
@@ -167,6 +167,37 @@ DEFAULTS: dict[tuple[str, str], Any] = {
 }
 
 
+#: Parsed values that are safe to share between records (never changed in place).
+_SHAREABLE = (str, int, float, bool, date, Decimal, Measure, Month, FinancialYear, tuple)
+
+
+#: What :func:`_parse_cached` gives for a blank cell.
+BLANK = object()
+
+
+def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any]) -> Any:
+    """``parse(cell)``, the :class:`CellError` it raises, or :data:`BLANK` for a blank cell,
+    remembered for equal cells (most cells of a column repeat: codes, dates, kinds)."""
+    value = cell.value
+    key = (type(value), value, cell.percent)  # True and 1 are equal but parse differently
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: parse it every time
+        key = None
+    if cell.is_blank:
+        result: Any = BLANK
+    else:
+        try:
+            result = parse(cell)
+        except CellError as problem:
+            result = problem
+    if key is not None and (result is BLANK or isinstance(result, (*_SHAREABLE, CellError))):
+        cache[key] = result
+    return result
+
+
 class _Checker:
     def __init__(self, workbook: RawWorkbook, known: Known) -> None:
         self.workbook = workbook
@@ -209,25 +240,40 @@ class _Checker:
 
     def parse_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
         records: list[Record] = []
+        columns = [
+            (
+                column,
+                PARSERS[column.type],
+                DEFAULTS.get((sheet.name, column.name)),
+                {},  # parsed values (or the problem) by cell: most cells repeat in a column
+            )
+            for column in sheet.columns
+        ]
+        blank = Cell(None)
         for number, cells in raw.rows:
             record = Record(sheet.name, number, {})
+            values = record.values
             self.raw[(sheet.name, number)] = cells
             usable = True
-            for column in sheet.columns:
-                cell = cells.get(column.name, Cell(None))
-                if cell.is_blank:
+            for column, parse, default, parsed in columns:
+                cell = cells.get(column.name, blank)
+                value = cell.value
+                try:  # the memo first: most cells were seen before (as _parse_cached does)
+                    result = parsed[(type(value), value, cell.percent)]
+                except (KeyError, TypeError):
+                    result = _parse_cached(parse, cell, parsed)
+                if result is BLANK:
                     if column.required:
                         self.error(
                             record, column.name, "a value is required", _expects(column.type)
                         )
                         usable = False
-                    record.values[column.name] = DEFAULTS.get((sheet.name, column.name))
-                    continue
-                try:
-                    record.values[column.name] = PARSERS[column.type](cell)
-                except CellError as problem:
-                    self.error(record, column.name, problem.problem, problem.expected)
+                    values[column.name] = default
+                elif isinstance(result, CellError):
+                    self.error(record, column.name, result.problem, result.expected)
                     usable = False
+                else:
+                    values[column.name] = result
             if usable:
                 records.append(record)
             elif None not in record.key(sheet):

@@ -30,7 +30,7 @@ class FakeServer:
 def served(monkeypatch, capsys):
     """Run ``bettercare serve --demo`` without gunicorn or collecting static files."""
     monkeypatch.setattr(serve_module, "_Server", FakeServer)
-    monkeypatch.setattr(serve_module, "collect_static", lambda: None)
+    monkeypatch.setattr(serve_module, "collect_static", lambda out=None: None)
     monkeypatch.setenv("BETTERCARE_SECURE_COOKIES", "0")
     monkeypatch.delenv("BETTERCARE_DATABASE_URL", raising=False)
     FakeServer.started = []

@@ -251,6 +251,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Source maps are for developers' tools, fetched rarely: compressing them (megabytes each) made
+# the first start of a fresh data folder take a minute for nothing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br",
+    "swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg",
+    "mpg", "webm", "wmv", "map",
+)  # fmt: skip
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bettercare.registry import MetricDefinition, load_registry
 from bettercare.web.accounts.models import User
 from bettercare.web.performance.models import Metric
+from bettercare.web.programmes.bulk import upsert
 
 
 def _fields(definition: MetricDefinition) -> dict[str, object]:
@@ -31,44 +31,36 @@ def _fields(definition: MetricDefinition) -> dict[str, object]:
 
 @transaction.atomic
 def sync_registry(*, by: User | None = None) -> tuple[int, int]:
-    """Create or update the national metrics from the registry; return (created, updated)."""
+    """Create or update the national metrics from the registry; return (created, updated).
+
+    Two passes of the bulk writer: the definitions, then the links between metrics (a parent
+    or a replaced metric may be new in the same sync). A change of links alone is not counted
+    as an update of the definition.
+    """
     registry = load_registry()
-    existing = {m.code: m for m in Metric.objects.filter(code__in=registry)}
     reason = "metric registry"
-    creating = [
-        Metric(code=code, **_fields(d))  # type: ignore[arg-type]
-        for code, d in registry.items()
-        if code not in existing
-    ]
-    if creating:
-        bulk_create_with_history(creating, Metric, default_user=by, default_change_reason=reason)
-    updating = []
-    for code, definition in registry.items():
-        metric = existing.get(code)
-        if metric is None:
-            continue
-        changes = {k: v for k, v in _fields(definition).items() if getattr(metric, k) != v}
-        if changes:
-            for name, value in changes.items():
-                setattr(metric, name, value)
-            updating.append(metric)
-    metrics = {m.code: m for m in Metric.objects.filter(code__in=registry)}
-    linked = []
-    for code, definition in registry.items():
-        metric = metrics[code]
-        parent = metrics[definition.parent].pk if definition.parent else None
-        replaces = metrics[definition.replaces].pk if definition.replaces else None
-        if (metric.parent_id, metric.replaces_id) != (parent, replaces):
-            metric.parent_id, metric.replaces_id = parent, replaces
-            linked.append(metric)
-    changed = {m.pk: m for m in updating + linked}
-    if changed:
-        fields = [*_fields(next(iter(registry.values()))).keys(), "parent", "replaces"]
-        bulk_update_with_history(
-            list(changed.values()),
-            Metric,
-            fields=fields,
-            default_user=by,
-            default_change_reason=reason,
-        )
-    return len(creating), len(updating)
+    defined = upsert(
+        Metric,
+        ("code",),
+        [{"code": code, **_fields(definition)} for code, definition in registry.items()],
+        existing=Metric.objects.filter(code__in=registry),
+        by=by,
+        reason=reason,
+    )
+    ids = defined.ids
+    upsert(
+        Metric,
+        ("code",),
+        [
+            {
+                "code": code,
+                "parent_id": ids[(definition.parent,)] if definition.parent else None,
+                "replaces_id": ids[(definition.replaces,)] if definition.replaces else None,
+            }
+            for code, definition in registry.items()
+        ],
+        existing=Metric.objects.filter(code__in=registry),
+        by=by,
+        reason=reason,
+    )
+    return defined.created, defined.updated

@@ -26,7 +26,7 @@ from bettercare.charts import (
     trajectory_chart,
 )
 from bettercare.charts.spc import POINT_STYLES
-from bettercare.core.indicators import Bands, MetricEstimate, metric_estimate
+from bettercare.core.indicators import Bands, MetricEstimate, metric_estimate, metric_estimates
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.summary import (
     MetricSpec,
@@ -218,14 +218,18 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     summary = position if isinstance(position, MetricSummary) else None
     spec = found.spec
     cutoff = period.reporting_month.last_day
+    observations = [v.observation() for v in stored]
+    estimates = metric_estimates(  # every row's interval in one vectorised call
+        spec.unit,
+        multiplier=spec.multiplier,
+        numerators=[o.numerator for o in observations],
+        denominators=[o.denominator for o in observations],
+        values=[o.value for o in observations],
+        bands=[o.bands for o in observations],
+    )
     rows = [
-        ValueRow(
-            v,
-            period_text(v.period_start, v.period_end),
-            v.observation().estimate(spec),
-            v.period_end > cutoff,
-        )
-        for v in stored
+        ValueRow(v, period_text(v.period_start, v.period_end), estimate, v.period_end > cutoff)
+        for v, estimate in zip(stored, estimates, strict=True)
     ]
     spc = summary.spc if summary is not None else None
     spc_figure = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.programmes import bulk
+from bettercare.web.programmes.bulk import Upserted
 from bettercare.web.programmes.models import (
     Achievement,
     Area,
@@ -239,12 +240,6 @@ def import_workbook(
     raise AssertionError("unreachable")
 
 
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        return old is not None and new is not None and Decimal(old) == Decimal(new)
-    return bool(old == new)
-
-
 class _Writer:
     def __init__(
         self,
@@ -277,63 +272,30 @@ class _Writer:
         model: type[models.Model],
         key: Sequence[str],
         rows: Iterable[dict[str, Any]],
-        existing: Iterable[models.Model],
+        existing: models.QuerySet[Any],
         provenance: Sequence[str] = (),
-    ) -> list[models.Model]:
-        """Create or update ``rows`` (field values) by ``key``; return every row's object.
+    ) -> Upserted:
+        """Create or update ``rows`` (field values) by ``key`` with the bulk writer.
 
         ``provenance`` fields (where a row came from) are written with a change but are not a
         change by themselves, so the same workbook under another file name changes nothing.
         """
         counts = self.counts.setdefault(sheet, SheetCounts())
-        found = {tuple(getattr(obj, name) for name in key): obj for obj in existing}
-        creating: list[models.Model] = []
-        updating: list[models.Model] = []
-        changed: set[str] = set()
-        objects: list[models.Model] = []
-        for values in rows:
-            identity = tuple(values[name] for name in key)
-            obj = found.get(identity)
-            if obj is None:
-                obj = model(**values)
-                creating.append(obj)
-                found[identity] = obj
-                counts.created += 1
-            else:
-                changes = [
-                    name for name, value in values.items() if not _same(getattr(obj, name), value)
-                ]
-                if changes and not set(changes) <= set(provenance):
-                    for name in changes:
-                        setattr(obj, name, values[name])
-                    if hasattr(obj, "version"):
-                        obj.version += 1  # type: ignore[attr-defined]
-                        changed.add("version")
-                    changed.update(changes)
-                    updating.append(obj)
-                    counts.updated += 1
-                else:
-                    counts.unchanged += 1
-            objects.append(obj)
-        if creating:
-            bulk_create_with_history(
-                creating,
-                model,
-                batch_size=500,
-                default_user=self.by,
-                default_change_reason=self.reason,
-            )
-        if updating:
-            bulk_update_with_history(
-                updating,
-                model,
-                fields=sorted(changed),
-                batch_size=500,
-                default_user=self.by,
-                default_change_reason=self.reason,
-            )
-        self.progress(sheet, len(objects))
-        return objects
+        result = bulk.upsert(
+            model,
+            key,
+            rows,
+            existing=existing,
+            by=self.by,
+            reason=self.reason,
+            provenance=provenance,
+            bump_data_version=False,  # the import moves it on once, at the end
+        )
+        counts.created += result.created
+        counts.updated += result.updated
+        counts.unchanged += result.unchanged
+        self.progress(sheet, result.created + result.updated + result.unchanged)
+        return result
 
     # -- sheets -----------------------------------------------------------------------------
 
@@ -385,9 +347,9 @@ class _Writer:
                 if self.mark_demo:
                     values["is_demo"] = True
                 rows.append(values)
-            existing = [self.areas[r["code"]] for r in rows if r["code"] in self.areas]
-            for area in self.upsert("programme", Area, ("code",), rows, existing):
-                self.areas[area.code] = area  # type: ignore[attr-defined]
+            codes = [r["code"] for r in rows]
+            self.upsert("programme", Area, ("code",), rows, Area.objects.filter(code__in=codes))
+            self.areas.update({a.code: a for a in Area.objects.filter(code__in=codes)})
             placed |= {r["area_code"] for r in level}
             pending = [r for r in pending if r not in level]
         programmes = [
@@ -457,7 +419,7 @@ class _Writer:
 
     def write_themes_and_schemes(self) -> None:
         area_ids = [a.pk for a in self.areas.values()]
-        themes = self.upsert(
+        self.upsert(
             "themes",
             Theme,
             ("area_id", "code"),
@@ -472,14 +434,9 @@ class _Writer:
             ],
             Theme.objects.filter(area_id__in=area_ids),
         )
-        theme_ids = {(t.area_id, t.code): t.pk for t in themes}  # type: ignore[attr-defined]
-        theme_ids.update(
-            {(t.area_id, t.code): t.pk for t in Theme.objects.filter(area_id__in=area_ids)}
-        )
+        theme_ids = {(t.area_id, t.code): t.pk for t in Theme.objects.filter(area_id__in=area_ids)}
         records = self.rows("schemes")
-        existing = list(Scheme.objects.filter(area_id__in=area_ids))
-        versions = {scheme.pk: scheme.version for scheme in existing}
-        schemes = self.upsert(
+        written = self.upsert(
             "schemes",
             Scheme,
             ("area_id", "ref"),
@@ -500,22 +457,29 @@ class _Writer:
                 }
                 for r in records
             ],
-            existing,
+            Scheme.objects.filter(area_id__in=area_ids),
         )
         counts = self.counts["schemes"]
-        for record, scheme in zip(records, schemes, strict=True):
+        schemes = Scheme.objects.in_bulk(list(written.ids.values()))
+        linked: dict[int, set[int]] = defaultdict(set)
+        for scheme_id, metric_id in Scheme.metrics.through.objects.filter(
+            scheme_id__in=list(schemes)
+        ).values_list("scheme_id", "metric_id"):
+            linked[scheme_id].add(metric_id)
+        for record in records:
+            identity = (self.area_id(record["area_code"]), record["ref"])
+            scheme = schemes[written.ids[identity]]
             wanted = {self.metrics[code].pk for code in record["metrics_impacted"] or ()}
-            current = set(scheme.metrics.values_list("pk", flat=True))  # type: ignore[attr-defined]
-            if wanted != current:
-                if versions.get(scheme.pk) == scheme.version:  # type: ignore[attr-defined]
+            if wanted != linked[scheme.pk]:
+                if identity not in written.changed:
                     # Only its metrics changed: that is a change to the scheme too.
-                    scheme.version += 1  # type: ignore[attr-defined]
+                    scheme.version += 1
                     Scheme.objects.filter(pk=scheme.pk).update(version=models.F("version") + 1)
                     counts.unchanged -= 1
                     counts.updated += 1
                 scheme._history_user = self.by  # type: ignore[attr-defined]
                 scheme._change_reason = self.reason  # type: ignore[attr-defined]
-                scheme.metrics.set(wanted)  # type: ignore[attr-defined]
+                scheme.metrics.set(wanted)
         self.schemes = {
             (s.area.code, s.ref): s
             for s in Scheme.objects.filter(area_id__in=area_ids).select_related("area")

@@ -7,10 +7,10 @@ same whichever way it is made, and the same as the pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal
 
 from bettercare.core.periods import Month
-from bettercare.reports import excel
 from bettercare.reports.render import render_html, render_pdf
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.queries import (
@@ -55,6 +55,13 @@ def _render(report: object, output: Format, **extra: object) -> bytes:
     return render_html(report, **extra).encode("utf-8")  # type: ignore[arg-type]
 
 
+def excel() -> ModuleType:
+    """The Excel pack writers, imported when asked for (openpyxl is slow to import)."""
+    from bettercare.reports import excel as writers
+
+    return writers
+
+
 def board_pack(
     kind: Kind, area: Area, month: Month | None, output: Format, *, round_name: str | None = None
 ) -> Pack:
@@ -75,7 +82,9 @@ def board_pack(
             raise PackError(f"{area.name} has no assurance round {round_name!r}")
         if not report.rows:
             raise PackError(f"{area.name} has no areas under it to report on")
-        content = excel.assurance_workbook(report) if output == "xlsx" else _render(report, output)
+        content = (
+            excel().assurance_workbook(report) if output == "xlsx" else _render(report, output)
+        )
         label = report.round.replace(" ", "-")
     else:
         if month is None:
@@ -89,14 +98,14 @@ def board_pack(
         if kind == "highlight":
             highlight = build_highlight_report(period)
             content = (
-                excel.highlight_workbook(highlight, theme_sections(period))
+                excel().highlight_workbook(highlight, theme_sections(period))
                 if output == "xlsx"
                 else _render(highlight, output)
             )
         else:
             dashboard = build_dashboard(period)
             content = (
-                excel.dashboard_workbook(dashboard)
+                excel().dashboard_workbook(dashboard)
                 if output == "xlsx"
                 else _render(dashboard, output)
             )

@@ -1,12 +1,13 @@
 """Stored metric values to estimates, and the published-value check on real BCF returns."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bettercare.core.indicators import (
     Bands,
     metric_estimate,
+    metric_estimates,
     metric_point_value,
     published_value_agrees,
     published_value_mismatch,
@@ -112,3 +113,45 @@ def test_point_value_is_exactly_the_estimates_value(x, extra, multiplier, unit):
     n = x + extra
     point = metric_point_value(unit, multiplier=multiplier, numerator=x, denominator=n)
     assert point == metric_estimate(unit, multiplier=multiplier, numerator=x, denominator=n).value
+
+
+# --- metric_estimates: many rows in one call, each as metric_estimate gives it ----------------
+
+_maybe_count = st.none() | st.integers(0, 5_000).map(float)
+_maybe_population = st.none() | st.integers(1, 600_000).map(float)
+_maybe_value = st.none() | st.floats(0, 1_000, allow_nan=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    unit=st.sampled_from(["rate", "proportion", "count", "mean", "dsr"]),
+    multiplier=st.sampled_from([1.0, 100.0, 1000.0, 100_000.0]),
+    rows=st.lists(st.tuples(_maybe_count, _maybe_population, _maybe_value), max_size=30),
+)
+def test_metric_estimates_equal_metric_estimate_row_by_row(unit, multiplier, rows):
+    if unit == "proportion":  # a proportion's numerator is at most its denominator
+        rows = [(x if x is None or n is None else min(x, n), n, v) for x, n, v in rows]
+    numerators, denominators, values = ([row[i] for row in rows] for i in range(3))
+    together = metric_estimates(
+        unit,
+        multiplier=multiplier,
+        numerators=numerators,
+        denominators=denominators,
+        values=values,
+    )
+    one_by_one = [
+        metric_estimate(unit, multiplier=multiplier, numerator=x, denominator=n, value=v)
+        for x, n, v in rows
+    ]
+    assert together == one_by_one  # the same floats, to the bit, and the same methods
+
+
+def test_metric_estimates_with_a_bad_row_fail_as_that_row_does_alone():
+    with pytest.raises(ValueError, match=r"^denominator must be greater than zero; got 0.0$"):
+        metric_estimates(
+            "rate", multiplier=100_000, numerators=[5, 7], denominators=[100, 0], values=[None] * 2
+        )
+    with pytest.raises(ValueError, match="one entry per row; got 2, 1, 2 and 2"):
+        metric_estimates(
+            "rate", multiplier=1, numerators=[5, 7], denominators=[100], values=[None] * 2
+        )

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bettercare.core import spc
 from bettercare.core.spc import (
     MDC_2023_RULES,
     REFERENCE_RULES,
@@ -1067,3 +1068,56 @@ def test_batch_matches_each_series_and_the_reference(data: st.DataObject) -> Non
         result = batch.series(key)
         assert_same_chart(result, xmr(spec["values"], **kwargs))
         assert_matches_reference(result, reference_xmr(spec["values"], **kwargs))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_batch_in_small_blocks_and_presorted_rows_give_the_same_charts(
+    data: st.DataObject,
+) -> None:
+    # Blocks of a few rows (instead of tens of thousands) put many block boundaries between
+    # series; rows given already in order take the path that does not sort.
+    count = data.draw(st.integers(2, 8), "series")
+    common: dict[str, Any] = {"rules": data.draw(st.sampled_from(sorted(RULE_SETS)), "rules")}
+    series: dict[Any, dict[str, Any]] = {}
+    for key in range(count):
+        values = data.draw(series_values(max_size=15))
+        spec = data.draw(series_options(len(values)))
+        series[key] = {**resolve_target(values, spec, **common), "values": values}
+    total = sum(len(spec["values"]) for spec in series.values())
+    block_rows = data.draw(st.integers(1, 20), "block_rows")
+    in_order, options = long_table(series, list(range(total)))
+    shuffled, shuffled_options = long_table(series, data.draw(st.permutations(range(total))))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(spc, "BLOCK_ROWS", block_rows)
+        presorted = xmr_batch(
+            in_order["series_id"], in_order["position"], in_order["value"], **options, **common
+        )
+        resorted = xmr_batch(
+            shuffled["series_id"],
+            shuffled["position"],
+            shuffled["value"],
+            **shuffled_options,
+            **common,
+        )
+    for key, spec in series.items():
+        expected = xmr(spec["values"], **single(spec, **common))
+        assert_same_chart(presorted.series(key), expected)
+        assert_same_chart(resorted.series(key), expected)
+        assert presorted.series(key).short_baseline == expected.short_baseline
+
+
+def test_xmr_leaves_the_callers_array_writeable() -> None:
+    values = np.array([1.0, 2.0, 3.0, 2.0])
+    chart = xmr(values)
+    values[0] = 5.0
+    assert chart.values[0] == 1.0
+    assert not chart.values.flags.writeable
+
+
+def test_xmr_treats_a_nan_target_as_no_target_and_refuses_an_infinite_one() -> None:
+    chart = xmr([1, 2, 3, 2], target=float("nan"))
+    assert chart.target is None
+    assert chart.assurance_icon is None
+    with pytest.raises(ValueError, match="target must be a finite number or None"):
+        xmr([1, 2, 3, 2], target=float("inf"))

@@ -1,0 +1,348 @@
+"""The one bulk writer: keyed, set-based upserts with their history, in one transaction.
+
+Workbook import, pipeline load and registry sync all write many rows of one model at once.
+They all go through :func:`upsert`, which
+
+- reads what the database already holds for the rows' keys in one query (plain tuples, no
+  model instances);
+- sorts each row into *created*, *updated*, *unchanged* or *kept* (an existing row the
+  caller protects, e.g. a published figure a pipeline must not overwrite);
+- inserts the new rows in one statement per batch (``COPY`` on PostgreSQL) and updates the
+  changed ones by primary key and version (the optimistic lock: a row someone else changed
+  since it was read stops the whole write with :class:`StaleRowsError`);
+- writes one history row per created or updated row (django-simple-history's tables, with
+  who and why), in bulk;
+- moves the data version on when anything was written, so cached pages are recomputed.
+
+*Provenance* fields (where a row came from) are written with a change but are not a change by
+themselves, so the same figures from a file of another name change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.utils import timezone
+
+from bettercare.web.accounts.models import User
+from bettercare.web.programmes.versioning import data_changed
+
+__all__ = ["StaleRowsError", "Upserted", "upsert"]
+
+Key = tuple[Any, ...]
+#: Rows per INSERT/UPDATE statement batch (SQLite's variable limit is far above this times
+#: the columns only with executemany, which binds one row at a time).
+BATCH_ROWS = 5_000
+
+
+class StaleRowsError(Exception):
+    """Rows changed in the database between being read and being written; nothing written."""
+
+
+@dataclass
+class Upserted:
+    """What an upsert did: counts, and the primary key of every row's key."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0
+    ids: dict[Key, int] = field(default_factory=dict)
+    changed: set[Key] = field(default_factory=set)
+
+    @property
+    def written(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def same(old: Any, new: Any) -> bool:
+    """Whether a stored value equals a new one (Decimals compared as numbers)."""
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return old is not None and new is not None and Decimal(old) == Decimal(new)
+    return bool(old == new)
+
+
+def upsert(
+    model: type[models.Model],
+    key: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    existing: models.QuerySet[Any],
+    by: User | None,
+    reason: str,
+    provenance: Sequence[str] = (),
+    keep: Callable[[Mapping[str, Any]], bool] | None = None,
+    bump_data_version: bool = True,
+) -> Upserted:
+    """Create or update ``rows`` of ``model`` by ``key``, with history; see the module.
+
+    Parameters
+    ----------
+    model
+        The model written.
+    key
+        Field attribute names (``area_id``, ``code``) that identify a row.
+    rows
+        Field values by attribute name; fields left out take their defaults when created and
+        are left alone when updated.
+    existing
+        The rows of ``model`` that may match (scoped by the caller, e.g. to the areas).
+    by, reason
+        Recorded in each history row.
+    provenance
+        Fields written with a change but not a change by themselves.
+    keep
+        Called with an existing row's values (by attribute name); true keeps it as it is.
+    bump_data_version
+        Move the data version on when anything was written (the caller may do it once).
+    """
+    with transaction.atomic():
+        writer = _ModelWriter(model)
+        result = Upserted()
+        stored = {
+            tuple(row[name] for name in key): row
+            for row in (
+                dict(zip(writer.attnames, values, strict=True))
+                for values in existing.order_by().values_list(*writer.attnames)
+            )
+        }
+        creating: dict[Key, dict[str, Any]] = {}
+        updating: dict[Key, tuple[dict[str, Any], dict[str, Any]]] = {}
+        provenance_only = set(provenance)
+        for values in rows:
+            identity = tuple(values[name] for name in key)
+            pending = creating.get(identity)
+            if pending is not None:  # the same key twice: the later row wins
+                if any(not same(pending.get(n), v) for n, v in values.items()):
+                    pending.update(values)
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+                continue
+            old = stored.get(identity)
+            if old is None:
+                creating[identity] = dict(values)
+                result.created += 1
+                continue
+            result.ids[identity] = old[writer.pk]
+            if keep is not None and keep(old):
+                result.kept += 1
+                continue
+            changes = {n: v for n, v in values.items() if old[n] != v and not same(old[n], v)}
+            if not changes or set(changes) <= provenance_only:
+                result.unchanged += 1
+                continue
+            before = updating.get(identity, (old, {}))[1]
+            updating[identity] = (old, {**before, **changes})
+            result.updated += 1
+        now = timezone.now()
+        if creating:
+            new_rows = [writer.complete(values) for values in creating.values()]
+            writer.insert(new_rows)
+            ids = writer.ids_of(existing, key, set(creating))
+            for identity, values in zip(creating, new_rows, strict=True):
+                values[writer.pk] = ids[identity]
+                result.ids[identity] = ids[identity]
+            writer.history(new_rows, "+", now=now, by=by, reason=reason)
+            result.changed |= set(creating)
+        if updating:
+            after = writer.update(list(updating.values()))
+            writer.history(after, "~", now=now, by=by, reason=reason)
+            result.changed |= set(updating)
+        if bump_data_version and result.written:
+            data_changed()
+        return result
+
+
+class _ModelWriter:
+    """Plain SQL for one model and its historical model."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        meta = model._meta
+        assert meta.pk is not None
+        self.pk = meta.pk.attname
+        self.fields = [f for f in meta.concrete_fields if f.attname != self.pk]
+        self.attnames = [self.pk, *(f.attname for f in self.fields)]
+        self.versioned = any(f.attname == "version" for f in self.fields)
+        self.quote = connection.ops.quote_name
+        self.history_model = model.history.model  # type: ignore[attr-defined]
+
+    # -- values -------------------------------------------------------------------------------
+
+    def complete(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """A new row's values with every field's default filled in."""
+        row = dict(values)
+        for name, default in self.defaults:
+            if name not in row:
+                row[name] = default() if callable(default) else default
+        return row
+
+    @cached_property
+    def defaults(self) -> list[tuple[str, Any]]:
+        """Each field's default: the value itself, or a callable for a fresh one per row."""
+        return [
+            (
+                f.attname,
+                f.get_default if f.has_default() and callable(f.default) else f.get_default(),
+            )
+            for f in self.fields
+        ]
+
+    @staticmethod
+    def _adapter(f: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+        """How a Python value becomes a database parameter for ``f``; None when as it is."""
+        database = connections[DEFAULT_DB_ALIAS]
+        if isinstance(f, models.JSONField):
+            encoder = f.encoder
+
+            def as_json(value: Any) -> Any:
+                if value is None:
+                    return None
+                return "[]" if value == [] else json.dumps(value, cls=encoder)
+
+            return as_json
+        if isinstance(f, models.DateTimeField):  # one time for a whole write: adapt it once
+            seen: dict[Any, Any] = {}
+
+            def as_datetime(value: Any) -> Any:
+                if value not in seen:
+                    seen[value] = f.get_db_prep_save(value, database)
+                return seen[value]
+
+            return as_datetime
+        if isinstance(f, models.DateField):
+            adapt_date = database.ops.adapt_datefield_value
+            return adapt_date  # type: ignore[no-any-return]
+        if isinstance(
+            f,
+            models.CharField
+            | models.TextField
+            | models.IntegerField
+            | models.BooleanField
+            | models.FloatField,
+        ) or (isinstance(f, models.ForeignKey) and isinstance(f.target_field, models.AutoField)):
+            return None
+        return lambda value: f.get_db_prep_save(value, database)
+
+    def _parameters(
+        self, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        names = [f.attname for f in fields]
+        adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := self._adapter(f))]
+        parameters = []
+        for row in rows:
+            values = [row[name] for name in names]
+            for i, adapt in adapters:
+                values[i] = adapt(values[i])
+            parameters.append(tuple(values))
+        return parameters
+
+    # -- statements ---------------------------------------------------------------------------
+
+    def _insert(
+        self,
+        model: type[models.Model],
+        fields: Sequence[models.Field[Any, Any]],
+        rows: Sequence[Mapping[str, Any]],
+    ) -> None:
+        table = self.quote(model._meta.db_table)
+        columns = ", ".join(self.quote(f.column) for f in fields)
+        parameters = self._parameters(fields, rows)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                raw = cursor.cursor
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for values in parameters:
+                        copy.write_row(values)
+                return
+            marks = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names quoted)
+            for start in range(0, len(parameters), BATCH_ROWS):
+                cursor.executemany(sql, parameters[start : start + BATCH_ROWS])
+
+    def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        self._insert(self.model, self.fields, rows)
+
+    def ids_of(
+        self, existing: models.QuerySet[Any], key: Sequence[str], wanted: set[Key]
+    ) -> dict[Key, int]:
+        """The primary keys of the just-inserted rows, by key (one query)."""
+        found = {
+            tuple(values[1:]): values[0]
+            for values in existing.order_by().values_list(self.pk, *key)
+            if tuple(values[1:]) in wanted
+        }
+        missing = wanted - set(found)
+        assert not missing, f"inserted rows not found by their key: {sorted(missing)[:3]}"
+        return found
+
+    def update(
+        self, changes: Sequence[tuple[dict[str, Any], dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """Update changed rows by primary key and version; return their values after."""
+        by_fields: dict[tuple[str, ...], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+        for old, change in changes:
+            by_fields.setdefault(tuple(sorted(change)), []).append((old, change))
+        table = self.quote(self.model._meta.db_table)
+        pk_column = self.quote(self.model._meta.pk.column)  # type: ignore[union-attr]
+        after: list[dict[str, Any]] = []
+        with connection.cursor() as cursor:
+            for names, group in by_fields.items():
+                fields = [f for f in self.fields if f.attname in names]
+                assignments = [f"{self.quote(f.column)} = %s" for f in fields]
+                where = f"{pk_column} = %s"
+                if self.versioned:
+                    assignments.append(f"{self.quote('version')} = %s")
+                    where += f" AND {self.quote('version')} = %s"
+                sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {where}"  # noqa: S608
+                rows = []
+                for old, change in group:
+                    new = {**old, **change}
+                    if self.versioned:
+                        new["version"] = old["version"] + 1
+                    rows.append(new)
+                    after.append(new)
+                parameters = [
+                    (*values, *((row["version"],) if self.versioned else ()), row[self.pk])
+                    + ((row["version"] - 1,) if self.versioned else ())
+                    for values, row in zip(self._parameters(fields, rows), rows, strict=True)
+                ]
+                total = 0
+                for start in range(0, len(parameters), BATCH_ROWS):
+                    batch = parameters[start : start + BATCH_ROWS]
+                    cursor.executemany(sql, batch)
+                    total += cursor.rowcount if cursor.rowcount >= 0 else len(batch)
+                if total != len(parameters):
+                    raise StaleRowsError(
+                        f"{len(parameters) - total} {self.model._meta.verbose_name_plural} "
+                        "changed while this was being written; nothing was saved, try again"
+                    )
+        return after
+
+    def history(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        kind: str,
+        *,
+        now: Any,
+        by: User | None,
+        reason: str,
+    ) -> None:
+        """One history row per written row, as django-simple-history would record it."""
+        meta = self.history_model._meta
+        fields = [f for f in meta.concrete_fields if f.attname != "history_id"]
+        longest = meta.get_field("history_change_reason").max_length
+        extra = {
+            "history_date": now,
+            "history_change_reason": (reason[:longest] if longest else reason) or None,
+            "history_type": kind,
+            "history_user_id": by.pk if by is not None else None,
+        }
+        self._insert(self.history_model, fields, [{**row, **extra} for row in rows])

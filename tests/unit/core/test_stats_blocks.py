@@ -1,0 +1,96 @@
+"""The fast paths of the indicator statistics give the same bits as the plain formulas.
+
+Long columns are computed block by block and exact Poisson limits come from a table; these
+tests hold them to the plain per-row formulas (chi-square per row, one numpy pass) exactly.
+"""
+
+import numpy as np
+import pytest
+from scipy import special
+
+from bettercare.core import stats
+from bettercare.core.stats import BLOCK_ROWS, proportion, rate
+
+
+def plain_exact(count: float, level: float) -> tuple[float, float]:
+    """Exact Poisson limits of one count, computed directly (the oracle for the table)."""
+    alpha = 1 - level
+    lower = special.chdtri(2 * count, 1 - alpha / 2) / 2 if count > 0 else 0.0
+    return float(lower), float(special.chdtri(2 * count + 2, alpha / 2) / 2)
+
+
+def plain_wilson(x, n, z, multiplier):
+    p = x / n
+    spread = z * np.sqrt(z * z + 4 * x * (1 - p))
+    scale = multiplier / (2 * (n + z * z))
+    return p * multiplier, (2 * x + z * z - spread) * scale, (2 * x + z * z + spread) * scale
+
+
+def plain_rate(x, n, z, level, multiplier):
+    scale = multiplier / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3 * scale
+        upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3 * scale
+    for i in np.flatnonzero(x < 10):
+        exact_lower, exact_upper = plain_exact(x[i], level)
+        lower[i], upper[i] = exact_lower * scale[i], exact_upper * scale[i]
+    return x * scale, lower, upper
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.998])
+@pytest.mark.parametrize("count", range(10))
+def test_exact_limits_by_table_are_the_chi_square_limits_to_the_bit(count, level):
+    result = rate(count, 1, multiplier=1, confidence=level)
+    assert (result.lower, result.upper) == plain_exact(count, level)
+
+
+def test_fractional_counts_below_ten_are_computed_not_looked_up():
+    result = rate([2.5, 3.0], [1.0, 1.0], multiplier=1)
+    assert (result.lower[0], result.upper[0]) == plain_exact(2.5, 0.95)
+    assert (result.lower[1], result.upper[1]) == plain_exact(3.0, 0.95)
+
+
+def columns(size: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(14)
+    n = rng.integers(1, 500_000, size).astype(np.float64)
+    x = np.floor(n * rng.uniform(0, 1, size))
+    x[::5] = np.minimum(rng.integers(0, 12, len(x[::5])), n[::5])
+    return x, n
+
+
+@pytest.mark.parametrize("level", [0.95, 0.998])
+def test_long_columns_in_blocks_equal_one_plain_pass_bit_for_bit(level):
+    x, n = columns(3 * BLOCK_ROWS + 17)
+    z = stats._z(level)
+    for ours, plain in (
+        (proportion(x, n, confidence=level, multiplier=100), plain_wilson(x, n, z, 100)),
+        (rate(x, n, confidence=level), plain_rate(x, n, z, level, 100_000)),
+    ):
+        for got, expected in zip((ours.value, ours.lower, ours.upper), plain, strict=True):
+            np.testing.assert_array_equal(got, expected)
+            assert not got.flags.writeable
+    assert rate(x, n).method == "Byar (10 or more events), exact Poisson"
+    assert rate(np.full(BLOCK_ROWS + 1, 3.0), np.ones(BLOCK_ROWS + 1)).method == "exact Poisson"
+    assert rate(x + 10, n).method == "Byar"
+
+
+@pytest.mark.parametrize(
+    ("function", "column", "value", "message"),
+    [
+        (proportion, 0, -1.0, "x must be zero or more; got -1.0 at position"),
+        (proportion, 0, 10.0**9, "x must not exceed n for a proportion; got x=1000000000.0"),
+        (proportion, 1, 0.0, "n must be greater than zero; got 0.0 at position"),
+        (rate, 0, np.nan, "x must be a finite number"),
+        (rate, 1, -5.0, "denominator must be greater than zero; got -5.0 at position"),
+    ],
+)
+def test_bad_row_in_a_late_block_is_named_by_its_position_in_the_column(
+    function, column, value, message
+):
+    x, n = columns(2 * BLOCK_ROWS + 5)
+    position = 2 * BLOCK_ROWS + 3
+    (x, n)[column][position] = value
+    with pytest.raises(ValueError, match="position") as error:
+        function(x, n)
+    assert str(error.value).startswith(message)
+    assert str(error.value).endswith(f"position {position}")
