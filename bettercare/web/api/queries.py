@@ -18,7 +18,7 @@ from bettercare.reports.model import FundingLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.finance.models import Funding, SavingsPlan
 from bettercare.web.performance.contract import metric_json
-from bettercare.web.performance.queries import area_metric_positions
+from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
@@ -60,7 +60,11 @@ def visible_areas(access: Access) -> list[dict[str, Any]]:
 
 def area_metrics(area: Area, month: Month) -> list[dict[str, Any]]:
     """Exactly what ``bettercare metrics --area CODE --period YYYY-MM --format json`` prints."""
-    return [metric_json(position) for _, position in area_metric_positions(area, month)]
+    notes = metric_commentaries(area, month)
+    return [
+        metric_json(position, notes.get(metric.code))
+        for metric, position in area_metric_positions(area, month)
+    ]
 
 
 def _dimension(status: SchemeStatus | None) -> dict[str, Any] | None:

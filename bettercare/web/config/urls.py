@@ -6,6 +6,7 @@ from django.urls import include, path
 from bettercare.web.accounts import views as accounts
 from bettercare.web.assurance import views as assurance
 from bettercare.web.finance import views as finance
+from bettercare.web.performance import commentary_views
 from bettercare.web.performance import views as performance
 from bettercare.web.programmes import pack_views, period_views, register_views, scheme_views
 from bettercare.web.programmes import views as programmes
@@ -23,6 +24,11 @@ area_pages = [
         name="actuals-template",
     ),
     path("metrics/<str:metric>/", performance.metric_detail, name="metric-detail"),
+    path(
+        "metrics/<str:metric>/commentary/",
+        commentary_views.metric_commentary_edit,
+        name="metric-commentary",
+    ),
     path("schemes/", scheme_views.scheme_list, name="area-schemes"),
     path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme-detail"),
     path("schemes/<int:pk>/return/<str:month>/", scheme_views.scheme_return, name="scheme-return"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -38,8 +38,13 @@ from bettercare.core.summary import (
 from bettercare.reports.model import MetricLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.performance.queries import area_metric_positions, area_metric_summaries
+from bettercare.web.performance.queries import (
+    area_metric_positions,
+    area_metric_summaries,
+    metric_commentary,
+)
 from bettercare.web.programmes.models import Area, ReportingPeriod, Scheme, SchemeStatus
 from bettercare.web.reporting.common import metric_lines, position_line
 
@@ -214,7 +219,14 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             f"{found.name} is not in force for {area.name} in {period.label} and has no value "
             "by then."
         )
-    line = position_line(found, position)
+    saved = metric_commentary(area, found, month)
+    commentary = saved.commentary if saved else ""
+    line = replace(position_line(found, position), commentary=commentary)
+    commentary_form = (
+        CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
+        if access_of(request).can_manage(area)
+        else None
+    )
     summary = position if isinstance(position, MetricSummary) else None
     spec = found.spec
     cutoff = period.reporting_month.last_day
@@ -261,6 +273,8 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
             "schemes": _schemes(area, found, period),
             "comparison": _compare_with_region(access_of(request), area, found, line),
+            "commentary": commentary,
+            "form": commentary_form,
             "page_title": found.name,
         },
         period=period,
