@@ -4,6 +4,10 @@ Likelihood runs along the bottom (1 Rare to 5 Almost certain) and impact up the 
 (1 Negligible to 5 Catastrophic); each cell is coloured by the band of its score (NPSA, *A
 risk matrix for risk managers*, 2008) and shows the score, so the band reads without colour
 too, with a key to the bands underneath.
+
+A risk the plan rated High, Medium or Low without a likelihood and impact has no place on the
+matrix: a word does not say which cell it means. Such risks are drawn apart, in a strip of
+three boxes under the key headed "Rated by the plan, not scored", never given a cell.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from bettercare.charts.layout import (
     legend_lines,
     text_width,
 )
-from bettercare.core.rag import risk_score
+from bettercare.core.rag import RISK_RATINGS, risk_rating, risk_score
 from bettercare.reports.model import RiskLine
 
 __all__ = ["BAND_COLOURS", "IMPACT_NAMES", "LIKELIHOOD_NAMES", "risk_heatmap"]
@@ -51,9 +55,17 @@ BAND_RANGES = {
     band: f"{low}\N{EN DASH}{high}"
     for band, low, high in (("low", 1, 3), ("moderate", 4, 6), ("high", 8, 12), ("extreme", 15, 25))
 }
+#: The plan's own rating -> (box colour, text colour), traffic-light as the pages show it.
+RATING_COLOURS: dict[str, tuple[str, str]] = {
+    "high": (RED, WHITE),
+    "medium": (YELLOW, TEXT),
+    "low": (GREEN, WHITE),
+}
 TREND_WORDS = {"increased": "Increased", "no_change": "No change", "decreased": "Decreased"}
 LINE_HEIGHT = 15.0
 REF_SIZE = 12.0
+RATED_HEADING = "Rated by the plan, not scored"
+RATED_MAX_LINES = 3
 
 
 def _pack_refs(refs: Sequence[str], width: float, max_lines: int) -> list[str]:
@@ -88,8 +100,9 @@ def risk_heatmap(
     Parameters
     ----------
     risks
-        The risks; those without a likelihood or impact are listed in the description and
-        the table but not drawn.
+        The risks. Those with a likelihood and impact are drawn in their cell; those the plan
+        only rated (High, Medium or Low) in a separate strip under the key; those with
+        neither are listed in the description and the table but not drawn.
     title
         The accessible title.
     id_prefix
@@ -102,10 +115,14 @@ def risk_heatmap(
     width = check_size("width", width, 360)
     height = check_size("height", height, 300)
     cells: dict[tuple[int, int], list[RiskLine]] = {}
+    rated: dict[str, list[RiskLine]] = {rating: [] for rating in RISK_RATINGS}
     unscored: list[RiskLine] = []
     for risk in risks:
         if risk.likelihood is None or risk.impact is None:
-            unscored.append(risk)
+            if risk.rating:
+                rated[risk_rating(risk.rating)].append(risk)
+            else:
+                unscored.append(risk)
             continue
         risk_score(risk.likelihood, risk.impact)  # checks both are 1 to 5
         cells.setdefault((risk.likelihood, risk.impact), []).append(risk)
@@ -159,9 +176,13 @@ def risk_heatmap(
     body.append(
         legend(key, left=left, right=width - 4, baseline=grid_bottom + 80, class_="risk-key")
     )
+    if any(rated.values()):
+        strip, strip_height = _rated_strip(rated, left, height, width - left - right)
+        body.append(strip)
+        height += strip_height
 
-    description = _description(title, risks, cells, unscored)
-    headers = ("Ref", "Title", "Likelihood", "Impact", "Score", "Band", "Trend")
+    description = _description(title, risks, cells, rated, unscored)
+    headers = ("Ref", "Title", "Likelihood", "Impact", "Score", "Band", "Plan rating", "Trend")
     rows = tuple(_row(risk) for risk in risks)
     svg = svg_document(
         id_prefix=prefix,
@@ -232,6 +253,58 @@ def _cell(
     )
 
 
+def _rated_strip(
+    rated: dict[str, list[RiskLine]], left: float, top: float, width: float
+) -> tuple[str, float]:
+    """The risks rated but not scored: a box per rating, apart from the matrix."""
+    box_w = width / len(RISK_RATINGS)
+    packed = {
+        rating: _pack_refs([risk.ref for risk in group], box_w - 16, RATED_MAX_LINES)
+        for rating, group in rated.items()
+    }
+    lines = max(1, *(len(refs) for refs in packed.values()))
+    box_h = 26 + lines * LINE_HEIGHT
+    box_top = top + 26
+    parts = [text(RATED_HEADING, left, top + 16, bold=True, class_="risk-rated-heading")]
+    for index, rating in enumerate(RISK_RATINGS):
+        fill, ink = RATING_COLOURS[rating]
+        x = left + index * box_w
+        group = rated[rating]
+        tooltip = f"Rated {rating} by the plan, not scored: " + (
+            "; ".join(f"{risk.ref} {risk.title}" for risk in group) if group else "none."
+        )
+        inner = [
+            title_element(tooltip),
+            element(
+                "rect",
+                None,
+                x=x,
+                y=box_top,
+                width=box_w,
+                height=box_h,
+                fill=fill,
+                stroke=WHITE,
+                stroke_width=2,
+            ),
+            text(rating.capitalize(), x + 6, box_top + 15, bold=True, fill=ink),
+        ]
+        for line_index, line in enumerate(packed[rating] or [MISSING]):
+            inner.append(
+                text(
+                    line,
+                    x + box_w / 2,
+                    box_top + 32 + line_index * LINE_HEIGHT,
+                    size=REF_SIZE,
+                    bold=True,
+                    anchor="middle",
+                    fill=ink,
+                    class_="risk-refs",
+                )
+            )
+        parts.append(element("g", "".join(inner), class_="risk-rated", data_rating=rating))
+    return element("g", "".join(parts), class_="risk-rated-strip"), 26 + box_h + 8
+
+
 def _key_items() -> list[tuple[str, str]]:
     return [
         (
@@ -260,6 +333,7 @@ def _row(risk: RiskLine) -> tuple[str, ...]:
         MISSING if risk.impact is None else f"{risk.impact} {IMPACT_NAMES[risk.impact]}",
         MISSING if banded is None else str(banded[0]),
         MISSING if banded is None else banded[1].capitalize(),
+        risk.rating.capitalize() if risk.rating else MISSING,
         TREND_WORDS.get(risk.trend or "", MISSING),
     )
 
@@ -268,6 +342,7 @@ def _description(
     title: str,
     risks: Sequence[RiskLine],
     cells: dict[tuple[int, int], list[RiskLine]],
+    rated: dict[str, list[RiskLine]],
     unscored: Sequence[RiskLine],
 ) -> str:
     if not risks:
@@ -288,6 +363,13 @@ def _description(
         same = [risk.ref for risk in scored if (_band(risk) or (0, ""))[0] == banded[0]]
         words += f". Highest score {banded[0]} ({banded[1]}): {', '.join(same)}"
     words += "."
+    if any(rated.values()):
+        by_rating = "; ".join(
+            f"{rating.capitalize()} {', '.join(risk.ref for risk in group)}"
+            for rating, group in rated.items()
+            if group
+        )
+        words += f" Rated by the plan but not scored, so not on the matrix: {by_rating}."
     if unscored:
         words += f" Not yet scored: {', '.join(risk.ref for risk in unscored)}."
     return words

@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--period", required=True, help="the reporting month, YYYY-MM")
     metrics.add_argument("--format", choices=("table", "json"), default="table")
 
+    period = commands.add_parser(
+        "period", help="open, submit or sign off an area's reporting period (for scripts)"
+    )
+    period.add_argument(
+        "action",
+        choices=("open", "submit", "sign-off"),
+        help="open the month; submit it (every scheme's return is in); sign it off (read-only)",
+    )
+    period.add_argument("--area", required=True, help="the area's ONS code, e.g. E10000016")
+    period.add_argument("--period", required=True, help="the reporting month, YYYY-MM")
+    period.add_argument("--as", dest="username", help="record the change as this user")
+
     serve = commands.add_parser("serve", help="serve the web app (gunicorn, production settings)")
     serve.add_argument("--host", help="address to listen on (default 0.0.0.0; --demo 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -157,6 +169,10 @@ def run(args: argparse.Namespace) -> int:
         return commands.command_export(args.path, args.area, out)
     if args.command == "metrics":
         return commands.command_metrics(args.area, args.period, args.format, out)
+    if args.command == "period":
+        from bettercare.cli.period_commands import command_period
+
+        return command_period(args.action, args.area, args.period, args.username, out)
     if args.command == "serve":
         from bettercare.cli.serve import serve
 

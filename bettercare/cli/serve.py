@@ -2,7 +2,8 @@
 
 In production (the default) it refuses to start with an insecure setting and says which. With
 ``--demo`` (what ``make run`` uses) it runs on this machine only, loads the demonstration
-region into an empty database and prints the demo logins.
+region into an empty database and prints the demo logins; on a database that holds real
+(not demo) areas it makes no logins, and says what it found and how to see the demo.
 """
 
 from __future__ import annotations
@@ -52,17 +53,82 @@ def _demo_password() -> str:
     return os.environ.get("BETTERCARE_DEMO_PASSWORD") or secrets.token_urlsafe(12)
 
 
-def prepare_demo(out: TextIO) -> None:
-    """Load the demo region into an empty database; (re)set and print the demo logins."""
+def prepare_demo(out: TextIO) -> bool:
+    """Load the demo region into an empty database; (re)set and print the demo logins.
+
+    A database that holds any area that is not demonstration data gets no demo logins: they
+    would be shared accounts with a printed password (one an administrator) beside real
+    figures. It says what it found, how to sign in and how to see the demo instead, and
+    returns ``False``; otherwise it returns ``True`` once the logins are printed.
+    """
     from bettercare.demo.load import create_demo_users, load_demo, print_logins
     from bettercare.web.programmes.models import Area
 
+    real = list(Area.objects.filter(is_demo=False).order_by("code"))
+    if real:
+        print_real_data_found(real, out)
+        return False
     if not Area.objects.exists():
         print("The database is empty: loading the demonstration region...", file=out)
         load_demo(out=out)
     password = _demo_password()
     users = create_demo_users(password)
     print_logins(users, password, out=out)
+    return True
+
+
+def print_real_data_found(real: list[Any], out: TextIO) -> None:
+    """Say which areas are not demonstration data, and how to sign in or see the demo."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    from bettercare.web.accounts.actions import COMMAND_LINE_USERNAME
+    from bettercare.web.accounts.models import User
+    from bettercare.web.programmes.models import Area
+
+    named = ", ".join(f"{area.name} ({area.code})" for area in real[:3])
+    more = f" and {len(real) - 3} more" if len(real) > 3 else ""
+    demo_areas = Area.objects.filter(is_demo=True).count()
+    beside = f", beside {demo_areas} demonstration area(s)" if demo_areas else ""
+    print(
+        f"This database holds {len(real)} area(s) that are not demonstration data: "
+        f"{named}{more}{beside}.",
+        file=out,
+    )
+    print(
+        "No demo logins were created or reset: shared demo accounts with a printed password "
+        "do not belong beside real data.",
+        file=out,
+    )
+    accounts = (
+        User.objects.filter(is_active=True)
+        .exclude(username=COMMAND_LINE_USERNAME)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .count()
+    )
+    if accounts:
+        print(f"Sign in with one of its {accounts} existing account(s).", file=out)
+    else:
+        print(
+            "It has no account that can sign in yet: create one with "
+            "`python manage.py createsuperuser`.",
+            file=out,
+        )
+    database = settings.DATABASES["default"]
+    where = (
+        database["NAME"]
+        if "sqlite" in database["ENGINE"]
+        else f"{database['HOST']}/{database['NAME']}"
+    )
+    if os.environ.get("BETTERCARE_DATABASE_URL"):
+        how = "set BETTERCARE_DATABASE_URL to an empty database and run `bettercare serve --demo`"
+    else:
+        how = "run `BETTERCARE_DATA_DIR=var/demo bettercare serve --demo` (a new SQLite database)"
+    print(
+        f"To see the demonstration region instead, serve another, empty database (this one is "
+        f"{where}): {how}.",
+        file=out,
+    )
 
 
 def _static_fingerprint() -> str:

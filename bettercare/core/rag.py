@@ -16,7 +16,8 @@ AMBER and RED always require exception commentary; GREEN and E take optional hea
 commentary. Thresholds live in :class:`RagPolicy`.
 
 Also here: the data RAG of a metric from its comparison with the target, the suggested
-roll-up of several statuses, and risk scoring on the NHS 5x5 matrix.
+roll-up of several statuses, risk scoring on the NHS 5x5 matrix and the plan's own
+qualitative risk rating (High, Medium or Low).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "COMMENTARY_REQUIREMENTS",
     "DEFAULT_POLICY",
     "DIMENSIONS",
+    "RISK_RATINGS",
     "STATUSES",
     "Assessment",
     "Commentary",
@@ -41,6 +43,7 @@ __all__ = [
     "Dimension",
     "RagPolicy",
     "RiskBand",
+    "RiskRating",
     "RiskScore",
     "RiskTrend",
     "Status",
@@ -52,6 +55,8 @@ __all__ = [
     "commentary_requirement",
     "data_rag",
     "milestone_slippage_days",
+    "risk_order",
+    "risk_rating",
     "risk_score",
     "risk_trend",
     "roll_up",
@@ -65,6 +70,9 @@ Commentary: TypeAlias = Literal["exception_required", "start_date_required", "he
 DataRagPolicy: TypeAlias = Literal["meets_target", "significance"]
 RiskBand: TypeAlias = Literal["low", "moderate", "high", "extreme"]
 RiskTrend: TypeAlias = Literal["increased", "no_change", "decreased"]
+RiskRating: TypeAlias = Literal["high", "medium", "low"]
+#: The plan's own ratings, most severe first.
+RISK_RATINGS: tuple[RiskRating, ...] = ("high", "medium", "low")
 
 STATUS_NAMES: dict[Status, str] = {
     "G": "GREEN",
@@ -503,3 +511,54 @@ def risk_trend(score: int, previous: int | None) -> RiskTrend | None:
     if score < previous:
         return "decreased"
     return "no_change"
+
+
+def risk_rating(value: str) -> RiskRating:
+    """The plan's own qualitative rating of a risk: High, Medium or Low.
+
+    BCF plans often rate each risk in words rather than on the 5x5 matrix: the 2014 planning
+    template's risk table has a single "Risk rating" column (NHS England, *Better Care Fund
+    planning template, part 1*, section 4), and plans fill it with High, Medium or Low. A
+    rating is kept as the plan gave it; it is never turned into a likelihood x impact score,
+    since the plan did not say which likelihood and impact it meant.
+
+    Parameters
+    ----------
+    value
+        The rating in any case, with surrounding spaces allowed: "High", "medium", " LOW ".
+
+    Returns
+    -------
+    RiskRating
+        ``"high"``, ``"medium"`` or ``"low"``.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"rating must be High, Medium or Low, got {value!r}")
+    rating = value.strip().lower()
+    for allowed in RISK_RATINGS:
+        if rating == allowed:
+            return allowed
+    raise ValueError(f"rating must be High, Medium or Low, got {value!r}")
+
+
+def risk_order(score: int | None, rating: str | None) -> tuple[int, int]:
+    """A sort key putting the most severe risks first, without equating a score and a rating.
+
+    Scored risks come first, highest score first; then risks the plan rated but did not
+    score, High before Medium before Low; then risks with neither. A score and a word are
+    different scales, so a rated risk is never placed among the scores as if it had one.
+
+    Parameters
+    ----------
+    score
+        likelihood x impact, 1 to 25, or ``None`` if the risk is not scored.
+    rating
+        The plan's rating ("high", "medium" or "low", any case), or ``None``/"" if none.
+    """
+    if score is not None:
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 25:
+            raise ValueError(f"score must be a risk score from 1 to 25, got {score!r}")
+        return (0, -score)
+    if rating:
+        return (1, RISK_RATINGS.index(risk_rating(rating)))
+    return (2, 0)

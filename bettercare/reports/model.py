@@ -157,6 +157,12 @@ class RiskLine:
     trend: str | None
     scheme_ref: str | None = None
     id: int | None = None
+    #: The plan's own rating ("high", "medium" or "low"), beside or instead of a score.
+    rating: str | None = None
+
+    @property
+    def rating_label(self) -> str | None:
+        return self.rating.capitalize() if self.rating else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,8 @@ RISK_TRENDS = {
     "no_change": ("↔", "No change"),
 }
 RISK_BAND_COLOURS = {"low": "green", "moderate": "yellow", "high": "orange", "extreme": "red"}
+#: The plan's own High / Medium / Low rating in the usual traffic-light colours (words too).
+RISK_RATING_COLOURS = {"high": "red", "medium": "yellow", "low": "green"}
 
 
 def status_tag(status: str | None, text: str | None = None) -> Markup:
@@ -92,13 +94,27 @@ def risk_trend(trend: str | None) -> Markup:
     return Markup(f'<span aria-hidden="true">{arrow}</span> {words}')
 
 
-def risk_band(band: str | None, score: int | None) -> Markup:
+def risk_band(band: str | None, score: int | None, rating: str | None = None) -> Markup:
+    """A risk's score and band as a tag; the plan's own rating beside it, or instead of it.
+
+    A risk the plan rated but did not score shows its rating, marked as the plan's, never a
+    score; "Not scored" is only for a risk with neither.
+    """
+    rated = ""
+    if rating:
+        rated = (
+            f'<strong class="nhsuk-tag nhsuk-tag--{RISK_RATING_COLOURS[rating]} bc-risk-rating">'
+            f"{rating.capitalize()}</strong>"
+        )
     if band is None or score is None:
+        if rating:
+            return Markup(f'{rated} <span class="bc-provenance">Plan rating, not scored</span>')
         return Markup('<span class="bc-missing">Not scored</span>')
     colour = RISK_BAND_COLOURS[band]
-    return Markup(
-        f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{score} {band.capitalize()}</strong>'
-    )
+    scored = f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{score} {band.capitalize()}</strong>'
+    if rating:
+        return Markup(f'{scored} <span class="bc-provenance">Plan rating</span> {rated}')
+    return Markup(scored)
 
 
 def radio_items(

@@ -34,6 +34,7 @@ ColumnType = Literal[
     "status",
     "programme_status",
     "assurance_status",
+    "risk_rating",
 ]
 
 
@@ -203,6 +204,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("likelihood", "integer"),
         C("impact", "integer"),
         C("previous_score", "integer"),
+        C("rating", "risk_rating"),
         C("scheme_ref", "code"),
         C("as_at", "date"),
     ),

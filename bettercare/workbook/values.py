@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.rag import RISK_RATINGS
 from bettercare.workbook.schema import ColumnType
 
 
@@ -292,5 +293,9 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         | {"green": "G", "amber": "A", "red": "R", "yes": "Y", "no": "N"},
         "G, A, R, Y or N",
         "an assurance rating",
+    ),
+    # The plan's own rating of a risk (bettercare.core.rag.risk_rating), in any case.
+    "risk_rating": _choice(
+        {rating: rating for rating in RISK_RATINGS}, "High, Medium or Low", "a risk rating"
     ),
 }

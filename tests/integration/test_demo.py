@@ -5,6 +5,7 @@ The demo is loaded once for the module inside a transaction that is rolled back 
 each test runs in its own savepoint within it.
 """
 
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -248,3 +249,40 @@ def test_real_data_is_never_overwritten(demo, capsys):
         load_demo()
     assert main(["demo", "--password", PASSWORD]) == 1
     assert "bettercare demo: error: the database holds real" in capsys.readouterr().err
+
+
+def test_serve_demo_on_the_demo_prints_its_logins(demo, monkeypatch):
+    from bettercare.cli.serve import prepare_demo
+
+    monkeypatch.setenv("BETTERCARE_DEMO_PASSWORD", PASSWORD)
+    out = io.StringIO()
+
+    assert prepare_demo(out) is True
+
+    lines = out.getvalue().splitlines()
+    assert "Demo logins: demonstration data only; never use these accounts for real data." in lines
+    [manager] = [line for line in lines if line.startswith("manager ")]
+    assert "Leicestershire (E10000018)" in manager
+    assert manager.endswith(PASSWORD)
+    assert User.objects.get(username="manager").check_password(PASSWORD)
+
+
+def test_serve_demo_beside_real_data_invents_no_logins(demo, monkeypatch):
+    from bettercare.cli.serve import prepare_demo
+
+    Area.objects.filter(code=RUTLAND).update(is_demo=False)
+    monkeypatch.setenv("BETTERCARE_DEMO_PASSWORD", "a-new-password-never-set")
+    out = io.StringIO()
+
+    assert prepare_demo(out) is False
+
+    lines = out.getvalue().splitlines()
+    demo_areas = Area.objects.filter(is_demo=True).count()
+    assert (
+        "This database holds 1 area(s) that are not demonstration data: Rutland (E06000017), "
+        f"beside {demo_areas} demonstration area(s)."
+    ) in lines
+    assert "Sign in with one of its 6 existing account(s)." in lines
+    assert "Demo logins" not in out.getvalue()
+    assert "a-new-password-never-set" not in out.getvalue()
+    assert User.objects.get(username="admin").check_password(PASSWORD)  # not reset

@@ -204,7 +204,8 @@ def area_milestones(
     operation_id="area_risks",
     summary="The risk register",
     description="Each risk in order of reference with its likelihood, impact, score and "
-    "band on the NHS 5x5 matrix, and its trend since the previous review.",
+    "band on the NHS 5x5 matrix, the plan's own High/Medium/Low rating where it gave one, "
+    "and its trend since the previous review.",
 )
 def area_risks(
     request: HttpRequest, code: str = Path(..., description=CODE, example="E10000018")

@@ -131,7 +131,8 @@ def area_milestones(area: Area, month: Month) -> list[dict[str, Any]]:
 
 
 def area_risks(area: Area) -> list[dict[str, Any]]:
-    """The risk register in order of reference, scored on the 5x5 matrix."""
+    """The risk register in order of reference: scored on the 5x5 matrix, rated by the plan,
+    both or neither."""
     risks = Risk.objects.filter(area=area).select_related("scheme").order_by("ref")
     answer = []
     for risk in risks:
@@ -147,6 +148,7 @@ def area_risks(area: Area) -> list[dict[str, Any]]:
                 "impact": line.impact,
                 "score": line.score,
                 "band": line.band,
+                "rating": line.rating,
                 "previous_score": line.previous_score,
                 "trend": line.trend,
                 "scheme": line.scheme_ref,

@@ -165,6 +165,10 @@ class RiskOut(Schema):
         description="The band on the NHS 5x5 matrix: 1-3 low, 4-6 moderate, 8-12 high, "
         "15-25 extreme."
     )
+    rating: Literal["high", "medium", "low"] | None = Field(
+        description="The plan's own rating of the risk, beside or instead of a score; null if "
+        "the plan gave none. Never derived from the score, nor the score from it."
+    )
     previous_score: int | None = Field(description="The score at the previous review.")
     trend: Literal["increased", "no_change", "decreased"] | None = Field(
         description="How the score moved since the previous review; null without both scores."

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bettercare.core.periods import Month
+from bettercare.core.rag import risk_rating
 from bettercare.web.accounts.models import User
 from bettercare.web.programmes.models import (
     Area,
@@ -306,14 +307,25 @@ def milestone_update(
 
 
 def risk_update(*, risk: Risk, changes: dict[str, Any], seen_version: int, by: User | None) -> Risk:
-    """Re-score a risk or change its mitigation; the old score becomes the previous score."""
-    allowed = {"likelihood", "impact", "mitigation", "owner"}
+    """Re-score or re-rate a risk or change its mitigation; the old score becomes the previous
+    score. A risk keeps a score (likelihood and impact), the plan's rating, or both."""
+    allowed = {"likelihood", "impact", "rating", "mitigation", "owner"}
     if set(changes) - allowed:
         raise ActionError(f"Only {', '.join(sorted(allowed))} can be changed here.")
     for name in ("likelihood", "impact"):
         value = changes.get(name)
         if value is not None and not 1 <= value <= 5:
             raise ActionError(f"{name.capitalize()} must be from 1 to 5.")
+    if "rating" in changes:
+        rating = changes["rating"] or ""
+        try:
+            changes = {**changes, "rating": risk_rating(rating) if rating else ""}
+        except ValueError as error:
+            raise ActionError(f"Rating must be High, Medium or Low, got {rating!r}.") from error
+    after = {name: changes.get(name, getattr(risk, name)) for name in ("likelihood", "impact")}
+    rescored = "likelihood" in changes or "impact" in changes
+    if rescored and (after["likelihood"] is None) != (after["impact"] is None):
+        raise ActionError("A risk needs both a likelihood and an impact to be scored, or neither.")
     new_score = (changes.get("likelihood") or 0) * (changes.get("impact") or 0)
     if risk.score is not None and new_score and new_score != risk.score:
         changes = {**changes, "previous_score": risk.score}

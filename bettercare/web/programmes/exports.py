@@ -213,6 +213,7 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "likelihood": r.likelihood,
             "impact": r.impact,
             "previous_score": r.previous_score,
+            "rating": r.get_rating_display() if r.rating else None,
             "scheme_ref": r.scheme.ref if r.scheme else None,
             "as_at": r.as_at,
         }

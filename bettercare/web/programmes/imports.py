@@ -647,6 +647,7 @@ class _Writer:
                     "likelihood": r["likelihood"],
                     "impact": r["impact"],
                     "previous_score": r["previous_score"],
+                    "rating": r["rating"] or "",
                     "scheme_id": self.scheme_id(r),
                     "as_at": r["as_at"],
                 }

@@ -14,6 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from bettercare.core.periods import Month
+from bettercare.core.rag import RISK_RATINGS
 from bettercare.web.programmes.fields import Versioned, ons_code
 
 
@@ -226,7 +227,13 @@ class Milestone(Versioned):
 
 
 class Risk(Versioned):
-    """An entry in the programme risk register, scored on the 5x5 matrix."""
+    """An entry in the programme risk register: scored on the 5x5 matrix, rated by the plan
+    (High, Medium or Low), both or neither."""
+
+    class Rating(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="risks")
     ref = models.CharField(max_length=20)
@@ -242,6 +249,13 @@ class Risk(Versioned):
     )
     previous_score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(25)]
+    )
+    rating = models.CharField(
+        max_length=6,
+        choices=Rating.choices,
+        blank=True,
+        default="",
+        help_text="The plan's own rating of the risk, kept beside (never turned into) a score.",
     )
     scheme = models.ForeignKey(
         Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="risks"
@@ -261,6 +275,10 @@ class Risk(Versioned):
             models.CheckConstraint(
                 condition=models.Q(impact__isnull=True) | models.Q(impact__gte=1, impact__lte=5),
                 name="risk_impact_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__in=["", *RISK_RATINGS]),
+                name="risk_rating_high_medium_low",
             ),
         ]
 

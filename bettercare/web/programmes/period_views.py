@@ -211,10 +211,13 @@ HISTORY_KINDS: dict[str, tuple[type[models.Model], str]] = {
 }
 
 
-def _shown(value: Any) -> Any:
-    """A changed value as people wrote it: 1611 rather than 1611.0."""
+def _shown(value: Any, field: Any = None) -> Any:
+    """A changed value as people wrote it: 1611 rather than 1611.0, "High" rather than "high"."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if isinstance(value, str) and value in choices:  # not a many-to-many list of ids
+        return choices[value]
     return value
 
 
@@ -247,8 +250,8 @@ def history(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse
                 changes.append(
                     (
                         str(getattr(field, "verbose_name", change.field)).capitalize(),
-                        _shown(change.old),
-                        _shown(change.new),
+                        _shown(change.old, field),
+                        _shown(change.new, field),
                     )
                 )
         entries.append(

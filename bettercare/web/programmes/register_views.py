@@ -17,6 +17,7 @@ from django.utils import timezone
 from bettercare.charts import milestone_timeline, risk_heatmap
 from bettercare.charts.risk import IMPACT_NAMES, LIKELIHOOD_NAMES
 from bettercare.core.periods import Month
+from bettercare.core.rag import risk_order
 from bettercare.web.edits import versioned_edit
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.programmes.actions import milestone_update, risk_update
@@ -157,7 +158,7 @@ def risks(request: HttpRequest, code: str) -> HttpResponse:
             (risk_line(r), access.can_edit_risk(r))
             for r in Risk.objects.filter(area=area).select_related("scheme")
         ),
-        key=lambda row: (-(row[0].score or 0), row[0].ref),
+        key=lambda row: (risk_order(row[0].score, row[0].rating), row[0].ref),
     )
     chart = risk_heatmap(
         [line for line, _ in rows], title=f"{area.name} risks by likelihood and impact"
@@ -177,20 +178,36 @@ def risks(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _scale_message(name: str, names: dict[int, str]) -> str:
+    return f"Select the {name}, between 1 ({names[1].lower()}) and 5 ({names[5].lower()})"
+
+
 def _scale_field(name: str, names: dict[int, str]) -> forms.TypedChoiceField:
-    lowest, highest = names[1].lower(), names[5].lower()
-    message = f"Select the {name}, between 1 ({lowest}) and 5 ({highest})"
+    message = _scale_message(name, names)
     return forms.TypedChoiceField(
         choices=[(str(n), f"{n} {names[n]}") for n in range(1, 6)],
         coerce=int,
+        required=False,
+        empty_value=None,
         label=name.capitalize(),
-        error_messages={"required": message, "invalid_choice": message},
+        error_messages={"invalid_choice": message},
     )
 
 
+RATING_CHOICES = [("", "Not rated"), *Risk.Rating.choices]
+
+
 class RiskForm(forms.Form):
+    """A risk is scored (likelihood and impact), rated by the plan, or both: never half-scored."""
+
     likelihood = _scale_field("likelihood", LIKELIHOOD_NAMES)
     impact = _scale_field("impact", IMPACT_NAMES)
+    rating = forms.ChoiceField(
+        choices=RATING_CHOICES,
+        required=False,
+        label="Plan rating",
+        error_messages={"invalid_choice": "Select High, Medium, Low or Not rated"},
+    )
     owner = forms.CharField(
         required=False,
         max_length=200,
@@ -202,11 +219,22 @@ class RiskForm(forms.Form):
         widget=forms.HiddenInput, min_value=0, error_messages={"required": INCOMPLETE}
     )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given = [name for name in ("likelihood", "impact") if self.data.get(name)]
+        if given or not cleaned.get("rating"):
+            # A score needs both halves; with no rating, a score is what the risk needs.
+            for name, names in (("likelihood", LIKELIHOOD_NAMES), ("impact", IMPACT_NAMES)):
+                if name not in self.errors and cleaned.get(name) is None:
+                    self.add_error(name, _scale_message(name, names))
+        return cleaned
+
 
 def _risk_initial(risk: Risk) -> dict[str, Any]:
     return {
         "likelihood": str(risk.likelihood) if risk.likelihood else None,
         "impact": str(risk.impact) if risk.impact else None,
+        "rating": risk.rating,
         "owner": risk.owner,
         "mitigation": risk.mitigation,
         "version": risk.version,
@@ -230,6 +258,7 @@ def risk_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             changes={
                 "likelihood": data["likelihood"],
                 "impact": data["impact"],
+                "rating": data["rating"],
                 "owner": data["owner"].strip(),
                 "mitigation": data["mitigation"].strip(),
             },
@@ -253,6 +282,7 @@ def risk_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "line": risk_line(risk),
             "likelihood_names": LIKELIHOOD_NAMES,
             "impact_names": IMPACT_NAMES,
+            "rating_choices": RATING_CHOICES,
             "page_title": f"Review risk {risk.ref}",
         },
     )

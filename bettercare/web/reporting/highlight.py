@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.rag import DEFAULT_POLICY, assess_savings, risk_score, risk_trend
+from bettercare.core.rag import (
+    DEFAULT_POLICY,
+    assess_savings,
+    risk_order,
+    risk_score,
+    risk_trend,
+)
 from bettercare.reports.model import (
     Change,
     FundingLine,
@@ -107,6 +113,7 @@ def risk_line(risk: Risk) -> RiskLine:
         trend=risk_trend(scored.score, risk.previous_score) if scored else None,
         scheme_ref=risk.scheme.ref if risk.scheme else None,
         id=risk.pk,
+        rating=risk.rating or None,
     )
 
 
@@ -153,7 +160,7 @@ def build_highlight_report(period: ReportingPeriod) -> HighlightReport:
     ]
     risks = sorted(
         (risk_line(r) for r in Risk.objects.filter(area=area).select_related("scheme")),
-        key=lambda r: (-(r.score or 0), r.ref),
+        key=lambda r: (risk_order(r.score, r.rating), r.ref),
     )
     programme = getattr(area, "programme", None)
     metrics = [line for line in metric_lines(area, month) if line.parent_code is None]

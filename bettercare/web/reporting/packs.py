@@ -71,7 +71,7 @@ def board_pack(
                 f"{area.name} ({area.code}) is not a region: assurance packs are for regions"
             )
         report = build_assurance(area, round_name)
-        if round_name and report.round != round_name:
+        if round_name and round_name not in report.rounds:
             raise PackError(f"{area.name} has no assurance round {round_name!r}")
         if not report.rows:
             raise PackError(f"{area.name} has no areas under it to report on")

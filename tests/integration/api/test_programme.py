@@ -211,8 +211,8 @@ def test_risks_score_band_and_trend(viewer, areas):
     scheme = make_scheme(area, "BCF 1", "Rapid response")
     make_risk(area, "R1", likelihood=4, impact=4, previous_score=12, owner="Finance director")
     make_risk(area, "R2", likelihood=2, impact=3, previous_score=9, scheme=scheme)
-    make_risk(area, "R3", as_at=date(2017, 8, 14))
-    make_risk(area, "R4", likelihood=3, impact=4, previous_score=12)
+    make_risk(area, "R3", as_at=date(2017, 8, 14), rating="medium")
+    make_risk(area, "R4", likelihood=3, impact=4, previous_score=12, rating="high")
     make_risk(area, "R5", likelihood=1, impact=2)
 
     response = viewer.get("/api/areas/E10000018/risks")
@@ -236,11 +236,17 @@ def test_risks_score_band_and_trend(viewer, areas):
         "impact": 4,
         "score": 16,
         "band": "extreme",
+        "rating": None,
         "previous_score": 12,
         "trend": "increased",
         "scheme": None,
         "as_at": None,
     }
+    # The plan's own rating, beside a score or instead of one; never a score made up from it.
+    assert [(r["ref"], r["score"], r["rating"]) for r in answer[2:4]] == [
+        ("R3", None, "medium"),
+        ("R4", 12, "high"),
+    ]
     assert answer[1]["scheme"] == "BCF 1"
     assert answer[2]["as_at"] == "2017-08-14"
 

@@ -106,6 +106,7 @@ def make_risk(
     scheme: Scheme | None = None,
     owner: str = "Sam Owner",
     mitigation: str = "Recruit agency staff",
+    rating: str = "",
 ) -> Risk:
     return Risk.objects.create(
         area=area,
@@ -117,6 +118,7 @@ def make_risk(
         scheme=scheme,
         owner=owner,
         mitigation=mitigation,
+        rating=rating,
     )
 
 

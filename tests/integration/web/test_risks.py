@@ -50,6 +50,7 @@ def form(risk: Risk, **changes: str) -> dict[str, str]:
     data = {
         "likelihood": str(risk.likelihood or ""),
         "impact": str(risk.impact or ""),
+        "rating": risk.rating,
         "owner": risk.owner,
         "mitigation": risk.mitigation,
         "version": str(risk.version),
@@ -114,6 +115,66 @@ def test_a_missing_or_out_of_range_score_is_400_naming_the_field(client, world):
     ]
     risk.refresh_from_db()
     assert (risk.likelihood, risk.version) == (4, 1)
+
+
+def test_a_plan_rating_is_shown_beside_a_score_or_instead_of_one(client, world):
+    kent = world["kent"]
+    make_risk(kent, "R4", title="Care market", likelihood=None, impact=None, rating="medium")
+    make_risk(kent, "R5", title="Estates", likelihood=1, impact=2, rating="high")
+    client.force_login(world["viewer"])
+
+    text = text_of(client.get(PAGE))
+
+    # Scored risks first by score, then those only rated, then those with neither.
+    assert "R5 Estates Sam Owner 1 Rare 2 Minor 2 Low Plan rating High" in text
+    assert "R4 Care market Sam Owner – – Medium Plan rating, not scored" in text
+    assert "R3 Data sharing Sam Owner – – Not scored" in text
+    assert text.index("R5 Estates") < text.index("R4 Care market") < text.index("R3 Data")
+    assert text.count("Not scored") == 1
+
+
+def test_a_manager_rates_an_unscored_risk_without_scoring_it(client, world):
+    risk = world["unscored"]
+    client.force_login(world["manager"])
+    page = text_of(client.get(f"{PAGE}{risk.pk}/"))
+    assert "Score or rating now Not scored" in page
+    assert "needs no likelihood or impact. Not rated High Medium Low Owner" in page
+
+    response = client.post(f"{PAGE}{risk.pk}/", form(risk, rating="high"))
+
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert (risk.rating, risk.likelihood, risk.impact, risk.previous_score) == (
+        "high",
+        None,
+        None,
+        None,
+    )
+    assert risk.history.first().history_user == world["manager"]
+    assert "R3 Data sharing Sam Owner – – High Plan rating, not scored" in text_of(client.get(PAGE))
+    history = text_of(client.get(f"/areas/{KENT}/history/risk/{risk.pk}/"))
+    assert "risk reviewed Field From To Rating – High" in history
+
+
+def test_without_a_rating_a_risk_needs_a_whole_score(client, world):
+    risk = world["unscored"]
+    client.force_login(world["manager"])
+
+    unrated = client.post(f"{PAGE}{risk.pk}/", form(risk))
+    half = client.post(f"{PAGE}{risk.pk}/", form(risk, rating="low", likelihood="2"))
+    wrong = client.post(f"{PAGE}{risk.pk}/", form(risk, rating="severe"))
+
+    assert unrated.status_code == half.status_code == wrong.status_code == 400
+    assert error_summary(unrated) == [
+        ("#likelihood", "Select the likelihood, between 1 (rare) and 5 (almost certain)"),
+        ("#impact", "Select the impact, between 1 (negligible) and 5 (catastrophic)"),
+    ]
+    assert error_summary(half) == [
+        ("#impact", "Select the impact, between 1 (negligible) and 5 (catastrophic)"),
+    ]
+    assert ("#rating", "Select High, Medium, Low or Not rated") in error_summary(wrong)
+    risk.refresh_from_db()
+    assert (risk.rating, risk.likelihood, risk.version) == ("", None, 1)
 
 
 def test_a_stale_edit_is_409_and_saves_nothing(client, world):
@@ -181,3 +242,20 @@ def test_the_number_of_queries_does_not_grow_with_the_risks(client, world):
     for n in range(25):
         make_risk(kent, f"X{n}", likelihood=1 + n % 5, impact=1 + n // 5, scheme=schemes[n % 5])
     assert count_queries(client, PAGE) == small
+
+
+def test_the_action_keeps_a_rating_valid_and_a_score_whole(world):
+    from bettercare.web.programmes.actions import ActionError, risk_update
+
+    risk = world["unscored"]
+    by = world["manager"]
+    with pytest.raises(ActionError, match=r"^Rating must be High, Medium or Low, got 'severe'\.$"):
+        risk_update(risk=risk, changes={"rating": "severe"}, seen_version=1, by=by)
+    with pytest.raises(ActionError, match=r"^A risk needs both a likelihood and an impact"):
+        risk_update(risk=risk, changes={"likelihood": 3}, seen_version=1, by=by)
+
+    rated = risk_update(risk=risk, changes={"rating": " Medium "}, seen_version=1, by=by)
+    assert (rated.rating, rated.version) == ("medium", 2)
+    cleared = risk_update(risk=rated, changes={"rating": None}, seen_version=2, by=by)
+    assert cleared.rating == ""
+    assert [h.rating for h in cleared.history.order_by("history_id")] == ["", "medium", ""]

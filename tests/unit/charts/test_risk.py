@@ -14,7 +14,11 @@ from .svg_checks import SVG, by_class, check_chart, f
 
 
 def risk(
-    ref: str, likelihood: int | None, impact: int | None, trend: str | None = None
+    ref: str,
+    likelihood: int | None,
+    impact: int | None,
+    trend: str | None = None,
+    rating: str | None = None,
 ) -> RiskLine:
     score = None if likelihood is None or impact is None else likelihood * impact
     return RiskLine(
@@ -29,6 +33,7 @@ def risk(
         band=None,
         previous_score=None,
         trend=trend,
+        rating=rating,
     )
 
 
@@ -106,11 +111,72 @@ def test_unscored_risks_are_in_the_description_and_table_not_the_grid() -> None:
     assert all("R9" not in refs_in(g) for g in by_class(root, "risk-cell"))
     assert "Not yet scored: R9." in chart.description
     assert "Highest score 20 (extreme): R1" in chart.description
-    assert chart.table_headers == ("Ref", "Title", "Likelihood", "Impact", "Score", "Band", "Trend")
+    assert chart.table_headers == (
+        "Ref", "Title", "Likelihood", "Impact", "Score", "Band", "Plan rating", "Trend"
+    )  # fmt: skip
     assert chart.table_rows == (
-        ("R1", "Risk R1", "4 Likely", "5 Catastrophic", "20", "Extreme", "Increased"),
-        ("R9", "Risk R9", "–", "–", "–", "–", "–"),
+        ("R1", "Risk R1", "4 Likely", "5 Catastrophic", "20", "Extreme", "–", "Increased"),
+        ("R9", "Risk R9", "–", "–", "–", "–", "–", "–"),
     )
+    assert by_class(root, "risk-rated-strip") == []
+
+
+def rated_boxes(root: ET.Element) -> dict[str, ET.Element]:
+    return {g.get("data-rating", ""): g for g in by_class(root, "risk-rated")}
+
+
+def test_rated_risks_are_drawn_apart_from_the_matrix_never_in_a_cell() -> None:
+    risks = [
+        risk("R1", None, None, rating="high"),
+        risk("R2", None, None, rating="High"),
+        risk("R3", None, None, rating="medium"),
+        risk("R4", 2, 3, rating="low"),  # scored and rated: its cell, and its rating in the table
+        risk("R9", None, None),
+    ]
+    chart = risk_heatmap(risks)
+    root = check_chart(chart)
+    on_grid = [ref for g in by_class(root, "risk-cell") for ref in refs_in(g)]
+    assert on_grid == ["R4"]
+    boxes = rated_boxes(root)
+    assert list(boxes) == ["high", "medium", "low"]
+    assert refs_in(boxes["high"]) == ["R1", "R2"]
+    assert refs_in(boxes["medium"]) == ["R3"]
+    assert refs_in(boxes["low"]) == ["–"]
+    assert rect(boxes["high"]).get("fill") == RED
+    assert rect(boxes["medium"]).get("fill") == YELLOW
+    assert rect(boxes["low"]).get("fill") == GREEN
+    # The strip sits below the matrix, inside the chart.
+    grid_bottom = max(f(rect(g), "y") + f(rect(g), "height") for g in by_class(root, "risk-cell"))
+    assert grid_bottom < f(rect(boxes["high"]), "y")
+    assert f(rect(boxes["high"]), "y") + f(rect(boxes["high"]), "height") <= f(root, "height")
+    assert (
+        "Rated by the plan but not scored, so not on the matrix: High R1, R2; Medium R3."
+        in chart.description
+    )
+    assert "Not yet scored: R9." in chart.description
+    rows = {row[0]: row for row in chart.table_rows}
+    assert rows["R1"] == ("R1", "Risk R1", "–", "–", "–", "–", "High", "–")
+    assert rows["R4"] == ("R4", "Risk R4", "2 Unlikely", "3 Moderate", "6", "Moderate", "Low", "–")
+
+
+def test_a_rated_strip_makes_the_chart_taller_by_its_own_height() -> None:
+    plain = check_chart(risk_heatmap([risk("R1", 4, 5)]))
+    rated = check_chart(risk_heatmap([risk("R1", 4, 5), risk("R2", None, None, rating="low")]))
+    assert f(rated, "height") > f(plain, "height")
+    many = [risk(f"R{n}", None, None, rating="high") for n in range(1, 60)]
+    (box,) = [
+        g
+        for g in by_class(check_chart(risk_heatmap(many)), "risk-rated")
+        if g.get("data-rating") == "high"
+    ]
+    lines = [
+        "".join(e.itertext())
+        for e in box.iter(f"{SVG}text")
+        if "risk-refs" in (e.get("class") or "")
+    ]
+    assert len(lines) == 3
+    assert lines[-1].startswith("+")
+    assert lines[-1].endswith(" more")
 
 
 def test_out_of_range_scores_are_refused() -> None:

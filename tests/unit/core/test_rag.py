@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bettercare.core.rag import (
+    RISK_RATINGS,
     STATUSES,
     RagPolicy,
     assess_finance,
@@ -17,6 +18,8 @@ from bettercare.core.rag import (
     commentary_requirement,
     data_rag,
     milestone_slippage_days,
+    risk_order,
+    risk_rating,
     risk_score,
     risk_trend,
     roll_up,
@@ -289,8 +292,48 @@ def test_risk_trend():
 
 
 @pytest.mark.parametrize(
+    ("value", "rating"),
+    [("High", "high"), ("medium", "medium"), (" LOW ", "low"), ("hIgH", "high")],
+)
+def test_a_rating_is_high_medium_or_low_in_any_case(value, rating):
+    assert risk_rating(value) == rating
+
+
+@pytest.mark.parametrize("value", ["", "Moderate", "Extreme", "H", "12", None, 3])
+def test_anything_else_is_not_a_rating(value):
+    with pytest.raises(ValueError, match=r"^rating must be High, Medium or Low, got "):
+        risk_rating(value)
+
+
+def test_scored_risks_come_first_then_rated_then_neither():
+    risks = {"R1": (None, "low"), "R2": (4, None), "R3": (None, None), "R4": (20, "low")}
+    risks |= {"R5": (None, "High"), "R6": (None, "medium")}
+    ordered = sorted(risks, key=lambda ref: risk_order(*risks[ref]))
+    assert ordered == ["R4", "R2", "R5", "R6", "R1", "R3"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(1, 5).flatmap(lambda a: st.just(a * a))),
+            st.one_of(st.none(), st.sampled_from(RISK_RATINGS)),
+        ),
+        max_size=12,
+    )
+)
+def test_a_rating_never_outranks_a_score(risks):
+    ordered = sorted(risks, key=lambda risk: risk_order(*risk))
+    kinds = [0 if score is not None else 1 if rating else 2 for score, rating in ordered]
+    assert kinds == sorted(kinds)
+    scores = [score for score, _ in ordered if score is not None]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
     ("call", "message"),
     [
+        (lambda: risk_order(26, None), "score must be a risk score from 1 to 25, got 26"),
+        (lambda: risk_order(None, "severe"), "rating must be High, Medium or Low, got 'severe'"),
         (lambda: risk_score(0, 3), "likelihood must be a whole number from 1 to 5, got 0"),
         (lambda: risk_score(3, 6), "impact must be a whole number from 1 to 5, got 6"),
         (lambda: risk_score(2.5, 3), "likelihood must be a whole number"),

@@ -157,3 +157,9 @@ def test_the_values_as_metric_values_sheet_rows(december_2026):
     )
     assert {r["kind"] for r in rows} == {"actual"}
     assert {r["source"] for r in rows} == {SOURCE}
+
+
+def test_an_empty_list_of_areas_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"areas must be HWB codes of the demo .*; got \[\]"):
+        write_current_records(tmp_path, today=date(2025, 6, 1), areas=[])
+    assert not (tmp_path / "admissions.parquet").exists()

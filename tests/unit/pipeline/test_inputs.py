@@ -209,3 +209,16 @@ def test_a_folder_that_is_not_there(tmp_path):
     assert problems(tmp_path / "nowhere") == [
         f"error: {tmp_path / 'nowhere'}: is not a folder of input files"
     ]
+
+
+def test_an_unknown_choice_of_years_stops_the_run_before_any_work(tmp_path):
+    folder = csv_inputs(tmp_path, GOOD)
+    with pytest.raises(ValueError, match="years must be one of all, in_force; got 'current'"):
+        run_pipeline(
+            folder,
+            first=Month(2023, 4),
+            last=Month(2023, 6),
+            engine=ExplodingEngine(),
+            today=TODAY,
+            years="current",
+        )

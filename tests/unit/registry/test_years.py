@@ -237,3 +237,26 @@ def test_the_improved_bcf_is_named_as_each_year_named_it():
     assert discharge == ["2023-24", "2024-25"]  # consolidated into the BCF from 2025-26
     for entry in load_years().values():
         assert entry.stream("disabled_facilities_grant").name == "Disabled Facilities Grant (DFG)"
+
+
+def test_a_defined_year_may_have_a_review_date_and_dates_must_be_dates(tmp_path):
+    folder = write_year(
+        tmp_path,
+        year="2027-28",
+        basis="defined",
+        extra="    review_by: 2027-09-30\n",
+        metrics=ALL_HEADLINE,
+    )
+    year = load_years(folder)[FinancialYear(2027)]
+    assert (year.basis, year.review_by, year.carried_forward_from) == (
+        "defined",
+        date(2027, 9, 30),
+        None,
+    )
+    bad = write_year(
+        tmp_path, basis="defined", extra="    published: soon\n", name="bcf-2027-2028.yaml"
+    )
+    with pytest.raises(
+        RegistryError, match="published must be a date \\(YYYY-MM-DD\\), got 'soon'"
+    ):
+        load_years(bad)

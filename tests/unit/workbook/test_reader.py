@@ -363,7 +363,7 @@ def test_xlsx_unknown_duplicate_and_missing_columns(tmp_path):
         "expected each column once",
         "error: plan.xlsx, sheet risks, row 1: missing required column(s) title; expected the "
         "columns area_code, ref, title, description, mitigation, owner, likelihood, impact, "
-        "previous_score, scheme_ref, as_at",
+        "previous_score, rating, scheme_ref, as_at",
     ]
     assert workbook.sheets == {}
     # The programme sheet is there, only unusable: it is not also reported missing.

@@ -821,6 +821,26 @@ def test_likelihood_and_impact_from_1_to_5(tmp_path):
     ]
 
 
+def test_a_risk_rating_is_high_medium_or_low_in_any_case(tmp_path):
+    validated = check(
+        tmp_path,
+        risks="""\
+            area_code,ref,title,likelihood,impact,rating
+            E10000016,R1,Workforce,,,High
+            E10000016,R2,Skills,,,medium
+            E10000016,R3,Governance,3,4, LOW
+            E10000016,R4,Communication,,,Severe
+            E10000016,R5,IT,,,
+        """,
+    )
+    assert texts(validated) == [
+        "error: risks.csv, sheet risks, row 5, column rating: is not a risk rating "
+        "(got 'Severe'); expected High, Medium or Low",
+    ]
+    ratings = [record["rating"] for record in validated.records["risks"]]
+    assert ratings == ["high", "medium", "low", None]  # the bad row is not kept
+
+
 # -- totals ---------------------------------------------------------------------------------
 
 

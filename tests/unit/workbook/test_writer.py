@@ -206,6 +206,7 @@ def workbook_rows(draw):
                 "likelihood": draw(optional(st.integers(1, 5))),
                 "impact": draw(optional(st.integers(1, 5))),
                 "previous_score": draw(optional(st.integers(1, 25))),
+                "rating": draw(optional(st.sampled_from(["high", "medium", "low"]))),
                 "scheme_ref": draw(optional(st.just(scheme))),
                 "as_at": draw(optional(days)),
             }
