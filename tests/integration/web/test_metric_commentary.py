@@ -111,7 +111,8 @@ def test_the_manager_writes_it_on_the_metric_page_and_it_is_shown(client, world)
         f"/areas/{KENT}/dashboard/?period=2017-08",
     ):
         text = text_of(client.get(path))
-        assert "Commentary" in text and NOTE in text, path
+        assert "Commentary" in text, path
+        assert NOTE in text, path
     # The API gives it as the contract's commentary key.
     entries = client.get(f"/api/areas/{KENT}/metrics?period=2017-08").json()
     assert [e["commentary"] for e in entries if e["metric"] == "emergency_admissions"] == [NOTE]
