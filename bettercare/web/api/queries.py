@@ -10,8 +10,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F
-
+from bettercare.core.ordering import theme_and_ref_key
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS
 from bettercare.reports.model import FundingLine
@@ -82,11 +81,9 @@ def _dimension(status: SchemeStatus | None) -> dict[str, Any] | None:
 
 def area_schemes(period: ReportingPeriod) -> list[dict[str, Any]]:
     """Each scheme of the period's area (by theme, then reference) with its return."""
-    schemes = (
-        Scheme.objects.filter(area_id=period.area_id)
-        .select_related("theme")
-        # Schemes without a theme last on every database (SQLite and PostgreSQL disagree).
-        .order_by(F("theme__code").asc(nulls_last=True), "ref")
+    schemes = sorted(
+        Scheme.objects.filter(area_id=period.area_id).select_related("theme"),
+        key=lambda s: theme_and_ref_key(s.theme.code if s.theme else None, s.ref),
     )
     statuses: dict[int, dict[str, SchemeStatus]] = defaultdict(dict)
     for status in SchemeStatus.objects.filter(

@@ -27,6 +27,7 @@ from bettercare.charts import (
 )
 from bettercare.charts.spc import POINT_STYLES
 from bettercare.core.indicators import Bands, MetricEstimate, metric_estimate
+from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.summary import (
     MetricSpec,
@@ -283,8 +284,9 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
 
 def _schemes(area: Area, metric: Metric, period: ReportingPeriod) -> list[dict[str, Any]]:
     """The schemes expected to affect the metric, with their "metrics" status (two queries)."""
-    schemes = list(
-        Scheme.objects.filter(area=area, metrics=metric).select_related("theme").order_by("ref")
+    schemes = sorted(
+        Scheme.objects.filter(area=area, metrics=metric).select_related("theme"),
+        key=lambda s: natural_key(s.ref),
     )
     statuses = {
         s.scheme_id: s
