@@ -83,6 +83,7 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_spc
 	$(RUN) python -m benchmarks.bench_import
 	$(RUN) python -m benchmarks.bench_reports
+	$(RUN) python -m benchmarks.bench_demo
 	$(RUN) python -m benchmarks.bench_plan
 	$(RUN) python -m benchmarks.bench_pipeline
 	$(RUN) python -m benchmarks.bench_demo_records

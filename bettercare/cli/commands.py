@@ -304,9 +304,11 @@ def command_demo(password: str | None, out: TextIO) -> int:
         users = create_demo_users(password)
     except DemoError as error:
         raise UserError(str(error)) from None
+    latest = loaded.imports[-1][0]
     print(
         f"Done in {time.perf_counter() - started:.1f} s, {loaded.warnings} warning(s); the latest "
-        "reporting period is August 2017 (Leicestershire is the fully worked example, E10000018).",
+        f"reporting period is {latest.label} (Leicestershire, E10000018, is the fully worked "
+        "example; August 2017 is its historical worked example).",
         file=out,
     )
     print(file=out)

@@ -53,6 +53,20 @@ def _demo_password() -> str:
     return os.environ.get("BETTERCARE_DEMO_PASSWORD") or secrets.token_urlsafe(12)
 
 
+def demo_is_behind() -> bool:
+    """Whether the database holds only the demo, loaded before the current reporting month
+    (the demo moves with the calendar: a later month brings it up to date)."""
+    from datetime import date
+
+    from bettercare.demo import LEICESTERSHIRE, reporting_month
+    from bettercare.web.programmes.models import Area, ReportingPeriod
+
+    if Area.objects.filter(is_demo=False).exists():
+        return False
+    newest = ReportingPeriod.objects.filter(area__code=LEICESTERSHIRE).order_by("-month").first()
+    return newest is not None and newest.month < reporting_month(date.today()).first_day
+
+
 def prepare_demo(out: TextIO) -> bool:
     """Load the demo region into an empty database; (re)set and print the demo logins.
 
@@ -70,6 +84,9 @@ def prepare_demo(out: TextIO) -> bool:
         return False
     if not Area.objects.exists():
         print("The database is empty: loading the demonstration region...", file=out)
+        load_demo(out=out)
+    elif demo_is_behind():
+        print("Bringing the demonstration region up to date...", file=out)
         load_demo(out=out)
     password = _demo_password()
     users = create_demo_users(password)

@@ -73,6 +73,8 @@ class Observation:
     bands: Bands | None = None
     warnings: tuple[str, ...] = ()
     source: str = ""
+    #: For a mean: the sum of the squared record-level values (gives its interval).
+    sum_of_squares: float | None = None
 
     def estimate(self, spec: MetricSpec) -> MetricEstimate:
         return metric_estimate(
@@ -82,6 +84,7 @@ class Observation:
             denominator=self.denominator,
             value=self.value,
             bands=self.bands,
+            sum_of_squares=self.sum_of_squares,
         )
 
     def contains(self, other: Observation) -> bool:

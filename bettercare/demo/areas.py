@@ -1,17 +1,23 @@
 """The demo region: East Midlands, its Integrated Care Boards and ten Health and Wellbeing Boards.
 
 Codes and names are the real ONS ones. Populations are round figures of the right size
-(ONS mid-2017 estimates for the older areas; North and West Northamptonshire, created in 2021,
-are included as they are now). Every programme is named as demonstration data.
+(ONS mid-2017 estimates). Areas carry their real lifetimes: Northamptonshire (E10000021) was
+replaced on 1 April 2021 by North Northamptonshire (E06000061) and West Northamptonshire
+(E06000062), so the 2017 example has Northamptonshire and the current years have the two
+unitary councils (see ADR 0080). Every programme is named as demonstration data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from bettercare.core.periods import Month
 from bettercare.demo.timeline import DEMO_LABEL, Row
 
 REGION = ("E12000004", "East Midlands")
+#: North and West Northamptonshire replaced Northamptonshire County Council on this day.
+REORGANISED = date(2021, 4, 1)
 LEICESTERSHIRE = "E10000018"
 
 ICBS: tuple[tuple[str, str], ...] = (
@@ -43,6 +49,14 @@ class Hwb:
     dtoc_rate: float
     nel_rate: float
     programme: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def exists_in(self, month: Month) -> bool:
+        """Whether the area existed in (any part of) ``month``."""
+        return (self.valid_from is None or self.valid_from <= month.last_day) and (
+            self.valid_to is None or self.valid_to >= month.first_day
+        )
 
 
 HWBS: tuple[Hwb, ...] = (
@@ -179,6 +193,7 @@ HWBS: tuple[Hwb, ...] = (
         395.0,
         870.0,
         "North Northamptonshire Better Care Fund programme",
+        valid_from=REORGANISED,
     ),
     Hwb(
         "E06000062",
@@ -192,12 +207,33 @@ HWBS: tuple[Hwb, ...] = (
         420.0,
         850.0,
         "West Northamptonshire Better Care Fund programme",
+        valid_from=REORGANISED,
+    ),
+    Hwb(
+        "E10000021",
+        "Northamptonshire",
+        "E54000059",
+        "Northamptonshire County Council",
+        ("NHS Corby CCG", "NHS Nene CCG"),
+        733_100,
+        571_600,
+        131_800,
+        410.0,
+        860.0,
+        "Northamptonshire Better Care Fund programme",
+        valid_to=date(2021, 3, 31),
     ),
 )
 
 
-def programme_rows() -> list[Row]:
-    """The ``programme`` sheet: the region, its ICBs and the HWBs with their programmes."""
+def hwbs_in(month: Month) -> tuple[Hwb, ...]:
+    """The HWB areas that existed in ``month``."""
+    return tuple(hwb for hwb in HWBS if hwb.exists_in(month))
+
+
+def programme_rows(months: tuple[Month, ...] | None = None) -> list[Row]:
+    """The ``programme`` sheet: the region, its ICBs and the HWBs with their programmes and
+    lifetimes; only the HWBs that existed in one of ``months`` when they are given."""
     rows: list[Row] = [
         {"area_code": REGION[0], "area_name": REGION[1], "area_type": "region"},
     ]
@@ -214,7 +250,10 @@ def programme_rows() -> list[Row]:
             "programme_name": f"{hwb.programme} {DEMO_LABEL}",
             "local_authority": hwb.local_authority,
             "commissioners": "; ".join(hwb.commissioners),
+            "valid_from": hwb.valid_from,
+            "valid_to": hwb.valid_to,
         }
         for hwb in HWBS
+        if months is None or any(hwb.exists_in(month) for month in months)
     ]
     return rows

@@ -7,7 +7,7 @@ metric ratings from the area's own figures against its targets.
 from __future__ import annotations
 
 from bettercare.core.periods import Month
-from bettercare.demo.areas import HWBS, LEICESTERSHIRE
+from bettercare.demo.areas import LEICESTERSHIRE, hwbs_in
 from bettercare.demo.metrics import DTOC, NEL, against_target
 from bettercare.demo.timeline import LATEST, Row, rng_for
 
@@ -38,7 +38,7 @@ def assurance_rows(seed: int, as_at: Month) -> list[Row]:
         if assessed > as_at:
             continue
         rng = rng_for(seed, f"assurance:{round_name}")
-        for hwb in HWBS:
+        for hwb in hwbs_in(LATEST):
             ratios = against_target(hwb, seed, assessed)
             ratings: list[tuple[str, str, str]] = []
             for condition in CONDITIONS:
@@ -82,4 +82,111 @@ def assurance_rows(seed: int, as_at: Month) -> list[Row]:
                 }
                 for criterion, status, comment in ratings
             ]
+    return rows
+
+
+CURRENT_CRITERIA = (
+    "National condition: plan jointly agreed and signed off by the Health and Wellbeing Board",
+    "National condition: NHS minimum contribution to adult social care maintained",
+)
+CURRENT_METRICS = (
+    (
+        "bcf_emergency_admissions_65",
+        "Metrics: emergency admissions 65+ against the plan",
+        "Emergency admissions 65+",
+    ),
+    (
+        "bcf_discharge_delay",
+        "Metrics: average discharge delay against the plan",
+        "The average discharge delay",
+    ),
+    (
+        "bcf_care_home_admissions_65",
+        "Metrics: care home admissions 65+ against the plan",
+        "Care home admissions 65+",
+    ),
+)
+LEICESTERSHIRE_CURRENT = {
+    FINANCE: ("G", "Pooled budget on track; section 75 agreement signed."),
+    DELIVERY: (
+        "A",
+        "Integrated neighbourhood team go-live moved to January, more than 30 days late; "
+        "the rest of the plan on track.",
+    ),
+}
+
+
+def _quarter_ratio(rows: list[Row], area: str, metric: str, first: Month, last: Month) -> float:
+    """The quarter's actual against its planned figure: summed numerators over summed
+    denominators for the actuals, the mean of the targets in the quarter."""
+    start, end = first.first_day, last.last_day
+    actuals = [
+        r
+        for r in rows
+        if (r["area_code"], r["metric_code"], r["kind"]) == (area, metric, "actual")
+        and start <= r["period_start"]
+        and r["period_end"] <= end
+    ]
+    targets = [
+        r["value"]
+        for r in rows
+        if (r["area_code"], r["metric_code"], r["kind"]) == (area, metric, "target")
+        and start <= r["period_start"]
+        and r["period_end"] <= end
+    ]
+    per = 100_000 if metric != "bcf_discharge_delay" else 1
+    if metric == "bcf_emergency_admissions_65":
+        value = sum(r["numerator"] / r["denominator"] for r in actuals) / len(actuals) * per
+    else:
+        value = sum(r["numerator"] for r in actuals) / sum(r["denominator"] for r in actuals) * per
+    return float(value / (sum(targets) / len(targets)))
+
+
+def current_assurance_rows(seed: int, last: Month, metric_values: list[Row]) -> list[Row]:
+    """The region's quarterly assurance of the current years: every quarter from 2025-26 Q1
+    that has ended by ``last``, each area rated on the conditions, the three headline metrics
+    against its plan (from its own figures), finance and delivery."""
+    rows: list[Row] = []
+    quarter = Month(2025, 4)
+    while quarter + 2 <= last:
+        year = quarter.financial_year
+        name = f"{year} Q{year.first_month.months_until(quarter) // 3 + 1}"
+        rng = rng_for(seed, f"assurance:{name}")
+        for hwb in hwbs_in(quarter + 2):
+            ratings: list[tuple[str, str, str]] = []
+            for condition in CURRENT_CRITERIA:
+                met = hwb.code == LEICESTERSHIRE or rng.random() < 0.95
+                ratings.append(
+                    (condition, "Y" if met else "N", "" if met else "Evidence requested.")
+                )
+            for metric, criterion, what in CURRENT_METRICS:
+                ratio = _quarter_ratio(metric_values, hwb.code, metric, quarter, quarter + 2)
+                ratings.append((criterion, *_metric_rating(ratio, what)))
+            for criterion in (FINANCE, DELIVERY):
+                roll = rng.random()
+                if hwb.code == LEICESTERSHIRE:
+                    late = quarter + 2 >= Month(2026, 10)  # the go-live was moved in October
+                    if criterion == DELIVERY and not late:
+                        ratings.append((criterion, "G", "Delivery on track against the plan."))
+                    else:
+                        ratings.append((criterion, *LEICESTERSHIRE_CURRENT[criterion]))
+                    continue
+                status = "G" if roll < 0.7 else "A" if roll < 0.95 else "R"
+                comment = {
+                    "G": "",
+                    "A": "Minor concerns; followed up at the next review.",
+                    "R": "Significant concerns; escalated to the regional board.",
+                }[status]
+                ratings.append((criterion, status, comment))
+            rows += [
+                {
+                    "area_code": hwb.code,
+                    "round": name,
+                    "criterion": criterion,
+                    "status": status,
+                    "comment": comment or None,
+                }
+                for criterion, status, comment in ratings
+            ]
+        quarter = quarter + 3
     return rows

@@ -66,6 +66,7 @@ __all__ = [
     "FIRST_MONTH",
     "SOURCE",
     "CurrentRecords",
+    "current_hwbs",
     "current_metric_values",
     "last_complete_month",
     "metric_value_sheet_rows",
@@ -328,16 +329,28 @@ def _check_today(today: date) -> Month:
     return last
 
 
+def current_hwbs() -> list[tuple[int, Hwb]]:
+    """The demo's HWBs that exist in the current years (from April 2025), with their index in
+    :data:`~bettercare.demo.areas.HWBS` (which seeds their records): not Northamptonshire,
+    replaced by North and West Northamptonshire in April 2021."""
+    return [
+        (index, hwb)
+        for index, hwb in enumerate(HWBS)
+        if hwb.valid_to is None or hwb.valid_to >= FIRST_MONTH.first_day
+    ]
+
+
 def _chosen(areas: Sequence[str] | None) -> list[tuple[int, Hwb]]:
+    current = current_hwbs()
     if areas is None:
-        return list(enumerate(HWBS))
-    codes = [hwb.code for hwb in HWBS]
+        return current
+    codes = [hwb.code for _index, hwb in current]
     unknown = [code for code in areas if code not in codes]
     if unknown or not areas:
         raise ValueError(
             f"areas must be HWB codes of the demo ({', '.join(codes)}); got {list(areas)!r}"
         )
-    return [(index, hwb) for index, hwb in enumerate(HWBS) if hwb.code in areas]
+    return [(index, hwb) for index, hwb in current if hwb.code in areas]
 
 
 def write_current_records(
@@ -442,8 +455,7 @@ def metric_value_sheet_rows(
 ) -> list[dict[str, Any]]:
     """The values as rows of the workbook's ``metric_values`` sheet (actuals with a source).
 
-    The sheet has no column for ``sum_of_squares``; a caller that stores it reads it from
-    ``values`` (same order).
+    The discharge delay's ``sum_of_squares`` goes with it, so its mean has an interval.
     """
     return [
         {
@@ -457,6 +469,7 @@ def metric_value_sheet_rows(
             "value": row.value,
             "note": row.note or None,
             "source": source,
+            "sum_of_squares": None if row.sum_of_squares is None else float(row.sum_of_squares),
         }
         for row in values
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TextIO
@@ -23,7 +24,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from bettercare.core.periods import Month
-from bettercare.demo import DEFAULT_SEED, LEICESTERSHIRE, REGION, SNAPSHOT, build_demo
+from bettercare.demo import DEFAULT_SEED, LATEST, LEICESTERSHIRE, REGION, SNAPSHOT, build_demo
+from bettercare.demo.current_programme import returns_from
 from bettercare.demo.timeline import Rows
 from bettercare.web.accounts.actions import command_line_user, membership_grant
 from bettercare.web.accounts.models import Role, User
@@ -133,8 +135,13 @@ def _import(rows: Rows, folder: Path, *, by: User, reason: str) -> ImportResult:
 
 
 def _wanted_state(area: str, month: Month, as_at: Month) -> str:
-    """Before the stage's month: signed off; its month: submitted at the July snapshot (and
-    for Rutland in August), otherwise open."""
+    """The historical stages: before the stage's month signed off; its month submitted at
+    the July 2017 snapshot (and for Rutland in August), otherwise open. The current stage:
+    the newest month open, the one before it submitted, earlier ones signed off."""
+    if as_at > LATEST:
+        if month < as_at - 1:
+            return ReportingPeriod.State.SIGNED_OFF
+        return ReportingPeriod.State.SUBMITTED if month < as_at else ReportingPeriod.State.OPEN
     if month < as_at:
         return ReportingPeriod.State.SIGNED_OFF
     if as_at == SNAPSHOT or area in SUBMITTED_IN_AUGUST:
@@ -143,14 +150,19 @@ def _wanted_state(area: str, month: Month, as_at: Month) -> str:
 
 
 def _advance_periods(codes: Sequence[str], as_at: Month, by: User) -> None:
-    """Submit and sign off the periods up to ``as_at``; periods only ever move forwards."""
+    """Submit and sign off the stage's periods up to ``as_at``; periods only move forwards.
+
+    The current stage moves only the current programme's periods: the historical example's
+    periods stay as they were at the end of August 2017.
+    """
     order = [
         ReportingPeriod.State.OPEN,
         ReportingPeriod.State.SUBMITTED,
         ReportingPeriod.State.SIGNED_OFF,
     ]
+    first = returns_from(as_at) if as_at > LATEST else Month(1900, 1)
     periods = ReportingPeriod.objects.filter(
-        area__code__in=codes, month__lte=as_at.first_day
+        area__code__in=codes, month__gte=first.first_day, month__lte=as_at.first_day
     ).select_related("area")
     for period in periods.order_by("area__code", "month"):
         wanted = order.index(_wanted_state(period.area.code, Month.of(period.month), as_at))
@@ -174,15 +186,23 @@ def _user(demo: DemoUser) -> User:
 
 
 def load_demo(
-    *, seed: int = DEFAULT_SEED, by: User | None = None, out: TextIO | None = None
+    *,
+    seed: int = DEFAULT_SEED,
+    by: User | None = None,
+    out: TextIO | None = None,
+    today: date | None = None,
 ) -> DemoLoad:
-    """Load (or bring up to date) the demo region; the data only, not the logins.
+    """Load (or bring up to date) the demo region as at ``today``; the data, not the logins.
 
     The first load imports the July 2017 snapshot, signs off September 2016 to June 2017 and
-    submits July, then imports August 2017 and signs July off. Later loads import August only.
+    submits July, then imports August 2017 and signs July off (the worked historical example),
+    then imports the current stage, as known at the end of the last complete month before
+    ``today``, and moves the current year's periods on: the newest open, the one before it
+    submitted, the earlier ones signed off. Later loads import the current stage only, so a
+    demo loaded in an earlier month is brought up to date.
     """
     sync_registry()
-    demo = build_demo(seed)
+    demo = build_demo(seed, today)
     _refuse_real_data(demo.latest.rows)
     codes = [row["area_code"] for row in demo.latest.rows["programme"]]
     importer = by or command_line_user()

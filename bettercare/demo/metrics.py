@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from functools import cache
 
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.demo.areas import HWBS, LEICESTERSHIRE, Hwb
+from bettercare.demo.areas import LEICESTERSHIRE, Hwb, hwbs_in
 from bettercare.demo.timeline import FIRST_MONTH, LATEST, Row, days_in, months, rng_for
+from bettercare.registry import load_registry
 
 DTOC = "bcf_dtoc"
 NEL = "bcf_non_elective_admissions"
@@ -365,13 +367,31 @@ def _year_rows(
     return rows
 
 
+@cache
+def _years_in_force() -> dict[str, tuple[FinancialYear, FinancialYear | None]]:
+    return {code: (d.applies_from, d.applies_to) for code, d in load_registry().items()}
+
+
+def in_force(row: Row) -> bool:
+    """Whether a row may be stored: a national metric's actuals, targets and forecasts only
+    in the years the metric applies in (baselines may come from before, as plans set them)."""
+    if row["kind"] == "baseline" or row["metric_code"] not in _years_in_force():
+        return True
+    since, until = _years_in_force()[row["metric_code"]]
+    first = FinancialYear.of(row["period_start"]).start_year
+    last = FinancialYear.of(row["period_end"]).start_year
+    return since.start_year <= first and (until is None or last <= until.start_year)
+
+
 def metric_value_rows(seed: int, as_at: Month) -> list[Row]:
-    """Every area's metric values known at the end of ``as_at``."""
+    """Every area's metric values known at the end of ``as_at``: each series from the first
+    year its metric applies in (the series are generated from April 2013 so that the seed
+    gives the same figures whatever years the registry allows)."""
     rows: list[Row] = []
-    for hwb in HWBS:
+    for hwb in hwbs_in(LATEST):
         rows += monthly_rows(hwb, seed, as_at)
         rows += yearly_rows(hwb, seed, as_at)
-    return rows
+    return [row for row in rows if in_force(row)]
 
 
 def against_target(hwb: Hwb, seed: int, month: Month) -> dict[str, float]:

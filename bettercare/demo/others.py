@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bettercare.core.periods import Month
-from bettercare.demo.areas import HWBS, LEICESTERSHIRE, Hwb
+from bettercare.demo.areas import LEICESTERSHIRE, Hwb, hwbs_in
 from bettercare.demo.leicestershire_returns import ENABLER, HEADLINES, not_started
 from bettercare.demo.metrics import DTOC, NEL, PERMANENT, REABLEMENT
 from bettercare.demo.timeline import LATEST, RETURNS_FROM, Row, months, pounds, rng_for
@@ -25,6 +25,7 @@ PREFIXES = {
     "E10000019": "LIN",
     "E06000061": "NN",
     "E06000062": "WN",
+    "E10000021": "NTH",
 }
 PROVIDERS = {
     "E54000015": "Leicestershire Partnership NHS Trust",
@@ -427,9 +428,9 @@ def _risks(code: str, rng: random.Random, as_at: Month) -> list[Row]:
 
 
 def other_rows(seed: int, as_at: Month) -> dict[str, list[Row]]:
-    """The nine lighter programmes' rows, sheet by sheet."""
+    """The lighter programmes' rows of the 2017 example (the areas of 2017), sheet by sheet."""
     combined: dict[str, list[Row]] = {}
-    for hwb in HWBS:
+    for hwb in hwbs_in(LATEST):
         if hwb.code == LEICESTERSHIRE:
             continue
         for sheet, rows in area_rows(hwb, seed, as_at).items():

@@ -8,6 +8,7 @@ the twelve months to August 2017.
 from __future__ import annotations
 
 import random
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -43,3 +44,22 @@ def rng_for(seed: int, topic: str) -> random.Random:
 def pounds(amount: float | int | str) -> Decimal:
     """An amount of money, to the penny."""
     return Decimal(str(amount)).quantize(Decimal("0.01"))
+
+
+#: The current BCF years' data start here: the first month of the 2025-26 metrics.
+CURRENT_FROM = Month(2025, 4)
+
+
+def reporting_month(today: date) -> Month:
+    """The demo's newest reporting month: the last complete month before ``today``.
+
+    The current-year demo is generated relative to the calendar so that it never goes stale;
+    it needs at least one complete month of the 2025-26 BCF year (April 2025).
+    """
+    latest = Month.of(today) - 1
+    if latest < CURRENT_FROM:
+        raise ValueError(
+            f"today must be in May 2025 or later (the demo starts with {CURRENT_FROM.label}), "
+            f"got {today.isoformat()}"
+        )
+    return latest

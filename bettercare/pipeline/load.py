@@ -33,7 +33,7 @@ from bettercare.web.programmes.versioning import data_changed
 __all__ = ["LoadError", "LoadResult", "load_metric_values", "load_run"]
 
 SOURCE_PREFIX = "pipeline "
-FIELDS = ("numerator", "denominator", "value", "note", "warnings", "bands")
+FIELDS = ("numerator", "denominator", "value", "note", "warnings", "bands", "sum_of_squares")
 
 
 class LoadError(Exception):
@@ -197,6 +197,7 @@ def load_metric_values(
             "value": row.value,
             "note": row.note,
             "warnings": [row.note] if row.note else [],
+            "sum_of_squares": row.sum_of_squares,
             "bands": row.bands,
         }
         found = existing.get((area.pk, metric.pk, row.period_start, row.period_end))

@@ -35,6 +35,7 @@ SCHEMA = pa.schema(
         ("value", pa.float64()),
         ("note", pa.string()),
         ("source", pa.string()),
+        ("sum_of_squares", pa.float64()),
     ]
 )
 #: The ``source`` of every row: how the figures were made (the same for every engine, so that
@@ -69,6 +70,7 @@ def csv_text(rows: Sequence[MetricValueRow]) -> str:
                 _number(row.value),
                 row.note,
                 SOURCE,
+                _number(row.sum_of_squares),
             )
         )
     return buffer.getvalue()
@@ -88,6 +90,9 @@ def arrow_table(rows: Sequence[MetricValueRow]) -> pa.Table:
         "value": [r.value for r in ordered],
         "note": [r.note for r in ordered],
         "source": [SOURCE] * len(ordered),
+        "sum_of_squares": [
+            None if r.sum_of_squares is None else float(r.sum_of_squares) for r in ordered
+        ],
     }
     return pa.table(columns, schema=SCHEMA)
 

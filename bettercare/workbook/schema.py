@@ -81,6 +81,8 @@ SHEETS: tuple[Sheet, ...] = (
         C("programme_name", "text"),
         C("local_authority", "text"),
         C("commissioners", "text"),
+        C("valid_from", "date"),
+        C("valid_to", "date"),
     ),
     _sheet(
         "funding",
@@ -168,6 +170,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("value", "measure"),
         C("note", "text"),
         C("source", "text"),
+        C("sum_of_squares", "number"),
     ),
     _sheet(
         "metric_commentary",

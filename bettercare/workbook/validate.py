@@ -298,6 +298,11 @@ class _Checker:
                     "is not another known area",
                     "the code of an area on the programme sheet or already in bettercare",
                 )
+            start, end = record["valid_from"], record["valid_to"]
+            if start is not None and end is not None and end < start:
+                self.error(
+                    record, "valid_to", "is before valid_from", "a date on or after valid_from"
+                )
 
     def check_schemes_and_themes(self) -> None:
         themes = (
@@ -451,6 +456,7 @@ class _Checker:
             ("numerator", numerator),
             ("denominator", denominator),
             ("value", value),
+            ("sum_of_squares", record["sum_of_squares"]),
         ):
             if number is not None and number < 0:
                 self.error(record, column, "is negative", "a count or value of zero or more")
@@ -458,6 +464,33 @@ class _Checker:
         if denominator is not None and denominator == 0:
             self.error(record, "denominator", "is zero", "a denominator greater than zero")
             ok = False
+        squares = record["sum_of_squares"]
+        if squares is not None:
+            if metric.unit != "mean":
+                self.error(
+                    record,
+                    "sum_of_squares",
+                    f"is given but {record['metric_code']} is a {metric.unit}, not a mean",
+                    "a sum of squares only for a mean (leave it blank)",
+                )
+                ok = False
+            elif numerator is None or not denominator:
+                self.error(
+                    record,
+                    "sum_of_squares",
+                    "is given without the numerator and denominator it goes with",
+                    "the sum of the values (numerator) and their count (denominator) too",
+                )
+                ok = False
+            elif 0 <= squares < numerator * numerator / denominator * (1 - 1e-9):
+                self.error(
+                    record,
+                    "sum_of_squares",
+                    f"is less than numerator squared / denominator "
+                    f"({numerator * numerator / denominator:,.6g}), which no real values give",
+                    "the sum of the squared record values, at least numerator² / denominator",
+                )
+                ok = False
         if (
             metric.unit == "proportion"
             and numerator is not None

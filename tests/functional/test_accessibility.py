@@ -28,7 +28,7 @@ PAGES = [
     ("overview", "viewer", f"{AREA}/"),
     ("dashboard", "viewer", f"{AREA}/dashboard/"),
     ("metrics", "viewer", f"{AREA}/metrics/"),
-    ("metric", "viewer", f"{AREA}/metrics/bcf_dtoc/"),
+    ("metric", "viewer", f"{AREA}/metrics/bcf_dtoc/?period=2017-08"),
     ("schemes", "lead", f"{AREA}/schemes/"),
     ("scheme", "lead", f"{SCHEME}/"),
     ("scheme-return", "lead", f"{SCHEME}/return/2017-08/"),

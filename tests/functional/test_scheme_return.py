@@ -13,9 +13,11 @@ from tests.functional.support import LEICESTERSHIRE, htmx_swap
 
 pytestmark = pytest.mark.browser
 
-SCHEMES = f"/areas/{LEICESTERSHIRE}/schemes/"
+#: The worked example's month, asked for explicitly: the demo opens on the current year.
+SCHEMES = f"/areas/{LEICESTERSHIRE}/schemes/?period=2017-08"
 RETURN_URL = re.compile(rf"/areas/{LEICESTERSHIRE}/schemes/(\d+)/return/2017-08/$")
-SCHEME_URL = re.compile(rf"/areas/{LEICESTERSHIRE}/schemes/(\d+)/$")
+#: The scheme's page: from the list, in the month chosen there; after saving, as it is now.
+SCHEME_URL = re.compile(rf"/areas/{LEICESTERSHIRE}/schemes/(\d+)/(\?period=2017-08)?$")
 COMMENTARY = "Two milestones have slipped by six weeks; a recovery plan goes to the board."
 COMMENTARY_ERROR = "Enter exception commentary for action plan milestones: Amber needs it."
 
@@ -146,7 +148,7 @@ def test_a_scheme_the_lead_does_not_lead_is_read_only(page, open_as):
     assert SCHEME_URL.search(page.url), page.url
     assert page.get_by_role("link", name=re.compile("the August 2017 return")).count() == 0
 
-    page.goto(page.url + "return/2017-08/")
+    page.goto(page.url.split("?")[0] + "return/2017-08/")
     assert page.locator("h1").inner_text() == "BCF 1 return, August 2017"
     assert page.get_by_text(
         "You can read this return but not change it: BCF 1 is not one of your schemes."

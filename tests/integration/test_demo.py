@@ -1,5 +1,6 @@
 """`bettercare demo`: the demonstration region loads cleanly, reproduces the worked example of
-the real highlight report, sets up periods and logins, and loading it again changes nothing.
+the real highlight report, carries the current BCF years up to the last complete month, sets
+up periods and logins, and loading it again changes nothing.
 
 The demo is loaded once for the module inside a transaction that is rolled back at the end;
 each test runs in its own savepoint within it.
@@ -16,8 +17,9 @@ from django.db import transaction
 
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
-from bettercare.demo import LEICESTERSHIRE
+from bettercare.demo import LEICESTERSHIRE, reporting_month
 from bettercare.demo.load import DemoError, create_demo_users, load_demo
+from bettercare.demo.proposals import STATUS_WORDS
 from bettercare.web.accounts.models import Membership, User
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.performance.models import MetricValue
@@ -35,6 +37,8 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "demo-password-for-tests"
 RUTLAND = "E06000017"
+#: The demo's newest month: the last complete month before today.
+LAST = reporting_month(date.today())
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +61,9 @@ def _row_counts():
     }
 
 
-def test_the_first_load_imports_two_stages_without_errors_or_warnings(demo):
+def test_the_first_load_imports_three_stages_without_errors_or_warnings(demo):
     assert demo.first_load
-    assert [month for month, _ in demo.imports] == [Month(2017, 7), Month(2017, 8)]
+    assert [month for month, _ in demo.imports] == [Month(2017, 7), Month(2017, 8), LAST]
     for _, result in demo.imports:
         assert result.ok
         assert result.written
@@ -74,7 +78,15 @@ def test_the_region_has_ten_demo_hwbs_under_its_icbs(demo):
     assert {a.type for a in icbs} == {"ICB"}
     assert icbs.get(code="E54000015").name.startswith("NHS Leicester, Leicestershire and Rutland")
     hwbs = Area.objects.filter(type="HWB")
-    assert hwbs.count() == 10
+    # Ten today; in 2017 Northamptonshire stood where North and West Northamptonshire are now.
+    now = [hwb for hwb in hwbs if hwb.exists_in(LAST)]
+    assert len(now) == 10
+    in_2017 = {hwb.code for hwb in hwbs if hwb.exists_in(Month(2017, 8))}
+    assert len(in_2017) == 10 - 2 + 1
+    assert {"E06000061", "E06000062"} - in_2017 == {"E06000061", "E06000062"}
+    northamptonshire = hwbs.get(code="E10000021")
+    assert (northamptonshire.valid_from, northamptonshire.valid_to) == (None, date(2021, 3, 31))
+    assert hwbs.get(code="E06000061").valid_from == date(2021, 4, 1)
     assert all(hwb.parent.parent == region for hwb in hwbs)
     assert Area.objects.filter(is_demo=False).count() == 0
     assert all(hwb.programme.name.endswith("(demonstration data)") for hwb in hwbs)
@@ -148,8 +160,12 @@ def test_money_is_as_reported_and_spend_adds_up(demo):
 
 
 def test_periods_are_signed_off_to_july_with_august_open(demo):
-    for area in Area.objects.filter(type="HWB"):
-        states = dict(ReportingPeriod.objects.filter(area=area).values_list("month", "state"))
+    for area in (a for a in Area.objects.filter(type="HWB") if a.exists_in(Month(2017, 8))):
+        states = dict(
+            ReportingPeriod.objects.filter(area=area, month__lte=date(2017, 8, 1)).values_list(
+                "month", "state"
+            )
+        )
         assert sorted(states) == [(Month(2016, 9) + n).first_day for n in range(12)]
         august = states.pop(date(2017, 8, 1))
         assert set(states.values()) == {"signed_off"}, area.code
@@ -174,9 +190,11 @@ def test_the_history_shows_the_july_versions(demo):
     assert (risk.likelihood * risk.impact, risk.previous_score, risk.version) == (20, 15, 2)
     assert [h.likelihood for h in risk.history.order_by("history_date")] == [3, 4]
     milestone = Milestone.objects.get(area__code=LEICESTERSHIRE, ref="PM08")
-    assert [h.revised_date for h in milestone.history.order_by("history_date")] == [
-        date(2017, 8, 31),
-        date(2017, 12, 15),
+    versions = list(milestone.history.order_by("history_date"))
+    assert [h.revised_date for h in versions[:2]] == [date(2017, 8, 31), date(2017, 12, 15)]
+    # The current stage records its completion on the revised date, nine years on.
+    assert [(h.revised_date, h.completed_date) for h in versions[2:]] == [
+        (date(2017, 12, 15), date(2017, 12, 15))
     ]
     july = MetricValue.objects.get(
         area__code=LEICESTERSHIRE,
@@ -218,7 +236,7 @@ def test_loading_again_changes_nothing(demo, capsys):
     before = _row_counts()
     assert main(["demo", "--password", PASSWORD]) == 0
     output = capsys.readouterr().out
-    assert "August 2017: 0 rows created, 0 updated" in output
+    assert f"{LAST.label}: 0 rows created, 0 updated" in output
     assert _row_counts() == before
     assert "demonstration data only" in output
     admin = next(line for line in output.splitlines() if line.startswith("admin "))
@@ -249,6 +267,114 @@ def test_real_data_is_never_overwritten(demo, capsys):
         load_demo()
     assert main(["demo", "--password", PASSWORD]) == 1
     assert "bettercare demo: error: the database holds real" in capsys.readouterr().err
+
+
+def test_the_current_year_periods_move_with_the_calendar(demo):
+    first = Month(2026, 4) if Month(2026, 4) <= LAST else Month(2025, 4)
+    wanted = [first + n for n in range(first.months_until(LAST) + 1)]
+    for area in (a for a in Area.objects.filter(type="HWB") if a.exists_in(LAST)):
+        states = {
+            Month.of(month): state
+            for month, state in ReportingPeriod.objects.filter(
+                area=area, month__gte=first.first_day
+            ).values_list("month", "state")
+        }
+        assert sorted(states) == wanted, area.code
+        assert states.pop(LAST) == "open"
+        if LAST - 1 in states:
+            assert states.pop(LAST - 1) == "submitted"
+        assert set(states.values()) <= {"signed_off"}
+    former = ReportingPeriod.objects.filter(area__code="E10000021", month__gte=date(2021, 4, 1))
+    assert not former.exists()
+    newest = ReportingPeriod.objects.filter(area__code=LEICESTERSHIRE).order_by("-month").first()
+    assert Month.of(newest.month) == LAST
+
+
+def test_the_current_metrics_for_the_newest_month(demo, capsys):
+    args = ["metrics", "--area", LEICESTERSHIRE, "--period", str(LAST), "--format", "json"]
+    assert main(args) == 0
+    entries = {e["metric"]: e for e in json.loads(capsys.readouterr().out)}
+    admissions = entries["bcf_emergency_admissions_65"]
+    stored = MetricValue.objects.get(
+        area__code=LEICESTERSHIRE,
+        metric__code="bcf_emergency_admissions_65",
+        kind="actual",
+        period_start=LAST.first_day,
+    )
+    assert admissions["value"] == pytest.approx(stored.numerator / stored.denominator * 100_000)
+    assert admissions["lower"] < admissions["value"] < admissions["upper"]
+    assert admissions["target"] is not None
+    delay = entries["bcf_discharge_delay"]
+    stored = MetricValue.objects.get(
+        area__code=LEICESTERSHIRE,
+        metric__code="bcf_discharge_delay",
+        kind="actual",
+        period_start=LAST.first_day,
+    )
+    assert delay["value"] == pytest.approx(stored.numerator / stored.denominator)
+    assert delay["target"] is not None
+    care_homes = entries["bcf_care_home_admissions_65"]
+    assert care_homes["value"] is not None
+    assert care_homes["target"] is not None
+
+
+def test_every_demo_return_agrees_with_the_proposal_or_says_why(demo):
+    """The saved statuses are those the return form proposes from the same data, or carry
+    the reason the lead gave for differing (in the return's additional information)."""
+    from bettercare.web.programmes.returns import propose
+
+    statuses = SchemeStatus.objects.select_related("period__area", "scheme").order_by(
+        "period_id", "scheme_id"
+    )
+    proposals: dict[tuple[int, int], dict] = {}
+    agreed = overridden = 0
+    for status in statuses:
+        key = (status.period_id, status.scheme_id)
+        if key not in proposals:
+            proposals[key] = propose(
+                status.scheme,
+                status.period,
+                forecast_outturn=status.forecast_outturn,
+                savings_achieved=status.savings_achieved,
+            )
+        assessment = proposals[key][status.dimension].assessment
+        if assessment is None or assessment.status == status.status:
+            agreed += 1
+            continue
+        overridden += 1
+        reason = status.additional_information
+        where = (status.period.area.code, str(status.period.reporting_month), status.scheme.ref)
+        assert reason.startswith(f"Rated {STATUS_WORDS[status.status]} rather than the "), where
+        assert f"rather than the proposed {STATUS_WORDS[assessment.status]}: " in reason, where
+    assert agreed > 7 * overridden > 0
+
+
+def test_area_lists_match_the_year_shown(demo, client):
+    """The region's 2017 assurance round lists Northamptonshire, the current lists of areas
+    North and West Northamptonshire; an abolished area keeps its history, listed apart."""
+    client.force_login(User.objects.get(username="region"))
+    matrix = client.get("/regions/E12000004/assurance/?round=2017-18+Q2").content.decode()
+    assert ">Northamptonshire<" in matrix or "Northamptonshire (E10000021)" in matrix
+    assert "North Northamptonshire" not in matrix
+    assert "West Northamptonshire" not in matrix
+    home = client.get("/").content.decode()
+    before, after = home.split("Former areas (history only)", 1)
+    former = after.split("<h2", 1)[0]
+    today = before + after.removeprefix(former)
+    assert "North Northamptonshire" in today
+    assert "West Northamptonshire" in today
+    assert "E10000021" in former
+    assert "E10000021" not in today
+
+
+def test_serving_the_demo_brings_an_older_demo_up_to_date(demo):
+    from bettercare.cli.serve import demo_is_behind
+
+    assert not demo_is_behind()
+    ReportingPeriod.objects.filter(area__code=LEICESTERSHIRE, month=LAST.first_day).delete()
+    assert demo_is_behind()
+    Area.objects.filter(code=RUTLAND).update(is_demo=False)
+    assert not demo_is_behind(), "a database with real data is never reloaded"
 
 
 def test_serve_demo_on_the_demo_prints_its_logins(demo, monkeypatch):

@@ -8,11 +8,13 @@ month by month by a CSV of actuals.
 import csv
 import io
 import json
+import math
 import re
 from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from scipy import stats
 
 from bettercare.cli.main import main
 from bettercare.core.periods import FinancialYear, Month
@@ -274,45 +276,29 @@ def plan_2025(folder):
 
 
 def actuals_2025(path):
-    rows = [
-        [
-            "area_code",
-            "metric_code",
-            "period_start",
-            "period_end",
-            "numerator",
-            "denominator",
-            "source",
-        ]
-    ]
-    for month, admissions, days, discharges in zip(
-        YEAR.months(), ADMISSIONS, DELAY_DAYS, DISCHARGES, strict=True
-    ):
+    header = ["area_code", "metric_code", "period_start", "period_end", "numerator"]
+    rows = [[*header, "denominator", "source", "sum_of_squares"]]
+    months = zip(YEAR.months(), ADMISSIONS, DELAY_DAYS, DISCHARGES, strict=True)
+    for month, admissions, days, discharges in months:
+        span = [month.first_day, month.last_day]
         rows.append(
-            [
-                AREA,
-                "bcf_emergency_admissions_65",
-                month.first_day,
-                month.last_day,
-                admissions,
-                POPULATION_65,
-                "SUS",
-            ]
+            [AREA, "bcf_emergency_admissions_65", *span, admissions, POPULATION_65, "SUS", ""]
         )
-        rows.append(
-            [AREA, "bcf_discharge_delay", month.first_day, month.last_day, days, discharges, "SUS"]
-        )
+        # Delays with a variance of 9 days²: the sum of squares is n x mean² + (n - 1) x 9.
+        squares = days * days / discharges + 9 * (discharges - 1)
+        rows.append([AREA, "bcf_discharge_delay", *span, days, discharges, "SUS", squares])
     for quarter, placements in enumerate(CARE_HOME):
         first = YEAR.months()[quarter * 3]
+        span = [first.first_day, (first + 2).last_day]
         rows.append(
             [
                 AREA,
                 "bcf_care_home_admissions_65",
-                first.first_day,
-                (first + 2).last_day,
+                *span,
                 placements,
                 POPULATION_65,
                 "Client Level Data",
+                "",
             ]
         )
     write_csv(path, rows)
@@ -361,6 +347,12 @@ def test_a_2025_26_plan_then_its_actuals_then_a_signed_off_pack(tmp_path, import
     assert admissions["baseline"]["period_start"] == "2024-04-01"
     delay = after["bcf_discharge_delay"]
     assert delay["value"] == pytest.approx(3100 / 1420)
+    # A mean of days with its sum of squares: Student's t interval, mean ± t * 3 / sqrt(n).
+    half = stats.t.ppf(0.975, 1419) * 3 / math.sqrt(1420)
+    assert (delay["lower"], delay["upper"]) == (
+        pytest.approx(3100 / 1420 - half),
+        pytest.approx(3100 / 1420 + half),
+    )
     care_home = after["bcf_care_home_admissions_65"]
     assert (care_home["period_start"], care_home["value"]) == (
         "2026-01-01",

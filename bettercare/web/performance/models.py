@@ -103,6 +103,11 @@ class MetricValue(Versioned):
         blank=True,
         help_text="Per-band counts and populations for a directly standardised rate.",
     )
+    sum_of_squares = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="For a mean: the sum of the squared record-level values (for its interval).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -140,6 +145,7 @@ class MetricValue(Versioned):
             bands=bands,
             warnings=tuple(self.warnings or ()),
             source=self.source,
+            sum_of_squares=self.sum_of_squares,
         )
 
 

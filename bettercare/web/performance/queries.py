@@ -25,13 +25,13 @@ from bettercare.web.programmes.versioning import data_version
 
 FIELDS = (
     "metric_id", "kind", "period_start", "period_end", "numerator", "denominator", "value",
-    "bands", "warnings", "source",
+    "bands", "warnings", "source", "sum_of_squares",
 )  # fmt: skip
 CACHE_SECONDS = 60 * 60
 
 
 def _observation(row: tuple[Any, ...]) -> Observation:
-    _, _, start, end, numerator, denominator, value, bands, warnings, source = row
+    _, _, start, end, numerator, denominator, value, bands, warnings, source, squares = row
     return Observation(
         period_start=start,
         period_end=end,
@@ -51,6 +51,7 @@ def _observation(row: tuple[Any, ...]) -> Observation:
         ),
         warnings=tuple(warnings or ()),
         source=source,
+        sum_of_squares=squares,
     )
 
 

@@ -366,7 +366,8 @@ def _compare_with_region(
     region, areas = _region_of(area)
     if region is None:
         return None
-    by_pk = {a.pk: a for a in areas}
+    month = Month.of(line.period_start)
+    by_pk = {a.pk: a for a in areas if a.exists_in(month)}
     values = list(
         MetricValue.objects.filter(
             metric=metric,

@@ -67,6 +67,8 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "programme_name": getattr(getattr(a, "programme", None), "name", None),
             "local_authority": getattr(getattr(a, "programme", None), "local_authority", None),
             "commissioners": getattr(getattr(a, "programme", None), "commissioners", None),
+            "valid_from": a.valid_from,
+            "valid_to": a.valid_to,
         }
         for a in [*_ancestors(area), *covered]
     ]
@@ -144,6 +146,7 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "value": v.value,
             "note": v.note,
             "source": v.source,
+            "sum_of_squares": v.sum_of_squares,
         }
         for v in values
     ]

@@ -361,6 +361,8 @@ class _Writer:
                     "parent_id": self.areas[record["parent_code"]].pk
                     if record["parent_code"]
                     else None,
+                    "valid_from": record["valid_from"],
+                    "valid_to": record["valid_to"],
                 }
                 if self.mark_demo:
                     values["is_demo"] = True
@@ -583,6 +585,7 @@ class _Writer:
                     "note": r["note"] or "",
                     "warnings": list(r.warnings),
                     "source": r["source"] or f"workbook {self.validated.source}",
+                    "sum_of_squares": r["sum_of_squares"],
                 }
                 for r in records
             ),

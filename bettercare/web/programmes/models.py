@@ -45,6 +45,14 @@ class Area(models.Model):
     is_demo = models.BooleanField(
         default=False, help_text="Demonstration data, labelled as such wherever it is shown."
     )
+    valid_from = models.DateField(
+        null=True, blank=True, help_text="The day the area was created, if it is recorded."
+    )
+    valid_to = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day of the area, if it was abolished (e.g. by a reorganisation).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -52,6 +60,12 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def exists_in(self, month: Month) -> bool:
+        """Whether the area existed in (any part of) ``month``."""
+        return (self.valid_from is None or self.valid_from <= month.last_day) and (
+            self.valid_to is None or self.valid_to >= month.first_day
+        )
 
 
 class Programme(Versioned):

@@ -44,7 +44,8 @@ def scheme_for(request: HttpRequest, area: Area, pk: int) -> Scheme:
 
 def scheme_list(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
-    period = ReportingPeriod.objects.filter(area=area).order_by("-month").first()
+    periods = ReportingPeriod.objects.filter(area=area)
+    period = period_for(area, request.GET.get("period")) if periods.exists() else None
     schemes = sorted(
         Scheme.objects.filter(area=area).select_related("theme"),
         key=lambda s: theme_and_ref_key(s.theme.code if s.theme else None, s.ref),
@@ -82,7 +83,8 @@ def scheme_list(request: HttpRequest, code: str) -> HttpResponse:
 def scheme_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     area = area_for(request, code)
     scheme = scheme_for(request, area, pk)
-    latest = ReportingPeriod.objects.filter(area=area).order_by("-month").first()
+    periods = ReportingPeriod.objects.filter(area=area)
+    latest = period_for(area, request.GET.get("period")) if periods.exists() else None
     finance = list(SchemeFinance.objects.filter(scheme=scheme).order_by("financial_year", "line"))
     years = sorted({f.financial_year for f in finance})
     by_year = {(f.financial_year, f.line): f for f in finance}

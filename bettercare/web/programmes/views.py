@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS, STATUSES
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.programmes.models import Area, SchemeStatus
@@ -22,8 +24,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("area-overview", programmes[0].code)
     by_parent: dict[str, list[Area]] = defaultdict(list)
     names = {a.pk: a for a in areas}
+    this_month = Month.of(date.today())
     for area in programmes:
         parent = names.get(area.parent_id) if area.parent_id else None
+        if not area.exists_in(this_month):
+            # Abolished areas keep their history, listed apart from today's areas.
+            by_parent["Former areas (history only)"].append(area)
+            continue
         by_parent[parent.name if parent else "Other areas"].append(area)
     regions = [
         a for a in areas if a.type == Area.Type.REGION and access_of(request).can_view_assurance(a)

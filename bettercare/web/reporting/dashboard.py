@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from django.utils import timezone
 
 from bettercare.core.ordering import natural_key, theme_and_ref_key
+from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import COMMENTARY_REQUIREMENTS, DIMENSIONS, roll_up
 from bettercare.reports.model import (
     AssuranceCell,
@@ -192,14 +194,30 @@ def region_areas(region: Area) -> list[Area]:
     return sorted(found, key=lambda a: a.name)
 
 
+def round_month(round_name: str) -> Month | None:
+    """The last month of an assurance round named like ``2017-18 Q2``; None for other names."""
+    found = re.fullmatch(r"(\d{4}-\d{2}) Q([1-4])", round_name.strip())
+    if found is None:
+        return None
+    try:
+        year = FinancialYear.parse(found[1])
+    except ValueError:
+        return None
+    return year.first_month + 3 * int(found[2]) - 1
+
+
 def build_assurance(region: Area, round_name: str | None = None) -> AssuranceReport:
-    """The assurance matrix of a region for a round (the latest by default)."""
+    """The assurance matrix of a region for a round (the latest by default): the areas that
+    existed at the end of the round (see ``Area.valid_from`` and ``valid_to``)."""
     areas = region_areas(region)
     ratings = list(
         AssuranceRating.objects.filter(area__in=areas).select_related("area").order_by("pk")
     )
     rounds = tuple(sorted({r.round for r in ratings}, reverse=True))
     chosen = round_name or (rounds[0] if rounds else "")
+    in_round = round_month(chosen)
+    if in_round is not None:
+        areas = [area for area in areas if area.exists_in(in_round)]
     criteria: list[str] = []
     cells: dict[int, dict[str, AssuranceCell]] = defaultdict(dict)
     for rating in ratings:

@@ -90,11 +90,25 @@ def test_dashboard_pdf_has_guidelines_metrics_and_every_theme(demo):
 
 
 def test_assurance_pdf_for_the_region(demo):
-    _, text = pdf_text(pack("assurance", "pdf", code=REGION, month=None).content)
+    # The worked example's round, asked for explicitly: the latest round is the current year's.
+    made = board_pack(
+        "assurance", Area.objects.get(code=REGION), None, "pdf", round_name="2017-18 Q2"
+    )
+    _, text = pdf_text(made.content)
     flat = re.sub(r"\s+", " ", text)
     assert "East Midlands: regional assurance matrix, 2017-18 Q2" in flat
     for area in Area.objects.filter(type="HWB"):
-        assert area.name in flat
+        # The areas of 2017: Northamptonshire, not North and West Northamptonshire (2021).
+        assert (area.name in flat) == area.exists_in(AUGUST), area.name
+
+
+def test_the_latest_assurance_round_is_the_current_years(demo):
+    _, text = pdf_text(pack("assurance", "pdf", code=REGION, month=None).content)
+    flat = re.sub(r"\s+", " ", text)
+    assert re.search(r"East Midlands: regional assurance matrix, 20\d\d-\d\d Q[1-4]", flat)
+    assert "2017-18" not in flat.split("regional assurance matrix, ", 1)[1][:8]
+    assert "Metrics: average discharge delay against the plan" in flat
+    assert "North Northamptonshire" in flat
 
 
 @pytest.mark.parametrize(
@@ -210,7 +224,8 @@ def test_dashboard_and_assurance_excel(demo):
         (["highlight", "--area", "E99999999", "--period", "2017-08"], "unknown area 'E99999999'"),
         (
             ["highlight", "--area", LEICESTERSHIRE, "--period", "2099-01"],
-            "reports months from 2013-04 (April 2013) to ",
+            # The demo's first actuals: April 2014, the first year of its earliest metrics.
+            "reports months from 2014-04 (April 2014) to ",
         ),
         (
             ["highlight", "--area", LEICESTERSHIRE, "--period", "Aug 2017"],

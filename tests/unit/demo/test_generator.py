@@ -24,7 +24,8 @@ def demo():
 
 @pytest.fixture(scope="module")
 def latest(demo):
-    return demo.latest.rows
+    """The worked historical example: the region as known at the end of August 2017."""
+    return demo.stage(AUGUST).rows
 
 
 def _values(rows, area, metric, kind="actual"):
@@ -52,17 +53,17 @@ def test_the_generator_uses_no_framework_or_database():
 
 
 def test_the_same_seed_gives_the_same_rows(latest):
-    again = build_demo().latest.rows
+    again = build_demo().stage(AUGUST).rows
     assert again == latest
 
 
 def test_a_different_seed_gives_different_numbers_but_the_same_worked_example(latest):
-    other = build_demo(seed=7).latest.rows
+    other = build_demo(seed=7).stage(AUGUST).rows
     ours = _monthly(latest, LEICESTERSHIRE, "bcf_dtoc")
     theirs = _monthly(other, LEICESTERSHIRE, "bcf_dtoc")
     assert ours.keys() == theirs.keys()
     differing = [month for month in ours if ours[month] != theirs[month]]
-    assert len(differing) > 40
+    assert len(differing) > 0.75 * len(ours)
     assert ours[AUGUST] == theirs[AUGUST] == (1611, 546195)
     assert other["schemes"] != latest["schemes"]  # the lighter programmes are drawn too
 
@@ -70,8 +71,10 @@ def test_a_different_seed_gives_different_numbers_but_the_same_worked_example(la
 def test_the_worked_example_of_the_highlight_report(latest):
     dtoc = _monthly(latest, LEICESTERSHIRE, "bcf_dtoc")
     assert dtoc[AUGUST] == (1611, 546195)
-    assert min(dtoc) == Month(2013, 4)
-    assert len(dtoc) == 53  # April 2013 to August 2017
+    # From the first year the metric applies in (2014-15): the importer refuses a national
+    # metric's actuals outside its years.
+    assert min(dtoc) == Month(2014, 4)
+    assert len(dtoc) == 41  # April 2014 to August 2017
     nel = _monthly(latest, LEICESTERSHIRE, "bcf_non_elective_admissions")
     april_to_august = [nel[Month(2017, m)][0] for m in range(4, 9)]
     assert sum(april_to_august) == 26_913
@@ -99,10 +102,14 @@ def test_the_worked_example_of_the_highlight_report(latest):
 
 def test_every_area_has_monthly_dtoc_and_admissions_with_targets_and_baselines(latest):
     areas = [r["area_code"] for r in latest["programme"] if r["area_type"] == "HWB"]
-    assert len(areas) == 10
+    # The HWBs of 2017: Northamptonshire, not North and West Northamptonshire (April 2021).
+    assert len(areas) == 9
+    assert "E10000021" in areas
     for area in areas:
-        for metric in ("bcf_dtoc", "bcf_non_elective_admissions"):
-            assert len(_monthly(latest, area, metric)) == 53, (area, metric)
+        for metric, months in (("bcf_dtoc", 41), ("bcf_non_elective_admissions", 29)):
+            # April 2014 (DTOC) and April 2015 (admissions), the metrics' first BCF years,
+            # to August 2017.
+            assert len(_monthly(latest, area, metric)) == months, (area, metric)
             years = {r["period_start"].year for r in _values(latest, area, metric, "target")}
             assert {2015, 2016, 2017} <= years
             assert len(_values(latest, area, metric, "baseline")) == 1
@@ -117,7 +124,7 @@ def _known():
     )
 
 
-@pytest.mark.parametrize("stage", [0, 1], ids=["July 2017", "August 2017"])
+@pytest.mark.parametrize("stage", [0, 1, 2], ids=["July 2017", "August 2017", "current"])
 def test_each_stage_is_a_valid_workbook_without_warnings(demo, stage, tmp_path: Path):
     path = write_workbook(tmp_path / "demo", demo.stages[stage].rows)
     validated = validate_workbook(read_workbook(path), _known())
@@ -204,12 +211,12 @@ def test_milestones_slip_by_different_amounts(latest):
 def test_risk_scores_rise_hold_and_fall(demo):
     trends = {
         risk_trend(r["likelihood"] * r["impact"], r["previous_score"])
-        for r in demo.latest.rows["risks"]
+        for r in demo.stage(AUGUST).rows["risks"]
         if r["area_code"] == LEICESTERSHIRE
     }
     assert trends == {"increased", "no_change", "decreased"}
     july = {r["ref"]: r for r in demo.stages[0].rows["risks"]}
-    august = {r["ref"]: r for r in demo.latest.rows["risks"]}
+    august = {r["ref"]: r for r in demo.stage(AUGUST).rows["risks"]}
     # Each review's previous score is the score at the review before.
     for ref, risk in august.items():
         if ref.startswith("BCF"):
@@ -217,9 +224,13 @@ def test_risk_scores_rise_hold_and_fall(demo):
 
 
 def test_returns_cover_twelve_months_with_three_missing_in_august(demo):
-    rows = [r for r in demo.latest.rows["status_updates"] if r["area_code"] == LEICESTERSHIRE]
+    rows = [
+        r for r in demo.stage(AUGUST).rows["status_updates"] if r["area_code"] == LEICESTERSHIRE
+    ]
     assert {r["period"] for r in rows} == {str(Month(2016, 9) + n) for n in range(12)}
-    schemes = {r["ref"] for r in demo.latest.rows["schemes"] if r["area_code"] == LEICESTERSHIRE}
+    schemes = {
+        r["ref"] for r in demo.stage(AUGUST).rows["schemes"] if r["area_code"] == LEICESTERSHIRE
+    }
     august = {r["scheme_ref"] for r in rows if r["period"] == "2017-08"}
     assert schemes - august == {"BCF 3", "BCF 14", "BCF 17"}
     july = [r for r in demo.stages[0].rows["status_updates"] if r["period"] == "2017-08"]

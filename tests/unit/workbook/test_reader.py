@@ -11,7 +11,8 @@ from bettercare.workbook.schema import SHEET_NAMES
 
 SHEETS = ", ".join(SHEET_NAMES)
 PROGRAMME_COLUMNS = (
-    "area_code, area_name, area_type, parent_code, programme_name, local_authority, commissioners"
+    "area_code, area_name, area_type, parent_code, programme_name, local_authority, commissioners, "
+    "valid_from, valid_to"
 )
 
 

@@ -269,6 +269,22 @@ def test_unknown_area(tmp_path):
     ]
 
 
+def test_an_area_ends_on_or_after_it_begins(tmp_path):
+    validated = check(
+        tmp_path,
+        programme="""\
+            area_code,area_name,area_type,valid_from,valid_to
+            E10000021,Northamptonshire,HWB,,2021-03-31
+            E06000061,North Northamptonshire,HWB,2021-04-01,
+            E06000062,West Northamptonshire,HWB,2021-04-01,2021-03-31
+        """,
+    )
+    assert texts(validated) == [
+        "error: programme.csv, sheet programme, row 4, column valid_to: is before valid_from "
+        "(got '2021-03-31'); expected a date on or after valid_from",
+    ]
+
+
 def test_unknown_scheme(tmp_path):
     validated = check(
         tmp_path,
@@ -984,3 +1000,36 @@ def test_metric_commentary_names_a_known_metric_a_month_and_some_text(tmp_path):
         Month(2017, 8),
         "Winter plan started early",
     )
+
+
+def test_a_sum_of_squares_only_for_a_mean_with_its_sum_and_count(tmp_path):
+    header = (
+        "area_code,metric_code,period_start,period_end,kind,numerator,denominator,sum_of_squares\n"
+    )
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=header
+        + "E10000016,eq5d,2016-04-01,2017-03-31,actual,140,200,110\n"  # >= 140² / 200 = 98
+        + "E10000016,admissions,2017-08-01,2017-08-31,actual,12,1000,150\n"
+        + "E10000016,eq5d,2017-04-01,2018-03-31,actual,,,5\n"
+        + "E10000016,eq5d,2018-04-01,2019-03-31,actual,140,200,97\n"
+        + "E10000016,eq5d,2019-04-01,2020-03-31,actual,140,200,-1\n",
+    )
+    where = "error: metric_values.csv, sheet metric_values"
+    assert texts(validated) == [
+        f"{where}, row 3, column sum_of_squares: is given but admissions is a rate, not a mean "
+        "(got '150'); expected a sum of squares only for a mean (leave it blank)",
+        f"{where}, row 4, column sum_of_squares: is given without the numerator and denominator "
+        "it goes with (got '5'); expected the sum of the values (numerator) and their count "
+        "(denominator) too",
+        f"{where}, row 4, column value: there is no value; expected a value, or a "
+        "numerator and denominator",
+        f"{where}, row 5, column sum_of_squares: is less than numerator squared / denominator "
+        "(98), which no real values give (got '97'); expected the sum of the squared record "
+        "values, at least numerator² / denominator",
+        f"{where}, row 6, column sum_of_squares: is negative (got '-1'); expected a count or "
+        "value of zero or more",
+    ]
+    [kept] = validated.rows("metric_values")
+    assert kept["sum_of_squares"] == 110

@@ -42,8 +42,9 @@ def test_csv_folder_has_the_sheets_with_rows_and_exactly_their_columns(tmp_path)
         "E10000016,2017-18,BCF,,1250000.50,,,2017-08-31\n"
     )
     assert (written / "programme.csv").read_text(encoding="utf-8") == (
-        "area_code,area_name,area_type,parent_code,programme_name,local_authority,commissioners\n"
-        "E10000016,Kent,HWB,,,,\n"
+        "area_code,area_name,area_type,parent_code,programme_name,local_authority,commissioners,"
+        "valid_from,valid_to\n"
+        "E10000016,Kent,HWB,,,,,,\n"
     )
 
 
@@ -140,6 +141,8 @@ def workbook_rows(draw):
                 "programme_name": draw(optional(text)),
                 "local_authority": draw(optional(text)),
                 "commissioners": draw(optional(text)),
+                "valid_from": draw(optional(days)),
+                "valid_to": None,
             }
         ],
         "funding": [
@@ -193,6 +196,7 @@ def workbook_rows(draw):
                 "value": draw(optional(counts)),
                 "note": draw(optional(text)),
                 "source": draw(optional(text)),
+                "sum_of_squares": None,  # checked against the unit: see test_validate
             }
         ],
         "risks": [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('performance', '0002_initial'),
+        ('performance', '0003_metric_value_sum_of_squares'),
         ('programmes', '0004_period_state_not_opened'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
