@@ -4,6 +4,7 @@ as text ("BCF 1, BCF 10, BCF 11 ... BCF 2"), so each list below would fail text 
 
 import io
 import re
+from collections import Counter
 from itertools import groupby
 
 import pytest
@@ -91,16 +92,23 @@ def test_pages_list_schemes_in_natural_order(manager):
     missing = missing[: missing.index("</ul>")]
     assert first_refs(missing) == ["BCF 3", "BCF 14", "BCF 17"]
 
-    # The metric page's "schemes expected to affect this metric", for the metric most have.
-    metric = (
+    # The metric page's "schemes expected to affect this metric", for each metric in force
+    # that two or more schemes affect.
+    counts = Counter(
         Scheme.objects.filter(area__code=LEICESTERSHIRE)
-        .values_list("metrics__code", flat=True)
         .exclude(metrics__code=None)
+        .values_list("metrics__code", flat=True)
     )
-    code = max(set(metric), key=list(metric).count)
-    detail = page(client, f"{area}/metrics/{code}/?period=2017-08")
-    section = detail[detail.index("Schemes expected to affect this metric") :]
-    assert_in_number_order(first_refs(section), f"metric page of {code}")
+    checked = 0
+    for code in sorted(code for code, count in counts.items() if count >= 2):
+        response = client.get(f"{area}/metrics/{code}/?period=2017-08")
+        if response.status_code == 404:
+            continue  # not in force in August 2017 and never measured by then
+        detail = response.content.decode()
+        section = detail[detail.index("Schemes expected to affect this metric") :]
+        assert_in_number_order(first_refs(section), f"metric page of {code}")
+        checked += 1
+    assert checked >= 1
 
     schemes = client.get(f"/api/areas/{LEICESTERSHIRE}/schemes?period=2017-08").json()
     assert_by_theme_then_number([s["ref"] for s in schemes], "API")
