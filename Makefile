@@ -81,12 +81,15 @@ bench: setup
 		else sudo apt-get install -y --no-install-recommends wrk; fi; }
 	$(RUN) python -m benchmarks.bench_stats
 	$(RUN) python -m benchmarks.bench_spc
+	$(RUN) python -m benchmarks.bench_funnel
 	$(RUN) python -m benchmarks.bench_import
+	$(RUN) python -m benchmarks.bench_alerts
 	$(RUN) python -m benchmarks.bench_reports
 	$(RUN) python -m benchmarks.bench_demo
 	$(RUN) python -m benchmarks.bench_plan
 	$(RUN) python -m benchmarks.bench_pipeline
 	$(RUN) python -m benchmarks.bench_demo_records
+	$(RUN) python -m benchmarks.bench_risk
 	$(RUN) python -m benchmarks.bench_web --seconds 10
 
 clean:

@@ -271,6 +271,28 @@ __all__ = [
 ]
 
 
+def command_peers_load(path: Path, username: str | None, out: TextIO) -> int:
+    """Load peer groups (e.g. nearest statistical neighbours) for the benchmarking pages."""
+    ensure_database()
+    from bettercare.web.benchmarking.actions import (
+        PeerGroupError,
+        peer_groups_load,
+        read_peer_group_file,
+    )
+
+    by = _user(username)
+    try:
+        groups = peer_groups_load(
+            groups=read_peer_group_file(Path(path)), by=by, file_name=Path(path).name
+        )
+    except PeerGroupError as error:
+        raise UserError(str(error)) from None
+    for group in groups:
+        print(f"{group.code}: {group.name} ({group.members.count()} areas)", file=out)
+    print(f"Loaded {len(groups)} peer group{'s' if len(groups) != 1 else ''}.", file=out)
+    return 0
+
+
 def command_token_create(username: str, name: str, out: TextIO) -> int:
     ensure_database()
     from bettercare.web.accounts.actions import api_token_create, user_by_username

@@ -130,6 +130,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--spark-master", help="Spark master URL (default: configured, else local[*])"
     )
 
+    peers = commands.add_parser("peers", help="peer groups for benchmarking")
+    peers_commands = peers.add_subparsers(dest="peers_command", metavar="ACTION", required=True)
+    peers_load = peers_commands.add_parser(
+        "load", help="create or replace peer groups from a CSV (one row per member area)"
+    )
+    peers_load.add_argument(
+        "path", type=Path, help="CSV with columns group,name,anchor,member,source,defined_by"
+    )
+    peers_load.add_argument("--as", dest="username", help="record the change as this user")
+    alerts = commands.add_parser("alerts", help="alert rules, notifications and their emails")
+    alert_commands = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    alerts_run = alert_commands.add_parser(
+        "run", help="evaluate the rules, notify subscribers and send queued emails (scheduler)"
+    )
+    alerts_run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the new alerts and who would hear; change nothing",
+    )
+    alerts_run.add_argument(
+        "--today", help="judge the rules as at this day, YYYY-MM-DD (default: today)"
+    )
+    from bettercare.cli.risk_commands import add_risk_parser
+
+    add_risk_parser(commands)
+
     token = commands.add_parser("token", help="personal API tokens")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = token_commands.add_parser("create", help="create a token for a user (shown once)")
@@ -146,6 +172,10 @@ def run(args: argparse.Namespace) -> int:
         from bettercare.cli.pipeline_commands import command_pipeline
 
         return command_pipeline(args, sys.stdout)
+    if args.command == "risk":  # Django only for load, set up there
+        from bettercare.cli.risk_commands import command_risk
+
+        return command_risk(args, sys.stdout)
     if args.command == "serve" and args.demo:
         # A local demonstration over plain HTTP: the session cookie cannot be HTTPS-only.
         os.environ.setdefault("BETTERCARE_SECURE_COOKIES", "0")
@@ -181,6 +211,12 @@ def run(args: argparse.Namespace) -> int:
         return commands.command_report(
             args.kind, args.area, args.period, args.format, args.output, out
         )
+    if args.command == "peers":
+        return commands.command_peers_load(args.path, args.username, out)
+    if args.command == "alerts":
+        from bettercare.cli.alert_commands import command_alerts_run
+
+        return command_alerts_run(dry_run=args.dry_run, today=args.today, out=out)
     if args.command == "token":
         return commands.command_token_create(args.username, args.name, out)
     raise AssertionError(f"unhandled command {args.command!r}")

@@ -239,4 +239,7 @@ def load_metric_values(
     opened = _open_months(areas, rows, wanted - before, by, reason)
     if creating or updating or areas_created or opened:
         data_changed()  # bulk writes send no signals: tell the pages' caches
+        from bettercare.web.alerts.engine import after_data_change
+
+        after_data_change(area.pk for area in areas.values())  # once committed; never fails
     return LoadResult(source, len(creating), len(updating), unchanged, kept, areas_created, opened)

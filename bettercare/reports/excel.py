@@ -252,4 +252,12 @@ def assurance_workbook(report: AssuranceReport) -> bytes:
         [[row.area.code, row.area.name, *(getattr(row.cells.get(c), "status", None) for c in report.criteria),
           row.status_line] for row in report.rows],
     )  # fmt: skip
+    add_sheet(
+        book, "Funnel outliers",
+        (Column("metric", width=30), Column("name", width=50), Column("period", width=20),
+         Column("region_value"), Column("significantly_high", width=40),
+         Column("significantly_low", width=40), Column("within_limits"), Column("not_assessed")),
+        [[line.metric, line.name, line.period_label, line.peer_number, "; ".join(line.high),
+          "; ".join(line.low), line.within, line.not_assessed] for line in report.outliers],
+    )  # fmt: skip
     return _save(book)

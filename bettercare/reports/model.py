@@ -260,6 +260,22 @@ class AssuranceRow:
 
 
 @dataclass(frozen=True, slots=True)
+class OutlierLine:
+    """One metric across a region by PHE's funnel-plot method: who is a real outlier."""
+
+    metric: str
+    name: str
+    period_label: str
+    peer_value: str
+    peer_number: float
+    high: tuple[str, ...]
+    low: tuple[str, ...]
+    within: int
+    not_assessed: int
+    polarity: str
+
+
+@dataclass(frozen=True, slots=True)
 class AssuranceReport:
     """The regional assurance matrix for one round."""
 
@@ -269,3 +285,4 @@ class AssuranceReport:
     criteria: tuple[str, ...]
     rows: tuple[AssuranceRow, ...]
     generated_at: datetime
+    outliers: tuple[OutlierLine, ...] = ()

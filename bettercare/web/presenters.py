@@ -159,7 +159,17 @@ def sparkline(line: Any) -> Markup:
     return Markup(chart.svg)
 
 
+def unread_alerts_label(request: Any) -> str:
+    """The header's link to the alerts, with the number unread."""
+    from bettercare.web.alerts.queries import unread_count
+
+    access = getattr(request, "access", None)
+    count = 0 if access is None else unread_count(access)
+    return f"Alerts ({count} unread)" if count else "Alerts"
+
+
 GLOBALS: dict[str, Any] = {
+    "unread_alerts_label": unread_alerts_label,
     "radio_items": radio_items,
     "form_errors": form_errors,
     "sparkline": sparkline,

@@ -29,6 +29,8 @@ PAGES = [
     ("dashboard", "viewer", f"{AREA}/dashboard/"),
     ("metrics", "viewer", f"{AREA}/metrics/"),
     ("metric", "viewer", f"{AREA}/metrics/bcf_dtoc/?period=2017-08"),
+    ("metric-benchmark", "region", f"{AREA}/metrics/bcf_dtoc/benchmark/?period=2017-08"),
+    ("benchmark", "region", f"{AREA}/benchmark/?period=2017-08"),
     ("schemes", "lead", f"{AREA}/schemes/"),
     ("scheme", "lead", f"{SCHEME}/"),
     ("scheme-return", "lead", f"{SCHEME}/return/2017-08/"),
@@ -38,6 +40,8 @@ PAGES = [
     ("periods", "manager", f"{AREA}/periods/"),
     ("assurance-matrix", "region", f"/regions/{REGION}/assurance/"),
     ("history", "viewer", f"{AREA}/history/scheme/{{bcf_10}}/"),
+    ("alerts", "manager", "/alerts/"),
+    ("alert-subscriptions", "manager", "/alerts/subscriptions/"),
 ]
 
 

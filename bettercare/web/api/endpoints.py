@@ -29,6 +29,7 @@ from bettercare.web.api.schemas import (
     RiskOut,
     SchemeOut,
 )
+from bettercare.web.benchmarking.api import BenchmarkOut, benchmark_json
 from bettercare.web.pages import access_of, area_for, period_for
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.queries import MonthOutOfRangeError, check_reportable
@@ -225,3 +226,41 @@ def area_funding(
     request: HttpRequest, code: str = Path(..., description=CODE, example="E10000018")
 ) -> dict[str, Any]:
     return queries.area_finance(area_for(request, code))
+
+
+@api.get(
+    "/areas/{code}/metrics/{metric}/benchmark",
+    response={200: BenchmarkOut, **PERIOD_ERRORS},
+    operation_id="area_metric_benchmark",
+    summary="A metric compared with the area's peers (PHE funnel plot)",
+    description="The metric's latest actual ending in or before the month, for each area of "
+    "the peer set you may see, with its 95% interval and PHE's funnel-plot significance "
+    "(PHEindicatormethods 2.0.2) against the peer set's pooled figure, and the funnel's "
+    "plotting table. Counts of 1 to 7 are withheld. `peers` is region (default), icb or a "
+    "peer group's code; 404 if the area has no such peer set or no value.",
+)
+def area_metric_benchmark(
+    request: HttpRequest,
+    code: str = Path(..., description=CODE, example="E10000018"),
+    metric: str = Path(..., description="The metric's code.", example="emergency_admissions"),
+    period: str | None = Query(None, description=AS_AT_PERIOD, example="2017-08"),
+    peers: str | None = Query(None, description="The peer set: region, icb or a group's code."),
+) -> dict[str, Any]:
+    from bettercare.web.benchmarking.queries import (
+        latest_period,
+        metric_benchmark,
+        peer_set_or_404,
+    )
+    from bettercare.web.performance.models import Metric
+
+    area = area_for(request, code)
+    month = _as_at(area, period)
+    found = Metric.objects.filter(code=metric).first()
+    if found is None:
+        raise Http404(f"There is no metric {metric!r}.")
+    chosen, _ = peer_set_or_404(area, peers)
+    dates = latest_period(area, found, month.last_day)
+    if dates is None:
+        raise Http404(f"{area.name} has no value of {found.name} by {month.label}.")
+    bench = metric_benchmark(access_of(request), found, chosen, dates)
+    return benchmark_json(bench)

@@ -7,6 +7,14 @@
 - ``BETTERCARE_ALLOWED_HOSTS``: comma-separated host names for ``bettercare serve``.
 - ``BETTERCARE_DEBUG``: ``1``/``true`` for Django's debug mode (off unless set).
 - ``BETTERCARE_DATA_DIR``: where the SQLite database and generated files live (``var/``).
+- ``BETTERCARE_EMAIL_HOST``, ``_PORT`` (25), ``_USER``, ``_PASSWORD``, ``_USE_TLS``,
+  ``_USE_SSL``, ``_TIMEOUT`` (10 s), ``_FROM``: the SMTP server alert emails go through;
+  without a host, emails wait in the outbox (see ``docs/alerts.md``).
+- ``BETTERCARE_BASE_URL``: the site's address, for links in emails (e.g.
+  ``https://bettercare.example.org``).
+- ``BETTERCARE_ALERT_RULES``: per-rule persistence and smoothing, e.g.
+  ``spc_concern:persistence=3;data_rag_worsened:smoothing=3``.
+- ``BETTERCARE_ALERTS_ON_SAVE``: evaluate the alert rules after each data change (default on).
 """
 
 from __future__ import annotations
@@ -99,6 +107,9 @@ INSTALLED_APPS = [
     "bettercare.web.finance",
     "bettercare.web.performance",
     "bettercare.web.assurance",
+    "bettercare.web.benchmarking",
+    "bettercare.web.alerts",
+    "bettercare.web.risk",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +195,27 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Alert emails: Django's SMTP backend, configured from the environment (docs/alerts.md).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("BETTERCARE_EMAIL_HOST", "")
+try:
+    EMAIL_PORT = int(os.environ.get("BETTERCARE_EMAIL_PORT") or 25)
+    EMAIL_TIMEOUT = float(os.environ.get("BETTERCARE_EMAIL_TIMEOUT") or 10)
+except ValueError:
+    raise ImproperlyConfigured(
+        "BETTERCARE_EMAIL_PORT must be a port number and BETTERCARE_EMAIL_TIMEOUT a number of "
+        f"seconds, got {os.environ.get('BETTERCARE_EMAIL_PORT')!r} and "
+        f"{os.environ.get('BETTERCARE_EMAIL_TIMEOUT')!r}"
+    ) from None
+EMAIL_HOST_USER = os.environ.get("BETTERCARE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BETTERCARE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("BETTERCARE_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("BETTERCARE_EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = os.environ.get("BETTERCARE_EMAIL_FROM", "bettercare@localhost")
+BASE_URL = os.environ.get("BETTERCARE_BASE_URL", "").rstrip("/")
+ALERT_RULES = os.environ.get("BETTERCARE_ALERT_RULES", "")
+ALERTS_ON_SAVE = env_bool("BETTERCARE_ALERTS_ON_SAVE", True)
 
 # Errors go to the console (gunicorn's stderr), where a service manager collects them.
 LOGGING = {

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bettercare.web.accounts import views as accounts
+from bettercare.web.alerts import views as alerts
 from bettercare.web.assurance import views as assurance
+from bettercare.web.benchmarking import views as benchmarking
 from bettercare.web.finance import views as finance
 from bettercare.web.performance import commentary_views
 from bettercare.web.performance import views as performance
@@ -29,6 +31,12 @@ area_pages = [
         commentary_views.metric_commentary_edit,
         name="metric-commentary",
     ),
+    path(
+        "metrics/<str:metric>/benchmark/",
+        benchmarking.metric_benchmark_page,
+        name="metric-benchmark",
+    ),
+    path("benchmark/", benchmarking.area_benchmark_page, name="area-benchmark"),
     path("schemes/", scheme_views.scheme_list, name="area-schemes"),
     path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme-detail"),
     path("schemes/<int:pk>/return/<str:month>/", scheme_views.scheme_return, name="scheme-return"),
@@ -57,6 +65,16 @@ urlpatterns = [
         pack_views.assurance_pack,
         name="assurance-pack",
     ),
+    path("alerts/", alerts.notifications, name="notifications"),
+    path("alerts/read/", alerts.notifications_read_all, name="notifications-read-all"),
+    path("alerts/<int:pk>/read/", alerts.notification_read, name="notification-read"),
+    path("alerts/subscriptions/", alerts.subscriptions, name="alert-subscriptions"),
+    path(
+        "alerts/subscriptions/<int:pk>/delete/",
+        alerts.subscription_delete,
+        name="alert-subscription-delete",
+    ),
     path("api/", include("bettercare.web.api.urls")),
+    path("risk/", include("bettercare.web.risk.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,13 @@ class ActionError(Exception):
     """An action that cannot be done, with the reason in words a user understands."""
 
 
+def _alerts_after_change(area_id: int) -> None:
+    """Evaluate the alert rules for the area once the change is committed (never fails it)."""
+    from bettercare.web.alerts.engine import after_data_change
+
+    after_data_change([area_id])
+
+
 def _record(instance: object, by: User | None, reason: str) -> None:
     instance._history_user = by  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
@@ -205,6 +212,7 @@ def scheme_return_save(
             _record(status, by, f"{period.label} return")
             status.save()
         saved.append(status)
+    _alerts_after_change(period.area_id)
     return saved
 
 
@@ -299,14 +307,16 @@ def milestone_update(
     allowed = {"revised_date", "completed_date", "comments"}
     if set(changes) - allowed:
         raise ActionError(f"Only {', '.join(sorted(allowed))} can be changed here.")
-    result: Milestone = versioned_update(
-        Milestone,
-        milestone.pk,
-        changes=changes,
-        seen_version=seen_version,
-        by=by,
-        reason="milestone updated",
-    )
+    with transaction.atomic():
+        result: Milestone = versioned_update(
+            Milestone,
+            milestone.pk,
+            changes=changes,
+            seen_version=seen_version,
+            by=by,
+            reason="milestone updated",
+        )
+        _alerts_after_change(result.area_id)
     return result
 
 
@@ -333,7 +343,9 @@ def risk_update(*, risk: Risk, changes: dict[str, Any], seen_version: int, by: U
     new_score = (changes.get("likelihood") or 0) * (changes.get("impact") or 0)
     if risk.score is not None and new_score and new_score != risk.score:
         changes = {**changes, "previous_score": risk.score}
-    result: Risk = versioned_update(
-        Risk, risk.pk, changes=changes, seen_version=seen_version, by=by, reason="risk reviewed"
-    )
+    with transaction.atomic():
+        result: Risk = versioned_update(
+            Risk, risk.pk, changes=changes, seen_version=seen_version, by=by, reason="risk reviewed"
+        )
+        _alerts_after_change(result.area_id)
     return result

@@ -216,6 +216,9 @@ def import_workbook(
     with transaction.atomic():
         result.counts = writer.write()
         data_changed()  # bulk writes send no signals: tell the caches
+        from bettercare.web.alerts.engine import after_data_change
+
+        after_data_change()  # once committed; never fails the import
     result.written = True
     return result
 

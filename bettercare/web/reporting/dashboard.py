@@ -250,6 +250,8 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
             else "No programme status reported"
         )
         rows.append(AssuranceRow(area_ref(area), cells.get(area.pk, {}), programme, line))
+    from bettercare.web.benchmarking.queries import region_outliers
+
     return AssuranceReport(
         region=area_ref(region),
         round=chosen,
@@ -257,6 +259,7 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
         criteria=tuple(criteria),
         rows=tuple(rows),
         generated_at=timezone.localtime(),
+        outliers=region_outliers(region, areas),
     )
 
 

@@ -75,6 +75,8 @@ PAGES = {
     "dashboard": lambda p: _area(p) + "dashboard/",
     "metrics": lambda p: _area(p) + "metrics/",
     "metric detail": lambda p: _area(p) + f"metrics/{p.metric.code}/",
+    "metric benchmark": lambda p: _area(p) + f"metrics/{p.metric.code}/benchmark/",
+    "benchmark": lambda p: _area(p) + "benchmark/",
     "schemes": lambda p: _area(p) + "schemes/",
     "scheme detail": lambda p: _area(p) + f"schemes/{p.schemes[0].pk}/",
     "scheme return": lambda p: _area(p) + f"schemes/{p.schemes[0].pk}/return/2017-08/",

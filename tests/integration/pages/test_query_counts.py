@@ -41,6 +41,8 @@ PAGES = {
     "periods": lambda p: "periods/",
     "metrics": lambda p: "metrics/",
     "metric detail": lambda p: f"metrics/{p.metric.code}/",
+    "metric benchmark": lambda p: f"metrics/{p.metric.code}/benchmark/",
+    "benchmark": lambda p: "benchmark/",
     "milestones": lambda p: "milestones/",
     "risks": lambda p: "risks/",
     "finance": lambda p: "finance/",

@@ -110,6 +110,7 @@ def test_run_writes_the_metric_values_sorted_in_the_workbook_columns(synthetic, 
         "value",
         "note",
         "source",
+        "sum_of_squares",
     ]
     assert {r["source"] for r in rows} == {"bettercare pipeline"}
     keys = [(r["area_code"], r["metric_code"], r["period_start"], r["period_end"]) for r in rows]

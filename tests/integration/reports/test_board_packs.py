@@ -216,6 +216,10 @@ def test_dashboard_and_assurance_excel(demo):
     )
     matrix = assurance["Matrix"]
     assert matrix.max_row - 1 == 10
+    outliers = list(assurance["Funnel outliers"].iter_rows(values_only=True))
+    assert outliers[0][:4] == ("metric", "name", "period", "region_value")
+    assert {row[0] for row in outliers[1:]} >= {"bcf_dtoc", "bcf_non_elective_admissions"}
+    assert all(isinstance(row[3], float) for row in outliers[1:])
 
 
 @pytest.mark.parametrize(

@@ -45,14 +45,14 @@ def test_columns_are_the_workbook_metric_values_sheet():
 def test_csv_is_sorted_by_area_metric_and_period_with_whole_numbers_as_such():
     assert csv_text(ROWS).splitlines() == [
         "area_code,metric_code,period_start,period_end,kind,numerator,denominator,value,note,"
-        "source",
+        "source,sum_of_squares",
         "E06000001,bcf_emergency_admissions_65,2023-04-01,2023-04-30,actual,0,12000,0,,"
-        "bettercare pipeline",
+        "bettercare pipeline,",
         "E06000001,bcf_emergency_admissions_65,2023-05-01,2023-05-31,actual,1,12000,8.333333,"
-        "population: mid-2022 estimate,bettercare pipeline",
+        "population: mid-2022 estimate,bettercare pipeline,",
         "E06000001,bcf_reablement_65,2023-04-01,2024-03-31,actual,2,3,66.666667,,"
-        "bettercare pipeline",
-        "E06000002,bcf_falls_65,2023-04-01,2024-03-31,actual,9,12000,,,bettercare pipeline",
+        "bettercare pipeline,",
+        "E06000002,bcf_falls_65,2023-04-01,2024-03-31,actual,9,12000,,,bettercare pipeline,",
     ]
 
 

@@ -1,0 +1,371 @@
+"""Reads for benchmarking: an area's peers and one metric across them, scoped to the user.
+
+A peer set is the area's region (the default), its ICB, or a loaded :class:`PeerGroup` it
+belongs to. The funnel's centre is the peer set's pooled figure and each area's label comes
+from PHE's method (:mod:`bettercare.core.benchmarking`), so the label an area gets does not
+depend on who looks; but only the areas the user may see are listed. Two disclosure rules:
+
+- counts from 1 to 7 are not shown (:func:`bettercare.core.benchmarking.small_numbers`);
+- when exactly one contributing area is one the user may not see, the pooled figure would
+  give that area away, so the funnel is drawn around the visible areas alone, and says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import Http404
+
+from bettercare.core.benchmarking import (
+    FunnelBenchmark,
+    benchmark_funnel,
+    funnel_statistic,
+    pool,
+    small_numbers,
+)
+from bettercare.core.indicators import MetricEstimate, metric_estimate
+from bettercare.reports.model import OutlierLine
+from bettercare.web.accounts.access import Access
+from bettercare.web.benchmarking.models import PeerGroup
+from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.programmes.models import Area
+
+DEFAULT_PEERS = "region"
+
+
+@dataclass(frozen=True)
+class PeerSet:
+    """Areas to compare with: ``key`` is what the page's ``peers`` parameter names."""
+
+    key: str
+    name: str
+    description: str
+    areas: tuple[Area, ...]
+
+
+@dataclass(frozen=True)
+class AreaFigure:
+    """One area's value of the metric, as the benchmarking pages show it."""
+
+    area: Area
+    estimate: MetricEstimate
+    numerator: float | None
+    denominator: float | None
+    significance: str | None
+    suppressed: bool
+
+    @property
+    def value(self) -> float | None:
+        return None if self.suppressed else self.estimate.value
+
+
+@dataclass(frozen=True)
+class MetricBenchmark:
+    """A metric across a peer set for one period."""
+
+    metric: Metric
+    peers: PeerSet
+    period_start: date
+    period_end: date
+    rows: tuple[AreaFigure, ...]
+    funnel: FunnelBenchmark | None
+    pooled: MetricEstimate | None
+    contributing: int
+    hidden: int
+    notes: tuple[str, ...]
+
+    @property
+    def centre(self) -> float | None:
+        """The peer set's figure: the funnel's centre, else the pooled estimate."""
+        if self.funnel is not None:
+            return self.funnel.average
+        return self.pooled.value if self.pooled is not None else None
+
+
+def _hwb_descendants(root: Area, children: dict[int | None, list[Area]]) -> list[Area]:
+    found, stack = [], list(children[root.pk])
+    while stack:
+        area = stack.pop()
+        if area.type == Area.Type.HWB:
+            found.append(area)
+        stack.extend(children[area.pk])
+    return sorted(found, key=lambda a: a.name)
+
+
+def peer_sets(area: Area) -> list[PeerSet]:
+    """The peer sets ``area`` belongs to: its region, its ICB, then loaded groups (3 queries)."""
+    areas = {a.pk: a for a in Area.objects.all()}
+    children: dict[int | None, list[Area]] = defaultdict(list)
+    for candidate in areas.values():
+        children[candidate.parent_id].append(candidate)
+    found: list[PeerSet] = []
+    ancestor = areas.get(area.parent_id) if area.parent_id else None
+    while ancestor is not None:
+        members = tuple(_hwb_descendants(ancestor, children))
+        if ancestor.type == Area.Type.REGION:
+            found.insert(
+                0,
+                PeerSet(
+                    "region",
+                    f"{ancestor.name} region",
+                    f"The Health and Wellbeing Board areas of {ancestor.name}",
+                    members,
+                ),
+            )
+        elif ancestor.type == Area.Type.ICB:
+            found.append(PeerSet("icb", ancestor.name, f"The areas of {ancestor.name}", members))
+        ancestor = areas.get(ancestor.parent_id) if ancestor.parent_id else None
+    groups = (
+        PeerGroup.objects.filter(members=area) | PeerGroup.objects.filter(anchor=area)
+    ).distinct()
+    for group in groups.prefetch_related("members").order_by("name"):
+        members = {m.pk: m for m in group.members.all()}
+        if group.anchor_id is not None:
+            members.setdefault(group.anchor_id, areas[group.anchor_id])
+        found.append(
+            PeerSet(
+                group.code,
+                group.name,
+                group.source or "A peer group loaded by an administrator",
+                tuple(sorted(members.values(), key=lambda a: a.name)),
+            )
+        )
+    return found
+
+
+def peer_set(area: Area, key: str | None) -> tuple[PeerSet | None, list[PeerSet]]:
+    """The peer set named ``key`` (default the region) and every choice for the area."""
+    choices = peer_sets(area)
+    wanted = key or DEFAULT_PEERS
+    chosen = next((choice for choice in choices if choice.key == wanted), None)
+    if chosen is None and key is None and choices:
+        chosen = choices[0]
+    return chosen, choices
+
+
+def peer_set_or_404(area: Area, key: str | None) -> tuple[PeerSet, list[PeerSet]]:
+    """The peer set asked for (default the region) and the choices; 404 naming them."""
+    chosen, choices = peer_set(area, key or None)
+    if chosen is None and not choices:
+        raise Http404(f"{area.name} has no peers to compare with: it is in no region or ICB.")
+    if chosen is None:
+        names = ", ".join(repr(choice.key) for choice in choices)
+        raise Http404(f"{area.name} has no peer set {key!r} (its peer sets: {names}).")
+    return chosen, choices
+
+
+def latest_period(area: Area, metric: Metric, on_or_before: date) -> tuple[date, date] | None:
+    """The period of the area's latest actual value of ``metric`` ending by a date."""
+    found = (
+        MetricValue.objects.filter(
+            area=area, metric=metric, kind=MetricValue.Kind.ACTUAL, period_end__lte=on_or_before
+        )
+        .order_by("-period_end", "period_start")
+        .values_list("period_start", "period_end")
+        .first()
+    )
+    return found
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _counts(
+    metric: Metric, value: MetricValue, estimate: MetricEstimate
+) -> tuple[float | None, float | None]:
+    """The events and population behind a value (a DSR's summed over its bands).
+
+    A DSR stored without bands but with its events uses the population PHE derives from the
+    rate (``events / rate * multiplier``), as PHE's DSR funnel does.
+    """
+    if metric.unit == Metric.Unit.DSR:
+        if value.bands:
+            return float(sum(value.bands["counts"])), float(sum(value.bands["populations"]))
+        if value.numerator is not None and estimate.value:
+            return value.numerator, value.numerator / estimate.value * float(metric.multiplier)
+        return None, None
+    return value.numerator, value.denominator
+
+
+def metric_benchmark(
+    access: Access, metric: Metric, peers: PeerSet, period: tuple[date, date]
+) -> MetricBenchmark:
+    """``metric`` across ``peers`` for ``period``: the visible rows, labels and pooled figure."""
+    start, end = period
+    by_pk = {a.pk: a for a in peers.areas}
+    values = list(
+        MetricValue.objects.filter(
+            metric=metric,
+            kind=MetricValue.Kind.ACTUAL,
+            area__in=list(by_pk),
+            period_start=start,
+            period_end=end,
+        )
+    )
+    spec = metric.spec
+    estimates = {v.area_id: v.observation().estimate(spec) for v in values}
+    counts = {v.area_id: _counts(metric, v, estimates[v.area_id]) for v in values}
+
+    def is_usable(v: MetricValue) -> bool:
+        events, population = counts[v.area_id]
+        if events is None or population is None or population <= 0:
+            return False
+        # A DSR from fewer than 10 events has no value; PHE still counts it (labelled
+        # "not applicable"), so it stays in with its rate missing.
+        return estimates[v.area_id].value is not None or metric.unit == Metric.Unit.DSR
+
+    usable = [v for v in values if is_usable(v)]
+    hidden = sum(1 for v in usable if not access.can_view(by_pk[v.area_id]))
+    notes: list[str] = []
+    compared = usable
+    if hidden == 1:
+        compared = [v for v in usable if access.can_view(by_pk[v.area_id])]
+        notes.append(
+            "One area of this peer set is one you do not have access to; its figures could be "
+            "worked out from the peer set's total, so the comparison uses only the areas shown."
+        )
+    funnel = None
+    kind = funnel_statistic(metric.unit)
+    if kind is None:
+        notes.append(
+            f"Funnel plots compare rates and proportions with their denominators; a "
+            f"{metric.get_unit_display().lower()} has none, so areas are compared by their "
+            "intervals only."
+        )
+    elif len(compared) < 2:
+        notes.append("A funnel plot needs at least two areas with a numerator and denominator.")
+    else:
+        funnel = benchmark_funnel(
+            metric.unit,
+            float(metric.multiplier),
+            [counts[v.area_id][0] or 0.0 for v in compared],
+            [counts[v.area_id][1] or 0.0 for v in compared],
+            [_or_nan(estimates[v.area_id].value) for v in compared],
+            # Values are per period (a month's events over the population), so one "year"
+            # of data is one period: the funnel's x axis is then the denominator itself.
+            years_of_data=1.0,
+        )
+    labels = (
+        {v.area_id: label for v, label in zip(compared, funnel.labels, strict=True)}
+        if funnel is not None
+        else {}
+    )
+    pooled_numerator, pooled_denominator, pooled_areas = pool(
+        [counts[v.area_id][0] for v in compared], [counts[v.area_id][1] for v in compared]
+    )
+    pooled = None
+    if pooled_areas >= 2 and metric.unit in (Metric.Unit.RATE, Metric.Unit.PROPORTION):
+        pooled = metric_estimate(
+            metric.unit,
+            multiplier=float(metric.multiplier),
+            numerator=pooled_numerator,
+            denominator=pooled_denominator,
+        )
+    visible = [v for v in values if access.can_view(by_pk[v.area_id])]
+    suppressed = small_numbers([counts[v.area_id][0] for v in visible])
+    if any(suppressed):
+        notes.append(
+            "Values from 1 to 7 events are not shown (small-number disclosure control); those "
+            "areas still count towards the peer set's figure."
+        )
+    rows = tuple(
+        sorted(
+            (
+                AreaFigure(
+                    area=by_pk[v.area_id],
+                    estimate=estimates[v.area_id],
+                    numerator=None if hide else counts[v.area_id][0],
+                    denominator=None if hide else counts[v.area_id][1],
+                    significance=None if hide else labels.get(v.area_id),
+                    suppressed=hide,
+                )
+                for v, hide in zip(visible, suppressed, strict=True)
+            ),
+            key=lambda row: row.area.name,
+        )
+    )
+    return MetricBenchmark(
+        metric=metric,
+        peers=peers,
+        period_start=start,
+        period_end=end,
+        rows=rows,
+        funnel=funnel,
+        pooled=pooled,
+        contributing=len(compared),
+        hidden=hidden if hidden != 1 else 0,
+        notes=tuple(notes),
+    )
+
+
+def _every_area() -> Access:
+    """Access to every area: for the region's assurance pack, whose readers (its assurance
+    leads, checked before it is built) may see every area of the region."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return Access(AnonymousUser(), is_admin=True)
+
+
+def region_outliers(region: Area, areas: list[Area]) -> tuple[OutlierLine, ...]:
+    """Each metric's latest period across the region's areas, by PHE's funnel-plot method.
+
+    One line per metric that the region's areas report with numerators and denominators:
+    the areas significantly high and low (with the level, 0.001 or 0.025), how many are within
+    the limits and how many were not assessed (suppressed, or DSRs under 10 events).
+    """
+    from bettercare.reports.formatting import metric_value
+
+    peers = PeerSet("region", f"{region.name} region", "", tuple(areas))
+    latest: dict[int, tuple[date, date]] = {}
+    for metric_id, start, end in (
+        MetricValue.objects.filter(kind=MetricValue.Kind.ACTUAL, area__in=areas)
+        .order_by("metric_id", "-period_end", "period_start")
+        .values_list("metric_id", "period_start", "period_end")
+    ):
+        latest.setdefault(metric_id, (start, end))
+    metrics = Metric.objects.filter(pk__in=latest).order_by("code")
+    lines = []
+    for metric in metrics:
+        if funnel_statistic(metric.unit) is None:
+            continue
+        bench = metric_benchmark(_every_area(), metric, peers, latest[metric.pk])
+        if bench.funnel is None:
+            continue
+        high, low, within, not_assessed = [], [], 0, 0
+        for row in bench.rows:
+            label = row.significance or ""
+            if label.startswith("High"):
+                high.append(f"{row.area.name} {label[5:]}")
+            elif label.startswith("Low"):
+                low.append(f"{row.area.name} {label[4:]}")
+            elif label == "Not significant":
+                within += 1
+            else:
+                not_assessed += 1
+        lines.append(
+            OutlierLine(
+                metric=metric.code,
+                name=metric.name,
+                period_label=_period_words(*latest[metric.pk]),
+                peer_value=metric_value(
+                    bench.funnel.average, metric.unit, float(metric.multiplier)
+                ),
+                peer_number=bench.funnel.average,
+                high=tuple(high),
+                low=tuple(low),
+                within=within,
+                not_assessed=not_assessed,
+                polarity=metric.polarity,
+            )
+        )
+    return tuple(lines)
+
+
+def _period_words(start: date, end: date) -> str:
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%B %Y}"
+    return f"{start:%B %Y} to {end:%B %Y}"

@@ -1,0 +1,57 @@
+"""Writes of the risk app: practice staff and the practice's intervention markers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from simple_history.utils import update_change_reason
+
+from bettercare.web.accounts.models import User
+from bettercare.web.risk.models import (
+    InterventionStatus,
+    PatientIdentifier,
+    Practice,
+    PracticeStaff,
+)
+
+__all__ = ["intervention_status_update", "practice_staff_set"]
+
+
+def practice_staff_set(*, user: User, practice: Practice, by: User | None) -> PracticeStaff:
+    """Make ``user`` staff of ``practice`` (and of no other practice)."""
+    with transaction.atomic():
+        staff, _ = PracticeStaff.objects.update_or_create(
+            user=user, defaults={"practice": practice}
+        )
+        update_change_reason(staff, f"practice staff set by {by or 'the system'}")
+    return staff
+
+
+def intervention_status_update(
+    *,
+    practice: Practice,
+    pseudonym: str,
+    care_plan_completed: bool,
+    target_group_member: bool,
+    care_plan_review_due: date | None,
+    by: User,
+) -> InterventionStatus:
+    """Record a patient's markers; only the patient's own practice may (PermissionDenied)."""
+    if not PracticeStaff.objects.filter(user=by, practice=practice).exists():
+        raise PermissionDenied("Only the patient's practice may change its markers.")
+    if not PatientIdentifier.objects.filter(pseudonym=pseudonym, practice=practice).exists():
+        raise PermissionDenied("This patient is not registered with your practice.")
+    with transaction.atomic():
+        status, _ = InterventionStatus.objects.select_for_update().get_or_create(
+            pseudonym=pseudonym, defaults={"practice": practice}
+        )
+        status.practice = practice
+        status.care_plan_completed = care_plan_completed
+        status.target_group_member = target_group_member
+        status.care_plan_review_due = care_plan_review_due
+        status._history_user = by  # type: ignore[attr-defined]
+        status._change_reason = "intervention markers updated"  # type: ignore[attr-defined]
+        status.save()
+    return status

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "bettercare.web.risk"
+    label = "risk"
+    verbose_name = "Population risk stratification"
