@@ -209,11 +209,15 @@ def command_export(path: Path, area_code: str, out: TextIO) -> int:
 def command_metrics(area_code: str, period: str, output_format: str, out: TextIO) -> int:
     ensure_database()
     from bettercare.web.performance.contract import metric_json
-    from bettercare.web.performance.queries import area_metric_positions
+    from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
 
     area = _area(area_code)
     month = _reportable_month(area, period)
-    entries = [metric_json(position) for _, position in area_metric_positions(area, month)]
+    notes = metric_commentaries(area, month)
+    entries = [
+        metric_json(position, notes.get(metric.code))
+        for metric, position in area_metric_positions(area, month)
+    ]
     if output_format == "json":
         print(json.dumps(entries, indent=2), file=out)
         return 0

@@ -6,5 +6,6 @@
 - :mod:`bettercare.core.funnel` - funnel plots and outlier significance (PHEindicatormethods);
 - :mod:`bettercare.core.rag` - the BCF RAG status guidelines, data RAG, roll-ups, risk scoring;
 - :mod:`bettercare.core.forecast` - year-end forecasts;
-- :mod:`bettercare.core.periods` - reporting months and financial years.
+- :mod:`bettercare.core.periods` - reporting months and financial years;
+- :mod:`bettercare.core.ordering` - the natural order of references ("BCF 2" before "BCF 10").
 """

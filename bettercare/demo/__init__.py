@@ -34,6 +34,7 @@ from bettercare.demo.leicestershire_register import milestone_rows, risk_rows
 from bettercare.demo.leicestershire_returns import (
     MISSING_IN_AUGUST,
     achievement_rows,
+    metric_commentary_rows,
     programme_status_rows,
     status_rows,
 )
@@ -102,6 +103,7 @@ def stage_rows(seed: int, as_at: Month) -> Rows:
         "schemes": leics.scheme_rows(),
         "scheme_finance": leics.scheme_finance_rows(),
         "metric_values": metric_value_rows(seed, as_at),
+        "metric_commentary": metric_commentary_rows(as_at),
         "milestones": milestone_rows(as_at),
         "risks": risk_rows(as_at),
         "status_updates": status_rows(seed, as_at),

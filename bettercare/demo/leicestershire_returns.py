@@ -434,3 +434,41 @@ def achievement_rows(as_at: Month) -> list[Row]:
         if month <= as_at
         for text in texts
     ]
+
+
+#: The commentary on each metric, by month (the commentary column of the seed dashboard),
+#: written as the metric's owner would: where the figure comes from and what is being done.
+METRIC_COMMENTARY: dict[Month, dict[str, str]] = {
+    M(2017, 7): {
+        "bcf_dtoc": "July's delays were reviewed at the weekly discharge meeting with the acute "
+        "trust; delays awaiting packages of home care are followed up by the Help to Live at "
+        "Home providers.",
+    },
+    M(2017, 8): {
+        "bcf_permanent_admissions_65": "The source tables for the permanent care admissions "
+        "ASCOF measure are published once a year: the figure shown is the latest annual one. "
+        "Work continues on a monthly local count from the placements system.",
+        "bcf_reablement_91_days": "This ASCOF measure relates to hospital discharges between "
+        "October and December followed by where people lived 91 days later, so it is reported "
+        "once a year.",
+        "bcf_dtoc": "The DToC trajectory covers two timeframes. Delays awaiting packages of "
+        "home care are reviewed weekly with the acute trust and the Integrated Points of Access "
+        "business case.",
+        "bcf_non_elective_admissions": "Monthly admissions from the Secondary Uses Service; "
+        "the year-to-date count is compared with the year-to-date target in the highlight "
+        "report.",
+        "bcf_falls_injuries_65": "An annual figure from the Public Health Outcomes Framework; "
+        "2017-18 data are not yet available, so the latest published year is shown.",
+        "bcf_patient_experience": "In development.",
+    },
+}
+
+
+def metric_commentary_rows(as_at: Month) -> list[Row]:
+    """Leicestershire's commentary on its metrics for each month up to ``as_at``."""
+    return [
+        {"area_code": AREA, "metric_code": code, "period": str(month), "commentary": text}
+        for month, texts in METRIC_COMMENTARY.items()
+        if month <= as_at
+        for code, text in texts.items()
+    ]

@@ -112,7 +112,7 @@ def _metric_rows(lines: Sequence[MetricLine]) -> list[list[Any]]:
             m.forecast.probability_meeting_target if m.forecast else None,
             m.parent_code, m.source, "; ".join(m.warnings),
             "Data not yet available" if m.awaiting_data else "Measured",
-            m.baseline, m.baseline_label or None,
+            m.baseline, m.baseline_label or None, m.summary, m.commentary or None,
         ]
         for m in lines
     ]  # fmt: skip
@@ -128,6 +128,7 @@ METRIC_COLUMNS = (
     Column("forecast_target", "0.00"), Column("probability_meeting_target", "0.0%"),
     Column("parent_metric"), Column("source", width=36), Column("warnings", width=60),
     Column("status", width=22), Column("baseline", "0.00"), Column("baseline_period"),
+    Column("performance_summary", width=80), Column("commentary", width=80),
 )  # fmt: skip
 
 DIMENSIONS = ("savings", "milestones", "finance", "metrics")

@@ -41,6 +41,24 @@ COMPARISON_WORDS = {
     "worse": "worse than, but not significantly different from,",
     "significantly_worse": "statistically significantly worse than",
 }
+#: The same comparisons for a value without a confidence interval (a published value only):
+#: without the interval nothing can be called significant or not, so the words say only
+#: which side of the target the value lies.
+COMPARISON_WORDS_WITHOUT_INTERVAL = {
+    "significantly_better": "better than",
+    "better": "better than",
+    "worse": "worse than",
+    "significantly_worse": "worse than",
+}
+
+
+def comparison_words(comparison: str, *, has_interval: bool) -> str:
+    """How a value compares with its target, in words that claim significance only when the
+    value has the confidence interval that significance is judged by."""
+    words = COMPARISON_WORDS if has_interval else COMPARISON_WORDS_WITHOUT_INTERVAL
+    return words[comparison]
+
+
 DIRECTION_WORDS = {
     "improving": "improving",
     "worsening": "worsening",

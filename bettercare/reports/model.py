@@ -107,6 +107,8 @@ class MetricLine:
     status: str = "measured"
     baseline: float | None = None
     baseline_label: str = ""
+    #: What the metric's owner or the programme manager wrote about it for the month.
+    commentary: str = ""
 
     @property
     def awaiting_data(self) -> bool:

@@ -2,16 +2,18 @@
 
 Board members read "Performance is statistically significantly worse than the target of
 278.57, with a 95% confidence interval of 280.72 to 309.71" rather than a table of limits;
-the sentences here say exactly what the numbers say, no more.
+the sentences here say exactly what the numbers say, no more. A value without a confidence
+interval (a published value only) is better or worse than its target, never significantly
+so or not: without the interval, significance cannot be judged.
 """
 
 from __future__ import annotations
 
 from bettercare.reports.formatting import (
-    COMPARISON_WORDS,
     DIRECTION_WORDS,
     STATUS_NAMES,
     chance,
+    comparison_words,
     metric_value,
     number,
 )
@@ -30,6 +32,13 @@ def _rate_words(line: MetricLine) -> str:
     if line.unit == "proportion":
         return f"{_value(line, line.value)}"
     return _value(line, line.value)
+
+
+def _no_interval(line: MetricLine) -> str:
+    """Why a value has no confidence interval, in words."""
+    if line.numerator is None:
+        return "with no numerator and denominator there is no confidence interval"
+    return "there is no confidence interval for this value"
 
 
 def metric_sentences(line: MetricLine) -> list[str]:
@@ -59,15 +68,18 @@ def metric_sentences(line: MetricLine) -> list[str]:
         figure += f" ({number(line.numerator, 0)} out of {number(line.denominator, 0)})"
     sentences.append(figure + ".")
     if line.target is not None and line.comparison is not None:
+        has_interval = line.lower is not None and line.upper is not None
         text = (
-            f"Performance is {COMPARISON_WORDS[line.comparison]} the target of "
-            f"{_value(line, line.target)}"
+            f"Performance is {comparison_words(line.comparison, has_interval=has_interval)} "
+            f"the target of {_value(line, line.target)}"
         )
-        if line.lower is not None and line.upper is not None:
+        if has_interval:
             text += (
                 f", with a 95% confidence interval of {_value(line, line.lower)} to "
                 f"{_value(line, line.upper)}"
             )
+        else:
+            text += f"; {_no_interval(line)}, so significance cannot be judged"
         sentences.append(f"{text}. It is rated {STATUS_NAMES.get(line.data_rag, line.data_rag)}.")
     elif line.target is None:
         sentences.append("There is no target for this period.")

@@ -174,6 +174,15 @@ SHEETS: tuple[Sheet, ...] = (
         C("sum_of_squares", "number"),
     ),
     _sheet(
+        "metric_commentary",
+        ("area_code", "metric_code", "period"),
+        "What the metric's owner or the programme manager says about a metric in a month",
+        C("area_code", "area_code", True),
+        C("metric_code", "code", True),
+        C("period", "month", True),
+        C("commentary", "text", True),
+    ),
+    _sheet(
         "milestones",
         ("area_code", "ref"),
         "Programme and scheme milestones",

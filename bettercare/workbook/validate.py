@@ -459,6 +459,18 @@ class _Checker:
                 self.warn(record, "kind", "has no baseline for the same area and metric")
         self.records["metric_values"] = kept
 
+    def check_metric_commentary(self) -> None:
+        metrics = self.metrics()
+        for record in self.rows("metric_commentary"):
+            code = record["metric_code"]
+            if code not in metrics and (code,) not in self.unreadable["metrics"]:
+                self.error(
+                    record,
+                    "metric_code",
+                    "is not a known metric",
+                    "a code from the metric registry or the metrics sheet",
+                )
+
     def _check_value(self, record: Record, metric: MetricInfo) -> bool:
         ok = True
         if record["period_end"] < record["period_start"]:
@@ -643,6 +655,7 @@ class _Checker:
         self.check_metrics()
         self.check_schemes_and_themes()
         self.check_metric_values()
+        self.check_metric_commentary()
         self.check_returns()
         self.check_risks()
         self.check_totals()

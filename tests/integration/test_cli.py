@@ -334,6 +334,12 @@ def monthly(tmp_path):
             kent_falls,Falls,count,1,lower_is_better,month
         """,
         metric_values="\n".join(lines) + "\n",
+        metric_commentary="""\
+            area_code,metric_code,period,commentary
+            E10000016,kent_admissions,2017-08,Winter plan started early; fewer admissions
+            E10000016,kent_admissions,2017-07,July's note is not August's
+            E10000017,kent_falls,2017-08,Lancashire's note is not Kent's
+        """,
     )
 
 
@@ -384,6 +390,7 @@ def test_metrics_as_json(monthly, capsys):
         "warnings",
         "baseline",
         "status",
+        "commentary",
     ]
     assert list(admissions) == list(KEYS)
 
@@ -409,6 +416,8 @@ def test_metrics_as_json(monthly, capsys):
         # The latest baseline with its period (2016-17 in the workbook).
         "baseline": {"value": 100.0, "period_start": "2016-04-01", "period_end": "2017-03-31"},
         "status": "measured",
+        # The month's commentary on the metric, from the metric_commentary sheet.
+        "commentary": "Winter plan started early; fewer admissions",
     }
     assert (admissions["lower"], admissions["upper"]) == (
         pytest.approx(lower, rel=1e-12),
@@ -444,6 +453,7 @@ def test_metrics_as_json(monthly, capsys):
         "warnings": [],
         "baseline": None,
         "status": "measured",
+        "commentary": None,  # none for Kent in August (Lancashire's is Lancashire's)
     }
 
     # The library, given the same figures without the database, says exactly the same.
@@ -461,7 +471,9 @@ def test_metrics_as_json(monthly, capsys):
     ]
     target = Observation(Month(2017, 4).first_day, Month(2018, 3).last_day, value=98.0)
     summary = summarise_metric(spec, actuals, [target], Month(2017, 8))
-    assert json.loads(json.dumps(metric_json(summary))) == admissions | {"baseline": None}
+    assert json.loads(
+        json.dumps(metric_json(summary, "Winter plan started early; fewer admissions"))
+    ) == admissions | {"baseline": None}
 
 
 def test_metrics_for_an_earlier_period(monthly, capsys):

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
 from bettercare.web.programmes import imports
 from bettercare.web.programmes.exports import export_workbook, workbook_rows
 from bettercare.web.programmes.imports import import_workbook
@@ -42,6 +42,7 @@ MODELS = (
     SavingsPlan,
     Metric,
     MetricValue,
+    MetricCommentary,
     Milestone,
     Risk,
     ReportingPeriod,
@@ -59,6 +60,7 @@ SHEETS = (
     "scheme_finance",
     "metrics",
     "metric_values",
+    "metric_commentary",
     "milestones",
     "risks",
     "status_updates",
@@ -110,6 +112,7 @@ def wipe_programme_data():
         Risk,
         Milestone,
         MetricValue,
+        MetricCommentary,
         SchemeFinance,
         Funding,
         SavingsPlan,
@@ -176,6 +179,13 @@ RICH = {
         E10000016,kent_falls_home_night,2017-04-01,2017-04-30,actual,41,,,
         E10000016,kent_falls_home_night,2017-04-01,2018-03-31,target,,,480,
     """,
+    "metric_commentary": """\
+        area_code,metric_code,period,commentary
+        E10000016,bcf_dtoc,2017-08,"Delays awaiting home care reviewed weekly.
+        Trajectory agreed with the acute trust."
+        E10000016,kent_discharge_home,2017-05,"= provisional, pending the SUS refresh"
+        E10000016,kent_discharge_home,2017-04,First month of the new measure
+    """,
     "milestones": """\
         area_code,ref,scheme_ref,title,baseline_date,revised_date,completed_date,comments
         E10000016,M1,BCF 1,Recruit the night team,2017-06-30,2017-08-31,,"Delayed by recruitment.
@@ -240,6 +250,7 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
         "funding": (2, 0, 0),
         "savings": (1, 0, 0),
         "metric_values": (6, 0, 0),
+        "metric_commentary": (3, 0, 0),
         "milestones": (2, 0, 0),
         "risks": (2, 0, 0),
         "status_updates": (5, 0, 0),
@@ -277,6 +288,12 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
         ("= 100% of care homes visited", 1),
     ]
     assert Risk.objects.get(ref="R1").score == 16
+    note = MetricCommentary.objects.get(metric__code="bcf_dtoc")
+    assert (note.area, note.month, note.version) == (kent, date(2017, 8, 1), 1)
+    assert note.commentary == (
+        "Delays awaiting home care reviewed weekly.\nTrajectory agreed with the acute trust."
+    )
+    assert note.history.first().history_user == importer
 
 
 # -- a broken copy of the South Kent Coast plan ---------------------------------------------
@@ -379,7 +396,7 @@ def test_reimporting_the_same_workbook_changes_nothing(rich, importer):
     assert {sheet: (c.created, c.updated) for sheet, c in again.counts.items()} == dict.fromkeys(
         SHEETS, (0, 0)
     )
-    assert sum(c.unchanged for c in again.counts.values()) == 41
+    assert sum(c.unchanged for c in again.counts.values()) == 44
     assert snapshot() == before
 
 
@@ -604,6 +621,13 @@ def test_round_trip_of_every_sheet_is_lossless(rich, importer, tmp_path):
         "E10000016,M2,,Sign the section 75 agreement,2017-05-31,,2017-05-26,\n"
         'E10000016,M1,BCF 1,Recruit the night team,2017-06-30,2017-08-31,,"Delayed by '
         'recruitment.\nSecond advert out."\n'
+    )
+    assert (first / "metric_commentary.csv").read_text(encoding="utf-8") == (
+        "area_code,metric_code,period,commentary\n"
+        'E10000016,bcf_dtoc,2017-08,"Delays awaiting home care reviewed weekly.\n'
+        'Trajectory agreed with the acute trust."\n'
+        "E10000016,kent_discharge_home,2017-04,First month of the new measure\n"
+        'E10000016,kent_discharge_home,2017-05,"= provisional, pending the SUS refresh"\n'
     )
     assert (first / "metrics.csv").read_text(encoding="utf-8").splitlines()[1:] == [
         "kent_discharge_home,Discharged to usual residence,proportion,100,higher_is_better,month,,",

@@ -10,15 +10,14 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F
-
+from bettercare.core.ordering import theme_and_ref_key
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS
 from bettercare.reports.model import FundingLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.finance.models import Funding, SavingsPlan
 from bettercare.web.performance.contract import metric_json
-from bettercare.web.performance.queries import area_metric_positions
+from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
@@ -60,7 +59,11 @@ def visible_areas(access: Access) -> list[dict[str, Any]]:
 
 def area_metrics(area: Area, month: Month) -> list[dict[str, Any]]:
     """Exactly what ``bettercare metrics --area CODE --period YYYY-MM --format json`` prints."""
-    return [metric_json(position) for _, position in area_metric_positions(area, month)]
+    notes = metric_commentaries(area, month)
+    return [
+        metric_json(position, notes.get(metric.code))
+        for metric, position in area_metric_positions(area, month)
+    ]
 
 
 def _dimension(status: SchemeStatus | None) -> dict[str, Any] | None:
@@ -78,11 +81,9 @@ def _dimension(status: SchemeStatus | None) -> dict[str, Any] | None:
 
 def area_schemes(period: ReportingPeriod) -> list[dict[str, Any]]:
     """Each scheme of the period's area (by theme, then reference) with its return."""
-    schemes = (
-        Scheme.objects.filter(area_id=period.area_id)
-        .select_related("theme")
-        # Schemes without a theme last on every database (SQLite and PostgreSQL disagree).
-        .order_by(F("theme__code").asc(nulls_last=True), "ref")
+    schemes = sorted(
+        Scheme.objects.filter(area_id=period.area_id).select_related("theme"),
+        key=lambda s: theme_and_ref_key(s.theme.code if s.theme else None, s.ref),
     )
     statuses: dict[int, dict[str, SchemeStatus]] = defaultdict(dict)
     for status in SchemeStatus.objects.filter(

@@ -85,6 +85,10 @@ class MetricOut(Schema):
         description="measured (an actual value ends in or before the month) or awaiting_data "
         "(the metric is in force but no actual has arrived: value is null)."
     )
+    commentary: str | None = Field(
+        description="What the metric's owner or the programme manager wrote about the metric "
+        "for the month, or null when nothing was written."
+    )
 
 
 # The published keys are a contract (docs/metrics-json.md): the schema must not drift from it.

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bettercare.charts import bar_comparison, progress_bar
+from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.web.edits import versioned_edit
 from bettercare.web.finance.actions import funding_forecast_update, savings_achieved_update
@@ -96,6 +97,7 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
     )
     by_year: dict[str, SpendAndBenefit] = {}
     schemes: dict[int, SpendAndBenefit] = {}
+    refs: dict[int, str] = {}
     total = SpendAndBenefit("Total")
     for line in lines:
         by_year.setdefault(line.financial_year, SpendAndBenefit(line.financial_year)).add(
@@ -103,6 +105,7 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
         )
         if line.financial_year == fy:
             scheme = line.scheme
+            refs[scheme.pk] = scheme.ref
             schemes.setdefault(scheme.pk, SpendAndBenefit(f"{scheme.ref}: {scheme.name}")).add(
                 line.line, line.recurrent, line.non_recurrent
             )
@@ -135,7 +138,9 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
                 "variance": forecast - budget if all_forecast else None,
             },
             "funding_chart": funding_chart,
-            "schemes": sorted(schemes.values(), key=lambda s: s.label),
+            "schemes": [
+                schemes[pk] for pk in sorted(schemes, key=lambda pk: natural_key(refs[pk]))
+            ],
             "scheme_total": total,
             "by_year": [by_year[y] for y in sorted(by_year)],
             "plan": plan,

@@ -30,9 +30,10 @@ KEYS = (
     "warnings",
     "baseline",
     "status",
+    "commentary",
 )
 #: The version of ``docs/metrics-json.md`` these keys follow.
-VERSION = 2
+VERSION = 3
 
 
 def _number(value: float | None) -> float | None:
@@ -50,8 +51,14 @@ def _baseline(summary: MetricSummary | AwaitingData) -> dict[str, Any] | None:
     }
 
 
-def metric_json(summary: MetricSummary | AwaitingData) -> dict[str, Any]:
-    """One metric's entry, with exactly the documented keys."""
+def metric_json(
+    summary: MetricSummary | AwaitingData, commentary: str | None = None
+) -> dict[str, Any]:
+    """One metric's entry, with exactly the documented keys.
+
+    ``commentary`` is what the metric's owner or the programme manager wrote about it for the
+    month (``None``, or blank, when nothing was written).
+    """
     if isinstance(summary, AwaitingData):
         return {
             "metric": summary.spec.code,
@@ -73,6 +80,7 @@ def metric_json(summary: MetricSummary | AwaitingData) -> dict[str, Any]:
             "warnings": [],
             "baseline": _baseline(summary),
             "status": summary.status,
+            "commentary": commentary or None,
         }
     latest = summary.latest
     estimate = summary.estimate
@@ -105,4 +113,5 @@ def metric_json(summary: MetricSummary | AwaitingData) -> dict[str, Any]:
         "warnings": list(summary.warnings),
         "baseline": _baseline(summary),
         "status": summary.status,
+        "commentary": commentary or None,
     }

@@ -147,3 +147,27 @@ class MetricValue(Versioned):
             source=self.source,
             sum_of_squares=self.sum_of_squares,
         )
+
+
+class MetricCommentary(Versioned):
+    """What the metric's owner or the programme manager says about a metric in a month.
+
+    Entered with the monthly return (seed 000's commentary column); shown on the dashboard,
+    the metric page, the highlight report and the packs, and in the metrics contract.
+    """
+
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="metric_commentaries"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="commentaries")
+    month = models.DateField(help_text="The first day of the reporting month.")
+    commentary = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "metric", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "metric", "month"], name="one_commentary_per_area_metric_month"
+            ),
+        ]

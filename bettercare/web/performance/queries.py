@@ -19,7 +19,7 @@ from bettercare.core.summary import (
     metric_position,
     summarise_metric,
 )
-from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.versioning import data_version
 
@@ -188,3 +188,19 @@ def area_metric_positions(
         found = _positions(area, month)
         cache.set(key, found, CACHE_SECONDS)
     return list(found)
+
+
+def metric_commentaries(area: Area, month: Month) -> dict[str, str]:
+    """The commentary on each metric for the area in ``month``, by metric code (none blank)."""
+    return {
+        code: text
+        for code, text in MetricCommentary.objects.filter(
+            area=area, month=month.first_day
+        ).values_list("metric__code", "commentary")
+        if text
+    }
+
+
+def metric_commentary(area: Area, metric: Metric, month: Month) -> MetricCommentary | None:
+    """The stored commentary row (blank or not) for one metric, area and month."""
+    return MetricCommentary.objects.filter(area=area, metric=metric, month=month.first_day).first()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,7 @@ from bettercare.charts import (
 )
 from bettercare.charts.spc import POINT_STYLES
 from bettercare.core.indicators import Bands, MetricEstimate, metric_estimate, metric_estimates
+from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.summary import (
     MetricSpec,
@@ -38,8 +39,13 @@ from bettercare.core.summary import (
 from bettercare.reports.model import MetricLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.performance.queries import area_metric_positions, area_metric_summaries
+from bettercare.web.performance.queries import (
+    area_metric_positions,
+    area_metric_summaries,
+    metric_commentary,
+)
 from bettercare.web.programmes.models import Area, ReportingPeriod, Scheme, SchemeStatus
 from bettercare.web.reporting.common import metric_lines, position_line
 
@@ -214,7 +220,14 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             f"{found.name} is not in force for {area.name} in {period.label} and has no value "
             "by then."
         )
-    line = position_line(found, position)
+    saved = metric_commentary(area, found, month)
+    commentary = saved.commentary if saved else ""
+    line = replace(position_line(found, position), commentary=commentary)
+    commentary_form = (
+        CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
+        if access_of(request).can_manage(area)
+        else None
+    )
     summary = position if isinstance(position, MetricSummary) else None
     spec = found.spec
     cutoff = period.reporting_month.last_day
@@ -265,6 +278,8 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
             "schemes": _schemes(area, found, period),
             "comparison": _compare_with_region(access_of(request), area, found, line),
+            "commentary": commentary,
+            "form": commentary_form,
             "page_title": found.name,
         },
         period=period,
@@ -273,8 +288,9 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
 
 def _schemes(area: Area, metric: Metric, period: ReportingPeriod) -> list[dict[str, Any]]:
     """The schemes expected to affect the metric, with their "metrics" status (two queries)."""
-    schemes = list(
-        Scheme.objects.filter(area=area, metrics=metric).select_related("theme").order_by("ref")
+    schemes = sorted(
+        Scheme.objects.filter(area=area, metrics=metric).select_related("theme"),
+        key=lambda s: natural_key(s.ref),
     )
     statuses = {
         s.scheme_id: s

@@ -263,6 +263,7 @@ def programme_status_save(
 
 def missing_returns(period: ReportingPeriod) -> list[tuple[Scheme, list[str]]]:
     """Schemes of the period's area without a status on every dimension (two queries)."""
+    from bettercare.core.ordering import natural_key
     from bettercare.core.rag import DIMENSIONS
 
     done: dict[int, set[str]] = {}
@@ -271,7 +272,10 @@ def missing_returns(period: ReportingPeriod) -> list[tuple[Scheme, list[str]]]:
     ):
         done.setdefault(scheme_id, set()).add(dimension)
     missing = []
-    for scheme in Scheme.objects.filter(area_id=period.area_id).order_by("ref"):
+    schemes = sorted(
+        Scheme.objects.filter(area_id=period.area_id), key=lambda s: natural_key(s.ref)
+    )
+    for scheme in schemes:
         gaps = [d for d in DIMENSIONS if d not in done.get(scheme.pk, set())]
         if gaps:
             missing.append((scheme, gaps))

@@ -13,7 +13,7 @@ from typing import Any
 from bettercare.core.periods import Month
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
 from bettercare.web.programmes.models import (
     Achievement,
     Area,
@@ -150,7 +150,25 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
         }
         for v in values
     ]
-    used = {v.metric_id for v in values} | {m.pk for s in schemes for m in s.metrics.all()}
+    commentaries = (
+        MetricCommentary.objects.filter(area_id__in=ids)
+        .exclude(commentary="")
+        .select_related("area", "metric")
+    )
+    rows["metric_commentary"] = [
+        {
+            "area_code": c.area.code,
+            "metric_code": c.metric.code,
+            "period": _month(c.month),
+            "commentary": c.commentary,
+        }
+        for c in commentaries
+    ]
+    used = (
+        {v.metric_id for v in values}
+        | {m.pk for s in schemes for m in s.metrics.all()}
+        | {c.metric_id for c in commentaries}
+    )
     local = list(Metric.objects.filter(pk__in=used, is_national=False).select_related("parent"))
     # Every local ancestor too (not only parents), so that the file imports into an empty
     # bettercare.

@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
 from bettercare.web.programmes import bulk
 from bettercare.web.programmes.bulk import Upserted
 from bettercare.web.programmes.models import (
@@ -305,6 +305,7 @@ class _Writer:
         self.write_themes_and_schemes()
         self.write_finance()
         self.write_metric_values()
+        self.write_metric_commentary()
         self.write_milestones_and_risks()
         self.write_returns()
         self.write_assurance()
@@ -396,6 +397,7 @@ class _Writer:
         )
         codes = (
             {r["metric_code"] for r in self.rows("metric_values")}
+            | {r["metric_code"] for r in self.rows("metric_commentary")}
             | {code for r in self.rows("schemes") for code in r["metrics_impacted"] or ()}
             | {r["code"] for r in records}
             | {r["parent_code"] for r in records if r["parent_code"]}
@@ -572,6 +574,27 @@ class _Writer:
             ),
             MetricValue.objects.filter(area_id__in=area_ids, metric_id__in=metric_ids),
             provenance=("source",),
+        )
+
+    def write_metric_commentary(self) -> None:
+        records = self.rows("metric_commentary")
+        if not records:
+            return
+        area_ids = {self.area_id(r["area_code"]) for r in records}
+        self.upsert(
+            "metric_commentary",
+            MetricCommentary,
+            ("area_id", "metric_id", "month"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "metric_id": self.metrics[r["metric_code"]].pk,
+                    "month": r["period"].first_day,
+                    "commentary": r["commentary"],
+                }
+                for r in records
+            ],
+            MetricCommentary.objects.filter(area_id__in=area_ids),
         )
 
     def write_milestones_and_risks(self) -> None:

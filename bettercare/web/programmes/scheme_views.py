@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from bettercare.core.ordering import theme_and_ref_key
 from bettercare.core.rag import DIMENSIONS
 from bettercare.web.finance.models import SchemeFinance
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
@@ -45,8 +46,9 @@ def scheme_list(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
     periods = ReportingPeriod.objects.filter(area=area)
     period = period_for(area, request.GET.get("period")) if periods.exists() else None
-    schemes = list(
-        Scheme.objects.filter(area=area).select_related("theme").order_by("theme__code", "ref")
+    schemes = sorted(
+        Scheme.objects.filter(area=area).select_related("theme"),
+        key=lambda s: theme_and_ref_key(s.theme.code if s.theme else None, s.ref),
     )
     statuses: dict[int, dict[str, str]] = defaultdict(dict)
     if period is not None:

@@ -9,7 +9,7 @@ from bettercare.core.summary import AwaitingData, MetricSummary, Observation
 from bettercare.reports.model import AreaRef, Forecast, MetricLine, PeriodRef
 from bettercare.reports.narrative import metric_summary
 from bettercare.web.performance.models import Metric
-from bettercare.web.performance.queries import area_metric_positions
+from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
 from bettercare.web.programmes.models import Area, ReportingPeriod
 
 FORECAST_METHODS = {"run_rate": "at the run rate so far", "seasonal": "by last year's profile"}
@@ -147,7 +147,12 @@ def _with_summary(line: MetricLine) -> MetricLine:
 
 def metric_lines(area: Area, month: Month) -> list[MetricLine]:
     """Every metric in force for the area at ``month`` as report lines: measured, or awaiting
-    data (the plan's target and baseline, before the first actual)."""
+    data (the plan's target and baseline, before the first actual)), each with the month's
+    commentary on it."""
+    from dataclasses import replace
+
+    notes = metric_commentaries(area, month)
     return [
-        position_line(metric, position) for metric, position in area_metric_positions(area, month)
+        replace(position_line(metric, position), commentary=notes.get(metric.code, ""))
+        for metric, position in area_metric_positions(area, month)
     ]

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from bettercare.core.ordering import natural_key, theme_and_ref_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import COMMENTARY_REQUIREMENTS, DIMENSIONS, roll_up
 from bettercare.reports.model import (
@@ -95,11 +96,12 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
         by_theme[scheme.theme].append(scheme)
     sections = []
     for theme, members in sorted(
-        by_theme.items(), key=lambda item: (item[0] is None, getattr(item[0], "code", ""))
+        by_theme.items(),
+        key=lambda item: theme_and_ref_key(getattr(item[0], "code", None), ""),
     ):
         lines = []
         exceptions = []
-        for scheme in sorted(members, key=lambda s: _ref_key(s.ref)):
+        for scheme in sorted(members, key=lambda s: natural_key(s.ref)):
             found = statuses.get(scheme.pk, {})
             # A return stores its additional information with each dimension's status.
             additional = next(
@@ -143,17 +145,14 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
                 schemes=tuple(lines),
                 roll_up=roll,
                 exceptions=tuple(
-                    sorted(exceptions, key=lambda e: (DIMENSIONS.index(e.dimension), e.scheme_ref))  # type: ignore[arg-type]
+                    sorted(
+                        exceptions,
+                        key=lambda e: (DIMENSIONS.index(e.dimension), natural_key(e.scheme_ref)),
+                    )  # type: ignore[arg-type]
                 ),
             )
         )
     return tuple(sections)
-
-
-def _ref_key(ref: str) -> tuple[str, int, str]:
-    head = ref.rstrip("0123456789")
-    tail = ref[len(head) :]
-    return (head, int(tail) if tail else -1, ref)
 
 
 def build_dashboard(period: ReportingPeriod) -> DashboardReport:

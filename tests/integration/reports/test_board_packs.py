@@ -54,8 +54,12 @@ def test_highlight_pdf_reads_like_the_board_paper(demo):
         "546,195",
         f"Page 1 of {len(reader.pages)}",
         "Leicestershire · August 2017",
+        # The metric's owner's commentary for the month, beside its performance summary.
+        "Commentary: The DToC trajectory covers two timeframes.",
     ):
         assert expected in flat, expected
+    # July's commentary is July's, not August's.
+    assert "July's delays were reviewed" not in flat
 
 
 def test_signed_off_period_has_no_draft_watermark(demo):
@@ -74,6 +78,9 @@ def test_dashboard_pdf_has_guidelines_metrics_and_every_theme(demo):
         "Exception information",
         "Suggested roll-up",
         "Exception commentary",
+        # Per-metric commentary in the metrics table, as in the seed dashboard.
+        "The DToC trajectory covers two timeframes.",
+        "In development.",
     ):
         assert expected in flat, expected
     from bettercare.web.programmes.models import Theme
@@ -179,8 +186,10 @@ def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
         assert same(row["upper_95"], entry["upper"])
         assert row["data_rag"] == entry["data_rag"]
         assert row["period_start"].date().isoformat() == entry["period_start"]
+        assert row["commentary"] == entry["commentary"]
     dtoc = next(r for r in rows if r["metric"] == "bcf_dtoc")
     assert round(dtoc["value"], 2) == 294.95
+    assert dtoc["commentary"].startswith("The DToC trajectory covers two timeframes.")
     rag = sheet.cell(row=rows.index(dtoc) + 2, column=header.index("data_rag") + 1)
     assert rag.value == "R"
     assert rag.fill.fgColor.rgb.endswith("F7D4D1")

@@ -9,7 +9,7 @@ import pytest
 from bettercare.core.periods import Month
 from bettercare.core.stats import dsr, rate
 from bettercare.core.summary import MetricSpec
-from bettercare.reports.formatting import VARIATION_WORDS, metric_value
+from bettercare.reports.formatting import VARIATION_WORDS, chance, metric_value
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.performance.queries import area_metric_summaries
 from bettercare.web.performance.views import regional_estimate
@@ -144,8 +144,12 @@ def test_the_metric_detail_draws_the_spc_chart_with_its_icons_in_words(client, w
     concern, better = kinds["special_cause_concern"], kinds["special_cause_improvement"]
     assert f"{concern + better} of 17 points show special cause variation " in text
     assert f"(concern: {concern}; improvement: {better})" in text
-    assert "Probability of meeting the target" in text
     assert summary.forecast is not None
+    # One rule for the chance of meeting the target, on this page and in the metrics table.
+    words = chance(summary.forecast.probability_meeting_target)
+    assert f"Chance of meeting the target {words}" in text
+    listed = text_of(client.get(f"/areas/{KENT}/metrics/?period=2017-08"))
+    assert f"{words} chance of meeting the target" in listed
 
 
 def test_the_region_comparison_names_only_areas_the_user_may_see(client, world):

@@ -996,11 +996,44 @@ def test_unknown_sheets_and_columns_are_errors_of_the_workbook(tmp_path):
         "expected a whole number from 1 to 5",
         "error: schemse.csv, sheet schemse: unknown sheet 'schemse' (file schemse.csv) (did you "
         "mean 'schemes'?); expected CSV files named after the sheets: programme, funding, "
-        "savings, themes, schemes, scheme_finance, metrics, metric_values, milestones, risks, "
-        "status_updates, programme_status, achievements, assurance",
+        "savings, themes, schemes, scheme_finance, metrics, metric_values, metric_commentary, "
+        "milestones, risks, status_updates, programme_status, achievements, assurance",
     ]
     assert not validated.ok
     assert validated.rows("themes") == []  # a sheet with a bad header is not read
+
+
+def test_metric_commentary_names_a_known_metric_a_month_and_some_text(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_commentary="""\
+            area_code,metric_code,period,commentary
+            E10000016,admissions,2017-08,Winter plan started early
+            E10000016,nope,2017-08,About nothing
+            E10000016,falls,Aug 2017,A month written out
+            E10000016,falls,2017-07,
+            E99999999,falls,2017-08,Another area
+        """,
+    )
+    assert texts(validated) == [
+        "error: metric_commentary.csv, sheet metric_commentary, row 3, column metric_code: is "
+        "not a known metric (got 'nope'); expected a code from the metric registry or the "
+        "metrics sheet",
+        "error: metric_commentary.csv, sheet metric_commentary, row 4, column period: is not a "
+        "reporting period (got 'Aug 2017'); expected a month as YYYY-MM, e.g. 2017-08",
+        "error: metric_commentary.csv, sheet metric_commentary, row 5, column commentary: a "
+        "value is required; expected a value",
+        "error: metric_commentary.csv, sheet metric_commentary, row 6, column area_code: is not "
+        "a known area (got 'E99999999'); expected an area listed on the programme sheet or "
+        "already in bettercare",
+    ]
+    good = validated.rows("metric_commentary")[0]
+    assert (good["metric_code"], good["period"], good["commentary"]) == (
+        "admissions",
+        Month(2017, 8),
+        "Winter plan started early",
+    )
 
 
 def test_a_sum_of_squares_only_for_a_mean_with_its_sum_and_count(tmp_path):
