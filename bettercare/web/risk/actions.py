@@ -6,7 +6,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from simple_history.utils import update_change_reason
 
 from bettercare.web.accounts.models import User
 from bettercare.web.risk.models import (
@@ -22,10 +21,13 @@ __all__ = ["intervention_status_update", "practice_staff_set"]
 def practice_staff_set(*, user: User, practice: Practice, by: User | None) -> PracticeStaff:
     """Make ``user`` staff of ``practice`` (and of no other practice)."""
     with transaction.atomic():
-        staff, _ = PracticeStaff.objects.update_or_create(
-            user=user, defaults={"practice": practice}
-        )
-        update_change_reason(staff, f"practice staff set by {by or 'the system'}")
+        staff = PracticeStaff.objects.select_for_update().filter(user=user).first()
+        if staff is None:
+            staff = PracticeStaff(user=user)
+        staff.practice = practice
+        staff._history_user = by  # type: ignore[attr-defined]
+        staff._change_reason = f"staff of {practice.code}"  # type: ignore[attr-defined]
+        staff.save()
     return staff
 
 
