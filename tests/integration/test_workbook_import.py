@@ -627,7 +627,9 @@ def test_round_trip_of_every_sheet_is_lossless(rich, importer, tmp_path):
         'E10000016,bcf_dtoc,2017-08,"Delays awaiting home care reviewed weekly.\n'
         'Trajectory agreed with the acute trust."\n'
         "E10000016,kent_discharge_home,2017-04,First month of the new measure\n"
-        'E10000016,kent_discharge_home,2017-05,"= provisional, pending the SUS refresh"\n'
+        # Text a spreadsheet would evaluate is written with an apostrophe (and read back
+        # without it: the database holds the text as typed).
+        'E10000016,kent_discharge_home,2017-05,"\'= provisional, pending the SUS refresh"\n'
     )
     assert (first / "metrics.csv").read_text(encoding="utf-8").splitlines()[1:] == [
         "kent_discharge_home,Discharged to usual residence,proportion,100,higher_is_better,month,,",
