@@ -226,6 +226,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "bettercare.web.accounts.password_validation.PlaceNamePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"

@@ -116,6 +116,17 @@ def test_weak_passwords_are_refused(password, problem):
     assert problem in " ".join(caught.value.messages)
 
 
+@pytest.mark.parametrize("password", ["Leicestershire1", "leicestershire-2026!", "BetterCare2026"])
+def test_an_area_or_site_name_with_digits_is_refused(password):
+    make_area("E10000018", "Leicestershire")
+    with pytest.raises(ValidationError) as caught:
+        validate_password(password, User(username="jo"))
+    assert caught.value.messages == [
+        "This password is a place or site name with digits or symbols added; choose words "
+        "that are not the name of an area."
+    ]
+
+
 def test_a_long_unusual_password_is_accepted():
     validate_password("violet-harbour-tangent-42", User(username="jo"))
 
