@@ -25,6 +25,9 @@ os.environ["BETTERCARE_DATA_DIR"] = str(WORKDIR)
 os.environ["BETTERCARE_DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
 # Pages in-process, with the production cache but without collected static files.
 os.environ["BETTERCARE_STATIC_MANIFEST"] = "0"
+# In-process requests over plain HTTP, by an administrator without an authenticator.
+os.environ["BETTERCARE_SSL_REDIRECT"] = "0"
+os.environ["BETTERCARE_REQUIRE_TWO_FACTOR"] = "0"
 
 AREA = "E10000018"
 POPULATION = 150_000
