@@ -19,6 +19,9 @@ from pathlib import Path
 WORKDIR = Path(tempfile.mkdtemp(prefix="bettercare-bench-demo-"))
 os.environ["BETTERCARE_DATA_DIR"] = str(WORKDIR)
 os.environ["BETTERCARE_DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+# The first page is asked for in-process over plain HTTP, as `serve --demo` serves it.
+os.environ.setdefault("BETTERCARE_SSL_REDIRECT", "0")
+os.environ.setdefault("BETTERCARE_REQUIRE_TWO_FACTOR", "0")
 
 AIM_SECONDS = 60.0
 

@@ -28,16 +28,16 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("    metric_lines (highlight)", "bettercare.web.reporting.highlight:metric_lines"),
     ("    metric_lines (dashboard)", "bettercare.web.reporting.dashboard:metric_lines"),
     (
-        "      area_metric_summaries",
-        "bettercare.web.reporting.common:area_metric_summaries",
+        "      area_metric_positions",
+        "bettercare.web.reporting.common:area_metric_positions",
     ),
     (
         "        MetricValue.observation",
         "bettercare.web.performance.models:MetricValue.observation",
     ),
     (
-        "        summarise_metric (core maths)",
-        "bettercare.web.performance.queries:summarise_metric",
+        "        metric_position (core maths)",
+        "bettercare.web.performance.queries:metric_position",
     ),
     ("      metric_summary (narrative)", "bettercare.web.reporting.common:metric_summary"),
     ("    theme_sections", "bettercare.web.reporting.dashboard:theme_sections"),
@@ -49,8 +49,8 @@ PARTS: tuple[tuple[str, str], ...] = (
 DERIVED: tuple[tuple[str, str, str], ...] = (
     (
         "        rest: fetch rows, build models",
-        "      area_metric_summaries",
-        "        summarise_metric (core maths)",
+        "      area_metric_positions",
+        "        metric_position (core maths)",
     ),
 )
 
