@@ -26,27 +26,55 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Literal, TypeAlias
 
 from bettercare.core._checks import check_choice
+from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.stats import POLARITIES, Comparison, Polarity
+from bettercare.core.status import (
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    PROGRAMME_DIMENSION_LABELS,
+    PROGRAMME_DIMENSIONS,
+    PROGRAMME_STATUSES,
+    STATUS_CAPITALS,
+    STATUS_LABELS,
+    STATUSES,
+    Dimension,
+    ProgrammeDimension,
+    Status,
+)
 
 __all__ = [
+    "COMMENTARY_NOTES",
     "COMMENTARY_REQUIREMENTS",
     "DEFAULT_POLICY",
     "DIMENSIONS",
+    "DIMENSION_LABELS",
+    "PROGRAMME_DIMENSIONS",
+    "PROGRAMME_DIMENSION_LABELS",
+    "PROGRAMME_STATUSES",
     "RISK_RATINGS",
     "STATUSES",
+    "STATUS_CAPITALS",
+    "STATUS_LABELS",
+    "STATUS_NAMES",
     "Assessment",
     "Commentary",
     "DataRagPolicy",
     "Dimension",
+    "GuidelineRow",
+    "MilestoneStatus",
+    "ProgrammeDimension",
     "RagPolicy",
+    "ReturnProblem",
     "RiskBand",
     "RiskRating",
     "RiskScore",
     "RiskTrend",
     "Status",
+    "allowed_statuses",
     "assess_finance",
     "assess_metric_impact",
     "assess_milestones",
@@ -54,18 +82,20 @@ __all__ = [
     "commentary_problem",
     "commentary_requirement",
     "data_rag",
+    "guideline_rows",
     "milestone_slippage_days",
+    "milestone_status",
+    "programme_status_problem",
+    "return_problem",
     "risk_order",
     "risk_rating",
     "risk_score",
     "risk_trend",
     "roll_up",
+    "savings_planned_to_date",
+    "summary_required",
 ]
 
-Status: TypeAlias = Literal["G", "A", "R", "NA", "E"]
-STATUSES: tuple[Status, ...] = ("G", "A", "R", "NA", "E")
-Dimension: TypeAlias = Literal["savings", "milestones", "finance", "metrics"]
-DIMENSIONS: tuple[Dimension, ...] = ("savings", "milestones", "finance", "metrics")
 Commentary: TypeAlias = Literal["exception_required", "start_date_required", "headline_optional"]
 DataRagPolicy: TypeAlias = Literal["meets_target", "significance"]
 RiskBand: TypeAlias = Literal["low", "moderate", "high", "extreme"]
@@ -74,13 +104,8 @@ RiskRating: TypeAlias = Literal["high", "medium", "low"]
 #: The plan's own ratings, most severe first.
 RISK_RATINGS: tuple[RiskRating, ...] = ("high", "medium", "low")
 
-STATUS_NAMES: dict[Status, str] = {
-    "G": "GREEN",
-    "A": "AMBER",
-    "R": "RED",
-    "NA": "N/A",
-    "E": "E (enabler)",
-}
+#: The guidelines' own capitals for each status (GREEN, AMBER, RED, N/A, E).
+STATUS_NAMES = STATUS_CAPITALS
 
 #: What each dimension's status asks of the person completing the return.
 COMMENTARY_REQUIREMENTS: dict[Dimension, dict[Status, Commentary]] = {
@@ -424,6 +449,221 @@ def commentary_problem(
     if requirement == "start_date_required" and start_date is None:
         return "A start date is required when the scheme is not yet due to start."
     return None
+
+
+#: What the guidelines say to do for each commentary requirement.
+COMMENTARY_NOTES: dict[Commentary, str] = {
+    "exception_required": "Exception commentary must be provided",
+    "start_date_required": "Please provide a start date",
+    "headline_optional": "Add any appropriate headline commentary",
+}
+
+
+def allowed_statuses(dimension: Dimension, *, enabler: bool) -> tuple[Status, ...]:
+    """The statuses a scheme's return may give on a dimension.
+
+    The guidelines use E (enabler) only for savings and metrics, and only an enabler scheme
+    may be rated E.
+    """
+    check_choice("dimension", dimension, DIMENSIONS)
+    used = COMMENTARY_REQUIREMENTS[dimension]
+    return tuple(status for status in STATUSES if status in used and (status != "E" or enabler))
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnProblem:
+    """Why one dimension of a scheme's return cannot be accepted, and which field to fix."""
+
+    field: Literal["status", "commentary", "start_date"]
+    message: str
+
+
+def return_problem(
+    dimension: Dimension,
+    status: str,
+    *,
+    enabler: bool,
+    commentary: str = "",
+    start_date: date | None = None,
+) -> ReturnProblem | None:
+    """Why a scheme return's status and commentary on a dimension break the guidelines.
+
+    The status must be one the dimension uses (E only for an enabler scheme); AMBER and RED,
+    and N/A savings or metrics, need exception commentary; N/A milestones (not yet due to
+    start) need the scheme's start date. The messages are the ones the return form shows.
+
+    Returns
+    -------
+    ReturnProblem or None
+        The field at fault and the message, or ``None`` when the return can be accepted.
+    """
+    check_choice("dimension", dimension, DIMENSIONS)
+    name = DIMENSION_LABELS[dimension].lower()
+    allowed = next((s for s in allowed_statuses(dimension, enabler=enabler) if s == status), None)
+    if allowed is None:
+        return ReturnProblem("status", f"Select a status for {name} from the list")  # noqa: S608
+    requirement = commentary_requirement(dimension, allowed)
+    if requirement == "start_date_required" and start_date is None:
+        return ReturnProblem(
+            "start_date", "Enter the date the scheme will start, as it is not yet due to start"
+        )
+    if requirement == "exception_required" and not commentary.strip():
+        return ReturnProblem(
+            "commentary",
+            f"Enter exception commentary for {name}: {STATUS_LABELS[allowed]} needs it. "
+            "Say what is off track and what is being done about it.",
+        )
+    return None
+
+
+def summary_required(status: str) -> bool:
+    """Whether an overall programme status needs a summary: AMBER and RED always do."""
+    return status in ("A", "R")
+
+
+def programme_status_problem(
+    dimension: ProgrammeDimension, status: str, *, summary: str = ""
+) -> str | None:
+    """Why an overall programme status on a dimension cannot be accepted, or ``None``.
+
+    The programme status is GREEN, AMBER or RED; AMBER and RED need a summary. The message
+    is the one the periods page shows.
+    """
+    check_choice("dimension", dimension, PROGRAMME_DIMENSIONS)
+    name = PROGRAMME_DIMENSION_LABELS[dimension].lower()
+    if status not in PROGRAMME_STATUSES:
+        return f"Select a status for {name} from the list"  # noqa: S608
+    if summary_required(status) and not summary.strip():
+        return f"Enter a summary for {name}: Amber and Red need one"
+    return None
+
+
+MilestoneStatus: TypeAlias = Literal["G", "A", "R", "complete"]
+
+
+def milestone_status(
+    slippage_days: int, *, completed: bool = False, policy: RagPolicy = DEFAULT_POLICY
+) -> MilestoneStatus:
+    """One milestone's status: complete, or G, A or R by how many days it has slipped.
+
+    On time is GREEN, a delay of up to ``policy.milestone_amber_days`` AMBER, longer RED
+    (the action plan milestones guideline applied to a single milestone).
+
+    Parameters
+    ----------
+    slippage_days : int
+        Days the milestone has slipped (see :func:`milestone_slippage_days`), zero or more.
+    completed : bool
+        The milestone was completed by the date the status is for.
+    policy : RagPolicy
+    """
+    if isinstance(slippage_days, bool) or not isinstance(slippage_days, int) or slippage_days < 0:
+        raise ValueError(
+            f"slippage_days must be a whole number of days, zero or more, got {slippage_days!r}"
+        )
+    if completed:
+        return "complete"
+    if slippage_days == 0:
+        return "G"
+    if slippage_days <= policy.milestone_amber_days:
+        return "A"
+    return "R"
+
+
+def savings_planned_to_date(annual: Decimal, year: FinancialYear, month: Month) -> Decimal:
+    """Savings the plan expects by the end of ``month``: the year's plan pro rata.
+
+    Months before the year has started plan nothing; months after it has ended plan the
+    whole year (the plan is limited to its financial year).
+
+    Parameters
+    ----------
+    annual : Decimal
+        The savings planned for the whole financial year (pounds, positive).
+    year : FinancialYear
+        The financial year of the plan.
+    month : Month
+        The month to date.
+    """
+    if month.first_day < year.start:
+        elapsed = 0
+    elif month.first_day > year.end:
+        elapsed = 12
+    else:
+        elapsed = year.month_number(month)
+    return annual * elapsed / 12
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelineRow:
+    """One line of the printed RAG guidelines: what a status means and what it asks for."""
+
+    dimension: Dimension
+    status: Status
+    text: str
+    commentary: Commentary
+
+    @property
+    def note(self) -> str:
+        """What the guidelines ask of the person completing the return."""
+        return COMMENTARY_NOTES[self.commentary]
+
+
+def _threshold(fraction: float) -> str:
+    return f"{fraction * 100:g}%"
+
+
+def guideline_rows(policy: RagPolicy = DEFAULT_POLICY) -> tuple[GuidelineRow, ...]:
+    """The RAG guidelines as BCF integration executives print them, from ``policy``.
+
+    The thresholds in the text are the policy's own, so the printed guidelines always say
+    what the ratings do.
+    """
+    savings = _threshold(policy.savings_amber_shortfall)
+    days = policy.milestone_amber_days
+    finance = _threshold(policy.finance_amber_variance)
+    metrics = _threshold(policy.metrics_amber_impact)
+    enabler = "This scheme has been identified as an enabler"
+    text: dict[tuple[Dimension, Status], str] = {
+        ("savings", "G"): "Savings on track or ahead of schedule",
+        ("savings", "A"): f"Savings are off track by up to {savings}",
+        ("savings", "R"): f"Savings are off track by more than {savings}",
+        ("savings", "NA"): "Savings have not yet been defined for this scheme",
+        ("savings", "E"): enabler,
+        ("milestones", "G"): "Action plan development and/or milestones are on target",
+        ("milestones", "A"): (
+            f"There are minor delays in the action plan milestones of up to {days} days"
+        ),
+        ("milestones", "R"): (
+            f"There are action plan milestones delayed more than {days} days / BP delayed"
+        ),
+        ("milestones", "NA"): "Scheme not yet due to start",
+        ("finance", "G"): "Costs are on target",
+        ("finance", "A"): (
+            f"There is likely to be an overspend / underspend of up to {finance} of the agreed budget"
+        ),
+        ("finance", "R"): (
+            "It is highly likely there will be an overspend / underspend greater than "
+            f"{finance} of the agreed budget"
+        ),
+        ("finance", "NA"): "Budget not set for current financial year",
+        ("metrics", "G"): "Assessed impact on primary metric(s) is on track",
+        ("metrics", "A"): (
+            "It is likely there will be a negative impact on the primary metric(s) of up to "
+            f"{metrics}"
+        ),
+        ("metrics", "R"): (
+            "It is highly likely there will be a negative impact on the primary metric(s) "
+            f"greater than {metrics}"
+        ),
+        ("metrics", "NA"): "Contribution to metrics not yet developed",
+        ("metrics", "E"): enabler,
+    }
+    return tuple(
+        GuidelineRow(dimension, status, text[(dimension, status)], need)
+        for dimension in DIMENSIONS
+        for status, need in COMMENTARY_REQUIREMENTS[dimension].items()
+    )
 
 
 def data_rag(comparison: Comparison | None, *, policy: DataRagPolicy = "meets_target") -> Status:
