@@ -17,6 +17,7 @@ from datetime import date
 
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
+    STATUS_LABELS,
     Assessment,
     assess_finance,
     assess_metric_impact,
@@ -29,7 +30,7 @@ from bettercare.core.summary import _find_target as find_target
 from bettercare.demo.timeline import Row, Rows
 from bettercare.registry import load_registry
 
-STATUS_WORDS = {"G": "Green", "A": "Amber", "R": "Red", "NA": "N/A", "E": "E (enabler)"}
+STATUS_WORDS: dict[str, str] = dict(STATUS_LABELS)
 
 
 def _specs(rows: Rows) -> dict[str, MetricSpec]:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bettercare.core.status import STATUS_CAPITALS
+
 #: Times are stored in UTC and shown as the UK reads them.
 UK = ZoneInfo("Europe/London")
 
@@ -17,24 +19,8 @@ def local(value: date) -> date:
     return value
 
 
-STATUS_NAMES = {
-    "G": "GREEN",
-    "A": "AMBER",
-    "R": "RED",
-    "NA": "N/A",
-    "E": "E",
-    "Y": "Yes",
-    "N": "No",
-}
-STATUS_WORDS = {
-    "G": "green",
-    "A": "amber",
-    "R": "red",
-    "NA": "not applicable",
-    "E": "enabler",
-    "Y": "yes",
-    "N": "no",
-}
+#: The guidelines' capitals for a RAG status (core's one vocabulary), and Yes/No ratings.
+STATUS_NAMES = {**STATUS_CAPITALS, "Y": "Yes", "N": "No"}
 COMPARISON_WORDS = {
     "significantly_better": "statistically significantly better than",
     "better": "better than, but not significantly different from,",

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from bettercare.core.status import STATUS_LABELS
 from bettercare.reports import formatting
 from bettercare.web.presenters import FILTERS, GLOBALS
 
@@ -29,6 +30,7 @@ def environment(**options: Any) -> Environment:
         get_messages=get_messages,
         url=url,
         STATUS_NAMES=formatting.STATUS_NAMES,
+        STATUS_LABELS=STATUS_LABELS,
         VARIATION_WORDS=formatting.VARIATION_WORDS,
         ASSURANCE_WORDS=formatting.ASSURANCE_WORDS,
         COMPARISON_WORDS=formatting.COMPARISON_WORDS,

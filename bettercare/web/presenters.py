@@ -8,6 +8,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from bettercare.core.status import STATUS_LABELS
 from bettercare.reports import formatting
 
 #: NHS.UK tag colour for each status.
@@ -25,12 +26,8 @@ TAG_COLOURS = {
     "signed_off": "green",
     "not_opened": "grey",
 }
-TAG_TEXT = {
-    "G": "Green",
-    "A": "Amber",
-    "R": "Red",
-    "NA": "N/A",
-    "E": "Enabler",
+TAG_TEXT: dict[str, str] = {
+    **STATUS_LABELS,
     "Y": "Yes",
     "N": "No",
     "complete": "Complete",

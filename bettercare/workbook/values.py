@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.rag import RISK_RATINGS
+from bettercare.core.rag import PROGRAMME_STATUSES, RISK_RATINGS, STATUS_LABELS, STATUSES
 from bettercare.workbook.schema import ColumnType
 
 
@@ -241,7 +241,9 @@ def _identity(*values: str) -> dict[str, str]:
     return {value.lower(): value for value in values}
 
 
-STATUS_WORDS = {"green": "G", "amber": "A", "red": "R", "n/a": "NA", "na": "NA", "enabler": "E"}
+#: A status may be written as its code or its label, in any case (and N/A as "NA").
+STATUS_WORDS = {label.lower(): status for status, label in STATUS_LABELS.items()} | {"na": "NA"}
+PROGRAMME_STATUS_WORDS = {STATUS_LABELS[status].lower(): status for status in PROGRAMME_STATUSES}
 PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
     "text": parse_text,
     "area_code": parse_area_code,
@@ -293,12 +295,12 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         _identity("plan", "benefits", "budget"), "plan, benefits or budget", "a programme dimension"
     ),
     "status": _choice(
-        _identity("G", "A", "R", "NA", "E") | STATUS_WORDS,
+        _identity(*STATUSES) | STATUS_WORDS,
         "G, A, R, NA or E (or Green, Amber, Red, N/A)",
         "a RAG status",
     ),
     "programme_status": _choice(
-        _identity("G", "A", "R") | {"green": "G", "amber": "A", "red": "R"},
+        _identity(*PROGRAMME_STATUSES) | PROGRAMME_STATUS_WORDS,
         "G, A or R (or Green, Amber, Red)",
         "a programme status",
     ),

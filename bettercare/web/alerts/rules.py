@@ -25,13 +25,14 @@ from bettercare.core import alerts as rules
 from bettercare.core.alerts import RuleName, RuleSettings
 from bettercare.core.indicators import metric_point_value
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.status import STATUS_CAPITALS
 from bettercare.core.summary import MetricSpec, Observation, month_span
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.performance.queries import FIELDS, _observation
 from bettercare.web.programmes.actions import missing_returns
 from bettercare.web.programmes.models import Area, Milestone, ReportingPeriod, Risk
 
-STATUS_WORDS = {"G": "GREEN", "A": "AMBER", "R": "RED"}
+STATUS_WORDS = {status: STATUS_CAPITALS[status] for status in ("G", "A", "R")}
 #: The rules evaluated here: all of them.
 EVALUATED_RULES: tuple[RuleName, ...] = rules.RULE_NAMES
 

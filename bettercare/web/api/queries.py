@@ -27,7 +27,7 @@ from bettercare.web.programmes.models import (
     SchemeStatus,
 )
 from bettercare.web.programmes.queries import latest_period
-from bettercare.web.reporting.highlight import milestone_line, risk_line
+from bettercare.web.reporting.highlight import risk_line
 
 PENNY = Decimal("0.01")
 
@@ -109,21 +109,20 @@ def area_schemes(period: ReportingPeriod) -> list[dict[str, Any]]:
 def area_milestones(area: Area, month: Month) -> list[dict[str, Any]]:
     """Each milestone with its slippage and status at the end of ``month``."""
     milestones = Milestone.objects.filter(area=area).select_related("scheme")
-    lines = [milestone_line(m, month) for m in milestones]
     return [
         {
-            "ref": line.ref,
-            "title": line.title,
-            "scheme": line.scheme_ref,
-            "baseline_date": line.baseline_date,
-            "revised_date": line.revised_date,
-            "completed_date": line.completed_date,
+            "ref": m.ref,
+            "title": m.title,
+            "scheme": m.scheme.ref if m.scheme else None,
+            "baseline_date": m.baseline_date,
+            "revised_date": m.revised_date,
+            "completed_date": m.completed_date,
             "as_at": month.last_day,
-            "slippage_days": line.slippage_days,
-            "status": line.status,
-            "comments": line.comments,
+            "slippage_days": m.slippage_days(month.last_day),
+            "status": m.status_at(month.last_day),
+            "comments": m.comments,
         }
-        for line in lines
+        for m in milestones
     ]
 
 

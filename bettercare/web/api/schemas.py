@@ -12,11 +12,12 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from bettercare.core.rag import DEFAULT_POLICY
+from bettercare.core.rag import DEFAULT_POLICY, MilestoneStatus, Status
 from bettercare.web.performance.contract import KEYS
 
 AMBER_DAYS = DEFAULT_POLICY.milestone_amber_days
 MONEY = "Pounds, rounded to the penny (a number with at most two decimal places)."
+#: The codes are core's (bettercare.core.status); the words are the published API text.
 STATUS = "The RAG status: G (green), A (amber), R (red), NA (not applicable) or E (enabler)."
 
 
@@ -96,7 +97,7 @@ assert tuple(MetricOut.model_fields) == KEYS, "MetricOut must have exactly the c
 
 
 class DimensionStatusOut(Schema):
-    status: Literal["G", "A", "R", "NA", "E"] = Field(description=STATUS)
+    status: Status = Field(description=STATUS)
     commentary: str = Field(description="Exception or headline commentary (may be empty).")
     additional_information: str = Field(description="Additional information (may be empty).")
     start_date: date | None = Field(
@@ -145,7 +146,7 @@ class MilestoneOut(Schema):
     completed_date: date | None
     as_at: date = Field(description="The date the slippage and status are measured at.")
     slippage_days: int = Field(description="Days late against the baseline date at as_at.")
-    status: Literal["G", "A", "R", "complete"] = Field(
+    status: MilestoneStatus = Field(
         description=f"G on time, A up to {AMBER_DAYS} days late, R more than {AMBER_DAYS} days "
         "late (the BCF milestone guidelines), or complete."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bettercare.core.status import STATUS_LABELS
 from bettercare.web.programmes.fields import Versioned
 
 
@@ -12,9 +13,9 @@ class AssuranceRating(Versioned):
     """An area's G/A/R (or Y/N) rating on one criterion of an assurance round."""
 
     class Rating(models.TextChoices):
-        GREEN = "G", "Green"
-        AMBER = "A", "Amber"
-        RED = "R", "Red"
+        GREEN = "G", STATUS_LABELS["G"]
+        AMBER = "A", STATUS_LABELS["A"]
+        RED = "R", STATUS_LABELS["R"]
         YES = "Y", "Yes"
         NO = "N", "No"
 

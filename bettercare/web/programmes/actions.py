@@ -13,7 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bettercare.core.periods import Month
-from bettercare.core.rag import risk_rating
+from bettercare.core.rag import (
+    DIMENSIONS,
+    PROGRAMME_DIMENSIONS,
+    programme_status_problem,
+    return_problem,
+    risk_rating,
+)
 from bettercare.web.accounts.models import User
 from bettercare.web.programmes.models import (
     Area,
@@ -169,6 +175,23 @@ def _editable(period: ReportingPeriod) -> None:
         )
 
 
+def _check_return(scheme: Scheme, dimension: str, values: DimensionReturn) -> None:
+    """Refuse a dimension's return that breaks the RAG guidelines, as the form would."""
+    if dimension not in DIMENSIONS:
+        raise ActionError(
+            f"There is no dimension {dimension!r}: use one of {', '.join(DIMENSIONS)}."
+        )
+    problem = return_problem(
+        dimension,  # type: ignore[arg-type]  # checked against DIMENSIONS just above
+        values.status,
+        enabler=scheme.enabler,
+        commentary=values.commentary,
+        start_date=values.start_date,
+    )
+    if problem is not None:
+        raise ActionError(problem.message)
+
+
 @transaction.atomic
 def scheme_return_save(
     *,
@@ -188,6 +211,8 @@ def scheme_return_save(
     _editable(period)
     if scheme.area_id != period.area_id:
         raise ActionError("The scheme does not belong to this area.")
+    for dimension, values in dimensions.items():
+        _check_return(scheme, dimension, values)
     existing = {
         s.dimension: s
         for s in SchemeStatus.objects.select_for_update().filter(period=period, scheme=scheme)
@@ -245,10 +270,21 @@ def programme_status_save(
             raise StaleEditError.since(
                 current, "The programme status", "Check theirs, shown below, and save again."
             )
+    for dimension, (status, summary) in statuses.items():
+        if dimension not in PROGRAMME_DIMENSIONS:
+            raise ActionError(
+                f"There is no programme dimension {dimension!r}: use one of "
+                f"{', '.join(PROGRAMME_DIMENSIONS)}."
+            )
+        problem = programme_status_problem(
+            dimension,  # type: ignore[arg-type]  # checked against PROGRAMME_DIMENSIONS above
+            status,
+            summary=summary,
+        )
+        if problem is not None:
+            raise ActionError(problem)
     saved = []
     for dimension, (status, summary) in statuses.items():
-        if status in ("A", "R") and not summary.strip():
-            raise ActionError(f"A summary is required for an AMBER or RED {dimension} status.")
         row = existing.get(dimension) or ProgrammeStatus(
             period=period, dimension=dimension, version=0
         )
@@ -264,7 +300,6 @@ def programme_status_save(
 def missing_returns(period: ReportingPeriod) -> list[tuple[Scheme, list[str]]]:
     """Schemes of the period's area without a status on every dimension (two queries)."""
     from bettercare.core.ordering import natural_key
-    from bettercare.core.rag import DIMENSIONS
 
     done: dict[int, set[str]] = {}
     for scheme_id, dimension in SchemeStatus.objects.filter(period=period).values_list(

@@ -14,18 +14,26 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from bettercare.core.periods import Month
-from bettercare.core.rag import RISK_RATINGS
+from bettercare.core.rag import (
+    DIMENSION_LABELS,
+    PROGRAMME_DIMENSION_LABELS,
+    RISK_RATINGS,
+    STATUS_LABELS,
+    MilestoneStatus,
+    milestone_status,
+)
 from bettercare.web.programmes.fields import Versioned, ons_code
 
 
 class Status(models.TextChoices):
     """A RAG status as the BCF guidelines use it."""
 
-    GREEN = "G", "Green"
-    AMBER = "A", "Amber"
-    RED = "R", "Red"
-    NOT_APPLICABLE = "NA", "N/A"
-    ENABLER = "E", "Enabler"
+    # The codes and labels are core's (bettercare.core.status): one vocabulary everywhere.
+    GREEN = "G", STATUS_LABELS["G"]
+    AMBER = "A", STATUS_LABELS["A"]
+    RED = "R", STATUS_LABELS["R"]
+    NOT_APPLICABLE = "NA", STATUS_LABELS["NA"]
+    ENABLER = "E", STATUS_LABELS["E"]
 
 
 class Area(models.Model):
@@ -239,6 +247,13 @@ class Milestone(Versioned):
             as_at=as_at,
         )
 
+    def status_at(self, as_at: date) -> MilestoneStatus:
+        """The milestone's status at ``as_at``: complete, or G, A or R by its slippage."""
+        return milestone_status(
+            self.slippage_days(as_at),
+            completed=self.completed_date is not None and self.completed_date <= as_at,
+        )
+
 
 class Risk(Versioned):
     """An entry in the programme risk register: scored on the 5x5 matrix, rated by the plan
@@ -310,10 +325,10 @@ class SchemeStatus(Versioned):
     """A scheme's monthly RAG status on one dimension, with its commentary."""
 
     class Dimension(models.TextChoices):
-        SAVINGS = "savings", "Savings"
-        MILESTONES = "milestones", "Action plan milestones"
-        FINANCE = "finance", "Finance"
-        METRICS = "metrics", "Impact on metrics"
+        SAVINGS = "savings", DIMENSION_LABELS["savings"]
+        MILESTONES = "milestones", DIMENSION_LABELS["milestones"]
+        FINANCE = "finance", DIMENSION_LABELS["finance"]
+        METRICS = "metrics", DIMENSION_LABELS["metrics"]
 
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="scheme_statuses"
@@ -359,9 +374,9 @@ class ProgrammeStatus(Versioned):
     """The overall programme status for a period on plan, benefits or budget."""
 
     class Dimension(models.TextChoices):
-        PLAN = "plan", "Plan"
-        BENEFITS = "benefits", "Benefits"
-        BUDGET = "budget", "Budget"
+        PLAN = "plan", PROGRAMME_DIMENSION_LABELS["plan"]
+        BENEFITS = "benefits", PROGRAMME_DIMENSION_LABELS["benefits"]
+        BUDGET = "budget", PROGRAMME_DIMENSION_LABELS["budget"]
 
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="programme_statuses"

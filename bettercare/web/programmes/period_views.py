@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bettercare.core.periods import Month
+from bettercare.core.rag import PROGRAMME_STATUSES, STATUS_LABELS, programme_status_problem
 from bettercare.web.pages import (
     access_of,
     area_for,
@@ -50,9 +51,12 @@ class ProgrammeStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         for dimension, label in PROGRAMME_DIMENSIONS:
             self.fields[f"{dimension}_status"] = forms.ChoiceField(
-                choices=[("G", "Green"), ("A", "Amber"), ("R", "Red")],
+                choices=[(status, STATUS_LABELS[status]) for status in PROGRAMME_STATUSES],
                 label=label,
-                error_messages={"required": f"Select a status for {label.lower()}"},
+                error_messages={
+                    "required": f"Select a status for {label.lower()}",
+                    "invalid_choice": f"Select a status for {label.lower()} from the list",  # noqa: S608
+                },
             )
             self.fields[f"{dimension}_summary"] = forms.CharField(
                 required=False, widget=forms.Textarea
@@ -63,15 +67,15 @@ class ProgrammeStatusForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for dimension, label in PROGRAMME_DIMENSIONS:
-            if (
-                data.get(f"{dimension}_status") in ("A", "R")
-                and not (data.get(f"{dimension}_summary") or "").strip()
-            ):
-                self.add_error(
-                    f"{dimension}_summary",
-                    f"Enter a summary for {label.lower()}: Amber and Red need one",
-                )
+        for dimension, _ in PROGRAMME_DIMENSIONS:
+            status = data.get(f"{dimension}_status")
+            if not status:
+                continue  # the field has said what is wrong
+            problem = programme_status_problem(
+                dimension, status, summary=data.get(f"{dimension}_summary") or ""
+            )
+            if problem:
+                self.add_error(f"{dimension}_summary", problem)
         return data
 
 

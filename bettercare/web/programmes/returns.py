@@ -17,29 +17,24 @@ from django import forms
 
 from bettercare.core.periods import FinancialYear
 from bettercare.core.rag import (
-    COMMENTARY_REQUIREMENTS,
+    DIMENSION_LABELS,
     DIMENSIONS,
+    STATUS_LABELS,
     Assessment,
+    Dimension,
+    allowed_statuses,
     assess_finance,
     assess_metric_impact,
     assess_milestones,
     assess_savings,
-    commentary_problem,
+    return_problem,
+    savings_planned_to_date,
 )
 from bettercare.reports.formatting import money
 from bettercare.web.finance.models import SchemeFinance
 from bettercare.web.performance.queries import area_metric_summaries
 from bettercare.web.programmes.models import ReportingPeriod, Scheme, SchemeStatus
 from bettercare.workbook.values import Cell, CellError, parse_money
-
-DIMENSION_LABELS = dict(SchemeStatus.Dimension.choices)
-STATUS_LABELS = {
-    "G": "Green",
-    "A": "Amber",
-    "R": "Red",
-    "NA": "N/A",
-    "E": "E – enabler",
-}
 
 
 @dataclass(frozen=True)
@@ -124,7 +119,7 @@ def propose(
             f"Enter the savings achieved to date to compare them with the plan of {money(-benefit)} for the year.",
         )
     else:
-        planned = -benefit * year.month_number(month) / 12
+        planned = savings_planned_to_date(-benefit, year, month)
         proposals["savings"] = Proposal(
             "savings",
             assess_savings(planned=float(planned), achieved=float(savings_achieved)),
@@ -183,12 +178,11 @@ class MoneyField(forms.CharField):
             ) from None
 
 
-def status_choices(scheme: Scheme, dimension: str) -> list[tuple[str, str]]:
-    allowed = COMMENTARY_REQUIREMENTS[dimension]  # type: ignore[index]
+def status_choices(scheme: Scheme, dimension: Dimension) -> list[tuple[str, str]]:
+    """The statuses the scheme's return may give on ``dimension``, with their labels."""
     return [
         (status, STATUS_LABELS[status])
-        for status in ("G", "A", "R", "NA", "E")
-        if status in allowed and (status != "E" or scheme.enabler)
+        for status in allowed_statuses(dimension, enabler=scheme.enabler)
     ]
 
 
@@ -225,24 +219,19 @@ class SchemeReturnForm(forms.Form):
             status = data.get(f"{dimension}_status")
             if not status:
                 continue
-            problem = commentary_problem(
-                dimension,  # type: ignore[arg-type]
+            problem = return_problem(
+                dimension,
                 status,
+                enabler=self.scheme.enabler,
                 commentary=data.get(f"{dimension}_commentary") or "",
                 start_date=data.get("start_date") or None,
             )
-            if problem and dimension == "milestones" and status == "NA":
-                self.add_error(
-                    "start_date",
-                    "Enter the date the scheme will start, as it is not yet due to start",
-                )
-            elif problem:
-                name = DIMENSION_LABELS[dimension].lower()
-                self.add_error(
-                    f"{dimension}_commentary",
-                    f"Enter exception commentary for {name}: {STATUS_LABELS[status]} needs it. "
-                    "Say what is off track and what is being done about it.",
-                )
+            if problem is None:
+                continue
+            field = (
+                "start_date" if problem.field == "start_date" else f"{dimension}_{problem.field}"
+            )
+            self.add_error(field, problem.message)
         return data
 
     def seen_versions(self) -> dict[str, int]:

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from bettercare.core.ordering import natural_key, theme_and_ref_key
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.rag import COMMENTARY_REQUIREMENTS, DIMENSIONS, roll_up
+from bettercare.core.rag import (
+    DEFAULT_POLICY,
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    RagPolicy,
+    guideline_rows,
+    roll_up,
+)
 from bettercare.reports.model import (
     AssuranceCell,
     AssuranceReport,
@@ -30,54 +37,12 @@ from bettercare.web.programmes.models import (
 )
 from bettercare.web.reporting.common import area_ref, metric_lines, period_ref
 
-#: The RAG status guidelines as BCF integration executives publish them.
-GUIDELINE_TEXT = {
-    ("savings", "G"): "Savings on track or ahead of schedule",
-    ("savings", "A"): "Savings are off track by up to 10%",
-    ("savings", "R"): "Savings are off track by more than 10%",
-    ("savings", "NA"): "Savings have not yet been defined for this scheme",
-    ("savings", "E"): "This scheme has been identified as an enabler",
-    ("milestones", "G"): "Action plan development and/or milestones are on target",
-    ("milestones", "A"): "There are minor delays in the action plan milestones of up to 30 days",
-    ("milestones", "R"): "There are action plan milestones delayed more than 30 days / BP delayed",
-    ("milestones", "NA"): "Scheme not yet due to start",
-    ("finance", "G"): "Costs are on target",
-    (
-        "finance",
-        "A",
-    ): "There is likely to be an overspend / underspend of up to 10% of the agreed budget",
-    (
-        "finance",
-        "R",
-    ): "It is highly likely there will be an overspend / underspend greater than 10% of the agreed budget",
-    ("finance", "NA"): "Budget not set for current financial year",
-    ("metrics", "G"): "Assessed impact on primary metric(s) is on track",
-    (
-        "metrics",
-        "A",
-    ): "It is likely there will be a negative impact on the primary metric(s) of up to 10%",
-    (
-        "metrics",
-        "R",
-    ): "It is highly likely there will be a negative impact on the primary metric(s) greater than 10%",
-    ("metrics", "NA"): "Contribution to metrics not yet developed",
-    ("metrics", "E"): "This scheme has been identified as an enabler",
-}
-NOTES = {
-    "exception_required": "Exception commentary must be provided",
-    "start_date_required": "Please provide a start date",
-    "headline_optional": "Add any appropriate headline commentary",
-}
-DIMENSION_LABELS = dict(SchemeStatus.Dimension.choices)
 
-
-def guidelines() -> tuple[GuidelineLine, ...]:
+def guidelines(policy: RagPolicy = DEFAULT_POLICY) -> tuple[GuidelineLine, ...]:
+    """The printed RAG guidelines, generated from the thresholds the ratings use."""
     return tuple(
-        GuidelineLine(
-            DIMENSION_LABELS[dimension], status, GUIDELINE_TEXT[(dimension, status)], NOTES[need]
-        )
-        for dimension in DIMENSIONS
-        for status, need in COMMENTARY_REQUIREMENTS[dimension].items()
+        GuidelineLine(DIMENSION_LABELS[row.dimension], row.status, row.text, row.note)
+        for row in guideline_rows(policy)
     )
 
 

@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
-    DEFAULT_POLICY,
     assess_savings,
     risk_order,
     risk_score,
     risk_trend,
+    savings_planned_to_date,
 )
 from bettercare.reports.model import (
     Change,
@@ -71,14 +71,7 @@ def programme_status_lines(period: ReportingPeriod) -> tuple[ProgrammeStatusLine
 
 def milestone_line(milestone: Milestone, month: Month) -> MilestoneLine:
     slippage = milestone.slippage_days(month.last_day)
-    if milestone.completed_date is not None and milestone.completed_date <= month.last_day:
-        status = "complete"
-    elif slippage == 0:
-        status = "G"
-    elif slippage <= DEFAULT_POLICY.milestone_amber_days:
-        status = "A"
-    else:
-        status = "R"
+    status = milestone.status_at(month.last_day)
     return MilestoneLine(
         ref=milestone.ref,
         title=milestone.title,
@@ -120,14 +113,7 @@ def risk_line(risk: Risk) -> RiskLine:
 def savings_line(plan: SavingsPlan | None, month: Month) -> SavingsLine | None:
     if plan is None:
         return None
-    year = FinancialYear.parse(plan.financial_year)
-    if month.first_day < year.start:
-        elapsed = 0  # a plan for a year that has not started yet
-    elif month.first_day > year.end:
-        elapsed = 12
-    else:
-        elapsed = year.month_number(month)
-    planned = plan.target * elapsed / 12
+    planned = savings_planned_to_date(plan.target, FinancialYear.parse(plan.financial_year), month)
     assessment = assess_savings(
         planned=float(planned) if planned > 0 else None, achieved=float(plan.achieved_to_date)
     )
