@@ -13,16 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from decimal import Decimal
 
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.proposals import MetricFacts, SchemeFacts, propose_statuses
 from bettercare.core.rag import (
     STATUS_LABELS,
     Assessment,
-    assess_finance,
-    assess_metric_impact,
-    assess_milestones,
-    assess_savings,
     milestone_slippage_days,
 )
 from bettercare.core.summary import MetricSpec, Observation
@@ -75,7 +72,7 @@ class Proposer:
             total = float(row.get("recurrent") or 0) + float(row.get("non_recurrent") or 0)
             key = (row["area_code"], row["scheme_ref"], row["financial_year"], row["line"])
             self.finance[key] = total
-        self.summaries: dict[tuple[str, str, Month], Assessment | None] = {}
+        self.summaries: dict[tuple[str, str, Month], MetricFacts | None] = {}
         self.values: dict[tuple[str, str, str], list[Observation]] = defaultdict(list)
         ordered = sorted(
             self.rows["metric_values"], key=lambda r: (r["period_start"], r["period_end"])
@@ -93,34 +90,19 @@ class Proposer:
                 )
             )
 
-    def _milestones(self, area: str, scheme: Row, month: Month) -> Assessment | None:
-        start: date | None = scheme.get("start_date")
-        if start is not None and start > month.last_day:
-            return assess_milestones(slippage_days=[], start_date=start, as_at=month.last_day)
-        milestones = self.milestones.get((area, scheme["ref"]), [])
-        if not milestones:
-            return None
-        return assess_milestones(
-            slippage_days=[
-                milestone_slippage_days(
-                    m["baseline_date"],
-                    revised=m.get("revised_date"),
-                    completed=m.get("completed_date"),
-                    as_at=month.last_day,
-                )
-                for m in milestones
-            ]
+    def _slippage(self, area: str, scheme: Row, month: Month) -> tuple[int, ...]:
+        return tuple(
+            milestone_slippage_days(
+                m["baseline_date"],
+                revised=m.get("revised_date"),
+                completed=m.get("completed_date"),
+                as_at=month.last_day,
+            )
+            for m in self.milestones.get((area, scheme["ref"]), [])
         )
 
-    def _metrics(self, area: str, scheme: Row, month: Month) -> Assessment | None:
-        if scheme.get("enabler"):
-            return assess_metric_impact(
-                expected=None, actual=0, polarity="lower_is_better", enabler=True
-            )
-        codes = sorted(set(scheme.get("metrics_impacted") or ()))
-        if not codes:
-            return assess_metric_impact(expected=None, actual=0, polarity="lower_is_better")
-        for code in codes:
+    def _primary_metric(self, area: str, scheme: Row, month: Month) -> MetricFacts | None:
+        for code in sorted(set(scheme.get("metrics_impacted") or ())):
             key = (area, code, month)
             if key not in self.summaries:
                 self.summaries[key] = self._metric(area, code, month)
@@ -128,7 +110,7 @@ class Proposer:
                 return self.summaries[key]
         return None
 
-    def _metric(self, area: str, code: str, month: Month) -> Assessment | None:
+    def _metric(self, area: str, code: str, month: Month) -> MetricFacts | None:
         """The proposal from one metric, or None when it has no value and target yet.
 
         The latest value and its target are found as :func:`summarise_metric` finds them
@@ -158,7 +140,7 @@ class Proposer:
             expected = expected * latest.months / target.months
         if expected is None or value is None:
             return None
-        return assess_metric_impact(expected=expected, actual=value, polarity=spec.polarity)
+        return MetricFacts(name=spec.name, expected=expected, actual=value, polarity=spec.polarity)
 
     def propose(self, area: str, scheme_ref: str, month: Month) -> dict[str, Assessment | None]:
         """Each dimension's proposed status for a scheme's return, or None where the form
@@ -168,17 +150,20 @@ class Proposer:
         spend = self.finance.get((area, scheme_ref, year, "spend"))
         benefit = self.finance.get((area, scheme_ref, year, "benefit"))
         enabler = bool(scheme.get("enabler"))
-        if enabler:
-            savings: Assessment | None = assess_savings(planned=None, achieved=0, enabler=True)
-        elif benefit is None or benefit >= 0:
-            savings = assess_savings(planned=None, achieved=0)
-        else:
-            savings = None
+        linked = bool(scheme.get("metrics_impacted"))
+        facts = SchemeFacts(
+            month=month,
+            enabler=enabler,
+            start_date=scheme.get("start_date"),
+            milestone_slippage=self._slippage(area, scheme, month),
+            budget=None if spend is None else Decimal(str(spend)),
+            savings_planned=None if benefit is None else Decimal(str(-benefit)),
+            metrics_linked=linked,
+            metric=self._primary_metric(area, scheme, month) if linked and not enabler else None,
+        )
         return {
-            "milestones": self._milestones(area, scheme, month),
-            "finance": assess_finance(budget=None, forecast=0) if not spend else None,
-            "savings": savings,
-            "metrics": self._metrics(area, scheme, month),
+            dimension: proposal.assessment
+            for dimension, proposal in propose_statuses(facts).items()
         }
 
 

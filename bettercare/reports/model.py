@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from bettercare.core.rag import MilestoneStatus, Status
+
 Change = Literal["better", "worse", "same"]
 
 
@@ -41,8 +43,8 @@ class ProgrammeStatusLine:
 
     dimension: str
     label: str
-    status: str | None
-    previous: str | None
+    status: Status | None
+    previous: Status | None
     change: Change | None
     summary: str = ""
 
@@ -56,7 +58,7 @@ class MilestoneLine:
     revised_date: date | None
     completed_date: date | None
     slippage_days: int
-    status: str  # G/A/R by the milestone guidelines, or "complete"
+    status: MilestoneStatus  # G/A/R by the milestone guidelines, or "complete"
     comments: str
     id: int | None = None
 
@@ -134,7 +136,7 @@ class SavingsLine:
     financial_year: str
     target: Decimal
     achieved: Decimal
-    status: str
+    status: Status
     reason: str
 
     @property
@@ -195,7 +197,7 @@ class SchemeLine:
     name: str
     lead: str
     enabler: bool
-    statuses: dict[str, str | None]
+    statuses: dict[str, Status | None]
     commentary: dict[str, str]
     additional_information: str
 
@@ -208,7 +210,7 @@ class ExceptionLine:
     scheme_ref: str
     scheme_name: str
     lead: str
-    status: str
+    status: Status
     commentary: str
     additional_information: str
 
@@ -219,14 +221,14 @@ class ThemeSection:
     name: str
     priority: str
     schemes: tuple[SchemeLine, ...]
-    roll_up: dict[str, str]
+    roll_up: dict[str, Status]
     exceptions: tuple[ExceptionLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class GuidelineLine:
     dimension: str
-    status: str
+    status: Status
     guideline: str
     note: str
 

@@ -9,41 +9,26 @@ start date when a scheme is not yet due to start, saying why in plain words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
-from bettercare.core.periods import FinancialYear
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.proposals import MetricFacts, Proposal, SchemeFacts, propose_statuses
 from bettercare.core.rag import (
     DIMENSION_LABELS,
     DIMENSIONS,
     STATUS_LABELS,
-    Assessment,
     Dimension,
     allowed_statuses,
-    assess_finance,
-    assess_metric_impact,
-    assess_milestones,
-    assess_savings,
     return_problem,
-    savings_planned_to_date,
 )
-from bettercare.reports.formatting import money
 from bettercare.web.finance.models import SchemeFinance
+from bettercare.web.performance.models import Metric
 from bettercare.web.performance.queries import area_metric_summaries
 from bettercare.web.programmes.models import ReportingPeriod, Scheme, SchemeStatus
 from bettercare.workbook.values import Cell, CellError, parse_money
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A status proposed from the data, or why none could be."""
-
-    dimension: str
-    assessment: Assessment | None
-    basis: str
 
 
 def _finance_budget(scheme: Scheme, year: str) -> tuple[Decimal | None, Decimal | None]:
@@ -56,6 +41,19 @@ def _finance_budget(scheme: Scheme, year: str) -> tuple[Decimal | None, Decimal 
     return spend, benefit
 
 
+def _primary_metric(scheme: Scheme, month: Month, metrics: list[Metric]) -> MetricFacts | None:
+    """The first of the scheme's metrics with both a value and a target at ``month``."""
+    for metric, summary in area_metric_summaries(scheme.area, month, metrics=metrics):
+        if summary.target_value is not None and summary.estimate.value is not None:
+            return MetricFacts(
+                name=metric.name,
+                expected=summary.target_value,
+                actual=summary.estimate.value,
+                polarity=metric.polarity,  # type: ignore[arg-type]
+            )
+    return None
+
+
 def propose(
     scheme: Scheme,
     period: ReportingPeriod,
@@ -63,104 +61,25 @@ def propose(
     forecast_outturn: Decimal | None = None,
     savings_achieved: Decimal | None = None,
 ) -> dict[str, Proposal]:
-    """Propose each dimension's status from the data, as the guidelines would rate it."""
+    """Propose each dimension's status from the data, as the guidelines would rate it
+    (:func:`bettercare.core.proposals.propose_statuses` over the scheme's facts)."""
     month = period.reporting_month
     year = FinancialYear.of(month.first_day)
-    proposals: dict[str, Proposal] = {}
-
-    milestones = list(scheme.milestones.all())
-    if scheme.start_date and scheme.start_date > month.last_day:
-        proposals["milestones"] = Proposal(
-            "milestones",
-            assess_milestones(slippage_days=[], start_date=scheme.start_date, as_at=month.last_day),
-            "the scheme's start date",
-        )
-    elif milestones:
-        proposals["milestones"] = Proposal(
-            "milestones",
-            assess_milestones(slippage_days=[m.slippage_days(month.last_day) for m in milestones]),
-            f"{len(milestones)} milestone(s) at the end of {month.label}",
-        )
-    else:
-        proposals["milestones"] = Proposal(
-            "milestones", None, "No milestones are recorded for this scheme."
-        )
-
     spend, benefit = _finance_budget(scheme, str(year))
-    if spend is None or spend == 0:
-        proposals["finance"] = Proposal(
-            "finance", assess_finance(budget=None, forecast=0), f"no budget for {year}"
-        )
-    elif forecast_outturn is None:
-        proposals["finance"] = Proposal(
-            "finance",
-            None,
-            f"Enter the forecast outturn to compare it with the budget of {money(spend)}.",
-        )
-    else:
-        proposals["finance"] = Proposal(
-            "finance",
-            assess_finance(budget=float(spend), forecast=float(forecast_outturn)),
-            f"the {year} budget of {money(spend)} and a forecast outturn of {money(forecast_outturn)}",
-        )
-
-    if scheme.enabler:
-        proposals["savings"] = Proposal(
-            "savings", assess_savings(planned=None, achieved=0, enabler=True), "an enabler scheme"
-        )
-    elif benefit is None or benefit >= 0:
-        proposals["savings"] = Proposal(
-            "savings", assess_savings(planned=None, achieved=0), f"no savings planned for {year}"
-        )
-    elif savings_achieved is None:
-        proposals["savings"] = Proposal(
-            "savings",
-            None,
-            f"Enter the savings achieved to date to compare them with the plan of {money(-benefit)} for the year.",
-        )
-    else:
-        planned = savings_planned_to_date(-benefit, year, month)
-        proposals["savings"] = Proposal(
-            "savings",
-            assess_savings(planned=float(planned), achieved=float(savings_achieved)),
-            f"{money(planned)} planned by the end of {month.label} ({money(-benefit)} for the year)",
-        )
-
     metrics = list(scheme.metrics.all())
-    if scheme.enabler:
-        proposals["metrics"] = Proposal(
-            "metrics",
-            assess_metric_impact(expected=None, actual=0, polarity="lower_is_better", enabler=True),
-            "an enabler scheme",
-        )
-    elif not metrics:
-        proposals["metrics"] = Proposal(
-            "metrics",
-            assess_metric_impact(expected=None, actual=0, polarity="lower_is_better"),
-            "no metrics are linked to this scheme",
-        )
-    else:
-        found = None
-        for metric, summary in area_metric_summaries(scheme.area, month, metrics=metrics):
-            if summary.target_value is not None and summary.estimate.value is not None:
-                found = (metric, summary)
-                break
-        if found is None:
-            proposals["metrics"] = Proposal(
-                "metrics", None, "None of the scheme's metrics has a value and a target yet."
-            )
-        else:
-            metric, summary = found
-            proposals["metrics"] = Proposal(
-                "metrics",
-                assess_metric_impact(
-                    expected=summary.target_value,
-                    actual=summary.estimate.value,  # type: ignore[arg-type]
-                    polarity=metric.polarity,  # type: ignore[arg-type]
-                ),
-                f"{metric.name}: {summary.estimate.value:,.2f} against a target of {summary.target_value:,.2f}",
-            )
-    return proposals
+    facts = SchemeFacts(
+        month=month,
+        enabler=scheme.enabler,
+        start_date=scheme.start_date,
+        milestone_slippage=tuple(m.slippage_days(month.last_day) for m in scheme.milestones.all()),
+        budget=spend,
+        forecast_outturn=forecast_outturn,
+        savings_planned=None if benefit is None else -benefit,
+        savings_achieved=savings_achieved,
+        metrics_linked=bool(metrics),
+        metric=_primary_metric(scheme, month, metrics) if metrics and not scheme.enabler else None,
+    )
+    return dict(propose_statuses(facts))
 
 
 class MoneyField(forms.CharField):
