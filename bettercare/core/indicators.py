@@ -19,12 +19,16 @@ from bettercare.core.stats import ESP2013, Estimate, dsr, proportion, rate
 
 __all__ = [
     "UNITS",
+    "AreaFigures",
     "Bands",
     "MetricEstimate",
+    "Pooled",
     "Unit",
+    "disclose",
     "metric_estimate",
     "metric_estimates",
     "metric_point_value",
+    "pool_areas",
     "published_value_agrees",
     "published_value_mismatch",
 ]
@@ -333,3 +337,103 @@ def published_value_mismatch(
         f"{_plain(numerator)} / {_plain(denominator)} x {_format_multiplier(multiplier)} = "
         f"{computed:,.2f}"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AreaFigures:
+    """One area's figures for a period, as they can be added up with other areas'."""
+
+    numerator: float | None = None
+    denominator: float | None = None
+    bands: Bands | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pooled:
+    """A group of areas' figure from their summed figures, and which areas it includes."""
+
+    estimate: MetricEstimate
+    contributing: tuple[int, ...]
+
+
+def pool_areas(unit: Unit, areas: Sequence[AreaFigures], *, multiplier: float = 1.0) -> Pooled:
+    """The figure of a group of areas (a region) from the sum of its areas' figures.
+
+    Numerators are added, and denominators for every unit but a count; a directly
+    standardised rate adds the areas' per-band counts and populations, standardised to the
+    first contributing area's standard population. The figure is computed by the same
+    method as each area's own (:func:`metric_estimate`), so the two compare. An area
+    without what its unit needs (a published value only) cannot be added and is left out.
+
+    Parameters
+    ----------
+    unit : {"rate", "proportion", "count", "dsr", "mean"}
+    areas : sequence of AreaFigures
+    multiplier : float
+        The metric's multiplier (e.g. 100,000 for a rate per 100,000).
+
+    Returns
+    -------
+    Pooled
+        The estimate (with no value when nothing could be added) and the positions in
+        ``areas`` of the areas it includes.
+    """
+    if unit == "dsr":
+        used = [i for i, a in enumerate(areas) if a.bands is not None]
+        banded = [b for b in (areas[i].bands for i in used) if b is not None]
+        if not banded:
+            return Pooled(metric_estimate(unit, multiplier=multiplier), ())
+        counts = [sum(band) for band in zip(*(b.counts for b in banded), strict=True)]
+        populations = [sum(band) for band in zip(*(b.populations for b in banded), strict=True)]
+        bands = Bands(counts, populations, banded[0].standard_population)
+        return Pooled(metric_estimate(unit, multiplier=multiplier, bands=bands), tuple(used))
+    needs_denominator = unit != "count"
+    used = [
+        i
+        for i, a in enumerate(areas)
+        if a.numerator is not None and (a.denominator is not None or not needs_denominator)
+    ]
+    if not used:
+        return Pooled(metric_estimate(unit, multiplier=multiplier), ())
+    numerator = sum(n for i in used if (n := areas[i].numerator) is not None)
+    denominator = (
+        sum(d for i in used if (d := areas[i].denominator) is not None)
+        if needs_denominator
+        else None
+    )
+    estimate = metric_estimate(
+        unit, multiplier=multiplier, numerator=numerator, denominator=denominator
+    )
+    return Pooled(estimate, tuple(used))
+
+
+#: Why a regional figure is withheld from someone who cannot see one of its areas.
+WITHHELD_ONE_HIDDEN = (
+    "The regional figure is not shown: only one of its areas is one you do not have "
+    "access to, so that area's figures could be worked out from it."
+)
+WITHHELD_NOT_COMPUTABLE = (
+    "A regional figure cannot be computed: the areas' values have no numerators and "
+    "denominators (or per-band counts) to add up."
+)
+
+
+def disclose(estimate: MetricEstimate, *, hidden: int) -> tuple[MetricEstimate | None, str]:
+    """Whether a pooled figure may be shown to someone who cannot see ``hidden`` of its areas.
+
+    With exactly one hidden area, the pooled figure less the areas shown would be that
+    area's own figures (disclosure by differencing), so it is withheld; with none or two or
+    more it is shown. A figure that could not be computed is never shown.
+
+    Returns
+    -------
+    tuple
+        The estimate to show (``None`` when withheld) and, when withheld, why.
+    """
+    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
+        raise ValueError(f"hidden must be a whole number of areas, zero or more, got {hidden!r}")
+    if hidden == 1:
+        return None, WITHHELD_ONE_HIDDEN
+    if estimate.value is None:
+        return None, WITHHELD_NOT_COMPUTABLE
+    return estimate, ""

@@ -26,7 +26,14 @@ from bettercare.charts import (
     trajectory_chart,
 )
 from bettercare.charts.spc import POINT_STYLES
-from bettercare.core.indicators import Bands, MetricEstimate, metric_estimate, metric_estimates
+from bettercare.core.indicators import (
+    AreaFigures,
+    Bands,
+    MetricEstimate,
+    disclose,
+    metric_estimates,
+    pool_areas,
+)
 from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.summary import (
@@ -324,6 +331,16 @@ def _region_of(area: Area) -> tuple[Area | None, list[Area]]:
     return region, sorted(found, key=lambda a: a.name)
 
 
+def _figures(value: MetricValue) -> AreaFigures:
+    """A stored value's figures as core adds them up (its per-band counts as Bands)."""
+    bands = None
+    if value.bands:
+        standard = value.bands.get("standard_population")
+        extra = {"standard_population": standard} if standard else {}
+        bands = Bands(value.bands["counts"], value.bands["populations"], **extra)
+    return AreaFigures(numerator=value.numerator, denominator=value.denominator, bands=bands)
+
+
 def regional_estimate(
     spec: MetricSpec, values: list[MetricValue]
 ) -> tuple[MetricEstimate, list[MetricValue]]:
@@ -333,34 +350,12 @@ def regional_estimate(
     as each area's own figure, so the two compare; a directly standardised rate sums the
     areas' per-band counts and populations. Returns the estimate and the values it includes.
     """
-    if spec.unit == "dsr":
-        used = [v for v in values if v.bands]
-        if not used:
-            return metric_estimate(spec.unit, multiplier=spec.multiplier), []
-        counts = [sum(band) for band in zip(*(v.bands["counts"] for v in used), strict=True)]
-        populations = [
-            sum(band) for band in zip(*(v.bands["populations"] for v in used), strict=True)
-        ]
-        standard = used[0].bands.get("standard_population")
-        extra = {"standard_population": standard} if standard else {}
-        bands = Bands(counts, populations, **extra)
-        return metric_estimate(spec.unit, multiplier=spec.multiplier, bands=bands), used
-    needs_denominator = spec.unit != "count"
-    used = [
-        v
-        for v in values
-        if v.numerator is not None and (v.denominator is not None or not needs_denominator)
-    ]
-    if not used:
-        return metric_estimate(spec.unit, multiplier=spec.multiplier), []
-    numerator = sum(v.numerator for v in used if v.numerator is not None)
-    denominator = (
-        sum(v.denominator for v in used if v.denominator is not None) if needs_denominator else None
+    pooled = pool_areas(
+        spec.unit,  # type: ignore[arg-type]
+        [_figures(v) for v in values],
+        multiplier=spec.multiplier,
     )
-    estimate = metric_estimate(
-        spec.unit, multiplier=spec.multiplier, numerator=numerator, denominator=denominator
-    )
-    return estimate, used
+    return pooled.estimate, [values[i] for i in pooled.contributing]
 
 
 def _compare_with_region(
@@ -392,21 +387,7 @@ def _compare_with_region(
     )
     estimate, used = regional_estimate(spec, values)
     hidden = sum(1 for v in used if not access.can_view(by_pk[v.area_id]))
-    regional: MetricEstimate | None = estimate
-    withheld = ""
-    if hidden == 1:
-        # The regional total less the areas shown would be the one hidden area's figures.
-        regional = None
-        withheld = (
-            "The regional figure is not shown: only one of its areas is one you do not have "
-            "access to, so that area's figures could be worked out from it."
-        )
-    elif estimate.value is None:
-        regional = None
-        withheld = (
-            "A regional figure cannot be computed: the areas' values have no numerators and "
-            "denominators (or per-band counts) to add up."
-        )
+    regional, withheld = disclose(estimate, hidden=hidden)
     rows: list[LeagueRow] = [
         (a.name, e.value, e.lower, e.upper, a.pk == area.pk) for a, e in visible
     ]
