@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
-from bettercare.core.status import STATUS_LABELS
+from bettercare.core.rag import STATUS_LABELS, guideline_rows
 from bettercare.reports import formatting
 from bettercare.web.presenters import FILTERS, GLOBALS
 
@@ -31,6 +31,8 @@ def environment(**options: Any) -> Environment:
         url=url,
         STATUS_NAMES=formatting.STATUS_NAMES,
         STATUS_LABELS=STATUS_LABELS,
+        # The printed RAG guidelines, generated from the policy the ratings use.
+        RAG_GUIDELINES=guideline_rows(),
         VARIATION_WORDS=formatting.VARIATION_WORDS,
         ASSURANCE_WORDS=formatting.ASSURANCE_WORDS,
         COMPARISON_WORDS=formatting.COMPARISON_WORDS,

@@ -26,7 +26,7 @@ from typing import Any
 
 from bettercare.core.indicators import published_value_mismatch
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.rag import commentary_problem
+from bettercare.core.rag import commentary_problem, summary_required
 from bettercare.workbook.messages import Message
 from bettercare.workbook.reader import RawSheet, RawWorkbook
 from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Sheet
@@ -611,7 +611,7 @@ class _Checker:
             elif problem:
                 self.error(record, "commentary", problem, "exception commentary")
         for record in self.rows("programme_status"):
-            if record["status"] in ("A", "R") and not record["summary"]:
+            if summary_required(record["status"]) and not record["summary"]:
                 self.error(
                     record,
                     "summary",
