@@ -210,3 +210,53 @@ def test_guideline_rows_print_the_policys_own_thresholds() -> None:
         "greater than 20%"
     )
     assert not any("10%" in t or "30 days" in t for t in text.values())
+
+
+def test_the_default_guidelines_are_the_published_text() -> None:
+    """With the default policy the rows say what the BCF dashboards print, word for word."""
+    assert [(r.dimension, r.status, r.text) for r in guideline_rows()] == [
+        ("savings", "G", "Savings on track or ahead of schedule"),
+        ("savings", "A", "Savings are off track by up to 10%"),
+        ("savings", "R", "Savings are off track by more than 10%"),
+        ("savings", "NA", "Savings have not yet been defined for this scheme"),
+        ("savings", "E", "This scheme has been identified as an enabler"),
+        ("milestones", "G", "Action plan development and/or milestones are on target"),
+        (
+            "milestones",
+            "A",
+            "There are minor delays in the action plan milestones of up to 30 days",
+        ),
+        (
+            "milestones",
+            "R",
+            "There are action plan milestones delayed more than 30 days / BP delayed",
+        ),
+        ("milestones", "NA", "Scheme not yet due to start"),
+        ("finance", "G", "Costs are on target"),
+        (
+            "finance",
+            "A",
+            "There is likely to be an overspend / underspend of up to 10% of the agreed budget",
+        ),
+        (
+            "finance",
+            "R",
+            "It is highly likely there will be an overspend / underspend greater than 10% "
+            "of the agreed budget",
+        ),
+        ("finance", "NA", "Budget not set for current financial year"),
+        ("metrics", "G", "Assessed impact on primary metric(s) is on track"),
+        (
+            "metrics",
+            "A",
+            "It is likely there will be a negative impact on the primary metric(s) of up to 10%",
+        ),
+        (
+            "metrics",
+            "R",
+            "It is highly likely there will be a negative impact on the primary metric(s) "
+            "greater than 10%",
+        ),
+        ("metrics", "NA", "Contribution to metrics not yet developed"),
+        ("metrics", "E", "This scheme has been identified as an enabler"),
+    ]
