@@ -1,32 +1,13 @@
-"""API tokens expire and are revoked by someone at some moment (ADR 0101).
+"""API tokens expire and are revoked by someone at some moment (ADR 0101): the new columns.
 
-Tokens made before this migration get 90 days from now (not from their creation, so that no
-script stops working the moment this is deployed); a token revoked before it keeps its
-revocation, dated now, by nobody known.
+0005 fills them and 0006 makes the expiry required: three migrations, because PostgreSQL
+refuses to change a table's schema in the transaction that updated its rows ("pending trigger
+events").
 """
-
-from datetime import timedelta
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
-
-GRACE = timedelta(days=90)
-
-
-def forwards(apps, schema_editor):
-    now = timezone.now()
-    for name in ("ApiToken", "HistoricalApiToken"):
-        model = apps.get_model("accounts", name)
-        model.objects.filter(expires_at__isnull=True).update(expires_at=now + GRACE)
-        model.objects.filter(revoked=True).update(revoked_at=now)
-
-
-def backwards(apps, schema_editor):
-    for name in ("ApiToken", "HistoricalApiToken"):
-        model = apps.get_model("accounts", name)
-        model.objects.filter(revoked_at__isnull=False).update(revoked=True)
 
 
 class Migration(migrations.Migration):
@@ -83,5 +64,4 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.RunPython(forwards, backwards),
     ]

@@ -1,13 +1,13 @@
 """Every API token has an expiry; the revoked flag gives way to revoked_at (ADR 0101).
 
-Separate from 0004 so the schema changes run after its data migration is committed.
+Separate from 0005 so the schema changes run after its data migration is committed.
 """
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0004_apitoken_expiry_revocation")]
+    dependencies = [("accounts", "0005_apitoken_expiry_filled")]
 
     operations = [
         migrations.AlterField(
