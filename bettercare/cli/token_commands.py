@@ -79,8 +79,12 @@ def token_create(username: str, name: str, expires_in_days: int, out: TextIO) ->
 
     user = _user(username)
     try:
+        lifetime = timedelta(days=expires_in_days)
+    except OverflowError:
+        raise UserError(f"--expires-in {expires_in_days}: expected 1 to 366 days") from None
+    try:
         token, key = api_token_create(
-            user=user, name=name, lifetime=timedelta(days=expires_in_days), by=command_line_user()
+            user=user, name=name, lifetime=lifetime, by=command_line_user()
         )
     except ActionError as error:
         raise UserError(str(error)) from None

@@ -178,6 +178,11 @@ def test_create_mistakes_are_one_line_errors(capsys, ann):
         "",
         "bettercare token: error: A token's lifetime is 400 days: it must be 1 to 366 days.\n",
     )
+    assert run(capsys, "token", "create", "ann", "--expires-in", "9" * 12) == (
+        1,
+        "",
+        f"bettercare token: error: --expires-in {'9' * 12}: expected 1 to 366 days\n",
+    )
     assert run(capsys, "token", "create", "nobody") == (
         1,
         "",
