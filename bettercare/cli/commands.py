@@ -293,24 +293,6 @@ def command_peers_load(path: Path, username: str | None, out: TextIO) -> int:
     return 0
 
 
-def command_token_create(username: str, name: str, out: TextIO) -> int:
-    ensure_database()
-    from bettercare.web.accounts.actions import (
-        api_token_create,
-        command_line_user,
-        user_by_username,
-    )
-
-    user = user_by_username(username)
-    if user is None:
-        raise UserError(f"there is no user called {username!r}")
-    _token, key = api_token_create(user=user, name=name, by=command_line_user())
-    print(f"API token for {user.username} (shown once, keep it secret):", file=out)
-    print(key, file=out)
-    print(f"Use it as the header `Authorization: Bearer {key[:8]}...`.", file=out)
-    return 0
-
-
 def command_demo(password: str | None, out: TextIO) -> int:
     """Load the demonstration region and (re)set the demo logins, then print them."""
     import os

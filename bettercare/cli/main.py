@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bettercare import __version__
 from bettercare.cli.errors import UserError
+from bettercare.cli.token_commands import add_token_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,11 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     unlock.add_argument("username", nargs="?", help="the locked username")
     unlock.add_argument("--address", help="also unlock this IP address")
 
-    token = commands.add_parser("token", help="personal API tokens")
-    token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
-    create = token_commands.add_parser("create", help="create a token for a user (shown once)")
-    create.add_argument("username")
-    create.add_argument("--name", default="", help="what the token is for")
+    add_token_parser(commands)
     return parser
 
 
@@ -261,7 +258,9 @@ def run(args: argparse.Namespace) -> int:
 
         return user_commands.command_user(args, out)
     if args.command == "token":
-        return commands.command_token_create(args.username, args.name, out)
+        from bettercare.cli.token_commands import command_token
+
+        return command_token(args, out)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 

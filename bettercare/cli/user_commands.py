@@ -33,6 +33,15 @@ def read_password(from_stdin: bool, user: Any) -> str:
 
 def command_user(args: argparse.Namespace, out: TextIO) -> int:
     ensure_database()
+    from bettercare.web.programmes.actions import ActionError
+
+    try:
+        return _command_user(args, out)
+    except ActionError as error:  # e.g. the username was taken meanwhile
+        raise UserError(str(error)) from None
+
+
+def _command_user(args: argparse.Namespace, out: TextIO) -> int:
     from bettercare.web.accounts import actions
     from bettercare.web.accounts.models import User
 

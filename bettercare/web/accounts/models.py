@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -53,8 +54,19 @@ class Membership(models.Model):
         return f"{self.user} - {self.get_role_display()} - {self.area}"
 
 
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, now: datetime) -> ApiTokenQuerySet:
+        """The tokens that authenticate at ``now``: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
 class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 hash is stored."""
+    """A personal API token; only its SHA-256 hash is stored.
+
+    A token expires (``expires_at``, set when it is created) and may be revoked earlier
+    (``revoked_at``, ``revoked_by``); either way the API refuses it from then on. Tokens are
+    never deleted, so who had one and until when stays on record.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
@@ -63,13 +75,23 @@ class ApiToken(models.Model):
     )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(help_text="The API refuses the token from this moment.")
     last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Who created or revoked a token, and when; not each use (last_used_at).
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
+    objects = ApiTokenQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.user} token {self.prefix}… ({self.name or 'unnamed'})"
+
+    def is_usable(self, now: datetime) -> bool:
+        """Whether the token authenticates at ``now`` (not revoked, not expired)."""
+        return self.revoked_at is None and self.expires_at > now
 
     @staticmethod
     def hash_key(key: str) -> str:

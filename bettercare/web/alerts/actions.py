@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bettercare.web.accounts.access import Access
 from bettercare.web.accounts.models import User
-from bettercare.web.alerts.models import Delivery, Notification, Subscription
+from bettercare.web.alerts.models import RULE_CHOICES, Delivery, Notification, Subscription
 from bettercare.web.performance.models import Metric
 from bettercare.web.programmes.actions import ActionError
 from bettercare.web.programmes.models import Area, Scheme
@@ -44,8 +44,16 @@ def subscription_create(
 ) -> Subscription:
     """Subscribe ``user`` to the alerts of ``area`` (and the areas below it).
 
-    Raises ActionError when the user may not see the area or the scheme is not in it.
+    Raises ActionError when the user may not see the area, the scheme is not in it, or the
+    rule or the delivery is not one bettercare has.
     """
+    if delivery not in Delivery.values:
+        raise ActionError(
+            f"There is no delivery {delivery!r}: choose {', '.join(Delivery.values)}."
+        )
+    rules = [name for name, _title in RULE_CHOICES]
+    if rule and rule not in rules:
+        raise ActionError(f"There is no alert rule {rule!r}: choose {', '.join(rules)}.")
     if not Access.for_user(user).can_view(area):
         raise ActionError(f"{user.username} does not have access to {area.name}.")
     if scheme is not None and not _within(area, scheme.area):

@@ -1,7 +1,7 @@
 """Who is calling the API: a personal token (``Authorization: Bearer <key>``) or the session.
 
-A token is found by the SHA-256 hash of its key (the key itself is never stored). A revoked
-token, or one whose user is inactive, is refused with 401 even if the caller also has a
+A token is found by the SHA-256 hash of its key (the key itself is never stored). A revoked or
+expired token, or one whose user is inactive, is refused with 401 even if the caller also has a
 session, so a broken script fails loudly rather than quietly acting as someone else.
 """
 
@@ -26,7 +26,7 @@ SIGN_IN = (
     "header 'Authorization: Bearer <key>' (an administrator creates one with "
     "`bettercare token create USERNAME`)."
 )
-REFUSED = "The API token is not valid: it is unknown or revoked, or its user is inactive."
+REFUSED = "The API token is not valid: it is unknown, revoked or expired, or its user is inactive."
 
 
 class InvalidTokenError(AuthenticationError):
@@ -37,15 +37,17 @@ class InvalidTokenError(AuthenticationError):
 
 
 def token_user(key: str) -> User | None:
-    """The active user whose unrevoked token has this key, recording when it was used."""
+    """The active user whose usable (unrevoked, unexpired) token has this key, recording when
+    it was used."""
+    now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked=False)
+        ApiToken.objects.usable(now)
+        .select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key))
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         # Bookkeeping, not a change anyone makes: no action, no history entry.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from bettercare.web.accounts.models import User
 from bettercare.web.benchmarking.models import PeerGroup
+from bettercare.web.programmes.actions import ActionError
 from bettercare.web.programmes.models import Area
 
 #: The columns of a peer-group file; one row per member area.
@@ -18,8 +19,11 @@ COLUMNS = ("group", "name", "anchor", "member", "source", "defined_by")
 REQUIRED = ("group", "name", "member")
 
 
-class PeerGroupError(ValueError):
-    """A peer-group file that cannot be loaded: one line naming file, row, column and value."""
+class PeerGroupError(ActionError, ValueError):
+    """A peer-group file that cannot be loaded: one line naming file, row, column and value.
+
+    An :class:`ActionError` (what every action refuses with) and, as before, a ValueError.
+    """
 
 
 @dataclass
@@ -107,6 +111,7 @@ def peer_groups_load(
         group.source = spec.source
         group.defined_by = spec.defined_by
         group._history_user = by  # type: ignore[attr-defined]
+        group._change_reason = f"loaded from {file_name}"  # type: ignore[attr-defined]
         group.save()
         group.members.set([areas[code] for code in spec.members])
         loaded.append(group)

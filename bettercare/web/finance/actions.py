@@ -1,18 +1,40 @@
-"""Writes to the money: the finance lead's forecast outturn and savings achieved."""
+"""Writes to the money: the finance lead's forecast outturn and savings achieved.
+
+Each takes the acting user (``by=``), runs in one transaction, leaves its own entry in the
+history and refuses an amount the form would refuse with the form's words (ActionError).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import transaction
+
 from bettercare.web.accounts.models import User
 from bettercare.web.finance.models import Funding, SavingsPlan
-from bettercare.web.programmes.actions import versioned_update
+from bettercare.web.programmes.actions import ActionError, versioned_update
+from bettercare.web.programmes.fields import MONEY
+
+#: The largest amount a money column holds (whole pounds).
+_MONEY_LIMIT = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
 
 
+def _check_money(amount: Decimal, what: str) -> None:
+    """Refuse an amount the database cannot hold exactly: pence at most, below the limit."""
+    exponent = amount.as_tuple().exponent  # a letter for infinity and NaN
+    if not isinstance(exponent, int) or exponent < -MONEY["decimal_places"]:
+        raise ActionError(f"Enter {what} in pounds and pence, like £250,000.50 (not {amount}).")
+    if abs(amount) >= _MONEY_LIMIT:
+        raise ActionError(f"Enter {what} below £{_MONEY_LIMIT:,} (not £{amount:,}).")
+
+
+@transaction.atomic
 def funding_forecast_update(
     *, funding: Funding, forecast_outturn: Decimal | None, seen_version: int, by: User | None
 ) -> Funding:
-    """Record a funding stream's forecast outturn for the year."""
+    """Record a funding stream's forecast outturn for the year (None: no forecast)."""
+    if forecast_outturn is not None:
+        _check_money(forecast_outturn, "the forecast outturn")
     result: Funding = versioned_update(
         Funding,
         funding.pk,
@@ -24,10 +46,14 @@ def funding_forecast_update(
     return result
 
 
+@transaction.atomic
 def savings_achieved_update(
     *, plan: SavingsPlan, achieved_to_date: Decimal, seen_version: int, by: User | None
 ) -> SavingsPlan:
-    """Record the savings achieved to date against the cost improvement plan."""
+    """Record the savings achieved to date against the cost improvement plan (£0 or more)."""
+    _check_money(achieved_to_date, "the savings achieved")
+    if achieved_to_date < 0:
+        raise ActionError("The savings achieved must be £0 or more")
     result: SavingsPlan = versioned_update(
         SavingsPlan,
         plan.pk,

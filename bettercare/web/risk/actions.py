@@ -31,6 +31,7 @@ def practice_staff_set(*, user: User, practice: Practice, by: User | None) -> Pr
     return staff
 
 
+@transaction.atomic
 def intervention_status_update(
     *,
     practice: Practice,
@@ -40,7 +41,11 @@ def intervention_status_update(
     care_plan_review_due: date | None,
     by: User,
 ) -> InterventionStatus:
-    """Record a patient's markers; only the patient's own practice may (PermissionDenied)."""
+    """Record a patient's markers; only the patient's own practice may (PermissionDenied).
+
+    Who may is a question of access, so the refusal is PermissionDenied (a 403 page), not
+    the ActionError of a change that cannot be made.
+    """
     if not PracticeStaff.objects.filter(user=by, practice=practice).exists():
         raise PermissionDenied("Only the patient's practice may change its markers.")
     if not PatientIdentifier.objects.filter(pseudonym=pseudonym, practice=practice).exists():

@@ -157,8 +157,10 @@ def run_each_action(world):
     yield "bettercare.web.finance.actions.savings_achieved_update", SavingsPlan
     accounts.membership_grant(user=world["other"], area=kent, role="viewer", by=by)
     yield "bettercare.web.accounts.actions.membership_grant", Membership
-    accounts.api_token_create(user=world["other"], name="script", by=by)
+    token, _key = accounts.api_token_create(user=world["other"], name="script", by=by)
     yield "bettercare.web.accounts.actions.api_token_create", ApiToken
+    accounts.api_token_revoke(token=token, by=by)
+    yield "bettercare.web.accounts.actions.api_token_revoke", ApiToken
     accounts.user_create(username="new", password="x" * 12, by=by)
     yield "bettercare.web.accounts.actions.user_create", User
     accounts.user_set_password(user=world["other"], password="y" * 12, by=by)

@@ -39,7 +39,7 @@ def make_user(username: str, *, role: str | None = None, area: Area | None = Non
 
 
 def make_token(user: User) -> tuple[ApiToken, str]:
-    return api_token_create(user=user, name="tests")
+    return api_token_create(user=user, name="tests", by=None)
 
 
 @dataclass

@@ -5,13 +5,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from bettercare.web.accounts.actions import api_token_create, api_token_revoke
 from bettercare.web.accounts.models import ApiToken
 from tests.integration.api.factories import bearer, make_token, make_user
 
 pytestmark = pytest.mark.django_db
 
 SIGN_IN = "Authentication required"
-BAD_TOKEN = "The API token is not valid: it is unknown or revoked, or its user is inactive."
+BAD_TOKEN = (
+    "The API token is not valid: it is unknown, revoked or expired, or its user is inactive."
+)
 
 
 def assert_401(response, detail_start: str) -> None:
@@ -53,9 +56,26 @@ def test_an_empty_bearer_token_is_401(client, areas):
 
 def test_a_revoked_token_is_401(client, areas):
     user = make_user("ann", role="viewer", area=areas.leicestershire)
+    admin = make_user("admin", role="regional_lead", area=areas.midlands)
     token, key = make_token(user)
     assert client.get("/api/areas", headers=bearer(key)).status_code == 200
-    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    api_token_revoke(token=token, by=admin)
+    assert_401(client.get("/api/areas", headers=bearer(key)), BAD_TOKEN)
+    token.refresh_from_db()
+    assert token.revoked_by == admin
+    # A second token of the same user still works: revocation is per token.
+    _, other_key = api_token_create(user=user, name="other", by=admin)
+    assert client.get("/api/areas", headers=bearer(other_key)).status_code == 200
+
+
+def test_an_expired_token_is_401(client, areas):
+    user = make_user("ann", role="viewer", area=areas.leicestershire)
+    token, key = api_token_create(user=user, name="short", lifetime=timedelta(days=1), by=None)
+    assert client.get("/api/areas", headers=bearer(key)).status_code == 200
+    # The clock is not moved: the expiry is, to a second ago and to a minute ahead.
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(minutes=1))
+    assert client.get("/api/areas", headers=bearer(key)).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert_401(client.get("/api/areas", headers=bearer(key)), BAD_TOKEN)
 
 
