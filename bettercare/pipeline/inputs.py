@@ -166,7 +166,7 @@ def find_inputs(directory: Path) -> tuple[dict[str, InputFile], list[Problem]]:
         for suffix in ("parquet", "csv"):
             single = directory / f"{name}.{suffix}"
             if single.is_file():
-                candidates.append((suffix, (single,)))  # type: ignore[arg-type]
+                candidates.append((suffix, (single,)))
         folder = directory / name
         if folder.is_dir():
             for suffix in ("parquet", "csv"):
