@@ -155,7 +155,7 @@ def _advance_periods(codes: Sequence[str], as_at: Month, by: User) -> None:
     The current stage moves only the current programme's periods: the historical example's
     periods stay as they were at the end of August 2017.
     """
-    order = [
+    order: list[str] = [
         ReportingPeriod.State.OPEN,
         ReportingPeriod.State.SUBMITTED,
         ReportingPeriod.State.SIGNED_OFF,
