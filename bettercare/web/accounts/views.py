@@ -112,7 +112,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 class SignOutView(auth_views.LogoutView):
     template_name = "accounts/logout.jinja"
-    http_method_names = ("get", "post", "options")  # type: ignore[assignment]
+    http_method_names = ("get", "post", "options")
 
     def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         return render(request, self.template_name, {"page_title": "Sign out"})
