@@ -74,6 +74,7 @@ class _Audience:
         self.access: dict[int, Access] = {}
 
     def _chain(self, area_id: int) -> list[int]:
+        current: int | None
         chain, current = [], area_id
         while current is not None and current not in chain:
             chain.append(current)

@@ -5,7 +5,7 @@ Plain forms and redirects: everything works without JavaScript.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -75,16 +75,18 @@ class SubscriptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         areas = list(access.visible_areas())
         self.areas = {a.code: a for a in areas}
-        self.fields["area"].choices = [(a.code, f"{a.name} ({a.code})") for a in areas]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [
+            (a.code, f"{a.name} ({a.code})") for a in areas
+        ]
         self.metrics = {m.code: m for m in Metric.objects.order_by("code")}
-        self.fields["metric"].choices = [("", "Every metric")] + [
+        cast(forms.ChoiceField, self.fields["metric"]).choices = [("", "Every metric")] + [
             (m.code, m.name) for m in self.metrics.values()
         ]
         visible = [a.pk for a in areas]
         self.schemes = {
             str(s.pk): s for s in Scheme.objects.filter(area_id__in=visible).select_related("area")
         }
-        self.fields["scheme"].choices = [("", "Every scheme")] + [
+        cast(forms.ChoiceField, self.fields["scheme"]).choices = [("", "Every scheme")] + [
             (pk, f"{s.area.name}: {s.ref} {s.name}") for pk, s in self.schemes.items()
         ]
         self.initial.setdefault("delivery", Delivery.APP)
