@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -39,4 +41,5 @@ class Versioned(models.Model):
         abstract = True
 
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+# Any: spread into DecimalField(**MONEY, ...), whose keywords have several types.
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
