@@ -78,4 +78,4 @@ class SignedInSession(SessionAuth):
         user = request.user
         if not user.is_authenticated or not user.is_active:
             return None
-        return _scope(request, user)  # type: ignore[arg-type]
+        return _scope(request, user)
