@@ -276,7 +276,7 @@ def missing_returns(period: ReportingPeriod) -> list[tuple[Scheme, list[str]]]:
         Scheme.objects.filter(area_id=period.area_id), key=lambda s: natural_key(s.ref)
     )
     for scheme in schemes:
-        gaps = [d for d in DIMENSIONS if d not in done.get(scheme.pk, set())]
+        gaps: list[str] = [d for d in DIMENSIONS if d not in done.get(scheme.pk, set())]
         if gaps:
             missing.append((scheme, gaps))
     return missing

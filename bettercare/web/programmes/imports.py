@@ -323,6 +323,7 @@ class _Writer:
 
     def write_areas(self) -> None:
         records = self.rows("programme")
+        codes: set[str] | list[str]  # every area named, then each level's in turn
         codes = {r["parent_code"] for r in records if r["parent_code"]}
         for sheet in self.validated.records.values():
             codes |= {r["area_code"] for r in sheet if r["area_code"]}

@@ -26,7 +26,7 @@ def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> H
             kind,  # type: ignore[arg-type]
             area,
             parse_month(request.GET.get("period")),
-            output,  # type: ignore[arg-type]
+            output,
             round_name=round_name if kind == "assurance" else None,
         )
     except PackError as error:

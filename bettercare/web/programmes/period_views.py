@@ -88,7 +88,7 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
     status_code = 200
     if period.is_recorded:
         saved = {s.dimension: s for s in ProgrammeStatus.objects.filter(period=period)}
-        initial = {}
+        initial: dict[str, Any] = {}
         for dimension, _ in PROGRAMME_DIMENSIONS:
             row = saved.get(dimension)
             initial[f"{dimension}_status"] = row.status if row else None
@@ -194,7 +194,7 @@ def period_action(request: HttpRequest, code: str, month: str, action: str) -> H
         messages.error(request, f"{period.label} has not been opened for returns: open it first.")
         return redirect(f"/areas/{area.code}/periods/?period={period.reporting_month}")
     try:
-        ACTIONS[action](period=period, by=request.user)  # type: ignore[operator]
+        ACTIONS[action](period=period, by=request.user)  # type: ignore[arg-type]
     except ActionError as error:
         messages.error(request, str(error))
     else:
@@ -222,9 +222,10 @@ def _shown(value: Any, field: Any = None) -> Any:
 
 
 def _describe(record: Any) -> str:
-    return {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
+    described: str = {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
         record.history_type, record.history_type
     )
+    return described
 
 
 def history(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:

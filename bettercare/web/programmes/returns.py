@@ -226,7 +226,7 @@ class SchemeReturnForm(forms.Form):
             if not status:
                 continue
             problem = commentary_problem(
-                dimension,  # type: ignore[arg-type]
+                dimension,
                 status,
                 commentary=data.get(f"{dimension}_commentary") or "",
                 start_date=data.get("start_date") or None,

@@ -149,7 +149,7 @@ def scheme_return(request: HttpRequest, code: str, pk: int, month: str) -> HttpR
         form = SchemeReturnForm(request.POST, scheme=scheme)
         if form.is_valid() and not checking:
             data = form.cleaned_data
-            returns = {
+            returns: dict[str, DimensionReturn] = {
                 d: DimensionReturn(
                     status=data[f"{d}_status"],
                     commentary=data[f"{d}_commentary"].strip(),
