@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any, cast
 
 from django.utils import timezone
 
 from bettercare.core.ordering import natural_key, theme_and_ref_key
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.rag import COMMENTARY_REQUIREMENTS, DIMENSIONS, roll_up
+from bettercare.core.rag import COMMENTARY_REQUIREMENTS, DIMENSIONS, Status, roll_up
 from bettercare.reports.model import (
     AssuranceCell,
     AssuranceReport,
@@ -17,6 +18,7 @@ from bettercare.reports.model import (
     DashboardReport,
     ExceptionLine,
     GuidelineLine,
+    MetricLine,
     SchemeLine,
     ThemeSection,
 )
@@ -87,6 +89,7 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
         Scheme.objects.filter(area_id=period.area_id).select_related("theme").order_by("ref")
     )
     statuses: dict[int, dict[str, SchemeStatus]] = defaultdict(dict)
+    status: SchemeStatus | None  # each row here; below, a dimension's or None
     for status in SchemeStatus.objects.filter(
         period__area_id=period.area_id, period__month=period.month
     ):
@@ -134,8 +137,10 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
                             additional_information=status.additional_information,
                         )
                     )
-        roll = {
-            d: roll_up(line.statuses[d] for line in lines if line.statuses[d]) for d in DIMENSIONS
+        # The stored statuses are core's (the column's choices), which the checker cannot know.
+        roll: dict[str, str] = {
+            d: roll_up(cast(Status, line.statuses[d]) for line in lines if line.statuses[d])
+            for d in DIMENSIONS
         }
         sections.append(
             ThemeSection(
@@ -148,7 +153,7 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
                     sorted(
                         exceptions,
                         key=lambda e: (DIMENSIONS.index(e.dimension), natural_key(e.scheme_ref)),
-                    )  # type: ignore[arg-type]
+                    )
                 ),
             )
         )
@@ -160,7 +165,7 @@ def build_dashboard(period: ReportingPeriod) -> DashboardReport:
     area = period.area
     lines = metric_lines(area, period.reporting_month)
     by_code = {line.code: line for line in lines}
-    parts: dict[str, list] = defaultdict(list)
+    parts: dict[str, list[MetricLine]] = defaultdict(list)
     for line in lines:
         if line.parent_code:
             parts[line.parent_code].append(line)
@@ -226,7 +231,7 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
         if rating.criterion not in criteria:
             criteria.append(rating.criterion)
         cells[rating.area_id][rating.criterion] = AssuranceCell(rating.status, rating.comment)
-    latest = {}
+    latest: dict[int, dict[str, Any]] = {}  # by area: "_month" and each dimension's status
     for status in (
         ProgrammeStatus.objects.filter(period__area__in=areas)
         .select_related("period")
