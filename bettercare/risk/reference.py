@@ -29,7 +29,7 @@ __all__ = ["reference_features"]
 def _day(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
-    return value  # type: ignore[no-any-return]
+    return value  # type: ignore[no-any-return]  # a date column's value: a date or None
 
 
 def _rows(data: Path, name: str) -> list[dict[str, Any]]:

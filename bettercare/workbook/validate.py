@@ -226,7 +226,7 @@ class _Checker:
         cell = self.raw.get((record.sheet, record.row), {}).get(column or "")
         self.messages.append(
             Message(
-                severity,  # type: ignore[arg-type]
+                severity,  # type: ignore[arg-type]  # "error" or "warning", as the callers say
                 self.sources.get(record.sheet, self.workbook.source),
                 record.sheet,
                 record.row,
@@ -564,7 +564,7 @@ class _Checker:
             ok = False
         if ok:
             mismatch = published_value_mismatch(
-                metric.unit,  # type: ignore[arg-type]
+                metric.unit,  # type: ignore[arg-type]  # a known metric's unit is one of core's
                 multiplier=metric.multiplier,
                 numerator=numerator,
                 denominator=denominator,

@@ -50,8 +50,8 @@ def user_create(
         is_superuser=is_admin,
     )
     user.set_password(password)
-    user._history_user = by  # type: ignore[attr-defined]
-    user._change_reason = "created"  # type: ignore[attr-defined]
+    user._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    user._change_reason = "created"  # type: ignore[attr-defined]  # simple_history reads it
     user.save()
     return user
 
@@ -60,8 +60,8 @@ def user_create(
 def user_set_password(*, user: User, password: str, by: User | None) -> User:
     """Set a user's password (checked against the policy by the caller)."""
     user.set_password(password)
-    user._history_user = by  # type: ignore[attr-defined]
-    user._change_reason = "password set"  # type: ignore[attr-defined]
+    user._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    user._change_reason = "password set"  # type: ignore[attr-defined]  # simple_history reads it
     user.save(update_fields=["password"])
     return user
 
@@ -88,8 +88,8 @@ def membership_grant(*, user: User, area: Area, role: Role | str, by: User | Non
     if membership is not None:
         return membership
     membership = Membership(user=user, area=area, role=Role(role))
-    membership._history_user = by  # type: ignore[attr-defined]
-    membership._change_reason = "role granted"  # type: ignore[attr-defined]
+    membership._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    membership._change_reason = "role granted"  # type: ignore[attr-defined]  # simple_history reads it
     try:
         with transaction.atomic():  # granted at the same moment by someone else: theirs stands
             membership.save()
@@ -103,7 +103,7 @@ def api_token_create(*, user: User, name: str = "", by: User | None = None) -> t
     """Create a personal API token; the key is returned once and only its hash is kept."""
     key = "bc_" + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key))
-    token._history_user = by  # type: ignore[attr-defined]
-    token._change_reason = "token created"  # type: ignore[attr-defined]
+    token._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    token._change_reason = "token created"  # type: ignore[attr-defined]  # simple_history reads it
     token.save()
     return token, key

@@ -54,7 +54,7 @@ def token_user(key: str) -> User | None:
 
 def _scope(request: HttpRequest, user: User) -> User:
     """Make the page helpers (``pages.area_for``) ask about this caller's access."""
-    request.access = Access.for_user(user)  # type: ignore[attr-defined]
+    request.access = Access.for_user(user)  # type: ignore[attr-defined]  # the attribute AccessMiddleware sets
     return user
 
 

@@ -106,7 +106,7 @@ def peer_groups_load(
         group.anchor = areas[spec.anchor.upper()] if spec.anchor else None
         group.source = spec.source
         group.defined_by = spec.defined_by
-        group._history_user = by  # type: ignore[attr-defined]
+        group._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
         group.save()
         group.members.set([areas[code] for code in spec.members])
         loaded.append(group)

@@ -65,7 +65,7 @@ def plan_periods(
             continue
         step = 3 if frequency == "quarter" else 1
         for month in year.months()[::step]:
-            periods.append(expected_period(frequency, month))  # type: ignore[arg-type]
+            periods.append(expected_period(frequency, month))  # type: ignore[arg-type]  # the column's choices are core's frequencies
     return periods
 
 
@@ -464,7 +464,7 @@ def actuals_template(request: HttpRequest, code: str) -> HttpResponse:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ACTUALS_COLUMNS)
     for metric, _ in area_metric_positions(area, month):
-        start, end = expected_period(metric.frequency, month)  # type: ignore[arg-type]
+        start, end = expected_period(metric.frequency, month)  # type: ignore[arg-type]  # the column's choices are core's frequencies
         if end > month.last_day:
             continue  # a quarter or year not over by the end of the month has no actual yet
         writer.writerow(

@@ -38,8 +38,8 @@ def _alerts_after_change(area_id: int) -> None:
 
 
 def _record(instance: object, by: User | None, reason: str) -> None:
-    instance._history_user = by  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    instance._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it
 
 
 @transaction.atomic

@@ -172,7 +172,7 @@ class _ModelWriter:
         self.attnames = [self.pk, *(f.attname for f in self.fields)]
         self.versioned = any(f.attname == "version" for f in self.fields)
         self.quote = connection.ops.quote_name
-        self.history_model = model.history.model  # type: ignore[attr-defined]
+        self.history_model = model.history.model  # type: ignore[attr-defined]  # simple_history adds the manager
 
     # -- values -------------------------------------------------------------------------------
 

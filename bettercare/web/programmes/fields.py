@@ -29,7 +29,7 @@ class FinancialYearField(models.CharField):  # type: ignore[type-arg]  # generic
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("max_length", 7)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's keywords, passed on
 
 
 class Versioned(models.Model):

@@ -480,8 +480,8 @@ class _Writer:
                     Scheme.objects.filter(pk=scheme.pk).update(version=models.F("version") + 1)
                     counts.unchanged -= 1
                     counts.updated += 1
-                scheme._history_user = self.by  # type: ignore[attr-defined]
-                scheme._change_reason = self.reason  # type: ignore[attr-defined]
+                scheme._history_user = self.by  # type: ignore[attr-defined]  # simple_history reads it
+                scheme._change_reason = self.reason  # type: ignore[attr-defined]  # simple_history reads it
                 scheme.metrics.set(wanted)
         self.schemes = {
             (s.area.code, s.ref): s

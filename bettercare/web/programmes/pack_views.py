@@ -23,7 +23,7 @@ def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> H
         raise PermissionDenied("Only the region's assurance leads can download its assurance pack.")
     try:
         pack = board_pack(
-            kind,  # type: ignore[arg-type]
+            kind,  # type: ignore[arg-type]  # board_pack refuses an unknown kind
             area,
             parse_month(request.GET.get("period")),
             output,

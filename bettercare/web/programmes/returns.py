@@ -160,8 +160,8 @@ def propose(
                 "metrics",
                 assess_metric_impact(
                     expected=summary.target_value,
-                    actual=summary.estimate.value,  # type: ignore[arg-type]
-                    polarity=metric.polarity,  # type: ignore[arg-type]
+                    actual=summary.estimate.value,  # type: ignore[arg-type]  # found only with a value (above)
+                    polarity=metric.polarity,  # type: ignore[arg-type]  # the column's choices are core's polarities
                 ),
                 f"{metric.name}: {summary.estimate.value:,.2f} against a target of {summary.target_value:,.2f}",
             )
@@ -171,7 +171,7 @@ def propose(
 class MoneyField(forms.CharField):
     """Pounds as people type them: £1,250,000 or 1250000."""
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # pounds, where CharField returns text
         text = super().to_python(value)
         if not text:
             return None
@@ -184,7 +184,7 @@ class MoneyField(forms.CharField):
 
 
 def status_choices(scheme: Scheme, dimension: str) -> list[tuple[str, str]]:
-    allowed = COMMENTARY_REQUIREMENTS[dimension]  # type: ignore[index]
+    allowed = COMMENTARY_REQUIREMENTS[dimension]  # type: ignore[index]  # dimension is one of core's DIMENSIONS
     return [
         (status, STATUS_LABELS[status])
         for status in ("G", "A", "R", "NA", "E")
