@@ -33,7 +33,7 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.access = SimpleLazyObject(lambda: Access.for_user(request.user))  # type: ignore[attr-defined]  # signed in (LoginRequiredMiddleware): a User
+        request.access = SimpleLazyObject(lambda: Access.for_user(request.user))  # type: ignore[attr-defined]  # the attribute pages.access_of reads
         return self.get_response(request)
 
 
