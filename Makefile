@@ -62,12 +62,12 @@ format: setup
 	$(RUN) ruff format .
 
 typecheck: setup
-	$(RUN) mypy --strict bettercare/core bettercare/charts
+	$(RUN) mypy --strict bettercare
 
 check: setup
 	$(RUN) ruff format --check .
 	$(RUN) ruff check .
-	$(RUN) mypy --strict bettercare/core bettercare/charts
+	$(RUN) mypy --strict bettercare
 
 # The whole suite on SQLite; then, when BETTERCARE_DATABASE_URL names another database
 # (CI sets PostgreSQL), every database test again on it.

@@ -13,20 +13,21 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from bettercare.cli.errors import UserError
 
 
-def _database() -> dict[str, Any]:
+def _database() -> Mapping[str, Any]:
     from django.conf import settings
 
-    database: dict[str, Any] = settings.DATABASES["default"]
+    database: Mapping[str, Any] = settings.DATABASES["default"]
     return database
 
 
-def _pg_env(database: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+def _pg_env(database: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = [
         "--host",
         str(database.get("HOST") or "localhost"),

@@ -333,7 +333,7 @@ def command_report(
     area = _area(area_code)
     month = _month(period) if period else None
     try:
-        pack = board_pack(kind, area, month, output_format)  # type: ignore[arg-type]
+        pack = board_pack(kind, area, month, output_format)  # type: ignore[arg-type]  # board_pack refuses an unknown kind or format
     except PackError as error:
         raise UserError(str(error)) from None
     output = Path(output)

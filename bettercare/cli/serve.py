@@ -246,7 +246,7 @@ class _Server:
             "forwarded_allow_ips": os.environ.get("BETTERCARE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         }
 
-        class Application(BaseApplication):  # type: ignore[misc]
+        class Application(BaseApplication):
             def load_config(self) -> None:
                 for key, value in options.items():
                     self.cfg.set(key, value)

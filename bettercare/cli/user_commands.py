@@ -46,6 +46,7 @@ def _command_user(args: argparse.Namespace, out: TextIO) -> int:
     from bettercare.web.accounts.models import User
 
     by = actions.command_line_user()
+    user: User | None
     if args.user_command == "create":
         if User.objects.filter(username=args.username).exists():
             raise UserError(f"there is already a user called {args.username!r}")

@@ -44,7 +44,7 @@ def check_probability(p: float) -> float:
 def check_statistic(
     statistic: str, rate_type: str | None, ratio_type: str | None
 ) -> tuple[Statistic, RateType | None, RatioType | None]:
-    chosen: Statistic = check_choice("statistic", statistic, STATISTICS)  # type: ignore[assignment]
+    chosen: Statistic = check_choice("statistic", statistic, STATISTICS)  # type: ignore[assignment]  # one of the choices, checked
     rate_kind: RateType | None = None
     ratio_kind: RatioType | None = None
     if chosen == "rate":
@@ -52,7 +52,7 @@ def check_statistic(
             raise ValueError(
                 "rate_type is required for statistic 'rate': one of 'dsr', 'crude'; got None"
             )
-        rate_kind = check_choice("rate_type", rate_type, RATE_TYPES)  # type: ignore[assignment]
+        rate_kind = check_choice("rate_type", rate_type, RATE_TYPES)  # type: ignore[assignment]  # one of the choices, checked
     elif rate_type is not None:
         raise ValueError(
             f"rate_type applies only to statistic 'rate'; got rate_type={rate_type!r} for {chosen!r}"
@@ -62,7 +62,7 @@ def check_statistic(
             raise ValueError(
                 f"ratio_type applies only to statistic 'ratio'; got ratio_type={ratio_type!r} for {chosen!r}"
             )
-        ratio_kind = check_choice("ratio_type", ratio_type, RATIO_TYPES)  # type: ignore[assignment]
+        ratio_kind = check_choice("ratio_type", ratio_type, RATIO_TYPES)  # type: ignore[assignment]  # one of the choices, checked
     return chosen, rate_kind, ratio_kind
 
 

@@ -243,7 +243,7 @@ def parse_rule_settings(text: str) -> dict[RuleName, RuleSettings]:
                 raise ValueError(
                     f"{name} setting {key} must be a whole number, got {raw.strip()!r}"
                 ) from None
-        settings[name] = replace(settings.get(name, RuleSettings()), **changes)  # type: ignore[arg-type]
+        settings[name] = replace(settings.get(name, RuleSettings()), **changes)  # type: ignore[arg-type]  # known keys with int values
     return settings
 
 

@@ -291,7 +291,7 @@ def poisson_funnel_expected(
     """
     counts = as_float_array("observed", observed)
     check_non_negative("observed", counts)
-    chosen: Side = check_choice("side", side, SIDES)  # type: ignore[assignment]
+    chosen: Side = check_choice("side", side, SIDES)  # type: ignore[assignment]  # one of SIDES, checked
     check_choice("method", method, ("phe", "exact"))
     probability = check_probability(p)
     if method == "exact":

@@ -225,13 +225,13 @@ def metric_estimates(
         together = [i for i in range(size) if numerators[i] is not None]
     results: list[MetricEstimate | None] = [None] * size
     if together:
-        x = [float(numerators[i]) for i in together]  # type: ignore[arg-type]
+        x = [float(numerators[i]) for i in together]  # type: ignore[arg-type]  # the rows kept have one
         try:
             if unit == "proportion":
-                n = [float(denominators[i]) for i in together]  # type: ignore[arg-type]
+                n = [float(denominators[i]) for i in together]  # type: ignore[arg-type]  # the rows kept have one
                 estimate = proportion(x, n, multiplier=multiplier, confidence=confidence)
             elif unit == "rate":
-                n = [float(denominators[i]) for i in together]  # type: ignore[arg-type]
+                n = [float(denominators[i]) for i in together]  # type: ignore[arg-type]  # the rows kept have one
                 estimate = rate(x, n, multiplier=multiplier, confidence=confidence)
             else:
                 estimate = rate(x, [1.0] * len(x), multiplier=1, confidence=confidence)
@@ -242,9 +242,9 @@ def metric_estimates(
         figures = zip(
             together,
             x,
-            estimate.value.tolist(),  # type: ignore[union-attr]
-            estimate.lower.tolist(),  # type: ignore[union-attr]
-            estimate.upper.tolist(),  # type: ignore[union-attr]
+            estimate.value.tolist(),  # type: ignore[union-attr]  # arrays: estimated over arrays
+            estimate.lower.tolist(),  # type: ignore[union-attr]  # arrays: estimated over arrays
+            estimate.upper.tolist(),  # type: ignore[union-attr]  # arrays: estimated over arrays
             strict=True,
         )
         for i, count, value, lower, upper in figures:
@@ -258,7 +258,7 @@ def metric_estimates(
                     if unit == "rate"
                     else f"count ({interval} limits)"
                 )
-            published = None if values[i] is None else float(values[i])  # type: ignore[arg-type]
+            published = None if values[i] is None else float(values[i])  # type: ignore[arg-type]  # checked just before
             results[i] = MetricEstimate(value, lower, upper, method, True, published)
     return [
         result

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -168,19 +168,19 @@ def band_populations(hwb: Hwb, year: int) -> np.ndarray:
         + working * growth["adults"] * adults / adults.sum()
         + hwb.older * growth["older"] * older / older.sum()
     )
-    return np.rint(people).astype(np.int64)
+    return cast(np.ndarray, np.rint(people)).astype(np.int64)  # numpy types ufuncs as Any
 
 
-def _take(choices: Sequence[str], indexes: np.ndarray) -> pa.Array:
+def _take(choices: Sequence[str], indexes: np.ndarray) -> pa.Array[Any]:
     """Text column from indexes into a few choices (Arrow's take: no Python strings)."""
     return pa.array(list(choices), type=pa.string()).take(pa.array(indexes))
 
 
-def _repeat(text: str, count: int) -> pa.Array:
+def _repeat(text: str, count: int) -> pa.Array[Any]:
     return _take((text,), np.zeros(count, np.int8))
 
 
-def _person_ids(index: int, dataset: str, month: Month, count: int) -> pa.Array:
+def _person_ids(index: int, dataset: str, month: Month, count: int) -> pa.Array[Any]:
     """Pseudonymous ids, unique per area, dataset, month and record: digits only."""
     first = ((index + 1) * 10 + DATASETS[dataset]) * 10**12 + (
         month.year * 100 + month.month

@@ -155,7 +155,7 @@ def _advance_periods(codes: Sequence[str], as_at: Month, by: User) -> None:
     The current stage moves only the current programme's periods: the historical example's
     periods stay as they were at the end of August 2017.
     """
-    order = [
+    order: list[str] = [
         ReportingPeriod.State.OPEN,
         ReportingPeriod.State.SUBMITTED,
         ReportingPeriod.State.SIGNED_OFF,
@@ -256,7 +256,7 @@ def create_demo_users(password: str) -> list[DemoUser]:
             ):
                 user.password, user.is_staff, user.is_superuser = hashed, staff, staff
                 user.is_active = True
-                user._change_reason = "bettercare demo: demo login"  # type: ignore[attr-defined]
+                user._change_reason = "bettercare demo: demo login"  # type: ignore[attr-defined]  # simple_history reads it
                 user.save()
             area = Area.objects.filter(code=demo.area).first() if demo.area else None
             if demo.role is not None and area is not None:

@@ -166,13 +166,13 @@ def find_inputs(directory: Path) -> tuple[dict[str, InputFile], list[Problem]]:
         for suffix in ("parquet", "csv"):
             single = directory / f"{name}.{suffix}"
             if single.is_file():
-                candidates.append((suffix, (single,)))  # type: ignore[arg-type]
+                candidates.append((suffix, (single,)))
         folder = directory / name
         if folder.is_dir():
             for suffix in ("parquet", "csv"):
                 parts = tuple(sorted(folder.glob(f"*.{suffix}")))
                 if parts:
-                    candidates.append((suffix, parts))  # type: ignore[arg-type]
+                    candidates.append((suffix, parts))  # type: ignore[arg-type]  # suffix is a Format
         if len(candidates) > 1:
             names = ", ".join(
                 str(paths[0].relative_to(directory)) if len(paths) == 1 else f"{name}/"

@@ -23,21 +23,21 @@ __all__ = ["COLUMNS", "FORMATS", "SOURCE", "write_metric_values"]
 
 COLUMNS: tuple[str, ...] = SHEETS_BY_NAME["metric_values"].column_names
 FORMATS = (".csv", ".parquet")
-SCHEMA = pa.schema(
-    [
-        ("area_code", pa.string()),
-        ("metric_code", pa.string()),
-        ("period_start", pa.date32()),
-        ("period_end", pa.date32()),
-        ("kind", pa.string()),
-        ("numerator", pa.float64()),
-        ("denominator", pa.float64()),
-        ("value", pa.float64()),
-        ("note", pa.string()),
-        ("source", pa.string()),
-        ("sum_of_squares", pa.float64()),
-    ]
-)
+# Typed: the fields' several DataType subclasses would otherwise join to object.
+_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("area_code", pa.string()),
+    ("metric_code", pa.string()),
+    ("period_start", pa.date32()),
+    ("period_end", pa.date32()),
+    ("kind", pa.string()),
+    ("numerator", pa.float64()),
+    ("denominator", pa.float64()),
+    ("value", pa.float64()),
+    ("note", pa.string()),
+    ("source", pa.string()),
+    ("sum_of_squares", pa.float64()),
+]
+SCHEMA = pa.schema(_FIELDS)
 #: The ``source`` of every row: how the figures were made (the same for every engine, so that
 #: outputs stay identical; ``--load`` records the engine, date and input folder itself).
 SOURCE = "bettercare pipeline"

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pyarrow as pa
@@ -117,14 +117,14 @@ def band_populations(area: SynthArea, year: int, first_year: int) -> np.ndarray:
     growth = np.full(BANDS, 1.006)
     growth[13:] = 1.02
     people = area.population * np.array(area.structure) * growth ** (year - first_year)
-    return np.rint(people).astype(np.int64)
+    return cast(np.ndarray, np.rint(people)).astype(np.int64)  # numpy types ufuncs as Any
 
 
 def _rng(seed: int, area: SynthArea, dataset: str, year: int) -> np.random.Generator:
     return np.random.default_rng([seed, area.index + 1, DATASET_IDS[dataset], year])
 
 
-def _person_ids(rng: np.random.Generator, area: SynthArea, count: int) -> pa.Array:
+def _person_ids(rng: np.random.Generator, area: SynthArea, count: int) -> pa.Array[Any]:
     """Pseudonymised ids: people of the area drawn with replacement, mixed by splitmix64."""
     people = rng.integers(0, max(area.population, 1), count, dtype=np.uint64)
     x = (np.uint64(area.index + 1) << np.uint64(40)) + people

@@ -67,7 +67,7 @@ def add_sheet(
     book: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
 ) -> Worksheet:
     """A sheet with a frozen, filtered header row, typed cells and coloured statuses."""
-    sheet = book.create_sheet(title[:31])
+    sheet: Worksheet = book.create_sheet(title[:31])
     sheet.append([c.header for c in columns])
     for cell in sheet[1]:
         cell.fill = HEADER_FILL

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ibis
 import ibis.expr.types as ir
@@ -179,7 +179,8 @@ def compute_features(
                 name: _typed(_read_duckdb(backend, data / f"{name}.parquet"), name)
                 for name in INPUTS
             }
-            return feature_query(tables, index_date, outcomes=outcomes).to_pyarrow()
+            # ibis is untyped: its to_pyarrow() of a table expression is a pyarrow Table
+            return cast(pa.Table, feature_query(tables, index_date, outcomes=outcomes).to_pyarrow())
         finally:
             backend.disconnect()
     if engine == "spark":
@@ -193,7 +194,8 @@ def compute_features(
             session.read.parquet(str(data / f"{name}.parquet")).createOrReplaceTempView(view)
             tables[name] = _typed(backend.table(view), name)
         try:
-            return feature_query(tables, index_date, outcomes=outcomes).to_pyarrow()
+            # ibis is untyped: its to_pyarrow() of a table expression is a pyarrow Table
+            return cast(pa.Table, feature_query(tables, index_date, outcomes=outcomes).to_pyarrow())
         finally:
             for name in INPUTS:
                 session.catalog.dropTempView(f"bettercare_risk_{name}")

@@ -29,11 +29,11 @@ __all__ = ["reference_features"]
 def _day(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
-    return value  # type: ignore[no-any-return]
+    return value  # type: ignore[no-any-return]  # a date column's value: a date or None
 
 
 def _rows(data: Path, name: str) -> list[dict[str, Any]]:
-    return pq.read_table(data / f"{name}.parquet").to_pylist()  # type: ignore[no-any-return]
+    return pq.read_table(data / f"{name}.parquet").to_pylist()
 
 
 def _age(born: date, on: date) -> int:
@@ -45,13 +45,14 @@ def reference_features(data: Path, index_date: date, *, outcomes: bool = False) 
     history_start = add_months(index_date, -HISTORY_MONTHS)
     outcome_end = add_months(index_date, OUTCOME_MONTHS)
     rows: dict[str, dict[str, Any]] = {}
+    row: dict[str, Any] | None  # a new row here; None below when rows.get finds none
     for patient in _rows(data, "patients"):
         born = _day(patient["date_of_birth"])
         assert born is not None
         if born >= index_date:
             continue
         since = _day(patient.get("care_home_since"))
-        row: dict[str, Any] = {
+        row = {
             "patient_id": patient["patient_id"],
             "practice_code": patient["practice_code"],
             "age": _age(born, index_date),

@@ -23,7 +23,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -143,10 +143,10 @@ class SynthSummary:
 
 
 def _days(day: date) -> int:
-    return (np.datetime64(day, "D") - EPOCH).astype(np.int64).item()  # type: ignore[no-any-return]
+    return (np.datetime64(day, "D") - EPOCH).astype(np.int64).item()
 
 
-def _dates(days: Array) -> pa.Array:
+def _dates(days: Array) -> pa.Array[Any]:
     return pa.array(days.astype("datetime64[D]"), type=pa.date32())
 
 
@@ -198,7 +198,10 @@ class _Population:
                 < 0.12 * logistic(alpha + 0.4 + slope * (age50 + 0.3) + 0.35 * frailty)
             )
             self.onset[name] = self._onset(prevalent, incident)
-        ltc = sum((self.onset[name] < end).astype(np.int64) for name in LONG_TERM_CONDITIONS)
+        # sum() of arrays is an array: its int start only shows for no terms, never here
+        ltc = cast(
+            Array, sum((self.onset[name] < end).astype(np.int64) for name in LONG_TERM_CONDITIONS)
+        )
         diabetic = self.onset["diabetes"] < NEVER
         complication = diabetic & (rng.random(patients) < 0.25)
         self.onset["diabetes_complication"] = np.where(
@@ -221,7 +224,7 @@ class _Population:
                 rng.random(patients) < 0.1 * logistic(-4.0 + 0.6 * age50 + 0.35 * ltc)
             )
             self.onset[name] = self._onset(prevalent, incident)
-        deficits = sum((self.onset[name] < end).astype(np.int64) for name in DEFICITS)
+        deficits = cast(Array, sum((self.onset[name] < end).astype(np.int64) for name in DEFICITS))
         in_care = (age >= 65) & (
             rng.random(patients)
             < logistic(
@@ -266,8 +269,8 @@ class _Population:
         }
         for cluster in CLUSTERS:
             features[cluster.name] = (self.onset[cluster.name] < index_day).astype(np.int64)
-        features["ltc_count"] = sum(features[name] for name in LONG_TERM_CONDITIONS)
-        features["frailty_deficits"] = sum(features[name] for name in DEFICITS)
+        features["ltc_count"] = cast(Array, sum(features[name] for name in LONG_TERM_CONDITIONS))
+        features["frailty_deficits"] = cast(Array, sum(features[name] for name in DEFICITS))
         for name in (
             "prior_emergency_admissions",
             "prior_bed_days",

@@ -33,7 +33,7 @@ AREA_PAGES = (
 
 
 def access_of(request: HttpRequest) -> Access:
-    return request.access  # type: ignore[attr-defined,no-any-return]
+    return request.access  # type: ignore[attr-defined,no-any-return]  # AccessMiddleware sets it
 
 
 def area_for(request: HttpRequest, code: str) -> Area:

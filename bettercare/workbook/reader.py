@@ -162,7 +162,7 @@ def _unreadable(source: str, error: BaseException) -> WorkbookError:
     # openpyxl wraps some failures in its own generic error: the cause says what was wrong.
     chain = [error]
     while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]  # one of them is set (the loop test)
     known = (DefusedXmlException, zlib.error, ParseError, ExpatError, zipfile.BadZipFile)
     error = next((e for e in chain if isinstance(e, known)), error)
     detail = " ".join(str(error).split())[:200] or type(error).__name__

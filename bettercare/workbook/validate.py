@@ -29,7 +29,7 @@ from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import commentary_problem, summary_required
 from bettercare.workbook.messages import Message
 from bettercare.workbook.reader import RawSheet, RawWorkbook
-from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Sheet
+from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Column, Sheet
 from bettercare.workbook.values import PARSERS, Cell, CellError, Measure
 
 
@@ -179,7 +179,8 @@ def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any
     """``parse(cell)``, the :class:`CellError` it raises, or :data:`BLANK` for a blank cell,
     remembered for equal cells (most cells of a column repeat: codes, dates, kinds)."""
     value = cell.value
-    key = (type(value), value, cell.percent)  # True and 1 are equal but parse differently
+    # True and 1 are equal but parse differently
+    key: tuple[type[Any], Any, bool] | None = (type(value), value, cell.percent)
     try:
         return cache[key]
     except KeyError:
@@ -225,7 +226,7 @@ class _Checker:
         cell = self.raw.get((record.sheet, record.row), {}).get(column or "")
         self.messages.append(
             Message(
-                severity,  # type: ignore[arg-type]
+                severity,  # type: ignore[arg-type]  # "error" or "warning", as the callers say
                 self.sources.get(record.sheet, self.workbook.source),
                 record.sheet,
                 record.row,
@@ -240,7 +241,7 @@ class _Checker:
 
     def parse_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
         records: list[Record] = []
-        columns = [
+        columns: list[tuple[Column, Callable[[Cell], Any], Any, dict[Any, Any]]] = [
             (
                 column,
                 PARSERS[column.type],
@@ -563,7 +564,7 @@ class _Checker:
             ok = False
         if ok:
             mismatch = published_value_mismatch(
-                metric.unit,  # type: ignore[arg-type]
+                metric.unit,  # type: ignore[arg-type]  # a known metric's unit is one of core's
                 multiplier=metric.multiplier,
                 numerator=numerator,
                 denominator=denominator,

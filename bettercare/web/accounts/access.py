@@ -109,12 +109,12 @@ class Access:
     def can_edit_milestone(self, milestone: Milestone) -> bool:
         if self._has(milestone.area_id, EDIT_PROGRAMME):
             return True
-        return milestone.scheme_id is not None and self.can_complete_return(milestone.scheme)  # type: ignore[arg-type]
+        return milestone.scheme_id is not None and self.can_complete_return(milestone.scheme)  # type: ignore[arg-type]  # scheme_id is checked: it is there
 
     def can_edit_risk(self, risk: Risk) -> bool:
         if self._has(risk.area_id, EDIT_PROGRAMME):
             return True
-        return risk.scheme_id is not None and self.can_complete_return(risk.scheme)  # type: ignore[arg-type]
+        return risk.scheme_id is not None and self.can_complete_return(risk.scheme)  # type: ignore[arg-type]  # scheme_id is checked: it is there
 
     def can_view_assurance(self, region: Area) -> bool:
         """The assurance matrix: regional leads (and administrators) for their region."""

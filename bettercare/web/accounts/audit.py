@@ -89,7 +89,7 @@ def audit_entries(*, area: Area | None = None, user: User | None = None) -> list
 
 def audit(request: HttpRequest) -> HttpResponse:
     """Administrators only: who changed what, filterable by area and user."""
-    if not request.user.is_superuser:  # type: ignore[union-attr]
+    if not request.user.is_superuser:
         raise PermissionDenied("Only administrators can see the audit trail.")
     area_code = (request.GET.get("area") or "").strip().upper()
     username = (request.GET.get("user") or "").strip()

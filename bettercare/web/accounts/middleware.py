@@ -33,7 +33,7 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.access = SimpleLazyObject(lambda: Access.for_user(request.user))  # type: ignore[attr-defined]
+        request.access = SimpleLazyObject(lambda: Access.for_user(request.user))  # type: ignore[attr-defined]  # the attribute pages.access_of reads
         return self.get_response(request)
 
 
@@ -58,7 +58,7 @@ class SignedInMiddleware:
 
         user = request.user
         if (
-            user.is_verified()  # type: ignore[union-attr]
+            user.is_verified()  # type: ignore[union-attr]  # django-otp's OTPMiddleware adds it
             or request.session.get(NOT_NEEDED_KEY)
             or request.path.startswith(OPEN_PREFIXES)
         ):

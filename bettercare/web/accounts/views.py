@@ -53,7 +53,7 @@ def _next(request: HttpRequest) -> str:
 
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the user's authenticator app."""
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified():  # type: ignore[union-attr]  # django-otp's OTPMiddleware adds it
         return redirect(_next(request))
     if not two_factor.confirmed_devices(request.user):
         return redirect(f"/accounts/two-factor/setup/?{urlencode({'next': _next(request)})}")
@@ -75,7 +75,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: its secret to type in, then a code from it to confirm."""
     has_device = bool(two_factor.confirmed_devices(request.user))
-    if has_device and request.user.is_verified():  # type: ignore[union-attr]
+    if has_device and request.user.is_verified():  # type: ignore[union-attr]  # django-otp's OTPMiddleware adds it
         return render(
             request,
             "accounts/two_factor_setup.jinja",
@@ -112,7 +112,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 class SignOutView(auth_views.LogoutView):
     template_name = "accounts/logout.jinja"
-    http_method_names = ("get", "post", "options")  # type: ignore[assignment]
+    http_method_names = ("get", "post", "options")
 
     def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         return render(request, self.template_name, {"page_title": "Sign out"})

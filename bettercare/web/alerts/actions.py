@@ -18,8 +18,8 @@ from bettercare.web.programmes.models import Area, Scheme
 
 
 def _record(instance: object, by: User | None, reason: str) -> None:
-    instance._history_user = by  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    instance._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it
 
 
 def _within(area: Area, inside: Area) -> bool:

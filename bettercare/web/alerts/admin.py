@@ -8,7 +8,7 @@ from bettercare.web.alerts.models import OutboxEmail
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OutboxEmailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in the stubs only
     list_display = ("subject", "to", "kind", "created_at", "attempts", "sent_at", "last_error")
     list_filter = ("kind", "sent_at")
     search_fields = ("to", "subject")

@@ -74,6 +74,7 @@ class _Audience:
         self.access: dict[int, Access] = {}
 
     def _chain(self, area_id: int) -> list[int]:
+        current: int | None
         chain, current = [], area_id
         while current is not None and current not in chain:
             chain.append(current)
@@ -110,7 +111,7 @@ class _Audience:
                 if not self._matches(sub, event) or not self.may_see(sub.user, event.area_id):
                     continue
                 before = found.get(sub.user)
-                if before is None or DELIVERY_STRENGTH[sub.delivery] > DELIVERY_STRENGTH[before]:  # type: ignore[index]
+                if before is None or DELIVERY_STRENGTH[sub.delivery] > DELIVERY_STRENGTH[before]:  # type: ignore[index]  # the column's choices are its keys
                     found[sub.user] = sub.delivery
         return found
 

@@ -54,7 +54,7 @@ class Subscription(models.Model):
 
     def describe(self) -> str:
         parts = [self.metric.name if self.metric else "", (self.scheme and str(self.scheme)) or ""]
-        parts.append(RULES[self.rule].title if self.rule else "")  # type: ignore[index]
+        parts.append(RULES[self.rule].title if self.rule else "")  # type: ignore[index]  # the column's choices are core's rule names
         return ", ".join(p for p in parts if p) or "Every alert"
 
 

@@ -13,6 +13,7 @@ import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -123,7 +124,8 @@ def queue_emails(*, now: datetime) -> int:
 
 
 def _retry_after(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    # typeshed types int ** int as Any (a negative power is a float); this one is never negative
+    return cast(timedelta, min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY))
 
 
 def _failed(email: OutboxEmail, error: BaseException, now: datetime) -> str:
@@ -150,6 +152,7 @@ def deliver_outbox(*, now: datetime | None = None) -> DeliveryReport:
         report.waiting = pending.count()
         return report
     if due:
+        message: str | EmailMessage
         connection = get_connection(fail_silently=False)
         try:
             connection.open()

@@ -11,7 +11,8 @@ from bettercare.web.alerts.models import Notification, Subscription
 
 def notifications_for(access: Access) -> QuerySet[Notification]:
     """The user's notifications, newest first, about areas they may see."""
-    rows = Notification.objects.filter(user_id=access.user.pk).select_related(
+    # An anonymous user's pk is None: the filter then finds no rows, which is what is meant.
+    rows = Notification.objects.filter(user_id=access.user.pk).select_related(  # type: ignore[misc]
         "alert", "alert__area"
     )
     visible = access.visible_area_ids()
@@ -25,6 +26,7 @@ def unread_count(access: Access) -> int:
 
 
 def subscriptions_for(access: Access) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(user_id=access.user.pk).select_related(
+    # An anonymous user's pk is None: the filter then finds no rows, which is what is meant.
+    return Subscription.objects.filter(user_id=access.user.pk).select_related(  # type: ignore[misc]
         "area", "metric", "scheme"
     )

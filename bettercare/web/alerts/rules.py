@@ -11,11 +11,11 @@ batches over every series at once (:func:`~bettercare.core.alerts.spc_concern_on
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.conf import settings
@@ -192,8 +192,9 @@ def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
         concern = rules.spc_concern_onsets(
             keys, positions, values, improvement=improvements, settings=rule_settings("spc_concern")
         )
-        for index, onset in sorted(concern.items()):  # type: ignore[type-var]
-            events.append(_spc_event(all_series[index], months_of[index], onset))  # type: ignore[index]
+        # The onsets are keyed by the keys given (object to core): here each series' int index.
+        for index, onset in sorted(cast(dict[int, rules.Onset], concern).items()):
+            events.append(_spc_event(all_series[index], months_of[index], onset))
         failing = rules.assurance_fail_onsets(
             keys,
             positions,
@@ -202,8 +203,8 @@ def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
             improvement=improvements,
             settings=rule_settings("assurance_fail"),
         )
-        for index, onset in sorted(failing.items()):  # type: ignore[type-var]
-            events.append(_assurance_event(all_series[index], months_of[index], onset))  # type: ignore[index]
+        for index, onset in sorted(cast(dict[int, rules.Onset], failing).items()):
+            events.append(_assurance_event(all_series[index], months_of[index], onset))
     events.extend(funnel_events(all_series, everything=ids is None))
     return events
 
@@ -231,7 +232,11 @@ def _peer_counts(metric_ids: list[int], first: Month) -> dict[int, Counts]:
         numerator__isnull=False,
         denominator__isnull=False,
     ).values_list("area_id", "metric_id", "period_start", "period_end", "numerator", "denominator")
-    for area_id, metric_id, start, end, numerator, denominator in rows.iterator(chunk_size=5000):
+    # The isnull filters make numerator and denominator present, which the checker cannot know.
+    typed_rows = cast(
+        Iterator[tuple[int, int, date, date, float, float]], rows.iterator(chunk_size=5000)
+    )
+    for area_id, metric_id, start, end, numerator, denominator in typed_rows:
         if start.day == 1 and month_span(start, end) == 1 and denominator > 0 and numerator >= 0:
             found[metric_id][(area_id, Month.of(start))] = (numerator, denominator)
     return found

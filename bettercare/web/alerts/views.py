@@ -5,7 +5,7 @@ Plain forms and redirects: everything works without JavaScript.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -48,14 +48,14 @@ def _own(request: HttpRequest, pk: int) -> Notification:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = _own(request, pk)
-    actions.notification_mark_read(notification=notification, by=request.user)  # type: ignore[arg-type]
+    actions.notification_mark_read(notification=notification, by=request.user)  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
     messages.success(request, f"Marked as read: {notification.alert.title}")
     return redirect("notifications")
 
 
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = actions.notifications_mark_all_read(by=request.user)  # type: ignore[arg-type]
+    count = actions.notifications_mark_all_read(by=request.user)  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
     messages.success(request, f"Marked {count} alert{'' if count == 1 else 's'} as read.")
     return redirect("notifications")
 
@@ -75,16 +75,18 @@ class SubscriptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         areas = list(access.visible_areas())
         self.areas = {a.code: a for a in areas}
-        self.fields["area"].choices = [(a.code, f"{a.name} ({a.code})") for a in areas]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [
+            (a.code, f"{a.name} ({a.code})") for a in areas
+        ]
         self.metrics = {m.code: m for m in Metric.objects.order_by("code")}
-        self.fields["metric"].choices = [("", "Every metric")] + [
+        cast(forms.ChoiceField, self.fields["metric"]).choices = [("", "Every metric")] + [
             (m.code, m.name) for m in self.metrics.values()
         ]
         visible = [a.pk for a in areas]
         self.schemes = {
             str(s.pk): s for s in Scheme.objects.filter(area_id__in=visible).select_related("area")
         }
-        self.fields["scheme"].choices = [("", "Every scheme")] + [
+        cast(forms.ChoiceField, self.fields["scheme"]).choices = [("", "Every scheme")] + [
             (pk, f"{s.area.name}: {s.ref} {s.name}") for pk, s in self.schemes.items()
         ]
         self.initial.setdefault("delivery", Delivery.APP)
@@ -94,7 +96,7 @@ class SubscriptionForm(forms.Form):
         current = str(self[name].value() or "")
         return [
             {"value": value, "text": text, "selected": str(value) == current}
-            for value, text in self.fields[name].choices  # type: ignore[attr-defined]
+            for value, text in self.fields[name].choices  # type: ignore[attr-defined]  # these fields are ChoiceFields
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -114,13 +116,13 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 actions.subscription_create(
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
                     area=data["area"],
                     metric=data["metric"],
                     scheme=data["scheme"],
                     rule=data["rule"],
                     delivery=data["delivery"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
                 )
             except ActionError as error:
                 problem, status = str(error), 400
@@ -149,6 +151,6 @@ def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = subscriptions_for(access_of(request)).filter(pk=pk).first()
     if subscription is None:
         raise Http404("There is no such subscription.")
-    actions.subscription_delete(subscription=subscription, by=request.user)  # type: ignore[arg-type]
+    actions.subscription_delete(subscription=subscription, by=request.user)  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
     messages.success(request, f"Stopped alerts for {subscription.area.name}.")
     return redirect("alert-subscriptions")

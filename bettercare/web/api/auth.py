@@ -56,7 +56,7 @@ def token_user(key: str) -> User | None:
 
 def _scope(request: HttpRequest, user: User) -> User:
     """Make the page helpers (``pages.area_for``) ask about this caller's access."""
-    request.access = Access.for_user(user)  # type: ignore[attr-defined]
+    request.access = Access.for_user(user)  # type: ignore[attr-defined]  # the attribute AccessMiddleware sets
     return user
 
 
@@ -80,4 +80,4 @@ class SignedInSession(SessionAuth):
         user = request.user
         if not user.is_authenticated or not user.is_active:
             return None
-        return _scope(request, user)  # type: ignore[arg-type]
+        return _scope(request, user)

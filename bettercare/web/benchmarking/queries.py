@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.http import Http404
 
@@ -26,7 +27,7 @@ from bettercare.core.benchmarking import (
     pool,
     small_numbers,
 )
-from bettercare.core.indicators import MetricEstimate, metric_estimate
+from bettercare.core.indicators import MetricEstimate, Unit, metric_estimate
 from bettercare.reports.model import OutlierLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.benchmarking.models import PeerGroup
@@ -102,6 +103,7 @@ def peer_sets(area: Area) -> list[PeerSet]:
     for candidate in areas.values():
         children[candidate.parent_id].append(candidate)
     found: list[PeerSet] = []
+    members: tuple[Area, ...] | dict[int, Area]  # an ancestor's areas, then a group's by pk
     ancestor = areas.get(area.parent_id) if area.parent_id else None
     while ancestor is not None:
         members = tuple(_hwb_descendants(ancestor, children))
@@ -260,7 +262,7 @@ def metric_benchmark(
     pooled = None
     if pooled_areas >= 2 and metric.unit in (Metric.Unit.RATE, Metric.Unit.PROPORTION):
         pooled = metric_estimate(
-            metric.unit,
+            cast(Unit, metric.unit),  # the column's choices are core's units
             multiplier=float(metric.multiplier),
             numerator=pooled_numerator,
             denominator=pooled_denominator,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -34,7 +36,7 @@ class SchemeFinance(Versioned):
         ]
 
     @property
-    def total(self):  # type: ignore[no-untyped-def]
+    def total(self) -> Decimal:
         return self.recurrent + self.non_recurrent
 
 

@@ -245,7 +245,7 @@ def funding_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             funding=funding,
             forecast_outturn=data["forecast_outturn"],
             seen_version=data["version"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
         )
 
     return _edit(
@@ -275,7 +275,7 @@ def savings_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             plan=plan,
             achieved_to_date=data["achieved_to_date"],
             seen_version=data["version"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
         )
 
     return _edit(

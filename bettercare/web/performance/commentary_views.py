@@ -70,7 +70,7 @@ def metric_commentary_edit(request: HttpRequest, code: str, metric: str) -> Http
                     month=month,
                     commentary=form.cleaned_data["commentary"],
                     seen_version=form.cleaned_data["version"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
                 )
             except StaleEditError as error:
                 problem, status, yours = str(error), 409, form.cleaned_data

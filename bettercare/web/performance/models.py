@@ -67,10 +67,10 @@ class Metric(models.Model):
         return MetricSpec(
             code=self.code,
             name=self.name,
-            unit=self.unit,  # type: ignore[arg-type]
+            unit=self.unit,  # type: ignore[arg-type]  # the column's choices are core's Literal values
             multiplier=float(self.multiplier),
-            polarity=self.polarity,  # type: ignore[arg-type]
-            frequency=self.frequency,  # type: ignore[arg-type]
+            polarity=self.polarity,  # type: ignore[arg-type]  # the column's choices are core's Literal values
+            frequency=self.frequency,  # type: ignore[arg-type]  # the column's choices are core's Literal values
         )
 
 

@@ -44,8 +44,8 @@ def _alerts_after_change(area_id: int) -> None:
 
 
 def _record(instance: object, by: User | None, reason: str) -> None:
-    instance._history_user = by  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    instance._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads it
 
 
 @transaction.atomic
@@ -311,7 +311,7 @@ def missing_returns(period: ReportingPeriod) -> list[tuple[Scheme, list[str]]]:
         Scheme.objects.filter(area_id=period.area_id), key=lambda s: natural_key(s.ref)
     )
     for scheme in schemes:
-        gaps = [d for d in DIMENSIONS if d not in done.get(scheme.pk, set())]
+        gaps: list[str] = [d for d in DIMENSIONS if d not in done.get(scheme.pk, set())]
         if gaps:
             missing.append((scheme, gaps))
     return missing

@@ -172,7 +172,7 @@ class _ModelWriter:
         self.attnames = [self.pk, *(f.attname for f in self.fields)]
         self.versioned = any(f.attname == "version" for f in self.fields)
         self.quote = connection.ops.quote_name
-        self.history_model = model.history.model  # type: ignore[attr-defined]
+        self.history_model = model.history.model  # type: ignore[attr-defined]  # simple_history adds the manager
 
     # -- values -------------------------------------------------------------------------------
 
@@ -219,7 +219,7 @@ class _ModelWriter:
             return as_datetime
         if isinstance(f, models.DateField):
             adapt_date = database.ops.adapt_datefield_value
-            return adapt_date  # type: ignore[no-any-return]
+            return adapt_date
         if isinstance(
             f,
             models.CharField
@@ -253,7 +253,8 @@ class _ModelWriter:
         rows: Sequence[Mapping[str, Any]],
     ) -> None:
         table = self.quote(model._meta.db_table)
-        columns = ", ".join(self.quote(f.column) for f in fields)
+        # arg-type: a built model's fields have their column (None only while the class is made).
+        columns = ", ".join(self.quote(f.column) for f in fields)  # type: ignore[arg-type]
         parameters = self._parameters(fields, rows)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -291,12 +292,13 @@ class _ModelWriter:
         for old, change in changes:
             by_fields.setdefault(tuple(sorted(change)), []).append((old, change))
         table = self.quote(self.model._meta.db_table)
-        pk_column = self.quote(self.model._meta.pk.column)  # type: ignore[union-attr]
+        # arg-type: a built model's fields have their column (None only while the class is made).
+        pk_column = self.quote(self.model._meta.pk.column)  # type: ignore[arg-type]
         after: list[dict[str, Any]] = []
         with connection.cursor() as cursor:
             for names, group in by_fields.items():
                 fields = [f for f in self.fields if f.attname in names]
-                assignments = [f"{self.quote(f.column)} = %s" for f in fields]
+                assignments = [f"{self.quote(f.column)} = %s" for f in fields]  # type: ignore[arg-type]
                 where = f"{pk_column} = %s"
                 if self.versioned:
                     assignments.append(f"{self.quote('version')} = %s")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -20,14 +22,14 @@ def validate_financial_year(value: str) -> None:
         raise ValidationError(str(error)) from None
 
 
-class FinancialYearField(models.CharField):
+class FinancialYearField(models.CharField):  # type: ignore[type-arg]  # generic in the stubs only
     """A financial year written ``2017-18``."""
 
-    default_validators = (validate_financial_year,)
+    default_validators = (validate_financial_year,)  # type: ignore[assignment]  # Django iterates it
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("max_length", 7)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's keywords, passed on
 
 
 class Versioned(models.Model):
@@ -39,4 +41,5 @@ class Versioned(models.Model):
         abstract = True
 
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+# Any: spread into DecimalField(**MONEY, ...), whose keywords have several types.
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}

@@ -323,6 +323,7 @@ class _Writer:
 
     def write_areas(self) -> None:
         records = self.rows("programme")
+        codes: set[str] | list[str]  # every area named, then each level's in turn
         codes = {r["parent_code"] for r in records if r["parent_code"]}
         for sheet in self.validated.records.values():
             codes |= {r["area_code"] for r in sheet if r["area_code"]}
@@ -479,8 +480,8 @@ class _Writer:
                     Scheme.objects.filter(pk=scheme.pk).update(version=models.F("version") + 1)
                     counts.unchanged -= 1
                     counts.updated += 1
-                scheme._history_user = self.by  # type: ignore[attr-defined]
-                scheme._change_reason = self.reason  # type: ignore[attr-defined]
+                scheme._history_user = self.by  # type: ignore[attr-defined]  # simple_history reads it
+                scheme._change_reason = self.reason  # type: ignore[attr-defined]  # simple_history reads it
                 scheme.metrics.set(wanted)
         self.schemes = {
             (s.area.code, s.ref): s

@@ -23,10 +23,10 @@ def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> H
         raise PermissionDenied("Only the region's assurance leads can download its assurance pack.")
     try:
         pack = board_pack(
-            kind,  # type: ignore[arg-type]
+            kind,  # type: ignore[arg-type]  # board_pack refuses an unknown kind
             area,
             parse_month(request.GET.get("period")),
-            output,  # type: ignore[arg-type]
+            output,
             round_name=round_name if kind == "assurance" else None,
         )
     except PackError as error:

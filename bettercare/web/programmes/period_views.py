@@ -92,7 +92,7 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
     status_code = 200
     if period.is_recorded:
         saved = {s.dimension: s for s in ProgrammeStatus.objects.filter(period=period)}
-        initial = {}
+        initial: dict[str, Any] = {}
         for dimension, _ in PROGRAMME_DIMENSIONS:
             row = saved.get(dimension)
             initial[f"{dimension}_status"] = row.status if row else None
@@ -118,7 +118,7 @@ def periods(request: HttpRequest, code: str) -> HttpResponse:
                         seen_versions={
                             d: int(data.get(f"{d}_version") or 0) for d, _ in PROGRAMME_DIMENSIONS
                         },
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
                     )
                 except StaleEditError as error:
                     messages.error(request, str(error))
@@ -188,7 +188,7 @@ def period_action(request: HttpRequest, code: str, month: str, action: str) -> H
         except MonthOutOfRangeError as error:
             messages.error(request, str(error))
             return redirect(f"/areas/{area.code}/periods/")
-        period_open(area=area, month=parsed, by=request.user)  # type: ignore[arg-type]
+        period_open(area=area, month=parsed, by=request.user)  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
         messages.success(request, f"{parsed.label} is open for returns.")
         return redirect(f"/areas/{area.code}/periods/?period={parsed}")
     if action not in ACTIONS:
@@ -198,7 +198,7 @@ def period_action(request: HttpRequest, code: str, month: str, action: str) -> H
         messages.error(request, f"{period.label} has not been opened for returns: open it first.")
         return redirect(f"/areas/{area.code}/periods/?period={period.reporting_month}")
     try:
-        ACTIONS[action](period=period, by=request.user)  # type: ignore[operator]
+        ACTIONS[action](period=period, by=request.user)  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
     except ActionError as error:
         messages.error(request, str(error))
     else:
@@ -226,9 +226,10 @@ def _shown(value: Any, field: Any = None) -> Any:
 
 
 def _describe(record: Any) -> str:
-    return {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
+    described: str = {"+": "Created", "~": "Changed", "-": "Deleted"}.get(
         record.history_type, record.history_type
     )
+    return described
 
 
 def history(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
@@ -237,7 +238,7 @@ def history(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse
     if kind not in HISTORY_KINDS:
         raise Http404(f"There is no history of {kind!r}.")
     model, _ = HISTORY_KINDS[kind]
-    subject = model.objects.filter(pk=pk, area=area).first()  # type: ignore[attr-defined]
+    subject = model.objects.filter(pk=pk, area=area).first()  # type: ignore[attr-defined]  # each history kind's model has its manager
     if subject is None:
         raise Http404(f"{area.name} has no {kind.replace('-', ' ')} {pk}.")
     records = list(

@@ -129,7 +129,7 @@ def milestone_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 "comments": data["comments"].strip(),
             },
             seen_version=data["version"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
         )
 
     return versioned_edit(
@@ -263,7 +263,7 @@ def risk_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 "mitigation": data["mitigation"].strip(),
             },
             seen_version=data["version"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
         )
 
     return versioned_edit(

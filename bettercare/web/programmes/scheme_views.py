@@ -149,7 +149,7 @@ def scheme_return(request: HttpRequest, code: str, pk: int, month: str) -> HttpR
         form = SchemeReturnForm(request.POST, scheme=scheme)
         if form.is_valid() and not checking:
             data = form.cleaned_data
-            returns = {
+            returns: dict[str, DimensionReturn] = {
                 d: DimensionReturn(
                     status=data[f"{d}_status"],
                     commentary=data[f"{d}_commentary"].strip(),
@@ -168,7 +168,7 @@ def scheme_return(request: HttpRequest, code: str, pk: int, month: str) -> HttpR
                     period=period,
                     dimensions=returns,
                     seen_versions=form.seen_versions(),
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
                 )
             except StaleEditError as error:
                 problem = str(error)

@@ -39,7 +39,7 @@ UPCOMING_MONTHS = 3
 def _change(status: str | None, previous: str | None) -> Change | None:
     if status not in STATUS_RANK or previous not in STATUS_RANK:
         return None
-    now, before = STATUS_RANK[status], STATUS_RANK[previous]  # type: ignore[index]
+    now, before = STATUS_RANK[status], STATUS_RANK[previous]
     return "better" if now > before else "worse" if now < before else "same"
 
 

@@ -51,8 +51,8 @@ class Pack:
 
 def _render(report: object, output: Format, **extra: object) -> bytes:
     if output == "pdf":
-        return render_pdf(report, **extra)  # type: ignore[arg-type]
-    return render_html(report, **extra).encode("utf-8")  # type: ignore[arg-type]
+        return render_pdf(report, **extra)  # type: ignore[arg-type]  # report is one of the packs' report types
+    return render_html(report, **extra).encode("utf-8")  # type: ignore[arg-type]  # report is one of the packs' report types
 
 
 def excel() -> ModuleType:

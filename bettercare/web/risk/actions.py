@@ -25,8 +25,8 @@ def practice_staff_set(*, user: User, practice: Practice, by: User | None) -> Pr
         if staff is None:
             staff = PracticeStaff(user=user)
         staff.practice = practice
-        staff._history_user = by  # type: ignore[attr-defined]
-        staff._change_reason = f"staff of {practice.code}"  # type: ignore[attr-defined]
+        staff._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+        staff._change_reason = f"staff of {practice.code}"  # type: ignore[attr-defined]  # simple_history reads it
         staff.save()
     return staff
 
@@ -58,7 +58,7 @@ def intervention_status_update(
         status.care_plan_completed = care_plan_completed
         status.target_group_member = target_group_member
         status.care_plan_review_due = care_plan_review_due
-        status._history_user = by  # type: ignore[attr-defined]
-        status._change_reason = "intervention markers updated"  # type: ignore[attr-defined]
+        status._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+        status._change_reason = "intervention markers updated"  # type: ignore[attr-defined]  # simple_history reads it
         status.save()
     return status

@@ -10,8 +10,9 @@ rounded counts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 
@@ -157,10 +158,14 @@ def practice_patients(
     if chosen.max_age is not None:
         scores = scores.filter(age__lte=chosen.max_age)
     order = f"-{chosen.sort}" if chosen.descending else chosen.sort
-    rows = list(
-        scores.order_by(order, "pseudonym").values()[:limit]
-        if limit
-        else scores.order_by(order, "pseudonym").values()
+    # Plain dicts, not the checker's TypedDict of the model's columns: keys are added below.
+    rows = cast(
+        list[dict[str, Any]],
+        list(
+            scores.order_by(order, "pseudonym").values()[:limit]
+            if limit
+            else scores.order_by(order, "pseudonym").values()
+        ),
     )
     keys = [row["pseudonym"] for row in rows]
     # Identifiers and markers of this practice only (a patient who moved belongs to the new one).
@@ -200,7 +205,8 @@ def visible_practices(access: Access) -> QuerySet[Practice]:
 def area_aggregates(access: Access, refresh: Refresh) -> list[dict[str, Any]]:
     """Per visible practice: patients, segments and cohorts, with small numbers suppressed."""
     practices = list(visible_practices(access))
-    counts = {
+    # Mapping: the cohort counts are annotated under names the checker cannot see.
+    counts: dict[int, Mapping[str, Any]] = {
         row["practice_id"]: row
         for row in PatientScore.objects.filter(refresh=refresh, practice__in=practices)
         .values("practice_id")

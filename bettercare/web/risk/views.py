@@ -213,7 +213,7 @@ def patient_status(request: HttpRequest, pseudonym: str) -> HttpResponse:
                 care_plan_completed=_flag(request, "care_plan_completed"),
                 target_group_member=_flag(request, "target_group_member"),
                 care_plan_review_due=due,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
             )
             return redirect(reverse("risk-practice") + "?" + request.GET.urlencode())
     return render(
