@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
 from bettercare.web.programmes.models import Area
-from bettercare.web.reporting.packs import board_pack
 from bettercare.web.reporting.dashboard import build_assurance
+from bettercare.web.reporting.packs import board_pack
 from tests.integration.reports.layout import overflowing_boxes
 
 pytestmark = pytest.mark.django_db
@@ -307,7 +307,8 @@ def test_the_assurance_pack_has_the_headline_questions_footnotes_and_summary(dem
     flat = re.sub(r"\s+", " ", text).replace("\u2010 ", "").replace("\u2010", "")
     assert "Overall risk assessment" in flat
     assert "LA code Area High-risk plan? Why, and the remedial actions proposed Recommended" in flat
-    assert report.summary and report.summary in flat
+    assert report.summary
+    assert report.summary in flat
     assert report.footnotes, "the demo qualifies some answers"
     assert "Footnotes to qualified answers Y* or N* (or a rating with an asterisk): a " in flat
     assert report.footnotes[0] in flat

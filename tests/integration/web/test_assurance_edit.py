@@ -69,7 +69,7 @@ def _form(**changes: str) -> dict[str, str]:
 def test_the_matrix_gives_la_codes_and_counts_the_round(client, world):
     client.force_login(world["lead"])
     text = text_of(client.get(PAGE))
-    assert f"LA code Area Plan agreed Pooled budget in place" in text
+    assert "LA code Area Plan agreed Pooled budget in place" in text
     assert f"{KENT} Kent Green Yes" in text
     assert (
         "One area (Kent) has satisfied every criterion; the other is likely to require "
