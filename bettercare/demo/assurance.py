@@ -6,6 +6,7 @@ metric ratings from the area's own figures against its targets.
 
 from __future__ import annotations
 
+from bettercare.core.assurance import HIGH_RISK, SIGN_OFF
 from bettercare.core.periods import Month
 from bettercare.demo.areas import LEICESTERSHIRE, hwbs_in
 from bettercare.demo.metrics import DTOC, NEL, against_target
@@ -30,6 +31,69 @@ def _metric_rating(ratio: float, what: str) -> tuple[str, str]:
     if ratio <= 1.05:
         return "A", f"{what} up to 5% worse than the target; recovery plan in place."
     return "R", f"{what} more than 5% worse than the target; support offered by the region."
+
+
+def _headline(ratings: list[tuple[str, str, str]]) -> list[tuple[str, str, str, bool, str]]:
+    """The headline answers, as an assessor would give them from the ratings: a plan with a
+    Red rating or an unmet condition is high risk; a plan is recommended for sign-off unless a
+    condition is unmet, with a qualification when it is also high risk."""
+    red = [criterion for criterion, status, _ in ratings if status == "R"]
+    unmet = [criterion for criterion, status, _ in ratings if status == "N"]
+    amber = [criterion for criterion, status, _ in ratings if status == "A"]
+    risk: tuple[str, str, str, bool, str]
+    sign_off: tuple[str, str, str, bool, str] = (SIGN_OFF, "Y", "", False, "")
+    if unmet or len(red) >= 2:
+        why = "; ".join([*(f"{c}: not met" for c in unmet), *(f"{c}: Red" for c in red)])
+        risk = (HIGH_RISK, "Y", f"{why}. Remedial plan agreed with the region.", False, "")
+        sign_off = (
+            (SIGN_OFF, "N", "Not until every national condition is met.", False, "")
+            if unmet
+            else (
+                SIGN_OFF,
+                "Y",
+                "",
+                True,
+                "Recommended subject to the remedial plan being delivered by the next round.",
+            )
+        )
+    elif red:
+        risk = (
+            HIGH_RISK,
+            "N",
+            "Plan well articulated.",
+            True,
+            f"Not high risk overall, but {red[0]} is rated Red: reviewed again at the next round.",
+        )
+    elif len(amber) >= 2:
+        risk = (
+            HIGH_RISK,
+            "N",
+            "Plan well articulated; the Amber ratings to be watched.",
+            False,
+            "",
+        )
+    else:
+        risk = (HIGH_RISK, "N", "", False, "")
+    return [risk, sign_off]
+
+
+def _rows(code: str, name: str, ratings: list[tuple[str, str, str]]) -> list[Row]:
+    """The rows of one area's round: the headline answers, then the ratings."""
+    return [
+        {
+            "area_code": code,
+            "round": name,
+            "criterion": criterion,
+            "status": status,
+            "comment": comment or None,
+            "qualified": qualified,
+            "footnote": footnote or None,
+        }
+        for criterion, status, comment, qualified, footnote in [
+            *_headline(ratings),
+            *((c, st, cm, False, "") for c, st, cm in ratings),
+        ]
+    ]
 
 
 def assurance_rows(seed: int, as_at: Month) -> list[Row]:
@@ -72,16 +136,7 @@ def assurance_rows(seed: int, as_at: Month) -> list[Row]:
                         "R": "Significant concerns; escalated to the regional board.",
                     }[status]
                     ratings.append((criterion, status, comment))
-            rows += [
-                {
-                    "area_code": hwb.code,
-                    "round": round_name,
-                    "criterion": criterion,
-                    "status": status,
-                    "comment": comment or None,
-                }
-                for criterion, status, comment in ratings
-            ]
+            rows += _rows(hwb.code, round_name, ratings)
     return rows
 
 
@@ -178,15 +233,6 @@ def current_assurance_rows(seed: int, last: Month, metric_values: list[Row]) -> 
                     "R": "Significant concerns; escalated to the regional board.",
                 }[status]
                 ratings.append((criterion, status, comment))
-            rows += [
-                {
-                    "area_code": hwb.code,
-                    "round": name,
-                    "criterion": criterion,
-                    "status": status,
-                    "comment": comment or None,
-                }
-                for criterion, status, comment in ratings
-            ]
+            rows += _rows(hwb.code, name, ratings)
         quarter = quarter + 3
     return rows

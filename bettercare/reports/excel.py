@@ -241,16 +241,24 @@ def assurance_workbook(report: AssuranceReport) -> bytes:
     add_sheet(
         book, "Assurance ratings",
         (Column("round"), Column("area_code"), Column("area", width=30), Column("criterion", width=50),
-         Column("status", status=True), Column("comment", width=60)),
-        [[report.round, row.area.code, row.area.name, criterion, cell.status, cell.comment]
+         Column("status", status=True), Column("qualified"), Column("comment", width=60),
+         Column("footnote", width=60)),
+        [[report.round, row.area.code, row.area.name, criterion, cell.status, cell.qualified, cell.comment,
+          report.footnotes[cell.footnote - 1] if cell.footnote else ""]
          for row in report.rows for criterion, cell in row.cells.items()],
     )  # fmt: skip
     add_sheet(
         book, "Matrix",
         (Column("area_code"), Column("area", width=30),
-         *(Column(c, status=True, width=18) for c in report.criteria), Column("programme_status", width=60)),
-        [[row.area.code, row.area.name, *(getattr(row.cells.get(c), "status", None) for c in report.criteria),
+         *(Column(c, status=c not in report.headline, width=18) for c in report.criteria),
+         Column("programme_status", width=60)),
+        [[row.area.code, row.area.name, *(getattr(row.cells.get(c), "label", None) for c in report.criteria),
           row.status_line] for row in report.rows],
+    )  # fmt: skip
+    add_sheet(
+        book, "Summary",
+        (Column("summary", width=120),),
+        [[report.summary], *([f"{n}. {note}"] for n, note in enumerate(report.footnotes, 1))],
     )  # fmt: skip
     add_sheet(
         book, "Funnel outliers",

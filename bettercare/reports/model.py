@@ -249,8 +249,18 @@ class DashboardReport:
 
 @dataclass(frozen=True, slots=True)
 class AssuranceCell:
+    """One rating: its status, comment and, for a qualified answer (``Y*``), the number of its
+    footnote in :attr:`AssuranceReport.footnotes` (1-based; 0 when not qualified)."""
+
     status: str
     comment: str
+    qualified: bool = False
+    footnote: int = 0
+
+    @property
+    def label(self) -> str:
+        """``Y``, or ``Y*`` when qualified."""
+        return f"{self.status}*" if self.qualified else self.status
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +269,9 @@ class AssuranceRow:
     cells: dict[str, AssuranceCell]
     programme_status: dict[str, str]
     status_line: str
+    #: The headline answers: is this a high-risk plan, is it recommended for sign-off.
+    high_risk: AssuranceCell | None = None
+    sign_off: AssuranceCell | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,3 +301,14 @@ class AssuranceReport:
     rows: tuple[AssuranceRow, ...]
     generated_at: datetime
     outliers: tuple[OutlierLine, ...] = ()
+    #: The headline questions answered in this round (high-risk plan, sign-off), shown first.
+    headline: tuple[str, ...] = ()
+    #: The footnotes of the qualified answers, numbered from 1 in the order of the matrix.
+    footnotes: tuple[str, ...] = ()
+    #: The round counted in a sentence or two (``bettercare.core.assurance.summary_line``).
+    summary: str = ""
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """The criteria other than the headline questions."""
+        return tuple(c for c in self.criteria if c not in self.headline)

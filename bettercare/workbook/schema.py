@@ -251,6 +251,8 @@ SHEETS: tuple[Sheet, ...] = (
         C("criterion", "text", True),
         C("status", "assurance_status", True),
         C("comment", "text"),
+        C("qualified", "yes_no"),
+        C("footnote", "text"),
     ),
 )
 

@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bettercare.core import assurance
 from bettercare.core.indicators import published_value_mismatch
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import commentary_problem, summary_required
@@ -620,6 +621,26 @@ class _Checker:
                     "what is off track and what is being done about it",
                 )
 
+    def check_assurance(self) -> None:
+        for record in self.rows("assurance"):
+            problem = assurance.rating_problem(
+                record["criterion"] or "",
+                record["status"] or "",
+                bool(record["qualified"]),
+                record["footnote"] or "",
+            )
+            if problem is None:
+                continue
+            if bool(record["qualified"]) and not (record["footnote"] or "").strip():
+                self.error(
+                    record,
+                    "footnote",
+                    "is empty but the answer is qualified (qualified is yes)",
+                    "the footnote that explains the qualification",
+                )
+            else:
+                self.error(record, "status", problem.split(": ", 1)[-1], "Y or N")
+
     def check_risks(self) -> None:
         for record in self.rows("risks"):
             for column, top in (("likelihood", 5), ("impact", 5), ("previous_score", 25)):
@@ -659,6 +680,7 @@ class _Checker:
         self.check_metric_commentary()
         self.check_returns()
         self.check_risks()
+        self.check_assurance()
         self.check_totals()
         order = {name: index for index, name in enumerate(SHEETS_BY_NAME)}
         self.messages.sort(key=lambda m: (order.get(m.sheet, 99), m.row or 0, m.severity))

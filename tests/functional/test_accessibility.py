@@ -39,6 +39,7 @@ PAGES = [
     ("finance", "finance", f"{AREA}/finance/"),
     ("periods", "manager", f"{AREA}/periods/"),
     ("assurance-matrix", "region", f"/regions/{REGION}/assurance/"),
+    ("assurance-rating", "region", f"/regions/{REGION}/assurance/{LEICESTERSHIRE}/edit/"),
     ("history", "viewer", f"{AREA}/history/scheme/{{bcf_10}}/"),
     ("alerts", "manager", "/alerts/"),
     ("alert-subscriptions", "manager", "/alerts/subscriptions/"),

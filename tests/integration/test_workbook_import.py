@@ -219,9 +219,9 @@ RICH = {
         E10000016,2017-08,"= 100% of care homes visited"
     """,
     "assurance": """\
-        area_code,round,criterion,status,comment
-        E10000016,2017-18 Q2,Plan jointly agreed,G,
-        E10000016,2017-18 Q2,Spend on protecting social care,Y,Confirmed by the s151 officer
+        area_code,round,criterion,status,comment,qualified,footnote
+        E10000016,2017-18 Q2,Plan jointly agreed,G,,N,
+        E10000016,2017-18 Q2,Spend on protecting social care,Y,Confirmed by the s151 officer,Y,Subject to the final section 75 letter
     """,
 }
 

@@ -119,3 +119,7 @@ class Access:
     def can_view_assurance(self, region: Area) -> bool:
         """The assurance matrix: regional leads (and administrators) for their region."""
         return self._has(region.pk, frozenset({Role.REGIONAL_LEAD}))
+
+    def can_edit_assurance(self, region: Area) -> bool:
+        """Enter and change the region's assurance ratings: its regional assurance leads."""
+        return self._has(region.pk, frozenset({Role.REGIONAL_LEAD}))

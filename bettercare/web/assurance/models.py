@@ -10,7 +10,8 @@ from bettercare.web.programmes.fields import Versioned
 
 
 class AssuranceRating(Versioned):
-    """An area's G/A/R (or Y/N) rating on one criterion of an assurance round."""
+    """An area's G/A/R (or Y/N) rating on one criterion of an assurance round; the headline
+    questions (``bettercare.core.assurance.HEADLINE_CRITERIA``) are criteria answered Y or N."""
 
     class Rating(models.TextChoices):
         GREEN = "G", STATUS_LABELS["G"]
@@ -26,6 +27,10 @@ class AssuranceRating(Versioned):
     criterion = models.CharField(max_length=300)
     status = models.CharField(max_length=1, choices=Rating.choices)
     comment = models.TextField(blank=True)
+    qualified = models.BooleanField(
+        default=False, help_text="A qualified answer, written Y* or N*: its footnote says how."
+    )
+    footnote = models.TextField(blank=True, help_text="The qualification of a qualified answer.")
     history = HistoricalRecords()
 
     class Meta:

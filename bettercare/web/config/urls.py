@@ -65,6 +65,11 @@ urlpatterns = [
     path("areas/<str:code>/", include(area_pages)),
     path("regions/<str:code>/assurance/", assurance.matrix, name="assurance-matrix"),
     path(
+        "regions/<str:code>/assurance/<str:area_code>/edit/",
+        assurance.rating_edit,
+        name="assurance-rating-edit",
+    ),
+    path(
         "regions/<str:code>/assurance/board-pack.<str:output>",
         pack_views.assurance_pack,
         name="assurance-pack",

@@ -259,6 +259,8 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "criterion": r.criterion,
             "status": r.status,
             "comment": r.comment,
+            "qualified": r.qualified,
+            "footnote": r.footnote,
         }
         for r in AssuranceRating.objects.filter(area_id__in=ids).select_related("area")
     ]

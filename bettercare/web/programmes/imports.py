@@ -734,6 +734,8 @@ class _Writer:
                     "criterion": r["criterion"],
                     "status": r["status"],
                     "comment": r["comment"] or "",
+                    "qualified": bool(r["qualified"]),
+                    "footnote": (r["footnote"] or "") if r["qualified"] else "",
                 }
                 for r in self.rows("assurance")
             ],

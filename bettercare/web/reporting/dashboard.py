@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from bettercare.core import assurance
 from bettercare.core.ordering import natural_key, theme_and_ref_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
@@ -184,13 +185,29 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
     if in_round is not None:
         areas = [area for area in areas if area.exists_in(in_round)]
     criteria: list[str] = []
-    cells: dict[int, dict[str, AssuranceCell]] = defaultdict(dict)
+    in_chosen: dict[int, dict[str, AssuranceRating]] = defaultdict(dict)
     for rating in ratings:
         if rating.round != chosen:
             continue
         if rating.criterion not in criteria:
             criteria.append(rating.criterion)
-        cells[rating.area_id][rating.criterion] = AssuranceCell(rating.status, rating.comment)
+        in_chosen[rating.area_id][rating.criterion] = rating
+    headline = tuple(c for c in assurance.HEADLINE_CRITERIA if c in criteria)
+    criteria = [*headline, *(c for c in criteria if c not in headline)]
+    footnotes: list[str] = []
+    cells: dict[int, dict[str, AssuranceCell]] = defaultdict(dict)
+    for area in areas:  # footnotes numbered in the order of the matrix
+        for criterion in criteria:
+            found = in_chosen.get(area.pk, {}).get(criterion)
+            if found is None:
+                continue
+            number = 0
+            if found.qualified:
+                footnotes.append(found.footnote)
+                number = len(footnotes)
+            cells[area.pk][criterion] = AssuranceCell(
+                found.status, found.comment, found.qualified, number
+            )
     latest = {}
     for status in (
         ProgrammeStatus.objects.filter(period__area__in=areas)
@@ -214,9 +231,32 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
             if month
             else "No programme status reported"
         )
-        rows.append(AssuranceRow(area_ref(area), cells.get(area.pk, {}), programme, line))
+        mine = cells.get(area.pk, {})
+        rows.append(
+            AssuranceRow(
+                area_ref(area),
+                mine,
+                programme,
+                line,
+                high_risk=mine.get(assurance.HIGH_RISK),
+                sign_off=mine.get(assurance.SIGN_OFF),
+            )
+        )
     from bettercare.web.benchmarking.queries import region_outliers
 
+    summary = assurance.summary_line(
+        [
+            (
+                area.name,
+                {
+                    c: assurance.Rating(cell.status, cell.qualified)
+                    for c, cell in cells.get(area.pk, {}).items()
+                },
+            )
+            for area in areas
+        ],
+        criteria,
+    )
     return AssuranceReport(
         region=area_ref(region),
         round=chosen,
@@ -225,6 +265,9 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
         rows=tuple(rows),
         generated_at=timezone.localtime(),
         outliers=region_outliers(region, areas),
+        headline=headline,
+        footnotes=tuple(footnotes),
+        summary=summary,
     )
 
 

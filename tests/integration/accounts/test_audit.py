@@ -218,6 +218,14 @@ def run_each_action(world):
     )
     yield "bettercare.web.risk.actions.intervention_status_update", InterventionStatus
 
+    from bettercare.web.assurance.actions import RatingEdit, assurance_ratings_save
+    from bettercare.web.assurance.models import AssuranceRating
+
+    assurance_ratings_save(
+        area=kent, round_name="2017-18 Q2", edits=[RatingEdit("Plan agreed", "G")], by=by
+    )
+    yield "bettercare.web.assurance.actions.assurance_ratings_save", AssuranceRating
+
 
 def test_every_action_records_who_acted(world):
     checked = set()

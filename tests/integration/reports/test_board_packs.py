@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
 from bettercare.web.programmes.models import Area
+from bettercare.web.reporting.dashboard import build_assurance
 from bettercare.web.reporting.packs import board_pack
 from tests.integration.reports.layout import overflowing_boxes
 
@@ -298,3 +299,18 @@ def test_web_download_of_each_pack_and_the_assurance_round(demo, client):
         "2017-18 Q1"
     }
     assert client.get(f"/regions/{REGION}/assurance/board-pack.pdf?round=1999").status_code == 404
+
+
+def test_the_assurance_pack_has_the_headline_questions_footnotes_and_summary(demo):
+    report = build_assurance(Area.objects.get(code=REGION), None)
+    _, text = pdf_text(pack("assurance", "pdf", code=REGION, month=None).content)
+    flat = re.sub(r"\s+", " ", text).replace("\u2010 ", "").replace("\u2010", "")
+    assert "Overall risk assessment" in flat
+    assert "LA code Area High-risk plan? Why, and the remedial actions proposed Recommended" in flat
+    assert report.summary
+    assert report.summary in flat
+    assert report.footnotes, "the demo qualifies some answers"
+    assert "Footnotes to qualified answers Y* or N* (or a rating with an asterisk): a " in flat
+    assert report.footnotes[0] in flat
+    first = report.rows[0]
+    assert f"{first.area.code} {first.area.name} {first.high_risk.label}" in flat

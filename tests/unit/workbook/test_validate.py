@@ -1067,3 +1067,23 @@ def test_a_sum_of_squares_only_for_a_mean_with_its_sum_and_count(tmp_path):
     ]
     [kept] = validated.rows("metric_values")
     assert kept["sum_of_squares"] == 110
+
+
+def test_a_qualified_answer_needs_its_footnote_and_a_headline_question_y_or_n(tmp_path):
+    validated = check(
+        tmp_path,
+        assurance="""\
+            area_code,round,criterion,status,comment,qualified,footnote
+            E10000016,2017-18 Q2,Plan jointly agreed,G,,N,
+            E10000016,2017-18 Q2,Recommended for final sign-off,Y,,Y,
+            E10000016,2017-18 Q2,High-risk plan,A,Financial risk,,
+            E10000016,2017-18 Q3,High-risk plan,N,,yes,Impact on providers not agreed
+        """,
+    )
+    assert texts(validated) == [
+        "error: assurance.csv, sheet assurance, row 3, column footnote: is empty but the "
+        "answer is qualified (qualified is yes); expected the footnote that explains the "
+        "qualification",
+        "error: assurance.csv, sheet assurance, row 4, column status: the answer must be Y or "
+        "N, not 'A' (got 'A'); expected Y or N",
+    ]

@@ -234,6 +234,9 @@ def workbook_rows(draw):
                 "criterion": draw(text),
                 "status": draw(st.sampled_from(["G", "A", "R", "Y", "N"])),
                 "comment": draw(optional(text)),
+                "qualified": (qualified := draw(optional(st.booleans()))),
+                # A qualified answer has its footnote (the validator refuses one without).
+                "footnote": draw(text.filter(str.strip) if qualified else optional(text)),
             }
         ],
     }
