@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -222,7 +222,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
     saved = metric_commentary(area, found, month)
     commentary = saved.commentary if saved else ""
-    line = replace(position_line(found, position), commentary=commentary)
+    line = position_line(found, position, commentary)
     commentary_form = (
         CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
         if access_of(request).can_manage(area)
