@@ -39,7 +39,7 @@ PARTS: tuple[tuple[str, str], ...] = (
         "        metric_position (core maths)",
         "bettercare.web.performance.queries:metric_position",
     ),
-    ("      metric_summary (narrative)", "bettercare.web.reporting.common:metric_summary"),
+    ("      metric_summary (narrative)", "bettercare.reports.positions:metric_summary"),
     ("    theme_sections", "bettercare.web.reporting.dashboard:theme_sections"),
     ("  render_area_page", "bettercare.web.programmes.views:render_area_page"),
     ("    Jinja2 template render", "django.template.backends.jinja2:Template.render"),
