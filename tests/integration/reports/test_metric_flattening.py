@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,15 @@ from bettercare.web.api.queries import area_metrics
 from bettercare.web.performance.contract import metric_json
 from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
 from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.queries import reporting_period
 from bettercare.web.reporting.common import metric_lines
+from bettercare.web.reporting.dashboard import build_dashboard
+from bettercare.web.reporting.highlight import build_highlight_report
 
 pytestmark = pytest.mark.django_db
 
 GOLDEN = Path(__file__).parent / "golden" / "metric_outputs.json"
+REPORTS = Path(__file__).parent / "golden" / "report_models.json"
 #: The demo as loaded on this day: its newest reporting month is December 2025.
 TODAY = date(2026, 1, 15)
 AREAS = ("E10000018", "E06000016", "E06000017")
@@ -52,6 +56,8 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
+    if isinstance(value, datetime):
+        raise TypeError(f"value: a datetime {value!r} depends on when the test runs")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -88,6 +94,34 @@ def outputs(client: Any) -> dict[str, Any]:
                 "lines": plain(metric_lines(area, month)),
             }
     return found
+
+
+def report_models() -> dict[str, Any]:
+    """The highlight report and the dashboard of each area and month, less when made."""
+    found: dict[str, Any] = {}
+    for code in AREAS:
+        area = Area.objects.get(code=code)
+        for month in MONTHS:
+            period = reporting_period(area, month)
+            for name, build in (
+                ("highlight", build_highlight_report),
+                ("dashboard", build_dashboard),
+            ):
+                report = build(period)
+                found[f"{code} {month} {name}"] = {
+                    f.name: plain(getattr(report, f.name))
+                    for f in dataclasses.fields(report)
+                    if f.name != "generated_at"
+                }
+    return found
+
+
+def test_the_highlight_report_and_dashboard_are_what_they_were(fixed_demo):
+    expected = json.loads(REPORTS.read_text())
+    found = json.loads(json.dumps(report_models()))
+    assert sorted(found) == sorted(expected)
+    for key in expected:
+        assert found[key] == expected[key], key
 
 
 def test_the_three_outputs_are_what_they_were(client, fixed_demo):
