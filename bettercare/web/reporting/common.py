@@ -1,45 +1,50 @@
-"""Shared pieces of the report builders: areas, periods and metric lines from the database."""
+"""Shared pieces of the report builders: the report line of a metric, from its snapshot row."""
 
 from __future__ import annotations
 
 from bettercare.core.periods import Month
 from bettercare.core.summary import AwaitingData, MetricSummary
-from bettercare.reports.model import AreaRef, MetricLine, PeriodRef
+from bettercare.reports.model import MetricLine
 from bettercare.reports.positions import metric_figures, report_line, span_label
 from bettercare.web.performance.models import Metric
-from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
-from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.models import Area
+from bettercare.web.reporting.queries import (
+    MetricRow,
+    area_ref,
+    metric_row,
+    metric_rows,
+    period_ref,
+)
 
-__all__ = ["area_ref", "metric_lines", "period_ref", "position_line", "span_label"]
+__all__ = [
+    "area_ref",
+    "metric_line",
+    "metric_lines",
+    "period_ref",
+    "position_line",
+    "span_label",
+]
 
 
-def area_ref(area: Area) -> AreaRef:
-    return AreaRef(area.code, area.name, area.type, area.is_demo)
-
-
-def period_ref(period: ReportingPeriod) -> PeriodRef:
-    month = period.reporting_month
-    return PeriodRef(str(month), month.label, period.state, str(month.financial_year))
+def metric_line(row: MetricRow) -> MetricLine:
+    """The report line of a metric's position (the one flattening, :mod:`reports.positions`)."""
+    return report_line(
+        metric_figures(row.position),
+        source=row.source,
+        parent_code=row.parent_code,
+        commentary=row.commentary,
+    )
 
 
 def position_line(
     metric: Metric, position: MetricSummary | AwaitingData, commentary: str = ""
 ) -> MetricLine:
     """The report line of a measured metric or of one awaiting its data."""
-    return report_line(
-        metric_figures(position),
-        source=metric.source,
-        parent_code=metric.parent.code if metric.parent_id and metric.parent else None,
-        commentary=commentary,
-    )
+    return metric_line(metric_row(metric, position, commentary))
 
 
 def metric_lines(area: Area, month: Month) -> list[MetricLine]:
     """Every metric in force for the area at ``month`` as report lines: measured, or awaiting
     data (the plan's target and baseline, before the first actual), each with the month's
     commentary on it."""
-    notes = metric_commentaries(area, month)
-    return [
-        position_line(metric, position, notes.get(metric.code, ""))
-        for metric, position in area_metric_positions(area, month)
-    ]
+    return [metric_line(row) for row in metric_rows(area, month)]
