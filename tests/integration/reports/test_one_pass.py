@@ -178,3 +178,25 @@ def test_after_the_snapshot_no_query_runs_and_the_report_is_the_built_one(
     assert len(queries) == 0
     built = build(period)
     assert dataclasses.replace(report, generated_at=built.generated_at) == built
+
+
+def test_the_metric_page_snapshot_has_the_values_position_and_schemes(programme):
+    from bettercare.web.performance.queries import metric_detail_snapshot
+
+    period = programme.periods[-1]
+    month = period.reporting_month
+    snapshot = metric_detail_snapshot(programme.area, month, programme.metric.code)
+    assert snapshot is not None
+    assert snapshot.metric == programme.metric
+    actuals = [v for v in snapshot.stored if v.kind == "actual"]
+    assert len(actuals) == 12
+    assert [v.period_start for v in actuals] == sorted(v.period_start for v in actuals)
+    assert snapshot.position is not None
+    assert snapshot.position.status == "measured"
+    assert snapshot.commentary is None
+    assert [(s.scheme.ref, s.status.status) for s in snapshot.schemes] == [
+        ("BCF 1", "G"),
+        ("BCF 2", "G"),
+        ("BCF 3", "G"),
+    ]
+    assert metric_detail_snapshot(programme.area, month, "no_such_metric") is None
