@@ -25,11 +25,11 @@ PARTS: tuple[tuple[str, str], ...] = (
     ("view: dashboard", "bettercare.web.programmes.views:dashboard"),
     ("  build_highlight_report", "bettercare.web.reporting.cached:build_highlight_report"),
     ("  build_dashboard", "bettercare.web.reporting.cached:build_dashboard"),
-    ("    metric_lines (highlight)", "bettercare.web.reporting.highlight:metric_lines"),
-    ("    metric_lines (dashboard)", "bettercare.web.reporting.dashboard:metric_lines"),
+    ("    highlight_snapshot", "bettercare.web.reporting.highlight:highlight_snapshot"),
+    ("    dashboard_snapshot", "bettercare.web.reporting.dashboard:dashboard_snapshot"),
     (
         "      area_metric_positions",
-        "bettercare.web.reporting.common:area_metric_positions",
+        "bettercare.web.reporting.queries:area_metric_positions",
     ),
     (
         "        MetricValue.observation",
@@ -39,8 +39,10 @@ PARTS: tuple[tuple[str, str], ...] = (
         "        metric_position (core maths)",
         "bettercare.web.performance.queries:metric_position",
     ),
-    ("      metric_summary (narrative)", "bettercare.web.reporting.common:metric_summary"),
-    ("    theme_sections", "bettercare.web.reporting.dashboard:theme_sections"),
+    ("      scheme_rows", "bettercare.web.reporting.queries:scheme_rows"),
+    ("    highlight_report (assembly)", "bettercare.web.reporting.highlight:highlight_report"),
+    ("    dashboard_report (assembly)", "bettercare.web.reporting.dashboard:dashboard_report"),
+    ("      metric_summary (narrative)", "bettercare.reports.positions:metric_summary"),
     ("  render_area_page", "bettercare.web.programmes.views:render_area_page"),
     ("    Jinja2 template render", "django.template.backends.jinja2:Template.render"),
 )

@@ -58,7 +58,12 @@ def parse_month(text: str | None) -> Month | None:
 def period_for(area: Area, text: str | None) -> ReportingPeriod:
     """The area's period for the month asked for (``YYYY-MM``), or the latest; 404 for a month
     outside the months the area can report. The period may be unopened (not saved)."""
-    month = parse_month(text)
+    return period_of(area, parse_month(text))
+
+
+def period_of(area: Area, month: Month | None) -> ReportingPeriod:
+    """The area's period for a month already parsed at the edge (None: the latest); 404 for a
+    month outside the months the area can report. The period may be unopened (not saved)."""
     if month is None:
         return latest_period(area)
     try:

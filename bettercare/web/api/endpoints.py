@@ -30,7 +30,7 @@ from bettercare.web.api.schemas import (
     SchemeOut,
 )
 from bettercare.web.benchmarking.api import BenchmarkOut, benchmark_json
-from bettercare.web.pages import access_of, area_for, period_for
+from bettercare.web.pages import access_of, area_for, period_of
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.queries import MonthOutOfRangeError, check_reportable
 
@@ -116,8 +116,9 @@ def parse_period(text: str | None) -> Month | None:
         raise HttpError(422, f"period: {error}") from None
 
 
-def _as_at(area: Area, period: str | None) -> Month:
-    month = parse_period(period)
+def _as_at(area: Area, month: Month | None) -> Month:
+    """The month the answer is as at: the one asked for (404 outside the area's reportable
+    months), or by default the area's latest."""
     if month is None:
         return queries.latest_month(area)
     try:
@@ -155,7 +156,7 @@ def area_metrics(
     period: str | None = Query(None, description=AS_AT_PERIOD, example="2017-08"),
 ) -> list[dict[str, Any]]:
     area = area_for(request, code)
-    return queries.area_metrics(area, _as_at(area, period))
+    return queries.area_metrics(area, _as_at(area, parse_period(period)))
 
 
 @api.get(
@@ -177,8 +178,7 @@ def area_schemes(
     ),
 ) -> list[dict[str, Any]]:
     area = area_for(request, code)
-    month = parse_period(period)
-    return queries.area_schemes(period_for(area, None if month is None else str(month)))
+    return queries.area_schemes(period_of(area, parse_period(period)))
 
 
 @api.get(
@@ -196,7 +196,7 @@ def area_milestones(
     period: str | None = Query(None, description=AS_AT_PERIOD, example="2017-08"),
 ) -> list[dict[str, Any]]:
     area = area_for(request, code)
-    return queries.area_milestones(area, _as_at(area, period))
+    return queries.area_milestones(area, _as_at(area, parse_period(period)))
 
 
 @api.get(
@@ -254,7 +254,7 @@ def area_metric_benchmark(
     from bettercare.web.performance.models import Metric
 
     area = area_for(request, code)
-    month = _as_at(area, period)
+    month = _as_at(area, parse_period(period))
     found = Metric.objects.filter(code=metric).first()
     if found is None:
         raise Http404(f"There is no metric {metric!r}.")

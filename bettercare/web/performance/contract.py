@@ -2,13 +2,16 @@
 
 Documented in ``docs/metrics-json.md``; the keys and their meaning are a contract with the
 people who build reports on it, so they change only with a new version of that document.
+An entry is drawn from the one flattening of a position that the pages and packs share
+(:mod:`bettercare.reports.positions`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bettercare.core.summary import AwaitingData, MetricSummary, Observation
+from bettercare.core.summary import AwaitingData, MetricSummary
+from bettercare.reports.positions import MetricFigures, metric_figures
 
 KEYS = (
     "metric",
@@ -40,14 +43,45 @@ def _number(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _baseline(summary: MetricSummary | AwaitingData) -> dict[str, Any] | None:
-    baseline: Observation | None = summary.baseline
-    if baseline is None:
-        return None
+def figures_json(figures: MetricFigures, commentary: str | None = None) -> dict[str, Any]:
+    """The contract's entry for a metric's figures, with exactly the documented keys."""
+    forecast = figures.forecast
+    baseline = figures.baseline
     return {
-        "value": _number(baseline.estimate(summary.spec).value),
-        "period_start": baseline.period_start.isoformat(),
-        "period_end": baseline.period_end.isoformat(),
+        "metric": figures.code,
+        "name": figures.name,
+        "period_start": figures.period_start.isoformat(),
+        "period_end": figures.period_end.isoformat(),
+        "numerator": _number(figures.numerator),
+        "denominator": _number(figures.denominator),
+        "value": _number(figures.value),
+        "lower": _number(figures.lower),
+        "upper": _number(figures.upper),
+        "target": _number(figures.target),
+        "comparison": figures.comparison,
+        "data_rag": figures.data_rag,
+        "direction": figures.direction,
+        "variation_icon": figures.variation_icon,
+        "assurance_icon": figures.assurance_icon,
+        "forecast": None
+        if forecast is None
+        else {
+            "value": forecast.value,
+            "lower": forecast.lower,
+            "upper": forecast.upper,
+            "target": forecast.target,
+            "probability_meeting_target": forecast.probability_meeting_target,
+        },
+        "warnings": list(figures.warnings),
+        "baseline": None
+        if baseline is None
+        else {
+            "value": _number(baseline.value),
+            "period_start": baseline.period_start.isoformat(),
+            "period_end": baseline.period_end.isoformat(),
+        },
+        "status": figures.status,
+        "commentary": commentary or None,
     }
 
 
@@ -59,59 +93,4 @@ def metric_json(
     ``commentary`` is what the metric's owner or the programme manager wrote about it for the
     month (``None``, or blank, when nothing was written).
     """
-    if isinstance(summary, AwaitingData):
-        return {
-            "metric": summary.spec.code,
-            "name": summary.spec.name,
-            "period_start": summary.period_start.isoformat(),
-            "period_end": summary.period_end.isoformat(),
-            "numerator": None,
-            "denominator": None,
-            "value": None,
-            "lower": None,
-            "upper": None,
-            "target": _number(summary.target_value),
-            "comparison": None,
-            "data_rag": "NA",
-            "direction": None,
-            "variation_icon": None,
-            "assurance_icon": None,
-            "forecast": None,
-            "warnings": [],
-            "baseline": _baseline(summary),
-            "status": summary.status,
-            "commentary": commentary or None,
-        }
-    latest = summary.latest
-    estimate = summary.estimate
-    forecast = summary.forecast
-    return {
-        "metric": summary.spec.code,
-        "name": summary.spec.name,
-        "period_start": latest.period_start.isoformat(),
-        "period_end": latest.period_end.isoformat(),
-        "numerator": _number(latest.numerator),
-        "denominator": _number(latest.denominator),
-        "value": _number(estimate.value),
-        "lower": _number(estimate.lower),
-        "upper": _number(estimate.upper),
-        "target": _number(summary.target_value),
-        "comparison": summary.comparison,
-        "data_rag": summary.data_rag,
-        "direction": summary.direction,
-        "variation_icon": summary.variation_icon,
-        "assurance_icon": summary.assurance_icon,
-        "forecast": None
-        if forecast is None
-        else {
-            "value": forecast.value,
-            "lower": forecast.lower,
-            "upper": forecast.upper,
-            "target": forecast.target,
-            "probability_meeting_target": forecast.probability_meeting_target,
-        },
-        "warnings": list(summary.warnings),
-        "baseline": _baseline(summary),
-        "status": summary.status,
-        "commentary": commentary or None,
-    }
+    return figures_json(metric_figures(summary), commentary)

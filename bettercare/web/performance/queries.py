@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Max, Min
 
 from bettercare.core.indicators import Bands
+from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.summary import (
     AwaitingData,
@@ -20,7 +22,7 @@ from bettercare.core.summary import (
     summarise_metric,
 )
 from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
-from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.models import Area, Scheme, SchemeStatus
 from bettercare.web.programmes.versioning import data_version
 
 FIELDS = (
@@ -204,3 +206,89 @@ def metric_commentaries(area: Area, month: Month) -> dict[str, str]:
 def metric_commentary(area: Area, metric: Metric, month: Month) -> MetricCommentary | None:
     """The stored commentary row (blank or not) for one metric, area and month."""
     return MetricCommentary.objects.filter(area=area, metric=metric, month=month.first_day).first()
+
+
+# -- one metric's page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemeOnMetric:
+    """A scheme expected to affect a metric, with its "metrics" return for the month."""
+
+    scheme: Scheme
+    status: SchemeStatus | None
+
+
+@dataclass(frozen=True)
+class MetricDetailSnapshot:
+    """Everything the metric detail page shows of one metric, area and month, read once.
+
+    The metric comes with its parent, the metric it replaces and its parts; the stored values
+    are every baseline, target and actual of the area in period order. After this, the page
+    computes and draws without going back to the database (the regional comparison reads the
+    region's values itself).
+    """
+
+    metric: Metric
+    stored: tuple[MetricValue, ...]
+    #: The metric's position at the month (measured, or awaiting data); None when it is not
+    #: in force then and has no value by then.
+    position: MetricSummary | AwaitingData | None
+    commentary: MetricCommentary | None
+    schemes: tuple[SchemeOnMetric, ...]
+
+
+def schemes_on_metric(area: Area, metric: Metric, month: Month) -> tuple[SchemeOnMetric, ...]:
+    """The schemes expected to affect the metric, with their "metrics" status (two queries)."""
+    schemes = sorted(
+        Scheme.objects.filter(area=area, metrics=metric).select_related("theme"),
+        key=lambda s: natural_key(s.ref),
+    )
+    statuses = {
+        s.scheme_id: s
+        for s in SchemeStatus.objects.filter(
+            period__area_id=area.pk,
+            period__month=month.first_day,
+            dimension=SchemeStatus.Dimension.METRICS,
+            scheme__in=schemes,
+        )
+    }
+    return tuple(SchemeOnMetric(s, statuses.get(s.pk)) for s in schemes)
+
+
+def metric_detail_snapshot(area: Area, month: Month, code: str) -> MetricDetailSnapshot | None:
+    """The snapshot of the metric ``code`` for the area at ``month``; None if there is no such
+    metric."""
+    metric = (
+        Metric.objects.select_related("parent", "replaces")
+        .prefetch_related("parts")
+        .filter(code=code)
+        .first()
+    )
+    if metric is None:
+        return None
+    stored = tuple(
+        MetricValue.objects.filter(
+            area=area,
+            metric=metric,
+            kind__in=(
+                MetricValue.Kind.ACTUAL,
+                MetricValue.Kind.TARGET,
+                MetricValue.Kind.BASELINE,
+            ),
+        ).order_by("period_start", "period_end")
+    )
+    position: MetricSummary | AwaitingData | None = next(
+        (p for m, p in area_metric_positions(area, month) if m.pk == metric.pk), None
+    )
+    if position is None:
+        # Not in force this month, but measured before: show what was measured.
+        summaries = area_metric_summaries(area, month, metrics=[metric])
+        position = summaries[0][1] if summaries else None
+    return MetricDetailSnapshot(
+        metric=metric,
+        stored=stored,
+        position=position,
+        commentary=metric_commentary(area, metric, month),
+        schemes=schemes_on_metric(area, metric, month) if position is not None else (),
+    )

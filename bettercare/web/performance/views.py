@@ -11,9 +11,8 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -34,7 +33,6 @@ from bettercare.core.indicators import (
     metric_estimates,
     pool_areas,
 )
-from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.summary import (
     MetricSpec,
@@ -48,12 +46,8 @@ from bettercare.web.accounts.access import Access
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.performance.queries import (
-    area_metric_positions,
-    area_metric_summaries,
-    metric_commentary,
-)
-from bettercare.web.programmes.models import Area, ReportingPeriod, Scheme, SchemeStatus
+from bettercare.web.performance.queries import area_metric_positions, metric_detail_snapshot
+from bettercare.web.programmes.models import Area
 from bettercare.web.reporting.common import metric_lines, position_line
 
 #: The plan chart reaches back this many financial years before the month's.
@@ -192,44 +186,22 @@ class RegionComparison:
 
 
 def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
+    """One metric in full: one pass down, from the snapshot of its values (ADR 0107)."""
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
-    found = (
-        Metric.objects.select_related("parent", "replaces")
-        .prefetch_related("parts")
-        .filter(code=metric)
-        .first()
-    )
-    if found is None:
-        raise Http404(f"There is no metric {metric!r}.")
-    stored = list(
-        MetricValue.objects.filter(
-            area=area,
-            metric=found,
-            kind__in=(
-                MetricValue.Kind.ACTUAL,
-                MetricValue.Kind.TARGET,
-                MetricValue.Kind.BASELINE,
-            ),
-        ).order_by("period_start", "period_end")
-    )
     month = period.reporting_month
-    position = next(
-        (p for m, p in area_metric_positions(area, month) if m.pk == found.pk),
-        None,
-    )
-    if position is None:
-        # Not in force this month, but measured before: show what was measured.
-        summaries = area_metric_summaries(area, month, metrics=[found])
-        position = summaries[0][1] if summaries else None
+    snapshot = metric_detail_snapshot(area, month, metric)
+    if snapshot is None:
+        raise Http404(f"There is no metric {metric!r}.")
+    found, stored, position = snapshot.metric, list(snapshot.stored), snapshot.position
     if position is None:
         raise Http404(
             f"{found.name} is not in force for {area.name} in {period.label} and has no value "
             "by then."
         )
-    saved = metric_commentary(area, found, month)
+    saved = snapshot.commentary
     commentary = saved.commentary if saved else ""
-    line = replace(position_line(found, position), commentary=commentary)
+    line = position_line(found, position, commentary)
     commentary_form = (
         CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
         if access_of(request).can_manage(area)
@@ -283,7 +255,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "actuals": [r for r in rows if r.value.kind == MetricValue.Kind.ACTUAL],
             "targets": [r for r in rows if r.value.kind == MetricValue.Kind.TARGET],
             "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
-            "schemes": _schemes(area, found, period),
+            "schemes": snapshot.schemes,
             "comparison": _compare_with_region(access_of(request), area, found, line),
             "commentary": commentary,
             "form": commentary_form,
@@ -291,24 +263,6 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         },
         period=period,
     )
-
-
-def _schemes(area: Area, metric: Metric, period: ReportingPeriod) -> list[dict[str, Any]]:
-    """The schemes expected to affect the metric, with their "metrics" status (two queries)."""
-    schemes = sorted(
-        Scheme.objects.filter(area=area, metrics=metric).select_related("theme"),
-        key=lambda s: natural_key(s.ref),
-    )
-    statuses = {
-        s.scheme_id: s
-        for s in SchemeStatus.objects.filter(
-            period__area_id=period.area_id,
-            period__month=period.month,
-            dimension=SchemeStatus.Dimension.METRICS,
-            scheme__in=schemes,
-        )
-    }
-    return [{"scheme": s, "status": statuses.get(s.pk)} for s in schemes]
 
 
 def _region_of(area: Area) -> tuple[Area | None, list[Area]]:

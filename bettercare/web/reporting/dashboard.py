@@ -25,6 +25,7 @@ from bettercare.reports.model import (
     DashboardReport,
     ExceptionLine,
     GuidelineLine,
+    MetricLine,
     SchemeLine,
     ThemeSection,
 )
@@ -33,10 +34,15 @@ from bettercare.web.programmes.models import (
     Area,
     ProgrammeStatus,
     ReportingPeriod,
-    Scheme,
-    SchemeStatus,
 )
-from bettercare.web.reporting.common import area_ref, metric_lines, period_ref
+from bettercare.web.reporting.common import area_ref, metric_line
+from bettercare.web.reporting.queries import (
+    DashboardSnapshot,
+    SchemeRow,
+    ThemeRow,
+    dashboard_snapshot,
+    scheme_rows,
+)
 
 
 def guidelines(policy: RagPolicy = DEFAULT_POLICY) -> tuple[GuidelineLine, ...]:
@@ -49,26 +55,27 @@ def guidelines(policy: RagPolicy = DEFAULT_POLICY) -> tuple[GuidelineLine, ...]:
 
 def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
     """Themes with their schemes' statuses for the period (two queries)."""
-    schemes = list(
-        Scheme.objects.filter(area_id=period.area_id).select_related("theme").order_by("ref")
-    )
-    statuses: dict[int, dict[str, SchemeStatus]] = defaultdict(dict)
-    for status in SchemeStatus.objects.filter(
-        period__area_id=period.area_id, period__month=period.month
-    ):
-        statuses[status.scheme_id][status.dimension] = status
-    by_theme: dict[object, list[Scheme]] = defaultdict(list)
+    return scheme_sections(scheme_rows(period))
+
+
+def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
+    """The schemes by theme, each theme with its roll-up and its exceptions."""
+    by_theme: dict[int | None, list[SchemeRow]] = defaultdict(list)
+    themes: dict[int | None, ThemeRow | None] = {}
     for scheme in schemes:
-        by_theme[scheme.theme].append(scheme)
+        key = None if scheme.theme is None else scheme.theme.id
+        themes[key] = scheme.theme
+        by_theme[key].append(scheme)
     sections = []
-    for theme, members in sorted(
+    for key, members in sorted(
         by_theme.items(),
-        key=lambda item: theme_and_ref_key(getattr(item[0], "code", None), ""),
+        key=lambda item: theme_and_ref_key(getattr(themes[item[0]], "code", None), ""),
     ):
+        theme = themes[key]
         lines = []
         exceptions = []
         for scheme in sorted(members, key=lambda s: natural_key(s.ref)):
-            found = statuses.get(scheme.pk, {})
+            found = scheme.returns
             # A return stores its additional information with each dimension's status.
             additional = next(
                 (s.additional_information for s in found.values() if s.additional_information),
@@ -76,7 +83,7 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
             )
             lines.append(
                 SchemeLine(
-                    id=scheme.pk,
+                    id=scheme.id,
                     ref=scheme.ref,
                     name=scheme.name,
                     lead=scheme.lead,
@@ -105,9 +112,9 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
         }
         sections.append(
             ThemeSection(
-                code=getattr(theme, "code", ""),
-                name=getattr(theme, "name", "Schemes without a theme"),
-                priority=getattr(theme, "priority", ""),
+                code=theme.code if theme else "",
+                name=theme.name if theme else "Schemes without a theme",
+                priority=theme.priority if theme else "",
                 schemes=tuple(lines),
                 roll_up=roll,
                 exceptions=tuple(
@@ -121,28 +128,32 @@ def theme_sections(period: ReportingPeriod) -> tuple[ThemeSection, ...]:
     return tuple(sections)
 
 
-def build_dashboard(period: ReportingPeriod) -> DashboardReport:
-    """The integration executive dashboard of ``period``'s area for its month."""
-    area = period.area
-    lines = metric_lines(area, period.reporting_month)
+def dashboard_report(snapshot: DashboardSnapshot) -> DashboardReport:
+    """The dashboard assembled from its snapshot: core's rules, no database."""
+    lines = [metric_line(row) for row in snapshot.metrics]
     by_code = {line.code: line for line in lines}
-    parts: dict[str, list] = defaultdict(list)
+    parts: dict[str, list[MetricLine]] = defaultdict(list)
     for line in lines:
         if line.parent_code:
             parts[line.parent_code].append(line)
-    programme = getattr(area, "programme", None)
     return DashboardReport(
-        area=area_ref(area),
-        programme_name=programme.name if programme else area.name,
-        period=period_ref(period),
+        area=snapshot.area,
+        programme_name=snapshot.programme_name,
+        period=snapshot.period,
         guidelines=guidelines(),
         metrics=tuple(line for line in lines if line.parent_code is None),
         composites=tuple(
             (by_code[code], tuple(children)) for code, children in parts.items() if code in by_code
         ),
-        themes=theme_sections(period),
-        generated_at=timezone.localtime(),
+        themes=scheme_sections(snapshot.schemes),
+        generated_at=snapshot.taken_at,
     )
+
+
+def build_dashboard(period: ReportingPeriod) -> DashboardReport:
+    """The integration executive dashboard of ``period``'s area for its month: one pass down,
+    from the snapshot (every query) through core's rules to the report model."""
+    return dashboard_report(dashboard_snapshot(period))
 
 
 def region_areas(region: Area) -> list[Area]:

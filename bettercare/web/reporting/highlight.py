@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
     assess_savings,
+    milestone_slippage_days,
+    milestone_status,
     risk_order,
     risk_score,
     risk_trend,
@@ -14,22 +14,25 @@ from bettercare.core.rag import (
 )
 from bettercare.reports.model import (
     Change,
-    FundingLine,
     HighlightReport,
     MilestoneLine,
     ProgrammeStatusLine,
     RiskLine,
     SavingsLine,
 )
-from bettercare.web.finance.models import Funding, SavingsPlan
-from bettercare.web.programmes.models import (
-    Achievement,
-    Milestone,
-    ProgrammeStatus,
-    ReportingPeriod,
-    Risk,
+from bettercare.web.finance.models import SavingsPlan
+from bettercare.web.programmes.models import Milestone, ReportingPeriod, Risk
+from bettercare.web.reporting.common import metric_line
+from bettercare.web.reporting.queries import (
+    HighlightSnapshot,
+    MilestoneRow,
+    ProgrammeStatusRow,
+    RiskRow,
+    SavingsRow,
+    highlight_snapshot,
+    milestone_row,
+    risk_row,
 )
-from bettercare.web.reporting.common import area_ref, metric_lines, period_ref
 
 STATUS_RANK = {"R": 0, "A": 1, "G": 2}
 KEY_RISKS = 5
@@ -43,74 +46,74 @@ def _change(status: str | None, previous: str | None) -> Change | None:
     return "better" if now > before else "worse" if now < before else "same"
 
 
-def programme_status_lines(period: ReportingPeriod) -> tuple[ProgrammeStatusLine, ...]:
-    previous_month = period.reporting_month - 1
-    statuses = {
-        (s.period.month, s.dimension): s
-        for s in ProgrammeStatus.objects.filter(
-            period__area_id=period.area_id,
-            period__month__in=[period.month, previous_month.first_day],
-        ).select_related("period")
-    }
-    lines = []
-    for dimension, label in ProgrammeStatus.Dimension.choices:
-        now = statuses.get((period.month, dimension))
-        before = statuses.get((previous_month.first_day, dimension))
-        lines.append(
-            ProgrammeStatusLine(
-                dimension=dimension,
-                label=label,
-                status=now.status if now else None,
-                previous=before.status if before else None,
-                change=_change(now.status if now else None, before.status if before else None),
-                summary=now.summary if now else "",
-            )
+def programme_status_lines(
+    rows: tuple[ProgrammeStatusRow, ...],
+) -> tuple[ProgrammeStatusLine, ...]:
+    return tuple(
+        ProgrammeStatusLine(
+            dimension=row.dimension,
+            label=row.label,
+            status=row.status,
+            previous=row.previous,
+            change=_change(row.status, row.previous),
+            summary=row.summary,
         )
-    return tuple(lines)
-
-
-def milestone_line(milestone: Milestone, month: Month) -> MilestoneLine:
-    slippage = milestone.slippage_days(month.last_day)
-    status = milestone.status_at(month.last_day)
-    return MilestoneLine(
-        ref=milestone.ref,
-        title=milestone.title,
-        scheme_ref=milestone.scheme.ref if milestone.scheme else None,
-        baseline_date=milestone.baseline_date,
-        revised_date=milestone.revised_date,
-        completed_date=milestone.completed_date,
-        slippage_days=slippage,
-        status=status,
-        comments=milestone.comments,
-        id=milestone.pk,
+        for row in rows
     )
 
 
-def risk_line(risk: Risk) -> RiskLine:
+def milestone_line(milestone: Milestone | MilestoneRow, month: Month) -> MilestoneLine:
+    row = milestone_row(milestone) if isinstance(milestone, Milestone) else milestone
+    slippage = milestone_slippage_days(
+        row.baseline_date,
+        revised=row.revised_date,
+        completed=row.completed_date,
+        as_at=month.last_day,
+    )
+    status = milestone_status(
+        slippage,
+        completed=row.completed_date is not None and row.completed_date <= month.last_day,
+    )
+    return MilestoneLine(
+        ref=row.ref,
+        title=row.title,
+        scheme_ref=row.scheme_ref,
+        baseline_date=row.baseline_date,
+        revised_date=row.revised_date,
+        completed_date=row.completed_date,
+        slippage_days=slippage,
+        status=status,
+        comments=row.comments,
+        id=row.id,
+    )
+
+
+def risk_line(risk: Risk | RiskRow) -> RiskLine:
+    row = risk_row(risk) if isinstance(risk, Risk) else risk
     scored = (
-        risk_score(risk.likelihood, risk.impact)
-        if risk.likelihood is not None and risk.impact is not None
+        risk_score(row.likelihood, row.impact)
+        if row.likelihood is not None and row.impact is not None
         else None
     )
     return RiskLine(
-        ref=risk.ref,
-        title=risk.title,
-        description=risk.description,
-        mitigation=risk.mitigation,
-        owner=risk.owner,
-        likelihood=risk.likelihood,
-        impact=risk.impact,
+        ref=row.ref,
+        title=row.title,
+        description=row.description,
+        mitigation=row.mitigation,
+        owner=row.owner,
+        likelihood=row.likelihood,
+        impact=row.impact,
         score=scored.score if scored else None,
         band=scored.band if scored else None,
-        previous_score=risk.previous_score,
-        trend=risk_trend(scored.score, risk.previous_score) if scored else None,
-        scheme_ref=risk.scheme.ref if risk.scheme else None,
-        id=risk.pk,
-        rating=risk.rating or None,
+        previous_score=row.previous_score,
+        trend=risk_trend(scored.score, row.previous_score) if scored else None,
+        scheme_ref=row.scheme_ref,
+        id=row.id,
+        rating=row.rating or None,
     )
 
 
-def savings_line(plan: SavingsPlan | None, month: Month) -> SavingsLine | None:
+def savings_line(plan: SavingsPlan | SavingsRow | None, month: Month) -> SavingsLine | None:
     if plan is None:
         return None
     planned = savings_planned_to_date(plan.target, FinancialYear.parse(plan.financial_year), month)
@@ -126,15 +129,10 @@ def savings_line(plan: SavingsPlan | None, month: Month) -> SavingsLine | None:
     )
 
 
-def build_highlight_report(period: ReportingPeriod) -> HighlightReport:
-    """The highlight report of ``period``'s area for its month."""
-    area = period.area
-    month = period.reporting_month
-    year = str(month.financial_year)
-    milestones = [
-        milestone_line(m, month)
-        for m in Milestone.objects.filter(area=area).select_related("scheme")
-    ]
+def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
+    """The highlight report assembled from its snapshot: core's rules, no database."""
+    month = snapshot.month
+    milestones = [milestone_line(row, month) for row in snapshot.milestones]
     horizon = [month + offset for offset in range(1, UPCOMING_MONTHS + 1)]
     upcoming = [
         line
@@ -145,37 +143,31 @@ def build_highlight_report(period: ReportingPeriod) -> HighlightReport:
         <= horizon[-1].last_day
     ]
     risks = sorted(
-        (risk_line(r) for r in Risk.objects.filter(area=area).select_related("scheme")),
+        (risk_line(row) for row in snapshot.risks),
         key=lambda r: (risk_order(r.score, r.rating), r.ref),
     )
-    programme = getattr(area, "programme", None)
-    metrics = [line for line in metric_lines(area, month) if line.parent_code is None]
+    metrics = [metric_line(row) for row in snapshot.metrics if row.parent_code is None]
     return HighlightReport(
-        area=area_ref(area),
-        programme_name=programme.name if programme else area.name,
-        period=period_ref(period),
-        statuses=programme_status_lines(period),
-        achievements=tuple(
-            Achievement.objects.filter(
-                period__area_id=period.area_id, period__month=period.month
-            ).values_list("text", flat=True)
-        ),
+        area=snapshot.area,
+        programme_name=snapshot.programme_name,
+        period=snapshot.period,
+        statuses=programme_status_lines(snapshot.statuses),
+        achievements=snapshot.achievements,
         milestones=tuple(line for line in milestones if line.scheme_ref is None)
         or tuple(milestones),
         upcoming=tuple(sorted(upcoming, key=lambda m: m.revised_date or m.baseline_date)),
         upcoming_months=tuple(m.label for m in horizon),
         metrics=tuple(metrics),
-        funding=tuple(
-            FundingLine(f.stream, f.organisation, f.budget, f.forecast_outturn)
-            for f in Funding.objects.filter(area=area, financial_year=year)
-        ),
-        funding_year=year,
-        savings=savings_line(
-            SavingsPlan.objects.filter(area=area, financial_year=year).first(), month
-        ),
+        funding=snapshot.funding,
+        funding_year=str(month.financial_year),
+        savings=savings_line(snapshot.savings, month),
         risks=tuple(risks[:KEY_RISKS]),
-        generated_at=timezone.localtime(),
-        periods=tuple(
-            period_ref(p) for p in ReportingPeriod.objects.filter(area=area).order_by("-month")
-        ),
+        generated_at=snapshot.taken_at,
+        periods=snapshot.periods,
     )
+
+
+def build_highlight_report(period: ReportingPeriod) -> HighlightReport:
+    """The highlight report of ``period``'s area for its month: one pass down, from the
+    snapshot (every query) through core's rules to the report model."""
+    return highlight_report(highlight_snapshot(period))

@@ -1,0 +1,334 @@
+"""The reads of the report builders: each gathers a plain snapshot, in one place, up front.
+
+A report is made in one pass down (ADR 0107): these functions run every query a report needs
+and hand back frozen dataclasses that know nothing of Django; core computes on them and the
+builders (``highlight``, ``dashboard``) assemble the report model from them without going
+back to the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from bettercare.core.periods import Month
+from bettercare.core.summary import AwaitingData, MetricSummary
+from bettercare.reports.model import AreaRef, FundingLine, PeriodRef
+from bettercare.web.finance.models import Funding, SavingsPlan
+from bettercare.web.performance.models import Metric
+from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
+from bettercare.web.programmes.models import (
+    Achievement,
+    Area,
+    Milestone,
+    ProgrammeStatus,
+    ReportingPeriod,
+    Risk,
+    Scheme,
+    SchemeStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRow:
+    """A metric's position at the month, with what the report line needs of the metric."""
+
+    position: MetricSummary | AwaitingData
+    #: The metric's own source, shown when the latest actual names none.
+    source: str
+    #: The composite metric this one is a part of.
+    parent_code: str | None
+    commentary: str
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRow:
+    id: int | None
+    ref: str
+    title: str
+    scheme_ref: str | None
+    baseline_date: date
+    revised_date: date | None
+    completed_date: date | None
+    comments: str
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    id: int | None
+    ref: str
+    title: str
+    description: str
+    mitigation: str
+    owner: str
+    likelihood: int | None
+    impact: int | None
+    previous_score: int | None
+    #: The plan's own rating ("high", "medium" or "low"), or "" when it gave none.
+    rating: str
+    scheme_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeStatusRow:
+    """A dimension's programme status this month and the month before (None: not reported)."""
+
+    dimension: str
+    label: str
+    status: str | None
+    previous: str | None
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavingsRow:
+    financial_year: str
+    target: Decimal
+    achieved_to_date: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightSnapshot:
+    """Everything the highlight report of an area and month is made from."""
+
+    area: AreaRef
+    programme_name: str
+    period: PeriodRef
+    month: Month
+    statuses: tuple[ProgrammeStatusRow, ...]
+    achievements: tuple[str, ...]
+    milestones: tuple[MilestoneRow, ...]
+    risks: tuple[RiskRow, ...]
+    metrics: tuple[MetricRow, ...]
+    funding: tuple[FundingLine, ...]
+    savings: SavingsRow | None
+    periods: tuple[PeriodRef, ...]
+    taken_at: datetime
+
+
+def area_ref(area: Area) -> AreaRef:
+    return AreaRef(area.code, area.name, area.type, area.is_demo)
+
+
+def period_ref(period: ReportingPeriod) -> PeriodRef:
+    month = period.reporting_month
+    return PeriodRef(str(month), month.label, period.state, str(month.financial_year))
+
+
+def programme_name(area: Area) -> str:
+    programme = getattr(area, "programme", None)
+    name: str = programme.name if programme else area.name
+    return name
+
+
+def metric_row(
+    metric: Metric, position: MetricSummary | AwaitingData, commentary: str
+) -> MetricRow:
+    return MetricRow(
+        position,
+        metric.source,
+        metric.parent.code if metric.parent_id and metric.parent else None,
+        commentary,
+    )
+
+
+def metric_rows(area: Area, month: Month) -> list[MetricRow]:
+    """Every metric in force for the area at ``month`` (measured, or awaiting data), each with
+    the month's commentary on it."""
+    notes = metric_commentaries(area, month)
+    return [
+        metric_row(metric, position, notes.get(metric.code, ""))
+        for metric, position in area_metric_positions(area, month)
+    ]
+
+
+def milestone_row(milestone: Milestone) -> MilestoneRow:
+    return MilestoneRow(
+        id=milestone.pk,
+        ref=milestone.ref,
+        title=milestone.title,
+        scheme_ref=milestone.scheme.ref if milestone.scheme else None,
+        baseline_date=milestone.baseline_date,
+        revised_date=milestone.revised_date,
+        completed_date=milestone.completed_date,
+        comments=milestone.comments,
+    )
+
+
+def risk_row(risk: Risk) -> RiskRow:
+    return RiskRow(
+        id=risk.pk,
+        ref=risk.ref,
+        title=risk.title,
+        description=risk.description,
+        mitigation=risk.mitigation,
+        owner=risk.owner,
+        likelihood=risk.likelihood,
+        impact=risk.impact,
+        previous_score=risk.previous_score,
+        rating=risk.rating,
+        scheme_ref=risk.scheme.ref if risk.scheme else None,
+    )
+
+
+def programme_status_rows(period: ReportingPeriod) -> tuple[ProgrammeStatusRow, ...]:
+    """Each dimension's programme status for the period's month and the month before."""
+    previous_month = period.reporting_month - 1
+    statuses = {
+        (s.period.month, s.dimension): s
+        for s in ProgrammeStatus.objects.filter(
+            period__area_id=period.area_id,
+            period__month__in=[period.month, previous_month.first_day],
+        ).select_related("period")
+    }
+    rows = []
+    for dimension, label in ProgrammeStatus.Dimension.choices:
+        now = statuses.get((period.month, dimension))
+        before = statuses.get((previous_month.first_day, dimension))
+        rows.append(
+            ProgrammeStatusRow(
+                dimension=dimension,
+                label=label,
+                status=now.status if now else None,
+                previous=before.status if before else None,
+                summary=now.summary if now else "",
+            )
+        )
+    return tuple(rows)
+
+
+def highlight_snapshot(period: ReportingPeriod) -> HighlightSnapshot:
+    """Everything the highlight report of ``period``'s area and month needs, read once."""
+    area = period.area
+    month = period.reporting_month
+    year = str(month.financial_year)
+    milestones = tuple(
+        milestone_row(m) for m in Milestone.objects.filter(area=area).select_related("scheme")
+    )
+    risks = tuple(risk_row(r) for r in Risk.objects.filter(area=area).select_related("scheme"))
+    metrics = tuple(metric_rows(area, month))
+    name = programme_name(area)
+    statuses = programme_status_rows(period)
+    achievements = tuple(
+        Achievement.objects.filter(
+            period__area_id=period.area_id, period__month=period.month
+        ).values_list("text", flat=True)
+    )
+    funding = tuple(
+        FundingLine(f.stream, f.organisation, f.budget, f.forecast_outturn)
+        for f in Funding.objects.filter(area=area, financial_year=year)
+    )
+    plan = SavingsPlan.objects.filter(area=area, financial_year=year).first()
+    periods = tuple(
+        period_ref(p) for p in ReportingPeriod.objects.filter(area=area).order_by("-month")
+    )
+    return HighlightSnapshot(
+        area=area_ref(area),
+        programme_name=name,
+        period=period_ref(period),
+        month=month,
+        statuses=statuses,
+        achievements=achievements,
+        milestones=milestones,
+        risks=risks,
+        metrics=metrics,
+        funding=funding,
+        savings=None
+        if plan is None
+        else SavingsRow(plan.financial_year, plan.target, plan.achieved_to_date),
+        periods=periods,
+        taken_at=timezone.localtime(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRow:
+    id: int
+    code: str
+    name: str
+    priority: str
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionReturnRow:
+    """A scheme's return on one dimension for the month."""
+
+    status: str
+    commentary: str
+    additional_information: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeRow:
+    """A scheme with its returns for the month, by dimension (a dimension not returned is
+    missing)."""
+
+    id: int
+    ref: str
+    name: str
+    lead: str
+    enabler: bool
+    theme: ThemeRow | None
+    returns: dict[str, DimensionReturnRow]
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardSnapshot:
+    """Everything the integration executive dashboard of an area and month is made from."""
+
+    area: AreaRef
+    programme_name: str
+    period: PeriodRef
+    metrics: tuple[MetricRow, ...]
+    schemes: tuple[SchemeRow, ...]
+    taken_at: datetime
+
+
+def scheme_rows(period: ReportingPeriod) -> tuple[SchemeRow, ...]:
+    """The area's schemes (by reference) with their returns for the period (two queries)."""
+    schemes = list(
+        Scheme.objects.filter(area_id=period.area_id).select_related("theme").order_by("ref")
+    )
+    returns: dict[int, dict[str, DimensionReturnRow]] = defaultdict(dict)
+    for status in SchemeStatus.objects.filter(
+        period__area_id=period.area_id, period__month=period.month
+    ):
+        returns[status.scheme_id][status.dimension] = DimensionReturnRow(
+            status.status, status.commentary, status.additional_information
+        )
+    return tuple(
+        SchemeRow(
+            id=scheme.pk,
+            ref=scheme.ref,
+            name=scheme.name,
+            lead=scheme.lead,
+            enabler=scheme.enabler,
+            theme=None
+            if scheme.theme is None
+            else ThemeRow(
+                scheme.theme.pk, scheme.theme.code, scheme.theme.name, scheme.theme.priority
+            ),
+            returns=returns.get(scheme.pk, {}),
+        )
+        for scheme in schemes
+    )
+
+
+def dashboard_snapshot(period: ReportingPeriod) -> DashboardSnapshot:
+    """Everything the dashboard of ``period``'s area and month needs, read once."""
+    area = period.area
+    metrics = tuple(metric_rows(area, period.reporting_month))
+    name = programme_name(area)
+    schemes = scheme_rows(period)
+    return DashboardSnapshot(
+        area=area_ref(area),
+        programme_name=name,
+        period=period_ref(period),
+        metrics=metrics,
+        schemes=schemes,
+        taken_at=timezone.localtime(),
+    )
