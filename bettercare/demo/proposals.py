@@ -27,7 +27,7 @@ from bettercare.core.summary import _find_target as find_target
 from bettercare.demo.timeline import Row, Rows
 from bettercare.registry import load_registry
 
-STATUS_WORDS: dict[str, str] = dict(STATUS_LABELS)
+STATUS_WORDS: dict[str, str] = dict(STATUS_LABELS.items())
 
 
 def _specs(rows: Rows) -> dict[str, MetricSpec]:

@@ -20,7 +20,8 @@ def local(value: date) -> date:
 
 
 #: The guidelines' capitals for a RAG status (core's one vocabulary), and Yes/No ratings.
-STATUS_NAMES = {**STATUS_CAPITALS, "Y": "Yes", "N": "No"}
+STATUS_NAMES: dict[str, str] = dict(STATUS_CAPITALS.items())
+STATUS_NAMES.update(Y="Yes", N="No")
 COMPARISON_WORDS = {
     "significantly_better": "statistically significantly better than",
     "better": "better than, but not significantly different from,",

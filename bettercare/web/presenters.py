@@ -27,7 +27,7 @@ TAG_COLOURS = {
     "not_opened": "grey",
 }
 TAG_TEXT: dict[str, str] = {
-    **STATUS_LABELS,
+    **dict(STATUS_LABELS.items()),
     "Y": "Yes",
     "N": "No",
     "complete": "Complete",

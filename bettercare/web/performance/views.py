@@ -305,7 +305,7 @@ def regional_estimate(
     areas' per-band counts and populations. Returns the estimate and the values it includes.
     """
     pooled = pool_areas(
-        spec.unit,  # type: ignore[arg-type]
+        spec.unit,
         [_figures(v) for v in values],
         multiplier=spec.multiplier,
     )

@@ -182,7 +182,7 @@ def _check_return(scheme: Scheme, dimension: str, values: DimensionReturn) -> No
             f"There is no dimension {dimension!r}: use one of {', '.join(DIMENSIONS)}."
         )
     problem = return_problem(
-        dimension,  # type: ignore[arg-type]  # checked against DIMENSIONS just above
+        dimension,
         values.status,
         enabler=scheme.enabler,
         commentary=values.commentary,
@@ -277,7 +277,7 @@ def programme_status_save(
                 f"{', '.join(PROGRAMME_DIMENSIONS)}."
             )
         problem = programme_status_problem(
-            dimension,  # type: ignore[arg-type]  # checked against PROGRAMME_DIMENSIONS above
+            dimension,
             status,
             summary=summary,
         )

@@ -72,7 +72,9 @@ class ProgrammeStatusForm(forms.Form):
             if not status:
                 continue  # the field has said what is wrong
             problem = programme_status_problem(
-                dimension, status, summary=data.get(f"{dimension}_summary") or ""
+                dimension,  # type: ignore[arg-type]  # one of PROGRAMME_DIMENSIONS (the loop)
+                status,
+                summary=data.get(f"{dimension}_summary") or "",
             )
             if problem:
                 self.add_error(f"{dimension}_summary", problem)

@@ -79,7 +79,7 @@ def propose(
         metrics_linked=bool(metrics),
         metric=_primary_metric(scheme, month, metrics) if metrics and not scheme.enabler else None,
     )
-    return dict(propose_statuses(facts))
+    return {str(dimension): proposal for dimension, proposal in propose_statuses(facts).items()}
 
 
 class MoneyField(forms.CharField):

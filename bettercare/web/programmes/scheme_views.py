@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from bettercare.core.ordering import theme_and_ref_key
-from bettercare.core.rag import DIMENSIONS
+from bettercare.core.rag import DIMENSION_LABELS, DIMENSIONS
 from bettercare.web.finance.models import SchemeFinance
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.programmes.actions import (
@@ -22,7 +22,6 @@ from bettercare.web.programmes.actions import (
 )
 from bettercare.web.programmes.models import Area, ReportingPeriod, Scheme, SchemeStatus
 from bettercare.web.programmes.returns import (
-    DIMENSION_LABELS,
     SchemeReturnForm,
     initial_for,
     propose,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from bettercare.core.rag import (
     DIMENSION_LABELS,
     DIMENSIONS,
     RagPolicy,
+    Status,
     guideline_rows,
     roll_up,
 )
@@ -88,7 +90,9 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
                     name=scheme.name,
                     lead=scheme.lead,
                     enabler=scheme.enabler,
-                    statuses={d: found[d].status if d in found else None for d in DIMENSIONS},
+                    statuses={
+                        d: cast(Status, found[d].status) if d in found else None for d in DIMENSIONS
+                    },
                     commentary={d: found[d].commentary for d in DIMENSIONS if d in found},
                     additional_information=additional,
                 )
@@ -102,13 +106,14 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
                             scheme_ref=scheme.ref,
                             scheme_name=scheme.name,
                             lead=scheme.lead,
-                            status=status.status,
+                            status=cast(Status, status.status),
                             commentary=status.commentary,
                             additional_information=status.additional_information,
                         )
                     )
-        roll = {
-            d: roll_up(line.statuses[d] for line in lines if line.statuses[d]) for d in DIMENSIONS
+        roll: dict[str, Status] = {
+            d: roll_up(s for s in (line.statuses[d] for line in lines) if s is not None)
+            for d in DIMENSIONS
         }
         sections.append(
             ThemeSection(
@@ -121,7 +126,7 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
                     sorted(
                         exceptions,
                         key=lambda e: (DIMENSIONS.index(e.dimension), natural_key(e.scheme_ref)),
-                    )  # type: ignore[arg-type]
+                    )
                 ),
             )
         )
@@ -219,7 +224,7 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
             cells[area.pk][criterion] = AssuranceCell(
                 found.status, found.comment, found.qualified, number
             )
-    latest = {}
+    latest: dict[int, dict[str, Any]] = {}
     for status in (
         ProgrammeStatus.objects.filter(period__area__in=areas)
         .select_related("period")

@@ -12,10 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.utils import timezone
 
 from bettercare.core.periods import Month
+from bettercare.core.rag import Status
 from bettercare.core.summary import AwaitingData, MetricSummary
 from bettercare.reports.model import AreaRef, FundingLine, PeriodRef
 from bettercare.web.finance.models import Funding, SavingsPlan
@@ -79,8 +81,8 @@ class ProgrammeStatusRow:
 
     dimension: str
     label: str
-    status: str | None
-    previous: str | None
+    status: Status | None
+    previous: Status | None
     summary: str
 
 
@@ -193,8 +195,9 @@ def programme_status_rows(period: ReportingPeriod) -> tuple[ProgrammeStatusRow, 
             ProgrammeStatusRow(
                 dimension=dimension,
                 label=label,
-                status=now.status if now else None,
-                previous=before.status if before else None,
+                # The column's choices are core's statuses, which the checker cannot know.
+                status=cast(Status, now.status) if now else None,
+                previous=cast(Status, before.status) if before else None,
                 summary=now.summary if now else "",
             )
         )
