@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
-from bettercare.reports import formatting
+from bettercare import formatting
 from bettercare.web.presenters import FILTERS, GLOBALS
 
 

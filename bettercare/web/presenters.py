@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from bettercare.reports import formatting
+from bettercare import formatting
 
 #: NHS.UK tag colour for each status.
 TAG_COLOURS = {

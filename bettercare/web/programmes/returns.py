@@ -26,7 +26,7 @@ from bettercare.core.rag import (
     assess_savings,
     commentary_problem,
 )
-from bettercare.reports.formatting import money
+from bettercare.formatting import money
 from bettercare.web.finance.models import SchemeFinance
 from bettercare.web.performance.queries import area_metric_summaries
 from bettercare.web.programmes.models import ReportingPeriod, Scheme, SchemeStatus
