@@ -40,6 +40,8 @@ from bettercare.charts.layout import (
 )
 from bettercare.core.rag import RISK_RATINGS, risk_rating, risk_score
 
+__all__ = ["BAND_COLOURS", "IMPACT_NAMES", "LIKELIHOOD_NAMES", "HeatmapRisk", "risk_heatmap"]
+
 
 @dataclass(frozen=True, slots=True)
 class HeatmapRisk:
@@ -59,8 +61,6 @@ class HeatmapRisk:
     trend: str | None = None
     rating: str | None = None
 
-
-__all__ = ["BAND_COLOURS", "IMPACT_NAMES", "LIKELIHOOD_NAMES", "HeatmapRisk", "risk_heatmap"]
 
 LIKELIHOOD_NAMES = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_NAMES = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Catastrophic"}

@@ -42,6 +42,8 @@ from bettercare.charts.layout import (
 )
 from bettercare.formatting import STATUS_NAMES, short_day
 
+__all__ = ["STATUS_STYLES", "TimelineMilestone", "milestone_timeline"]
+
 
 @dataclass(frozen=True, slots=True)
 class TimelineMilestone:
@@ -56,8 +58,6 @@ class TimelineMilestone:
     slippage_days: int
     status: str
 
-
-__all__ = ["STATUS_STYLES", "TimelineMilestone", "milestone_timeline"]
 
 #: Status -> (colour, text colour on it, words).
 STATUS_STYLES: dict[str, tuple[str, str, str]] = {
