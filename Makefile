@@ -20,7 +20,7 @@ uv:
 		$(PYTHON) -m pip install --quiet uv
 
 setup: uv assets
-	$(UV) sync --locked --quiet
+	$(UV) sync --locked --all-extras --quiet
 	@# Bytecode ahead of time, so no command compiles the libraries it imports on every start
 	@# (compileall skips what is current; some packages ship files for other Pythons: -qq).
 	@$(RUN) python -m compileall -qq -j 2 bettercare \
@@ -67,6 +67,7 @@ typecheck: setup
 check: setup
 	$(RUN) ruff format --check .
 	$(RUN) ruff check .
+	$(RUN) lint-imports
 	$(RUN) mypy --strict bettercare
 
 # The whole suite on SQLite; then, when BETTERCARE_DATABASE_URL names another database

@@ -51,8 +51,8 @@ def main() -> None:
 
     from django.test import Client
 
-    from bettercare.demo.load import create_demo_users, load_demo
     from bettercare.web.accounts.models import User
+    from bettercare.web.demo_load import create_demo_users, load_demo
 
     started = time.perf_counter()
     load_demo()

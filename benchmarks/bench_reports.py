@@ -25,9 +25,9 @@ def main() -> None:
 
     ensure_database()
     from bettercare.core.periods import Month
-    from bettercare.demo.load import load_demo
     from bettercare.reports import excel
     from bettercare.reports.render import render_html, render_pdf
+    from bettercare.web.demo_load import load_demo
     from bettercare.web.programmes.models import Area, ReportingPeriod
     from bettercare.web.reporting.dashboard import build_dashboard, theme_sections
     from bettercare.web.reporting.highlight import build_highlight_report

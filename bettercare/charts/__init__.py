@@ -19,18 +19,20 @@ from bettercare.charts.bars import bar_comparison
 from bettercare.charts.base import Chart
 from bettercare.charts.comparison import LeagueRow, league_table
 from bettercare.charts.funnel import FunnelPoint, SpineLine, funnel_chart, spine_chart
-from bettercare.charts.risk import risk_heatmap
+from bettercare.charts.risk import HeatmapRisk, risk_heatmap
 from bettercare.charts.small import progress_bar, sparkline
 from bettercare.charts.spc import spc_chart
-from bettercare.charts.timeline import milestone_timeline
+from bettercare.charts.timeline import TimelineMilestone, milestone_timeline
 from bettercare.charts.trajectory import PlanPoint, trajectory_chart
 
 __all__ = [
     "Chart",
     "FunnelPoint",
+    "HeatmapRisk",
     "LeagueRow",
     "PlanPoint",
     "SpineLine",
+    "TimelineMilestone",
     "bar_comparison",
     "funnel_chart",
     "league_table",

@@ -36,7 +36,7 @@ from bettercare.charts.layout import (
     legend_lines,
     text_width,
 )
-from bettercare.reports.formatting import money
+from bettercare.formatting import money
 
 __all__ = ["bar_comparison"]
 

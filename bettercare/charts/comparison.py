@@ -35,7 +35,7 @@ from bettercare.charts.layout import (
     min_step,
     text_width,
 )
-from bettercare.reports.formatting import metric_value
+from bettercare.formatting import metric_value
 
 __all__ = ["LeagueRow", "league_table"]
 
@@ -86,7 +86,7 @@ def league_table(
     title
         The accessible title.
     unit, multiplier
-        How values read, as for :func:`bettercare.reports.formatting.metric_value`.
+        How values read, as for :func:`bettercare.formatting.metric_value`.
     target, benchmark
         Drawn as labelled vertical lines when given (the benchmark named ``benchmark_label``).
     polarity

@@ -52,7 +52,7 @@ from bettercare.core.funnel import (
     LOW_3S,
     FunnelTable,
 )
-from bettercare.reports.formatting import metric_value
+from bettercare.formatting import metric_value
 
 __all__ = ["FunnelPoint", "SpineLine", "funnel_chart", "spine_chart"]
 
@@ -147,7 +147,7 @@ def funnel_chart(
     table
         The limits, from :func:`bettercare.core.funnel.funnel_limits`.
     title, unit, multiplier
-        The accessible title; how values read (as ``reports.formatting.metric_value``).
+        The accessible title; how values read (as ``bettercare.formatting.metric_value``).
     polarity
         ``"higher_is_better"`` or ``"lower_is_better"`` colours outliers better or worse;
         ``None`` calls them higher or lower.

@@ -218,7 +218,7 @@ def centred_label_x(x: float, words: str, width: float, size: float = FONT_SIZE)
 
 
 def min_step(unit: str, multiplier: float) -> float:
-    """The finest tick step that :func:`bettercare.reports.formatting.metric_value` shows."""
+    """The finest tick step that :func:`bettercare.formatting.metric_value` shows."""
     if unit == "count":
         return 1.0
     if unit == "mean" or (unit == "proportion" and multiplier == 100):

@@ -13,6 +13,7 @@ three boxes under the key headed "Rated by the plan, not scored", never given a 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bettercare.charts.base import (
     GREEN,
@@ -38,9 +39,28 @@ from bettercare.charts.layout import (
     text_width,
 )
 from bettercare.core.rag import RISK_RATINGS, risk_rating, risk_score
-from bettercare.reports.model import RiskLine
 
-__all__ = ["BAND_COLOURS", "IMPACT_NAMES", "LIKELIHOOD_NAMES", "risk_heatmap"]
+__all__ = ["BAND_COLOURS", "IMPACT_NAMES", "LIKELIHOOD_NAMES", "HeatmapRisk", "risk_heatmap"]
+
+
+@dataclass(frozen=True, slots=True)
+class HeatmapRisk:
+    """A risk as the heat map draws it: the chart's own input, so charts need no report model.
+
+    ``score`` and ``band`` default to those of ``likelihood`` x ``impact``; ``rating`` is the
+    plan's own word ("high", "medium" or "low") for a risk without a likelihood and impact;
+    ``trend`` is "increased", "no_change", "decreased" or None.
+    """
+
+    ref: str
+    title: str
+    likelihood: int | None
+    impact: int | None
+    score: int | None = None
+    band: str | None = None
+    trend: str | None = None
+    rating: str | None = None
+
 
 LIKELIHOOD_NAMES = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_NAMES = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Catastrophic"}
@@ -88,7 +108,7 @@ def _pack_refs(refs: Sequence[str], width: float, max_lines: int) -> list[str]:
 
 
 def risk_heatmap(
-    risks: Sequence[RiskLine],
+    risks: Sequence[HeatmapRisk],
     *,
     title: str = "Risk heat map",
     id_prefix: str = "risks",
@@ -114,9 +134,9 @@ def risk_heatmap(
     prefix = check_id_prefix(id_prefix)
     width = check_size("width", width, 360)
     height = check_size("height", height, 300)
-    cells: dict[tuple[int, int], list[RiskLine]] = {}
-    rated: dict[str, list[RiskLine]] = {rating: [] for rating in RISK_RATINGS}
-    unscored: list[RiskLine] = []
+    cells: dict[tuple[int, int], list[HeatmapRisk]] = {}
+    rated: dict[str, list[HeatmapRisk]] = {rating: [] for rating in RISK_RATINGS}
+    unscored: list[HeatmapRisk] = []
     for risk in risks:
         if risk.likelihood is None or risk.impact is None:
             if risk.rating:
@@ -198,7 +218,7 @@ def risk_heatmap(
 def _cell(
     likelihood: int,
     impact: int,
-    risks: Sequence[RiskLine],
+    risks: Sequence[HeatmapRisk],
     x: float,
     y: float,
     w: float,
@@ -254,7 +274,7 @@ def _cell(
 
 
 def _rated_strip(
-    rated: dict[str, list[RiskLine]], left: float, top: float, width: float
+    rated: dict[str, list[HeatmapRisk]], left: float, top: float, width: float
 ) -> tuple[str, float]:
     """The risks rated but not scored: a box per rating, apart from the matrix."""
     box_w = width / len(RISK_RATINGS)
@@ -315,14 +335,14 @@ def _key_items() -> list[tuple[str, str]]:
     ]
 
 
-def _band(risk: RiskLine) -> tuple[int, str] | None:
+def _band(risk: HeatmapRisk) -> tuple[int, str] | None:
     if risk.likelihood is None or risk.impact is None:
         return None
     scored = risk_score(risk.likelihood, risk.impact)
     return (risk.score or scored.score, risk.band or scored.band)
 
 
-def _row(risk: RiskLine) -> tuple[str, ...]:
+def _row(risk: HeatmapRisk) -> tuple[str, ...]:
     banded = _band(risk)
     return (
         risk.ref,
@@ -340,10 +360,10 @@ def _row(risk: RiskLine) -> tuple[str, ...]:
 
 def _description(
     title: str,
-    risks: Sequence[RiskLine],
-    cells: dict[tuple[int, int], list[RiskLine]],
-    rated: dict[str, list[RiskLine]],
-    unscored: Sequence[RiskLine],
+    risks: Sequence[HeatmapRisk],
+    cells: dict[tuple[int, int], list[HeatmapRisk]],
+    rated: dict[str, list[HeatmapRisk]],
+    unscored: Sequence[HeatmapRisk],
 ) -> str:
     if not risks:
         return f"{title}: no risks to show."

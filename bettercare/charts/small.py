@@ -28,7 +28,7 @@ from bettercare.charts.layout import (
     fit_text,
     text_width,
 )
-from bettercare.reports.formatting import metric_value, money, percent
+from bettercare.formatting import metric_value, money, percent
 
 __all__ = ["progress_bar", "sparkline"]
 
@@ -67,7 +67,7 @@ def sparkline(
     title
         The accessible title, e.g. the metric's name.
     unit, multiplier
-        How values read, as for :func:`bettercare.reports.formatting.metric_value`.
+        How values read, as for :func:`bettercare.formatting.metric_value`.
     polarity
         ``"higher_is_better"`` or ``"lower_is_better"``, to say whether the latest value
         meets the target; ``None`` when neither.

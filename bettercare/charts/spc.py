@@ -46,7 +46,7 @@ from bettercare.charts.layout import (
     text_width,
 )
 from bettercare.core.spc import RuleSet, XmrResult
-from bettercare.reports.formatting import ASSURANCE_WORDS, VARIATION_WORDS, metric_value
+from bettercare.formatting import ASSURANCE_WORDS, VARIATION_WORDS, metric_value
 
 __all__ = ["ASSURANCE_BADGES", "POINT_STYLES", "VARIATION_BADGES", "spc_chart"]
 
@@ -170,7 +170,7 @@ def spc_chart(
     title
         The chart's accessible title.
     unit, multiplier
-        How values read, as for :func:`bettercare.reports.formatting.metric_value`.
+        How values read, as for :func:`bettercare.formatting.metric_value`.
     id_prefix
         Unique on the page: the ids of the title and description start with it.
     width, height

@@ -9,6 +9,7 @@ relies on colour alone. A dashed line marks the date the report is as at.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from bettercare.charts.base import (
@@ -39,10 +40,24 @@ from bettercare.charts.layout import (
     legend_lines,
     text_width,
 )
-from bettercare.reports.formatting import STATUS_NAMES, short_day
-from bettercare.reports.model import MilestoneLine
+from bettercare.formatting import STATUS_NAMES, short_day
 
-__all__ = ["STATUS_STYLES", "milestone_timeline"]
+__all__ = ["STATUS_STYLES", "TimelineMilestone", "milestone_timeline"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineMilestone:
+    """A milestone as the timeline draws it: the chart's own input, so charts need no report
+    model. ``status`` is "G", "A", "R" or "complete"."""
+
+    ref: str
+    title: str
+    baseline_date: date
+    revised_date: date | None
+    completed_date: date | None
+    slippage_days: int
+    status: str
+
 
 #: Status -> (colour, text colour on it, words).
 STATUS_STYLES: dict[str, tuple[str, str, str]] = {
@@ -73,7 +88,7 @@ def _style(status: str) -> tuple[str, str, str]:
 
 
 def milestone_timeline(
-    milestones: Sequence[MilestoneLine],
+    milestones: Sequence[TimelineMilestone],
     *,
     as_at: date,
     title: str = "Milestones",
@@ -229,7 +244,11 @@ def _month_axis(
 
 
 def _row(
-    milestone: MilestoneLine, centre: float, left: float, width: float, at: Callable[[date], float]
+    milestone: TimelineMilestone,
+    centre: float,
+    left: float,
+    width: float,
+    at: Callable[[date], float],
 ) -> str:
     colour, ink, words = _style(milestone.status)
     baseline = milestone.baseline_date
@@ -340,7 +359,7 @@ def _legend_items() -> list[tuple[str, str]]:
     ]
 
 
-def _description(title: str, milestones: Sequence[MilestoneLine], as_at: date) -> str:
+def _description(title: str, milestones: Sequence[TimelineMilestone], as_at: date) -> str:
     if not milestones:
         return f"{title}: no milestones to show as at {short_day(as_at)}."
     counts = dict.fromkeys(("complete", "R", "A", "G"), 0)

@@ -29,7 +29,7 @@ from bettercare.charts.base import (
     title_element,
 )
 from bettercare.charts.layout import LinearScale, legend, min_step, nice_ticks, text_width
-from bettercare.reports.formatting import metric_value
+from bettercare.formatting import metric_value
 
 __all__ = ["PlanPoint", "trajectory_chart"]
 
@@ -71,7 +71,7 @@ def trajectory_chart(
     title
         The chart's accessible title.
     unit, multiplier
-        How values read, as for :func:`bettercare.reports.formatting.metric_value`.
+        How values read, as for :func:`bettercare.formatting.metric_value`.
     baseline, baseline_label
         The plan's baseline value and the period it describes (e.g. ``2012-13``).
     id_prefix

@@ -300,7 +300,7 @@ def command_demo(password: str | None, out: TextIO) -> int:
     import time
 
     ensure_database()
-    from bettercare.demo.load import DemoError, create_demo_users, load_demo, print_logins
+    from bettercare.web.demo_load import DemoError, create_demo_users, load_demo, print_logins
 
     if password is not None and not password.strip():
         raise UserError("--password must not be empty")

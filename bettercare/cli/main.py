@@ -192,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from bettercare.cli import commands
     from bettercare.cli.database import setup_django
+    from bettercare.cli.extras import require_extras
 
+    require_extras(args)
     if args.command == "pipeline":  # Django only for --load, set up there
         from bettercare.cli.pipeline_commands import command_pipeline
 
@@ -275,6 +277,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"bettercare {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
+    except ModuleNotFoundError as error:
+        # An optional extra's module that a command reached without our check predicting it.
+        from bettercare.cli.extras import extra_for_module, missing_extra_error
+
+        extra = extra_for_module(error.name)
+        if extra is None or error.name is None:
+            raise
+        print(
+            f"bettercare {args.command}: error: {missing_extra_error(extra, error.name)}",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -161,7 +161,7 @@ def _load(run: Any, args: argparse.Namespace, out: TextIO) -> None:
     from bettercare.cli.database import ensure_database
 
     ensure_database()
-    from bettercare.pipeline.load import LoadError, load_run
+    from bettercare.web.performance.pipeline_load import LoadError, load_run
 
     by = _user(args.username)
     try:

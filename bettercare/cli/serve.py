@@ -93,7 +93,7 @@ def prepare_demo(out: TextIO) -> bool:
     The demonstration is insecure by design and serves this machine only: plain HTTP, and
     the demo administrator signs in without a second factor (which production requires).
     """
-    from bettercare.demo.load import create_demo_users, load_demo, print_logins
+    from bettercare.web.demo_load import create_demo_users, load_demo, print_logins
     from bettercare.web.programmes.models import Area
 
     real = list(Area.objects.filter(is_demo=False).order_by("code"))

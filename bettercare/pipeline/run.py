@@ -1,7 +1,7 @@
 """One pipeline run: check the inputs, aggregate on an engine, assemble, write.
 
 Framework-free (no Django): ``bettercare pipeline run`` calls :func:`run_pipeline`, and with
-``--load`` hands the rows to :mod:`bettercare.pipeline.load`.
+``--load`` hands the rows to :mod:`bettercare.web.performance.pipeline_load`.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from bettercare.core.rag import MilestoneStatus, Status
+from bettercare.charts import HeatmapRisk, TimelineMilestone
 
 Change = Literal["better", "worse", "same"]
 
@@ -61,6 +62,18 @@ class MilestoneLine:
     status: MilestoneStatus  # G/A/R by the milestone guidelines, or "complete"
     comments: str
     id: int | None = None
+
+    def for_timeline(self) -> TimelineMilestone:
+        """The milestone as :func:`bettercare.charts.milestone_timeline` draws it."""
+        return TimelineMilestone(
+            ref=self.ref,
+            title=self.title,
+            baseline_date=self.baseline_date,
+            revised_date=self.revised_date,
+            completed_date=self.completed_date,
+            slippage_days=self.slippage_days,
+            status=self.status,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +178,19 @@ class RiskLine:
     @property
     def rating_label(self) -> str | None:
         return self.rating.capitalize() if self.rating else None
+
+    def for_heatmap(self) -> HeatmapRisk:
+        """The risk as :func:`bettercare.charts.risk_heatmap` draws it."""
+        return HeatmapRisk(
+            ref=self.ref,
+            title=self.title,
+            likelihood=self.likelihood,
+            impact=self.impact,
+            score=self.score,
+            band=self.band,
+            trend=self.trend,
+            rating=self.rating,
+        )
 
 
 @dataclass(frozen=True, slots=True)

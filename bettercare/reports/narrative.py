@@ -9,7 +9,7 @@ so or not: without the interval, significance cannot be judged.
 
 from __future__ import annotations
 
-from bettercare.reports.formatting import (
+from bettercare.formatting import (
     DIRECTION_WORDS,
     STATUS_NAMES,
     chance,

@@ -14,8 +14,7 @@ from typing import Any, Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from bettercare import charts
-from bettercare.reports import formatting
+from bettercare import charts, formatting
 from bettercare.reports.model import (
     AssuranceReport,
     DashboardReport,

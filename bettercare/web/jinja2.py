@@ -10,8 +10,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from bettercare import formatting
 from bettercare.core.rag import STATUS_LABELS, guideline_rows
-from bettercare.reports import formatting
 from bettercare.web.presenters import FILTERS, GLOBALS
 
 

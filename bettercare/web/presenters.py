@@ -8,8 +8,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from bettercare import formatting
 from bettercare.core.status import STATUS_LABELS
-from bettercare.reports import formatting
 
 #: NHS.UK tag colour for each status.
 TAG_COLOURS = {

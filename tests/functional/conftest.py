@@ -96,7 +96,7 @@ def server(browser, django_db_setup, django_db_blocker) -> Iterator[DemoServer]:
     from django.db import connection
     from pytest_django.live_server_helper import LiveServer
 
-    from bettercare.demo.load import create_demo_users, load_demo
+    from bettercare.web.demo_load import create_demo_users, load_demo
 
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
         # Refuse loudly rather than skip: a skipped browser test checks nothing. `make test`

@@ -18,9 +18,9 @@ from django.db import transaction
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
 from bettercare.demo import LEICESTERSHIRE, reporting_month
-from bettercare.demo.load import DemoError, create_demo_users, load_demo
 from bettercare.demo.proposals import STATUS_WORDS
 from bettercare.web.accounts.models import Membership, User
+from bettercare.web.demo_load import DemoError, create_demo_users, load_demo
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.programmes.models import (

@@ -319,7 +319,7 @@ def region_outliers(region: Area, areas: list[Area]) -> tuple[OutlierLine, ...]:
     the areas significantly high and low (with the level, 0.001 or 0.025), how many are within
     the limits and how many were not assessed (suppressed, or DSRs under 10 events).
     """
-    from bettercare.reports.formatting import metric_value
+    from bettercare.formatting import metric_value
 
     peers = PeerSet("region", f"{region.name} region", "", tuple(areas))
     latest: dict[int, tuple[date, date]] = {}

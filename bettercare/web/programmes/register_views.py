@@ -54,7 +54,7 @@ def milestones(request: HttpRequest, code: str) -> HttpResponse:
     chart = None
     if rows:
         chart = milestone_timeline(
-            [line for line, _ in rows],
+            [line.for_timeline() for line, _ in rows],
             as_at=month.last_day,
             title=f"{area.name} milestones at the end of {month.label}",
         )
@@ -161,7 +161,8 @@ def risks(request: HttpRequest, code: str) -> HttpResponse:
         key=lambda row: (risk_order(row[0].score, row[0].rating), row[0].ref),
     )
     chart = risk_heatmap(
-        [line for line, _ in rows], title=f"{area.name} risks by likelihood and impact"
+        [line.for_heatmap() for line, _ in rows],
+        title=f"{area.name} risks by likelihood and impact",
     )
     return render_area_page(
         request,

@@ -11,8 +11,8 @@ import pytest
 from django.db import transaction
 
 from bettercare.demo import LEICESTERSHIRE
-from bettercare.demo.load import create_demo_users, load_demo
 from bettercare.web.accounts.models import User
+from bettercare.web.demo_load import create_demo_users, load_demo
 from bettercare.web.programmes.models import Milestone, Risk, Scheme
 from tests.integration.web.html import text_of
 

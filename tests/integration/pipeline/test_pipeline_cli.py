@@ -7,7 +7,7 @@ import pytest
 
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
-from bettercare.reports.formatting import metric_value
+from bettercare.formatting import metric_value
 
 FIRST, LAST = "2023-04", "2025-03"
 AREA = "E99000001"

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from bettercare.demo.load import load_demo
+from bettercare.web.demo_load import load_demo
 
 
 @pytest.fixture(scope="module")

@@ -272,7 +272,7 @@ def test_a_month_with_nothing_returned_is_packed_as_a_draft(demo):
 
 
 def test_web_download_of_each_pack_and_the_assurance_round(demo, client):
-    from bettercare.demo.load import create_demo_users
+    from bettercare.web.demo_load import create_demo_users
 
     create_demo_users("pack-password")
     assert client.login(username="manager", password="pack-password")

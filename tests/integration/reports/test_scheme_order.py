@@ -55,7 +55,7 @@ def assert_by_theme_then_number(refs, what):
 
 @pytest.fixture
 def manager(demo, client):
-    from bettercare.demo.load import create_demo_users
+    from bettercare.web.demo_load import create_demo_users
 
     create_demo_users("order-password")
     assert client.login(username="manager", password="order-password")

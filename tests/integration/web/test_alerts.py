@@ -476,8 +476,8 @@ def test_a_dry_run_import_evaluates_nothing(
 def test_a_pipeline_load_evaluates_its_areas(
     world, evaluations, django_capture_on_commit_callbacks
 ):
-    from bettercare.pipeline.load import load_metric_values
     from bettercare.pipeline.metrics import MetricValueRow
+    from bettercare.web.performance.pipeline_load import load_metric_values
 
     row = MetricValueRow(KENT, "admissions", date(2017, 11, 1), date(2017, 11, 30), 130, 1, None)
     with django_capture_on_commit_callbacks(execute=True):

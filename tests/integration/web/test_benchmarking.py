@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bettercare.core.funnel import funnel_significance
-from bettercare.reports.formatting import metric_value
+from bettercare.formatting import metric_value
 from bettercare.web.benchmarking.actions import (
     PeerGroupError,
     parse_peer_group_rows,

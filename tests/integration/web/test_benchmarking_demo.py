@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from bettercare.demo import LEICESTERSHIRE
-from bettercare.demo.load import load_demo
+from bettercare.web.demo_load import load_demo
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area
 from tests.integration.web.factories import make_user

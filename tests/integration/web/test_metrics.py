@@ -9,7 +9,7 @@ import pytest
 from bettercare.core.periods import Month
 from bettercare.core.stats import dsr, rate
 from bettercare.core.summary import MetricSpec
-from bettercare.reports.formatting import VARIATION_WORDS, chance, metric_value
+from bettercare.formatting import VARIATION_WORDS, chance, metric_value
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.performance.queries import area_metric_summaries
 from bettercare.web.performance.views import regional_estimate

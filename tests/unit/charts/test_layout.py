@@ -15,6 +15,8 @@ import pytest
 
 from bettercare.charts import (
     Chart,
+    HeatmapRisk,
+    TimelineMilestone,
     bar_comparison,
     league_table,
     milestone_timeline,
@@ -24,7 +26,6 @@ from bettercare.charts import (
     spc_chart,
 )
 from bettercare.core.spc import xmr
-from bettercare.reports.model import MilestoneLine, RiskLine
 
 from .svg_checks import check_chart
 
@@ -49,23 +50,10 @@ def spc_cases() -> list[tuple[str, Callable[[], Chart]]]:
 
 
 def other_cases() -> list[tuple[str, Callable[[], Chart]]]:
-    risks = [
-        RiskLine(
-            f"LONG-REF-{i:04d}", "t", "", "", "", 1 + i % 5, 1 + i * 3 % 5, None, None, None, None
-        )
-        for i in range(40)
-    ]
+    risks = [HeatmapRisk(f"LONG-REF-{i:04d}", "t", 1 + i % 5, 1 + i * 3 % 5) for i in range(40)]
     slipped = [
-        MilestoneLine(
-            f"SCHEME-{i}-MILESTONE",
-            "t",
-            None,
-            date(2015, 1, 1),
-            date(2020, 1, 1),
-            None,
-            1826,
-            "R",
-            "",
+        TimelineMilestone(
+            f"SCHEME-{i}-MILESTONE", "t", date(2015, 1, 1), date(2020, 1, 1), None, 1826, "R"
         )
         for i in range(3)
     ]
@@ -86,16 +74,14 @@ def other_cases() -> list[tuple[str, Callable[[], Chart]]]:
                 partial(
                     milestone_timeline,
                     [
-                        MilestoneLine(
+                        TimelineMilestone(
                             "A-VERY-LONG-MILESTONE-REFERENCE-0001",
                             "t",
-                            None,
                             date(2012, 1, 1),
                             date(2022, 6, 1),
                             None,
                             3804,
                             "A",
-                            "",
                         )
                     ],
                     as_at=date(2017, 1, 1),

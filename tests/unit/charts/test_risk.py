@@ -6,9 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bettercare.charts import risk_heatmap
+from bettercare.charts import HeatmapRisk, risk_heatmap
 from bettercare.charts.base import GREEN, ORANGE, RED, YELLOW
-from bettercare.reports.model import RiskLine
 
 from .svg_checks import SVG, by_class, check_chart, f
 
@@ -19,19 +18,15 @@ def risk(
     impact: int | None,
     trend: str | None = None,
     rating: str | None = None,
-) -> RiskLine:
+) -> HeatmapRisk:
     score = None if likelihood is None or impact is None else likelihood * impact
-    return RiskLine(
+    return HeatmapRisk(
         ref=ref,
         title=f"Risk {ref}",
-        description="",
-        mitigation="",
-        owner="",
         likelihood=likelihood,
         impact=impact,
         score=score,
         band=None,
-        previous_score=None,
         trend=trend,
         rating=rating,
     )

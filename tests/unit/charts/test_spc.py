@@ -10,7 +10,7 @@ import pytest
 from bettercare.charts import spc_chart
 from bettercare.charts.base import BLUE, MID_GREY, ORANGE
 from bettercare.core.spc import xmr
-from bettercare.reports.formatting import ASSURANCE_WORDS, VARIATION_WORDS
+from bettercare.formatting import ASSURANCE_WORDS, VARIATION_WORDS
 
 from .svg_checks import SVG, by_class, check_chart, f, numbers_in
 

@@ -7,14 +7,13 @@ from datetime import date
 
 import pytest
 
-from bettercare.charts import milestone_timeline
+from bettercare.charts import TimelineMilestone, milestone_timeline
 from bettercare.charts.base import (
     GREEN,
     RED,
     WHITE,
 )
 from bettercare.charts.layout import text_width
-from bettercare.reports.model import MilestoneLine
 
 from .svg_checks import by_class, check_chart, f
 
@@ -27,18 +26,16 @@ def milestone(
     baseline: date,
     revised: date | None = None,
     completed: date | None = None,
-) -> MilestoneLine:
+) -> TimelineMilestone:
     slippage = (revised - baseline).days if revised else 0
-    return MilestoneLine(
+    return TimelineMilestone(
         ref=ref,
         title=f"Milestone {ref}",
-        scheme_ref=None,
         baseline_date=baseline,
         revised_date=revised,
         completed_date=completed,
         slippage_days=slippage,
         status=status,
-        comments="",
     )
 
 

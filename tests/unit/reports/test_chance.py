@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import bettercare
-from bettercare.reports.formatting import chance
+from bettercare.formatting import chance
 
 PACKAGE = Path(bettercare.__file__).parent
 TEMPLATES = [PACKAGE / "web" / "templates", PACKAGE / "reports" / "templates"]

@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bettercare.reports.formatting import COMPARISON_WORDS, comparison_words
+from bettercare.formatting import COMPARISON_WORDS, comparison_words
 from bettercare.reports.model import MetricLine
 from bettercare.reports.narrative import metric_sentences, metric_summary
 

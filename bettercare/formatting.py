@@ -1,4 +1,9 @@
-"""How numbers, money and dates read in bettercare, on the screen and on paper."""
+"""How numbers, money, dates and statistical findings read in bettercare, on the screen and on
+paper.
+
+Below both the charts and the reports, which each need it (ADR 0104); pure apart from the UK
+time zone that dates are shown in.
+"""
 
 from __future__ import annotations
 

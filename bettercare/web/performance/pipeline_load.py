@@ -1,6 +1,7 @@
 """Loading pipeline results into the database as ``actual`` metric values (``--load``).
 
-The only module of :mod:`bettercare.pipeline` that uses Django. One transaction: the areas the
+The Django half of :mod:`bettercare.pipeline`, kept in the web layer so that the pipeline
+itself imports no Django (ADR 0104). One transaction: the areas the
 values need are created from the inputs' ``areas`` file when the database lacks them; every
 value is upserted by (area, metric, period, kind ``actual``) with its numerator, denominator,
 value, DSR bands and its source (``pipeline ENGINE DATE input=FOLDER``); a changed value is

@@ -1,6 +1,7 @@
 """Loading the demo region into the database, and the demo logins (``bettercare demo``).
 
-The only part of :mod:`bettercare.demo` that uses Django: it writes each stage of the generated
+The Django half of :mod:`bettercare.demo`, kept in the web layer so that the demo generator
+itself imports no Django (ADR 0104): it writes each stage of the generated
 region as a programme workbook, imports it the way any workbook is imported (checked, atomic,
 idempotent, recorded in the history, areas marked ``is_demo``), moves the reporting periods
 on with the period actions, and creates the demo users.
