@@ -12,8 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from bettercare.core.rag import MilestoneStatus, Status
 from bettercare.charts import HeatmapRisk, TimelineMilestone
+from bettercare.core.rag import MilestoneStatus, Status
 
 Change = Literal["better", "worse", "same"]
 

@@ -24,7 +24,6 @@ from bettercare.core.rag import (
     allowed_statuses,
     return_problem,
 )
-from bettercare.formatting import money
 from bettercare.web.finance.models import SchemeFinance
 from bettercare.web.performance.models import Metric
 from bettercare.web.performance.queries import area_metric_summaries

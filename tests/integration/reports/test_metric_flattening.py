@@ -20,9 +20,9 @@ import pytest
 from django.db import transaction
 
 from bettercare.core.periods import Month
-from bettercare.demo.load import load_demo
 from bettercare.web.accounts.models import User
 from bettercare.web.api.queries import area_metrics
+from bettercare.web.demo_load import load_demo
 from bettercare.web.performance.contract import metric_json
 from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
 from bettercare.web.programmes.models import Area
