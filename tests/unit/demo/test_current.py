@@ -264,4 +264,8 @@ def test_assurance_rounds_cover_every_quarter_ended_and_rate_the_current_metrics
         for r in rows["assurance"]
         if (r["area_code"], r["round"]) == (LEICESTERSHIRE, "2026-27 Q2")
     }
-    assert set(leicestershire.values()) <= {"Y", "G", "A", "R"}
+    headline = {"High-risk plan", "Recommended for final sign-off"}
+    assert headline <= set(leicestershire)
+    assert {leicestershire[q] for q in headline} <= {"Y", "N"}
+    # Every national condition met: no "N" among the ratings.
+    assert {s for c, s in leicestershire.items() if c not in headline} <= {"Y", "G", "A", "R"}
