@@ -11,7 +11,7 @@ from bettercare.demo import LEICESTERSHIRE
 from bettercare.demo.load import load_demo
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area
-from tests.integration.web.factories import make_user
+from tests.factories import make_user
 from tests.integration.web.html import charts, text_of
 
 pytestmark = pytest.mark.django_db
