@@ -129,7 +129,7 @@ def build_programme(
         make_theme(area, "T1", "Integrated urgent response"),
         make_theme(area, "T2", "Prevention", priority="JHWS: early intervention"),
     ]
-    made = []
+    made: list[Scheme] = []
     for number in range(1, schemes + 1):
         scheme = make_scheme(
             area,
@@ -151,8 +151,8 @@ def build_programme(
         make_period(area, str(end - offset), "open" if offset == 0 else "signed_off")
         for offset in range(months - 1, -1, -1)
     ]
-    statuses = []
-    programme_statuses = []
+    statuses: list[SchemeStatus] = []
+    programme_statuses: list[ProgrammeStatus] = []
     for period in periods:
         if period is periods[-1] and not returns_in_latest:
             continue
@@ -167,10 +167,10 @@ def build_programme(
                         commentary="Recruitment is slow" if dimension == "milestones" else "",
                     )
                 )
-        for dimension in ("plan", "benefits", "budget"):
-            programme_statuses.append(
-                ProgrammeStatus(period=period, dimension=dimension, status="G")
-            )
+        programme_statuses += [
+            ProgrammeStatus(period=period, dimension=overall, status="G")
+            for overall in ("plan", "benefits", "budget")
+        ]
         Achievement.objects.create(period=period, text=f"Achievement of {period.label}")
     SchemeStatus.objects.bulk_create(statuses)
     ProgrammeStatus.objects.bulk_create(programme_statuses)
@@ -210,7 +210,7 @@ def make_benchmark_world() -> dict[str, Any]:
     """South East: Kent and Medway in an ICB, four more areas, one month of admissions each."""
     region = make_region()
     icb = make_area(ICB_CODE, "Kent and Medway ICB", parent=region, type="ICB")
-    areas = {}
+    areas: dict[str, Area] = {}
     for code, (name, _, _) in FIGURES.items():
         parent = icb if code in (KENT, MEDWAY) else region
         areas[code] = make_area(code, name, parent=parent)
