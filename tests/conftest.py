@@ -27,3 +27,30 @@ def importer(db, registry):
     from bettercare.web.accounts.models import User
 
     return User.objects.create_user("analyst", password="not-used-here")
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo region (its data, not its logins), loaded once per session (per xdist worker).
+
+    Loading takes long; restoring the rows it wrote takes a fraction of that (``tests.snapshot``).
+    """
+    from bettercare.web.demo_load import load_demo
+    from tests.snapshot import Snapshot
+
+    with django_db_blocker.unblock():
+        return Snapshot.take(load_demo)
+
+
+@pytest.fixture(scope="module")
+def demo(demo_snapshot, django_db_blocker):
+    """The demo region for a module, restored from the session's load and rolled back after it.
+
+    Each test runs in its own savepoint within the module's transaction (``django_db``); a module
+    that also needs the demo's logins overrides this fixture, asking for it by name.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_snapshot.restore()
+        transaction.set_rollback(True)

@@ -41,11 +41,13 @@ ColumnType = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column: its name, type and whether every row must have a value."""
+    """A column: its name, type, whether every row must have a value, and what it holds
+    beyond its type (``note``, printed in the sheet reference of ``docs/workbook.md``)."""
 
     name: str
     type: ColumnType
     required: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +167,29 @@ SHEETS: tuple[Sheet, ...] = (
         C("metric_code", "code", True),
         C("period_start", "date", True),
         C("period_end", "date", True),
-        C("kind", "kind"),
+        C(
+            "kind",
+            "kind",
+            note="`baseline`, `target`, `actual` or `forecast`; `actual` when blank or the column is absent",
+        ),
         C("numerator", "number"),
         C("denominator", "number"),
-        C("value", "measure"),
+        C(
+            "value",
+            "measure",
+            note="the published value, optional when a numerator and denominator are given",
+        ),
         C("note", "text"),
-        C("source", "text"),
-        C("sum_of_squares", "number"),
+        C(
+            "source",
+            "text",
+            note="where the figures came from (e.g. `SUS, extract of 2026-11-12`); `workbook FILE` when blank",
+        ),
+        C(
+            "sum_of_squares",
+            "number",
+            note="for a mean (e.g. the average discharge delay), the sum of the squared record values whose sum is the numerator and whose count the denominator; gives the mean its 95% interval (Student's t), which is otherwise not shown",
+        ),
     ),
     _sheet(
         "metric_commentary",
@@ -179,7 +197,7 @@ SHEETS: tuple[Sheet, ...] = (
         "What the metric's owner or the programme manager says about a metric in a month",
         C("area_code", "area_code", True),
         C("metric_code", "code", True),
-        C("period", "month", True),
+        C("period", "month", True, note="`YYYY-MM`"),
         C("commentary", "text", True),
     ),
     _sheet(
@@ -248,11 +266,17 @@ SHEETS: tuple[Sheet, ...] = (
         "Regional assurance ratings",
         C("area_code", "area_code", True),
         C("round", "text", True),
-        C("criterion", "text", True),
+        C(
+            "criterion",
+            "text",
+            True,
+            note="the headline questions are `High-risk plan` and `Recommended for final "
+            "sign-off`, answered Y or N",
+        ),
         C("status", "assurance_status", True),
-        C("comment", "text"),
-        C("qualified", "yes_no"),
-        C("footnote", "text"),
+        C("comment", "text", note="for `High-risk plan`: why, and the remedial actions"),
+        C("qualified", "yes_no", note="a qualified answer, shown `Y*` or `N*`"),
+        C("footnote", "text", note="required when `qualified` is Y"),
     ),
 )
 

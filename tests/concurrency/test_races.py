@@ -18,8 +18,7 @@ from django.test import Client
 
 from bettercare.core.rag import DIMENSIONS
 from bettercare.web.programmes.models import ReportingPeriod, SchemeStatus
-from tests.integration.pages.world import return_post
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_milestone,
@@ -30,6 +29,7 @@ from tests.integration.web.factories import (
     make_scheme_status,
     make_user,
 )
+from tests.integration.pages.forms import return_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

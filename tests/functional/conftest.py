@@ -90,13 +90,13 @@ def _wait_for_requests(timeout: float = 5.0) -> None:
 
 
 @pytest.fixture(scope="package")
-def server(browser, django_db_setup, django_db_blocker) -> Iterator[DemoServer]:
-    """The app on a live server with the demo and its logins loaded."""
+def server(browser, demo_snapshot, django_db_blocker) -> Iterator[DemoServer]:
+    """The app on a live server with the demo (the session's one load) and its logins."""
     from django.core.management import call_command
     from django.db import connection
     from pytest_django.live_server_helper import LiveServer
 
-    from bettercare.web.demo_load import create_demo_users, load_demo
+    from bettercare.web.demo_load import create_demo_users
 
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
         # Refuse loudly rather than skip: a skipped browser test checks nothing. `make test`
@@ -110,7 +110,7 @@ def server(browser, django_db_setup, django_db_blocker) -> Iterator[DemoServer]:
     if not STYLESHEET.exists():
         pytest.fail(f"{STYLESHEET} is missing: run `make assets` (or `make setup`) first")
     with django_db_blocker.unblock():
-        load_demo()
+        demo_snapshot.restore()
         users = create_demo_users(PASSWORD)
         sessions = _sessions([user.username for user in users])
     live = LiveServer("localhost")

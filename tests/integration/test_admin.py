@@ -19,7 +19,7 @@ from bettercare.web.benchmarking.models import PeerGroup
 from bettercare.web.performance.actions import metric_commentary_save
 from bettercare.web.programmes.models import Achievement, Theme
 from bettercare.web.risk.models import Practice, PracticeStaff, Refresh
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_funding,

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
@@ -42,13 +41,12 @@ LAST = reporting_month(date.today())
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo and its logins, loaded once and rolled back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        loaded = load_demo()
+def demo(demo, django_db_blocker):
+    """The demo (loaded once per session, ``tests/conftest.py``) and its logins, rolled back
+    after the module."""
+    with django_db_blocker.unblock():
         create_demo_users(PASSWORD)
-        yield loaded
-        transaction.set_rollback(True)
+    return demo
 
 
 def _row_counts():

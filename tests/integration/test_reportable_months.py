@@ -14,7 +14,7 @@ from bettercare.web.programmes.queries import (
     first_reportable_month,
     reportable_months,
 )
-from tests.integration.web.factories import (
+from tests.factories import (
     make_area,
     make_funding,
     make_metric,

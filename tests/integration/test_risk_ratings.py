@@ -13,7 +13,7 @@ from bettercare.web.programmes.actions import period_open, programme_status_save
 from bettercare.web.programmes.imports import import_workbook
 from bettercare.web.programmes.models import Area, Risk
 from bettercare.web.reporting.packs import board_pack
-from tests.integration.web.factories import make_user
+from tests.factories import make_user
 from tests.integration.web.html import charts, text_of
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from bettercare.cli import serve as serve_module
 from bettercare.cli.main import main
 from bettercare.web.accounts.models import User
 from bettercare.web.programmes.models import Area
-from tests.integration.web.factories import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

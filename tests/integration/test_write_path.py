@@ -18,7 +18,7 @@ from bettercare.web.benchmarking.actions import PeerGroupError, PeerGroupSpec, p
 from bettercare.web.benchmarking.models import PeerGroup
 from bettercare.web.finance.actions import funding_forecast_update, savings_achieved_update
 from bettercare.web.programmes.actions import ActionError
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_funding,

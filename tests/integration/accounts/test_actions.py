@@ -11,7 +11,7 @@ from django.utils import timezone
 from bettercare.web.accounts import actions
 from bettercare.web.accounts.models import ApiToken, Membership, Role, User
 from bettercare.web.programmes.actions import ActionError
-from tests.integration.web.factories import make_area, make_region
+from tests.factories import make_area, make_region
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from bettercare.web.accounts import actions as accounts
 from bettercare.web.finance import actions as finance
 from bettercare.web.programmes import actions as programmes
 from bettercare.web.programmes.actions import DimensionReturn
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_funding,

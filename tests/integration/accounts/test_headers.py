@@ -13,7 +13,13 @@ import sys
 import pytest
 from django.test import override_settings
 
-from tests.integration.web.factories import KENT, make_area, make_period, make_region, make_user
+from tests.factories import (
+    KENT,
+    make_area,
+    make_period,
+    make_region,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bettercare.web.accounts import two_factor
 from bettercare.web.accounts.models import PATIENT_LEVEL_ROLES, Role, User
-from tests.integration.web.factories import KENT, PASSWORD, make_area, make_region, make_user
+from tests.factories import (
+    KENT,
+    PASSWORD,
+    make_area,
+    make_region,
+    make_user,
+)
 from tests.integration.web.html import text_of
 
 pytestmark = pytest.mark.django_db

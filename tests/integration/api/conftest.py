@@ -2,7 +2,10 @@
 
 import pytest
 
-from tests.integration.api.factories import Areas, make_areas
+from tests.factories import (
+    Areas,
+    make_areas,
+)
 
 
 @pytest.fixture

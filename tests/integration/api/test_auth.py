@@ -7,7 +7,11 @@ from django.utils import timezone
 
 from bettercare.web.accounts.actions import api_token_create, api_token_revoke
 from bettercare.web.accounts.models import ApiToken
-from tests.integration.api.factories import bearer, make_token, make_user
+from tests.factories import (
+    bearer,
+    make_token,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +59,8 @@ def test_an_empty_bearer_token_is_401(client, areas):
 
 
 def test_a_revoked_token_is_401(client, areas):
-    user = make_user("ann", role="viewer", area=areas.leicestershire)
-    admin = make_user("admin", role="regional_lead", area=areas.midlands)
+    user = make_user("ann", (areas.leicestershire, "viewer"))
+    admin = make_user("admin", (areas.midlands, "regional_lead"))
     token, key = make_token(user)
     assert client.get("/api/areas", headers=bearer(key)).status_code == 200
     api_token_revoke(token=token, by=admin)
@@ -69,7 +73,7 @@ def test_a_revoked_token_is_401(client, areas):
 
 
 def test_an_expired_token_is_401(client, areas):
-    user = make_user("ann", role="viewer", area=areas.leicestershire)
+    user = make_user("ann", (areas.leicestershire, "viewer"))
     token, key = api_token_create(user=user, name="short", lifetime=timedelta(days=1), by=None)
     assert client.get("/api/areas", headers=bearer(key)).status_code == 200
     # The clock is not moved: the expiry is, to a second ago and to a minute ahead.
@@ -80,7 +84,7 @@ def test_an_expired_token_is_401(client, areas):
 
 
 def test_an_inactive_users_token_is_401(client, areas):
-    user = make_user("ann", role="viewer", area=areas.leicestershire)
+    user = make_user("ann", (areas.leicestershire, "viewer"))
     _, key = make_token(user)
     user.is_active = False
     user.save()
@@ -88,20 +92,20 @@ def test_an_inactive_users_token_is_401(client, areas):
 
 
 def test_a_bad_token_is_refused_even_with_a_session(client, areas):
-    user = make_user("ann", role="viewer", area=areas.leicestershire)
+    user = make_user("ann", (areas.leicestershire, "viewer"))
     client.force_login(user)
     assert_401(client.get("/api/areas", headers=bearer("bc_wrong")), BAD_TOKEN)
 
 
 def test_session_authentication(client, areas):
-    client.force_login(make_user("ann", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("ann", (areas.leicestershire, "viewer")))
     response = client.get("/api/areas")
     assert response.status_code == 200
     assert [a["code"] for a in response.json()] == ["E10000018"]
 
 
 def test_token_authentication_records_last_use_at_most_once_a_minute(client, areas):
-    user = make_user("ann", role="viewer", area=areas.leicestershire)
+    user = make_user("ann", (areas.leicestershire, "viewer"))
     token, key = make_token(user)
     assert token.last_used_at is None
     before = timezone.now()
@@ -128,14 +132,14 @@ def test_token_authentication_records_last_use_at_most_once_a_minute(client, are
 
 def test_the_token_acts_as_its_user_not_the_session(client, areas):
     """A script's token scopes the answer even from a browser signed in as someone else."""
-    client.force_login(make_user("admin", role="regional_lead", area=areas.midlands))
-    _, key = make_token(make_user("ann", role="viewer", area=areas.hertfordshire))
+    client.force_login(make_user("admin", (areas.midlands, "regional_lead")))
+    _, key = make_token(make_user("ann", (areas.hertfordshire, "viewer")))
     response = client.get("/api/areas", headers=bearer(key))
     assert [a["code"] for a in response.json()] == ["E10000015"]
 
 
 def test_the_api_is_read_only(client, areas):
-    client.force_login(make_user("ann", role="programme_manager", area=areas.leicestershire))
+    client.force_login(make_user("ann", (areas.leicestershire, "programme_manager")))
     for method in (client.post, client.put, client.patch, client.delete):
         response = method("/api/areas/E10000018/risks")
         assert response.status_code == 405

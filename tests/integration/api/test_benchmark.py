@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bettercare.core.funnel import funnel_significance
-from tests.integration.web.benchmark_world import (
+from tests.factories import (
     BRIGHTON,
     FIGURES,
     HAMPSHIRE,
+    KENT,
+    MEDWAY,
     SURREY,
     SUSSEX,
     make_benchmark_world,
+    make_user,
 )
-from tests.integration.web.factories import KENT, MEDWAY, make_user
 
 pytestmark = pytest.mark.django_db
 URL = f"/api/areas/{KENT}/metrics/admissions/benchmark?period=2017-08"

@@ -8,7 +8,7 @@ from bettercare.cli.main import main
 from bettercare.web.performance.contract import KEYS
 from bettercare.web.performance.models import Metric
 from bettercare.web.performance.registry import sync_registry
-from tests.integration.api.factories import (
+from tests.factories import (
     bearer,
     make_period,
     make_proportion_metric,
@@ -39,7 +39,7 @@ def cli_metrics(capsys, code: str, period: str) -> list[dict]:
 
 @pytest.mark.parametrize("period", ["2017-08", "2016-11", "2017-03"])
 def test_equals_the_command_line_json(client, areas, metrics, capsys, period):
-    client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
     response = client.get("/api/areas/E10000018/metrics", {"period": period})
     assert response.status_code == 200
     expected = cli_metrics(capsys, "E10000018", period)
@@ -64,7 +64,7 @@ def test_equals_the_command_line_json(client, areas, metrics, capsys, period):
 
 
 def test_the_objects_have_exactly_the_contract_keys(client, areas, metrics):
-    _, key = make_token(make_user("viewer", role="viewer", area=areas.leicestershire))
+    _, key = make_token(make_user("viewer", (areas.leicestershire, "viewer")))
     everything = client.get(
         "/api/areas/E10000018/metrics?period=2017-08", headers=bearer(key)
     ).json()
@@ -90,14 +90,14 @@ def test_the_objects_have_exactly_the_contract_keys(client, areas, metrics):
 def test_the_period_defaults_to_the_latest_reporting_period(client, areas, metrics, capsys):
     make_period(areas.leicestershire, "2016-12")
     make_period(areas.leicestershire, "2017-01")
-    client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
     answer = client.get("/api/areas/E10000018/metrics").json()
     assert answer == cli_metrics(capsys, "E10000018", "2017-01")
     assert measured(answer)[0]["period_end"] == "2017-01-31"
 
 
 def test_a_month_outside_the_plan_and_data_is_not_found(client, areas, metrics, capsys):
-    client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
     response = client.get("/api/areas/E10000018/metrics", {"period": "2010-01"})
     assert response.status_code == 404
     detail = response.json()["detail"]

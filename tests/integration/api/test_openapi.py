@@ -6,7 +6,7 @@ import pytest
 
 from bettercare.web.accounts.models import User
 from bettercare.web.performance.contract import KEYS
-from tests.integration.api.factories import make_period
+from tests.factories import make_period
 
 pytestmark = pytest.mark.django_db
 

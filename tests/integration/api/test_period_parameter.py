@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.integration.api.factories import make_milestone, make_period, make_scheme, make_user
+from tests.factories import make_milestone, make_period, make_scheme, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ OPERATIONS = ("metrics", "schemes", "milestones")
 def viewer(client, areas):
     make_period(areas.leicestershire, "2017-07")
     make_period(areas.leicestershire, "2017-08")
-    client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
     return client
 
 
@@ -38,7 +38,7 @@ def test_a_month_outside_the_plan_is_404_with_the_same_sentence(viewer, operatio
 
 def test_the_month_asked_for_reaches_the_answer_as_that_month(viewer, areas):
     make_scheme(areas.leicestershire, "BCF 1", "Rapid response")
-    make_milestone(areas.leicestershire, "M1", date(2017, 6, 30))
+    make_milestone(areas.leicestershire, "M1", baseline=date(2017, 6, 30))
     schemes = viewer.get("/api/areas/E10000018/schemes", {"period": "2017-07"})
     assert schemes.status_code == 200
     assert [(s["ref"], s["period"]) for s in schemes.json()] == [("BCF 1", "2017-07")]

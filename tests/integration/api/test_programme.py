@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bettercare.web.programmes.actions import DimensionReturn
-from tests.integration.api.factories import (
+from tests.factories import (
     make_funding,
     make_milestone,
     make_period,
@@ -25,7 +25,7 @@ DIMENSIONS = ("savings", "milestones", "finance", "metrics")
 
 @pytest.fixture
 def viewer(client, areas):
-    client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
     return client
 
 
@@ -36,8 +36,8 @@ def viewer(client, areas):
 def schemes(areas):
     area = areas.leicestershire
     theme = make_theme(area, "T1", "Integrated urgent response")
-    first = make_scheme(area, "BCF 1", "Rapid response", theme)
-    make_scheme(area, "BCF 2", "Carers' support")  # no theme, no return
+    first = make_scheme(area, "BCF 1", "Rapid response", theme=theme, lead="Jo Bloggs")
+    make_scheme(area, "BCF 2", "Carers' support", lead="Jo Bloggs")  # no theme, no return
     july = make_period(area, "2017-07")
     august = make_period(area, "2017-08")
     save_return(first, july, {d: DimensionReturn(status="G") for d in DIMENSIONS})
@@ -161,10 +161,25 @@ def milestones(areas):
     area = areas.leicestershire
     scheme = make_scheme(area, "BCF 1", "Rapid response")
     make_period(area, "2017-08")
-    make_milestone(area, "M1", date(2017, 10, 1))
-    make_milestone(area, "M2", date(2017, 8, 1), revised_date=date(2017, 9, 15), scheme=scheme)
-    make_milestone(area, "M3", date(2017, 8, 21), comments="Waiting for the estates team.")
-    make_milestone(area, "M4", date(2017, 6, 1), completed_date=date(2017, 6, 11))
+    make_milestone(area, "M1", title="Milestone M1", baseline=date(2017, 10, 1))
+    make_milestone(
+        area,
+        "M2",
+        title="Milestone M2",
+        baseline=date(2017, 8, 1),
+        revised=date(2017, 9, 15),
+        scheme=scheme,
+    )
+    make_milestone(
+        area,
+        "M3",
+        title="Milestone M3",
+        baseline=date(2017, 8, 21),
+        comments="Waiting for the estates team.",
+    )
+    make_milestone(
+        area, "M4", title="Milestone M4", baseline=date(2017, 6, 1), completed=date(2017, 6, 11)
+    )
 
 
 def test_milestones_slippage_and_rag_at_the_latest_period(viewer, milestones):
@@ -209,11 +224,41 @@ def test_milestones_at_a_later_month_have_slipped_further(viewer, milestones):
 def test_risks_score_band_and_trend(viewer, areas):
     area = areas.leicestershire
     scheme = make_scheme(area, "BCF 1", "Rapid response")
-    make_risk(area, "R1", likelihood=4, impact=4, previous_score=12, owner="Finance director")
-    make_risk(area, "R2", likelihood=2, impact=3, previous_score=9, scheme=scheme)
-    make_risk(area, "R3", as_at=date(2017, 8, 14), rating="medium")
-    make_risk(area, "R4", likelihood=3, impact=4, previous_score=12, rating="high")
-    make_risk(area, "R5", likelihood=1, impact=2)
+    bare = {"owner": "", "mitigation": ""}  # as the plan leaves them
+    make_risk(
+        area,
+        "R1",
+        title="Risk R1",
+        likelihood=4,
+        impact=4,
+        previous_score=12,
+        owner="Finance director",
+        mitigation="",
+    )
+    make_risk(
+        area, "R2", title="Risk R2", likelihood=2, impact=3, previous_score=9, scheme=scheme, **bare
+    )
+    make_risk(
+        area,
+        "R3",
+        title="Risk R3",
+        likelihood=None,
+        impact=None,
+        as_at=date(2017, 8, 14),
+        rating="medium",
+        **bare,
+    )
+    make_risk(
+        area,
+        "R4",
+        title="Risk R4",
+        likelihood=3,
+        impact=4,
+        previous_score=12,
+        rating="high",
+        **bare,
+    )
+    make_risk(area, "R5", title="Risk R5", likelihood=1, impact=2, **bare)
 
     response = viewer.get("/api/areas/E10000018/risks")
 
@@ -258,18 +303,18 @@ def test_funding_streams_variance_and_savings_plan(viewer, areas):
     area = areas.leicestershire
     make_funding(
         area,
-        "2017-18",
         "BCF",
-        "1000000.00",
+        year="2017-18",
+        budget="1000000.00",
         organisation="Leicestershire County Council",
-        minimum_contribution=Decimal("900000.00"),
-        forecast_outturn=Decimal("1025000.50"),
+        minimum="900000.00",
+        forecast="1025000.50",
         as_at=date(2017, 8, 31),
     )
-    make_funding(area, "2017-18", "iBCF", "250000.00")
-    make_funding(area, "2016-17", "BCF", "980000.10", forecast_outturn=Decimal("950000.00"))
-    make_savings_plan(area, "2017-18", "500000.00", "123456.78")
-    make_savings_plan(area, "2016-17", "400000.00", "400000.00")
+    make_funding(area, "iBCF", year="2017-18", budget="250000.00")
+    make_funding(area, "BCF", year="2016-17", budget="980000.10", forecast="950000.00")
+    make_savings_plan(area, year="2017-18", target="500000.00", achieved="123456.78")
+    make_savings_plan(area, year="2016-17", target="400000.00", achieved="400000.00")
 
     response = viewer.get("/api/areas/E10000018/funding")
 

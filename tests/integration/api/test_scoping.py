@@ -3,7 +3,12 @@
 import pytest
 
 from bettercare.web.accounts.models import User
-from tests.integration.api.factories import bearer, make_period, make_token, make_user
+from tests.factories import (
+    bearer,
+    make_period,
+    make_token,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +21,14 @@ def codes(response) -> list[str]:
 
 
 def test_a_role_in_an_area_sees_it_and_the_areas_below(client, areas):
-    client.force_login(make_user("pm", role="programme_manager", area=areas.icb))
+    client.force_login(make_user("pm", (areas.icb, "programme_manager")))
     assert codes(client.get("/api/areas")) == ["E06000016", "E10000018", "E54000015"]
 
 
 def test_an_area_answer_has_code_name_type_parent_and_demo_flag(client, areas):
     areas.leicester.is_demo = True
     areas.leicester.save()
-    client.force_login(make_user("pm", role="programme_manager", area=areas.icb))
+    client.force_login(make_user("pm", (areas.icb, "programme_manager")))
     assert client.get("/api/areas").json() == [
         {
             "code": "E06000016",
@@ -52,7 +57,7 @@ def test_an_area_answer_has_code_name_type_parent_and_demo_flag(client, areas):
 @pytest.mark.parametrize("page", AREA_PATHS)
 def test_another_area_is_403(client, areas, page):
     make_period(areas.leicestershire, "2017-08")  # schemes need a reporting period
-    _, key = make_token(make_user("viewer", role="viewer", area=areas.leicestershire))
+    _, key = make_token(make_user("viewer", (areas.leicestershire, "viewer")))
     assert client.get(f"/api/areas/E10000018/{page}", headers=bearer(key)).status_code == 200
 
     # A sibling HWB and the ICB above are not the viewer's.
@@ -71,7 +76,7 @@ def test_an_unknown_area_is_404(client, areas, page):
 
 
 def test_a_regional_lead_sees_every_area_of_the_region_only(client, areas):
-    client.force_login(make_user("lead", role="regional_lead", area=areas.midlands))
+    client.force_login(make_user("lead", (areas.midlands, "regional_lead")))
     assert codes(client.get("/api/areas")) == ["E06000016", "E10000018", "E12000004", "E54000015"]
     assert client.get("/api/areas/E10000018/risks").status_code == 200
     assert client.get("/api/areas/E10000015/risks").status_code == 403
@@ -95,7 +100,7 @@ def test_a_user_without_roles_sees_nothing(client, areas):
 @pytest.mark.parametrize("page", ["metrics", "schemes", "milestones"])
 @pytest.mark.parametrize("period", ["2017-8", "2017-13", "August", "2017-08-01"])
 def test_a_malformed_period_is_422_naming_the_form(client, areas, page, period):
-    client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
     response = client.get(f"/api/areas/E10000018/{page}", {"period": period})
     assert response.status_code == 422
     detail = response.json()["detail"]
@@ -105,6 +110,6 @@ def test_a_malformed_period_is_422_naming_the_form(client, areas, page, period):
 
 def test_scoping_is_checked_before_the_period(client, areas):
     """Someone else's area is 403 whatever the period, so nothing is learnt from the 422."""
-    client.force_login(make_user("viewer", role="viewer", area=areas.leicestershire))
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
     response = client.get("/api/areas/E10000015/metrics", {"period": "nonsense"})
     assert response.status_code == 403

@@ -18,15 +18,17 @@ from django.db import transaction
 
 from bettercare.web.accounts.models import User
 from bettercare.web.programmes.models import ProgrammeStatus, ReportingPeriod, SchemeStatus
-from tests.integration.pages.world import Programme, build_programme, return_post
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     MEDWAY,
     REGION_CODE,
+    Programme,
+    build_programme,
     make_area,
     make_region,
     make_user,
 )
+from tests.integration.pages.forms import return_post
 from tests.integration.web.html import text_of
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ import pytest
 from django.test import Client
 
 from bettercare.web.programmes.models import ReportingPeriod, SchemeStatus
-from tests.integration.pages.world import return_post
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     PASSWORD,
     make_area,
@@ -18,6 +17,7 @@ from tests.integration.web.factories import (
     make_scheme,
     make_user,
 )
+from tests.integration.pages.forms import return_post
 from tests.integration.web.html import error_summary, text_of
 
 pytestmark = pytest.mark.django_db

@@ -7,14 +7,16 @@ from __future__ import annotations
 import pytest
 
 from bettercare.web.programmes.models import SchemeStatus
-from tests.integration.pages.world import dtoc_metric, make_theme, monthly_values
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
+    dtoc_metric,
     make_area,
+    make_monthly_values,
     make_period,
     make_region,
     make_scheme,
     make_target,
+    make_theme,
     make_user,
 )
 from tests.integration.web.html import text_of
@@ -82,7 +84,7 @@ def world():
         returned(made, july, "G G G G" if not made.enabler else "E G G E")
 
     dtoc = dtoc_metric()
-    monthly_values(kent, dtoc, [1600, 1611], last="2017-08", denominator=546_195)
+    make_monthly_values(kent, dtoc, [1600, 1611], last="2017-08", denominator=546_195)
     make_target(kent, dtoc, "2017-18", 278.57)
     return {"kent": kent, "viewer": make_user("viewer", (kent, "viewer"))}
 

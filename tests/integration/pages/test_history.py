@@ -15,10 +15,10 @@ from bettercare.web.performance.models import MetricValue
 from bettercare.web.programmes.exports import workbook_rows
 from bettercare.web.programmes.imports import import_workbook
 from bettercare.workbook import write_workbook
-from tests.integration.pages.world import dtoc_metric
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     MEDWAY,
+    dtoc_metric,
     make_area,
     make_milestone,
     make_period,

@@ -12,12 +12,13 @@ from datetime import date
 import pytest
 
 from bettercare.web.programmes.models import Achievement, ProgrammeStatus
-from tests.integration.pages.world import dtoc_metric, monthly_values
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
+    dtoc_metric,
     make_area,
     make_funding,
     make_milestone,
+    make_monthly_values,
     make_period,
     make_region,
     make_risk,
@@ -78,7 +79,7 @@ def world():
 
     dtoc = dtoc_metric()
     earlier = [1500, 1540, 1520, 1560, 1530, 1580, 1550, 1570, 1545, 1590, 1565, 1575]
-    monthly_values(kent, dtoc, [*earlier, 1611], last="2017-08", denominator=546_195)
+    make_monthly_values(kent, dtoc, [*earlier, 1611], last="2017-08", denominator=546_195)
     make_target(kent, dtoc, "2017-18", 278.57)
 
     make_funding(kent, "BCF", budget="1000000", forecast="1050000", organisation="Pooled")

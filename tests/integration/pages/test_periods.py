@@ -11,8 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bettercare.web.programmes.models import ProgrammeStatus, ReportingPeriod, SchemeStatus
-from tests.integration.pages.world import form_fields, return_post
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_period,
@@ -22,6 +21,7 @@ from tests.integration.web.factories import (
     make_scheme_status,
     make_user,
 )
+from tests.integration.pages.forms import form_fields, return_post
 from tests.integration.web.html import error_summary, text_of
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,14 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.integration.pages.world import build_programme
-from tests.integration.web.factories import KENT, MEDWAY, make_area, make_region, make_user
+from tests.factories import (
+    KENT,
+    MEDWAY,
+    build_programme,
+    make_area,
+    make_region,
+    make_user,
+)
 from tests.integration.web.html import count_queries
 
 pytestmark = pytest.mark.django_db

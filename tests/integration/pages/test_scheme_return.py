@@ -15,17 +15,12 @@ from django.test import Client
 from bettercare.core.rag import DIMENSIONS
 from bettercare.web.programmes.models import SchemeStatus
 from bettercare.web.programmes.returns import DIMENSION_LABELS
-from tests.integration.pages.world import (
-    dtoc_metric,
-    form_fields,
-    monthly_values,
-    return_post,
-    saved_return,
-)
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
+    dtoc_metric,
     make_area,
     make_milestone,
+    make_monthly_values,
     make_period,
     make_region,
     make_scheme,
@@ -33,6 +28,7 @@ from tests.integration.web.factories import (
     make_target,
     make_user,
 )
+from tests.integration.pages.forms import form_fields, return_post, saved_return
 from tests.integration.web.html import TAG, error_summary, text_of
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +44,7 @@ def world():
     manager = make_user("manager", (kent, "programme_manager"))
     viewer = make_user("viewer", (kent, "viewer"))
     dtoc = dtoc_metric()
-    monthly_values(kent, dtoc, [1611], last="2017-08", denominator=546_195)
+    make_monthly_values(kent, dtoc, [1611], last="2017-08", denominator=546_195)
     make_target(kent, dtoc, "2017-18", 278.57)
     rapid = make_scheme(kent, "BCF 1", "Rapid response", leads=[lead], metrics=[dtoc])
     # Due on 19 August and not done: 12 days late at the end of August.

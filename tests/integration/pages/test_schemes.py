@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from tests.integration.pages.world import dtoc_metric, make_theme
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
+    dtoc_metric,
     make_area,
     make_milestone,
     make_period,
@@ -19,6 +19,7 @@ from tests.integration.web.factories import (
     make_scheme,
     make_scheme_finance,
     make_scheme_status,
+    make_theme,
     make_user,
 )
 from tests.integration.web.html import text_of

@@ -1,18 +1,17 @@
 """The demo's worked example on the pages: Leicestershire (E10000018), August 2017, whose
 figures reproduce the real highlight report and integration dashboard.
 
-The demo is loaded once for the module inside a transaction rolled back at the end (as in
-``tests/integration/test_demo.py``); each test runs in its own savepoint within it.
+The demo is restored once for the module from the session's load (``tests/conftest.py``),
+inside a transaction rolled back at the end; each test runs in its own savepoint within it.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
 from bettercare.demo import LEICESTERSHIRE
 from bettercare.web.accounts.models import User
-from bettercare.web.demo_load import create_demo_users, load_demo
+from bettercare.web.demo_load import create_demo_users
 from bettercare.web.programmes.models import Milestone, Risk, Scheme
 from tests.integration.web.html import text_of
 
@@ -24,12 +23,11 @@ AUGUST = "?period=2017-08"
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        loaded = load_demo()
+def demo(demo, django_db_blocker):
+    """The demo (``tests/conftest.py``) with its logins, rolled back with it."""
+    with django_db_blocker.unblock():
         create_demo_users("demo-password-for-tests")
-        yield loaded
-        transaction.set_rollback(True)
+    return demo
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from bettercare.web.programmes.models import (
 )
 from bettercare.web.programmes.period_views import ProgrammeStatusForm
 from bettercare.web.programmes.returns import SchemeReturnForm
-from tests.integration.web.factories import make_area, make_period, make_scheme
+from tests.factories import make_area, make_period, make_scheme
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,10 @@ from bettercare.web.finance.models import SavingsPlan
 from bettercare.web.programmes.bulk import StaleRowsError, upsert
 from bettercare.web.programmes.models import Area, Theme
 from bettercare.web.programmes.versioning import data_version
-from tests.integration.web.factories import KENT, make_area
+from tests.factories import (
+    KENT,
+    make_area,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,7 @@ from bettercare.web.reporting.queries import (
     dashboard_snapshot,
     highlight_snapshot,
 )
-from tests.integration.pages.world import build_programme
-from tests.integration.web.factories import KENT, make_area, make_region
+from tests.factories import KENT, build_programme, make_area, make_region
 
 AUGUST = Month(2017, 8)
 TAKEN = datetime(2017, 9, 5, 10, 0)

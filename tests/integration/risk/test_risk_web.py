@@ -19,7 +19,11 @@ from bettercare.web.risk.actions import practice_staff_set
 from bettercare.web.risk.load import ScoresError, load_scores, pseudonym
 from bettercare.web.risk.models import InterventionStatus, PatientScore, Practice, Refresh
 from bettercare.web.risk.queries import suppressed
-from tests.integration.web.factories import make_area, make_region, make_user
+from tests.factories import (
+    make_area,
+    make_region,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 

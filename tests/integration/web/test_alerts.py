@@ -15,7 +15,7 @@ from bettercare.web.alerts import actions
 from bettercare.web.alerts.engine import run_alerts
 from bettercare.web.alerts.models import Alert, Notification, OutboxEmail, Subscription
 from bettercare.web.programmes.actions import ActionError, risk_update
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     MEDWAY,
     make_area,
@@ -150,7 +150,7 @@ def test_other_rules_fire_over_the_database(world):
     make_period(kent, "2017-09")  # open, BCF 1 has no return: due 20 October
     make_scheme(kent, "BCF 1", "Rapid response")
     make_risk(kent, "R1", likelihood=4, impact=5, previous_score=12)
-    from tests.integration.web.factories import make_milestone
+    from tests.factories import make_milestone
 
     make_milestone(kent, "M1", baseline=date(2017, 9, 1), revised=date(2017, 10, 15))
     make_milestone(kent, "M2", baseline=date(2017, 10, 20))  # 16 days late: tolerated
@@ -493,7 +493,7 @@ def test_a_scheme_return_and_a_milestone_review_evaluate_their_area(
         milestone_update,
         scheme_return_save,
     )
-    from tests.integration.web.factories import make_milestone
+    from tests.factories import make_milestone
 
     kent = world["kent"]
     period = make_period(kent, "2017-09")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.web.factories import (
+from tests.factories import (
     ICB_CODE,
     KENT,
     MEDWAY,

@@ -8,7 +8,7 @@ import pytest
 from bettercare.web.assurance.actions import RatingEdit, assurance_ratings_save
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.programmes.actions import ActionError, StaleEditError
-from tests.integration.web.factories import (
+from tests.factories import (
     ICB_CODE,
     KENT,
     MEDWAY,

@@ -13,13 +13,16 @@ from bettercare.web.benchmarking.actions import (
     parse_peer_group_rows,
     peer_groups_load,
 )
-from tests.integration.web.benchmark_world import (
+from tests.factories import (
     FIGURES,
     HAMPSHIRE,
+    KENT,
+    MEDWAY,
     SURREY,
     make_benchmark_world,
+    make_rating,
+    make_user,
 )
-from tests.integration.web.factories import KENT, MEDWAY, make_rating, make_user
 from tests.integration.web.html import charts, text_of
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +233,7 @@ def test_the_assurance_pack_with_its_outliers_is_for_regional_leads_only(client,
 def test_a_dsr_is_drawn_on_phes_dsr_funnel_from_its_bands(client, world):
     from bettercare.core.stats import dsr
     from bettercare.web.performance.models import MetricValue
-    from tests.integration.web.factories import make_metric
+    from tests.factories import make_metric
 
     metric = make_metric("falls", "Falls injuries 65+ (age-standardised)", unit="dsr")
     standard = [60, 40]
@@ -273,7 +276,7 @@ def test_a_dsr_is_drawn_on_phes_dsr_funnel_from_its_bands(client, world):
 
 
 def test_an_area_in_no_region_has_no_peers_and_says_so(client, world):
-    from tests.integration.web.factories import make_area, make_monthly_values, make_period
+    from tests.factories import make_area, make_monthly_values, make_period
 
     alone = make_area("E06000053", "Isles of Scilly")
     make_monthly_values(alone, world["metric"], [3], first="2017-08", denominator=2_000)

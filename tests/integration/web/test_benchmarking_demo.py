@@ -5,23 +5,14 @@ catches a page that works for the hand-made world of test_benchmarking but not f
 """
 
 import pytest
-from django.db import transaction
 
 from bettercare.demo import LEICESTERSHIRE
-from bettercare.web.demo_load import load_demo
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area
-from tests.integration.web.factories import make_user
+from tests.factories import make_user
 from tests.integration.web.html import charts, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_funding,

@@ -9,7 +9,7 @@ from bettercare.core.periods import Month
 from bettercare.web.performance.actions import COMMENTARY_MAX, metric_commentary_save
 from bettercare.web.performance.models import MetricCommentary
 from bettercare.web.programmes.actions import ActionError, StaleEditError
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_metric,

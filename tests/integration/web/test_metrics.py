@@ -13,7 +13,7 @@ from bettercare.formatting import VARIATION_WORDS, chance, metric_value
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.performance.queries import area_metric_summaries
 from bettercare.web.performance.views import regional_estimate
-from tests.integration.web.factories import (
+from tests.factories import (
     ICB_CODE,
     KENT,
     MEDWAY,

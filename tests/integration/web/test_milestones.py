@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bettercare.web.programmes.models import Milestone
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_milestone,

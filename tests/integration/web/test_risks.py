@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bettercare.web.programmes.models import Risk
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_period,

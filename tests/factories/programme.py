@@ -1,72 +1,51 @@
-"""Small builders of test data for the page tests, straight through the ORM.
+"""What a programme holds: themes, schemes, milestones, risks, returns, finance and ratings.
 
-They set up the world a test starts from; every write a test is *about* goes through the
-views (and so through ``actions.py``).
+Only the workbook import creates these in the product, so they are created directly, with
+readable defaults a test overrides where its assertions depend on a value. Returns and
+programme statuses a test is *about* go through ``scheme_return_save`` (``save_return``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from bettercare.core.periods import FinancialYear, Month
-from bettercare.web.accounts.models import Membership, Role, User
+from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.models import Metric
+from bettercare.web.programmes.actions import DimensionReturn, scheme_return_save
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
-    Programme,
     ProgrammeStatus,
     ReportingPeriod,
     Risk,
     Scheme,
     SchemeStatus,
+    Theme,
 )
 
-REGION_CODE = "E12000008"
-ICB_CODE = "E54000007"
-KENT = "E10000016"
-MEDWAY = "E06000035"
-PASSWORD = "not-a-real-password"
 
-
-def make_region(code: str = REGION_CODE, name: str = "South East") -> Area:
-    return Area.objects.create(code=code, name=name, type=Area.Type.REGION)
-
-
-def make_area(
-    code: str = KENT,
-    name: str = "Kent",
-    *,
-    parent: Area | None = None,
-    type: str = Area.Type.HWB,
-    programme: bool = True,
-) -> Area:
-    area = Area.objects.create(code=code, name=name, type=type, parent=parent)
-    if programme and type == Area.Type.HWB:
-        Programme.objects.create(area=area, name=f"{name} Better Care Fund")
-    return area
-
-
-def make_period(area: Area, month: str = "2017-08", state: str = "open") -> ReportingPeriod:
-    return ReportingPeriod.objects.create(
-        area=area, month=Month.parse(month).first_day, state=state
-    )
-
-
-def make_user(username: str, *memberships: tuple[Area, str]) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, first_name=username.title())
-    for area, role in memberships:
-        Membership.objects.create(user=user, area=area, role=Role(role))
-    return user
+def make_theme(
+    area: Area, code: str = "T1", name: str = "Integrated urgent response", **fields: object
+) -> Theme:
+    return Theme.objects.create(area=area, code=code, name=name, **fields)
 
 
 def make_scheme(
-    area: Area, ref: str = "BCF 1", name: str = "Rapid response", *, leads=(), metrics=()
+    area: Area,
+    ref: str = "BCF 1",
+    name: str = "Rapid response",
+    *,
+    theme: Theme | None = None,
+    lead: str = "Jo Lead",
+    leads: Iterable[User] = (),
+    metrics: Iterable[Metric] = (),
 ) -> Scheme:
-    scheme = Scheme.objects.create(area=area, ref=ref, name=name, lead="Jo Lead")
+    """A scheme; ``lead`` is the plan's named lead, ``leads`` the users who lead it here."""
+    scheme = Scheme.objects.create(area=area, ref=ref, name=name, theme=theme, lead=lead)
     scheme.lead_users.set(leads)
     scheme.metrics.set(metrics)
     return scheme
@@ -107,6 +86,7 @@ def make_risk(
     owner: str = "Sam Owner",
     mitigation: str = "Recruit agency staff",
     rating: str = "",
+    as_at: date | None = None,
 ) -> Risk:
     return Risk.objects.create(
         area=area,
@@ -119,69 +99,7 @@ def make_risk(
         owner=owner,
         mitigation=mitigation,
         rating=rating,
-    )
-
-
-def make_metric(
-    code: str = "emergency_admissions",
-    name: str = "Non-elective admissions",
-    *,
-    unit: str = "rate",
-    multiplier: int = 100_000,
-    polarity: str = "lower_is_better",
-    parent: Metric | None = None,
-    **fields: object,
-) -> Metric:
-    return Metric.objects.create(
-        code=code,
-        name=name,
-        unit=unit,
-        multiplier=multiplier,
-        polarity=polarity,
-        frequency="month",
-        parent=parent,
-        **fields,
-    )
-
-
-def make_monthly_values(
-    area: Area,
-    metric: Metric,
-    numerators: list[float],
-    *,
-    first: str = "2016-04",
-    denominator: float | None = 546_195,
-    source: str = "SUS extract",
-) -> list[MetricValue]:
-    start = Month.parse(first)
-    values = []
-    for offset, numerator in enumerate(numerators):
-        month = start + offset
-        values.append(
-            MetricValue(
-                area=area,
-                metric=metric,
-                kind=MetricValue.Kind.ACTUAL,
-                period_start=month.first_day,
-                period_end=month.last_day,
-                numerator=numerator,
-                denominator=denominator,
-                source=source,
-            )
-        )
-    return MetricValue.objects.bulk_create(values)
-
-
-def make_target(area: Area, metric: Metric, year: str, value: float) -> MetricValue:
-    fy = FinancialYear.parse(year)
-    return MetricValue.objects.create(
-        area=area,
-        metric=metric,
-        kind=MetricValue.Kind.TARGET,
-        period_start=fy.start,
-        period_end=fy.end,
-        value=value,
-        note="Agreed in the plan",
+        as_at=as_at,
     )
 
 
@@ -198,6 +116,19 @@ def make_programme_status(period: ReportingPeriod, **statuses: str) -> None:
         ProgrammeStatus.objects.create(period=period, dimension=dimension, status=status)
 
 
+def save_return(
+    scheme: Scheme, period: ReportingPeriod, dimensions: dict[str, DimensionReturn]
+) -> None:
+    """A scheme's return for ``period``, saved through ``scheme_return_save``."""
+    scheme_return_save(
+        scheme=scheme,
+        period=period,
+        dimensions=dimensions,
+        seen_versions=dict.fromkeys(dimensions, 0),
+        by=None,
+    )
+
+
 def make_funding(
     area: Area,
     stream: str = "BCF",
@@ -207,6 +138,7 @@ def make_funding(
     forecast: str | None = None,
     minimum: str | None = None,
     organisation: str = "",
+    as_at: date | None = None,
 ) -> Funding:
     return Funding.objects.create(
         area=area,
@@ -216,6 +148,7 @@ def make_funding(
         budget=Decimal(budget),
         forecast_outturn=None if forecast is None else Decimal(forecast),
         minimum_contribution=None if minimum is None else Decimal(minimum),
+        as_at=as_at,
     )
 
 

@@ -1,0 +1,98 @@
+"""The one set of test factories: small builders, each making one readable thing.
+
+Writes that have an action (users, roles, tokens, reporting months, returns) go through it;
+the rest, which only the workbook import creates in the product, are created directly. Import
+from here: ``from tests.factories import make_area, make_user``.
+"""
+
+from tests.factories.metrics import (
+    AUGUST_2017,
+    dtoc_metric,
+    make_metric,
+    make_monthly_values,
+    make_proportion_metric,
+    make_rate_metric,
+    make_target,
+)
+from tests.factories.people import (
+    ICB_CODE,
+    KENT,
+    MEDWAY,
+    PASSWORD,
+    REGION_CODE,
+    bearer,
+    make_area,
+    make_period,
+    make_region,
+    make_token,
+    make_user,
+)
+from tests.factories.programme import (
+    make_funding,
+    make_milestone,
+    make_programme_status,
+    make_rating,
+    make_risk,
+    make_savings_plan,
+    make_scheme,
+    make_scheme_finance,
+    make_scheme_status,
+    make_theme,
+    save_return,
+)
+from tests.factories.worlds import (
+    BRIGHTON,
+    FIGURES,
+    HAMPSHIRE,
+    LATEST,
+    SURREY,
+    SUSSEX,
+    Areas,
+    Programme,
+    build_programme,
+    make_areas,
+    make_benchmark_world,
+)
+
+__all__ = [
+    "AUGUST_2017",
+    "BRIGHTON",
+    "FIGURES",
+    "HAMPSHIRE",
+    "ICB_CODE",
+    "KENT",
+    "LATEST",
+    "MEDWAY",
+    "PASSWORD",
+    "REGION_CODE",
+    "SURREY",
+    "SUSSEX",
+    "Areas",
+    "Programme",
+    "bearer",
+    "build_programme",
+    "dtoc_metric",
+    "make_area",
+    "make_areas",
+    "make_benchmark_world",
+    "make_funding",
+    "make_metric",
+    "make_milestone",
+    "make_monthly_values",
+    "make_period",
+    "make_programme_status",
+    "make_proportion_metric",
+    "make_rate_metric",
+    "make_rating",
+    "make_region",
+    "make_risk",
+    "make_savings_plan",
+    "make_scheme",
+    "make_scheme_finance",
+    "make_scheme_status",
+    "make_target",
+    "make_theme",
+    "make_token",
+    "make_user",
+    "save_return",
+]
