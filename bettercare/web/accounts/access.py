@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from bettercare.web.accounts.models import Membership, Role, User
 from bettercare.web.programmes.models import Area, Milestone, Risk, Scheme
-from bettercare.web.programmes.versioning import data_version
+from bettercare.web.programmes.versioning import shared_version
 
 READ_ROLES = frozenset(Role)
 EDIT_PROGRAMME = frozenset({Role.PROGRAMME_MANAGER})
@@ -38,8 +38,9 @@ class Access:
             return cls(user)
         if user.is_superuser:
             return cls(user, is_admin=True)
-        # Roles change only with the data (memberships and scheme leads send signals).
-        key = f"access:{user.pk}:{data_version()}"
+        # Roles change only with memberships, scheme leads and the area tree: all of them move
+        # the shared version on.
+        key = f"access:{user.pk}:{shared_version()}"
         found = cache.get(key)
         if found is None:
             found = cls._look_up(user)

@@ -1,4 +1,4 @@
-"""The bulk writer: keyed upserts with history, optimistic version and the data version.
+"""The bulk writer: keyed upserts with history, optimistic version and the data versions.
 
 Run on SQLite and again on PostgreSQL (where new rows go in by ``COPY``).
 """
@@ -14,7 +14,7 @@ from bettercare.web.accounts.models import User
 from bettercare.web.finance.models import SavingsPlan
 from bettercare.web.programmes.bulk import StaleRowsError, upsert
 from bettercare.web.programmes.models import Area, Theme
-from bettercare.web.programmes.versioning import data_version
+from bettercare.web.programmes.versioning import area_version, shared_version
 from tests.integration.web.factories import KENT, make_area
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def write(area: Area, rows: list[dict[str, object]], user: User | None, **option
 
 
 def test_new_rows_are_created_with_one_history_row_each(kent, user):
-    before = data_version()
+    before = (area_version(kent.pk), shared_version())
     result = write(kent, themes(kent, T1="Urgent response", T2="Discharge"), user)
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     stored = {t.code: t for t in Theme.objects.filter(area=kent)}
@@ -66,16 +66,17 @@ def test_new_rows_are_created_with_one_history_row_each(kent, user):
         "a test",
     )
     assert (history.name, history.version, history.area_id) == ("Urgent response", 1, kent.pk)
-    assert data_version() == before + 1
+    # The area's version moves on once for the write; the shared one stays.
+    assert (area_version(kent.pk), shared_version()) == (before[0] + 1, before[1])
 
 
 def test_the_same_rows_again_change_nothing(kent, user):
     write(kent, themes(kent, T1="Urgent response"), user)
-    before = data_version()
+    before = (area_version(kent.pk), shared_version())
     result = write(kent, themes(kent, T1="Urgent response"), user)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
     assert Theme.history.count() == 1
-    assert data_version() == before
+    assert (area_version(kent.pk), shared_version()) == before
 
 
 def test_a_changed_row_is_updated_its_version_goes_up_and_history_holds_both(kent, user):
@@ -119,7 +120,7 @@ def test_kept_rows_are_left_alone(kent, user):
 
 def test_a_row_changed_by_someone_else_meanwhile_stops_the_whole_write(kent, user):
     write(kent, themes(kent, T1="Urgent response", T2="Discharge"), user)
-    before = data_version()
+    before = (area_version(kent.pk), shared_version())
 
     def someone_else_saves(row: dict[str, object]) -> bool:
         # Between the writer's read and its update another edit moves the version on.
@@ -135,7 +136,7 @@ def test_a_row_changed_by_someone_else_meanwhile_stops_the_whole_write(kent, use
         )
     assert not Theme.objects.filter(code="T3").exists()
     assert Theme.objects.get(code="T1").name == "Urgent response"
-    assert data_version() == before
+    assert (area_version(kent.pk), shared_version()) == before
 
 
 def test_defaults_decimals_and_dates_round_trip(kent, user):
