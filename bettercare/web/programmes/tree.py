@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
 
 if TYPE_CHECKING:
@@ -183,6 +183,17 @@ def areas_upsert(
     AreaLoopError
         When some rows' parents are neither known nor written (missing, or in a loop).
     """
+    with transaction.atomic():  # all the levels or none
+        return _write_levels(rows, known, by, reason, on_level)
+
+
+def _write_levels(
+    rows: Sequence[Mapping[str, Any]],
+    known: Mapping[str, Area],
+    by: User | None,
+    reason: str,
+    on_level: Callable[[Upserted], None] | None,
+) -> AreasWritten:
     from bettercare.web.programmes.bulk import upsert
     from bettercare.web.programmes.models import Area
 
