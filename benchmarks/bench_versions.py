@@ -28,6 +28,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bettercare.web.accounts.models import User
+    from bettercare.web.programmes.models import ReportingPeriod
 
 WRITERS = 20
 SECONDS = float(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--seconds=")), 10))
@@ -94,7 +99,7 @@ def line(label: str, per_second: float, floor: float | None = None) -> None:
     print(f"  {label:<48} {per_second:9.1f} transactions/s{ratio}")
 
 
-def throughput(periods: list, by: object, *, shared_row: bool) -> float:
+def throughput(periods: list[ReportingPeriod], by: User, *, shared_row: bool) -> float:
     """Transactions a second of WRITERS threads, each saving its own area for SECONDS."""
     from django.db import connection, transaction
 
@@ -124,7 +129,7 @@ def throughput(periods: list, by: object, *, shared_row: bool) -> float:
                             ("A", f"Write {number} of writer {index}"),
                         ),
                         seen_versions=seen,
-                        by=by,  # type: ignore[arg-type]
+                        by=by,
                     )
                 seen = {s.dimension: s.version for s in saved}
                 counts[index] += 1

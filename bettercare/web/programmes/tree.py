@@ -45,8 +45,10 @@ class AreaQuerySet(models.QuerySet["Area"]):
     def _table(self) -> tuple[str, str, str]:
         quote = connection.ops.quote_name
         meta = self.model._meta
-        parent = meta.get_field("parent").column  # type: ignore[union-attr]
-        return quote(meta.db_table), quote(meta.pk.column), quote(parent)  # type: ignore[union-attr]
+        parent = meta.get_field("parent")
+        assert isinstance(parent, models.ForeignKey)
+        assert meta.pk is not None
+        return quote(meta.db_table), quote(meta.pk.column), quote(parent.column)
 
     def descendants(self, area: Area | int) -> AreaQuerySet:
         """Every area below ``area`` at any depth (not ``area`` itself)."""
@@ -204,9 +206,9 @@ def _write_levels(
     while pending:
         level = [r for r in pending if not r["parent_code"] or r["parent_code"] in placed]
         if not level:
-            codes = ", ".join(sorted(r["code"] for r in pending))
+            stuck = ", ".join(sorted(r["code"] for r in pending))
             raise AreaLoopError(
-                f"the parents of these areas are neither in the database nor written: {codes}"
+                f"the parents of these areas are neither in the database nor written: {stuck}"
             )
         values = [
             {
