@@ -15,7 +15,7 @@ from bettercare.web.finance.models import SavingsPlan
 from bettercare.web.programmes.bulk import StaleRowsError, upsert
 from bettercare.web.programmes.models import Area, Theme
 from bettercare.web.programmes.versioning import area_version, shared_version
-from tests.integration.web.factories import KENT, make_area
+from tests.integration.web.factories import KENT, MEDWAY, make_area
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,39 @@ def test_defaults_decimals_and_dates_round_trip(kent, user):
     assert upsert(SavingsPlan, key, dated, existing=existing, by=user, reason="r").updated == 1
     assert SavingsPlan.objects.get().as_at == date(2025, 9, 30)
     assert SavingsPlan.history.filter(history_type="~").get().as_at == date(2025, 9, 30)
+
+
+def test_rows_reached_through_a_period_move_the_periods_area_on_and_no_other(kent, user):
+    from bettercare.web.programmes.models import ProgrammeStatus, ReportingPeriod
+
+    medway = make_area(MEDWAY, "Medway")
+    period = ReportingPeriod.objects.create(area=kent, month=date(2017, 8, 1))
+    before = {a.pk: area_version(a.pk) for a in (kent, medway)}
+    shared = shared_version()
+    upsert(
+        ProgrammeStatus,
+        ("period_id", "dimension"),
+        [{"period_id": period.pk, "dimension": "plan", "status": "G", "summary": ""}],
+        existing=ProgrammeStatus.objects.filter(period=period),
+        by=user,
+        reason="a test",
+    )
+    after = {a.pk: area_version(a.pk) for a in (kent, medway)}
+    assert after == {kent.pk: before[kent.pk] + 1, medway.pk: before[medway.pk]}
+    assert shared_version() == shared
+
+
+def test_the_registry_sync_moves_the_shared_version_on_once_it_writes(db):
+    from bettercare.web.performance.models import Metric
+    from bettercare.web.performance.registry import sync_registry
+
+    before = shared_version()
+    created, updated = sync_registry()
+    assert (created > 0, updated) == (True, 0)
+    assert shared_version() == before + 2  # the definitions, then the links between them
+    Metric.objects.filter(code="bcf_dtoc").update(name="Renamed by hand")
+    moved = shared_version()
+    assert sync_registry() == (0, 1)
+    assert shared_version() == moved + 1
+    assert sync_registry() == (0, 0)
+    assert shared_version() == moved + 1  # nothing written: nothing to recompute
