@@ -129,3 +129,21 @@ def test_area_and_membership_writes_move_the_shared_version(world):
     assert shared_version() == shared + 1
     make_user("reader", (Area.objects.get(code=KENT), "viewer"))
     assert shared_version() == shared + 2
+
+
+def test_an_area_deleted_with_its_data_moves_the_shared_version_and_commits(world):
+    from django.db import transaction
+
+    from bettercare.web.programmes.models import ProgrammeStatus
+    from tests.integration.web.factories import make_period
+
+    gone = make_area("E06000036", "Bracknell Forest", parent=world["kent"].area.parent)
+    period = make_period(gone)
+    ProgrammeStatus.objects.create(period=period, dimension="plan", status="G")
+    assert area_version(gone.pk) >= 2  # the period and the status
+    shared = shared_version()
+    with transaction.atomic():  # the cascade's signals move versions on inside it
+        Area.objects.filter(pk=gone.pk).delete()
+    assert not Area.objects.filter(code="E06000036").exists()
+    assert shared_version() == shared + 1
+    assert Area.objects.get(code=KENT).name == "Kent"

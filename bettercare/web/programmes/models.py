@@ -418,11 +418,17 @@ class AreaVersion(models.Model):
     """One row per area counting changes to that area's data (see ``versioning``).
 
     Kept apart from :class:`Area` so that moving it on neither locks the area's own row nor
-    writes the area's history.
+    writes the area's history. No foreign key constraint in the database: deleting an area
+    deletes the rows below it, whose signals move its version on (making its row again if it
+    went first); a row left behind for a deleted area is harmless (keys are not reused).
     """
 
     area = models.OneToOneField(
-        Area, primary_key=True, on_delete=models.CASCADE, related_name="data_version"
+        Area,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="data_version",
     )
     number = models.PositiveBigIntegerField(default=0)
 

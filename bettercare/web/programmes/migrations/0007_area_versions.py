@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 (
                     "area",
                     models.OneToOneField(
+                        db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         primary_key=True,
                         related_name="data_version",
