@@ -54,15 +54,10 @@ class Access:
         memberships = list(Membership.objects.filter(user=user).values_list("area_id", "role"))
         roles: dict[int, set[str]] = defaultdict(set)
         if memberships:
-            children: dict[int | None, list[int]] = defaultdict(list)
-            for pk, parent in Area.objects.values_list("pk", "parent_id"):
-                children[parent].append(pk)
+            below = Area.objects.below_each(area_id for area_id, _ in memberships)
             for area_id, role in memberships:
-                stack = [area_id]
-                while stack:
-                    current = stack.pop()
+                for current in below.get(area_id, ()):
                     roles[current].add(role)
-                    stack.extend(children[current])
         led = set(
             Scheme.lead_users.through.objects.filter(user_id=user.pk).values_list(
                 "scheme_id", flat=True

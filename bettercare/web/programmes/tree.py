@@ -8,7 +8,8 @@ query, instead of every area in the country:
 - ``Area.objects.ancestors(area)``: every area above it (``ancestors_of`` orders them);
 - ``Area.objects.tree_of(area)``: the whole tree ``area`` is in, from its root down, for a
   page that asks several questions of it (:class:`AreaTree` answers them without queries);
-- ``Area.objects.region_of(area)``: the region above ``area``.
+- ``Area.objects.region_of(area)``: the region above ``area``;
+- ``Area.objects.below_each(ids)``: each area with every area below it (who may see what).
 
 :func:`areas_upsert` is the one writer that creates areas parents first (a workbook's
 programme sheet, a pipeline's ``areas`` file).
@@ -84,6 +85,26 @@ class AreaQuerySet(models.QuerySet["Area"]):
             f") SELECT id FROM below"
         )
         return self.filter(pk__in=RawSQL(sql, (_pk(area),)))  # noqa: S611 (bound values)
+
+    def below_each(self, area_ids: Iterable[int]) -> dict[int, set[int]]:
+        """Each of ``area_ids`` with itself and every area below it, by id (one query)."""
+        roots = sorted(set(area_ids))
+        if not roots:
+            return {}
+        table, pk, parent = self._table()
+        marks = ", ".join(["%s"] * len(roots))
+        sql = (
+            f"WITH RECURSIVE below(root, id) AS ("  # noqa: S608 (quoted names, bound values)
+            f"SELECT {pk}, {pk} FROM {table} WHERE {pk} IN ({marks}) "
+            f"UNION SELECT b.root, a.{pk} FROM {table} a JOIN below b ON a.{parent} = b.id"
+            f") SELECT root, id FROM below"
+        )
+        found: dict[int, set[int]] = {root: set() for root in roots}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, roots)
+            for root, below in cursor.fetchall():
+                found[root].add(below)
+        return found
 
     def ancestors_of(self, area: Area) -> list[Area]:
         """The areas above ``area``, nearest first (one query)."""

@@ -118,3 +118,19 @@ def test_areas_whose_parents_are_nowhere_are_refused_and_nothing_is_left_half_wr
     with pytest.raises(AreaLoopError, match="E10000016, E54000099"):
         areas_upsert(rows, known={}, by=None, reason="a test")
     assert not Area.objects.exists()
+
+
+def test_below_each_gives_every_area_with_all_below_it_in_one_query(country):
+    wanted = [country["south_east"].pk, country["kent_icb"].pk, country["camden"].pk]
+    with CaptureQueriesContext(connection) as queries:
+        below = Area.objects.below_each(wanted)
+    assert len(queries.captured_queries) == 1
+    names = {pk: {a.name for a in Area.objects.filter(pk__in=ids)} for pk, ids in below.items()}
+    assert names == {
+        country["south_east"].pk: {
+            "South East", "Kent and Medway ICB", "Kent", "Medway", "Surrey"
+        },
+        country["kent_icb"].pk: {"Kent and Medway ICB", "Kent", "Medway"},
+        country["camden"].pk: {"Camden"},
+    }  # fmt: skip
+    assert Area.objects.below_each([]) == {}
