@@ -28,9 +28,9 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import user_logged_in
-from django.contrib.auth.models import update_last_login
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from bettercare.web.programmes.models import (
     AreaVersion,
@@ -188,12 +188,11 @@ def _links_changed(sender: Any, instance: models.Model, reverse: bool, **kwargs:
 
 
 def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """Django's ``update_last_login`` without a history row: a login is not an edit."""
-    user.skip_history_when_saving = True
-    try:
-        update_last_login(sender, user, **kwargs)
-    finally:
-        del user.skip_history_when_saving
+    """Django's ``update_last_login`` without a history row or a signal: a login is not an
+    edit. (An update of the one column, not a save: the same user object may be signing in
+    on several threads at once, so nothing is set on it but ``last_login``.)"""
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
 
 
 def connect() -> None:
@@ -214,5 +213,5 @@ def connect() -> None:
             sender=field.remote_field.through,
             dispatch_uid=f"data-version-m2m-{field.name}",
         )
-    if user_logged_in.disconnect(dispatch_uid="update_last_login"):
+    if user_logged_in.disconnect(dispatch_uid="update_last_login"):  # Django's saves the user
         user_logged_in.connect(record_login, dispatch_uid="update_last_login")
