@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from bettercare.web.accounts.models import Membership, Role, User
 from bettercare.web.programmes.models import Area, Milestone, Risk, Scheme
-from bettercare.web.programmes.versioning import data_version
+from bettercare.web.programmes.versioning import shared_version
 
 READ_ROLES = frozenset(Role)
 EDIT_PROGRAMME = frozenset({Role.PROGRAMME_MANAGER})
@@ -38,8 +38,9 @@ class Access:
             return cls(user)
         if user.is_superuser:
             return cls(user, is_admin=True)
-        # Roles change only with the data (memberships and scheme leads send signals).
-        key = f"access:{user.pk}:{data_version()}"
+        # Roles change only with memberships, scheme leads and the area tree: all of them move
+        # the shared version on.
+        key = f"access:{user.pk}:{shared_version()}"
         found = cache.get(key)
         if found is None:
             found = cls._look_up(user)
@@ -53,15 +54,10 @@ class Access:
         memberships = list(Membership.objects.filter(user=user).values_list("area_id", "role"))
         roles: dict[int, set[str]] = defaultdict(set)
         if memberships:
-            children: dict[int | None, list[int]] = defaultdict(list)
-            for pk, parent in Area.objects.values_list("pk", "parent_id"):
-                children[parent].append(pk)
+            below = Area.objects.below_each(area_id for area_id, _ in memberships)
             for area_id, role in memberships:
-                stack = [area_id]
-                while stack:
-                    current = stack.pop()
+                for current in below.get(area_id, ()):
                     roles[current].add(role)
-                    stack.extend(children[current])
         led = set(
             Scheme.lead_users.through.objects.filter(user_id=user.pk).values_list(
                 "scheme_id", flat=True

@@ -13,7 +13,6 @@ depend on who looks; but only the areas the user may see are listed. Two disclos
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -33,6 +32,7 @@ from bettercare.web.accounts.access import Access
 from bettercare.web.benchmarking.models import PeerGroup
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.tree import AreaTree
 
 DEFAULT_PEERS = "region"
 
@@ -86,27 +86,13 @@ class MetricBenchmark:
         return self.pooled.value if self.pooled is not None else None
 
 
-def _hwb_descendants(root: Area, children: dict[int | None, list[Area]]) -> list[Area]:
-    found, stack = [], list(children[root.pk])
-    while stack:
-        area = stack.pop()
-        if area.type == Area.Type.HWB:
-            found.append(area)
-        stack.extend(children[area.pk])
-    return sorted(found, key=lambda a: a.name)
-
-
 def peer_sets(area: Area) -> list[PeerSet]:
-    """The peer sets ``area`` belongs to: its region, its ICB, then loaded groups (3 queries)."""
-    areas = {a.pk: a for a in Area.objects.all()}
-    children: dict[int | None, list[Area]] = defaultdict(list)
-    for candidate in areas.values():
-        children[candidate.parent_id].append(candidate)
+    """The peer sets ``area`` belongs to: its region, its ICB, then loaded groups (3 queries:
+    the tree ``area`` is in, the groups and their members)."""
+    tree = AreaTree.of(Area.objects.tree_of(area))
     found: list[PeerSet] = []
-    members: tuple[Area, ...] | dict[int, Area]  # an ancestor's areas, then a group's by pk
-    ancestor = areas.get(area.parent_id) if area.parent_id else None
-    while ancestor is not None:
-        members = tuple(_hwb_descendants(ancestor, children))
+    for ancestor in tree.ancestors(area):
+        members = tuple(tree.hwbs_below(ancestor))
         if ancestor.type == Area.Type.REGION:
             found.insert(
                 0,
@@ -119,20 +105,19 @@ def peer_sets(area: Area) -> list[PeerSet]:
             )
         elif ancestor.type == Area.Type.ICB:
             found.append(PeerSet("icb", ancestor.name, f"The areas of {ancestor.name}", members))
-        ancestor = areas.get(ancestor.parent_id) if ancestor.parent_id else None
     groups = (
         PeerGroup.objects.filter(members=area) | PeerGroup.objects.filter(anchor=area)
     ).distinct()
-    for group in groups.prefetch_related("members").order_by("name"):
-        members = {m.pk: m for m in group.members.all()}
-        if group.anchor_id is not None:
-            members.setdefault(group.anchor_id, areas[group.anchor_id])
+    for group in groups.select_related("anchor").prefetch_related("members").order_by("name"):
+        in_group = {m.pk: m for m in group.members.all()}
+        if group.anchor is not None:  # the anchor may be outside the area's tree
+            in_group.setdefault(group.anchor.pk, group.anchor)
         found.append(
             PeerSet(
                 group.code,
                 group.name,
                 group.source or "A peer group loaded by an administrator",
-                tuple(sorted(members.values(), key=lambda a: a.name)),
+                tuple(sorted(in_group.values(), key=lambda a: a.name)),
             )
         )
     return found

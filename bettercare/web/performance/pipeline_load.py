@@ -29,7 +29,7 @@ from bettercare.web.accounts.models import User
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.bulk import upsert
 from bettercare.web.programmes.models import Area, ReportingPeriod
-from bettercare.web.programmes.versioning import data_changed
+from bettercare.web.programmes.tree import AreaLoopError, areas_upsert
 
 __all__ = ["LoadError", "LoadResult", "load_metric_values", "load_run"]
 
@@ -93,40 +93,23 @@ def _create_areas(
             f"{len(undefined)} area(s) are not in the database: {shown}; import them first "
             "(bettercare import, programme sheet) or add an areas.csv to the input folder"
         )
-    created = 0
-    while missing:
-        level = [
-            c
-            for c in missing
-            if not defined[c]["parent_code"] or defined[c]["parent_code"] in found
-        ]
-        if not level:
-            raise LoadError(f"the areas file's parents form a loop among {', '.join(missing)}")
-        upsert(
-            Area,
-            ("code",),
-            [
-                {
-                    "code": code,
-                    "name": defined[code]["area_name"],
-                    "type": defined[code]["area_type"],
-                    "parent_id": found[defined[code]["parent_code"]].pk
-                    if defined[code]["parent_code"]
-                    else None,
-                    "is_demo": bool(defined[code].get("is_demo")),
-                }
-                for code in level
-            ],
-            existing=Area.objects.filter(code__in=level),
-            by=by,
-            reason=reason,
-            bump_data_version=False,
-        )
-        for area in Area.objects.filter(code__in=level):
-            found[area.code] = area
-        created += len(level)
-        missing = [code for code in missing if code not in found]
-    return found, created
+    rows = [
+        {
+            "code": code,
+            "name": defined[code]["area_name"],
+            "type": defined[code]["area_type"],
+            "parent_code": defined[code]["parent_code"] or None,
+            "is_demo": bool(defined[code].get("is_demo")),
+        }
+        for code in missing
+    ]
+    try:
+        written = areas_upsert(rows, known=found, by=by, reason=reason)
+    except AreaLoopError:
+        raise LoadError(
+            f"the areas file's parents form a loop among {', '.join(missing)}"
+        ) from None
+    return written.areas, written.created
 
 
 def _open_months(
@@ -161,7 +144,6 @@ def _open_months(
         existing=ReportingPeriod.objects.filter(area_id__in={row["area_id"] for row in opening}),
         by=by,
         reason=reason,
-        bump_data_version=False,
     )
     return opened.created
 
@@ -224,11 +206,9 @@ def load_metric_values(
         provenance=("source",),
         # Actual values that did not come from the pipeline (a published figure) are kept.
         keep=lambda stored: not str(stored["source"]).startswith(SOURCE_PREFIX),
-        bump_data_version=False,
     )
     opened = _open_months(areas, rows, wanted - before, by, reason)
-    if written.written or areas_created or opened:
-        data_changed()  # once for the whole load: tell the pages' caches
+    if written.written or areas_created or opened:  # the bulk writer moved the versions on
         from bettercare.web.alerts.engine import after_data_change
 
         after_data_change(area.pk for area in areas.values())  # once committed; never fails

@@ -23,7 +23,7 @@ from bettercare.core.summary import (
 )
 from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
 from bettercare.web.programmes.models import Area, Scheme, SchemeStatus
-from bettercare.web.programmes.versioning import data_version
+from bettercare.web.programmes.versioning import data_versions
 
 FIELDS = (
     "metric_id", "kind", "period_start", "period_end", "numerator", "denominator", "value",
@@ -90,12 +90,12 @@ def area_metric_summaries(
     """Every metric of the area with an actual value ending in or before ``month``.
 
     A few queries whatever the number of metrics and values. The statistics are kept in the
-    cache for the area, month and metric set until any programme data change
-    (:mod:`bettercare.web.programmes.versioning`).
+    cache for the area, month and metric set until the area's data or the shared data (the
+    registry) change (:mod:`bettercare.web.programmes.versioning`).
     """
     chosen = "all" if metrics is None else ",".join(str(pk) for pk in sorted(m.pk for m in metrics))
     digest = hashlib.sha256(chosen.encode()).hexdigest()[:16]
-    key = f"metric-summaries:{area.pk}:{month}:{digest}:{data_version()}"
+    key = f"metric-summaries:{area.pk}:{month}:{digest}:{data_versions([area.pk])}"
     found = cache.get(key)
     if found is None:
         found = _summaries(area, month, metrics)
@@ -184,7 +184,7 @@ def area_metric_positions(
 
     Cached like :func:`area_metric_summaries`.
     """
-    key = f"metric-positions:{area.pk}:{month}:{data_version()}"
+    key = f"metric-positions:{area.pk}:{month}:{data_versions([area.pk])}"
     found = cache.get(key)
     if found is None:
         found = _positions(area, month)

@@ -48,6 +48,7 @@ from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.performance.queries import area_metric_positions, metric_detail_snapshot
 from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.tree import AreaTree
 from bettercare.web.reporting.common import metric_lines, position_line
 
 #: The plan chart reaches back this many financial years before the month's.
@@ -266,23 +267,13 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
 
 
 def _region_of(area: Area) -> tuple[Area | None, list[Area]]:
-    """The region above ``area`` and every HWB area under that region (one query)."""
-    areas = {a.pk: a for a in Area.objects.all()}
-    region = areas.get(area.parent_id) if area.parent_id else None
-    while region is not None and region.type != Area.Type.REGION:
-        region = areas.get(region.parent_id) if region.parent_id else None
+    """The region above ``area`` and every HWB area under that region (one query: the tree
+    ``area`` is in)."""
+    tree = AreaTree.of(Area.objects.tree_of(area))
+    region = tree.region_of(area)
     if region is None:
         return None, []
-    children: dict[int | None, list[Area]] = defaultdict(list)
-    for candidate in areas.values():
-        children[candidate.parent_id].append(candidate)
-    found, stack = [], list(children[region.pk])
-    while stack:
-        candidate = stack.pop()
-        if candidate.type == Area.Type.HWB:
-            found.append(candidate)
-        stack.extend(children[candidate.pk])
-    return region, sorted(found, key=lambda a: a.name)
+    return region, tree.hwbs_below(region)
 
 
 def _figures(value: MetricValue) -> AreaFigures:

@@ -12,7 +12,8 @@ They all go through :func:`upsert`, which
   since it was read stops the whole write with :class:`StaleRowsError`);
 - writes one history row per created or updated row (django-simple-history's tables, with
   who and why), in bulk;
-- moves the data version on when anything was written, so cached pages are recomputed.
+- moves on the data versions of the areas of the rows it wrote (or the shared version, for
+  rows in no area), in the same transaction, so their cached pages are recomputed (ADR 0102).
 
 *Provenance* fields (where a row came from) are written with a change but are not a change by
 themselves, so the same figures from a file of another name change nothing.
@@ -31,7 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 
 from bettercare.web.accounts.models import User
-from bettercare.web.programmes.versioning import data_changed
+from bettercare.web.programmes.versioning import rows_changed
 
 __all__ = ["StaleRowsError", "Upserted", "upsert"]
 
@@ -78,7 +79,6 @@ def upsert(
     reason: str,
     provenance: Sequence[str] = (),
     keep: Callable[[Mapping[str, Any]], bool] | None = None,
-    bump_data_version: bool = True,
 ) -> Upserted:
     """Create or update ``rows`` of ``model`` by ``key``, with history; see the module.
 
@@ -99,8 +99,6 @@ def upsert(
         Fields written with a change but not a change by themselves.
     keep
         Called with an existing row's values (by attribute name); true keeps it as it is.
-    bump_data_version
-        Move the data version on when anything was written (the caller may do it once).
     """
     with transaction.atomic():
         writer = _ModelWriter(model)
@@ -142,6 +140,7 @@ def upsert(
             updating[identity] = (old, {**before, **changes})
             result.updated += 1
         now = timezone.now()
+        written: list[Mapping[str, Any]] = []
         if creating:
             new_rows = [writer.complete(values) for values in creating.values()]
             writer.insert(new_rows)
@@ -151,12 +150,14 @@ def upsert(
                 result.ids[identity] = ids[identity]
             writer.history(new_rows, "+", now=now, by=by, reason=reason)
             result.changed |= set(creating)
+            written.extend(new_rows)
         if updating:
             after = writer.update(list(updating.values()))
             writer.history(after, "~", now=now, by=by, reason=reason)
             result.changed |= set(updating)
-        if bump_data_version and result.written:
-            data_changed()
+            written.extend(after)
+        if written:
+            rows_changed(model, written)
         return result
 
 

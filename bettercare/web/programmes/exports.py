@@ -24,29 +24,18 @@ from bettercare.web.programmes.models import (
     SchemeStatus,
     Theme,
 )
+from bettercare.web.programmes.tree import AreaTree
 from bettercare.workbook import write_workbook
 
 
 def _ancestors(area: Area) -> list[Area]:
-    chain = []
-    parent = area.parent
-    while parent is not None:
-        chain.append(parent)
-        parent = parent.parent
-    return list(reversed(chain))
+    """The areas above ``area``, top first (one query)."""
+    return list(reversed(Area.objects.select_related("parent").ancestors_of(area)))
 
 
 def _descendants(area: Area) -> list[Area]:
-    children: dict[int | None, list[Area]] = {}
-    for candidate in Area.objects.all():
-        children.setdefault(candidate.parent_id, []).append(candidate)
-    found: list[Area] = []
-    stack = list(children.get(area.pk, []))
-    while stack:
-        child = stack.pop(0)
-        found.append(child)
-        stack.extend(children.get(child.pk, []))
-    return found
+    """The areas below ``area``, parents first (one query)."""
+    return AreaTree.of(Area.objects.select_related("parent").descendants(area)).descendants(area)
 
 
 def _month(day: Any) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
@@ -36,7 +35,7 @@ from bettercare.web.programmes.models import (
     SchemeStatus,
     Theme,
 )
-from bettercare.web.programmes.versioning import data_changed
+from bettercare.web.programmes.tree import areas_upsert
 from bettercare.workbook import (
     Known,
     Message,
@@ -223,8 +222,7 @@ def import_workbook(
         )
         try:
             with transaction.atomic():
-                result.counts = writer.write()
-                data_changed()  # bulk writes send no signals: tell the caches
+                result.counts = writer.write()  # the bulk writer moves the data versions on
                 from bettercare.web.alerts.engine import after_data_change
 
                 after_data_change()  # once committed; never fails the import
@@ -289,7 +287,6 @@ class _Writer:
             by=self.by,
             reason=self.reason,
             provenance=provenance,
-            bump_data_version=False,  # the import moves it on once, at the end
         )
         counts.created += result.created
         counts.updated += result.updated
@@ -327,33 +324,31 @@ class _Writer:
         codes = {r["parent_code"] for r in records if r["parent_code"]}
         for sheet in self.validated.records.values():
             codes |= {r["area_code"] for r in sheet if r["area_code"]}
-        self.areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
-        # Level by level, parents first, so that every parent exists before its children.
-        pending = list(records)
-        placed = set(self.areas) - {r["area_code"] for r in records}
-        while pending:
-            level = [r for r in pending if not r["parent_code"] or r["parent_code"] in placed]
-            level = level or pending  # validation has named any parent that does not exist
-            rows = []
-            for record in level:
-                values = {
-                    "code": record["area_code"],
-                    "name": record["area_name"],
-                    "type": record["area_type"],
-                    "parent_id": self.areas[record["parent_code"]].pk
-                    if record["parent_code"]
-                    else None,
-                    "valid_from": record["valid_from"],
-                    "valid_to": record["valid_to"],
-                }
-                if self.mark_demo:
-                    values["is_demo"] = True
-                rows.append(values)
-            codes = [r["code"] for r in rows]
-            self.upsert("programme", Area, ("code",), rows, Area.objects.filter(code__in=codes))
-            self.areas.update({a.code: a for a in Area.objects.filter(code__in=codes)})
-            placed |= {r["area_code"] for r in level}
-            pending = [r for r in pending if r not in level]
+        known = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        rows = []
+        for record in records:
+            values = {
+                "code": record["area_code"],
+                "name": record["area_name"],
+                "type": record["area_type"],
+                "parent_code": record["parent_code"] or None,
+                "valid_from": record["valid_from"],
+                "valid_to": record["valid_to"],
+            }
+            if self.mark_demo:
+                values["is_demo"] = True
+            rows.append(values)
+        counts = self.counts.setdefault("programme", SheetCounts())
+
+        def counted(level: Upserted) -> None:
+            counts.created += level.created
+            counts.updated += level.updated
+            counts.unchanged += level.unchanged
+            self.progress("programme", level.created + level.updated + level.unchanged)
+
+        # Parents first (validation has named any parent that does not exist).
+        written = areas_upsert(rows, known=known, by=self.by, reason=self.reason, on_level=counted)
+        self.areas = written.areas
         programmes = [
             {
                 "area_id": self.area_id(r["area_code"]),
@@ -404,21 +399,22 @@ class _Writer:
             | {r["parent_code"] for r in records if r["parent_code"]}
         )
         self.metrics = {m.code: m for m in Metric.objects.filter(code__in=codes)}
-        parents = []
-        for record in local:
-            metric = self.metrics[record["code"]]
-            parent = self.metrics[record["parent_code"]].pk if record["parent_code"] else None
-            if metric.parent_id != parent:
-                metric.parent_id = parent
-                parents.append(metric)
-        if parents:
-            bulk_update_with_history(
-                parents,
-                Metric,
-                fields=["parent"],
-                default_user=self.by,
-                default_change_reason=self.reason,
-            )
+        # The links between local metrics, once every metric exists (not counted as changes).
+        bulk.upsert(
+            Metric,
+            ("code",),
+            [
+                {
+                    "code": r["code"],
+                    "parent_id": self.metrics[r["parent_code"]].pk if r["parent_code"] else None,
+                }
+                for r in local
+            ],
+            existing=Metric.objects.filter(code__in=[r["code"] for r in local]),
+            by=self.by,
+            reason=self.reason,
+        )
+        self.metrics = {m.code: m for m in Metric.objects.filter(code__in=codes)}
 
     def write_themes_and_schemes(self) -> None:
         area_ids = [a.pk for a in self.areas.values()]
@@ -655,19 +651,18 @@ class _Writer:
         if not wanted:
             return
         area_ids = [a.pk for a in self.areas.values()]
-        existing = {
-            (p.area.code, f"{p.month:%Y-%m}"): p
-            for p in ReportingPeriod.objects.filter(area_id__in=area_ids).select_related("area")
-        }
-        missing = [
-            ReportingPeriod(area_id=self.area_id(area), month=month.first_day)
-            for (area, text), month in sorted(wanted.items())
-            if (area, text) not in existing
-        ]
-        if missing:
-            bulk_create_with_history(
-                missing, ReportingPeriod, default_user=self.by, default_change_reason=self.reason
-            )
+        # The months not opened yet are opened (the ones there are left as they are).
+        bulk.upsert(
+            ReportingPeriod,
+            ("area_id", "month"),
+            [
+                {"area_id": self.area_id(area), "month": month.first_day}
+                for (area, _text), month in sorted(wanted.items())
+            ],
+            existing=ReportingPeriod.objects.filter(area_id__in=area_ids),
+            by=self.by,
+            reason=self.reason,
+        )
         self.periods = {
             (p.area.code, f"{p.month:%Y-%m}"): p
             for p in ReportingPeriod.objects.filter(area_id__in=area_ids).select_related("area")

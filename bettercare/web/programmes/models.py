@@ -23,6 +23,7 @@ from bettercare.core.rag import (
     milestone_status,
 )
 from bettercare.web.programmes.fields import Versioned, ons_code
+from bettercare.web.programmes.tree import AreaQuerySet
 
 
 class Status(models.TextChoices):
@@ -62,6 +63,8 @@ class Area(models.Model):
         help_text="The last day of the area, if it was abolished (e.g. by a reorganisation).",
     )
     history = HistoricalRecords()
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -417,9 +420,32 @@ class Achievement(models.Model):
 
 
 class DataVersion(models.Model):
-    """A single row counting changes to programme data (see ``versioning``)."""
+    """The shared data version: one row counting changes that are in no one area (the metric
+    registry, the area tree, memberships); every cached page keys on it (see ``versioning``)."""
 
     number = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"data version {self.number}"
+
+
+class AreaVersion(models.Model):
+    """One row per area counting changes to that area's data (see ``versioning``).
+
+    Kept apart from :class:`Area` so that moving it on neither locks the area's own row nor
+    writes the area's history. No foreign key constraint in the database: deleting an area
+    deletes the rows below it, whose signals move its version on (making its row again if it
+    went first); a row left behind for a deleted area is harmless (keys are not reused).
+    """
+
+    area = models.OneToOneField(
+        Area,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="data_version",
+    )
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.number} of area {self.area_id}"

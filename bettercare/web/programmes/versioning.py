@@ -1,49 +1,205 @@
-"""One number that changes whenever any programme data changes, for caching what is derived.
+"""Numbers that change whenever programme data change, for caching what is derived (ADR 0102).
 
-Pages cache their statistics and report models under this number. Saving or deleting any
-bettercare row moves it on (a signal); bulk writes (imports, the pipeline) move it on
-themselves with :func:`data_changed`. Every server process reads it from the database, so a
-change made through one process is seen by all.
+Each area has its own data version (:class:`AreaVersion`) and there is one shared version
+(:class:`DataVersion`) for what is in no one area: the metric registry, the area tree and
+who may see what. A cached page keys on the shared version and the versions of the areas it
+reads (:func:`data_versions`), so a write to one area leaves every other area's pages in the
+cache, and writers to different areas never wait for each other on one row.
+
+Who moves them on:
+
+- saving or deleting a bettercare row through the ORM (the actions) moves the version of
+  the row's area on (a signal), or the shared version for a row in no area;
+- the bulk writer (:mod:`bettercare.web.programmes.bulk`) moves on the versions of the areas
+  of the rows it wrote (:func:`rows_changed`), as it sends no signals;
+- nothing else: users and API tokens are not data (a login changes no version and, see
+  :func:`record_login`, writes no history row).
+
+Every version moves on inside the writing transaction, so a rollback undoes it too, and
+every server process reads them from the database, so a change made through one process is
+seen by all.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import user_logged_in
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
-from bettercare.web.programmes.models import DataVersion
+from bettercare.web.programmes.models import (
+    AreaVersion,
+    DataVersion,
+    ReportingPeriod,
+    Scheme,
+)
+
+__all__ = [
+    "area_version",
+    "areas_changed",
+    "areas_of",
+    "connect",
+    "data_versions",
+    "record_login",
+    "rows_changed",
+    "shared_changed",
+    "shared_version",
+]
 
 APPS = ("accounts", "programmes", "finance", "performance", "assurance")
+#: Models whose writes change no cached page: who people are (access keys on memberships,
+#: which are versioned) and their API tokens (``last_used_at`` moves on every API call).
+NOT_DATA = frozenset({"accounts.User", "accounts.ApiToken"})
+#: Models whose writes concern every area: the area tree (region pages, peer sets) and
+#: memberships (who may see what: the access cache keys on the shared version).
+EVERY_AREA = frozenset({"programmes.Area", "accounts.Membership"})
+SHARED = 1  # the primary key of the shared version's row
 
 
-def data_changed() -> None:
-    """Move the version on (in the current transaction, so a rollback undoes it too)."""
+# -- moving versions on -----------------------------------------------------------------------
+
+
+def shared_changed() -> None:
+    """Move the shared version on: every cached page is recomputed."""
     with transaction.atomic():
-        updated = DataVersion.objects.filter(pk=1).update(number=models.F("number") + 1)
+        updated = DataVersion.objects.filter(pk=SHARED).update(number=models.F("number") + 1)
         if not updated:
-            DataVersion.objects.get_or_create(pk=1)
-            DataVersion.objects.filter(pk=1).update(number=models.F("number") + 1)
+            DataVersion.objects.get_or_create(pk=SHARED)
+            DataVersion.objects.filter(pk=SHARED).update(number=models.F("number") + 1)
 
 
-def data_version() -> int:
-    """The current version (0 before anything has changed)."""
-    return DataVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
-
-
-def _changed(sender: Any, **kwargs: Any) -> None:
-    if sender is DataVersion or sender.__name__.startswith("Historical"):
+def areas_changed(area_ids: Iterable[int]) -> None:
+    """Move the versions of these areas on (one statement when every area has its row)."""
+    wanted = set(area_ids)
+    if not wanted:
         return
-    data_changed()
+    with transaction.atomic():
+        rows = AreaVersion.objects.filter(area_id__in=sorted(wanted))
+        if rows.update(number=models.F("number") + 1) == len(wanted):
+            return
+        # A new area: make its row at 0 (a concurrent writer may make it first), then count.
+        present = set(rows.values_list("area_id", flat=True))
+        missing = sorted(wanted - present)
+        AreaVersion.objects.bulk_create(
+            [AreaVersion(area_id=pk, number=0) for pk in missing], ignore_conflicts=True
+        )
+        AreaVersion.objects.filter(area_id__in=missing).update(number=models.F("number") + 1)
+
+
+def areas_of(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> set[int] | None:
+    """The areas that rows of ``model`` (field values by attribute name) belong to; None when
+    the model is in no one area (its change concerns every area)."""
+    if model._meta.label in EVERY_AREA:
+        return None
+    names = {f.attname for f in model._meta.concrete_fields}
+    if "area_id" in names:
+        return {row["area_id"] for row in rows if row.get("area_id") is not None}
+    for attname, through in (("period_id", ReportingPeriod), ("scheme_id", Scheme)):
+        if attname in names:
+            ids = {row[attname] for row in rows if row.get(attname) is not None}
+            return set(through.objects.filter(pk__in=ids).values_list("area_id", flat=True))
+    return None
+
+
+def rows_changed(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:
+    """Move on the versions that written rows of ``model`` change (see :func:`areas_of`)."""
+    if model._meta.label in NOT_DATA:
+        return
+    found = areas_of(model, rows)
+    if found is None:
+        shared_changed()
+    else:
+        areas_changed(found)
+
+
+# -- reading them -----------------------------------------------------------------------------
+
+
+def shared_version() -> int:
+    """The shared version (0 before anything has changed)."""
+    found = DataVersion.objects.filter(pk=SHARED).values_list("number", flat=True).first()
+    return found or 0
+
+
+def area_version(area_id: int) -> int:
+    """An area's version (0 before anything in it has changed)."""
+    found = AreaVersion.objects.filter(area_id=area_id).values_list("number", flat=True).first()
+    return found or 0
+
+
+def data_versions(areas: Iterable[int] | models.QuerySet[Any]) -> str:
+    """A short token that changes when the shared version or any of ``areas``' versions does
+    (one query). ``areas`` is area primary keys, or a query of them such as
+    ``Area.objects.descendants(region).values("pk")``."""
+    if not isinstance(areas, models.QuerySet):
+        areas = sorted(set(areas))
+    rows = AreaVersion.objects.filter(area_id__in=areas).values_list("area_id", "number")
+    shared = DataVersion.objects.filter(pk=SHARED).values_list(
+        models.Value(0, output_field=models.BigIntegerField()), "number"
+    )
+    found = sorted(rows.union(shared, all=True))
+    text = ";".join(f"{area}:{number}" for area, number in found)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+# -- signals ----------------------------------------------------------------------------------
+
+
+def _area_of(instance: models.Model) -> int | None:
+    """The area a saved or deleted row belongs to; None for the shared version."""
+    values = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+    found = areas_of(type(instance), [values])
+    if found is None or len(found) != 1:
+        return None  # in no area, or its period or scheme is already gone: be safe
+    return next(iter(found))
+
+
+def _is_data(model: type[models.Model]) -> bool:
+    return not (
+        model in (DataVersion, AreaVersion)
+        or model._meta.label in NOT_DATA
+        or model.__name__.startswith("Historical")
+    )
+
+
+def _changed(sender: Any, instance: models.Model, **kwargs: Any) -> None:
+    if not _is_data(sender):
+        return
+    area = _area_of(instance)
+    if area is None:
+        shared_changed()
+    else:
+        areas_changed([area])
+
+
+def _links_changed(sender: Any, instance: models.Model, reverse: bool, **kwargs: Any) -> None:
+    if kwargs.get("action", "").startswith("pre_"):
+        return
+    leads = sender is Scheme.lead_users.through
+    if reverse or leads or not isinstance(instance, Scheme):
+        shared_changed()  # scheme leads decide who may edit: access keys on the shared one
+    if isinstance(instance, Scheme):
+        areas_changed([instance.area_id])
+
+
+def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Django's ``update_last_login`` without a history row or a signal: a login is not an
+    edit. (An update of the one column, not a save: the same user object may be signing in
+    on several threads at once, so nothing is set on it but ``last_login``.)"""
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
 
 
 def connect() -> None:
     """Listen to every bettercare model's saves, deletes and many-to-many changes."""
     for config in APPS:
         for model in apps.get_app_config(config).get_models():
-            if model is DataVersion or model.__name__.startswith("Historical"):
+            if not _is_data(model):
                 continue
             post_save.connect(
                 _changed, sender=model, dispatch_uid=f"data-version-{model._meta.label}"
@@ -51,9 +207,11 @@ def connect() -> None:
             post_delete.connect(
                 _changed, sender=model, dispatch_uid=f"data-version-del-{model._meta.label}"
             )
-    for field in apps.get_model("programmes", "Scheme")._meta.many_to_many:  # metrics, leads
+    for field in Scheme._meta.many_to_many:  # metrics, lead_users
         m2m_changed.connect(
-            _changed,
+            _links_changed,
             sender=field.remote_field.through,
             dispatch_uid=f"data-version-m2m-{field.name}",
         )
+    if user_logged_in.disconnect(dispatch_uid="update_last_login"):  # Django's saves the user
+        user_logged_in.connect(record_login, dispatch_uid="update_last_login")

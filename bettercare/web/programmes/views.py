@@ -47,6 +47,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
     body = cached.fragment(
         f"overview:{period.cache_key}",
+        [area.pk],
         lambda: render_to_string(
             "programmes/overview_body.jinja",
             {"report": cached.highlight_report(period), "area": area, "period": period},
@@ -93,7 +94,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         themes_and_report()
         return render_to_string("programmes/dashboard_body.jinja", context, request=request)
 
-    context["body"] = cached.fragment(f"dashboard:{period.cache_key}:{wanted}", body)
+    context["body"] = cached.fragment(f"dashboard:{period.cache_key}:{wanted}", [area.pk], body)
     partial = request.headers.get("HX-Request") and request.GET.get("partial") == "themes"
     if partial:
         themes_and_report()

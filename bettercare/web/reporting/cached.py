@@ -1,18 +1,18 @@
-"""The report models the pages show, kept in the cache until any programme data change.
+"""The report models the pages show, kept in the cache until their area's data change.
 
 Board packs build theirs afresh (their "generated" time is the moment they are made).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from markupsafe import Markup
 
 from bettercare.reports.model import DashboardReport, HighlightReport
 from bettercare.web.programmes.models import ReportingPeriod
-from bettercare.web.programmes.versioning import data_version
+from bettercare.web.programmes.versioning import data_versions
 from bettercare.web.reporting.dashboard import build_dashboard
 from bettercare.web.reporting.highlight import build_highlight_report
 
@@ -20,7 +20,7 @@ CACHE_SECONDS = 60 * 60
 
 
 def highlight_report(period: ReportingPeriod) -> HighlightReport:
-    key = f"highlight:{period.cache_key}:{data_version()}"
+    key = f"highlight:{period.cache_key}:{data_versions([period.area_id])}"
     report = cache.get(key)
     if report is None:
         report = build_highlight_report(period)
@@ -29,7 +29,7 @@ def highlight_report(period: ReportingPeriod) -> HighlightReport:
 
 
 def dashboard(period: ReportingPeriod) -> DashboardReport:
-    key = f"dashboard:{period.cache_key}:{data_version()}"
+    key = f"dashboard:{period.cache_key}:{data_versions([period.area_id])}"
     report = cache.get(key)
     if report is None:
         report = build_dashboard(period)
@@ -37,9 +37,10 @@ def dashboard(period: ReportingPeriod) -> DashboardReport:
     return report  # type: ignore[no-any-return]  # the cache's Any: the report stored under this key
 
 
-def fragment(key: str, render: Callable[[], str]) -> Markup:
-    """HTML that depends only on the data (not on who asks), rendered once per data version."""
-    versioned = f"fragment:{key}:{data_version()}"
+def fragment(key: str, areas: Iterable[int], render: Callable[[], str]) -> Markup:
+    """HTML that depends only on the data of ``areas`` (not on who asks), rendered once per
+    version of their data."""
+    versioned = f"fragment:{key}:{data_versions(areas)}"
     html = cache.get(versioned)
     if html is None:
         html = render()

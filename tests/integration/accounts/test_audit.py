@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db
 #: Models without a history, and why that is right.
 NO_HISTORY = {
     "DataVersion": "a counter that tells caches the data changed; it holds no one's data",
+    "AreaVersion": "a counter per area that tells caches its data changed; no one's data",
     "Alert": "an event the alert rules found in the data, written once and never edited",
     "Notification": "one person's copy of an alert; only its owner marks it read",
     "OutboxEmail": "the queue of alert emails, with every attempt to send each",

@@ -1,4 +1,4 @@
-"""The bulk writer: keyed upserts with history, optimistic version and the data version.
+"""The bulk writer: keyed upserts with history, optimistic version and the data versions.
 
 Run on SQLite and again on PostgreSQL (where new rows go in by ``COPY``).
 """
@@ -14,11 +14,8 @@ from bettercare.web.accounts.models import User
 from bettercare.web.finance.models import SavingsPlan
 from bettercare.web.programmes.bulk import StaleRowsError, upsert
 from bettercare.web.programmes.models import Area, Theme
-from bettercare.web.programmes.versioning import data_version
-from tests.factories import (
-    KENT,
-    make_area,
-)
+from bettercare.web.programmes.versioning import area_version, shared_version
+from tests.factories import KENT, MEDWAY, make_area
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +50,7 @@ def write(area: Area, rows: list[dict[str, object]], user: User | None, **option
 
 
 def test_new_rows_are_created_with_one_history_row_each(kent, user):
-    before = data_version()
+    before = (area_version(kent.pk), shared_version())
     result = write(kent, themes(kent, T1="Urgent response", T2="Discharge"), user)
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     stored = {t.code: t for t in Theme.objects.filter(area=kent)}
@@ -69,16 +66,17 @@ def test_new_rows_are_created_with_one_history_row_each(kent, user):
         "a test",
     )
     assert (history.name, history.version, history.area_id) == ("Urgent response", 1, kent.pk)
-    assert data_version() == before + 1
+    # The area's version moves on once for the write; the shared one stays.
+    assert (area_version(kent.pk), shared_version()) == (before[0] + 1, before[1])
 
 
 def test_the_same_rows_again_change_nothing(kent, user):
     write(kent, themes(kent, T1="Urgent response"), user)
-    before = data_version()
+    before = (area_version(kent.pk), shared_version())
     result = write(kent, themes(kent, T1="Urgent response"), user)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
     assert Theme.history.count() == 1
-    assert data_version() == before
+    assert (area_version(kent.pk), shared_version()) == before
 
 
 def test_a_changed_row_is_updated_its_version_goes_up_and_history_holds_both(kent, user):
@@ -122,7 +120,7 @@ def test_kept_rows_are_left_alone(kent, user):
 
 def test_a_row_changed_by_someone_else_meanwhile_stops_the_whole_write(kent, user):
     write(kent, themes(kent, T1="Urgent response", T2="Discharge"), user)
-    before = data_version()
+    before = (area_version(kent.pk), shared_version())
 
     def someone_else_saves(row: dict[str, object]) -> bool:
         # Between the writer's read and its update another edit moves the version on.
@@ -138,7 +136,7 @@ def test_a_row_changed_by_someone_else_meanwhile_stops_the_whole_write(kent, use
         )
     assert not Theme.objects.filter(code="T3").exists()
     assert Theme.objects.get(code="T1").name == "Urgent response"
-    assert data_version() == before
+    assert (area_version(kent.pk), shared_version()) == before
 
 
 def test_defaults_decimals_and_dates_round_trip(kent, user):
@@ -156,3 +154,39 @@ def test_defaults_decimals_and_dates_round_trip(kent, user):
     assert upsert(SavingsPlan, key, dated, existing=existing, by=user, reason="r").updated == 1
     assert SavingsPlan.objects.get().as_at == date(2025, 9, 30)
     assert SavingsPlan.history.filter(history_type="~").get().as_at == date(2025, 9, 30)
+
+
+def test_rows_reached_through_a_period_move_the_periods_area_on_and_no_other(kent, user):
+    from bettercare.web.programmes.models import ProgrammeStatus, ReportingPeriod
+
+    medway = make_area(MEDWAY, "Medway")
+    period = ReportingPeriod.objects.create(area=kent, month=date(2017, 8, 1))
+    before = {a.pk: area_version(a.pk) for a in (kent, medway)}
+    shared = shared_version()
+    upsert(
+        ProgrammeStatus,
+        ("period_id", "dimension"),
+        [{"period_id": period.pk, "dimension": "plan", "status": "G", "summary": ""}],
+        existing=ProgrammeStatus.objects.filter(period=period),
+        by=user,
+        reason="a test",
+    )
+    after = {a.pk: area_version(a.pk) for a in (kent, medway)}
+    assert after == {kent.pk: before[kent.pk] + 1, medway.pk: before[medway.pk]}
+    assert shared_version() == shared
+
+
+def test_the_registry_sync_moves_the_shared_version_on_once_it_writes(db):
+    from bettercare.web.performance.models import Metric
+    from bettercare.web.performance.registry import sync_registry
+
+    before = shared_version()
+    created, updated = sync_registry()
+    assert (created > 0, updated) == (True, 0)
+    assert shared_version() == before + 2  # the definitions, then the links between them
+    Metric.objects.filter(code="bcf_dtoc").update(name="Renamed by hand")
+    moved = shared_version()
+    assert sync_registry() == (0, 1)
+    assert shared_version() == moved + 1
+    assert sync_registry() == (0, 0)
+    assert shared_version() == moved + 1  # nothing written: nothing to recompute
