@@ -48,7 +48,8 @@ class AreaQuerySet(models.QuerySet["Area"]):
         meta = self.model._meta
         parent = meta.get_field("parent")
         assert isinstance(parent, models.ForeignKey)
-        assert meta.pk is not None and meta.pk.column is not None
+        assert meta.pk is not None
+        assert meta.pk.column is not None
         assert parent.column is not None
         return quote(meta.db_table), quote(meta.pk.column), quote(parent.column)
 
