@@ -9,6 +9,8 @@ which the reader removes.
 
 from __future__ import annotations
 
+import re
+
 import csv
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -56,8 +58,12 @@ def _cell_value(value: Any) -> Any:
         return value
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    # Control characters (pasted from other systems) cannot be stored in an .xlsx file.
-    return ILLEGAL_CHARACTERS_RE.sub("", cell_text(value))
+    # Control characters (pasted from other systems) and the noncharacters U+FFFE and U+FFFF
+    # cannot be stored in an .xlsx file (its XML would not be well formed).
+    return _NONCHARACTERS.sub("", ILLEGAL_CHARACTERS_RE.sub("", cell_text(value)))
+
+
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
 
 
 def write_workbook(path: Path, rows: Rows) -> Path:
