@@ -159,9 +159,8 @@ def page_queries() -> None:
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from tests.integration.pages.world import build_programme
 
-    from tests.factories import MEDWAY, make_area, make_region, make_user
+    from tests.factories import MEDWAY, build_programme, make_area, make_region, make_user
     from tests.integration.pages.test_query_counts import PAGES
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as `bettercare serve` does

@@ -9,9 +9,8 @@ which the reader removes.
 
 from __future__ import annotations
 
-import re
-
 import csv
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal

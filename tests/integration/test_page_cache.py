@@ -19,11 +19,11 @@ from tests.factories import (
     KENT,
     MEDWAY,
     PASSWORD,
+    build_programme,
     make_area,
     make_region,
     make_user,
 )
-from tests.integration.pages.world import build_programme
 
 pytestmark = pytest.mark.django_db
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
