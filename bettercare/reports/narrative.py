@@ -113,7 +113,13 @@ def year_to_date_sentence(ytd: YearToDateLine, polarity: str) -> str:
     (April to August 2017): 26,913 against 25,196 planned, a variance of +1,717 (6.8% above
     plan, where fewer is better)." Months left out of both figures are named. The variance
     said is that of the whole numbers said, so the sentence adds up as it reads."""
-    span = ytd.first_label if ytd.months == 1 else f"{ytd.first_label} to {ytd.last_label}"
+    first, last = ytd.first_label, ytd.last_label
+    if first == last:
+        span = first
+    else:
+        # "April to August 2017", as the paper says it, when the months share their year.
+        month, _, year = first.rpartition(" ")
+        span = f"{month if last.endswith(year) else first} to {last}"
     text = (
         f"Year to date ({span}): {number(ytd.actual, 0)} against {number(ytd.target, 0)} "
         f"planned, a variance of {round(ytd.actual) - round(ytd.target):+,}"

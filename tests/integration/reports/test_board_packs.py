@@ -71,12 +71,12 @@ def test_highlight_pdf_has_the_year_to_date_against_its_target(demo):
     _, text = pdf_text(pack("highlight", "pdf").content)
     flat = re.sub(r"\s+", " ", text)
     assert (
-        "Year to date (April 2017 to August 2017): 26,913 against 25,242 planned, a variance "
+        "Year to date (April to August 2017): 26,913 against 25,242 planned, a variance "
         "of +1,671 (6.6% above plan, where fewer is better)."
     ) in flat
     # Delayed days too (a monthly rate, added up as its counts); nothing else is monthly.
     assert (
-        "Year to date (April 2017 to August 2017): 8,125 against 7,608 planned, a variance "
+        "Year to date (April to August 2017): 8,125 against 7,608 planned, a variance "
         "of +517 (6.8% above plan, where fewer is better)."
     ) in flat
     assert flat.count("Year to date (") == 2
@@ -193,8 +193,8 @@ def test_the_overflow_check_catches_a_table_too_wide_for_the_page():
 def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
     book = load_workbook(io.BytesIO(pack("highlight", "xlsx").content))
     assert book.sheetnames == [
-        "Programme status", "Metrics", "Scheme statuses", "Milestones", "Risks", "Funding",
-        "Savings", "Achievements",
+        "Programme status", "Metrics", "Year to date", "Scheme statuses", "Milestones", "Risks",
+        "Funding", "Savings", "Achievements",
     ]  # fmt: skip
     sheet = book["Metrics"]
     assert sheet.freeze_panes == "A2"

@@ -26,7 +26,7 @@ def test_the_board_papers_sentence():
     ytd = line()
     assert (ytd.first_label, ytd.last_label, ytd.months) == ("April 2017", "August 2017", 5)
     assert ytd.sentence == (
-        "Year to date (April 2017 to August 2017): 26,913 against 25,196 planned, a variance "
+        "Year to date (April to August 2017): 26,913 against 25,196 planned, a variance "
         "of +1,717 (6.8% above plan, where fewer is better)."
     )
 
@@ -36,7 +36,7 @@ def test_below_plan_where_more_is_better():
     assert ytd.position == "below"
     assert ytd.better_than_plan is False
     assert ytd.sentence == (
-        "Year to date (April 2017 to August 2017): 26,913 against 27,500 planned, a variance "
+        "Year to date (April to August 2017): 26,913 against 27,500 planned, a variance "
         "of -587 (2.1% below plan, where more is better)."
     )
 
