@@ -78,13 +78,16 @@ class YearToDateLine:
     """The financial year to the report month against its target, like for like (ADR 0094).
 
     Counts: a rate's numerators and the counts its target rate implies. ``missing`` names the
-    months of the year to date left out of both sides (no actual, or no target).
+    months of the year to date left out of both sides: ``missing_actual`` (no actual) and
+    ``missing_target`` (an actual but no target) together.
     """
 
     first_label: str
     last_label: str
     months: int
     missing: tuple[str, ...]
+    missing_actual: tuple[str, ...]
+    missing_target: tuple[str, ...]
     actual: float
     target: float
     variance: float

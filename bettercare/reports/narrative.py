@@ -129,11 +129,16 @@ def year_to_date_sentence(ytd: YearToDateLine, polarity: str) -> str:
         side = _BETTER_SIDE.get(polarity)
         text += f", where {side})" if side else ")"
     text += "."
-    if ytd.missing:
-        months = ", ".join(ytd.missing)
-        verb = "is" if len(ytd.missing) == 1 else "are"
-        text += (
-            f" {months} {verb} left out of both figures: no actual or no target to compare "
-            "like for like."
-        )
+    for months, reason in (
+        (ytd.missing_actual, "no actual"),
+        (ytd.missing_target, "no target"),
+    ):
+        if months:
+            verb = "has" if len(months) == 1 else "have"
+            text += f" {_listed(months)} {verb} {reason} and {'is' if verb == 'has' else 'are'} "
+            text += "left out of both figures."
     return text
+
+
+def _listed(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -212,6 +212,8 @@ def year_to_date_line(ytd: YearToDate) -> YearToDateLine:
         last_label=ytd.months[-1].label,
         months=len(ytd.months),
         missing=tuple(m.label for m in sorted((*ytd.missing_actual, *ytd.missing_target))),
+        missing_actual=tuple(m.label for m in ytd.missing_actual),
+        missing_target=tuple(m.label for m in ytd.missing_target),
         actual=ytd.actual,
         target=ytd.target,
         variance=ytd.variance,
