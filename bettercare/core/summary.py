@@ -27,6 +27,7 @@ from bettercare.core.rag import Status, data_rag
 from bettercare.core.spc import AssuranceIcon, VariationIcon, XmrResult, xmr
 from bettercare.core.stats import Comparison, Direction, Estimate, Polarity, compare_to_target
 from bettercare.core.stats import direction_of_travel as stats_direction_of_travel
+from bettercare.core.year_to_date import MonthlyActual, YearToDate, year_to_date
 
 __all__ = [
     "MIN_SPC_POINTS",
@@ -120,6 +121,8 @@ class MetricSummary:
     forecast: YearEndForecast | None
     warnings: tuple[str, ...] = field(default=())
     baseline: Observation | None = None
+    #: The financial year to the month against its target, like for like (ADR 0094).
+    year_to_date: YearToDate | None = None
 
     #: The metric has an actual value ending in or before the month.
     status: Literal["measured"] = "measured"
@@ -234,6 +237,37 @@ def _forecast(
     )
 
 
+def _year_to_date(
+    spec: MetricSpec,
+    actuals: Sequence[Observation],
+    targets: Sequence[Observation],
+    month: Month,
+) -> YearToDate | None:
+    if spec.frequency != "month":
+        return None
+    year = month.financial_year
+    monthly = {
+        Month.of(a.period_start): MonthlyActual(a.numerator, a.denominator)
+        for a in _monthly(actuals)
+        if year.start <= a.period_start and a.period_end <= month.last_day
+    }
+    if not monthly:
+        return None
+    planned: dict[Month, float] = {}
+    for current in monthly:
+        _, value = target_for(spec, targets, current.first_day, current.last_day)
+        if value is not None:
+            planned[current] = value
+    return year_to_date(
+        spec.unit,
+        multiplier=spec.multiplier,
+        polarity=spec.polarity,
+        month=month,
+        actuals=monthly,
+        targets=planned,
+    )
+
+
 def summarise_metric(
     spec: MetricSpec,
     actuals: Sequence[Observation],
@@ -267,7 +301,10 @@ def summarise_metric(
     - the direction of travel compares with the previous actual of the same length;
     - SPC runs over the monthly actuals when there are at least :data:`MIN_SPC_POINTS`;
     - the forecast is for monthly counts and rates: the financial year's total (or average
-      monthly rate) by last year's profile when a full year is available, else the run rate.
+      monthly rate) by last year's profile when a full year is available, else the run rate;
+    - the year to date (monthly counts and rates) adds up the financial year's months to
+      ``month`` that have both an actual and a target (:mod:`bettercare.core.year_to_date`);
+      each month's target is :func:`target_for` its month (a longer count target pro-rated).
     """
     cutoff = month.last_day
     known = sorted(
@@ -351,6 +388,7 @@ def summarise_metric(
         spc_months=spc_months,
         forecast=forecast,
         warnings=tuple(warnings),
+        year_to_date=_year_to_date(spec, known, targets, month),
     )
 
 

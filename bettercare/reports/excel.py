@@ -131,6 +131,26 @@ METRIC_COLUMNS = (
     Column("performance_summary", width=80), Column("commentary", width=80),
 )  # fmt: skip
 
+YEAR_TO_DATE_COLUMNS = (
+    Column("metric"), Column("name", width=50), Column("first_month"), Column("last_month"),
+    Column("months_compared", "0"), Column("months_left_out", width=30),
+    Column("actual", "#,##0"), Column("target", "#,##0"), Column("variance", "#,##0"),
+    Column("variance_percent", "0.0"), Column("position"), Column("summary", width=80),
+)  # fmt: skip
+
+
+def _year_to_date_rows(lines: Sequence[MetricLine]) -> list[list[Any]]:
+    """The year to date of each metric that has one (ADR 0094): unrounded figures."""
+    return [
+        [
+            m.code, m.name, y.first_label, y.last_label, y.months, "; ".join(y.missing) or None,
+            y.actual, y.target, y.variance, y.variance_percent, y.position, y.sentence,
+        ]
+        for m in lines
+        if (y := m.year_to_date) is not None
+    ]  # fmt: skip
+
+
 DIMENSIONS = ("savings", "milestones", "finance", "metrics")
 
 
@@ -172,6 +192,7 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
          for s in report.statuses],
     )  # fmt: skip
     add_sheet(book, "Metrics", METRIC_COLUMNS, _metric_rows(report.metrics))
+    add_sheet(book, "Year to date", YEAR_TO_DATE_COLUMNS, _year_to_date_rows(report.metrics))
     add_sheet(book, "Scheme statuses", SCHEME_COLUMNS, _scheme_rows(themes))
     add_sheet(
         book, "Milestones",

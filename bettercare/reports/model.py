@@ -87,6 +87,33 @@ class Forecast:
 
 
 @dataclass(frozen=True, slots=True)
+class YearToDateLine:
+    """The financial year to the report month against its target, like for like (ADR 0094).
+
+    Counts: a rate's numerators and the counts its target rate implies. ``missing`` names the
+    months of the year to date left out of both sides: ``missing_actual`` (no actual) and
+    ``missing_target`` (an actual but no target) together.
+    """
+
+    first_label: str
+    last_label: str
+    months: int
+    missing: tuple[str, ...]
+    missing_actual: tuple[str, ...]
+    missing_target: tuple[str, ...]
+    actual: float
+    target: float
+    variance: float
+    variance_percent: float | None
+    #: "above", "below" or "on" the plan.
+    position: str
+    #: On the plan's better side for the metric's polarity (None: exactly on plan).
+    better_than_plan: bool | None
+    #: The sentence every output shows (reports.narrative.year_to_date_sentence).
+    sentence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MetricLine:
     """A metric's position, with everything needed to show and trace it."""
 
@@ -124,6 +151,8 @@ class MetricLine:
     baseline_label: str = ""
     #: What the metric's owner or the programme manager wrote about it for the month.
     commentary: str = ""
+    #: The year to date against the year-to-date target, for monthly counts and rates.
+    year_to_date: YearToDateLine | None = None
 
     @property
     def awaiting_data(self) -> bool:

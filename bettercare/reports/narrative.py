@@ -17,7 +17,7 @@ from bettercare.formatting import (
     metric_value,
     number,
 )
-from bettercare.reports.model import MetricLine
+from bettercare.reports.model import MetricLine, YearToDateLine
 
 
 def _value(line: MetricLine, value: float | None) -> str:
@@ -102,3 +102,43 @@ def metric_sentences(line: MetricLine) -> list[str]:
 
 def metric_summary(line: MetricLine) -> str:
     return " ".join(metric_sentences(line))
+
+
+#: What a variance's side of the plan means, by polarity: said, not coloured (ADR 0094).
+_BETTER_SIDE = {"lower_is_better": "fewer is better", "higher_is_better": "more is better"}
+
+
+def year_to_date_sentence(ytd: YearToDateLine, polarity: str) -> str:
+    """The year to date against its target, as the board paper says it: "Year to date
+    (April to August 2017): 26,913 against 25,196 planned, a variance of +1,717 (6.8% above
+    plan, where fewer is better)." Months left out of both figures are named. The variance
+    said is that of the whole numbers said, so the sentence adds up as it reads."""
+    first, last = ytd.first_label, ytd.last_label
+    if first == last:
+        span = first
+    else:
+        # "April to August 2017", as the paper says it, when the months share their year.
+        month, _, year = first.rpartition(" ")
+        span = f"{month if last.endswith(year) else first} to {last}"
+    text = (
+        f"Year to date ({span}): {number(ytd.actual, 0)} against {number(ytd.target, 0)} "
+        f"planned, a variance of {round(ytd.actual) - round(ytd.target):+,}"
+    )
+    if ytd.variance_percent is not None and ytd.position != "on":
+        text += f" ({abs(ytd.variance_percent):.1f}% {ytd.position} plan"
+        side = _BETTER_SIDE.get(polarity)
+        text += f", where {side})" if side else ")"
+    text += "."
+    for months, reason in (
+        (ytd.missing_actual, "no actual"),
+        (ytd.missing_target, "no target"),
+    ):
+        if months:
+            verb = "has" if len(months) == 1 else "have"
+            text += f" {_listed(months)} {verb} {reason} and {'is' if verb == 'has' else 'are'} "
+            text += "left out of both figures."
+    return text
+
+
+def _listed(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

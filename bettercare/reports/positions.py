@@ -22,8 +22,9 @@ from typing import Literal
 
 from bettercare.core.periods import Month
 from bettercare.core.summary import AwaitingData, MetricSummary, Observation
-from bettercare.reports.model import Forecast, MetricLine
-from bettercare.reports.narrative import metric_summary
+from bettercare.core.year_to_date import YearToDate
+from bettercare.reports.model import Forecast, MetricLine, YearToDateLine
+from bettercare.reports.narrative import metric_summary, year_to_date_sentence
 
 __all__ = [
     "FORECAST_METHODS",
@@ -34,6 +35,7 @@ __all__ = [
     "metric_figures",
     "report_line",
     "span_label",
+    "year_to_date_line",
 ]
 
 #: How each forecast method is said in a report.
@@ -102,6 +104,8 @@ class MetricFigures:
     #: The SPC chart's latest values and their months, for a sparkline.
     trend: tuple[float, ...]
     trend_labels: tuple[str, ...]
+    #: The financial year to the month against its target (monthly counts and rates).
+    year_to_date: YearToDate | None = None
 
 
 def _baseline(position: MetricSummary | AwaitingData) -> FigureBaseline | None:
@@ -187,6 +191,7 @@ def metric_figures(position: MetricSummary | AwaitingData) -> MetricFigures:
         trend_labels=()
         if spc is None
         else tuple(m.label for m in position.spc_months[-TREND_POINTS:]),
+        year_to_date=position.year_to_date,
     )
 
 
@@ -198,6 +203,25 @@ def span_label(start: date, end: date) -> str:
     if first.financial_year == last.financial_year and first.month == 4 and last.month == 3:
         return str(first.financial_year)
     return f"{first.label} to {last.label}"
+
+
+def year_to_date_line(ytd: YearToDate) -> YearToDateLine:
+    """The report line of a year to date, with its sentence (ADR 0094)."""
+    line = YearToDateLine(
+        first_label=ytd.months[0].label,
+        last_label=ytd.months[-1].label,
+        months=len(ytd.months),
+        missing=tuple(m.label for m in sorted((*ytd.missing_actual, *ytd.missing_target))),
+        missing_actual=tuple(m.label for m in ytd.missing_actual),
+        missing_target=tuple(m.label for m in ytd.missing_target),
+        actual=ytd.actual,
+        target=ytd.target,
+        variance=ytd.variance,
+        variance_percent=ytd.variance_percent,
+        position=ytd.position,
+        better_than_plan=ytd.better_than_plan,
+    )
+    return replace(line, sentence=year_to_date_sentence(line, ytd.polarity))
 
 
 def report_line(
@@ -257,5 +281,8 @@ def report_line(
         if baseline is None
         else span_label(baseline.period_start, baseline.period_end),
         commentary=commentary,
+        year_to_date=None
+        if figures.year_to_date is None
+        else year_to_date_line(figures.year_to_date),
     )
     return replace(line, summary=metric_summary(line))

@@ -124,3 +124,26 @@ def test_the_history_shows_the_july_and_august_versions(as_user):
     milestone = Milestone.objects.get(area__code=LEICESTERSHIRE, ref="PM08")
     text = text_of(client.get(f"{AREA}history/milestone/{milestone.pk}/"))
     assert "Revised date 2017-08-31 2017-12-15" in text
+
+
+#: Seed 001's "26,913 non-elective admissions, against a target of 25,196 – a variance of
+#: 1,717": the demo's plan is a rate for the year, so its year-to-date target is 25,242.
+NEL_YEAR_TO_DATE = (
+    "Year to date (April to August 2017): 26,913 against 25,242 planned, a variance of "
+    "+1,671 (6.6% above plan, where fewer is better)."
+)
+
+
+def test_the_overview_says_the_year_to_date_against_its_target(as_user):
+    text = text_of(as_user("viewer").get(AREA + AUGUST))
+    assert NEL_YEAR_TO_DATE in text
+
+
+def test_the_metric_page_says_the_year_to_date_against_its_target(as_user):
+    response = as_user("viewer").get(AREA + "metrics/bcf_non_elective_admissions/" + AUGUST)
+    assert response.status_code == 200
+    assert NEL_YEAR_TO_DATE in text_of(response)
+    # An annual metric has no months to add up.
+    response = as_user("viewer").get(AREA + "metrics/bcf_falls_injuries_65/" + AUGUST)
+    assert response.status_code == 200
+    assert "Year to date (" not in text_of(response)

@@ -63,6 +63,41 @@ def test_highlight_pdf_reads_like_the_board_paper(demo):
     assert "July's delays were reviewed" not in flat
 
 
+def test_highlight_pdf_has_the_year_to_date_against_its_target(demo):
+    # Seed 001: "for the period April to August 2017, there have been 26,913 non-elective
+    # admissions, against a target of 25,196 – a variance of 1,717". The demo's plan is the
+    # 2017-18 average monthly rate of 737.92 per 100,000, so its year-to-date target is that
+    # rate of each month's 684,138 residents: 25,241.96 admissions (ADR 0094).
+    _, text = pdf_text(pack("highlight", "pdf").content)
+    flat = re.sub(r"\s+", " ", text)
+    assert (
+        "Year to date (April to August 2017): 26,913 against 25,242 planned, a variance "
+        "of +1,671 (6.6% above plan, where fewer is better)."
+    ) in flat
+    # Delayed days too (a monthly rate, added up as its counts); nothing else is monthly.
+    assert (
+        "Year to date (April to August 2017): 8,125 against 7,608 planned, a variance "
+        "of +517 (6.8% above plan, where fewer is better)."
+    ) in flat
+    assert flat.count("Year to date (") == 2
+
+
+def test_highlight_excel_has_the_year_to_date_sheet(demo):
+    book = load_workbook(io.BytesIO(pack("highlight", "xlsx").content))
+    rows = list(book["Year to date"].iter_rows(values_only=True))
+    assert rows[0][:11] == (
+        "metric", "name", "first_month", "last_month", "months_compared", "months_left_out",
+        "actual", "target", "variance", "variance_percent", "position",
+    )  # fmt: skip
+    assert [r[0] for r in rows[1:]] == ["bcf_dtoc", "bcf_non_elective_admissions"]
+    row = rows[2]
+    assert row[2:7] == ("April 2017", "August 2017", 5, None, 26_913)
+    assert row[7] == pytest.approx(25_241.956, abs=0.001)
+    assert row[8] == pytest.approx(1_671.044, abs=0.001)
+    assert row[9] == pytest.approx(6.62, abs=0.005)
+    assert row[10] == "above"
+
+
 def test_signed_off_period_has_no_draft_watermark(demo):
     _, text = pdf_text(pack("highlight", "pdf", month=Month(2017, 7)).content)
     assert "DRAFT" not in text
@@ -158,8 +193,8 @@ def test_the_overflow_check_catches_a_table_too_wide_for_the_page():
 def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
     book = load_workbook(io.BytesIO(pack("highlight", "xlsx").content))
     assert book.sheetnames == [
-        "Programme status", "Metrics", "Scheme statuses", "Milestones", "Risks", "Funding",
-        "Savings", "Achievements",
+        "Programme status", "Metrics", "Year to date", "Scheme statuses", "Milestones", "Risks",
+        "Funding", "Savings", "Achievements",
     ]  # fmt: skip
     sheet = book["Metrics"]
     assert sheet.freeze_panes == "A2"
