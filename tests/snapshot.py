@@ -74,9 +74,14 @@ class Snapshot(Generic[T]):
     @classmethod
     def take(cls, set_up: Callable[[], T]) -> Snapshot[T]:
         """Run ``set_up`` in a transaction rolled back afterwards, keeping what it wrote."""
+        from django.test import TestCase
+
         with transaction.atomic():
             before = {model: _rows(model) for model in _tables()}
-            result = set_up()
+            # What runs when the set-up's writes commit (the alert rules' evaluation) runs here,
+            # inside the transaction, so that its rows are kept too, as a committed load has them.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                result = set_up()
             inserted: dict[type[models.Model], tuple[str, list[Row]]] = {}
             updated: dict[type[models.Model], list[Row]] = {}
             deleted: dict[type[models.Model], list[Any]] = {}
