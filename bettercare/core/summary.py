@@ -25,6 +25,7 @@ from bettercare.core.indicators import (
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import Status, data_rag
 from bettercare.core.spc import AssuranceIcon, VariationIcon, XmrResult, xmr
+from bettercare.core.spc_reading import rebase_positions
 from bettercare.core.stats import Comparison, Direction, Estimate, Polarity, compare_to_target
 from bettercare.core.stats import direction_of_travel as stats_direction_of_travel
 
@@ -120,6 +121,8 @@ class MetricSummary:
     forecast: YearEndForecast | None
     warnings: tuple[str, ...] = field(default=())
     baseline: Observation | None = None
+    #: The first month of each SPC period after the first (the rebases applied to the chart).
+    spc_rebases: tuple[Month, ...] = ()
 
     #: The metric has an actual value ending in or before the month.
     status: Literal["measured"] = "measured"
@@ -158,6 +161,7 @@ def _spc(
     spec: MetricSpec,
     actuals: Sequence[Observation],
     target: float | None,
+    rebases: Sequence[Month] = (),
 ) -> tuple[XmrResult | None, tuple[Month, ...]]:
     points: list[tuple[Month, float]] = []
     for observation in _monthly(actuals):
@@ -178,6 +182,7 @@ def _spc(
         [value for _, value in points],
         improvement=_improvement(spec.polarity),
         target=target,
+        rebase_at=rebase_positions(months, rebases),
     )
     return chart, months
 
@@ -239,6 +244,8 @@ def summarise_metric(
     actuals: Sequence[Observation],
     targets: Sequence[Observation],
     month: Month,
+    *,
+    rebases: Sequence[Month] = (),
 ) -> MetricSummary | None:
     """The position of a metric at the end of ``month``.
 
@@ -251,6 +258,9 @@ def summarise_metric(
         The metric's targets for the area.
     month : Month
         Values ending after this month are ignored.
+    rebases : sequence of Month
+        The first month of each new SPC period recorded for the metric (ADR 0095): the chart
+        recalculates its mean and limits from the first point in or after each.
 
     Returns
     -------
@@ -333,7 +343,14 @@ def summarise_metric(
         ),
         target_value,
     )
-    spc, spc_months = _spc(spec, known, year_target)
+    spc, spc_months = _spc(spec, known, year_target, rebases)
+    spc_rebases = (
+        ()
+        if spc is None
+        else tuple(
+            spc_months[i] for i in range(1, len(spc_months)) if spc.period[i] != spc.period[i - 1]
+        )
+    )
     forecast = _forecast(
         spec, known, latest, target, None if target is None else _target_value(spec, target)
     )
@@ -351,6 +368,7 @@ def summarise_metric(
         spc_months=spc_months,
         forecast=forecast,
         warnings=tuple(warnings),
+        spc_rebases=spc_rebases,
     )
 
 
@@ -467,6 +485,8 @@ def metric_position(
     targets: Sequence[Observation],
     baselines: Sequence[Observation],
     month: Month,
+    *,
+    rebases: Sequence[Month] = (),
 ) -> MetricSummary | AwaitingData:
     """The position of a metric in force at ``month``: measured, or awaiting its data.
 
@@ -475,7 +495,7 @@ def metric_position(
     of its frequency containing the month, with the target whose period contains that period.
     """
     baseline = latest_baseline(baselines, month)
-    summary = summarise_metric(spec, actuals, targets, month)
+    summary = summarise_metric(spec, actuals, targets, month, rebases=rebases)
     if summary is not None:
         return replace(summary, baseline=baseline)
     start, end = expected_period(spec.frequency, month)

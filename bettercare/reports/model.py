@@ -111,6 +111,8 @@ class MetricLine:
     baseline_label: str = ""
     #: What the metric's owner or the programme manager wrote about it for the month.
     commentary: str = ""
+    #: The SPC chart's rebases (ADR 0095): the first month of each new period and the reason.
+    spc_rebases: tuple[tuple[str, str], ...] = ()
 
     @property
     def awaiting_data(self) -> bool:

@@ -206,6 +206,7 @@ def report_line(
     source: str = "",
     parent_code: str | None = None,
     commentary: str = "",
+    spc_rebases: tuple[tuple[str, str], ...] = (),
 ) -> MetricLine:
     """The report line of a metric's figures, with its plain-English summary.
 
@@ -257,5 +258,6 @@ def report_line(
         if baseline is None
         else span_label(baseline.period_start, baseline.period_end),
         commentary=commentary,
+        spc_rebases=spc_rebases,
     )
     return replace(line, summary=metric_summary(line))
