@@ -130,7 +130,7 @@ def variation_reason(chart: XmrResult, months: Sequence[Month]) -> VariationReas
                 break
             run += 1
         where = "rising" if step > 0 else "falling"
-        text = f"Special cause: the last {run} points are each {where}{since}."
+        text = f"Special cause: the last {run} points are a {where} run{since}."
     else:  # two_in_three
         text = (
             f"Special cause: two of the last three points, up to {latest}, lie beyond two "
