@@ -88,10 +88,13 @@ def test_the_summary_applies_the_recorded_rebase_months():
     ]
     plain = summarise_metric(spec, actuals, [], Month(2018, 3))
     rebased = summarise_metric(spec, actuals, [], Month(2018, 3), rebases=[Month(2017, 4)])
-    assert plain is not None and rebased is not None
-    assert plain.spc is not None and rebased.spc is not None
+    assert plain is not None
+    assert rebased is not None
+    assert plain.spc is not None
+    assert rebased.spc is not None
     assert (plain.spc_rebases, rebased.spc_rebases) == ((), (Month(2017, 4),))
     assert rebased.spc.mean[-1] == pytest.approx(sum(AFTER) / 12)
     # Summarised before the rebase month, the chart knows nothing of it.
     earlier = summarise_metric(spec, actuals, [], Month(2017, 3), rebases=[Month(2017, 4)])
-    assert earlier is not None and earlier.spc_rebases == ()
+    assert earlier is not None
+    assert earlier.spc_rebases == ()
