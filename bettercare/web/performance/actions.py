@@ -3,14 +3,12 @@ leaves its own entry in the history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
-
 from django.db import transaction
 
 from bettercare.core.periods import Month
 from bettercare.web.accounts.models import User
-from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase
+from bettercare.web.performance.queries import rebase_months
 from bettercare.web.programmes.actions import ActionError, StaleEditError, _record
 from bettercare.web.programmes.models import Area
 
@@ -60,25 +58,6 @@ def metric_commentary_save(
 
 #: The longest reason kept for a rebase: a sentence or two naming the change.
 REBASE_REASON_MAX = 1000
-
-
-def rebase_months_of(periods: Iterable[tuple[date, date]]) -> tuple[Month, ...]:
-    """The months in which a rebase may start a new SPC period, given the periods of the
-    metric's actuals: its monthly values from the second to the last (a period needs a point
-    before it)."""
-    starts = sorted(
-        {start for start, end in periods if start.day == 1 and Month.of(start) == Month.of(end)}
-    )
-    return tuple(Month.of(start) for start in starts[1:])
-
-
-def rebase_months(area: Area, metric: Metric) -> tuple[Month, ...]:
-    """:func:`rebase_months_of` the metric's stored actuals for the area."""
-    return rebase_months_of(
-        MetricValue.objects.filter(
-            area=area, metric=metric, kind=MetricValue.Kind.ACTUAL
-        ).values_list("period_start", "period_end")
-    )
 
 
 @transaction.atomic

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
@@ -255,6 +257,25 @@ def metric_rebases(area: Area, metric: Metric) -> tuple[RebaseShown, ...]:
         return (user.get_full_name() or user.get_username()) if user is not None else "unknown"
 
     return tuple(RebaseShown(Month.of(r.month), r.reason, who(r)) for r in rows)
+
+
+def rebase_months_of(periods: Iterable[tuple[date, date]]) -> tuple[Month, ...]:
+    """The months in which a rebase may start a new SPC period, given the periods of the
+    metric's actuals: its monthly values from the second to the last (a period needs a point
+    before it)."""
+    starts = sorted(
+        {start for start, end in periods if start.day == 1 and Month.of(start) == Month.of(end)}
+    )
+    return tuple(Month.of(start) for start in starts[1:])
+
+
+def rebase_months(area: Area, metric: Metric) -> tuple[Month, ...]:
+    """:func:`rebase_months_of` the metric's stored actuals for the area."""
+    return rebase_months_of(
+        MetricValue.objects.filter(
+            area=area, metric=metric, kind=MetricValue.Kind.ACTUAL
+        ).values_list("period_start", "period_end")
+    )
 
 
 def metric_rebase_reasons(area: Area) -> dict[str, dict[Month, str]]:

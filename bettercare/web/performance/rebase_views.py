@@ -21,10 +21,9 @@ from bettercare.web.performance.actions import (
     REBASE_REASON_MAX,
     metric_rebase_add,
     metric_rebase_remove,
-    rebase_months,
 )
 from bettercare.web.performance.models import Metric
-from bettercare.web.performance.queries import metric_rebases
+from bettercare.web.performance.queries import metric_rebases, rebase_months
 from bettercare.web.programmes.actions import ActionError
 
 

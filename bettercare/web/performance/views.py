@@ -45,10 +45,13 @@ from bettercare.core.summary import (
 from bettercare.reports.model import MetricLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
-from bettercare.web.performance.actions import rebase_months_of
 from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.performance.queries import area_metric_positions, metric_detail_snapshot
+from bettercare.web.performance.queries import (
+    area_metric_positions,
+    metric_detail_snapshot,
+    rebase_months_of,
+)
 from bettercare.web.performance.rebase_views import month_items
 from bettercare.web.programmes.models import Area
 from bettercare.web.reporting.common import metric_lines, position_line
