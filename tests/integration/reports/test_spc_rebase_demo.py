@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bettercare.core.periods import Month
@@ -39,3 +40,13 @@ def test_the_packs_name_the_rebase_and_its_reason(demo, kind):
     reader = PdfReader(io.BytesIO(made.content))
     flat = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
     assert "SPC limits recalculated from October 2015: Home First (BCF 10) started" in flat
+
+
+def test_the_spreadsheet_pack_has_the_rebase_beside_the_metric(demo):
+    made = board_pack("highlight", Area.objects.get(code=LEICESTERSHIRE), Month(2017, 8), "xlsx")
+    workbook = load_workbook(io.BytesIO(made.content), read_only=True)
+    sheet = workbook["Metrics"]
+    rows = list(sheet.values)
+    header = list(rows[0])
+    dtoc = next(row for row in rows if row[0] == "bcf_dtoc")
+    assert dtoc[header.index("spc_rebases")] == f"from October 2015: {DTOC_REBASE[1]}"
