@@ -337,16 +337,19 @@ def spc_concern_onsets(
     *,
     improvement: ArrayLike,
     settings: RuleSettings = RuleSettings(),
+    rebase: ArrayLike | None = None,
 ) -> dict[object, Onset]:
     """:func:`spc_concern_onset` for many series at once (one vectorised XmR batch).
 
-    ``improvement`` is per row (``"increase"`` or ``"decrease"``). Series with fewer than 12
-    points are left out. Returns the onset of each series that fires, by series id.
+    ``improvement`` is per row (``"increase"`` or ``"decrease"``); ``rebase`` per row, True
+    where a recorded rebase starts a new period (ADR 0095), so the alert judges the chart the
+    pages show. Series with fewer than 12 points are left out. Returns the onset of each
+    series that fires, by series id.
     """
     ids = np.asarray(series_id)
     if ids.size == 0:
         return {}
-    batch = xmr_batch(ids, position, value, improvement=improvement)
+    batch = xmr_batch(ids, position, value, improvement=improvement, rebase=rebase)
     concern = batch.point_type == "special_cause_concern"
     found: dict[object, Onset] = {}
     for key, rows in zip(batch.series_ids.tolist(), batch.row_slices, strict=True):
