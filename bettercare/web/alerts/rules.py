@@ -225,6 +225,7 @@ def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
             year_targets,
             improvement=improvements,
             settings=rule_settings("assurance_fail"),
+            rebase=starts,
         )
         for index, onset in sorted(cast(dict[int, rules.Onset], failing).items()):
             events.append(_assurance_event(all_series[index], months_of[index], onset))
