@@ -337,16 +337,19 @@ def spc_concern_onsets(
     *,
     improvement: ArrayLike,
     settings: RuleSettings = RuleSettings(),
+    rebase: ArrayLike | None = None,
 ) -> dict[object, Onset]:
     """:func:`spc_concern_onset` for many series at once (one vectorised XmR batch).
 
-    ``improvement`` is per row (``"increase"`` or ``"decrease"``). Series with fewer than 12
-    points are left out. Returns the onset of each series that fires, by series id.
+    ``improvement`` is per row (``"increase"`` or ``"decrease"``); ``rebase`` per row, True
+    where a recorded rebase starts a new period (ADR 0095), so the alert judges the chart the
+    pages show. Series with fewer than 12 points are left out. Returns the onset of each
+    series that fires, by series id.
     """
     ids = np.asarray(series_id)
     if ids.size == 0:
         return {}
-    batch = xmr_batch(ids, position, value, improvement=improvement)
+    batch = xmr_batch(ids, position, value, improvement=improvement, rebase=rebase)
     concern = batch.point_type == "special_cause_concern"
     found: dict[object, Onset] = {}
     for key, rows in zip(batch.series_ids.tolist(), batch.row_slices, strict=True):
@@ -418,12 +421,14 @@ def assurance_fail_onsets(
     *,
     improvement: ArrayLike,
     settings: RuleSettings = RuleSettings(),
+    rebase: ArrayLike | None = None,
 ) -> dict[object, Onset]:
     """:func:`assurance_fail_onset` for many series at once.
 
     Each series' last ``lookback + 1`` prefixes become series of one vectorised XmR batch.
     ``target`` and ``improvement`` are per row (NaN for no target); ``position`` orders the
-    rows within a series. Returns the onset of each series that fires, by series id, with
+    rows within a series; ``rebase`` is per row, True where a recorded rebase starts a new
+    period (ADR 0095). Returns the onset of each series that fires, by series id, with
     ``start`` counted in the series' rows.
     """
     ids = np.asarray(series_id)
@@ -433,13 +438,15 @@ def assurance_fail_onsets(
     improvements = np.asarray(improvement, dtype=object)
     if ids.size == 0:
         return {}
+    flags = np.zeros(ids.size, dtype=bool) if rebase is None else np.asarray(rebase, dtype=bool)
     codes, inverse = np.unique(ids, return_inverse=True)
     order = np.lexsort((positions, inverse))
-    inverse, values, targets, improvements = (
+    inverse, values, targets, improvements, flags = (
         inverse[order],
         values[order],
         targets[order],
         improvements[order],
+        flags[order],
     )
     starts = np.r_[0, np.flatnonzero(inverse[1:] != inverse[:-1]) + 1]
     ends = np.r_[starts[1:], inverse.size]
@@ -451,6 +458,7 @@ def assurance_fail_onsets(
         values,
         improvement=improvements,
         target=targets[np.repeat(ends - 1, ends - starts)],
+        rebase=flags,
     )
     failing = set(np.flatnonzero(latest.assurance_icon == "fail").tolist())
     prefix_ids: list[np.ndarray] = []
@@ -474,6 +482,7 @@ def assurance_fail_onsets(
         values[rows],
         improvement=improvements[rows],
         target=np.repeat(targets[rows[last]], np.diff(np.r_[-1, last])),
+        rebase=flags[rows],
     )
     fails: dict[int, list[tuple[int, bool]]] = {}
     for key, icon in zip(batch.series_ids.tolist(), batch.assurance_icon.tolist(), strict=True):

@@ -25,6 +25,7 @@ from bettercare.core.indicators import (
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import Status, data_rag
 from bettercare.core.spc import AssuranceIcon, VariationIcon, XmrResult, xmr
+from bettercare.core.spc_reading import rebase_positions
 from bettercare.core.stats import Comparison, Direction, Estimate, Polarity, compare_to_target
 from bettercare.core.stats import direction_of_travel as stats_direction_of_travel
 from bettercare.core.year_to_date import MonthlyActual, YearToDate, year_to_date
@@ -123,6 +124,8 @@ class MetricSummary:
     baseline: Observation | None = None
     #: The financial year to the month against its target, like for like (ADR 0094).
     year_to_date: YearToDate | None = None
+    #: The first month of each SPC period after the first (the rebases applied to the chart).
+    spc_rebases: tuple[Month, ...] = ()
 
     #: The metric has an actual value ending in or before the month.
     status: Literal["measured"] = "measured"
@@ -161,6 +164,7 @@ def _spc(
     spec: MetricSpec,
     actuals: Sequence[Observation],
     target: float | None,
+    rebases: Sequence[Month] = (),
 ) -> tuple[XmrResult | None, tuple[Month, ...]]:
     points: list[tuple[Month, float]] = []
     for observation in _monthly(actuals):
@@ -181,6 +185,7 @@ def _spc(
         [value for _, value in points],
         improvement=_improvement(spec.polarity),
         target=target,
+        rebase_at=rebase_positions(months, rebases),
     )
     return chart, months
 
@@ -273,6 +278,8 @@ def summarise_metric(
     actuals: Sequence[Observation],
     targets: Sequence[Observation],
     month: Month,
+    *,
+    rebases: Sequence[Month] = (),
 ) -> MetricSummary | None:
     """The position of a metric at the end of ``month``.
 
@@ -285,6 +292,9 @@ def summarise_metric(
         The metric's targets for the area.
     month : Month
         Values ending after this month are ignored.
+    rebases : sequence of Month
+        The first month of each new SPC period recorded for the metric (ADR 0095): the chart
+        recalculates its mean and limits from the first point in or after each.
 
     Returns
     -------
@@ -370,7 +380,14 @@ def summarise_metric(
         ),
         target_value,
     )
-    spc, spc_months = _spc(spec, known, year_target)
+    spc, spc_months = _spc(spec, known, year_target, rebases)
+    spc_rebases = (
+        ()
+        if spc is None
+        else tuple(
+            spc_months[i] for i in range(1, len(spc_months)) if spc.period[i] != spc.period[i - 1]
+        )
+    )
     forecast = _forecast(
         spec, known, latest, target, None if target is None else _target_value(spec, target)
     )
@@ -389,6 +406,7 @@ def summarise_metric(
         forecast=forecast,
         warnings=tuple(warnings),
         year_to_date=_year_to_date(spec, known, targets, month),
+        spc_rebases=spc_rebases,
     )
 
 
@@ -505,6 +523,8 @@ def metric_position(
     targets: Sequence[Observation],
     baselines: Sequence[Observation],
     month: Month,
+    *,
+    rebases: Sequence[Month] = (),
 ) -> MetricSummary | AwaitingData:
     """The position of a metric in force at ``month``: measured, or awaiting its data.
 
@@ -513,7 +533,7 @@ def metric_position(
     of its frequency containing the month, with the target whose period contains that period.
     """
     baseline = latest_baseline(baselines, month)
-    summary = summarise_metric(spec, actuals, targets, month)
+    summary = summarise_metric(spec, actuals, targets, month, rebases=rebases)
     if summary is not None:
         return replace(summary, baseline=baseline)
     start, end = expected_period(spec.frequency, month)

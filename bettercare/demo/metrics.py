@@ -109,6 +109,16 @@ def _count(rng: random.Random, expected: float, spread: float) -> float:
     return float(max(0, round(rng.gauss(expected, expected * spread))))
 
 
+#: Leicestershire's DToC SPC rebase (ADR 0095): Home First changed the discharge process in
+#: October 2015, a known change the chart should take new limits from, rather than reading
+#: 2013 to 2017 as one process with a long run below its mean.
+DTOC_REBASE = (
+    Month(2015, 10),
+    "Home First (BCF 10) started in October 2015: discharge to assess at home for every "
+    "patient medically fit to leave, a new service that changed the delayed-days process.",
+)
+
+
 def _leicestershire_dtoc_level(month: Month) -> float:
     """Delayed days per 100,000 adults in a 30-day month, before the season."""
     if month < Month(2014, 4):
@@ -116,7 +126,7 @@ def _leicestershire_dtoc_level(month: Month) -> float:
     if month < Month(2015, 10):
         return 346.0 - 0.4 * Month(2014, 4).months_until(month)
     if month < Month(2016, 4):
-        return 262.0  # Home First (BCF 10) started in October 2015
+        return 262.0  # Home First (BCF 10) started in October 2015: DTOC_REBASE
     if month in WINTER_2016:
         return 345.0
     if month < Month(2017, 3):

@@ -113,6 +113,7 @@ def _metric_rows(lines: Sequence[MetricLine]) -> list[list[Any]]:
             m.parent_code, m.source, "; ".join(m.warnings),
             "Data not yet available" if m.awaiting_data else "Measured",
             m.baseline, m.baseline_label or None, m.summary, m.commentary or None,
+            "; ".join(f"from {month}: {reason}" for month, reason in m.spc_rebases) or None,
         ]
         for m in lines
     ]  # fmt: skip
@@ -129,6 +130,7 @@ METRIC_COLUMNS = (
     Column("parent_metric"), Column("source", width=36), Column("warnings", width=60),
     Column("status", width=22), Column("baseline", "0.00"), Column("baseline_period"),
     Column("performance_summary", width=80), Column("commentary", width=80),
+    Column("spc_rebases", width=80),
 )  # fmt: skip
 
 YEAR_TO_DATE_COLUMNS = (

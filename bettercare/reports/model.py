@@ -153,6 +153,8 @@ class MetricLine:
     commentary: str = ""
     #: The year to date against the year-to-date target, for monthly counts and rates.
     year_to_date: YearToDateLine | None = None
+    #: The SPC chart's rebases (ADR 0095): the first month of each new period and the reason.
+    spc_rebases: tuple[tuple[str, str], ...] = ()
 
     @property
     def awaiting_data(self) -> bool:

@@ -230,6 +230,7 @@ def report_line(
     source: str = "",
     parent_code: str | None = None,
     commentary: str = "",
+    spc_rebases: tuple[tuple[str, str], ...] = (),
 ) -> MetricLine:
     """The report line of a metric's figures, with its plain-English summary.
 
@@ -284,5 +285,6 @@ def report_line(
         year_to_date=None
         if figures.year_to_date is None
         else year_to_date_line(figures.year_to_date),
+        spc_rebases=spc_rebases,
     )
     return replace(line, summary=metric_summary(line))

@@ -27,9 +27,12 @@ from django.db import transaction
 from bettercare.core.periods import Month
 from bettercare.demo import DEFAULT_SEED, LATEST, LEICESTERSHIRE, REGION, SNAPSHOT, build_demo
 from bettercare.demo.current_programme import returns_from
+from bettercare.demo.metrics import DTOC, DTOC_REBASE
 from bettercare.demo.timeline import Rows
 from bettercare.web.accounts.actions import command_line_user, membership_grant
 from bettercare.web.accounts.models import Role, User
+from bettercare.web.performance.actions import metric_rebase_add
+from bettercare.web.performance.models import Metric, MetricRebase
 from bettercare.web.performance.registry import sync_registry
 from bettercare.web.programmes.actions import period_sign_off, period_submit
 from bettercare.web.programmes.imports import ImportResult, import_workbook, known_references
@@ -231,7 +234,17 @@ def load_demo(
                         f"{sum(c.unchanged for c in counts):,} unchanged",
                         file=out,
                     )
+        _record_rebases(manager)
     return DemoLoad(seed, first, imports)
+
+
+def _record_rebases(by: User) -> None:
+    """Record Leicestershire's DToC rebase at Home First (:data:`DTOC_REBASE`), once."""
+    month, reason = DTOC_REBASE
+    area = Area.objects.get(code=LEICESTERSHIRE)
+    metric = Metric.objects.get(code=DTOC)
+    if not MetricRebase.objects.filter(area=area, metric=metric, month=month.first_day).exists():
+        metric_rebase_add(area=area, metric=metric, month=month, reason=reason, by=by)
 
 
 def create_demo_users(password: str) -> list[DemoUser]:

@@ -201,6 +201,15 @@ SHEETS: tuple[Sheet, ...] = (
         C("commentary", "text", True),
     ),
     _sheet(
+        "spc_rebase",
+        ("area_code", "metric_code", "period"),
+        "SPC rebase points: the first month of a new period of a metric's chart, and why",
+        C("area_code", "area_code", True),
+        C("metric_code", "code", True),
+        C("period", "month", True),
+        C("reason", "text", True),
+    ),
+    _sheet(
         "milestones",
         ("area_code", "ref"),
         "Programme and scheme milestones",

@@ -91,6 +91,11 @@ class Known:
     #: The rows already held for signed-off periods, by sheet, as ``signed_off_row`` gives
     #: them: re-importing an identical row is no change, so it is not refused.
     signed_off_rows: dict[str, set[tuple[Any, ...]]] = field(default_factory=dict)
+    #: The months of the monthly actuals already held, for the (area code, metric code) pairs
+    #: asked for (read only when a workbook has SPC rebase points to check).
+    actual_months: Callable[[set[tuple[str, str]]], dict[tuple[str, str], set[date]]] = field(
+        default=lambda pairs: {}
+    )
 
 
 #: The columns that make a return row what it is, for comparing with a signed-off period.
@@ -473,6 +478,56 @@ class _Checker:
                     "a code from the metric registry or the metrics sheet",
                 )
 
+    def check_spc_rebase(self) -> None:
+        """A rebase point must name a known metric and fall within its monthly actuals for the
+        area (held or in this workbook), from the second to the last: a period needs a point
+        before it (ADR 0095)."""
+        records = self.rows("spc_rebase")
+        if not records:
+            return
+        metrics = self.metrics()
+        pairs = {(r["area_code"], r["metric_code"]) for r in records}
+        months = self.known.actual_months(pairs)
+        for value in self.rows("metric_values"):
+            pair = (value["area_code"], value["metric_code"])
+            start, end = value["period_start"], value["period_end"]
+            if (
+                pair in pairs
+                and value["kind"] == "actual"
+                and start.day == 1
+                and (start.year, start.month) == (end.year, end.month)
+            ):
+                months.setdefault(pair, set()).add(start)
+        for record in records:
+            code = record["metric_code"]
+            if code not in metrics:
+                if (code,) not in self.unreadable["metrics"]:
+                    self.error(
+                        record,
+                        "metric_code",
+                        "is not a known metric",
+                        "a code from the metric registry or the metrics sheet",
+                    )
+                continue
+            held = sorted(months.get((record["area_code"], code), set()))
+            if len(held) < 2:
+                self.error(
+                    record,
+                    "period",
+                    f"is a rebase of {code}, which has fewer than two monthly values for "
+                    f"{record['area_code']}",
+                    "a metric with monthly actual values for the area",
+                )
+                continue
+            first, last = Month.of(held[1]), Month.of(held[-1])
+            if not first <= record["period"] <= last:
+                self.error(
+                    record,
+                    "period",
+                    f"is outside the monthly data of {code} for {record['area_code']}",
+                    f"a month from {first} to {last}",
+                )
+
     def _check_value(self, record: Record, metric: MetricInfo) -> bool:
         ok = True
         if record["period_end"] < record["period_start"]:
@@ -678,6 +733,7 @@ class _Checker:
         self.check_schemes_and_themes()
         self.check_metric_values()
         self.check_metric_commentary()
+        self.check_spc_rebase()
         self.check_returns()
         self.check_risks()
         self.check_assurance()

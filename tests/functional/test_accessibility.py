@@ -29,6 +29,9 @@ PAGES = [
     ("dashboard", "viewer", f"{AREA}/dashboard/"),
     ("metrics", "viewer", f"{AREA}/metrics/"),
     ("metric", "viewer", f"{AREA}/metrics/bcf_dtoc/?period=2017-08"),
+    # The manager's view carries the rebase form (ADR 0095); its own page repeats it.
+    ("metric-manager", "manager", f"{AREA}/metrics/bcf_dtoc/?period=2017-08"),
+    ("metric-rebases", "manager", f"{AREA}/metrics/bcf_dtoc/rebases/?period=2017-08"),
     ("metric-benchmark", "region", f"{AREA}/metrics/bcf_dtoc/benchmark/?period=2017-08"),
     ("benchmark", "region", f"{AREA}/benchmark/?period=2017-08"),
     ("schemes", "lead", f"{AREA}/schemes/"),

@@ -16,7 +16,7 @@ from bettercare.web.accounts.actions import api_token_create
 from bettercare.web.accounts.models import ApiToken, Membership, User
 from bettercare.web.alerts.models import OutboxEmail
 from bettercare.web.benchmarking.models import PeerGroup
-from bettercare.web.performance.actions import metric_commentary_save
+from bettercare.web.performance.actions import metric_commentary_save, metric_rebase_add
 from bettercare.web.programmes.models import Achievement, Theme
 from bettercare.web.risk.models import Practice, PracticeStaff, Refresh
 from tests.factories import (
@@ -48,7 +48,7 @@ REGISTERED = {
     "assurance": {"assurancerating"},
     "benchmarking": {"peergroup"},
     "finance": {"funding", "savingsplan", "schemefinance"},
-    "performance": {"metric", "metriccommentary", "metricvalue"},
+    "performance": {"metric", "metriccommentary", "metricrebase", "metricvalue"},
     "programmes": {
         "achievement",
         "area",
@@ -90,10 +90,11 @@ def world():
     make_scheme_finance(scheme, "spend", recurrent="10", non_recurrent="0")
     make_rating(kent, "Plan agreed", "G")
     metric = make_metric()
-    make_monthly_values(kent, metric, [10.0])
+    make_monthly_values(kent, metric, [10.0, 12.0])
     metric_commentary_save(
         area=kent, metric=metric, month=Month(2016, 4), commentary="Up.", seen_version=0, by=None
     )
+    metric_rebase_add(area=kent, metric=metric, month=Month(2016, 5), reason="New.", by=None)
     PeerGroup.objects.create(code="near", name="Nearest", anchor=kent)
     practice = Practice.objects.create(code="C84001", name="Harbour Surgery", area=kent)
     viewer = make_user("viewer", (kent, "viewer"))

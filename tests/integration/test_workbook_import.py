@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 from bettercare.web.programmes import imports
 from bettercare.web.programmes.exports import export_workbook, workbook_rows
 from bettercare.web.programmes.imports import import_workbook
@@ -43,6 +43,7 @@ MODELS = (
     Metric,
     MetricValue,
     MetricCommentary,
+    MetricRebase,
     Milestone,
     Risk,
     ReportingPeriod,
@@ -61,6 +62,7 @@ SHEETS = (
     "metrics",
     "metric_values",
     "metric_commentary",
+    "spc_rebase",
     "milestones",
     "risks",
     "status_updates",
@@ -113,6 +115,7 @@ def wipe_programme_data():
         Milestone,
         MetricValue,
         MetricCommentary,
+        MetricRebase,
         SchemeFinance,
         Funding,
         SavingsPlan,
@@ -186,6 +189,11 @@ RICH = {
         E10000016,kent_discharge_home,2017-05,"= provisional, pending the SUS refresh"
         E10000016,kent_discharge_home,2017-04,First month of the new measure
     """,
+    "spc_rebase": """\
+        area_code,metric_code,period,reason
+        E10000016,kent_discharge_home,2017-05,"Home First started: discharge to assess, at home.
+        A new service, so a new mean and limits."
+    """,
     "milestones": """\
         area_code,ref,scheme_ref,title,baseline_date,revised_date,completed_date,comments
         E10000016,M1,BCF 1,Recruit the night team,2017-06-30,2017-08-31,,"Delayed by recruitment.
@@ -251,6 +259,7 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
         "savings": (1, 0, 0),
         "metric_values": (6, 0, 0),
         "metric_commentary": (3, 0, 0),
+        "spc_rebase": (1, 0, 0),
         "milestones": (2, 0, 0),
         "risks": (2, 0, 0),
         "status_updates": (5, 0, 0),
@@ -396,7 +405,7 @@ def test_reimporting_the_same_workbook_changes_nothing(rich, importer):
     assert {sheet: (c.created, c.updated) for sheet, c in again.counts.items()} == dict.fromkeys(
         SHEETS, (0, 0)
     )
-    assert sum(c.unchanged for c in again.counts.values()) == 44
+    assert sum(c.unchanged for c in again.counts.values()) == 45
     assert snapshot() == before
 
 
@@ -621,6 +630,11 @@ def test_round_trip_of_every_sheet_is_lossless(rich, importer, tmp_path):
         "E10000016,M2,,Sign the section 75 agreement,2017-05-31,,2017-05-26,\n"
         'E10000016,M1,BCF 1,Recruit the night team,2017-06-30,2017-08-31,,"Delayed by '
         'recruitment.\nSecond advert out."\n'
+    )
+    assert (first / "spc_rebase.csv").read_text(encoding="utf-8") == (
+        "area_code,metric_code,period,reason\n"
+        'E10000016,kent_discharge_home,2017-05,"Home First started: discharge to assess, at '
+        'home.\nA new service, so a new mean and limits."\n'
     )
     assert (first / "metric_commentary.csv").read_text(encoding="utf-8") == (
         "area_code,metric_code,period,commentary\n"

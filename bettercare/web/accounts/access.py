@@ -91,6 +91,10 @@ class Access:
         """Open, submit and sign off periods; set programme status; edit anything."""
         return self._has(area.pk, EDIT_PROGRAMME)
 
+    def can_rebase_metric(self, area: Area) -> bool:
+        """Record or remove an SPC rebase point of the area's metrics (ADR 0095)."""
+        return self._has(area.pk, EDIT_PROGRAMME)
+
     def can_edit_finance(self, area: Area) -> bool:
         return self._has(area.pk, EDIT_FINANCE)
 

@@ -25,9 +25,10 @@ from bettercare.core import alerts as rules
 from bettercare.core.alerts import RuleName, RuleSettings
 from bettercare.core.indicators import metric_point_value
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.spc_reading import rebase_positions
 from bettercare.core.status import STATUS_CAPITALS
 from bettercare.core.summary import MetricSpec, Observation, month_span
-from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.models import Metric, MetricRebase, MetricValue
 from bettercare.web.performance.queries import FIELDS, _observation
 from bettercare.web.programmes.actions import missing_returns
 from bettercare.web.programmes.models import Area, Milestone, ReportingPeriod, Risk
@@ -157,6 +158,17 @@ def _metric_link(series: _Series) -> str:
     return reverse("metric-detail", args=[series.area.code, series.metric.code])
 
 
+def _rebases(ids: set[int] | None) -> dict[tuple[int, int], list[Month]]:
+    """The recorded SPC rebase months (ADR 0095), by (area id, metric id)."""
+    rows = MetricRebase.objects.all()
+    if ids is not None:
+        rows = rows.filter(area_id__in=ids)
+    found: dict[tuple[int, int], list[Month]] = defaultdict(list)
+    for area_id, metric_id, month in rows.values_list("area_id", "metric_id", "month"):
+        found[(area_id, metric_id)].append(Month.of(month))
+    return found
+
+
 def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
     """Special-cause concern, assurance "fail" and worsened data RAG, for every series."""
     all_series = _series(areas, ids)
@@ -166,7 +178,9 @@ def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
     values: list[float] = []
     year_targets: list[float] = []
     improvements: list[str] = []
+    starts: list[bool] = []
     months_of: dict[int, list[Month]] = {}
+    rebases = _rebases(ids)
     for index, series in enumerate(all_series):
         spec = series.metric.spec
         improvement = "decrease" if spec.polarity == "lower_is_better" else "increase"
@@ -187,10 +201,19 @@ def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
             year_targets.append(np.nan if target is None else target)
             improvements.append(improvement)
         months_of[index] = kept
+        new_periods = set(
+            rebase_positions(kept, rebases.get((series.area.pk, series.metric.pk), ()))
+        )
+        starts.extend(position in new_periods for position in range(len(kept)))
         events.extend(_rag_events(series))
     if keys:
         concern = rules.spc_concern_onsets(
-            keys, positions, values, improvement=improvements, settings=rule_settings("spc_concern")
+            keys,
+            positions,
+            values,
+            improvement=improvements,
+            settings=rule_settings("spc_concern"),
+            rebase=starts,
         )
         # The onsets are keyed by the keys given (object to core): here each series' int index.
         for index, onset in sorted(cast(dict[int, rules.Onset], concern).items()):
@@ -202,6 +225,7 @@ def metric_events(areas: dict[int, Area], ids: set[int] | None) -> list[Event]:
             year_targets,
             improvement=improvements,
             settings=rule_settings("assurance_fail"),
+            rebase=starts,
         )
         for index, onset in sorted(cast(dict[int, rules.Onset], failing).items()):
             events.append(_assurance_event(all_series[index], months_of[index], onset))

@@ -9,7 +9,7 @@ from bettercare.web.alerts import views as alerts
 from bettercare.web.assurance import views as assurance
 from bettercare.web.benchmarking import views as benchmarking
 from bettercare.web.finance import views as finance
-from bettercare.web.performance import commentary_views
+from bettercare.web.performance import commentary_views, rebase_views
 from bettercare.web.performance import views as performance
 from bettercare.web.programmes import pack_views, period_views, register_views, scheme_views
 from bettercare.web.programmes import views as programmes
@@ -31,6 +31,11 @@ area_pages = [
         "metrics/<str:metric>/commentary/",
         commentary_views.metric_commentary_edit,
         name="metric-commentary",
+    ),
+    path(
+        "metrics/<str:metric>/rebases/",
+        rebase_views.metric_rebase_edit,
+        name="metric-rebases",
     ),
     path(
         "metrics/<str:metric>/benchmark/",

@@ -1,12 +1,12 @@
-"""Administration of performance: the metric registry, values and commentary, read-only
-(the registry sync, the pipeline and the commentary action write them)."""
+"""Administration of performance: the metric registry, values, commentary and SPC rebase
+points, read-only (the registry sync, the pipeline and the actions write them)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from bettercare.web.admin_base import ActionsOnlyAdmin
-from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 
 
 @admin.register(Metric)
@@ -31,3 +31,10 @@ class MetricCommentaryAdmin(ActionsOnlyAdmin):
     list_display = ("metric", "area", "month", "version")
     list_select_related = ("metric", "area")
     search_fields = ("metric__code", "area__code", "commentary")
+
+
+@admin.register(MetricRebase)
+class MetricRebaseAdmin(ActionsOnlyAdmin):
+    list_display = ("metric", "area", "month", "version")
+    list_select_related = ("metric", "area")
+    search_fields = ("metric__code", "area__code", "reason")

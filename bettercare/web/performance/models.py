@@ -171,3 +171,27 @@ class MetricCommentary(Versioned):
                 fields=["area", "metric", "month"], name="one_commentary_per_area_metric_month"
             ),
         ]
+
+
+class MetricRebase(Versioned):
+    """A known change after which a metric's SPC chart takes a new mean and limits (ADR 0095).
+
+    Recorded by an analyst with its reason (a change of definition, a new service); the
+    chart's new period starts at the first monthly value in or after ``month``.
+    """
+
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="metric_rebases"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="rebases")
+    month = models.DateField(help_text="The first day of the first month of the new period.")
+    reason = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "metric", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "metric", "month"], name="one_rebase_per_area_metric_month"
+            ),
+        ]

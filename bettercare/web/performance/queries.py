@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
@@ -21,7 +23,12 @@ from bettercare.core.summary import (
     metric_position,
     summarise_metric,
 )
-from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
+from bettercare.web.performance.models import (
+    Metric,
+    MetricCommentary,
+    MetricRebase,
+    MetricValue,
+)
 from bettercare.web.programmes.models import Area, Scheme, SchemeStatus
 from bettercare.web.programmes.versioning import data_versions
 
@@ -57,6 +64,16 @@ def _observation(row: tuple[Any, ...]) -> Observation:
     )
 
 
+def _rebases(area: Area) -> dict[int, list[Month]]:
+    """The rebase months recorded for each of the area's metrics, by metric id (ADR 0095)."""
+    found: dict[int, list[Month]] = defaultdict(list)
+    for metric_id, month in MetricRebase.objects.filter(area=area).values_list(
+        "metric_id", "month"
+    ):
+        found[metric_id].append(Month.of(month))
+    return found
+
+
 def _summaries(
     area: Area, month: Month, metrics: list[Metric] | None
 ) -> list[tuple[Metric, MetricSummary]]:
@@ -74,10 +91,15 @@ def _summaries(
         bucket[row[0]].append(_observation(row))
     if metrics is None:
         metrics = list(Metric.objects.filter(pk__in=actuals.keys()).order_by("code"))
+    rebases = _rebases(area)
     summaries = []
     for metric in metrics:
         summary = summarise_metric(
-            metric.spec, actuals.get(metric.pk, []), targets.get(metric.pk, []), month
+            metric.spec,
+            actuals.get(metric.pk, []),
+            targets.get(metric.pk, []),
+            month,
+            rebases=rebases.get(metric.pk, ()),
         )
         if summary is not None:
             summaries.append((metric, summary))
@@ -161,6 +183,7 @@ def _positions(area: Area, month: Month) -> list[tuple[Metric, MetricSummary | A
         buckets[MetricValue.Kind.TARGET],
         buckets[MetricValue.Kind.BASELINE],
     )
+    rebases = _rebases(area)
     return [
         (
             metric,
@@ -170,6 +193,7 @@ def _positions(area: Area, month: Month) -> list[tuple[Metric, MetricSummary | A
                 targets.get(metric.pk, []),
                 baselines.get(metric.pk, []),
                 month,
+                rebases=rebases.get(metric.pk, ()),
             ),
         )
         for metric in metrics
@@ -208,6 +232,62 @@ def metric_commentary(area: Area, metric: Metric, month: Month) -> MetricComment
     return MetricCommentary.objects.filter(area=area, metric=metric, month=month.first_day).first()
 
 
+@dataclass(frozen=True)
+class RebaseShown:
+    """A recorded rebase of a metric, with who recorded it (from the history)."""
+
+    month: Month
+    reason: str
+    recorded_by: str
+
+
+def metric_rebases(area: Area, metric: Metric) -> tuple[RebaseShown, ...]:
+    """The rebases recorded for the metric and area, by month, with who recorded each."""
+    rows = list(MetricRebase.objects.filter(area=area, metric=metric).order_by("month"))
+    created = {
+        h.id: h
+        for h in MetricRebase.history.filter(
+            id__in=[r.pk for r in rows], history_type="+"
+        ).select_related("history_user")
+    }
+
+    def who(row: MetricRebase) -> str:
+        entry = created.get(row.pk)
+        user = entry.history_user if entry is not None else None
+        return (user.get_full_name() or user.get_username()) if user is not None else "unknown"
+
+    return tuple(RebaseShown(Month.of(r.month), r.reason, who(r)) for r in rows)
+
+
+def rebase_months_of(periods: Iterable[tuple[date, date]]) -> tuple[Month, ...]:
+    """The months in which a rebase may start a new SPC period, given the periods of the
+    metric's actuals: its monthly values from the second to the last (a period needs a point
+    before it)."""
+    starts = sorted(
+        {start for start, end in periods if start.day == 1 and Month.of(start) == Month.of(end)}
+    )
+    return tuple(Month.of(start) for start in starts[1:])
+
+
+def rebase_months(area: Area, metric: Metric) -> tuple[Month, ...]:
+    """:func:`rebase_months_of` the metric's stored actuals for the area."""
+    return rebase_months_of(
+        MetricValue.objects.filter(
+            area=area, metric=metric, kind=MetricValue.Kind.ACTUAL
+        ).values_list("period_start", "period_end")
+    )
+
+
+def metric_rebase_reasons(area: Area) -> dict[str, dict[Month, str]]:
+    """The reason for each recorded rebase of the area's metrics, by metric code and month."""
+    found: dict[str, dict[Month, str]] = defaultdict(dict)
+    for code, month, reason in MetricRebase.objects.filter(area=area).values_list(
+        "metric__code", "month", "reason"
+    ):
+        found[code][Month.of(month)] = reason
+    return dict(found)
+
+
 # -- one metric's page ---------------------------------------------------------------------
 
 
@@ -236,6 +316,7 @@ class MetricDetailSnapshot:
     position: MetricSummary | AwaitingData | None
     commentary: MetricCommentary | None
     schemes: tuple[SchemeOnMetric, ...]
+    rebases: tuple[RebaseShown, ...] = ()
 
 
 def schemes_on_metric(area: Area, metric: Metric, month: Month) -> tuple[SchemeOnMetric, ...]:
@@ -291,4 +372,5 @@ def metric_detail_snapshot(area: Area, month: Month, code: str) -> MetricDetailS
         position=position,
         commentary=metric_commentary(area, metric, month),
         schemes=schemes_on_metric(area, metric, month) if position is not None else (),
+        rebases=metric_rebases(area, metric),
     )

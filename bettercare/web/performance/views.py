@@ -34,6 +34,7 @@ from bettercare.core.indicators import (
     pool_areas,
 )
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.spc_reading import variation_reason
 from bettercare.core.summary import (
     MetricSpec,
     MetricSummary,
@@ -46,7 +47,12 @@ from bettercare.web.accounts.access import Access
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.performance.queries import area_metric_positions, metric_detail_snapshot
+from bettercare.web.performance.queries import (
+    area_metric_positions,
+    metric_detail_snapshot,
+    rebase_months_of,
+)
+from bettercare.web.performance.rebase_views import month_items
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.tree import AreaTree
 from bettercare.web.reporting.common import metric_lines, position_line
@@ -202,7 +208,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
     saved = snapshot.commentary
     commentary = saved.commentary if saved else ""
-    line = position_line(found, position, commentary)
+    line = position_line(found, position, commentary, {r.month: r.reason for r in snapshot.rebases})
     commentary_form = (
         CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
         if access_of(request).can_manage(area)
@@ -225,6 +231,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         for v, estimate in zip(stored, estimates, strict=True)
     ]
     spc = summary.spc if summary is not None else None
+    reason = None
     spc_figure = None
     special_points: Counter[str] = Counter()
     plan_figure = None
@@ -241,6 +248,11 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             id_prefix="spc",
         )
         special_points.update(POINT_STYLES[t][3] for t in spc.point_type if t != "common_cause")
+        reason = variation_reason(spc, summary.spc_months)
+    can_rebase = access_of(request).can_rebase_metric(area)
+    actual_periods = [
+        (v.period_start, v.period_end) for v in stored if v.kind == MetricValue.Kind.ACTUAL
+    ]
     return render_area_page(
         request,
         "performance/metric_detail.jinja",
@@ -251,6 +263,13 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "line": line,
             "spc": spc,
             "spc_chart": spc_figure,
+            "variation_reason": reason,
+            "spc_since": summary.spc_rebases[-1] if summary and summary.spc_rebases else None,
+            "rebases": snapshot.rebases,
+            "can_rebase": can_rebase,
+            "rebase_month_items": month_items(rebase_months_of(actual_periods))
+            if can_rebase
+            else [],
             "special_points": sorted(special_points.items()),
             "plan_chart": plan_figure,
             "actuals": [r for r in rows if r.value.kind == MetricValue.Kind.ACTUAL],

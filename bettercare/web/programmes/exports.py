@@ -13,7 +13,7 @@ from typing import Any
 from bettercare.core.periods import Month
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 from bettercare.web.programmes.models import (
     Achievement,
     Area,
@@ -153,10 +153,21 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
         }
         for c in commentaries
     ]
+    rebases = MetricRebase.objects.filter(area_id__in=ids).select_related("area", "metric")
+    rows["spc_rebase"] = [
+        {
+            "area_code": r.area.code,
+            "metric_code": r.metric.code,
+            "period": _month(r.month),
+            "reason": r.reason,
+        }
+        for r in rebases
+    ]
     used = (
         {v.metric_id for v in values}
         | {m.pk for s in schemes for m in s.metrics.all()}
         | {c.metric_id for c in commentaries}
+        | {r.metric_id for r in rebases}
     )
     local = list(Metric.objects.filter(pk__in=used, is_national=False).select_related("parent"))
     # Every local ancestor too (not only parents), so that the file imports into an empty

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.db import IntegrityError, models, transaction
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric, MetricCommentary, MetricValue
+from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 from bettercare.web.programmes import bulk
 from bettercare.web.programmes.bulk import Upserted
 from bettercare.web.programmes.models import (
@@ -127,6 +128,20 @@ def _signed_off_rows() -> dict[str, set[tuple[Any, ...]]]:
     return {"status_updates": statuses, "programme_status": programme, "achievements": achievements}
 
 
+def _actual_months(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], set[date]]:
+    """The first days of the monthly actuals held for each (area code, metric code) pair."""
+    found: dict[tuple[str, str], set[date]] = {}
+    for area, metric in pairs:
+        found[(area, metric)] = {
+            start
+            for start, end in MetricValue.objects.filter(
+                area__code=area, metric__code=metric, kind=MetricValue.Kind.ACTUAL
+            ).values_list("period_start", "period_end")
+            if start.day == 1 and (start.year, start.month) == (end.year, end.month)
+        }
+    return found
+
+
 def known_references() -> Known:
     """What the database holds that a workbook may refer to."""
     return Known(
@@ -172,6 +187,7 @@ def known_references() -> Known:
             ).values_list("area__code", "month")
         },
         signed_off_rows=_signed_off_rows(),
+        actual_months=_actual_months,
     )
 
 
@@ -303,6 +319,7 @@ class _Writer:
         self.write_finance()
         self.write_metric_values()
         self.write_metric_commentary()
+        self.write_spc_rebase()
         self.write_milestones_and_risks()
         self.write_returns()
         self.write_assurance()
@@ -394,6 +411,7 @@ class _Writer:
         codes = (
             {r["metric_code"] for r in self.rows("metric_values")}
             | {r["metric_code"] for r in self.rows("metric_commentary")}
+            | {r["metric_code"] for r in self.rows("spc_rebase")}
             | {code for r in self.rows("schemes") for code in r["metrics_impacted"] or ()}
             | {r["code"] for r in records}
             | {r["parent_code"] for r in records if r["parent_code"]}
@@ -592,6 +610,27 @@ class _Writer:
                 for r in records
             ],
             MetricCommentary.objects.filter(area_id__in=area_ids),
+        )
+
+    def write_spc_rebase(self) -> None:
+        records = self.rows("spc_rebase")
+        if not records:
+            return
+        area_ids = {self.area_id(r["area_code"]) for r in records}
+        self.upsert(
+            "spc_rebase",
+            MetricRebase,
+            ("area_id", "metric_id", "month"),
+            [
+                {
+                    "area_id": self.area_id(r["area_code"]),
+                    "metric_id": self.metrics[r["metric_code"]].pk,
+                    "month": r["period"].first_day,
+                    "reason": r["reason"],
+                }
+                for r in records
+            ],
+            MetricRebase.objects.filter(area_id__in=area_ids),
         )
 
     def write_milestones_and_risks(self) -> None:

@@ -33,14 +33,18 @@ def metric_line(row: MetricRow) -> MetricLine:
         source=row.source,
         parent_code=row.parent_code,
         commentary=row.commentary,
+        spc_rebases=tuple((month.label, reason) for month, reason in row.rebases),
     )
 
 
 def position_line(
-    metric: Metric, position: MetricSummary | AwaitingData, commentary: str = ""
+    metric: Metric,
+    position: MetricSummary | AwaitingData,
+    commentary: str = "",
+    rebase_reasons: dict[Month, str] | None = None,
 ) -> MetricLine:
     """The report line of a measured metric or of one awaiting its data."""
-    return metric_line(metric_row(metric, position, commentary))
+    return metric_line(metric_row(metric, position, commentary, rebase_reasons))
 
 
 def metric_lines(area: Area, month: Month) -> list[MetricLine]:

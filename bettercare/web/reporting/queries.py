@@ -22,7 +22,11 @@ from bettercare.core.summary import AwaitingData, MetricSummary
 from bettercare.reports.model import AreaRef, FundingLine, PeriodRef
 from bettercare.web.finance.models import Funding, SavingsPlan
 from bettercare.web.performance.models import Metric
-from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
+from bettercare.web.performance.queries import (
+    area_metric_positions,
+    metric_commentaries,
+    metric_rebase_reasons,
+)
 from bettercare.web.programmes.models import (
     Achievement,
     Area,
@@ -45,6 +49,8 @@ class MetricRow:
     #: The composite metric this one is a part of.
     parent_code: str | None
     commentary: str
+    #: Each SPC rebase the chart applies: its first month and the reason recorded (ADR 0095).
+    rebases: tuple[tuple[Month, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +134,21 @@ def programme_name(area: Area) -> str:
 
 
 def metric_row(
-    metric: Metric, position: MetricSummary | AwaitingData, commentary: str
+    metric: Metric,
+    position: MetricSummary | AwaitingData,
+    commentary: str,
+    rebase_reasons: dict[Month, str] | None = None,
 ) -> MetricRow:
+    """The row of a metric's position; ``rebase_reasons`` gives the reason recorded for each
+    rebase month of the metric (the chart's applied rebases are taken from the position)."""
+    applied = position.spc_rebases if isinstance(position, MetricSummary) else ()
+    reasons = rebase_reasons or {}
     return MetricRow(
         position,
         metric.source,
         metric.parent.code if metric.parent_id and metric.parent else None,
         commentary,
+        tuple((month, reasons.get(month, "")) for month in applied),
     )
 
 
@@ -142,8 +156,9 @@ def metric_rows(area: Area, month: Month) -> list[MetricRow]:
     """Every metric in force for the area at ``month`` (measured, or awaiting data), each with
     the month's commentary on it."""
     notes = metric_commentaries(area, month)
+    reasons = metric_rebase_reasons(area)
     return [
-        metric_row(metric, position, notes.get(metric.code, ""))
+        metric_row(metric, position, notes.get(metric.code, ""), reasons.get(metric.code))
         for metric, position in area_metric_positions(area, month)
     ]
 

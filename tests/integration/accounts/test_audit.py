@@ -23,6 +23,7 @@ from tests.factories import (
     make_area,
     make_funding,
     make_milestone,
+    make_monthly_values,
     make_region,
     make_risk,
     make_savings_plan,
@@ -171,8 +172,12 @@ def run_each_action(world):
     from bettercare.web.alerts.models import Subscription
     from bettercare.web.benchmarking.actions import PeerGroupSpec, peer_groups_load
     from bettercare.web.benchmarking.models import PeerGroup
-    from bettercare.web.performance.actions import metric_commentary_save
-    from bettercare.web.performance.models import Metric, MetricCommentary
+    from bettercare.web.performance.actions import (
+        metric_commentary_save,
+        metric_rebase_add,
+        metric_rebase_remove,
+    )
+    from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase
     from bettercare.web.risk.actions import intervention_status_update, practice_staff_set
     from bettercare.web.risk.models import (
         InterventionStatus,
@@ -205,6 +210,11 @@ def run_each_action(world):
         by=by,
     )
     yield "bettercare.web.performance.actions.metric_commentary_save", MetricCommentary
+    make_monthly_values(kent, metric, [10.0, 12.0], first="2017-07")
+    metric_rebase_add(area=kent, metric=metric, month=Month(2017, 8), reason="New service.", by=by)
+    yield "bettercare.web.performance.actions.metric_rebase_add", MetricRebase
+    metric_rebase_remove(area=kent, metric=metric, month=Month(2017, 8), by=by)
+    yield "bettercare.web.performance.actions.metric_rebase_remove", MetricRebase
     practice = Practice.objects.create(code="C84001", name="Harbour Surgery")
     practice_staff_set(user=by, practice=practice, by=by)
     yield "bettercare.web.risk.actions.practice_staff_set", PracticeStaff

@@ -586,3 +586,19 @@ def test_an_evaluation_of_one_area_compares_it_with_every_peer(funnel_world):
     assert [
         e.key for e in run_alerts(today=TODAY, now=NOW, deliver=False).new if "funnel" in e.key
     ] == []
+
+
+def test_a_recorded_rebase_at_the_shift_is_a_new_process_not_a_concern(world):
+    """ADR 0095: the alert judges the chart the metric page shows, rebased where recorded."""
+    from bettercare.core.periods import Month
+    from bettercare.web.performance.actions import metric_rebase_add
+
+    metric_rebase_add(
+        area=world["kent"],
+        metric=world["metric"],
+        month=Month(2017, 4),  # the first of the seven points at 120
+        reason="The admissions definition changed in April 2017.",
+        by=world["kent_pm"],
+    )
+    run_alerts(today=TODAY, now=NOW, deliver=False)
+    assert keys() == [f"spc_concern:{MEDWAY}:admissions:2017-04"]

@@ -403,3 +403,21 @@ def test_settings_parse_per_rule():
 def test_bad_settings_name_the_setting(text, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_rule_settings(text)
+
+
+def test_a_recorded_rebase_turns_a_step_from_a_shift_into_a_new_process():
+    """ADR 0095: twelve months around 10, then seven around 20 (lower is better, target 15).
+    On one set of limits the step is a shift (concern) and the wide limits straddle the
+    target; rebased at the step, the new process is steady and its lower limit (about 17.3)
+    is above the target, so it fails from the second month of the new period."""
+    values = [*STABLE, *[20.5, 19.5] * 3, 20.5]
+    count = len(values)
+    ids, positions = [0] * count, list(range(count))
+    improvements, targets = ["decrease"] * count, [15.0] * count
+    flags = [position == 12 for position in positions]
+    assert spc_concern_onsets(ids, positions, values, improvement=improvements) == {0: Onset(12, 7)}
+    assert spc_concern_onsets(ids, positions, values, improvement=improvements, rebase=flags) == {}
+    assert assurance_fail_onsets(ids, positions, values, targets, improvement=improvements) == {}
+    assert assurance_fail_onsets(
+        ids, positions, values, targets, improvement=improvements, rebase=flags
+    ) == {0: Onset(13, 6)}

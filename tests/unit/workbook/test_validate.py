@@ -997,7 +997,7 @@ def test_unknown_sheets_and_columns_are_errors_of_the_workbook(tmp_path):
         "error: schemse.csv, sheet schemse: unknown sheet 'schemse' (file schemse.csv) (did you "
         "mean 'schemes'?); expected CSV files named after the sheets: programme, funding, "
         "savings, themes, schemes, scheme_finance, metrics, metric_values, metric_commentary, "
-        "milestones, risks, status_updates, programme_status, achievements, assurance",
+        "spc_rebase, milestones, risks, status_updates, programme_status, achievements, assurance",
     ]
     assert not validated.ok
     assert validated.rows("themes") == []  # a sheet with a bad header is not read
@@ -1087,3 +1087,42 @@ def test_a_qualified_answer_needs_its_footnote_and_a_headline_question_y_or_n(tm
         "error: assurance.csv, sheet assurance, row 4, column status: the answer must be Y or "
         "N, not 'A' (got 'A'); expected Y or N",
     ]
+
+
+def test_an_spc_rebase_falls_within_the_metrics_monthly_data(tmp_path):
+    validated = check(
+        tmp_path,
+        metrics=METRICS,
+        metric_values=VALUES
+        + "E10000016,falls,2017-04-01,2017-04-30,actual,41,,\n"
+        + "E10000016,falls,2017-05-01,2017-05-31,actual,38,,\n"
+        + "E10000016,falls,2017-06-01,2017-06-30,actual,30,,\n",
+        spc_rebase="""\
+            area_code,metric_code,period,reason
+            E10000016,falls,2017-05,Night falls team started
+            E10000016,falls,2017-04,Too early: no point before it
+            E10000016,falls,2017-07,After the last value
+            E10000016,admissions,2017-05,No monthly values
+            E10000016,nope,2017-05,Unknown metric
+            E10000016,falls,2017-06,
+        """,
+    )
+    where = "error: spc_rebase.csv, sheet spc_rebase"
+    assert texts(validated) == [
+        f"{where}, row 3, column period: is outside the monthly data of falls for E10000016 "
+        "(got '2017-04'); expected a month from 2017-05 to 2017-06",
+        f"{where}, row 4, column period: is outside the monthly data of falls for E10000016 "
+        "(got '2017-07'); expected a month from 2017-05 to 2017-06",
+        f"{where}, row 5, column period: is a rebase of admissions, which has fewer than two "
+        "monthly values for E10000016 (got '2017-05'); expected a metric with monthly actual "
+        "values for the area",
+        f"{where}, row 6, column metric_code: is not a known metric (got 'nope'); expected a "
+        "code from the metric registry or the metrics sheet",
+        f"{where}, row 7, column reason: a value is required; expected a value",
+    ]
+    good = validated.rows("spc_rebase")[0]
+    assert (good["metric_code"], good["period"], good["reason"]) == (
+        "falls",
+        Month(2017, 5),
+        "Night falls team started",
+    )
