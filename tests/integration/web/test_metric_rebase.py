@@ -10,7 +10,7 @@ from bettercare.web.performance.actions import metric_rebase_add, metric_rebase_
 from bettercare.web.performance.models import MetricRebase
 from bettercare.web.performance.queries import area_metric_summaries
 from bettercare.web.programmes.actions import ActionError
-from tests.integration.web.factories import (
+from tests.factories import (
     KENT,
     make_area,
     make_metric,
