@@ -123,6 +123,7 @@ def summary_line(areas: Sequence[tuple[str, Mapping[str, Rating]]], criteria: Se
         qualified = sum(a.qualified for a in answered)
         text = f"{len(yes)} of {len(answered)} plans {what}"
         if qualified:
-            text += f" ({qualified} {'answer' if qualified == 1 else 'answers'} qualified)"
+            # Of all the answers to the question (Y* and N* alike), not of the Yes answers.
+            text += f" ({qualified} of the {len(answered)} answers qualified)"
         parts.append(text)
     return first + (" " + "; ".join(parts) + "." if parts else "")

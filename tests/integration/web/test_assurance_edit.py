@@ -108,7 +108,8 @@ def test_a_regional_lead_answers_the_headline_questions_with_a_qualification(cli
     )  # the answer, its footnote number, why, sign-off
     assert "Footnotes to qualified answers Impact on the acute trust not yet agreed." in text
     assert (
-        "0 of 1 plans assessed as high risk (1 answer qualified); 1 of 1 plans recommended" in text
+        "0 of 1 plans assessed as high risk (1 of the 1 answers qualified); 1 of 1 plans recommended"
+        in text
     )
 
 

@@ -42,7 +42,8 @@ def test_the_headline_answers_are_counted_with_their_qualifications():
     ]
     assert summary_line(areas, (HIGH_RISK, SIGN_OFF, *CONDITIONS)) == (
         "All 3 areas have satisfied every criterion. 1 of 3 plans assessed as high risk "
-        "(1 answer qualified); 2 of 3 plans recommended for final sign-off (1 answer qualified)."
+        "(1 of the 3 answers qualified); 2 of 3 plans recommended for final sign-off (1 of the 3 "
+        "answers qualified)."
     )
 
 
