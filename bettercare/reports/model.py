@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from bettercare.charts import HeatmapRisk, TimelineMilestone
+from bettercare.core.assurance import answer_label
 from bettercare.core.rag import MilestoneStatus, Status
 
 Change = Literal["better", "worse", "same"]
@@ -317,7 +318,7 @@ class AssuranceCell:
     @property
     def label(self) -> str:
         """``Y``, or ``Y*`` when qualified."""
-        return f"{self.status}*" if self.qualified else self.status
+        return answer_label(self.status, self.qualified)
 
 
 @dataclass(frozen=True, slots=True)

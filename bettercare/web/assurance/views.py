@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from bettercare.core import assurance
 from bettercare.web.assurance.actions import RatingEdit, assurance_ratings_save
 from bettercare.web.assurance.models import AssuranceRating
+from bettercare.web.assurance.queries import latest_round, round_criteria
 from bettercare.web.pages import access_of
 from bettercare.web.programmes.actions import ActionError, StaleEditError
 from bettercare.web.programmes.models import Area
@@ -67,15 +68,6 @@ def matrix(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _criteria(region: Area, round_name: str) -> list[str]:
-    """The headline questions, then every criterion any area of the region has in the round."""
-    report = build_assurance(region, round_name)
-    return [
-        *assurance.HEADLINE_CRITERIA,
-        *(c for c in report.criteria if c not in assurance.HEADLINE_CRITERIA),
-    ]
-
-
 def _fields(criteria: list[str], saved: dict[str, AssuranceRating]) -> list[dict[str, Any]]:
     """The form's rows from the saved ratings."""
     rows = []
@@ -111,15 +103,15 @@ def rating_edit(request: HttpRequest, code: str, area_code: str) -> HttpResponse
     region = _region(request, code)
     if not access_of(request).can_edit_assurance(region):
         raise PermissionDenied(f"Only {region.name}'s regional assurance leads can rate its areas.")
-    area = next((a for a in region_areas(region) if a.code == area_code), None)
+    areas = region_areas(region)
+    area = next((a for a in areas if a.code == area_code), None)
     if area is None:
         raise Http404(f"{area_code} is not an area of {region.name}.")
     round_name = (request.POST.get("round") or request.GET.get("round") or "").strip()
-    if not round_name:
-        round_name = build_assurance(region).round
+    round_name = round_name or latest_round(areas)
     if not round_name:
         raise Http404(f"{region.name} has no assurance round yet.")
-    criteria = _criteria(region, round_name)
+    criteria = round_criteria(areas, round_name)
 
     def saved() -> dict[str, AssuranceRating]:
         return {r.criterion: r for r in AssuranceRating.objects.filter(area=area, round=round_name)}
