@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special  # not scipy.stats: its import alone takes most of a second
 
 from bettercare.core._checks import (
     as_float_array,
@@ -109,7 +109,8 @@ def mean(
     spread = np.full_like(value, np.nan)
     several = counts > 1
     variance = np.maximum(deviations[several], 0.0) / (counts[several] - 1)
-    quantile = stats.t.ppf(level + (1 - level) / 2, counts[several] - 1)
+    # Student's t quantile: scipy.stats.t.ppf is this same function, bit for bit.
+    quantile = special.stdtrit(counts[several] - 1, level + (1 - level) / 2)
     spread[several] = quantile * np.sqrt(variance / counts[several]) * multiplier
     lower, upper = value - spread, value + spread
     if scalar:

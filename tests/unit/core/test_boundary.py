@@ -36,3 +36,18 @@ def test_core_imports_only_numpy_scipy_and_the_standard_library():
                 problems.append(f"{path.name} imports {name}")
     assert problems == []
     assert len(list(CORE.glob("*.py"))) >= 6
+
+
+def test_core_never_imports_scipy_stats():
+    """scipy.stats takes most of a second to import, on every CLI command and server start:
+    core uses scipy.special, whose functions scipy.stats itself calls (bit for bit the same)."""
+    import subprocess
+    import sys
+
+    modules = sorted(path.stem for path in CORE.glob("*.py") if path.stem != "__init__")
+    code = "".join(f"import bettercare.core.{name}\n" for name in modules)
+    code += "import sys\nprint(sorted(m for m in sys.modules if m.startswith('scipy.stats')))\n"
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert found.stdout.strip() == "[]"
