@@ -83,7 +83,7 @@ MOST_QUERIES = {
     "scheme return": (24, 19),
     "periods": (21, 18),
     "metrics": (21, 14),
-    "metric detail": (28, 21),
+    "metric detail": (26, 19),
     "metric benchmark": (19, 16),
     "benchmark": (25, 18),
     "milestones": (15, 12),
