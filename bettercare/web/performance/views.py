@@ -63,7 +63,7 @@ from bettercare.web.performance.queries import (
 from bettercare.web.performance.rebase_views import month_items
 from bettercare.web.programmes.models import Area
 from bettercare.web.reporting.common import metric_line, metric_lines
-from bettercare.web.reporting.queries import MetricRow
+from bettercare.web.reporting.queries import position_row
 
 #: A stored value or a region's value: what the regional figure adds up.
 V = TypeVar("V", MetricValue, RegionValue)
@@ -221,15 +221,13 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
     saved = snapshot.commentary
     commentary = saved.commentary if saved else ""
-    reasons = {r.month: r.reason for r in snapshot.rebases}
-    applied = position.spc_rebases if isinstance(position, MetricSummary) else ()
     line = metric_line(
-        MetricRow(
+        position_row(
             position,
-            found.source,
-            found.parent.code if found.parent else None,
-            commentary,
-            tuple((month, reasons.get(month, "")) for month in applied),
+            source=found.source,
+            parent_code=found.parent.code if found.parent else None,
+            commentary=commentary,
+            rebase_reasons={r.month: r.reason for r in snapshot.rebases},
         )
     )
     commentary_form = (
