@@ -99,9 +99,11 @@ bench: setup
 	$(RUN) python -m benchmarks.bench_pipeline
 	$(RUN) python -m benchmarks.bench_demo_records
 	$(RUN) python -m benchmarks.bench_risk
-	@# Twenty writers to twenty areas on PostgreSQL: per-area data versions vs one shared row.
-	$(RUN) python -m benchmarks.bench_versions \
-		--database=$${BETTERCARE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
+	@# Twenty writer processes to twenty areas on PostgreSQL: per-area data versions vs one
+	@# shared row; then the queries per page.
+	@if [ -n "$$BETTERCARE_BENCH_POSTGRES" ]; then \
+		$(RUN) python -m benchmarks.bench_versions --database="$$BETTERCARE_BENCH_POSTGRES"; \
+	else echo "bench_versions: set BETTERCARE_BENCH_POSTGRES=postgres://... to measure the writers"; fi
 	$(RUN) python -m benchmarks.bench_web --seconds 10
 	@# Load: the production server on PostgreSQL, 50 clients for 30 s per page (errors, p95).
 	$(RUN) python -m benchmarks.bench_web --clients 50 --seconds 30 --areas 30 \

@@ -15,6 +15,7 @@ from decimal import Decimal
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
     DEFAULT_POLICY,
+    STATUS_LABELS,
     Assessment,
     Dimension,
     RagPolicy,
@@ -26,7 +27,7 @@ from bettercare.core.rag import (
 )
 from bettercare.core.stats import Polarity
 
-__all__ = ["MetricFacts", "Proposal", "SchemeFacts", "propose_statuses"]
+__all__ = ["MetricFacts", "Proposal", "SchemeFacts", "override_problem", "propose_statuses"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,3 +231,38 @@ def propose_statuses(
         "savings": _savings(facts, year, policy),
         "metrics": _metrics(facts, policy),
     }
+
+
+#: What a status other than the proposed one needs (the return form and the workbook say it).
+OVERRIDE_EXPECTED = "the proposed status, or commentary or additional information saying why not"
+
+
+def override_problem(
+    proposal: Proposal, status: str, *, commentary: str = "", additional_information: str = ""
+) -> str | None:
+    """Why a saved ``status`` other than the one proposed from the data needs a reason, or None.
+
+    A lead may keep a status other than the proposal (the guidelines rate the data; the lead
+    knows the scheme), but says why: in the dimension's commentary or the return's additional
+    information. Nothing is asked where no status is proposed or the status agrees. The
+    return form shows this as guidance and the workbook as a warning; neither refuses it.
+
+    Examples
+    --------
+    >>> from bettercare.core.periods import Month
+    >>> proposal = propose_statuses(SchemeFacts(Month(2017, 8), enabler=True))["savings"]
+    >>> override_problem(proposal, "G")
+    'is Green but the data propose Enabler (from an enabler scheme) and no reason is given'
+    >>> override_problem(proposal, "G", commentary="Tracked against the programme's plan") is None
+    True
+    """
+    if proposal.assessment is None or status == proposal.assessment.status:
+        return None
+    if commentary.strip() or additional_information.strip():
+        return None
+    labels: dict[str, str] = dict(STATUS_LABELS.items())
+    return (
+        f"is {labels.get(status, status)} but the data propose "
+        f"{labels[proposal.assessment.status]} (from {proposal.basis}) "
+        "and no reason is given"
+    )

@@ -2,30 +2,23 @@
 
 The monthly return form (``bettercare.web.programmes.returns.propose``) proposes each
 dimension's status from the data where the data allow: milestone slippage, whether the scheme
-has a budget or planned savings, and the primary metric against its target. This module
-applies the same rules (the same :mod:`bettercare.core.rag` calls, and the latest value and
-target as :func:`bettercare.core.summary.summarise_metric` finds them) to the generated rows, without a
-database, so that every saved demo status either agrees with its proposal or says why not,
-as a lead who overrides a proposal must (:func:`reconcile`).
+has a budget or planned savings, and the primary metric against its target. The demo's rows
+are shaped as the workbook's sheets, so the workbook's :class:`RowProposer` builds the same
+facts from them and core proposes (as the workbook validator does), without a database, so
+that every saved demo status either agrees with its proposal or says why not, as a lead who
+overrides a proposal must (:func:`reconcile`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
-from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.proposals import MetricFacts, SchemeFacts, propose_statuses
-from bettercare.core.rag import (
-    STATUS_LABELS,
-    Assessment,
-    milestone_slippage_days,
-)
-from bettercare.core.summary import MetricSpec, Observation
-from bettercare.core.summary import _find_target as find_target
-from bettercare.demo.timeline import Row, Rows
+from bettercare.core.periods import Month
+from bettercare.core.rag import STATUS_LABELS, Assessment
+from bettercare.core.summary import MetricSpec
+from bettercare.demo.timeline import Rows
 from bettercare.registry import load_registry
+from bettercare.workbook.proposals import RowProposer
 
 STATUS_WORDS: dict[str, str] = dict(STATUS_LABELS.items())
 
@@ -56,114 +49,21 @@ def _specs(rows: Rows) -> dict[str, MetricSpec]:
 
 @dataclass
 class Proposer:
-    """The data a proposal looks at, indexed once for every return of the demo."""
+    """The data a proposal looks at, indexed once for every return of the demo (the
+    workbook's row proposer over the demo's rows, with the registry's metrics)."""
 
     rows: Rows
 
     def __post_init__(self) -> None:
         self.specs = _specs(self.rows)
-        self.schemes = {(r["area_code"], r["ref"]): r for r in self.rows["schemes"]}
-        self.milestones: dict[tuple[str, str], list[Row]] = defaultdict(list)
-        for row in self.rows["milestones"]:
-            if row.get("scheme_ref"):
-                self.milestones[(row["area_code"], row["scheme_ref"])].append(row)
-        self.finance: dict[tuple[str, str, str, str], float] = {}
-        for row in self.rows["scheme_finance"]:
-            total = float(row.get("recurrent") or 0) + float(row.get("non_recurrent") or 0)
-            key = (row["area_code"], row["scheme_ref"], row["financial_year"], row["line"])
-            self.finance[key] = total
-        self.summaries: dict[tuple[str, str, Month], MetricFacts | None] = {}
-        self.values: dict[tuple[str, str, str], list[Observation]] = defaultdict(list)
-        ordered = sorted(
-            self.rows["metric_values"], key=lambda r: (r["period_start"], r["period_end"])
-        )
-        for row in ordered:
-            if row["kind"] not in ("actual", "target"):
-                continue
-            self.values[(row["area_code"], row["metric_code"], row["kind"])].append(
-                Observation(
-                    period_start=row["period_start"],
-                    period_end=row["period_end"],
-                    numerator=row.get("numerator"),
-                    denominator=row.get("denominator"),
-                    value=row.get("value"),
-                )
-            )
-
-    def _slippage(self, area: str, scheme: Row, month: Month) -> tuple[int, ...]:
-        return tuple(
-            milestone_slippage_days(
-                m["baseline_date"],
-                revised=m.get("revised_date"),
-                completed=m.get("completed_date"),
-                as_at=month.last_day,
-            )
-            for m in self.milestones.get((area, scheme["ref"]), [])
-        )
-
-    def _primary_metric(self, area: str, scheme: Row, month: Month) -> MetricFacts | None:
-        for code in sorted(set(scheme.get("metrics_impacted") or ())):
-            key = (area, code, month)
-            if key not in self.summaries:
-                self.summaries[key] = self._metric(area, code, month)
-            if self.summaries[key] is not None:
-                return self.summaries[key]
-        return None
-
-    def _metric(self, area: str, code: str, month: Month) -> MetricFacts | None:
-        """The proposal from one metric, or None when it has no value and target yet.
-
-        The latest value and its target are found as :func:`summarise_metric` finds them
-        (without the SPC and forecast the proposal does not use).
-        """
-        spec = self.specs[code]
-        known = sorted(
-            (
-                a
-                for a in self.values.get((area, code, "actual"), [])
-                if a.period_end <= month.last_day
-            ),
-            key=lambda a: (a.period_end, -a.months, a.period_start),
-        )
-        if not known:
-            return None
-        latest = known[-1]
-        value = latest.estimate(spec).value
-        targets = [
-            t
-            for t in self.values.get((area, code, "target"), [])
-            if t.period_start <= month.last_day
-        ]
-        target = find_target(spec, targets, latest)
-        expected = None if target is None else target.estimate(spec).value
-        if target is not None and expected is not None and spec.unit == "count":
-            expected = expected * latest.months / target.months
-        if expected is None or value is None:
-            return None
-        return MetricFacts(name=spec.name, expected=expected, actual=value, polarity=spec.polarity)
+        self.rows_proposer = RowProposer(self.rows, self.specs)
 
     def propose(self, area: str, scheme_ref: str, month: Month) -> dict[str, Assessment | None]:
         """Each dimension's proposed status for a scheme's return, or None where the form
         needs a figure the return does not hold (a forecast outturn, savings to date)."""
-        scheme = self.schemes[(area, scheme_ref)]
-        year = str(FinancialYear.of(month.first_day))
-        spend = self.finance.get((area, scheme_ref, year, "spend"))
-        benefit = self.finance.get((area, scheme_ref, year, "benefit"))
-        enabler = bool(scheme.get("enabler"))
-        linked = bool(scheme.get("metrics_impacted"))
-        facts = SchemeFacts(
-            month=month,
-            enabler=enabler,
-            start_date=scheme.get("start_date"),
-            milestone_slippage=self._slippage(area, scheme, month),
-            budget=None if spend is None else Decimal(str(spend)),
-            savings_planned=None if benefit is None else Decimal(str(-benefit)),
-            metrics_linked=linked,
-            metric=self._primary_metric(area, scheme, month) if linked and not enabler else None,
-        )
         return {
             dimension: proposal.assessment
-            for dimension, proposal in propose_statuses(facts).items()
+            for dimension, proposal in self.rows_proposer.propose(area, scheme_ref, month).items()
         }
 
 

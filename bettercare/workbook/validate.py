@@ -8,7 +8,8 @@ signed-off period.
 
 **Warnings** (the import proceeds and the warning is kept with the row): a published value
 that disagrees with numerator / denominator x multiplier by more than rounding, scheme spend
-that does not add up to the funding budget, a target without a baseline.
+that does not add up to the funding budget, a target without a baseline, a scheme status
+other than the one proposed from the workbook's data with no reason given.
 
 Every message names the file, sheet, row (as Excel numbers it), column, value and what was
 expected. References are checked against the workbook itself and against what the database
@@ -27,8 +28,11 @@ from typing import Any
 from bettercare.core import assurance
 from bettercare.core.indicators import published_value_mismatch
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.rag import commentary_problem, summary_required
+from bettercare.core.proposals import OVERRIDE_EXPECTED, Proposal, override_problem
+from bettercare.core.rag import Dimension, allowed_statuses, commentary_problem, summary_required
+from bettercare.core.summary import MetricSpec
 from bettercare.workbook.messages import Message
+from bettercare.workbook.proposals import RowProposer
 from bettercare.workbook.reader import RawSheet, RawWorkbook
 from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Column, Sheet
 from bettercare.workbook.values import PARSERS, Cell, CellError, Measure
@@ -46,6 +50,8 @@ class MetricInfo:
     #: The financial years a national metric applies in (``2025-26``); blank: no limit.
     applies_from: str = ""
     applies_to: str = ""
+    #: Its name, for the basis of a proposed metrics status ("" names it by its code).
+    name: str = ""
 
     def years_problem(self, kind: str, start: date, end: date) -> str | None:
         """Why a national metric can hold no ``kind`` value for ``start`` to ``end``, or None.
@@ -222,9 +228,9 @@ class _Checker:
     def error(self, record: Record, column: str | None, problem: str, expected: str = "") -> None:
         self._add("error", record, column, problem, expected)
 
-    def warn(self, record: Record, column: str | None, problem: str) -> None:
+    def warn(self, record: Record, column: str | None, problem: str, expected: str = "") -> None:
         record.warnings.append(problem)
-        self._add("warning", record, column, problem, "")
+        self._add("warning", record, column, problem, expected)
 
     def _add(
         self, severity: str, record: Record, column: str | None, problem: str, expected: str
@@ -325,7 +331,7 @@ class _Checker:
             # writes it); a national metric keeps its registry definition.
             if r["code"] not in metrics or not metrics[r["code"]].national:
                 metrics[r["code"]] = MetricInfo(
-                    r["unit"], float(r["multiplier"]), r["polarity"], r["frequency"]
+                    r["unit"], float(r["multiplier"]), r["polarity"], r["frequency"], name=r["name"]
                 )
         return metrics
 
@@ -676,6 +682,67 @@ class _Checker:
                     "what is off track and what is being done about it",
                 )
 
+    def check_proposals(self) -> None:
+        """A status other than the one proposed from the workbook's own data needs a reason
+        (commentary, or the return's additional information): a warning, as the return form
+        shows it (ADR 0108).
+
+        Only schemes on this workbook's schemes sheet are proposed for, and each dimension only
+        when the sheet it reads is in the workbook (milestones; scheme_finance for finance and
+        savings; metric_values for metrics): a monthly return of schemes held in the database
+        says nothing about their data, so it is not judged against data it does not carry.
+        """
+        records = self.rows("status_updates")
+        if not records or not self.rows("schemes"):
+            return
+        present = set(self.workbook.sheets)
+        reads: dict[str, str] = {
+            "milestones": "milestones",
+            "finance": "scheme_finance",
+            "savings": "scheme_finance",
+            "metrics": "metric_values",
+        }
+        specs = {
+            code: MetricSpec(
+                code=code,
+                name=info.name or code,
+                unit=info.unit,  # type: ignore[arg-type]  # a known metric's unit is core's
+                multiplier=info.multiplier,
+                polarity=info.polarity,  # type: ignore[arg-type]  # likewise its polarity
+                frequency=info.frequency,  # type: ignore[arg-type]  # and its frequency
+            )
+            for code, info in self.metrics().items()
+            if info.polarity and info.frequency
+        }
+        sheets = ("schemes", "milestones", "scheme_finance", "metric_values")
+        proposer = RowProposer(
+            {name: [r.values for r in self.rows(name)] for name in sheets}, specs
+        )
+        information: dict[tuple[Any, ...], str] = {}
+        for record in records:
+            key = (record["area_code"], record["period"], record["scheme_ref"])
+            if record["additional_information"] and key not in information:
+                information[key] = record["additional_information"]
+        proposals: dict[tuple[Any, ...], dict[Dimension, Proposal]] = {}
+        for record in records:
+            area, ref, dimension = record["area_code"], record["scheme_ref"], record["dimension"]
+            if reads[dimension] not in present or not proposer.has_scheme(area, ref):
+                continue
+            enabler = bool(proposer.schemes[(area, ref)].get("enabler"))
+            if record["status"] not in allowed_statuses(dimension, enabler=enabler):
+                continue  # refused by check_returns (or allowed elsewhere): nothing to compare
+            key = (area, record["period"], ref)
+            if key not in proposals:
+                proposals[key] = proposer.propose(area, ref, record["period"])
+            problem = override_problem(
+                proposals[key][dimension],
+                record["status"],
+                commentary=record["commentary"] or "",
+                additional_information=information.get(key, ""),
+            )
+            if problem is not None:
+                self.warn(record, "status", problem, OVERRIDE_EXPECTED)
+
     def check_assurance(self) -> None:
         for record in self.rows("assurance"):
             problem = assurance.rating_problem(
@@ -735,6 +802,7 @@ class _Checker:
         self.check_metric_commentary()
         self.check_spc_rebase()
         self.check_returns()
+        self.check_proposals()
         self.check_risks()
         self.check_assurance()
         self.check_totals()

@@ -652,3 +652,44 @@ def test_round_trip_of_every_sheet_is_lossless(rich, importer, tmp_path):
         "kent_falls_home_night,Falls at home at night,count,1,lower_is_better,month,"
         "kent_falls_home,",
     ]
+
+
+def test_the_workbook_proposes_the_statuses_the_return_form_proposes(rich, importer):
+    """The validator's facts from the workbook's rows and the form's facts from the database
+    give the same proposals for every scheme of the imported workbook (ADR 0108)."""
+    from bettercare.core.periods import Month
+    from bettercare.core.summary import MetricSpec
+    from bettercare.web.programmes.returns import propose
+    from bettercare.workbook import read_workbook, validate_workbook
+    from bettercare.workbook.proposals import RowProposer
+
+    assert import_workbook(rich, by=importer).ok
+    validated = validate_workbook(read_workbook(rich), imports.known_references())
+    specs = {
+        m.code: MetricSpec(m.code, m.name, m.unit, float(m.multiplier), m.polarity, m.frequency)
+        for m in Metric.objects.all()
+    }
+    sheets = ("schemes", "milestones", "scheme_finance", "metric_values")
+    rows = RowProposer({s: [r.values for r in validated.rows(s)] for s in sheets}, specs)
+    compared = []
+    for period in ReportingPeriod.objects.filter(area__code="E10000016").order_by("month"):
+        month = Month.of(period.month)
+        for scheme in Scheme.objects.filter(area__code="E10000016").order_by("ref"):
+            from_rows = {
+                d: (p.assessment and p.assessment.status, p.basis)
+                for d, p in rows.propose("E10000016", scheme.ref, month).items()
+            }
+            from_database = {
+                d: (p.assessment and p.assessment.status, p.basis)
+                for d, p in propose(scheme, period).items()
+            }
+            assert from_rows == from_database, (scheme.ref, month)
+            compared.append((scheme.ref, str(month), from_rows["milestones"][0]))
+    assert compared == [
+        ("BCF 1", "2017-07", "R"),
+        ("BCF 2", "2017-07", None),
+        ("BCF 3", "2017-07", "NA"),
+        ("BCF 1", "2017-08", "R"),
+        ("BCF 2", "2017-08", None),
+        ("BCF 3", "2017-08", "NA"),
+    ]

@@ -77,7 +77,11 @@ class Access:
         return areas if ids is None else areas.filter(pk__in=ids)
 
     def can_view(self, area: Area) -> bool:
-        return self.is_admin or area.pk in self.roles
+        return self.can_view_id(area.pk)
+
+    def can_view_id(self, area_id: int) -> bool:
+        """:meth:`can_view` for an area known by its id (a snapshot's plain row)."""
+        return self.is_admin or area_id in self.roles
 
     def roles_in(self, area: Area) -> set[str]:
         return set(Role) if self.is_admin else self.roles.get(area.pk, set())

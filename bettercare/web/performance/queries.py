@@ -10,13 +10,14 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
 from bettercare.core.indicators import Bands
 from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.summary import (
     AwaitingData,
+    MetricSpec,
     MetricSummary,
     Observation,
     metric_in_force,
@@ -30,6 +31,7 @@ from bettercare.web.performance.models import (
     MetricValue,
 )
 from bettercare.web.programmes.models import Area, Scheme, SchemeStatus
+from bettercare.web.programmes.tree import AreaTree
 from bettercare.web.programmes.versioning import data_versions
 
 FIELDS = (
@@ -291,32 +293,146 @@ def metric_rebase_reasons(area: Area) -> dict[str, dict[Month, str]]:
 # -- one metric's page ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class MetricNamed:
+    """A metric named on another's page (its parent, the one it replaces, a part)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetricShown:
+    """A metric's definition as its page shows it: plain values, read once."""
+
+    spec: MetricSpec
+    code: str
+    name: str
+    unit: str
+    unit_label: str
+    multiplier: Any
+    polarity: str
+    polarity_label: str
+    frequency: str
+    frequency_label: str
+    description: str
+    numerator_definition: str
+    denominator_definition: str
+    source: str
+    defined_by: str
+    reviewed_on: date | None
+    is_national: bool
+    applies_from: str
+    applies_to: str
+    parent: MetricNamed | None
+    replaces: MetricNamed | None
+    parts: tuple[MetricNamed, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredValue:
+    """A stored baseline, target or actual of the area, as the page lists it."""
+
+    pk: int
+    kind: str
+    observed: Observation
+    numerator: float | None
+    denominator: float | None
+    note: str
+    source: str
+    warnings: tuple[str, ...]
+
+    @property
+    def period_start(self) -> date:
+        return self.observed.period_start
+
+    @property
+    def period_end(self) -> date:
+        return self.observed.period_end
+
+    def observation(self) -> Observation:
+        return self.observed
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeShown:
+    pk: int
+    ref: str
+    name: str
+    theme: MetricNamed | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusShown:
+    status: str
+    commentary: str
+
+
+@dataclass(frozen=True, slots=True)
 class SchemeOnMetric:
     """A scheme expected to affect a metric, with its "metrics" return for the month."""
 
-    scheme: Scheme
-    status: SchemeStatus | None
+    scheme: SchemeShown
+    status: StatusShown | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentaryShown:
+    commentary: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AreaShown:
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionValue:
+    """One area's actual for the period the regional comparison compares."""
+
+    area: AreaShown
+    numerator: float | None
+    denominator: float | None
+    #: Per-band counts and populations (a directly standardised rate), as stored.
+    bands: dict[str, Any] | None
+    observed: Observation
+
+
+@dataclass(frozen=True, slots=True)
+class RegionSnapshot:
+    """The region above the area and its areas' actuals for the latest value's period."""
+
+    region: AreaShown
+    period_start: date
+    period_end: date
+    #: Every HWB area of the region that existed in the period's first month, with a value.
+    values: tuple[RegionValue, ...]
 
 
 @dataclass(frozen=True)
 class MetricDetailSnapshot:
     """Everything the metric detail page shows of one metric, area and month, read once.
 
-    The metric comes with its parent, the metric it replaces and its parts; the stored values
-    are every baseline, target and actual of the area in period order. After this, the page
-    computes and draws without going back to the database (the regional comparison reads the
-    region's values itself).
+    Plain values only (no model instances): the metric's definition with its parent, the
+    metric it replaces and its parts; every stored baseline, target and actual of the area in
+    period order; the position; the month's commentary; the schemes expected to affect it
+    with their "metrics" return; the recorded rebases; and the region's actuals for the
+    period of the latest value (ADR 0107, ADR 0109). After this, the page computes and draws
+    without going back to the database.
     """
 
-    metric: Metric
-    stored: tuple[MetricValue, ...]
+    metric: MetricShown
+    stored: tuple[StoredValue, ...]
     #: The metric's position at the month (measured, or awaiting data); None when it is not
     #: in force then and has no value by then.
     position: MetricSummary | AwaitingData | None
-    commentary: MetricCommentary | None
+    commentary: CommentaryShown | None
     schemes: tuple[SchemeOnMetric, ...]
     rebases: tuple[RebaseShown, ...] = ()
+    region: RegionSnapshot | None = None
 
 
 def schemes_on_metric(area: Area, metric: Metric, month: Month) -> tuple[SchemeOnMetric, ...]:
@@ -326,7 +442,7 @@ def schemes_on_metric(area: Area, metric: Metric, month: Month) -> tuple[SchemeO
         key=lambda s: natural_key(s.ref),
     )
     statuses = {
-        s.scheme_id: s
+        s.scheme_id: StatusShown(s.status, s.commentary)
         for s in SchemeStatus.objects.filter(
             period__area_id=area.pk,
             period__month=month.first_day,
@@ -334,31 +450,74 @@ def schemes_on_metric(area: Area, metric: Metric, month: Month) -> tuple[SchemeO
             scheme__in=schemes,
         )
     }
-    return tuple(SchemeOnMetric(s, statuses.get(s.pk)) for s in schemes)
+    return tuple(
+        SchemeOnMetric(
+            SchemeShown(
+                s.pk,
+                s.ref,
+                s.name,
+                MetricNamed(s.theme.code, s.theme.name) if s.theme is not None else None,
+            ),
+            statuses.get(s.pk),
+        )
+        for s in schemes
+    )
+
+
+def _named(metric: Metric | None) -> MetricNamed | None:
+    return None if metric is None else MetricNamed(metric.code, metric.name)
+
+
+def _metric_shown(metric: Metric, parts: list[Metric]) -> MetricShown:
+    return MetricShown(
+        spec=metric.spec,
+        code=metric.code,
+        name=metric.name,
+        unit=metric.unit,
+        unit_label=metric.get_unit_display(),
+        multiplier=metric.multiplier,
+        polarity=metric.polarity,
+        polarity_label=metric.get_polarity_display(),
+        frequency=metric.frequency,
+        frequency_label=metric.get_frequency_display(),
+        description=metric.description,
+        numerator_definition=metric.numerator_definition,
+        denominator_definition=metric.denominator_definition,
+        source=metric.source,
+        defined_by=metric.defined_by,
+        reviewed_on=metric.reviewed_on,
+        is_national=metric.is_national,
+        applies_from=metric.applies_from,
+        applies_to=metric.applies_to,
+        parent=_named(metric.parent),
+        replaces=_named(metric.replaces),
+        parts=tuple(MetricNamed(p.code, p.name) for p in parts),
+    )
+
+
+def latest_period_of(position: MetricSummary | AwaitingData) -> tuple[date, date]:
+    """The period of a position's latest value (or of the first value awaited)."""
+    if isinstance(position, MetricSummary):
+        return position.latest.period_start, position.latest.period_end
+    return position.period_start, position.period_end
 
 
 def metric_detail_snapshot(area: Area, month: Month, code: str) -> MetricDetailSnapshot | None:
     """The snapshot of the metric ``code`` for the area at ``month``; None if there is no such
-    metric."""
-    metric = (
-        Metric.objects.select_related("parent", "replaces")
-        .prefetch_related("parts")
-        .filter(code=code)
-        .first()
+    metric.
+
+    The metric and its parts are one query; the area's stored values and the region's
+    actuals for the latest value's period are one more (after the area tree, one query).
+    """
+    found = list(
+        Metric.objects.select_related("parent", "replaces").filter(
+            Q(code=code) | Q(parent__code=code)
+        )
     )
+    metric = next((m for m in found if m.code == code), None)
     if metric is None:
         return None
-    stored = tuple(
-        MetricValue.objects.filter(
-            area=area,
-            metric=metric,
-            kind__in=(
-                MetricValue.Kind.ACTUAL,
-                MetricValue.Kind.TARGET,
-                MetricValue.Kind.BASELINE,
-            ),
-        ).order_by("period_start", "period_end")
-    )
+    parts = [m for m in found if m.parent_id == metric.pk]  # in code order, as Meta orders
     position: MetricSummary | AwaitingData | None = next(
         (p for m, p in area_metric_positions(area, month) if m.pk == metric.pk), None
     )
@@ -366,11 +525,79 @@ def metric_detail_snapshot(area: Area, month: Month, code: str) -> MetricDetailS
         # Not in force this month, but measured before: show what was measured.
         summaries = area_metric_summaries(area, month, metrics=[metric])
         position = summaries[0][1] if summaries else None
+    kinds = (MetricValue.Kind.ACTUAL, MetricValue.Kind.TARGET, MetricValue.Kind.BASELINE)
+    wanted = Q(area=area, kind__in=kinds)
+    region: AreaShown | None = None
+    region_areas: dict[int, AreaShown] = {}
+    start = end = None
+    if position is not None:
+        tree = AreaTree.of(Area.objects.tree_of(area))
+        above = tree.region_of(area)
+        if above is not None:
+            start, end = latest_period_of(position)
+            region = AreaShown(above.pk, above.code, above.name)
+            region_areas = {
+                a.pk: AreaShown(a.pk, a.code, a.name)
+                for a in tree.hwbs_below(above)
+                if a.exists_in(Month.of(start))
+            }
+            wanted |= Q(
+                area_id__in=list(region_areas),
+                kind=MetricValue.Kind.ACTUAL,
+                period_start=start,
+                period_end=end,
+            )
+    rows = list(
+        MetricValue.objects.filter(wanted, metric=metric).order_by(
+            "period_start", "period_end", "area_id"
+        )
+    )
+    stored = tuple(
+        StoredValue(
+            pk=v.pk,
+            kind=v.kind,
+            observed=v.observation(),
+            numerator=v.numerator,
+            denominator=v.denominator,
+            note=v.note,
+            source=v.source,
+            warnings=tuple(v.warnings or ()),
+        )
+        for v in rows
+        if v.area_id == area.pk and v.kind in kinds
+    )
+    region_snapshot = None
+    if region is not None and start is not None and end is not None:
+        region_snapshot = RegionSnapshot(
+            region,
+            start,
+            end,
+            tuple(
+                sorted(  # in the areas' name order, as the region's values were always added
+                    (
+                        RegionValue(
+                            region_areas[v.area_id],
+                            v.numerator,
+                            v.denominator,
+                            v.bands or None,
+                            v.observation(),
+                        )
+                        for v in rows
+                        if v.area_id in region_areas
+                        and v.kind == MetricValue.Kind.ACTUAL
+                        and (v.period_start, v.period_end) == (start, end)
+                    ),
+                    key=lambda r: (r.area.name, r.area.pk),
+                )
+            ),
+        )
+    saved = metric_commentary(area, metric, month)
     return MetricDetailSnapshot(
-        metric=metric,
+        metric=_metric_shown(metric, parts),
         stored=stored,
         position=position,
-        commentary=metric_commentary(area, metric, month),
+        commentary=None if saved is None else CommentaryShown(saved.commentary, saved.version),
         schemes=schemes_on_metric(area, metric, month) if position is not None else (),
         rebases=metric_rebases(area, metric),
+        region=region_snapshot,
     )

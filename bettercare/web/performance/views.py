@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -43,19 +45,28 @@ from bettercare.core.summary import (
     target_for,
 )
 from bettercare.reports.model import MetricLine
+from bettercare.reports.positions import span_label
 from bettercare.web.accounts.access import Access
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.performance.commentary_views import CommentaryForm
-from bettercare.web.performance.models import Metric, MetricValue
+from bettercare.web.performance.models import MetricValue
 from bettercare.web.performance.queries import (
+    AreaShown,
+    MetricShown,
+    RegionSnapshot,
+    RegionValue,
+    StoredValue,
     area_metric_positions,
     metric_detail_snapshot,
     rebase_months_of,
 )
 from bettercare.web.performance.rebase_views import month_items
 from bettercare.web.programmes.models import Area
-from bettercare.web.programmes.tree import AreaTree
-from bettercare.web.reporting.common import metric_lines, position_line
+from bettercare.web.reporting.common import metric_line, metric_lines
+from bettercare.web.reporting.queries import position_row
+
+#: A stored value or a region's value: what the regional figure adds up.
+V = TypeVar("V", MetricValue, RegionValue)
 
 #: The plan chart reaches back this many financial years before the month's.
 PLAN_YEARS_BACK = 2
@@ -77,7 +88,9 @@ def plan_periods(
     return periods
 
 
-def plan_chart(metric: Metric, area: Area, stored: list[MetricValue], month: Month) -> Chart | None:
+def plan_chart(
+    metric: MetricShown, area: Area, stored: list[StoredValue], month: Month
+) -> Chart | None:
     """The plan's target trajectory, baseline and actuals over the plan years to ``month``.
 
     Drawn when the metric has no SPC chart (no actual yet, or too few for one): the years from
@@ -172,7 +185,7 @@ def period_text(start: date, end: date) -> str:
 class ValueRow:
     """A stored value with the estimate bettercare computes from it."""
 
-    value: MetricValue
+    value: StoredValue
     period: str
     estimate: MetricEstimate
     after_period: bool
@@ -182,10 +195,10 @@ class ValueRow:
 class RegionComparison:
     """The areas of the region the user may see, and the figure for the whole region."""
 
-    region: Area
+    region: AreaShown
     period: str
     chart: Chart | None
-    rows: list[tuple[Area, MetricEstimate]]
+    rows: list[tuple[AreaShown, MetricEstimate]]
     regional: MetricEstimate | None
     contributing: int
     hidden: int
@@ -208,7 +221,15 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
     saved = snapshot.commentary
     commentary = saved.commentary if saved else ""
-    line = position_line(found, position, commentary, {r.month: r.reason for r in snapshot.rebases})
+    line = metric_line(
+        position_row(
+            position,
+            source=found.source,
+            parent_code=found.parent.code if found.parent else None,
+            commentary=commentary,
+            rebase_reasons={r.month: r.reason for r in snapshot.rebases},
+        )
+    )
     commentary_form = (
         CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
         if access_of(request).can_manage(area)
@@ -276,7 +297,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "targets": [r for r in rows if r.value.kind == MetricValue.Kind.TARGET],
             "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
             "schemes": snapshot.schemes,
-            "comparison": _compare_with_region(access_of(request), area, found, line),
+            "comparison": _compare_with_region(access_of(request), area, found, snapshot.region),
             "commentary": commentary,
             "form": commentary_form,
             "page_title": found.name,
@@ -285,17 +306,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     )
 
 
-def _region_of(area: Area) -> tuple[Area | None, list[Area]]:
-    """The region above ``area`` and every HWB area under that region (one query: the tree
-    ``area`` is in)."""
-    tree = AreaTree.of(Area.objects.tree_of(area))
-    region = tree.region_of(area)
-    if region is None:
-        return None, []
-    return region, tree.hwbs_below(region)
-
-
-def _figures(value: MetricValue) -> AreaFigures:
+def _figures(value: MetricValue | RegionValue) -> AreaFigures:
     """A stored value's figures as core adds them up (its per-band counts as Bands)."""
     bands = None
     if value.bands:
@@ -305,9 +316,7 @@ def _figures(value: MetricValue) -> AreaFigures:
     return AreaFigures(numerator=value.numerator, denominator=value.denominator, bands=bands)
 
 
-def regional_estimate(
-    spec: MetricSpec, values: list[MetricValue]
-) -> tuple[MetricEstimate, list[MetricValue]]:
+def regional_estimate(spec: MetricSpec, values: Sequence[V]) -> tuple[MetricEstimate, list[V]]:
     """The region's figure from the summed numerators and denominators of its areas.
 
     Computed by the same method (``bettercare.core.indicators`` over ``bettercare.core.stats``)
@@ -323,34 +332,20 @@ def regional_estimate(
 
 
 def _compare_with_region(
-    access: Access, area: Area, metric: Metric, line: MetricLine
+    access: Access, area: Area, metric: MetricShown, region: RegionSnapshot | None
 ) -> RegionComparison | None:
-    """The region's areas for the same period as the latest value (two queries)."""
-    region, areas = _region_of(area)
+    """The region's areas for the same period as the latest value, from the snapshot."""
     if region is None:
         return None
-    month = Month.of(line.period_start)
-    by_pk = {a.pk: a for a in areas if a.exists_in(month)}
-    values = list(
-        MetricValue.objects.filter(
-            metric=metric,
-            kind=MetricValue.Kind.ACTUAL,
-            area__in=list(by_pk),
-            period_start=line.period_start,
-            period_end=line.period_end,
-        )
-    )
     spec = metric.spec
+    values = list(region.values)
+    period = span_label(region.period_start, region.period_end)
     visible = sorted(
-        (
-            (by_pk[v.area_id], v.observation().estimate(spec))
-            for v in values
-            if access.can_view(by_pk[v.area_id])
-        ),
+        ((v.area, v.observed.estimate(spec)) for v in values if access.can_view_id(v.area.pk)),
         key=lambda pair: pair[0].name,
     )
     estimate, used = regional_estimate(spec, values)
-    hidden = sum(1 for v in used if not access.can_view(by_pk[v.area_id]))
+    hidden = sum(1 for v in used if not access.can_view_id(v.area.pk))
     regional, withheld = disclose(estimate, hidden=hidden)
     rows: list[LeagueRow] = [
         (a.name, e.value, e.lower, e.upper, a.pk == area.pk) for a, e in visible
@@ -359,17 +354,17 @@ def _compare_with_region(
     if rows:
         chart = league_table(
             rows,
-            title=f"{metric.name}, {line.period_label}: {region.name} areas compared",
-            unit=metric.unit,
+            title=f"{metric.name}, {period}: {region.region.name} areas compared",
+            unit=spec.unit,
             multiplier=float(metric.multiplier),
             benchmark=regional.value if regional is not None else None,
-            benchmark_label=region.name,
-            polarity=metric.polarity,
+            benchmark_label=region.region.name,
+            polarity=spec.polarity,
             id_prefix="league",
         )
     return RegionComparison(
-        region=region,
-        period=line.period_label,
+        region=region.region,
+        period=period,
         chart=chart,
         rows=visible,
         regional=regional,

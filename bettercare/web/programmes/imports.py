@@ -153,7 +153,14 @@ def known_references() -> Known:
         themes=set(Theme.objects.values_list("area__code", "code")),
         metrics={
             code: MetricInfo(
-                unit, float(multiplier), polarity, frequency, national, applies_from, applies_to
+                unit,
+                float(multiplier),
+                polarity,
+                frequency,
+                national,
+                applies_from,
+                applies_to,
+                name,
             )
             for (
                 code,
@@ -164,6 +171,7 @@ def known_references() -> Known:
                 national,
                 applies_from,
                 applies_to,
+                name,
             ) in Metric.objects.values_list(
                 "code",
                 "unit",
@@ -173,6 +181,7 @@ def known_references() -> Known:
                 "is_national",
                 "applies_from",
                 "applies_to",
+                "name",
             )
         },
         baselines=set(

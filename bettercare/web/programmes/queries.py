@@ -8,8 +8,9 @@ record was opened; the record adds the workflow (open, submitted, signed off).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Max, QuerySet, Subquery
 from django.utils import timezone
 
 from bettercare.core.periods import FinancialYear, Month
@@ -46,6 +47,42 @@ def _first_year(value: str | None) -> date | None:
     return FinancialYear.parse(value).start if value else None
 
 
+def _least(queryset: QuerySet[Any], column: str) -> Subquery:
+    """The least ``column`` of ``queryset`` as a subquery of one value (NULL when none): the
+    first in order, blanks left out, as ``Min`` finds it."""
+    return Subquery(
+        queryset.filter(**{f"{column}__isnull": False}).order_by(column).values(column)[:1]
+    )
+
+
+def _earliest_of_area(area: Area) -> dict[str, Any]:
+    """The earliest month, value period, funding and finance year, scheme start and milestone
+    baseline of the area, in one query (each a subquery)."""
+    found = (
+        Area.objects.filter(pk=area.pk)
+        .values(
+            first_period=_least(ReportingPeriod.objects.filter(area=area), "month"),
+            first_value=_least(
+                MetricValue.objects.filter(
+                    area=area, kind__in=(MetricValue.Kind.TARGET, MetricValue.Kind.ACTUAL)
+                ),
+                "period_start",
+            ),
+            first_funding=_least(Funding.objects.filter(area=area), "financial_year"),
+            first_finance=_least(SchemeFinance.objects.filter(scheme__area=area), "financial_year"),
+            first_start=_least(Scheme.objects.filter(area=area), "start_date"),
+            first_milestone=_least(Milestone.objects.filter(area=area), "baseline_date"),
+        )
+        .first()
+    )
+    if found is None:
+        return dict.fromkeys(
+            f"first_{name}"
+            for name in ("period", "value", "funding", "finance", "start", "milestone")
+        )
+    return dict(found)
+
+
 def first_reportable_month(area: Area) -> Month:
     """The first month of the area's earliest plan or data.
 
@@ -53,20 +90,15 @@ def first_reportable_month(area: Area) -> Month:
     the time before the plan), a funding or scheme finance year, a scheme start and a milestone
     baseline date. The current month when the area has none of these.
     """
+    earliest = _earliest_of_area(area)
     first = _earliest(
         [
-            ReportingPeriod.objects.filter(area=area).aggregate(m=Min("month"))["m"],
-            MetricValue.objects.filter(
-                area=area, kind__in=(MetricValue.Kind.TARGET, MetricValue.Kind.ACTUAL)
-            ).aggregate(m=Min("period_start"))["m"],
-            _first_year(Funding.objects.filter(area=area).aggregate(y=Min("financial_year"))["y"]),
-            _first_year(
-                SchemeFinance.objects.filter(scheme__area=area).aggregate(y=Min("financial_year"))[
-                    "y"
-                ]
-            ),
-            Scheme.objects.filter(area=area).aggregate(d=Min("start_date"))["d"],
-            Milestone.objects.filter(area=area).aggregate(d=Min("baseline_date"))["d"],
+            earliest["first_period"],
+            earliest["first_value"],
+            _first_year(earliest["first_funding"]),
+            _first_year(earliest["first_finance"]),
+            earliest["first_start"],
+            earliest["first_milestone"],
         ]
     )
     now = current_month()

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from bettercare.core.ordering import theme_and_ref_key
+from bettercare.core.proposals import override_problem
 from bettercare.core.rag import DIMENSION_LABELS, DIMENSIONS
 from bettercare.web.finance.models import SchemeFinance
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
@@ -198,12 +199,25 @@ def scheme_return(request: HttpRequest, code: str, pk: int, month: str) -> HttpR
         forecast_outturn=figures.get("forecast_outturn"),
         savings_achieved=figures.get("savings_achieved"),
     )
+    # A status other than the proposal, with no reason: said here as the workbook says it.
+    overrides = {
+        d: override_problem(
+            proposals[d],
+            str(figures.get(f"{d}_status") or ""),
+            commentary=str(figures.get(f"{d}_commentary") or ""),
+            additional_information=str(figures.get("additional_information") or ""),
+        )
+        if figures.get(f"{d}_status")
+        else None
+        for d in DIMENSIONS
+    }
     context = {
         "scheme": scheme,
         "form": form,
         "errors": _errors(form) if form.is_bound else [],
         "problem": problem,
         "proposals": proposals,
+        "overrides": overrides,
         "saved": saved,
         "read_only": read_only,
         "may_edit": may_edit,

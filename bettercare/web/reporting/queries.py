@@ -141,12 +141,30 @@ def metric_row(
 ) -> MetricRow:
     """The row of a metric's position; ``rebase_reasons`` gives the reason recorded for each
     rebase month of the metric (the chart's applied rebases are taken from the position)."""
+    return position_row(
+        position,
+        source=metric.source,
+        parent_code=metric.parent.code if metric.parent_id and metric.parent else None,
+        commentary=commentary,
+        rebase_reasons=rebase_reasons,
+    )
+
+
+def position_row(
+    position: MetricSummary | AwaitingData,
+    *,
+    source: str,
+    parent_code: str | None,
+    commentary: str,
+    rebase_reasons: dict[Month, str] | None = None,
+) -> MetricRow:
+    """:func:`metric_row` from the metric's source and parent as plain values (a snapshot's)."""
     applied = position.spc_rebases if isinstance(position, MetricSummary) else ()
     reasons = rebase_reasons or {}
     return MetricRow(
         position,
-        metric.source,
-        metric.parent.code if metric.parent_id and metric.parent else None,
+        source,
+        parent_code,
         commentary,
         tuple((month, reasons.get(month, "")) for month in applied),
     )

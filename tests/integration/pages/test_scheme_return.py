@@ -193,6 +193,27 @@ def test_a_scheme_not_yet_started_is_proposed_na_with_its_start_date(client, wor
     assert "October 2017)." in found["Action plan milestones"]
 
 
+def test_a_status_other_than_the_proposal_asks_why_as_the_workbook_does(client, world):
+    """Green where the data propose Amber, with no reason: the guidance says so in the words
+    of the workbook's warning (core's override_problem); with commentary it does not."""
+    client.force_login(world["lead"])
+    data = return_post(world["rapid"], world["august"])
+
+    response = client.post(url(world["rapid"]), {**data, "check": "1"})
+
+    assert response.status_code == 200
+    found = sections(response)
+    assert (
+        "The status is Green but the data propose Amber (from 1 milestone(s) at the end of "
+        "August 2017) and no reason is given. Choose the proposed status, or say why not in "
+        "the commentary or the additional information."
+    ) in found["Action plan milestones"]
+    assert "no reason is given" not in found["Finance"]  # nothing proposed without a forecast
+    explained = {**data, "check": "1", "milestones_commentary": "Recruited; starts Monday"}
+    found = sections(client.post(url(world["rapid"]), explained))
+    assert "no reason is given" not in found["Action plan milestones"]
+
+
 # -- checks ----------------------------------------------------------------------------------
 
 

@@ -179,6 +179,25 @@ def test_after_the_snapshot_no_query_runs_and_the_report_is_the_built_one(
     assert dataclasses.replace(report, generated_at=built.generated_at) == built
 
 
+def _model_instances(value, seen=None):
+    """Every Django model instance reachable through dataclasses, tuples, lists and dicts."""
+    from django.db.models import Model
+
+    if isinstance(value, Model):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [
+            found
+            for f in dataclasses.fields(value)
+            for found in _model_instances(getattr(value, f.name))
+        ]
+    if isinstance(value, (tuple, list)):
+        return [found for item in value for found in _model_instances(item)]
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _model_instances(item)]
+    return []
+
+
 def test_the_metric_page_snapshot_has_the_values_position_and_schemes(programme):
     from bettercare.web.performance.queries import metric_detail_snapshot
 
@@ -186,7 +205,12 @@ def test_the_metric_page_snapshot_has_the_values_position_and_schemes(programme)
     month = period.reporting_month
     snapshot = metric_detail_snapshot(programme.area, month, programme.metric.code)
     assert snapshot is not None
-    assert snapshot.metric == programme.metric
+    assert _model_instances(snapshot) == []  # plain values only (ADR 0109)
+    assert (snapshot.metric.code, snapshot.metric.name) == (
+        programme.metric.code,
+        programme.metric.name,
+    )
+    assert snapshot.metric.spec == programme.metric.spec
     actuals = [v for v in snapshot.stored if v.kind == "actual"]
     assert len(actuals) == 12
     assert [v.period_start for v in actuals] == sorted(v.period_start for v in actuals)
@@ -197,5 +221,15 @@ def test_the_metric_page_snapshot_has_the_values_position_and_schemes(programme)
         ("BCF 1", "G"),
         ("BCF 2", "G"),
         ("BCF 3", "G"),
+    ]
+    # The regional comparison's figures come with it: the area's own latest actual.
+    latest = snapshot.position.latest
+    assert snapshot.region is not None
+    assert (snapshot.region.period_start, snapshot.region.period_end) == (
+        latest.period_start,
+        latest.period_end,
+    )
+    assert [(v.area.code, v.observed) for v in snapshot.region.values] == [
+        (programme.area.code, actuals[-1].observation())
     ]
     assert metric_detail_snapshot(programme.area, month, "no_such_metric") is None

@@ -6,7 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 from bettercare.core.periods import Month
-from bettercare.core.proposals import MetricFacts, SchemeFacts, propose_statuses
+from bettercare.core.proposals import (
+    MetricFacts,
+    SchemeFacts,
+    override_problem,
+    propose_statuses,
+)
 from bettercare.core.rag import RagPolicy
 
 AUGUST = Month.parse("2017-08")  # month 5 of 2017-18
@@ -103,3 +108,28 @@ def test_metrics_need_a_value_and_a_target() -> None:
     assert proposal.assessment is not None
     assert proposal.assessment.status == "R"
     assert proposal.basis == "Delayed transfers: 111.00 against a target of 100.00"
+
+
+def test_a_status_other_than_the_proposal_needs_a_reason() -> None:
+    late = SchemeFacts(month=AUGUST, milestone_slippage=(62,))
+    proposal = propose_statuses(late)["milestones"]
+    assert proposal.assessment is not None
+    assert proposal.assessment.status == "R"
+    assert override_problem(proposal, "R") is None
+    assert override_problem(proposal, "G") == (
+        "is Green but the data propose Red (from 1 milestone(s) at the end of August 2017) "
+        "and no reason is given"
+    )
+    assert override_problem(proposal, "G", commentary="Replanned with the board") is None
+    assert override_problem(proposal, "G", additional_information="Agreed in July") is None
+    # Blank text is no reason.
+    assert override_problem(proposal, "A", commentary="  ", additional_information="\n") == (
+        "is Amber but the data propose Red (from 1 milestone(s) at the end of August 2017) "
+        "and no reason is given"
+    )
+
+
+def test_no_reason_is_asked_where_nothing_is_proposed() -> None:
+    proposal = propose_statuses(SchemeFacts(month=AUGUST))["milestones"]
+    assert proposal.assessment is None
+    assert override_problem(proposal, "G") is None
