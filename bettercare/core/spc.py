@@ -445,13 +445,22 @@ def _per_series(
 def _run_ends(key: FloatArray, continues: BoolArray, length: int) -> BoolArray:
     """Rows that end a run of ``length`` equal non-zero keys.
 
-    ``continues[i]`` says whether row ``i`` may join the run of row ``i - 1``.
+    ``continues[i]`` says whether row ``i`` may join the run of row ``i - 1``. A row ends such
+    a run when it and the ``length - 1`` rows before it all join on (a window of a running
+    count, so no running maximum is needed).
     """
-    same = continues & (key != 0)
-    count = np.cumsum(same)
-    reset = np.maximum.accumulate(np.where(~same, count, 0))
-    run = np.where(key != 0, count - reset + 1, 0)
-    ends: BoolArray = run >= length
+    nonzero = key != 0
+    if length == 1:
+        return nonzero
+    size = len(key)
+    total = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(continues & nonzero, out=total[1:])
+    ends = np.zeros(size, dtype=bool)
+    if size >= length - 1:
+        # joined[i] = rows i - length + 2 .. i all join their predecessor
+        np.equal(
+            total[length - 1 :] - total[: size + 2 - length], length - 1, out=ends[length - 2 :]
+        )
     return ends
 
 
@@ -464,11 +473,12 @@ def _same_as_previous(array: FloatArray) -> BoolArray:
 
 def _covered_by(ends: BoolArray, length: int) -> BoolArray:
     """Rows within ``length`` rows before a run end (the rows of the run)."""
-    total = np.zeros(len(ends) + 1, dtype=np.int64)
-    np.cumsum(ends, out=total[1:])
     size = len(ends)
-    index = np.arange(size)
-    covered: BoolArray = total[np.minimum(index + length, size)] - total[index] > 0
+    total = np.empty(size + 1 + length, dtype=np.int32)
+    total[0] = 0
+    np.cumsum(ends, out=total[1 : size + 1])
+    total[size + 1 :] = total[size]
+    covered: BoolArray = total[length : length + size] != total[:size]
     return covered
 
 
