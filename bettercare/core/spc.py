@@ -449,7 +449,7 @@ def _run_ends(key: FloatArray, continues: BoolArray, length: int) -> BoolArray:
     a run when it and the ``length - 1`` rows before it all join on (a window of a running
     count, so no running maximum is needed).
     """
-    nonzero = key != 0
+    nonzero: BoolArray = key != 0
     if length == 1:
         return nonzero
     size = len(key)
