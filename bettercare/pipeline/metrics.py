@@ -224,7 +224,12 @@ def _values(
             values = np.asarray(mean(x, n, q, multiplier=multiplier).value)
         else:  # a mean, as bettercare.core.indicators computes it
             values = x / n * multiplier
-    return [None if not np.isfinite(v) else round(float(v), DECIMALS) for v in values]
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values).tolist()
+    return [
+        round(value, DECIMALS) if ok else None
+        for value, ok in zip(values.tolist(), finite, strict=True)
+    ]
 
 
 def metric_values(
@@ -272,21 +277,87 @@ def metric_values(
             )
             for period, months in spans
         ]
+        # The month totals of a crude metric's measures, looked up once for all its rows.
+        sources = (
+            None
+            if query.standardised
+            else _Sources(
+                sums.monthly(query.numerator),
+                sums.monthly(query.denominator) if isinstance(query.denominator, Measure) else None,
+                None if query.sum_of_squares is None else sums.monthly(query.sum_of_squares),
+            )
+        )
         for area in areas:
             available = estimates.get(area, [])
             chosen: dict[int, int | None] = {}
             for period, months, keys, wanted in keyed:
                 if wanted not in chosen:
                     chosen[wanted] = _estimate_year(available, wanted)
-                row = _row(
-                    query, sums, aggregates, area, period, months, keys, wanted, chosen[wanted]
-                )
+                if query.standardised:
+                    row = _row(
+                        query, sums, aggregates, area, period, months, keys, wanted, chosen[wanted]
+                    )
+                else:
+                    row = _crude_row(
+                        query, sources, sums, area, period, keys, wanted, chosen[wanted]
+                    )
                 if row is not None:
                     rows.append(row)
         for row, value in zip(rows, _values(definition, query, rows), strict=True):
             found.append(MetricValueRow(metric_code=query.code, value=value, **row))
     found.sort(key=lambda row: row.sort_key)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """A crude metric's month totals: numerator, denominator (None: a population), squares."""
+
+    numerator: dict[tuple[str, int], int]
+    denominator: dict[tuple[str, int], int] | None
+    squares: dict[tuple[str, int], int] | None
+
+
+def _crude_row(
+    query: MetricQuery,
+    sources: _Sources | None,
+    sums: _Sums,
+    area: str,
+    period: Period,
+    keys: Sequence[int],
+    wanted: int,
+    year: int | None,
+) -> dict[str, Any] | None:
+    """:func:`_row` for a metric that is not standardised (no bands): month totals looked up."""
+    assert sources is not None
+    note = ""
+    numerators = sources.numerator
+    numerator = sum([numerators.get((area, key), 0) for key in keys])
+    denominators = sources.denominator
+    if denominators is None:
+        assert isinstance(query.denominator, Population)
+        if year is None:
+            return None
+        if year != wanted:
+            note = f"population: mid-{year} estimate, the latest available (no mid-{wanted})"
+        denominator = sums.population(area, year, query.denominator.first_band)
+    else:
+        denominator = sum([denominators.get((area, key), 0) for key in keys])
+    if denominator <= 0:
+        return None
+    squares = None
+    if sources.squares is not None:
+        squares = sum([sources.squares.get((area, key), 0) for key in keys])
+    return {
+        "area_code": area,
+        "period_start": period.start,
+        "period_end": period.end,
+        "numerator": numerator,
+        "denominator": denominator,
+        "note": note,
+        "bands": None,
+        "sum_of_squares": squares,
+    }
 
 
 def _row(
