@@ -591,23 +591,24 @@ def xmr_batch(
 
     # Series are independent, so the rows are computed a block of whole series at a time:
     # a block's temporaries stay in the processor's cache and the cost stays linear in rows.
+    # Options the same for every series (the usual case) are passed to the kernel once.
+    fixed = bool(np.isfinite(fix).any())
+    mixed_signs = bool((signs != signs[0]).any())
     outputs = _RowOutputs.empty(size)
     short = np.zeros(n_series, dtype=bool)
     for first, stop in _series_blocks(series_first, size):
         rows = slice(int(series_first[first]), stop)
         block_codes = codes[rows] - first
-        short[first : first + int(block_codes[-1]) + 1] = outputs.fill(
-            rows,
-            _xmr_rows(
-                values[rows],
-                block_codes,
-                series_first[first : first + int(block_codes[-1]) + 1] - rows.start,
-                period_start[rows],
-                fix[codes[rows]],
-                signs[codes[rows]],
-                screen_outliers=screen_outliers,
-                rule_set=rule_set,
-            ),
+        short[first : first + int(block_codes[-1]) + 1] = _xmr_rows(
+            values[rows],
+            block_codes,
+            series_first[first : first + int(block_codes[-1]) + 1] - rows.start,
+            period_start[rows],
+            fix[codes[rows]] if fixed else None,
+            signs[codes[rows]] if mixed_signs else int(signs[0]),
+            screen_outliers=screen_outliers,
+            rule_set=rule_set,
+            out=outputs.rows(rows),
         )
 
     # Per-series summaries from each series' last point.
@@ -694,21 +695,6 @@ _VARIATION_TUPLE: tuple[VariationIcon, ...] = tuple(VARIATION_LABELS.tolist())
 
 
 @dataclass(frozen=True)
-class _Rows:
-    """The per-row results of the XmR kernel, in integer codes for the labels."""
-
-    period: IntArray
-    centre: FloatArray
-    lower: FloatArray
-    upper: FloatArray
-    lower_2sigma: FloatArray
-    upper_2sigma: FloatArray
-    rule_code: NDArray[np.int8]
-    type_code: NDArray[np.int8]
-    short_baseline: BoolArray  # per series: some period shorter than the rule set's minimum
-
-
-@dataclass(frozen=True)
 class _RowOutputs:
     """Preallocated per-row outputs that the blocks of series are written into."""
 
@@ -734,20 +720,18 @@ class _RowOutputs:
             np.empty(size, dtype=np.int8),
         )
 
-    def fill(self, rows: slice, block: _Rows) -> BoolArray:
-        """Copy a block's rows in; return its per-series short-baseline flags."""
-        for name in (
-            "period",
-            "centre",
-            "lower",
-            "upper",
-            "lower_2sigma",
-            "upper_2sigma",
-            "rule_code",
-            "type_code",
-        ):
-            getattr(self, name)[rows] = getattr(block, name)
-        return block.short_baseline
+    def rows(self, rows: slice) -> _RowOutputs:
+        """Views of a block's rows, for the kernel to write into."""
+        return _RowOutputs(
+            self.period[rows],
+            self.centre[rows],
+            self.lower[rows],
+            self.upper[rows],
+            self.lower_2sigma[rows],
+            self.upper_2sigma[rows],
+            self.rule_code[rows],
+            self.type_code[rows],
+        )
 
 
 #: Rows per block of series (whole series are never split; a longer series is one block).
@@ -774,16 +758,18 @@ def _xmr_rows(
     codes: IntArray,
     series_first: IntArray,
     period_start: BoolArray,
-    fix: FloatArray,
-    signs: IntArray,
+    fix: FloatArray | None,
+    signs: IntArray | int,
     *,
     screen_outliers: bool,
     rule_set: RuleSet,
-) -> _Rows:
-    """The XmR kernel over rows sorted by series and position (shared by both entry points).
+    out: _RowOutputs,
+) -> BoolArray:
+    """The XmR kernel over rows sorted by series and position, written into ``out``.
 
     ``fix`` (baseline length, ``inf`` for all) and ``signs`` (+1 increase, -1 decrease,
-    0 neutral) are per row.
+    0 neutral) are per row; ``fix`` is None when no row has one, and ``signs`` one number
+    when every row has the same. Returns each series' short-baseline flag.
     """
     size = values.size
     group = np.cumsum(period_start) - 1
@@ -791,16 +777,21 @@ def _xmr_rows(
     n_groups = len(group_first)
     row_in_group = np.arange(size) - group_first[group]
     series_first_group = group[series_first]
-    period = (group - series_first_group[codes]).astype(np.int64)
+    np.subtract(group, series_first_group[codes], out=out.period)
 
     # Centre line and mean moving range from each period's baseline.
-    baseline = row_in_group < fix
-    baseline_count = np.bincount(group, weights=baseline, minlength=n_groups)
-    mean = np.bincount(group, weights=values * baseline, minlength=n_groups) / baseline_count
+    if fix is None:  # every row is in its period's baseline: the same sums, fewer passes
+        mean = np.bincount(group, weights=values, minlength=n_groups) / np.bincount(
+            group, minlength=n_groups
+        )
+    else:
+        baseline = row_in_group < fix
+        baseline_count = np.bincount(group, weights=baseline, minlength=n_groups)
+        mean = np.bincount(group, weights=values * baseline, minlength=n_groups) / baseline_count
     difference = np.zeros(size)
     np.subtract(values[1:], values[:-1], out=difference[1:])
     step = np.abs(difference)
-    has_range = baseline & (row_in_group > 0)
+    has_range = row_in_group > 0 if fix is None else baseline & (row_in_group > 0)
 
     def mean_range(rows: BoolArray) -> FloatArray:
         count = np.bincount(group, weights=rows, minlength=n_groups)
@@ -816,12 +807,15 @@ def _xmr_rows(
             kept = has_range & (step < rule_set.outlier_factor * moving_range[group])
         moving_range = mean_range(kept)
 
-    centre = mean[group]
+    # The lines straight into the outputs (the same operations as centre +/- factor * spread).
+    centre = np.take(mean, group, out=out.centre)
     spread = moving_range[group]
-    upper = centre + rule_set.limit_factor * spread
-    lower = centre - rule_set.limit_factor * spread
-    upper_2sigma = centre + rule_set.two_sigma_factor * spread
-    lower_2sigma = centre - rule_set.two_sigma_factor * spread
+    offset = rule_set.limit_factor * spread
+    upper = np.add(centre, offset, out=out.upper)
+    lower = np.subtract(centre, offset, out=out.lower)
+    np.multiply(rule_set.two_sigma_factor, spread, out=offset)
+    upper_2sigma = np.add(centre, offset, out=out.upper_2sigma)
+    lower_2sigma = np.subtract(centre, offset, out=out.lower_2sigma)
 
     outside = (values > upper) | (values < lower)
     side = np.sign(values - centre)
@@ -855,7 +849,8 @@ def _xmr_rows(
     two_in_three = in_window & near
 
     # The first rule in the order astronomical, trend, two-in-three, shift names the point.
-    rule_code = np.zeros(size, dtype=np.int8)
+    rule_code = out.rule_code
+    rule_code.fill(0)
     rule_code[shift] = 4
     rule_code[two_in_three] = 3
     rule_code[trend] = 2
@@ -873,26 +868,23 @@ def _xmr_rows(
         np.where(side == 1, 1, -1),
         np.where(trend & ~outside, np.where(trend_slope == 1, 1, -1), np.where(side > 0, 1, -1)),
     )
-    neutral = signs == 0
-    type_code = np.where(direction * signs > 0, _IMPROVEMENT, _CONCERN).astype(np.int8)
-    type_code[neutral] = np.where(direction[neutral] > 0, _NEUTRAL_HIGH, _NEUTRAL_LOW)
+    if isinstance(signs, int):  # one direction of improvement for every row
+        if signs == 0:
+            type_code = np.where(direction > 0, _NEUTRAL_HIGH, _NEUTRAL_LOW).astype(np.int8)
+        else:
+            type_code = np.where(direction * signs > 0, _IMPROVEMENT, _CONCERN).astype(np.int8)
+    else:
+        neutral = signs == 0
+        type_code = np.where(direction * signs > 0, _IMPROVEMENT, _CONCERN).astype(np.int8)
+        type_code[neutral] = np.where(direction[neutral] > 0, _NEUTRAL_HIGH, _NEUTRAL_LOW)
     type_code[rule_code == 0] = _COMMON
+    out.type_code[...] = type_code
 
     group_size = np.bincount(group, minlength=n_groups)
     short_group = group_size < rule_set.short_baseline_points
     n_series = len(series_first)
-    short = np.bincount(codes[group_first], weights=short_group, minlength=n_series) > 0
-    return _Rows(
-        period=period,
-        centre=centre,
-        lower=lower,
-        upper=upper,
-        lower_2sigma=lower_2sigma,
-        upper_2sigma=upper_2sigma,
-        rule_code=rule_code,
-        type_code=type_code,
-        short_baseline=short,
-    )
+    short: BoolArray = np.bincount(codes[group_first], weights=short_group, minlength=n_series) > 0
+    return short
 
 
 def _xmr_one(
