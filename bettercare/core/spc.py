@@ -29,9 +29,14 @@ Getting started (2019). NHS-R Community, NHSRplotthedots 0.2.x, ``ptd_spc``.
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from functools import reduce
+from operator import add, itemgetter, sub
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -334,14 +339,16 @@ def xmr(
     series = as_float_array("values", values).copy()  # the result freezes its own copy
     if series.ndim != 1 or series.size == 0:
         raise ValueError(f"values must be a non-empty sequence of numbers, got {values!r}")
-    check_finite("values", series)
+    points = series.tolist()
+    if not all(map(math.isfinite, points)):
+        check_finite("values", series)
     if fix_after_n_points is not None and (
         isinstance(fix_after_n_points, bool) or fix_after_n_points < 2
     ):
         raise ValueError(
             f"fix_after_n_points must be a whole number of 2 or more, got {fix_after_n_points!r}"
         )
-    rebase = np.zeros(series.size, dtype=bool)
+    starts = {0}
     for position in rebase_at:
         if isinstance(position, bool) or not isinstance(position, int | np.integer):
             raise ValueError(f"rebase_at must hold integer positions; got {position!r}")
@@ -350,44 +357,47 @@ def xmr(
                 f"rebase_at positions must be between 1 and {series.size - 1} "
                 f"(0-based, within the series); got {position!r}"
             )
-        rebase[position] = True
+        starts.add(int(position))
     check_choice("improvement", improvement, IMPROVEMENTS)
     goal = None if target is None else float(target)
-    if goal is not None and np.isinf(goal):
+    if goal is not None and math.isinf(goal):
         raise ValueError("target must be a finite number or None")
-    if goal is not None and np.isnan(goal):  # as in the batch: NaN means no target
+    if goal is not None and math.isnan(goal):  # as in the batch: NaN means no target
         goal = None
     rule_set = _rule_set(rules)
-    # The batch kernel on one series, without the batch's sorting and grouping.
+    # The kernel in plain Python: a chart is short, and numpy's calls would cost more.
     size = series.size
     sign = _SIGNS[improvement]
-    rebase[0] = True
-    rows = _xmr_rows(
-        series,
-        np.zeros(size, dtype=np.int64),
-        np.zeros(1, dtype=np.int64),
-        rebase,
-        np.full(size, np.inf if fix_after_n_points is None else float(fix_after_n_points)),
-        np.full(size, sign),
+    periods, lengths, rule_code, type_code = _xmr_one(
+        points,
+        sorted(starts),
+        None
+        if fix_after_n_points is None or fix_after_n_points >= size
+        else math.ceil(fix_after_n_points),
+        sign,
         screen_outliers=screen_outliers,
         rule_set=rule_set,
     )
-    last = size - 1
-    variation = VARIATION_LABELS[_VARIATION_TABLE[rows.type_code[last], int(sign == 1)]]
-    assurance = _assurance_icon(goal, improvement, float(rows.lower[last]), float(rows.upper[last]))
+    # One array holds the five lines, a row each (read-only views of it are returned).
+    lines = np.repeat(np.array(periods).T, lengths, axis=1)
+    if len(lengths) == 1:
+        period = np.zeros(size, dtype=np.int64)
+    else:
+        period = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    _, lower, upper, _, _ = periods[-1]
     return XmrResult(
         values=freeze(series),
-        period=freeze(rows.period),
-        mean=freeze(rows.centre),
-        lower_limit=freeze(rows.lower),
-        upper_limit=freeze(rows.upper),
-        lower_2sigma=freeze(rows.lower_2sigma),
-        upper_2sigma=freeze(rows.upper_2sigma),
-        rule=tuple(RULE_LABELS.take(rows.rule_code).tolist()),
-        point_type=tuple(POINT_TYPE_LABELS.take(rows.type_code).tolist()),
-        variation_icon=variation,
-        assurance_icon=assurance,
-        short_baseline=bool(rows.short_baseline[0]),
+        period=freeze(period),
+        mean=freeze(lines[0]),
+        lower_limit=freeze(lines[1]),
+        upper_limit=freeze(lines[2]),
+        lower_2sigma=freeze(lines[3]),
+        upper_2sigma=freeze(lines[4]),
+        rule=_labels(_RULE_TUPLE, rule_code),
+        point_type=_labels(_POINT_TYPE_TUPLE, type_code),
+        variation_icon=_VARIATION_TUPLE[_VARIATION_ROWS[type_code[-1]][sign == 1]],
+        assurance_icon=_assurance_icon(goal, improvement, lower, upper),
+        short_baseline=min(lengths) < rule_set.short_baseline_points,
         improvement=improvement,
         target=goal,
         rules=rule_set,
@@ -435,13 +445,22 @@ def _per_series(
 def _run_ends(key: FloatArray, continues: BoolArray, length: int) -> BoolArray:
     """Rows that end a run of ``length`` equal non-zero keys.
 
-    ``continues[i]`` says whether row ``i`` may join the run of row ``i - 1``.
+    ``continues[i]`` says whether row ``i`` may join the run of row ``i - 1``. A row ends such
+    a run when it and the ``length - 1`` rows before it all join on (a window of a running
+    count, so no running maximum is needed).
     """
-    same = continues & (key != 0)
-    count = np.cumsum(same)
-    reset = np.maximum.accumulate(np.where(~same, count, 0))
-    run = np.where(key != 0, count - reset + 1, 0)
-    ends: BoolArray = run >= length
+    nonzero: BoolArray = key != 0
+    if length == 1:
+        return nonzero
+    size = len(key)
+    total = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(continues & nonzero, out=total[1:])
+    ends = np.zeros(size, dtype=bool)
+    if size >= length - 1:
+        # joined[i] = rows i - length + 2 .. i all join their predecessor
+        np.equal(
+            total[length - 1 :] - total[: size + 2 - length], length - 1, out=ends[length - 2 :]
+        )
     return ends
 
 
@@ -454,11 +473,12 @@ def _same_as_previous(array: FloatArray) -> BoolArray:
 
 def _covered_by(ends: BoolArray, length: int) -> BoolArray:
     """Rows within ``length`` rows before a run end (the rows of the run)."""
-    total = np.zeros(len(ends) + 1, dtype=np.int64)
-    np.cumsum(ends, out=total[1:])
     size = len(ends)
-    index = np.arange(size)
-    covered: BoolArray = total[np.minimum(index + length, size)] - total[index] > 0
+    total = np.empty(size + 1 + length, dtype=np.int32)
+    total[0] = 0
+    np.cumsum(ends, out=total[1 : size + 1])
+    total[size + 1 :] = total[size]
+    covered: BoolArray = total[length : length + size] != total[:size]
     return covered
 
 
@@ -571,23 +591,24 @@ def xmr_batch(
 
     # Series are independent, so the rows are computed a block of whole series at a time:
     # a block's temporaries stay in the processor's cache and the cost stays linear in rows.
+    # Options the same for every series (the usual case) are passed to the kernel once.
+    fixed = bool(np.isfinite(fix).any())
+    mixed_signs = bool((signs != signs[0]).any())
     outputs = _RowOutputs.empty(size)
     short = np.zeros(n_series, dtype=bool)
     for first, stop in _series_blocks(series_first, size):
         rows = slice(int(series_first[first]), stop)
         block_codes = codes[rows] - first
-        short[first : first + int(block_codes[-1]) + 1] = outputs.fill(
-            rows,
-            _xmr_rows(
-                values[rows],
-                block_codes,
-                series_first[first : first + int(block_codes[-1]) + 1] - rows.start,
-                period_start[rows],
-                fix[codes[rows]],
-                signs[codes[rows]],
-                screen_outliers=screen_outliers,
-                rule_set=rule_set,
-            ),
+        short[first : first + int(block_codes[-1]) + 1] = _xmr_rows(
+            values[rows],
+            block_codes,
+            series_first[first : first + int(block_codes[-1]) + 1] - rows.start,
+            period_start[rows],
+            fix[codes[rows]] if fixed else None,
+            signs[codes[rows]] if mixed_signs else int(signs[0]),
+            screen_outliers=screen_outliers,
+            rule_set=rule_set,
+            out=outputs.rows(rows),
         )
 
     # Per-series summaries from each series' last point.
@@ -668,21 +689,9 @@ VARIATION_LABELS: ObjectArray = np.array(
     dtype=object,
 )
 _COMMON, _IMPROVEMENT, _CONCERN, _NEUTRAL_HIGH, _NEUTRAL_LOW = range(5)
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """The per-row results of the XmR kernel, in integer codes for the labels."""
-
-    period: IntArray
-    centre: FloatArray
-    lower: FloatArray
-    upper: FloatArray
-    lower_2sigma: FloatArray
-    upper_2sigma: FloatArray
-    rule_code: NDArray[np.int8]
-    type_code: NDArray[np.int8]
-    short_baseline: BoolArray  # per series: some period shorter than the rule set's minimum
+_RULE_TUPLE: tuple[Rule | None, ...] = tuple(RULE_LABELS.tolist())
+_POINT_TYPE_TUPLE: tuple[PointType, ...] = tuple(POINT_TYPE_LABELS.tolist())
+_VARIATION_TUPLE: tuple[VariationIcon, ...] = tuple(VARIATION_LABELS.tolist())
 
 
 @dataclass(frozen=True)
@@ -711,20 +720,18 @@ class _RowOutputs:
             np.empty(size, dtype=np.int8),
         )
 
-    def fill(self, rows: slice, block: _Rows) -> BoolArray:
-        """Copy a block's rows in; return its per-series short-baseline flags."""
-        for name in (
-            "period",
-            "centre",
-            "lower",
-            "upper",
-            "lower_2sigma",
-            "upper_2sigma",
-            "rule_code",
-            "type_code",
-        ):
-            getattr(self, name)[rows] = getattr(block, name)
-        return block.short_baseline
+    def rows(self, rows: slice) -> _RowOutputs:
+        """Views of a block's rows, for the kernel to write into."""
+        return _RowOutputs(
+            self.period[rows],
+            self.centre[rows],
+            self.lower[rows],
+            self.upper[rows],
+            self.lower_2sigma[rows],
+            self.upper_2sigma[rows],
+            self.rule_code[rows],
+            self.type_code[rows],
+        )
 
 
 #: Rows per block of series (whole series are never split; a longer series is one block).
@@ -751,16 +758,18 @@ def _xmr_rows(
     codes: IntArray,
     series_first: IntArray,
     period_start: BoolArray,
-    fix: FloatArray,
-    signs: IntArray,
+    fix: FloatArray | None,
+    signs: IntArray | int,
     *,
     screen_outliers: bool,
     rule_set: RuleSet,
-) -> _Rows:
-    """The XmR kernel over rows sorted by series and position (shared by both entry points).
+    out: _RowOutputs,
+) -> BoolArray:
+    """The XmR kernel over rows sorted by series and position, written into ``out``.
 
     ``fix`` (baseline length, ``inf`` for all) and ``signs`` (+1 increase, -1 decrease,
-    0 neutral) are per row.
+    0 neutral) are per row; ``fix`` is None when no row has one, and ``signs`` one number
+    when every row has the same. Returns each series' short-baseline flag.
     """
     size = values.size
     group = np.cumsum(period_start) - 1
@@ -768,16 +777,21 @@ def _xmr_rows(
     n_groups = len(group_first)
     row_in_group = np.arange(size) - group_first[group]
     series_first_group = group[series_first]
-    period = (group - series_first_group[codes]).astype(np.int64)
+    np.subtract(group, series_first_group[codes], out=out.period)
 
     # Centre line and mean moving range from each period's baseline.
-    baseline = row_in_group < fix
-    baseline_count = np.bincount(group, weights=baseline, minlength=n_groups)
-    mean = np.bincount(group, weights=values * baseline, minlength=n_groups) / baseline_count
+    if fix is None:  # every row is in its period's baseline: the same sums, fewer passes
+        mean = np.bincount(group, weights=values, minlength=n_groups) / np.bincount(
+            group, minlength=n_groups
+        )
+    else:
+        baseline = row_in_group < fix
+        baseline_count = np.bincount(group, weights=baseline, minlength=n_groups)
+        mean = np.bincount(group, weights=values * baseline, minlength=n_groups) / baseline_count
     difference = np.zeros(size)
     np.subtract(values[1:], values[:-1], out=difference[1:])
     step = np.abs(difference)
-    has_range = baseline & (row_in_group > 0)
+    has_range = row_in_group > 0 if fix is None else baseline & (row_in_group > 0)
 
     def mean_range(rows: BoolArray) -> FloatArray:
         count = np.bincount(group, weights=rows, minlength=n_groups)
@@ -793,12 +807,15 @@ def _xmr_rows(
             kept = has_range & (step < rule_set.outlier_factor * moving_range[group])
         moving_range = mean_range(kept)
 
-    centre = mean[group]
+    # The lines straight into the outputs (the same operations as centre +/- factor * spread).
+    centre = np.take(mean, group, out=out.centre)
     spread = moving_range[group]
-    upper = centre + rule_set.limit_factor * spread
-    lower = centre - rule_set.limit_factor * spread
-    upper_2sigma = centre + rule_set.two_sigma_factor * spread
-    lower_2sigma = centre - rule_set.two_sigma_factor * spread
+    offset = rule_set.limit_factor * spread
+    upper = np.add(centre, offset, out=out.upper)
+    lower = np.subtract(centre, offset, out=out.lower)
+    np.multiply(rule_set.two_sigma_factor, spread, out=offset)
+    upper_2sigma = np.add(centre, offset, out=out.upper_2sigma)
+    lower_2sigma = np.subtract(centre, offset, out=out.lower_2sigma)
 
     outside = (values > upper) | (values < lower)
     side = np.sign(values - centre)
@@ -832,7 +849,8 @@ def _xmr_rows(
     two_in_three = in_window & near
 
     # The first rule in the order astronomical, trend, two-in-three, shift names the point.
-    rule_code = np.zeros(size, dtype=np.int8)
+    rule_code = out.rule_code
+    rule_code.fill(0)
     rule_code[shift] = 4
     rule_code[two_in_three] = 3
     rule_code[trend] = 2
@@ -850,25 +868,186 @@ def _xmr_rows(
         np.where(side == 1, 1, -1),
         np.where(trend & ~outside, np.where(trend_slope == 1, 1, -1), np.where(side > 0, 1, -1)),
     )
-    neutral = signs == 0
-    type_code = np.where(direction * signs > 0, _IMPROVEMENT, _CONCERN).astype(np.int8)
-    type_code[neutral] = np.where(direction[neutral] > 0, _NEUTRAL_HIGH, _NEUTRAL_LOW)
+    if isinstance(signs, int):  # one direction of improvement for every row
+        if signs == 0:
+            type_code = np.where(direction > 0, _NEUTRAL_HIGH, _NEUTRAL_LOW).astype(np.int8)
+        else:
+            type_code = np.where(direction * signs > 0, _IMPROVEMENT, _CONCERN).astype(np.int8)
+    else:
+        neutral = signs == 0
+        type_code = np.where(direction * signs > 0, _IMPROVEMENT, _CONCERN).astype(np.int8)
+        type_code[neutral] = np.where(direction[neutral] > 0, _NEUTRAL_HIGH, _NEUTRAL_LOW)
     type_code[rule_code == 0] = _COMMON
+    out.type_code[...] = type_code
 
     group_size = np.bincount(group, minlength=n_groups)
     short_group = group_size < rule_set.short_baseline_points
     n_series = len(series_first)
-    short = np.bincount(codes[group_first], weights=short_group, minlength=n_series) > 0
-    return _Rows(
-        period=period,
-        centre=centre,
-        lower=lower,
-        upper=upper,
-        lower_2sigma=lower_2sigma,
-        upper_2sigma=upper_2sigma,
-        rule_code=rule_code,
-        type_code=type_code,
-        short_baseline=short,
+    short: BoolArray = np.bincount(codes[group_first], weights=short_group, minlength=n_series) > 0
+    return short
+
+
+def _xmr_one(
+    series: list[float],
+    starts: list[int],
+    fix: int | None,
+    sign: int,
+    *,
+    screen_outliers: bool,
+    rule_set: RuleSet,
+) -> tuple[list[tuple[float, float, float, float, float]], list[int], list[int], list[int]]:
+    """The XmR kernel on one series in plain Python, with the arithmetic of :func:`_xmr_rows`.
+
+    A chart is a few dozen points, where plain Python costs less than numpy's overhead per
+    call. Sums are taken in row order (``reduce``), as ``np.bincount`` takes them, so every
+    line equals the batch's to the last bit; the rules are regular expressions over a letter
+    a row (``a`` below the mean or falling, ``b`` on it or level, ``c`` above or rising; in
+    capitals beyond a 2-sigma line). ``starts`` are the first rows of the periods (0 first).
+    Returns each period's lines (mean, lower and upper limits, lower and upper 2-sigma) and
+    length, and each row's rule and point type codes.
+    """
+    size = len(series)
+    limit_factor = rule_set.limit_factor
+    sigma_factor = rule_set.two_sigma_factor
+    shift_run, trend_run, two_in_three = _rule_patterns(
+        rule_set.shift_points, rule_set.trend_points
+    )
+    beyond_letter = _BEYOND_LETTER
+    periods: list[tuple[float, float, float, float, float]] = []
+    lengths: list[int] = []
+    # Flagged rows: runs (first row, end, letter) for shifts and trends, rows for the others.
+    shifts: list[tuple[int, int, str]] = []
+    trends: list[tuple[int, int, str]] = []
+    near: list[int] = []
+    outside: list[int] = []
+    side_of: list[str] = []
+    slope_of: list[str] = []
+    for start, stop in zip(starts, [*starts[1:], size], strict=True):
+        lengths.append(stop - start)
+        segment = series[start:stop]
+        changes = list(map(sub, segment[1:], segment[:-1]))
+        count = len(segment) if fix is None or fix >= len(segment) else fix
+        centre = reduce(add, segment[:count], 0.0) / count
+        spread = math.nan
+        if count > 1:
+            steps = list(map(abs, changes[: count - 1]))
+            spread = reduce(add, steps, 0.0) / len(steps)
+            if screen_outliers:
+                cut = rule_set.outlier_factor * spread
+                kept = [step for step in steps if step < cut]
+                spread = reduce(add, kept, 0.0) / len(kept) if kept else math.nan
+        lower = centre - limit_factor * spread
+        upper = centre + limit_factor * spread
+        low = centre - sigma_factor * spread
+        high = centre + sigma_factor * spread
+        periods.append((centre, lower, upper, low, high))
+
+        marked = "".join(
+            [
+                "C"
+                if v > high
+                else "c"
+                if v > centre
+                else "A"
+                if v < low
+                else "a"
+                if v < centre
+                else "b"
+                for v in segment
+            ]
+        )
+        side = marked.lower()
+        slope = "b" + "".join(["c" if d > 0.0 else "a" if d < 0.0 else "b" for d in changes])
+        side_of.append(side)
+        slope_of.append(slope)
+        shifts.extend(
+            (start + match.start(), start + match.end(), side[match.start()])
+            for match in shift_run.finditer(side)
+        )
+        trends.extend(
+            (start + match.start() - 1, start + match.end(), slope[match.start()])
+            for match in trend_run.finditer(slope)
+        )
+        if marked == side:
+            continue
+        beyond = [match.start() for match in beyond_letter.finditer(marked)]
+        out = [offset for offset in beyond if segment[offset] > upper or segment[offset] < lower]
+        if out:
+            outside.extend([start + offset for offset in out])
+            if not rule_set.two_in_three_counts_beyond_limits:
+                letters = list(marked)
+                for offset in out:
+                    letters[offset] = side[offset]
+                marked = "".join(letters)
+                beyond = [offset for offset in beyond if offset not in out]
+        windows = {match.start() for match in two_in_three.finditer(marked)}
+        if windows:
+            near.extend(
+                [
+                    start + offset
+                    for offset in beyond
+                    if offset in windows or offset - 1 in windows or offset - 2 in windows
+                ]
+            )
+
+    # Each row's rule and type, written from the last rule to the first in priority. A
+    # point's direction is its side of the mean, or in a trend the trend's slope (at the end
+    # of a trend, the slope to the next point when that point is in a trend too).
+    sides = "".join(side_of)
+    rule_code = [0] * size
+    type_code = [_COMMON] * size
+    typed = _TYPE_BY_DIRECTION[sign]
+    for first, end, letter in shifts:
+        rule_code[first:end] = [4] * (end - first)
+        type_code[first:end] = [typed[letter]] * (end - first)
+    for row in near:
+        rule_code[row] = 3
+        type_code[row] = typed[sides[row]]
+    if trends:
+        slopes = "".join(slope_of)
+        in_trend = {row for first, end, _ in trends for row in range(first, end)}
+        in_trend.difference_update(starts)  # rows whose slope continues a trend
+        for first, end, letter in trends:
+            rule_code[first:end] = [2] * (end - first)
+            type_code[first:end] = [typed[letter]] * (end - first)
+        for _, end, _ in trends:
+            if end in in_trend:
+                type_code[end - 1] = typed[slopes[end]]
+    for row in outside:
+        rule_code[row] = 1
+        type_code[row] = typed[sides[row]]
+    return periods, lengths, rule_code, type_code
+
+
+_BEYOND_LETTER = re.compile("[AC]")
+LabelT = TypeVar("LabelT")
+
+
+def _labels(labels: tuple[LabelT, ...], codes: list[int]) -> tuple[LabelT, ...]:
+    """The label of each code (``itemgetter`` builds the tuple in one call)."""
+    if len(codes) == 1:
+        return (labels[codes[0]],)
+    picked: tuple[LabelT, ...] = itemgetter(*codes)(labels)
+    return picked
+
+
+#: Point type by the improvement's sign and the point's letter (``c`` high, else low).
+_TYPE_BY_DIRECTION: dict[int, dict[str, int]] = {
+    1: {"c": _IMPROVEMENT, "a": _CONCERN, "b": _CONCERN},
+    -1: {"c": _CONCERN, "a": _IMPROVEMENT, "b": _IMPROVEMENT},
+    0: {"c": _NEUTRAL_HIGH, "a": _NEUTRAL_LOW, "b": _NEUTRAL_LOW},
+}
+
+
+@functools.cache
+def _rule_patterns(shift: int, trend: int) -> tuple[re.Pattern[str], ...]:
+    """Shift (over the sides), trend (over the slopes) and two-in-three (over the sides
+    marked beyond a 2-sigma line: the start of each window of three) as regular expressions."""
+    steps = trend - 1
+    return (
+        re.compile(f"a{{{shift},}}|c{{{shift},}}"),
+        re.compile(f"a{{{steps},}}|c{{{steps},}}"),
+        re.compile("(?=AA[aA]|AaA|aAA|CC[cC]|CcC|cCC)"),
     )
 
 
@@ -880,7 +1059,8 @@ def _rule_set(rules: RuleSet | str) -> RuleSet:
 
 
 #: Variation icon code by last point type (rows) and whether increase is better (columns).
-_VARIATION_TABLE = np.array([[0, 0], [2, 1], [3, 4], [5, 5], [6, 6]], dtype=np.int64)
+_VARIATION_ROWS = ((0, 0), (2, 1), (3, 4), (5, 5), (6, 6))
+_VARIATION_TABLE = np.array(_VARIATION_ROWS, dtype=np.int64)
 
 
 def _variation_codes(last_type: NDArray[np.int8], signs: IntArray) -> IntArray:

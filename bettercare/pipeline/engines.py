@@ -77,12 +77,12 @@ class _IbisEngine(ABC):
         results = {}
         for name, query in aggregate_queries(tables, first, last).items():
             step(f"{self.name}: {name}")
-            results[name] = query.to_pyarrow().to_pylist()
+            results[name] = query.to_pyarrow()
         step(f"{self.name}: population")
         # Every estimate up to the last year: a later month may use an earlier estimate.
         years = (EARLIEST_DATE.year, last.year)
-        population = population_query(tables["population"], years).to_pyarrow().to_pylist()
-        return Aggregates.from_rows(results, population)
+        population = population_query(tables["population"], years).to_pyarrow()
+        return Aggregates.from_arrow(results, population)
 
     def close(self) -> None:
         disconnect = getattr(self.backend, "disconnect", None)

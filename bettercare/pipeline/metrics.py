@@ -124,6 +124,7 @@ class _Sums:
     def __init__(self, aggregates: Aggregates) -> None:
         self.aggregates = aggregates
         self.populations: dict[tuple[str, int, int], int] = {}
+        self.totals: dict[tuple[str, str, int], dict[tuple[str, int], int]] = {}
         self.index: dict[str, dict[tuple[str, int], dict[int, tuple[int, ...]]]] = {}
         for name, table in aggregates.tables.items():
             banded = AGGREGATES[name].banded
@@ -142,6 +143,28 @@ class _Sums:
                 for band in range(first_band, len(ESP2013_AGE_BANDS))
             )
         return self.populations[key]
+
+    def monthly(self, measure: Measure) -> dict[tuple[str, int], int]:
+        """The measure's total per (area, YYYYMM) over its bands (computed once a measure)."""
+        key = (measure.aggregate, measure.column, measure.first_band)
+        found = self.totals.get(key)
+        if found is None:
+            position = AGGREGATES[measure.aggregate].measures.index(measure.column)
+            first_band = measure.first_band
+            found = {}
+            for cell, cells in self.index.get(measure.aggregate, {}).items():
+                total = 0
+                for band, values in cells.items():
+                    if band >= first_band:
+                        total += values[position]
+                found[cell] = total
+            self.totals[key] = found
+        return found
+
+    def total(self, measure: Measure, area: str, months: Sequence[int]) -> int:
+        """The measure summed over ``months`` (as YYYYMM) - :meth:`measure` without bands."""
+        monthly = self.monthly(measure)
+        return sum([monthly.get((area, month), 0) for month in months])
 
     def measure(
         self,
@@ -201,7 +224,12 @@ def _values(
             values = np.asarray(mean(x, n, q, multiplier=multiplier).value)
         else:  # a mean, as bettercare.core.indicators computes it
             values = x / n * multiplier
-    return [None if not np.isfinite(v) else round(float(v), DECIMALS) for v in values]
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values).tolist()
+    return [
+        round(value, DECIMALS) if ok else None
+        for value, ok in zip(values.tolist(), finite, strict=True)
+    ]
 
 
 def metric_values(
@@ -239,9 +267,40 @@ def metric_values(
             for period in periods(definition.frequency, first, last)
             if years == "all" or definition.applies_in(period.months[0].financial_year)
         ]
+        # Per period, once: its months as YYYYMM keys and the population estimate it wants.
+        keyed = [
+            (
+                period,
+                months,
+                [m.year * 100 + m.month for m in months],
+                population_year(period.months[0]),
+            )
+            for period, months in spans
+        ]
+        # The month totals of a crude metric's measures, looked up once for all its rows.
+        sources = (
+            None
+            if query.standardised
+            else _Sources(
+                sums.monthly(query.numerator),
+                sums.monthly(query.denominator) if isinstance(query.denominator, Measure) else None,
+                None if query.sum_of_squares is None else sums.monthly(query.sum_of_squares),
+            )
+        )
         for area in areas:
-            for period, months in spans:
-                row = _row(query, sums, estimates.get(area, []), aggregates, area, period, months)
+            available = estimates.get(area, [])
+            chosen: dict[int, int | None] = {}
+            for period, months, keys, wanted in keyed:
+                if wanted not in chosen:
+                    chosen[wanted] = _estimate_year(available, wanted)
+                if query.standardised:
+                    row = _row(
+                        query, sums, aggregates, area, period, months, keys, wanted, chosen[wanted]
+                    )
+                else:
+                    row = _crude_row(
+                        query, sources, sums, area, period, keys, wanted, chosen[wanted]
+                    )
                 if row is not None:
                     rows.append(row)
         for row, value in zip(rows, _values(definition, query, rows), strict=True):
@@ -250,20 +309,73 @@ def metric_values(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """A crude metric's month totals: numerator, denominator (None: a population), squares."""
+
+    numerator: dict[tuple[str, int], int]
+    denominator: dict[tuple[str, int], int] | None
+    squares: dict[tuple[str, int], int] | None
+
+
+def _crude_row(
+    query: MetricQuery,
+    sources: _Sources | None,
+    sums: _Sums,
+    area: str,
+    period: Period,
+    keys: Sequence[int],
+    wanted: int,
+    year: int | None,
+) -> dict[str, Any] | None:
+    """:func:`_row` for a metric that is not standardised (no bands): month totals looked up."""
+    assert sources is not None
+    note = ""
+    numerators = sources.numerator
+    numerator = sum([numerators.get((area, key), 0) for key in keys])
+    denominators = sources.denominator
+    if denominators is None:
+        assert isinstance(query.denominator, Population)
+        if year is None:
+            return None
+        if year != wanted:
+            note = f"population: mid-{year} estimate, the latest available (no mid-{wanted})"
+        denominator = sums.population(area, year, query.denominator.first_band)
+    else:
+        denominator = sum([denominators.get((area, key), 0) for key in keys])
+    if denominator <= 0:
+        return None
+    squares = None
+    if sources.squares is not None:
+        squares = sum([sources.squares.get((area, key), 0) for key in keys])
+    return {
+        "area_code": area,
+        "period_start": period.start,
+        "period_end": period.end,
+        "numerator": numerator,
+        "denominator": denominator,
+        "note": note,
+        "bands": None,
+        "sum_of_squares": squares,
+    }
+
+
 def _row(
     query: MetricQuery,
     sums: _Sums,
-    years: Sequence[int],
     aggregates: Aggregates,
     area: str,
     period: Period,
     months: Sequence[Month],
+    keys: Sequence[int],
+    wanted: int,
+    year: int | None,
 ) -> dict[str, Any] | None:
+    """One row's figures: ``keys`` are ``months`` as YYYYMM; ``wanted`` is the population
+    estimate the period wants and ``year`` the one available (None: none)."""
     note = ""
     bands = None
     if isinstance(query.denominator, Population):
-        wanted = population_year(period.months[0])
-        year = _estimate_year(years, wanted)
         if year is None:
             return None
         if year != wanted:
@@ -282,15 +394,15 @@ def _row(
             }
             numerator = sum(counts)
         else:
-            numerator = sums.measure(query.numerator, area, months)[0]
+            numerator = sums.total(query.numerator, area, keys)
     else:
-        numerator = sums.measure(query.numerator, area, months)[0]
-        denominator = sums.measure(query.denominator, area, months)[0]
+        numerator = sums.total(query.numerator, area, keys)
+        denominator = sums.total(query.denominator, area, keys)
     if denominator <= 0:
         return None
     squares = None
     if query.sum_of_squares is not None:
-        squares = sums.measure(query.sum_of_squares, area, months)[0]
+        squares = sums.total(query.sum_of_squares, area, keys)
     return {
         "area_code": area,
         "period_start": period.start,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -47,6 +48,8 @@ assert tuple(SCHEMA.names) == COLUMNS, "the Parquet schema follows the metric_va
 def _number(number: float | None) -> str:
     if number is None:
         return ""
+    if type(number) is int:  # counts: the same text as below, without the float round trip
+        return str(number)
     if float(number).is_integer():
         return str(int(number))
     return repr(float(number))
@@ -57,13 +60,20 @@ def csv_text(rows: Sequence[MetricValueRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
+    days: dict[date, str] = {}  # a few dozen distinct dates, each written many times
     for row in sorted(rows, key=lambda r: r.sort_key):
+        start = days.get(row.period_start) or days.setdefault(
+            row.period_start, row.period_start.isoformat()
+        )
+        end = days.get(row.period_end) or days.setdefault(
+            row.period_end, row.period_end.isoformat()
+        )
         writer.writerow(
             (
                 row.area_code,
                 row.metric_code,
-                row.period_start.isoformat(),
-                row.period_end.isoformat(),
+                start,
+                end,
                 row.kind,
                 _number(row.numerator),
                 _number(row.denominator),

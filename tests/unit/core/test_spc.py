@@ -1038,6 +1038,41 @@ def test_xmr_limits_match_the_reference_on_real_numbers(
             assert close(float(a), b), name
 
 
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_xmr_equals_the_batch_to_the_last_bit(data: st.DataObject) -> None:
+    # xmr() has its own plain-Python kernel for one series; on real numbers (sums whose last
+    # bit depends on the order of the additions, points near the lines) and every option it
+    # must give the batch kernel's chart exactly.
+    values = data.draw(
+        st.lists(st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False), min_size=1)
+        | series_values(max_size=60).map(lambda ints: [v / 3 for v in ints]),
+        "values",
+    )
+    common: dict[str, Any] = {
+        "screen_outliers": data.draw(st.booleans(), "screen_outliers"),
+        "rules": data.draw(st.sampled_from(sorted(RULE_SETS)), "rules"),
+    }
+    spec = data.draw(series_options(len(values)), "options")
+    if isinstance(spec["target"], str):
+        spec = {**spec, "target": None}
+    kwargs = single(spec, **common)
+    size = len(values)
+    rebase = np.zeros(size, dtype=bool)
+    rebase[spec["rebase_at"]] = True
+    batch = xmr_batch(
+        np.zeros(size),
+        np.arange(size),
+        values,
+        improvement=spec["improvement"],
+        target=spec["target"],
+        rebase=rebase,
+        fix_after_n_points=spec["fix"],
+        **common,
+    )
+    assert_same_chart(xmr(values, **kwargs), batch.series(0.0))
+
+
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_batch_matches_each_series_and_the_reference(data: st.DataObject) -> None:
