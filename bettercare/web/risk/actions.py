@@ -1,4 +1,5 @@
-"""Writes of the risk app: practice staff and the practice's intervention markers."""
+"""Writes of the risk app: practice staff and the practice's intervention markers (which
+rewrite the care-plan share metric of the practice's board, :mod:`bettercare.web.risk.metrics`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from bettercare.web.accounts.models import User
+from bettercare.web.risk.metrics import care_plan_share_write
 from bettercare.web.risk.models import (
     InterventionStatus,
     PatientIdentifier,
     Practice,
     PracticeStaff,
+    Refresh,
 )
 
 __all__ = ["intervention_status_update", "practice_staff_set"]
@@ -61,4 +64,10 @@ def intervention_status_update(
         status._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
         status._change_reason = "intervention markers updated"  # type: ignore[attr-defined]  # simple_history reads it
         status.save()
+        # The care-plan share of the latest refresh, for the practice's board.
+        refresh = Refresh.objects.order_by("-index_date", "-loaded_at").first()
+        if refresh is not None and practice.area_id is not None:
+            care_plan_share_write(
+                refresh, by=by, reason="intervention markers updated", area_ids=[practice.area_id]
+            )
     return status

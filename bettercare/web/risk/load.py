@@ -4,7 +4,8 @@ The file is checked first (columns, values, provenance in its metadata); then, i
 transaction, practices it names are created if new, its rows are stored against a keyed
 pseudonym of each patient identifier, and the practice's identifiers are kept apart. Loading
 the same file again changes nothing (its SHA-256 is recorded); loading another file for the
-same index date and model replaces that refresh. A failed load writes nothing.
+same index date and model replaces that refresh. A failed load writes nothing. The load
+also writes the refresh's care-plan share metric per board (:mod:`bettercare.web.risk.metrics`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from bettercare.web.risk.metrics import care_plan_share_write
 from bettercare.web.risk.models import PatientIdentifier, PatientScore, Practice, Refresh
 
 __all__ = ["LoadResult", "ScoresError", "load_scores", "pseudonym"]
@@ -211,4 +213,6 @@ def load_scores(path: Path, *, by: Any) -> LoadResult:
         ]
         for key in moved:
             PatientIdentifier.objects.filter(pseudonym=key).update(practice_id=identifiers[key][0])
+        # The aggregates that feed the metrics (the top 2% with a care plan, per board).
+        care_plan_share_write(refresh, by=by, reason=f"risk load {path.name}")
     return LoadResult(index_date, model_id, len(rows), len(codes), False)

@@ -1,11 +1,12 @@
 """Reads of the risk app, always scoped: patients to their own practice's staff only;
 everyone else sees aggregates, with small numbers suppressed.
 
-**Suppression rule** (the practice of NHS England's statistical releases): in aggregates, a
-count from 1 to 7 is shown as ``*``; every other count is rounded to the nearest 5, so that a
-suppressed count cannot be recovered by subtracting the others from a total; a percentage is
-shown only when its numerator and denominator are both shown, and is computed from the
-rounded counts.
+**Suppression rule** (:mod:`bettercare.core.disclosure`, the practice of NHS England's
+statistical releases): in aggregates, a count from 1 to 7 is shown as ``*``; every other count
+is rounded to the nearest 5, so that a suppressed count cannot be recovered by subtracting the
+others from a total; a percentage is shown only when its numerator and denominator are both
+shown, and is computed from the rounded counts. The care-plan share metric follows the same
+rule (:mod:`bettercare.web.risk.metrics`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 
+from bettercare.core.disclosure import LARGEST_WITHHELD, disclosed_count
 from bettercare.risk.scoring import COHORTS
 from bettercare.web.accounts.access import Access
 from bettercare.web.risk.models import (
@@ -38,7 +40,7 @@ __all__ = [
     "suppressed",
 ]
 
-SMALL_NUMBER = 7
+SMALL_NUMBER = LARGEST_WITHHELD
 CONDITIONS: dict[str, str] = {
     "asthma": "Asthma",
     "atrial_fibrillation": "Atrial fibrillation",
@@ -64,11 +66,8 @@ def suppressed(count: int) -> str:
     >>> [suppressed(n) for n in (0, 1, 7, 8, 12, 13)]
     ['0', '*', '*', '10', '10', '15']
     """
-    if count == 0:
-        return "0"
-    if count <= SMALL_NUMBER:
-        return "*"
-    return str(5 * ((count + 2) // 5))
+    shown = disclosed_count(count)
+    return "*" if shown is None else str(shown)
 
 
 def shown_percent(numerator: int, denominator: int) -> str:
