@@ -48,6 +48,8 @@ REQUIRED = {
     "ltc_count": "int64",
     "conditions": "string",
 }
+#: Optional: in the scores of a past index date, with its 12 months of outcomes.
+OBSERVED = "emergency_admission_observed"
 FLAGS = [name for name, kind in REQUIRED.items() if kind == "bool"]
 BATCH = 5000
 
@@ -94,6 +96,11 @@ def _read(path: Path) -> tuple[Any, dict[str, str]]:
         actual = str(table.schema.field(column).type)
         if actual not in (kind, "large_string" if kind == "string" else kind):
             raise ScoresError(f"{path.name}, column {column}: has type {actual}; expected {kind}")
+    if OBSERVED in table.column_names and str(table.schema.field(OBSERVED).type) != "bool":
+        raise ScoresError(
+            f"{path.name}, column {OBSERVED}: has type {table.schema.field(OBSERVED).type}; "
+            "expected bool"
+        )
     metadata = {
         key.decode().removeprefix("bettercare."): value.decode()
         for key, value in (table.schema.metadata or {}).items()
@@ -188,6 +195,7 @@ def load_scores(path: Path, *, by: Any) -> LoadResult:
                     sex=row["sex"],
                     ltc_count=row["ltc_count"],
                     conditions=f";{row['conditions']};" if row["conditions"] else "",
+                    emergency_admission_observed=row.get(OBSERVED),
                     **{flag: bool(row[flag]) for flag in FLAGS},
                 )
             )

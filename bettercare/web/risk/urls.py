@@ -13,5 +13,6 @@ urlpatterns = [
         name="risk-patient-status",
     ),
     path("areas/", views.area_summary, name="risk-areas"),
+    path("casemix/", views.casemix_report, name="risk-casemix"),
     path("model/", views.model_page, name="risk-model"),
 ]

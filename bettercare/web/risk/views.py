@@ -24,6 +24,8 @@ from bettercare.web.risk.queries import (
     SMALL_NUMBER,
     PatientFilter,
     area_aggregates,
+    area_casemix,
+    latest_observed_refresh,
     latest_refresh,
     practice_of,
     practice_patients,
@@ -242,6 +244,24 @@ def area_summary(request: HttpRequest) -> HttpResponse:
             "refresh": refresh,
             "rows": rows,
             "cohorts": COHORTS,
+            "small_number": SMALL_NUMBER,
+            "own_practice": practice_of(request.user),
+        },
+    )
+
+
+def casemix_report(request: HttpRequest) -> HttpResponse:
+    """Observed against expected emergency admissions per practice (indirect standardisation):
+    exact for the user's own practice, suppressed aggregates for every other."""
+    refresh = latest_observed_refresh()
+    rows = area_casemix(access_of(request), refresh) if refresh is not None else []
+    return render(
+        request,
+        "risk/casemix.jinja",
+        {
+            "page_title": "Emergency admissions against case mix, by practice",
+            "refresh": refresh,
+            "rows": rows,
             "small_number": SMALL_NUMBER,
             "own_practice": practice_of(request.user),
         },

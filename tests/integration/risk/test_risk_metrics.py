@@ -7,61 +7,22 @@ A hand-made refresh: Kent's practices K1 and K2 hold 20 and 3 of the top 2% (23,
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from bettercare.core.stats import proportion
 from bettercare.web.accounts.models import Role
 from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.risk.actions import intervention_status_update, practice_staff_set
-from bettercare.web.risk.load import REQUIRED, load_scores, pseudonym
+from bettercare.web.risk.load import load_scores, pseudonym
 from bettercare.web.risk.metrics import CARE_PLAN_SHARE
 from bettercare.web.risk.models import Practice
 from tests.factories import make_area, make_region, make_user
 from tests.factories.people import MEDWAY
+from tests.integration.risk.scores_files import write_refresh
 
 pytestmark = pytest.mark.django_db
-
-MODEL = {"model_id": "test-model", "outcomes": {}}
-
-
-def scores_row(patient_id: str, practice: str, segment: str) -> dict[str, object]:
-    row: dict[str, object] = {name: False for name, kind in REQUIRED.items() if kind == "bool"}
-    band = {"top_2": 5, "2_to_10": 4, "rest": 1}[segment]
-    return row | {
-        "patient_id": patient_id,
-        "practice_code": practice,
-        "p_emergency_admission": 0.9 if band == 5 else 0.1,
-        "p_high_cost": 0.1,
-        "risk_band": band,
-        "segment": segment,
-        "age": 70,
-        "sex": "F",
-        "ltc_count": 2,
-        "conditions": "diabetes",
-    }
-
-
-def write_refresh(path, index_date: date, top: dict[str, int], rest: int = 5):
-    rows = []
-    for practice, count in top.items():
-        rows += [scores_row(f"{practice}-t{n}", practice, "top_2") for n in range(count)]
-        rows += [scores_row(f"{practice}-r{n}", practice, "rest") for n in range(rest)]
-    table = pa.Table.from_pylist(rows)
-    table = table.replace_schema_metadata(
-        {
-            "bettercare.index_date": index_date.isoformat(),
-            "bettercare.model_id": "test-model",
-            "bettercare.engine": "duckdb",
-            "bettercare.model": json.dumps(MODEL),
-        }
-    )
-    pq.write_table(table, path)
-    return path
 
 
 @pytest.fixture
@@ -96,7 +57,9 @@ def values(area):
 
 def test_load_writes_the_share_per_board_suppressed_with_provenance(boards, tmp_path):
     kent, medway = boards
-    april = write_refresh(tmp_path / "april.parquet", date(2026, 4, 1), {"K1": 20, "K2": 3, "M1": 5})
+    april = write_refresh(
+        tmp_path / "april.parquet", date(2026, 4, 1), {"K1": 20, "K2": 3, "M1": 5}
+    )
     load_scores(april, by=None)
     assert values(kent) == {(date(2026, 4, 1), 0.0, 25.0, "")}
     assert values(medway) == {(date(2026, 4, 1), None, None, "Withheld: a count from 1 to 7.")}
@@ -152,7 +115,9 @@ def test_marker_changes_rewrite_the_latest_share_of_the_board(boards, tmp_path):
 
 def test_loading_the_same_refresh_again_writes_nothing(boards, tmp_path):
     kent, _ = boards
-    april = write_refresh(tmp_path / "april.parquet", date(2026, 4, 1), {"K1": 20, "K2": 3, "M1": 5})
+    april = write_refresh(
+        tmp_path / "april.parquet", date(2026, 4, 1), {"K1": 20, "K2": 3, "M1": 5}
+    )
     load_scores(april, by=None)
     value = MetricValue.objects.get(area=kent, metric__code=CARE_PLAN_SHARE)
     load_scores(april, by=None)
