@@ -9,13 +9,14 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  # pa.compute
+import pyarrow.compute  # pa.compute
 import pyarrow.parquet as pq
 
-from bettercare.risk.features import compute_features
+from bettercare.risk.features import compute_features, spark_feature_query, spark_frame
 from bettercare.risk.inputs import check_inputs
 from bettercare.risk.model import score, train
 from bettercare.risk.schema import OUTCOME_MONTHS, add_months
+from bettercare.risk.spark_scoring import score_spark_frame
 
 __all__ = [
     "OBSERVED",
@@ -99,13 +100,16 @@ def score_population(
     end = data_end(data)
     index_date = index_date or end
     observed = add_months(index_date, OUTCOME_MONTHS) <= end
-    features = compute_features(
-        data, index_date, engine=engine, spark_session=spark_session, outcomes=observed
-    )
-    scores = score(model, features)
-    if observed:
-        admitted = pa.compute.greater(features.column("emergency_admission"), 0)
-        scores = scores.append_column(OBSERVED, pa.compute.fill_null(admitted, False))
+    if engine == "spark":
+        # Scored per partition; only the finished scores reach the driver.
+        with spark_feature_query(data, index_date, spark_session, outcomes=observed) as query:
+            scores = score_spark_frame(spark_frame(query), model, outcomes=observed)
+    else:
+        features = compute_features(data, index_date, engine=engine, outcomes=observed)
+        scores = score(model, features)
+        if observed:
+            admitted = pa.compute.greater(features.column("emergency_admission"), 0)
+            scores = scores.append_column(OBSERVED, pa.compute.fill_null(admitted, False))
     metadata = {
         "index_date": index_date.isoformat(),
         "model_id": str(model.get("model_id", "")),

@@ -48,6 +48,17 @@ def test_scores_are_identical(population, model, engine, request):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_scored_populations_are_identical(population, model, engine, request):
+    """The whole ``bettercare risk score`` step: Spark scores per partition, DuckDB in one go."""
+    session = request.getfixturevalue("spark_session") if engine == "spark" else None
+    expected = score(model, compute_features(population, date(2026, 4, 1), engine="reference"))
+    actual = score_population(
+        population, model, index_date=date(2026, 4, 1), engine=engine, spark_session=session
+    )
+    assert actual.replace_schema_metadata(None).equals(expected)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_scores_of_a_past_index_date_carry_the_observed_admissions(
     population, model, engine, request
 ):
