@@ -9,7 +9,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute  # pa.compute
 import pyarrow.parquet as pq
 
 from bettercare.risk.features import compute_features, spark_feature_query, spark_frame
@@ -108,8 +107,8 @@ def score_population(
         features = compute_features(data, index_date, engine=engine, outcomes=observed)
         scores = score(model, features)
         if observed:
-            admitted = pa.compute.greater(features.column("emergency_admission"), 0)
-            scores = scores.append_column(OBSERVED, pa.compute.fill_null(admitted, False))
+            admitted = features["emergency_admission"].to_numpy() > 0
+            scores = scores.append_column(OBSERVED, pa.array(admitted, pa.bool_()))
     metadata = {
         "index_date": index_date.isoformat(),
         "model_id": str(model.get("model_id", "")),

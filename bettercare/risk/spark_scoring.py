@@ -119,7 +119,7 @@ def score_spark_frame(frame: Any, model: dict[str, Any], *, outcomes: bool) -> p
 
         from pyspark.sql.pandas.types import from_arrow_schema
 
-        result = ranked.mapInArrow(finished, from_arrow_schema(schema)).toArrow()
+        result: pa.Table = ranked.mapInArrow(finished, from_arrow_schema(schema)).toArrow()
     finally:
         scored.unpersist()
     return result.cast(schema).sort_by("patient_id").combine_chunks()

@@ -141,4 +141,5 @@ def test_the_share_shows_on_the_metrics_pages_with_its_interval(boards, tmp_path
     body = page.content.decode()
     assert "Share of the top 2% highest-risk patients with a completed care plan" in body
     assert "40.0" in body
-    assert "23.4" in body and "59.3" in body
+    assert "23.4" in body
+    assert "59.3" in body

@@ -85,7 +85,9 @@ def test_disclosed_counts_are_withheld_small_or_multiples_of_5_near_the_count(co
     if 1 <= count <= 7:
         assert shown is None
     else:
-        assert shown is not None and shown % 5 == 0 and abs(shown - count) <= 2
+        assert shown is not None
+        assert shown % 5 == 0
+        assert abs(shown - count) <= 2
 
 
 @given(st.integers(min_value=0, max_value=1000), st.integers(min_value=0, max_value=1000))
@@ -93,4 +95,5 @@ def test_a_disclosed_share_never_exceeds_its_whole(a, b):
     numerator, denominator = min(a, b), max(a, b)
     shown = disclosed_pair(numerator, denominator)
     if shown is not None:
-        assert 0 <= shown[0] <= shown[1] and shown[1] > 0
+        assert 0 <= shown[0] <= shown[1]
+        assert shown[1] > 0
