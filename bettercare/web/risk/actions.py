@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from bettercare.web.accounts.models import User
+from bettercare.web.programmes.actions import ActionError
 from bettercare.web.risk.metrics import care_plan_share_write
 from bettercare.web.risk.models import (
     InterventionStatus,
@@ -18,7 +19,53 @@ from bettercare.web.risk.models import (
     Refresh,
 )
 
-__all__ = ["intervention_status_update", "practice_staff_set"]
+__all__ = [
+    "intervention_status_update",
+    "practice_staff_assign",
+    "practice_staff_remove",
+    "practice_staff_set",
+]
+
+
+def _check_manages(practice: Practice, by: User) -> None:
+    """Only an administrator or a programme manager of the practice's area assigns its staff."""
+    from bettercare.web.accounts.access import Access
+
+    access = Access.for_user(by)
+    if access.is_admin:
+        return
+    if practice.area is None or not access.can_manage(practice.area):
+        raise PermissionDenied("Only a programme manager of the practice's area assigns its staff.")
+
+
+@transaction.atomic
+def practice_staff_assign(*, username: str, practice: Practice, by: User) -> PracticeStaff:
+    """Make the user called ``username`` staff of ``practice`` (moving them from another).
+
+    For area administrators: PermissionDenied unless ``by`` manages the practice's area;
+    ActionError for an unknown username or an administrator (who sees no patients).
+    """
+    _check_manages(practice, by)
+    user = User.objects.filter(username=username.strip()).first()
+    if user is None:
+        raise ActionError(f"Username {username.strip()!r}: there is no such user.")
+    if user.is_superuser:
+        raise ActionError(
+            f"Username {user.username!r}: an administrator cannot be a practice's staff."
+        )
+    return practice_staff_set(user=user, practice=practice, by=by)
+
+
+@transaction.atomic
+def practice_staff_remove(*, user: User, practice: Practice, by: User) -> None:
+    """Take ``user`` off ``practice``'s staff (history kept); PermissionDenied as above."""
+    _check_manages(practice, by)
+    staff = PracticeStaff.objects.select_for_update().filter(user=user, practice=practice).first()
+    if staff is None:
+        raise ActionError(f"{user.username} is not on the staff of {practice.code}.")
+    staff._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    staff._change_reason = f"removed from {practice.code}"  # type: ignore[attr-defined]  # simple_history reads it
+    staff.delete()
 
 
 def practice_staff_set(*, user: User, practice: Practice, by: User | None) -> PracticeStaff:
