@@ -258,12 +258,15 @@ def practice_staff(request: HttpRequest, code: str) -> HttpResponse:
         by = request.user  # signed in (LoginRequiredMiddleware): a User
         try:
             if "remove" in request.POST:
-                staff = PracticeStaff.objects.filter(
-                    practice=practice, user_id=request.POST.get("remove", "")
-                ).first()
-                if staff is None:
+                chosen = request.POST.get("remove", "")
+                member = (
+                    PracticeStaff.objects.filter(practice=practice, user_id=int(chosen)).first()
+                    if chosen.isdigit()
+                    else None
+                )
+                if member is None:
                     raise ActionError("That user is not on the practice's staff.")
-                practice_staff_remove(user=staff.user, practice=practice, by=by)  # type: ignore[arg-type]
+                practice_staff_remove(user=member.user, practice=practice, by=by)  # type: ignore[arg-type]
             else:
                 practice_staff_assign(
                     username=request.POST.get("username", ""),

@@ -71,3 +71,12 @@ def test_a_manager_of_another_area_may_not_assign_staff(client, world):
     client.force_login(make_user("other", (medway, Role.PROGRAMME_MANAGER.value)))
     assert client.post("/risk/practices/K1/staff/", {"username": "gp"}).status_code == 403
     assert not PracticeStaff.objects.exists()
+
+
+def test_removing_someone_not_on_the_staff_is_named(client, world):
+    _, _, _, manager = world
+    client.force_login(manager)
+    for chosen in ("999", "not-a-number"):
+        response = client.post("/risk/practices/K1/staff/", {"remove": chosen})
+        assert response.status_code == 400
+        assert "That user is not on the practice&#39;s staff." in response.content.decode()
