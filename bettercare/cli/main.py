@@ -172,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--admin", action="store_true", help="an administrator (must add two-factor sign-in)"
     )
     user_create.add_argument(
+        "--practice",
+        metavar="CODE",
+        help="staff of this GP practice: sees its patients (must add two-factor sign-in)",
+    )
+    user_create.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     set_password = user_commands.add_parser("set-password", help="set a user's password")

@@ -1,4 +1,8 @@
-"""``bettercare user create|set-password|unlock``: accounts from the command line."""
+"""``bettercare user create|set-password|unlock``: accounts from the command line.
+
+``user create --practice CODE`` makes the new user staff of one GP practice (who alone see
+its patients, and must sign in with two factors), in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -41,15 +45,31 @@ def command_user(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError(str(error)) from None
 
 
+def _practice(code: str) -> Any:
+    from bettercare.web.risk.models import Practice
+
+    practice = Practice.objects.filter(code=code.strip()).first()
+    if practice is None:
+        raise UserError(
+            f"--practice {code!r}: no such practice; expected the code of a practice in a "
+            "loaded risk refresh (bettercare risk load)"
+        )
+    return practice
+
+
 def _command_user(args: argparse.Namespace, out: TextIO) -> int:
+    from django.db import transaction
+
     from bettercare.web.accounts import actions
     from bettercare.web.accounts.models import User
+    from bettercare.web.risk.actions import practice_staff_set
 
     by = actions.command_line_user()
     user: User | None
     if args.user_command == "create":
         if User.objects.filter(username=args.username).exists():
             raise UserError(f"there is already a user called {args.username!r}")
+        practice = _practice(args.practice) if args.practice else None
         draft = User(
             username=args.username,
             email=args.email,
@@ -57,18 +77,22 @@ def _command_user(args: argparse.Namespace, out: TextIO) -> int:
             last_name=args.last_name,
         )
         password = read_password(args.password_stdin, draft)
-        user = actions.user_create(
-            username=args.username,
-            password=password,
-            email=args.email,
-            first_name=args.first_name,
-            last_name=args.last_name,
-            is_admin=args.admin,
-            by=by,
-        )
+        with transaction.atomic():  # the user and their practice, or neither
+            user = actions.user_create(
+                username=args.username,
+                password=password,
+                email=args.email,
+                first_name=args.first_name,
+                last_name=args.last_name,
+                is_admin=args.admin,
+                by=by,
+            )
+            if practice is not None:
+                practice_staff_set(user=user, practice=practice, by=by)
         kind = "administrator" if user.is_superuser else "user"
-        print(f"Created {kind} {user.username}.", file=out)
-        if user.is_superuser:
+        at = f" at {practice.name} ({practice.code})" if practice is not None else ""
+        print(f"Created {kind} {user.username}{at}.", file=out)
+        if user.is_superuser or practice is not None:
             print(
                 "They add an authenticator app (two-factor sign-in) when first signing in.",
                 file=out,

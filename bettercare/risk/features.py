@@ -9,6 +9,8 @@ is then the same NumPy code whatever the engine (ADR 0040).
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -184,22 +186,39 @@ def compute_features(
         finally:
             backend.disconnect()
     if engine == "spark":
-        from bettercare.pipeline.engines import spark_session as start
-
-        session = spark_session or start()
-        backend = ibis.pyspark.connect(session)
-        tables = {}
-        for name in INPUTS:
-            view = f"bettercare_risk_{name}"
-            session.read.parquet(str(data / f"{name}.parquet")).createOrReplaceTempView(view)
-            tables[name] = _typed(backend.table(view), name)
-        try:
+        with spark_feature_query(data, index_date, spark_session, outcomes=outcomes) as query:
             # ibis is untyped: its to_pyarrow() of a table expression is a pyarrow Table
-            return cast(pa.Table, feature_query(tables, index_date, outcomes=outcomes).to_pyarrow())
-        finally:
-            for name in INPUTS:
-                session.catalog.dropTempView(f"bettercare_risk_{name}")
+            return cast(pa.Table, query.to_pyarrow())
     raise ValueError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+
+
+@contextmanager
+def spark_feature_query(
+    data: Path, index_date: date, spark_session: Any = None, *, outcomes: bool = False
+) -> Iterator[ir.Table]:
+    """The feature query on Spark (the given session, else a local one), its inputs read as
+    temporary views for as long as the context lasts. ``.to_pyarrow()`` collects it; a
+    scorer that works per partition takes its DataFrame (:func:`spark_frame`)."""
+    from bettercare.pipeline.engines import spark_session as start
+
+    session = spark_session or start()
+    backend = ibis.pyspark.connect(session)
+    tables = {}
+    for name in INPUTS:
+        view = f"bettercare_risk_{name}"
+        session.read.parquet(str(data / f"{name}.parquet")).createOrReplaceTempView(view)
+        tables[name] = _typed(backend.table(view), name)
+    try:
+        yield feature_query(tables, index_date, outcomes=outcomes)
+    finally:
+        for name in INPUTS:
+            session.catalog.dropTempView(f"bettercare_risk_{name}")
+
+
+def spark_frame(query: ir.Table) -> Any:
+    """The Spark DataFrame of an Ibis expression on the PySpark backend (not collected)."""
+    backend = query._find_backend()
+    return backend._session.sql(str(backend.compile(query)))
 
 
 _IBIS_TYPES = {"string": "string", "date": "date", "integer": "int64"}

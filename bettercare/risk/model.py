@@ -11,6 +11,7 @@ and the outcomes of the 12 months after that.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -252,9 +253,23 @@ def _fitted(model: dict[str, Any], outcome: str) -> _Fitted:
 
 def probabilities(model: dict[str, Any], features: pa.Table, outcome: str) -> Array:
     """The model's probability of ``outcome`` for each row of a feature table."""
+    return probabilities_of(model, _columns(features), outcome)
+
+
+def probabilities_of(model: dict[str, Any], columns: Mapping[str, Array], outcome: str) -> Array:
+    """:func:`probabilities` of feature columns given as NumPy arrays.
+
+    The linear predictor is summed term by term (elementwise, in the terms' order) rather
+    than by a matrix product, whose summation order BLAS may choose by the number of rows:
+    so a patient's score is the same to the bit whether it is computed with the whole
+    population (DuckDB) or with one Spark partition.
+    """
     fitted = _fitted(model, outcome)
-    design = design_matrix(_columns(features), fitted.terms)
-    return logistic(fitted.intercept + design @ fitted.coefficients)
+    design = design_matrix(columns, fitted.terms)
+    linear = np.full(design.shape[0], fitted.intercept, dtype=np.float64)
+    for column, coefficient in enumerate(np.asarray(fitted.coefficients, dtype=np.float64)):
+        linear = linear + design[:, column] * coefficient
+    return logistic(linear)
 
 
 CONDITION_COLUMNS = (
@@ -268,9 +283,17 @@ def score(model: dict[str, Any], features: pa.Table) -> pa.Table:
     the count and names of long-term conditions (for the practice's filters)."""
     columns = _columns(features)
     ids = np.asarray(columns["patient_id"])
-    emergency = probabilities(model, features, "emergency_admission")
-    high_cost = probabilities(model, features, "high_cost")
-    bands = risk_bands(emergency, ids)
+    emergency = probabilities_of(model, columns, "emergency_admission")
+    high_cost = probabilities_of(model, columns, "high_cost")
+    return scores_table(columns, emergency, high_cost, risk_bands(emergency, ids))
+
+
+def scores_table(
+    columns: Mapping[str, Array], emergency: Array, high_cost: Array, bands: Array
+) -> pa.Table:
+    """The rows of :func:`score` from feature columns, the probabilities and the risk bands
+    (which depend on the whole population's ranks, so are computed by the caller)."""
+    ids = np.asarray(columns["patient_id"])
     flags = cohorts(columns, bands)
     # The names of each patient's conditions joined by ";", built column by column.
     conditions = np.full(len(ids), "", dtype=object)

@@ -11,13 +11,23 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bettercare.risk.features import compute_features
+from bettercare.risk.features import compute_features, spark_feature_query, spark_frame
 from bettercare.risk.inputs import check_inputs
 from bettercare.risk.model import score, train
 from bettercare.risk.schema import OUTCOME_MONTHS, add_months
+from bettercare.risk.spark_scoring import score_spark_frame
 
-__all__ = ["SCORE_METADATA", "data_end", "score_population", "train_model", "write_scores"]
+__all__ = [
+    "OBSERVED",
+    "SCORE_METADATA",
+    "data_end",
+    "score_population",
+    "train_model",
+    "write_scores",
+]
 
+#: The optional column of a past refresh: admitted in the 12 months after the index date.
+OBSERVED = "emergency_admission_observed"
 #: Keys of the provenance stored in a scores file's Parquet metadata.
 SCORE_METADATA = ("index_date", "model_id", "feature_version", "engine", "data")
 
@@ -78,12 +88,27 @@ def score_population(
     spark_session: Any = None,
     check: bool = True,
 ) -> pa.Table:
-    """Scores of every patient at ``index_date`` (default :func:`data_end`), with provenance."""
+    """Scores of every patient at ``index_date`` (default :func:`data_end`), with provenance.
+
+    When the data hold the 12 months after ``index_date`` (a past index date), the scores
+    also carry ``emergency_admission_observed``: whether the patient was admitted in them,
+    for the case-mix-adjusted report (observed against expected admissions per practice).
+    """
     if check:
         check_inputs(data)
-    index_date = index_date or data_end(data)
-    features = compute_features(data, index_date, engine=engine, spark_session=spark_session)
-    scores = score(model, features)
+    end = data_end(data)
+    index_date = index_date or end
+    observed = add_months(index_date, OUTCOME_MONTHS) <= end
+    if engine == "spark":
+        # Scored per partition; only the finished scores reach the driver.
+        with spark_feature_query(data, index_date, spark_session, outcomes=observed) as query:
+            scores = score_spark_frame(spark_frame(query), model, outcomes=observed)
+    else:
+        features = compute_features(data, index_date, engine=engine, outcomes=observed)
+        scores = score(model, features)
+        if observed:
+            admitted = features["emergency_admission"].to_numpy() > 0
+            scores = scores.append_column(OBSERVED, pa.array(admitted, pa.bool_()))
     metadata = {
         "index_date": index_date.isoformat(),
         "model_id": str(model.get("model_id", "")),

@@ -23,6 +23,7 @@ __all__ = [
     "BAND_PERCENTS",
     "COHORTS",
     "SEGMENTS",
+    "bands_at",
     "cohorts",
     "rank_order",
     "risk_bands",
@@ -74,11 +75,19 @@ def top_fraction(probability: Array, patient_ids: Array, percent: int) -> Array:
 
 def risk_bands(probability: Array, patient_ids: Array) -> Array:
     """Risk band 1-5 (5 the highest) of each row by rank."""
-    n = len(probability)
-    positions = _positions(probability, patient_ids)
-    band = np.ones(n, dtype=np.int64)
+    return bands_at(_positions(probability, patient_ids), len(probability))
+
+
+def bands_at(positions: Array, population: int) -> Array:
+    """Risk band 1-5 of each 0-based rank position in a population of ``population``.
+
+    >>> bands_at(np.array([0, 1, 2, 9, 10, 49, 50]), 100).tolist()
+    [5, 5, 4, 4, 3, 2, 1]
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    band = np.ones(positions.size, dtype=np.int64)
     for value, percent in zip((5, 4, 3, 2), BAND_PERCENTS, strict=True):
-        band[(band == 1) & (positions < n * percent // 100)] = value
+        band[(band == 1) & (positions < population * percent // 100)] = value
     return band
 
 

@@ -4,7 +4,8 @@ The file is checked first (columns, values, provenance in its metadata); then, i
 transaction, practices it names are created if new, its rows are stored against a keyed
 pseudonym of each patient identifier, and the practice's identifiers are kept apart. Loading
 the same file again changes nothing (its SHA-256 is recorded); loading another file for the
-same index date and model replaces that refresh. A failed load writes nothing.
+same index date and model replaces that refresh. A failed load writes nothing. The load
+also writes the refresh's care-plan share metric per board (:mod:`bettercare.web.risk.metrics`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from bettercare.web.risk.metrics import care_plan_share_write
 from bettercare.web.risk.models import PatientIdentifier, PatientScore, Practice, Refresh
 
 __all__ = ["LoadResult", "ScoresError", "load_scores", "pseudonym"]
@@ -46,6 +48,8 @@ REQUIRED = {
     "ltc_count": "int64",
     "conditions": "string",
 }
+#: Optional: in the scores of a past index date, with its 12 months of outcomes.
+OBSERVED = "emergency_admission_observed"
 FLAGS = [name for name, kind in REQUIRED.items() if kind == "bool"]
 BATCH = 5000
 
@@ -92,6 +96,11 @@ def _read(path: Path) -> tuple[Any, dict[str, str]]:
         actual = str(table.schema.field(column).type)
         if actual not in (kind, "large_string" if kind == "string" else kind):
             raise ScoresError(f"{path.name}, column {column}: has type {actual}; expected {kind}")
+    if OBSERVED in table.column_names and str(table.schema.field(OBSERVED).type) != "bool":
+        raise ScoresError(
+            f"{path.name}, column {OBSERVED}: has type {table.schema.field(OBSERVED).type}; "
+            "expected bool"
+        )
     metadata = {
         key.decode().removeprefix("bettercare."): value.decode()
         for key, value in (table.schema.metadata or {}).items()
@@ -186,6 +195,7 @@ def load_scores(path: Path, *, by: Any) -> LoadResult:
                     sex=row["sex"],
                     ltc_count=row["ltc_count"],
                     conditions=f";{row['conditions']};" if row["conditions"] else "",
+                    emergency_admission_observed=row.get(OBSERVED),
                     **{flag: bool(row[flag]) for flag in FLAGS},
                 )
             )
@@ -211,4 +221,6 @@ def load_scores(path: Path, *, by: Any) -> LoadResult:
         ]
         for key in moved:
             PatientIdentifier.objects.filter(pseudonym=key).update(practice_id=identifiers[key][0])
+        # The aggregates that feed the metrics (the top 2% with a care plan, per board).
+        care_plan_share_write(refresh, by=by, reason=f"risk load {path.name}")
     return LoadResult(index_date, model_id, len(rows), len(codes), False)

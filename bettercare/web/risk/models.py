@@ -93,6 +93,11 @@ class PatientScore(models.Model):
     sex = models.CharField(max_length=1)
     ltc_count = models.PositiveSmallIntegerField()
     conditions = models.CharField(max_length=400, blank=True, help_text="';name;name;'")
+    emergency_admission_observed = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Admitted in the 12 months after the index date (a past refresh only).",
+    )
 
     class Meta:
         constraints = [

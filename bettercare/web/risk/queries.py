@@ -1,11 +1,12 @@
 """Reads of the risk app, always scoped: patients to their own practice's staff only;
 everyone else sees aggregates, with small numbers suppressed.
 
-**Suppression rule** (the practice of NHS England's statistical releases): in aggregates, a
-count from 1 to 7 is shown as ``*``; every other count is rounded to the nearest 5, so that a
-suppressed count cannot be recovered by subtracting the others from a total; a percentage is
-shown only when its numerator and denominator are both shown, and is computed from the
-rounded counts.
+**Suppression rule** (:mod:`bettercare.core.disclosure`, the practice of NHS England's
+statistical releases): in aggregates, a count from 1 to 7 is shown as ``*``; every other count
+is rounded to the nearest 5, so that a suppressed count cannot be recovered by subtracting the
+others from a total; a percentage is shown only when its numerator and denominator are both
+shown, and is computed from the rounded counts. The care-plan share metric follows the same
+rule (:mod:`bettercare.web.risk.metrics`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
+from bettercare.core.casemix import StandardisedRatio, standardised_ratios
+from bettercare.core.disclosure import LARGEST_WITHHELD, disclosed_count
 from bettercare.risk.scoring import COHORTS
 from bettercare.web.accounts.access import Access
 from bettercare.web.risk.models import (
@@ -30,15 +33,18 @@ from bettercare.web.risk.models import (
 __all__ = [
     "CONDITIONS",
     "SMALL_NUMBER",
+    "CaseMixRow",
     "PatientFilter",
     "area_aggregates",
+    "area_casemix",
+    "latest_observed_refresh",
     "latest_refresh",
     "practice_of",
     "practice_patients",
     "suppressed",
 ]
 
-SMALL_NUMBER = 7
+SMALL_NUMBER = LARGEST_WITHHELD
 CONDITIONS: dict[str, str] = {
     "asthma": "Asthma",
     "atrial_fibrillation": "Atrial fibrillation",
@@ -64,11 +70,8 @@ def suppressed(count: int) -> str:
     >>> [suppressed(n) for n in (0, 1, 7, 8, 12, 13)]
     ['0', '*', '*', '10', '10', '15']
     """
-    if count == 0:
-        return "0"
-    if count <= SMALL_NUMBER:
-        return "*"
-    return str(5 * ((count + 2) // 5))
+    shown = disclosed_count(count)
+    return "*" if shown is None else str(shown)
 
 
 def shown_percent(numerator: int, denominator: int) -> str:
@@ -247,5 +250,87 @@ def area_aggregates(access: Access, refresh: Refresh) -> list[dict[str, Any]]:
                 "top_2_care_plans": suppressed(plans),
                 "top_2_care_plan_share": shown_percent(plans, found["top_2"]),
             }
+        )
+    return rows
+
+
+def latest_observed_refresh() -> Refresh | None:
+    """The latest refresh whose 12 months of outcomes were observed (a past index date)."""
+    observed = PatientScore.objects.filter(emergency_admission_observed__isnull=False)
+    return (
+        Refresh.objects.filter(pk__in=observed.values("refresh_id"))
+        .order_by("-index_date", "-loaded_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CaseMixRow:
+    """One practice's observed against expected emergency admissions, as the user may see them.
+
+    For the user's own practice the figures are exact; for any other, counts are disclosed
+    by the aggregates' rule and the ratio is computed from the disclosed observed count
+    (withheld, ``None``, when that count is from 1 to 7).
+    """
+
+    code: str
+    name: str
+    area: str
+    own: bool
+    patients: str
+    observed: str
+    expected: float
+    ratio: StandardisedRatio | None
+
+
+def area_casemix(access: Access, refresh: Refresh) -> list[CaseMixRow]:
+    """Per visible practice: observed and expected emergency admissions and their ratio.
+
+    Expected is the sum of the model's probabilities of the practice's patients (indirect
+    standardisation, :mod:`bettercare.core.casemix`); observed, the patients admitted in
+    the 12 months after the refresh's index date.
+    """
+    practices = list(visible_practices(access))
+    own = practice_of(access.user)
+    found = {
+        row["practice_id"]: row
+        for row in PatientScore.objects.filter(
+            refresh=refresh, practice__in=practices, emergency_admission_observed__isnull=False
+        )
+        .values("practice_id")
+        .annotate(
+            patients=Count("id"),
+            observed=Count("id", filter=Q(emergency_admission_observed=True)),
+            expected=Sum("p_emergency_admission"),
+        )
+    }
+    shown: list[tuple[Practice, int, int | None, float]] = []
+    for practice in practices:
+        row = found.get(practice.pk)
+        if not row:
+            continue
+        mine = own is not None and practice.pk == own.pk
+        observed = row["observed"] if mine else disclosed_count(row["observed"])
+        shown.append((practice, row["patients"], observed, float(row["expected"])))
+    computable = [(o, e) for _, _, o, e in shown if o is not None]
+    ratios = iter(
+        standardised_ratios([o for o, _ in computable], [e for _, e in computable])
+        if computable
+        else []
+    )
+    rows = []
+    for practice, patients, observed, expected in shown:
+        mine = own is not None and practice.pk == own.pk
+        rows.append(
+            CaseMixRow(
+                code=practice.code,
+                name=practice.name,
+                area=practice.area.name if practice.area else "",
+                own=mine,
+                patients=str(patients) if mine else suppressed(patients),
+                observed="*" if observed is None else str(observed),
+                expected=expected,
+                ratio=None if observed is None else next(ratios),
+            )
         )
     return rows

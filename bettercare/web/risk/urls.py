@@ -13,5 +13,7 @@ urlpatterns = [
         name="risk-patient-status",
     ),
     path("areas/", views.area_summary, name="risk-areas"),
+    path("practices/<str:code>/staff/", views.practice_staff, name="risk-practice-staff"),
+    path("casemix/", views.casemix_report, name="risk-casemix"),
     path("model/", views.model_page, name="risk-model"),
 ]

@@ -17,13 +17,26 @@ from django.utils.http import urlencode
 from bettercare.charts.calibration import calibration_plot
 from bettercare.risk.scoring import COHORTS
 from bettercare.web.pages import access_of
-from bettercare.web.risk.actions import intervention_status_update
-from bettercare.web.risk.models import InterventionStatus, PatientIdentifier, Practice, Refresh
+from bettercare.web.programmes.actions import ActionError
+from bettercare.web.risk.actions import (
+    intervention_status_update,
+    practice_staff_assign,
+    practice_staff_remove,
+)
+from bettercare.web.risk.models import (
+    InterventionStatus,
+    PatientIdentifier,
+    Practice,
+    PracticeStaff,
+    Refresh,
+)
 from bettercare.web.risk.queries import (
     CONDITIONS,
     SMALL_NUMBER,
     PatientFilter,
     area_aggregates,
+    area_casemix,
+    latest_observed_refresh,
     latest_refresh,
     practice_of,
     practice_patients,
@@ -231,9 +244,70 @@ def patient_status(request: HttpRequest, pseudonym: str) -> HttpResponse:
     )
 
 
+def practice_staff(request: HttpRequest, code: str) -> HttpResponse:
+    """The practice's staff, for a programme manager of its area (or an administrator) to
+    add (by username) or remove; each change through the actions, with history."""
+    practice = Practice.objects.select_related("area").filter(code=code).first()
+    if practice is None:
+        raise Http404(f"There is no practice {code!r}.")
+    access = access_of(request)
+    if not access.is_admin and (practice.area is None or not access.can_manage(practice.area)):
+        raise PermissionDenied("Only a programme manager of the practice's area assigns its staff.")
+    error = ""
+    if request.method == "POST":
+        by = request.user  # signed in (LoginRequiredMiddleware): a User
+        try:
+            if "remove" in request.POST:
+                chosen = request.POST.get("remove", "")
+                member = (
+                    PracticeStaff.objects.filter(practice=practice, user_id=int(chosen)).first()
+                    if chosen.isdigit()
+                    else None
+                )
+                if member is None:
+                    raise ActionError("That user is not on the practice's staff.")
+                practice_staff_remove(user=member.user, practice=practice, by=by)  # type: ignore[arg-type]
+            else:
+                practice_staff_assign(
+                    username=request.POST.get("username", ""),
+                    practice=practice,
+                    by=by,  # type: ignore[arg-type]
+                )
+        except ActionError as failure:
+            error = str(failure)
+        else:
+            return redirect("risk-practice-staff", code=practice.code)
+    staff = list(PracticeStaff.objects.filter(practice=practice).select_related("user"))
+    history = list(
+        PracticeStaff.history.filter(practice_id=practice.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:20]
+    )
+    return render(
+        request,
+        "risk/staff.jinja",
+        {
+            "page_title": f"Staff of {practice.name}",
+            "practice": practice,
+            "staff": staff,
+            "history": history,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
 def area_summary(request: HttpRequest) -> HttpResponse:
     refresh = _refresh()
-    rows = area_aggregates(access_of(request), refresh)
+    access = access_of(request)
+    rows = area_aggregates(access, refresh)
+    areas = {
+        p.code: p.area
+        for p in Practice.objects.filter(code__in=[r["code"] for r in rows]).select_related("area")
+    }
+    for row in rows:
+        area = areas.get(row["code"])
+        row["manage"] = access.is_admin or (area is not None and access.can_manage(area))
     return render(
         request,
         "risk/areas.jinja",
@@ -242,6 +316,24 @@ def area_summary(request: HttpRequest) -> HttpResponse:
             "refresh": refresh,
             "rows": rows,
             "cohorts": COHORTS,
+            "small_number": SMALL_NUMBER,
+            "own_practice": practice_of(request.user),
+        },
+    )
+
+
+def casemix_report(request: HttpRequest) -> HttpResponse:
+    """Observed against expected emergency admissions per practice (indirect standardisation):
+    exact for the user's own practice, suppressed aggregates for every other."""
+    refresh = latest_observed_refresh()
+    rows = area_casemix(access_of(request), refresh) if refresh is not None else []
+    return render(
+        request,
+        "risk/casemix.jinja",
+        {
+            "page_title": "Emergency admissions against case mix, by practice",
+            "refresh": refresh,
+            "rows": rows,
             "small_number": SMALL_NUMBER,
             "own_practice": practice_of(request.user),
         },

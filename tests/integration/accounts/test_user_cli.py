@@ -95,3 +95,55 @@ def test_unlock_a_locked_username(capsys, monkeypatch):
     assert code == 0
     assert out.startswith("Unlocked username eve and address 127.0.0.1 (")
     assert client.post("/accounts/login/", {"username": "eve", "password": GOOD}).status_code == 302
+
+
+def test_create_practice_staff_who_must_use_two_factors(capsys, monkeypatch):
+    from bettercare.web.accounts.two_factor import two_factor_required
+    from bettercare.web.risk.models import Practice
+
+    practice = Practice.objects.create(code="Z00001", name="Harbour Surgery")
+    code, out, err = run(
+        capsys,
+        monkeypatch,
+        "user",
+        "create",
+        "gp",
+        "--practice",
+        "Z00001",
+        "--password-stdin",
+        stdin=GOOD + "\n",
+    )
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "Created user gp at Harbour Surgery (Z00001).",
+        "They add an authenticator app (two-factor sign-in) when first signing in.",
+    ]
+    gp = User.objects.get(username="gp")
+    assert gp.practice_staff.practice == practice
+    record = gp.practice_staff.history.get()
+    assert (record.history_user.username, record.history_change_reason) == (
+        "bettercare-cli",
+        "staff of Z00001",
+    )
+    with override_settings(REQUIRE_TWO_FACTOR=True):
+        assert two_factor_required(gp)
+
+
+def test_an_unknown_practice_is_a_one_line_error_and_creates_no_user(capsys, monkeypatch):
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "user",
+        "create",
+        "gp",
+        "--practice",
+        "Z99999",
+        "--password-stdin",
+        stdin=GOOD + "\n",
+    )
+    assert code != 0
+    assert err == (
+        "bettercare user: error: --practice 'Z99999': no such practice; expected the code of a "
+        "practice in a loaded risk refresh (bettercare risk load)\n"
+    )
+    assert not User.objects.filter(username="gp").exists()

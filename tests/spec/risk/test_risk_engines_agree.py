@@ -6,7 +6,8 @@ import pytest
 
 from bettercare.risk.features import compute_features
 from bettercare.risk.model import score
-from bettercare.risk.run import train_model
+from bettercare.risk.run import OBSERVED, data_end, score_population, train_model
+from bettercare.risk.schema import add_months
 from bettercare.risk.synth import generate
 from tests.unit.risk.builders import patient, write_inputs
 
@@ -44,6 +45,44 @@ def test_scores_are_identical(population, model, engine, request):
     expected = score(model, compute_features(population, date(2026, 4, 1), engine="reference"))
     actual = score(model, features(population, engine, request, date(2026, 4, 1), False))
     assert actual.equals(expected)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_scored_populations_are_identical(population, model, engine, request):
+    """The whole ``bettercare risk score`` step: Spark scores per partition, DuckDB in one go."""
+    session = request.getfixturevalue("spark_session") if engine == "spark" else None
+    expected = score(model, compute_features(population, date(2026, 4, 1), engine="reference"))
+    actual = score_population(
+        population, model, index_date=date(2026, 4, 1), engine=engine, spark_session=session
+    )
+    assert actual.replace_schema_metadata(None).equals(expected)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_scores_of_a_past_index_date_carry_the_observed_admissions(
+    population, model, engine, request
+):
+    session = request.getfixturevalue("spark_session") if engine == "spark" else None
+    past = add_months(data_end(population), -12)
+    scores = score_population(
+        population, model, index_date=past, engine=engine, spark_session=session, check=False
+    )
+    outcomes = compute_features(population, past, engine="reference", outcomes=True)
+    expected = dict(
+        zip(
+            outcomes["patient_id"].to_pylist(),
+            (admissions > 0 for admissions in outcomes["emergency_admission"].to_pylist()),
+            strict=True,
+        )
+    )
+    observed = dict(
+        zip(scores["patient_id"].to_pylist(), scores[OBSERVED].to_pylist(), strict=True)
+    )
+    assert observed == expected
+    assert 0 < sum(observed.values()) < len(observed)
+    # Today's scores have no outcomes yet, so no such column.
+    today = score_population(population, model, engine=engine, spark_session=session, check=False)
+    assert OBSERVED not in today.column_names
 
 
 @pytest.mark.parametrize("engine", ["reference", *ENGINES])
