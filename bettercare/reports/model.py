@@ -156,6 +156,8 @@ class MetricLine:
     year_to_date: YearToDateLine | None = None
     #: The SPC chart's rebases (ADR 0095): the first month of each new period and the reason.
     spc_rebases: tuple[tuple[str, str], ...] = ()
+    #: Why there is no forecast ("" when there is one, or the metric awaits data; ADR 0111).
+    forecast_note: str = ""
 
     @property
     def awaiting_data(self) -> bool:

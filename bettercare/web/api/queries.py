@@ -123,6 +123,7 @@ def area_milestones(area: Area, month: Month) -> list[dict[str, Any]]:
             "comments": m.comments,
         }
         for m in milestones
+        if m.in_report(month)
     ]
 
 

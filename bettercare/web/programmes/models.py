@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bettercare.core.milestones import milestone_in_report
 from bettercare.core.periods import Month
 from bettercare.core.rag import (
     DIMENSION_LABELS,
@@ -249,6 +250,10 @@ class Milestone(Versioned):
             completed=self.completed_date,
             as_at=as_at,
         )
+
+    def in_report(self, month: Month) -> bool:
+        """Whether a report for ``month`` lists it (core's rule: the plan year in force)."""
+        return milestone_in_report(self.baseline_date, completed=self.completed_date, month=month)
 
     def status_at(self, as_at: date) -> MilestoneStatus:
         """The milestone's status at ``as_at``: complete, or G, A or R by its slippage."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bettercare.core.milestones import milestone_in_report, milestone_order
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
     assess_savings,
@@ -132,7 +133,14 @@ def savings_line(plan: SavingsPlan | SavingsRow | None, month: Month) -> Savings
 def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
     """The highlight report assembled from its snapshot: core's rules, no database."""
     month = snapshot.month
-    milestones = [milestone_line(row, month) for row in snapshot.milestones]
+    milestones = sorted(
+        (
+            milestone_line(row, month)
+            for row in snapshot.milestones
+            if milestone_in_report(row.baseline_date, completed=row.completed_date, month=month)
+        ),
+        key=lambda m: milestone_order(m.scheme_ref, m.baseline_date, m.ref),
+    )
     horizon = [month + offset for offset in range(1, UPCOMING_MONTHS + 1)]
     upcoming = [
         line
@@ -153,8 +161,7 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         period=snapshot.period,
         statuses=programme_status_lines(snapshot.statuses),
         achievements=snapshot.achievements,
-        milestones=tuple(line for line in milestones if line.scheme_ref is None)
-        or tuple(milestones),
+        milestones=tuple(milestones),
         upcoming=tuple(sorted(upcoming, key=lambda m: m.revised_date or m.baseline_date)),
         upcoming_months=tuple(m.label for m in horizon),
         metrics=tuple(metrics),

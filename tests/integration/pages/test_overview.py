@@ -153,8 +153,10 @@ def test_programme_milestones_with_their_slippage(page):
     ) in milestones
     assert "Programme board set up PM03 10 Jul 2017 Complete 10 days late" in milestones
     assert "Year-end review PM04 15 Jan 2018 Green" in milestones
-    # Programme milestones only: the scheme's milestone is in the scheme's own plan.
-    assert "Recruit the team" not in milestones
+    # Scheme milestones too, with the scheme's reference, after the programme's (as the
+    # seed's milestone table holds both; issue 11).
+    assert "Recruit the team M1 Scheme BCF 1 31 Oct 2017 Green" in milestones
+    assert milestones.index("Year-end review") < milestones.index("Recruit the team")
 
 
 def test_the_next_three_months_activity(page):
