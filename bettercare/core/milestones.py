@@ -18,7 +18,52 @@ from datetime import date
 from bettercare.core.ordering import Part, natural_key
 from bettercare.core.periods import FinancialYear, Month
 
-__all__ = ["milestone_in_report", "milestone_order", "milestone_year"]
+__all__ = [
+    "ACTIVITY_GROUPS",
+    "ACTIVITY_GROUP_LABELS",
+    "MAX_ACTIVITY_LENGTH",
+    "activity_group",
+    "activity_problem",
+    "milestone_in_report",
+    "milestone_order",
+    "milestone_year",
+]
+
+#: The groups of the highlight report's "key activity over the next three months", in the
+#: seed's order (BCF Programme Management, BCF Schemes, BCF Enablers).
+ACTIVITY_GROUPS = ("programme", "schemes", "enablers")
+ACTIVITY_GROUP_LABELS = {
+    "programme": "Programme management",
+    "schemes": "Schemes",
+    "enablers": "Enablers",
+}
+#: A planned activity is one line of the report.
+MAX_ACTIVITY_LENGTH = 500
+
+
+def activity_group(scheme_ref: str | None, *, enabler: bool) -> str:
+    """The next-three-months group of a milestone: the programme's own (no scheme), an
+    enabler scheme's, or a service scheme's."""
+    if scheme_ref is None:
+        return "programme"
+    return "enablers" if enabler else "schemes"
+
+
+def activity_problem(group: str, text: str) -> str | None:
+    """Why a planned activity cannot be recorded (None when it can)."""
+    if group not in ACTIVITY_GROUPS:
+        return (
+            f"group must be one of {', '.join(ACTIVITY_GROUPS)} "
+            f"({', '.join(ACTIVITY_GROUP_LABELS.values())}), got {group!r}"
+        )
+    if not text.strip():
+        return "Describe the activity: the text is blank."
+    if len(text) > MAX_ACTIVITY_LENGTH:
+        return (
+            f"An activity is one line of the report: at most {MAX_ACTIVITY_LENGTH} characters, "
+            f"got {len(text)}."
+        )
+    return None
 
 
 def milestone_year(baseline: date) -> FinancialYear:

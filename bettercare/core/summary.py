@@ -328,7 +328,11 @@ def _annual_from_monthly(
             multiplier=multiplier,
         )
     return run_rate(
-        counts, target=target, polarity=spec.polarity, denominator=denominator, multiplier=multiplier
+        counts,
+        target=target,
+        polarity=spec.polarity,
+        denominator=denominator,
+        multiplier=multiplier,
     )
 
 

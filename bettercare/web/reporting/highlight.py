@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bettercare.core.milestones import milestone_in_report, milestone_order
+from bettercare.core.milestones import (
+    ACTIVITY_GROUP_LABELS,
+    ACTIVITY_GROUPS,
+    activity_group,
+    milestone_in_report,
+    milestone_order,
+)
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
     assess_savings,
@@ -20,6 +26,7 @@ from bettercare.reports.model import (
     ProgrammeStatusLine,
     RiskLine,
     SavingsLine,
+    UpcomingGroup,
 )
 from bettercare.web.finance.models import SavingsPlan
 from bettercare.web.programmes.models import Milestone, ReportingPeriod, Risk
@@ -150,6 +157,21 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         <= (line.revised_date or line.baseline_date)
         <= horizon[-1].last_day
     ]
+    upcoming = sorted(upcoming, key=lambda m: m.revised_date or m.baseline_date)
+    enablers = {row.ref for row in snapshot.milestones if row.scheme_enabler}
+    groups = tuple(
+        UpcomingGroup(
+            group=group,
+            label=ACTIVITY_GROUP_LABELS[group],
+            activities=tuple(text for g, text in snapshot.activities if g == group),
+            milestones=tuple(
+                line
+                for line in upcoming
+                if activity_group(line.scheme_ref, enabler=line.ref in enablers) == group
+            ),
+        )
+        for group in ACTIVITY_GROUPS
+    )
     risks = sorted(
         (risk_line(row) for row in snapshot.risks),
         key=lambda r: (risk_order(r.score, r.rating), r.ref),
@@ -162,7 +184,7 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         statuses=programme_status_lines(snapshot.statuses),
         achievements=snapshot.achievements,
         milestones=tuple(milestones),
-        upcoming=tuple(sorted(upcoming, key=lambda m: m.revised_date or m.baseline_date)),
+        upcoming=tuple(upcoming),
         upcoming_months=tuple(m.label for m in horizon),
         metrics=tuple(metrics),
         funding=snapshot.funding,
@@ -171,6 +193,7 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         risks=tuple(risks[:KEY_RISKS]),
         generated_at=snapshot.taken_at,
         periods=snapshot.periods,
+        upcoming_groups=groups,
     )
 
 

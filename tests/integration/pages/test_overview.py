@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from bettercare.web.programmes.actions import planned_activity_add
 from bettercare.web.programmes.models import Achievement, ProgrammeStatus
 from tests.factories import (
     KENT,
@@ -56,6 +57,12 @@ def world():
     Achievement.objects.create(period=july, text="Crisis team recruited")
     Achievement.objects.create(period=august, text="Home care contracts awarded", position=1)
     Achievement.objects.create(period=august, text="BCF plan finalised", position=0)
+    planned_activity_add(
+        period=august,
+        group="programme",
+        text="Quarterly review of the BCF financial position",
+        by=None,
+    )
 
     scheme = make_scheme(kent, "BCF 1", "Rapid response")
     make_milestone(kent, "PM01", title="BCF plan submitted", baseline=date(2017, 9, 11))
@@ -161,11 +168,17 @@ def test_programme_milestones_with_their_slippage(page):
 
 def test_the_next_three_months_activity(page):
     upcoming = section(text_of(page), "Key activity", "BCF outcome metrics")
+    # Grouped as the seed groups them (issue 11): the programme's own, then the schemes';
+    # the programme manager's written activities first in their group.
     assert upcoming == (
         "Key activity over the next three months (September 2017, October 2017, November 2017) "
+        "Programme management "
+        "Quarterly review of the BCF financial position "
         "11 September 2017: BCF plan submitted "
-        "31 October 2017: Recruit the team (BCF 1) "
         "30 November 2017: Section 75 agreement signed "
+        "Schemes "
+        "31 October 2017: Recruit the team (BCF 1) "
+        "Key activity planned for August 2017 (the programme manager writes it) "
     )
 
 

@@ -30,13 +30,17 @@ POPULATION = 139_327.0
 YEAR = FinancialYear(2017)
 
 
-def year(fy: FinancialYear, numerator: float | None = None, value: float | None = None) -> Observation:
+def year(
+    fy: FinancialYear, numerator: float | None = None, value: float | None = None
+) -> Observation:
     return Observation(fy.start, fy.end, numerator=numerator, denominator=POPULATION, value=value)
 
 
 def months(counts: list[float], first: Month = YEAR.first_month) -> list[Observation]:
     return [
-        Observation((first + i).first_day, (first + i).last_day, numerator=c, denominator=POPULATION)
+        Observation(
+            (first + i).first_day, (first + i).last_day, numerator=c, denominator=POPULATION
+        )
         for i, c in enumerate(counts)
     ]
 
@@ -61,9 +65,7 @@ def test_the_seed_forecast_of_840_admissions_or_602_9_per_100000() -> None:
     assert round(forecast.value, 1) == 602.9
     assert forecast.target == 630.6
     # The same as core.forecast on the figures themselves.
-    direct = run_rate(
-        APRIL_TO_SEPTEMBER, target=630.6, denominator=POPULATION, multiplier=100_000
-    )
+    direct = run_rate(APRIL_TO_SEPTEMBER, target=630.6, denominator=POPULATION, multiplier=100_000)
     assert forecast == direct
     # The position is still the annual figure, not a month's.
     assert position.latest == LAST_YEAR
@@ -75,7 +77,8 @@ def test_last_years_monthly_profile_gives_a_seasonal_forecast() -> None:
     observed = [64.0, 66.0, 68.0]
     actuals = [LAST_YEAR, *months(last_year, FinancialYear(2016).first_month), *months(observed)]
     position = summarise_metric(PERMANENT, actuals, [TARGET], Month(2017, 6))
-    assert position is not None and position.forecast is not None
+    assert position is not None
+    assert position.forecast is not None
     assert position.forecast == seasonal(
         observed, last_year, target=630.6, denominator=POPULATION, multiplier=100_000
     )
@@ -87,7 +90,8 @@ def test_only_months_up_to_the_report_month_count() -> None:
     position = summarise_metric(
         PERMANENT, [LAST_YEAR, *months(APRIL_TO_SEPTEMBER)], [TARGET], Month(2017, 5)
     )
-    assert position is not None and position.forecast is not None
+    assert position is not None
+    assert position.forecast is not None
     assert position.forecast.observed == 140
     assert position.forecast.months_observed == 2
 
