@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bettercare.core.milestones import milestone_in_report
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.proposals import MetricFacts, SchemeFacts, propose_statuses
 from bettercare.core.rag import (
@@ -99,6 +100,10 @@ class Proposer:
                 as_at=month.last_day,
             )
             for m in self.milestones.get((area, scheme["ref"]), [])
+            # The same rule as the return's proposal: the plan year in force (ADR 0111).
+            if milestone_in_report(
+                m["baseline_date"], completed=m.get("completed_date"), month=month
+            )
         )
 
     def _primary_metric(self, area: str, scheme: Row, month: Month) -> MetricFacts | None:

@@ -206,15 +206,6 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
           m.slippage_days, m.status, m.comments] for m in report.milestones],
     )  # fmt: skip
     add_sheet(
-        book, "Next three months",
-        (Column("group", width=24), Column("activity", width=80), Column("scheme_ref"),
-         Column("due_date")),
-        [row for g in report.upcoming_groups
-         for row in ([[g.label, text, None, None] for text in g.activities]
-                     + [[g.label, m.title, m.scheme_ref, m.revised_date or m.baseline_date]
-                        for m in g.milestones])],
-    )  # fmt: skip
-    add_sheet(
         book, "Risks",
         (Column("ref"), Column("title", width=40), Column("owner"), Column("likelihood", "0"),
          Column("impact", "0"), Column("score", "0"), Column("band"), Column("rating"),
@@ -241,6 +232,15 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
     add_sheet(
         book, "Achievements", (Column("period"), Column("achievement", width=100)),
         [[period.month, text] for text in report.achievements],
+    )  # fmt: skip
+    add_sheet(
+        book, "Next three months",
+        (Column("group", width=24), Column("activity", width=80), Column("scheme_ref"),
+         Column("due_date")),
+        [row for g in report.upcoming_groups
+         for row in ([[g.label, text, None, None] for text in g.activities]
+                     + [[g.label, m.title, m.scheme_ref, m.revised_date or m.baseline_date]
+                        for m in g.milestones])],
     )  # fmt: skip
     return _save(book)
 
