@@ -37,8 +37,8 @@ class ActivityForm(forms.Form):
     )
 
 
-def _back(period: ReportingPeriod) -> str:
-    return f"/areas/{period.area.code}/activities/?period={period.reporting_month}"
+def _back(code: str, period: ReportingPeriod) -> str:
+    return f"/areas/{code}/activities/?period={period.reporting_month}"
 
 
 def activities(request: HttpRequest, code: str) -> HttpResponse:
@@ -62,7 +62,7 @@ def activities(request: HttpRequest, code: str) -> HttpResponse:
                 status = 409
             else:
                 messages.success(request, f"The activity is added to {period.label}'s report.")
-                return redirect(_back(period))
+                return redirect(_back(area.code, period))
         else:
             status = 400
     planned = list(PlannedActivity.objects.filter(period=period)) if period.is_recorded else []
@@ -104,5 +104,4 @@ def activity_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, "The activity is removed.")
-    period.area = area
-    return redirect(_back(period))
+    return redirect(_back(area.code, period))
