@@ -31,8 +31,10 @@ from bettercare.core.stats import direction_of_travel as stats_direction_of_trav
 from bettercare.core.year_to_date import MonthlyActual, YearToDate, year_to_date
 
 __all__ = [
+    "FORECAST_BASES",
     "MIN_SPC_POINTS",
     "AwaitingData",
+    "ForecastBasis",
     "MetricPosition",
     "MetricSpec",
     "MetricSummary",
@@ -47,6 +49,23 @@ __all__ = [
 ]
 
 Frequency: TypeAlias = Literal["month", "quarter", "year"]
+#: Where a metric's year-end forecast comes from, or why it has none:
+#: ``monthly``: a monthly count or rate, from its months so far; ``monthly_figures``: an
+#: annual count or rate, from the monthly figures held for it this year (ADR 0111);
+#: ``no_monthly_figures``: an annual count or rate with no monthly figures from April to the
+#: month; ``not_forecastable``: a proportion, mean or score, or a quarterly metric, which
+#: have no year-end count to forecast; ``none``: a monthly metric whose months so far are
+#: incomplete.
+ForecastBasis: TypeAlias = Literal[
+    "monthly", "monthly_figures", "no_monthly_figures", "not_forecastable", "none"
+]
+FORECAST_BASES: tuple[ForecastBasis, ...] = (
+    "monthly",
+    "monthly_figures",
+    "no_monthly_figures",
+    "not_forecastable",
+    "none",
+)
 #: Fewer monthly points than this give no SPC icons (trial limits need a year of data).
 MIN_SPC_POINTS = 12
 
@@ -126,6 +145,8 @@ class MetricSummary:
     year_to_date: YearToDate | None = None
     #: The first month of each SPC period after the first (the rebases applied to the chart).
     spc_rebases: tuple[Month, ...] = ()
+    #: Where the forecast comes from, or why there is none (:data:`FORECAST_BASES`).
+    forecast_basis: ForecastBasis = "none"
 
     #: The metric has an actual value ending in or before the month.
     status: Literal["measured"] = "measured"
@@ -242,6 +263,79 @@ def _forecast(
     )
 
 
+def _annual_from_monthly(
+    spec: MetricSpec,
+    monthly: Sequence[Observation],
+    targets: Sequence[Observation],
+    month: Month,
+) -> YearEndForecast | None:
+    """The year-end forecast of an annual count or rate from its monthly figures this year.
+
+    The monthly figures of ``month``'s financial year, from April without a gap up to the
+    latest, are forecast with :func:`~bettercare.core.forecast.seasonal` when last year's
+    twelve months give a profile, else :func:`~bettercare.core.forecast.run_rate`. A rate's
+    monthly figures each carry the year's denominator (the population), so the year-end rate
+    is the forecast count over their mean denominator, times the multiplier. The target is
+    the annual target whose period covers the year.
+    """
+    year = month.financial_year
+    by_month = {
+        Month.of(o.period_start): o
+        for o in monthly
+        if o.numerator is not None and o.period_end <= month.last_day
+    }
+    counts: list[float] = []
+    denominators: list[float] = []
+    for current in year.months():
+        found = by_month.get(current)
+        if found is None or found.numerator is None:
+            break
+        counts.append(float(found.numerator))
+        if found.denominator:
+            denominators.append(float(found.denominator))
+    later = [m for m in by_month if m.financial_year == year and year.month_number(m) > len(counts)]
+    if not counts or later:
+        return None  # none this year, or a gap before the latest: not a year to date
+    denominator: float | None = None
+    multiplier = 1.0
+    if spec.unit == "rate":
+        if len(denominators) != len(counts):
+            return None
+        denominator = sum(denominators) / len(denominators)
+        multiplier = spec.multiplier
+    target = next(
+        (
+            value
+            for t in sorted(targets, key=lambda t: t.months)
+            if t.period_start <= year.start
+            and t.period_end >= year.end
+            and (value := _target_value(spec, t)) is not None
+        ),
+        None,
+    )
+    profile = [
+        float(o.numerator)
+        for m in FinancialYear(year.start_year - 1).months()
+        if (o := by_month.get(m)) is not None and o.numerator is not None
+    ]
+    if len(profile) == 12 and sum(profile[: len(counts)]) > 0:
+        return seasonal(
+            counts,
+            profile,
+            target=target,
+            polarity=spec.polarity,
+            denominator=denominator,
+            multiplier=multiplier,
+        )
+    return run_rate(
+        counts,
+        target=target,
+        polarity=spec.polarity,
+        denominator=denominator,
+        multiplier=multiplier,
+    )
+
+
 def _year_to_date(
     spec: MetricSpec,
     actuals: Sequence[Observation],
@@ -317,6 +411,13 @@ def summarise_metric(
       each month's target is :func:`target_for` its month (a longer count target pro-rated).
     """
     cutoff = month.last_day
+    annual_monthly: list[Observation] = []
+    if spec.frequency == "year":
+        # An annual metric's monthly figures (e.g. a council's own monthly counts of permanent
+        # admissions) forecast its year end; they are not its position, which is annual (or
+        # an in-year measure over a longer period).
+        annual_monthly = [a for a in actuals if a.months == 1]
+        actuals = [a for a in actuals if a.months != 1]
     known = sorted(
         (a for a in actuals if a.period_end <= cutoff),
         key=lambda a: (a.period_end, -a.months, a.period_start),
@@ -388,9 +489,17 @@ def summarise_metric(
             spc_months[i] for i in range(1, len(spc_months)) if spc.period[i] != spc.period[i - 1]
         )
     )
-    forecast = _forecast(
-        spec, known, latest, target, None if target is None else _target_value(spec, target)
-    )
+    basis: ForecastBasis
+    if spec.unit not in ("count", "rate") or spec.frequency == "quarter":
+        forecast, basis = None, "not_forecastable"
+    elif spec.frequency == "year":
+        forecast = _annual_from_monthly(spec, annual_monthly, targets, month)
+        basis = "no_monthly_figures" if forecast is None else "monthly_figures"
+    else:
+        forecast = _forecast(
+            spec, known, latest, target, None if target is None else _target_value(spec, target)
+        )
+        basis = "none" if forecast is None else "monthly"
     return MetricSummary(
         spec=spec,
         latest=latest,
@@ -407,6 +516,7 @@ def summarise_metric(
         warnings=tuple(warnings),
         year_to_date=_year_to_date(spec, known, targets, month),
         spc_rebases=spc_rebases,
+        forecast_basis=basis,
     )
 
 

@@ -35,6 +35,7 @@ from bettercare.demo.leicestershire_returns import (
     MISSING_IN_AUGUST,
     achievement_rows,
     metric_commentary_rows,
+    planned_activity_rows,
     programme_status_rows,
     status_rows,
 )
@@ -109,6 +110,7 @@ def stage_rows(seed: int, as_at: Month) -> Rows:
         "status_updates": status_rows(seed, as_at),
         "programme_status": programme_status_rows(as_at),
         "achievements": achievement_rows(as_at),
+        "planned_activities": planned_activity_rows(as_at),
         "assurance": assurance_rows(seed, as_at),
     }
     for sheet, extra in other_rows(seed, as_at).items():

@@ -427,6 +427,49 @@ ACHIEVEMENTS: dict[Month, tuple[str, ...]] = {
 }
 
 
+#: The key activity planned over the next three months, by group, in the words of the seed
+#: highlight report (ADR 0111).
+PLANNED_ACTIVITIES: dict[Month, tuple[tuple[str, str], ...]] = {
+    M(2017, 8): (
+        ("programme", "Sign-off BCF section 75 agreement"),
+        (
+            "programme",
+            "Quarterly review of BCF financial position for 2017/18 (Integration Finance & "
+            "Performance Group)",
+        ),
+        ("programme", "Full review of integration risk register and programme plan"),
+        ("programme", "IBCF Quarterly Report to DCLG"),
+        ("programme", "BCF Quarterly Report to NHSE"),
+        (
+            "schemes",
+            "Leicestershire Unified Prevention Strategy – develop the “Keep Safe” "
+            "implementation plan",
+        ),
+        ("schemes", "New Falls Programme – awareness raising with key professionals"),
+        (
+            "schemes",
+            "DTOC – undertake a self-assessment against the CQC methodology for Local Area Reviews",
+        ),
+        ("schemes", "HTLAH – new lots commence"),
+        ("enablers", "LLR Points of Access – business case completed"),
+        (
+            "enablers",
+            "DARS application to restore Local Authority access to SUS data – renew dataflow "
+            "(if application approved)",
+        ),
+    ),
+}
+
+
+def planned_activity_rows(as_at: Month) -> list[Row]:
+    return [
+        {"area_code": AREA, "period": str(month), "group": group, "text": text}
+        for month, planned in PLANNED_ACTIVITIES.items()
+        if month <= as_at
+        for group, text in planned
+    ]
+
+
 def achievement_rows(as_at: Month) -> list[Row]:
     return [
         {"area_code": AREA, "period": str(month), "text": text}

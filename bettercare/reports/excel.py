@@ -114,6 +114,7 @@ def _metric_rows(lines: Sequence[MetricLine]) -> list[list[Any]]:
             "Data not yet available" if m.awaiting_data else "Measured",
             m.baseline, m.baseline_label or None, m.summary, m.commentary or None,
             "; ".join(f"from {month}: {reason}" for month, reason in m.spc_rebases) or None,
+            (f"Forecast {m.forecast.method}" if m.forecast else m.forecast_note) or None,
         ]
         for m in lines
     ]  # fmt: skip
@@ -130,7 +131,7 @@ METRIC_COLUMNS = (
     Column("parent_metric"), Column("source", width=36), Column("warnings", width=60),
     Column("status", width=22), Column("baseline", "0.00"), Column("baseline_period"),
     Column("performance_summary", width=80), Column("commentary", width=80),
-    Column("spc_rebases", width=80),
+    Column("spc_rebases", width=80), Column("forecast_method", width=60),
 )  # fmt: skip
 
 YEAR_TO_DATE_COLUMNS = (
@@ -231,6 +232,15 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
     add_sheet(
         book, "Achievements", (Column("period"), Column("achievement", width=100)),
         [[period.month, text] for text in report.achievements],
+    )  # fmt: skip
+    add_sheet(
+        book, "Next three months",
+        (Column("group", width=24), Column("activity", width=80), Column("scheme_ref"),
+         Column("due_date")),
+        [row for g in report.upcoming_groups
+         for row in ([[g.label, text, None, None] for text in g.activities]
+                     + [[g.label, m.title, m.scheme_ref, m.revised_date or m.baseline_date]
+                        for m in g.milestones])],
     )  # fmt: skip
     return _save(book)
 

@@ -156,6 +156,8 @@ class MetricLine:
     year_to_date: YearToDateLine | None = None
     #: The SPC chart's rebases (ADR 0095): the first month of each new period and the reason.
     spc_rebases: tuple[tuple[str, str], ...] = ()
+    #: Why there is no forecast ("" when there is one, or the metric awaits data; ADR 0111).
+    forecast_note: str = ""
 
     @property
     def awaiting_data(self) -> bool:
@@ -226,6 +228,17 @@ class RiskLine:
 
 
 @dataclass(frozen=True, slots=True)
+class UpcomingGroup:
+    """One group of the key activity over the next three months (ADR 0111): the activities
+    the programme manager wrote for it, then the milestones of the group falling due."""
+
+    group: str
+    label: str
+    activities: tuple[str, ...]
+    milestones: tuple[MilestoneLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class HighlightReport:
     """The programme highlight report for an area and month."""
 
@@ -244,6 +257,9 @@ class HighlightReport:
     risks: tuple[RiskLine, ...]
     generated_at: datetime
     periods: tuple[PeriodRef, ...] = field(default=())
+    #: The next three months by group (Programme management, Schemes, Enablers), as the
+    #: seed's table: the written activities and the milestones due.
+    upcoming_groups: tuple[UpcomingGroup, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from bettercare.reports.narrative import metric_summary, year_to_date_sentence
 
 __all__ = [
     "FORECAST_METHODS",
+    "NO_FORECAST",
     "TREND_POINTS",
     "FigureBaseline",
     "FigureForecast",
@@ -40,6 +41,15 @@ __all__ = [
 
 #: How each forecast method is said in a report.
 FORECAST_METHODS = {"run_rate": "at the run rate so far", "seasonal": "by last year's profile"}
+#: Why a metric has no forecast, said in a report (by core's forecast basis).
+NO_FORECAST = {
+    "no_monthly_figures": "No forecast: an annual metric is forecast from its monthly figures, "
+    "and none are held for this financial year from April.",
+    "not_forecastable": "No forecast: forecasts are made for counts and rates, not for "
+    "proportions, averages, scores or quarterly measures.",
+    "none": "No forecast: forecasts are made for monthly counts and rates from this financial "
+    "year's months, and a month is missing.",
+}
 #: The sparkline of a report line shows at most this many of the SPC chart's latest months.
 TREND_POINTS = 13
 
@@ -106,6 +116,8 @@ class MetricFigures:
     trend_labels: tuple[str, ...]
     #: The financial year to the month against its target (monthly counts and rates).
     year_to_date: YearToDate | None = None
+    #: Where the forecast comes from, or why there is none (core's ``FORECAST_BASES``).
+    forecast_basis: str = "none"
 
 
 def _baseline(position: MetricSummary | AwaitingData) -> FigureBaseline | None:
@@ -192,6 +204,7 @@ def metric_figures(position: MetricSummary | AwaitingData) -> MetricFigures:
         if spc is None
         else tuple(m.label for m in position.spc_months[-TREND_POINTS:]),
         year_to_date=position.year_to_date,
+        forecast_basis=position.forecast_basis,
     )
 
 
@@ -269,8 +282,15 @@ def report_line(
             forecast.upper,
             forecast.target,
             forecast.probability_meeting_target,
-            FORECAST_METHODS[forecast.method],
+            (
+                f"from the monthly figures {FORECAST_METHODS[forecast.method]}"
+                if figures.forecast_basis == "monthly_figures"
+                else FORECAST_METHODS[forecast.method]
+            ),
         ),
+        forecast_note=""
+        if forecast is not None or figures.status != "measured"
+        else NO_FORECAST.get(figures.forecast_basis, ""),
         trend=figures.trend,
         trend_labels=figures.trend_labels,
         source=figures.source or source,

@@ -50,7 +50,7 @@ __all__ = [
 
 #: The workbook's name, the same for every stage so that rows are "unchanged" between them.
 WORKBOOK = "east-midlands-demo"
-RETURN_SHEETS = ("status_updates", "programme_status", "achievements")
+RETURN_SHEETS = ("status_updates", "programme_status", "achievements", "planned_activities")
 #: Rutland's August return is complete and submitted; every other August is still open.
 SUBMITTED_IN_AUGUST = ("E06000017",)
 #: The schemes ``lead`` completes returns for (one of them, BCF 14, is missing in August).

@@ -21,6 +21,7 @@ from typing import Any
 
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.proposals import MetricFacts, Proposal, SchemeFacts, propose_statuses
+from bettercare.core.milestones import milestone_in_report
 from bettercare.core.rag import Dimension, milestone_slippage_days
 from bettercare.core.summary import MetricSpec, Observation
 from bettercare.core.summary import _find_target as find_target
@@ -90,6 +91,10 @@ class RowProposer:
                 as_at=month.last_day,
             )
             for m in self.milestones.get((area, scheme_ref), [])
+            # The same rule as the return's proposal: the plan year in force (ADR 0111).
+            if milestone_in_report(
+                m["baseline_date"], completed=m.get("completed_date"), month=month
+            )
         )
 
     def _primary_metric(self, area: str, scheme: Row, month: Month) -> MetricFacts | None:

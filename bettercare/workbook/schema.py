@@ -32,6 +32,7 @@ ColumnType = Literal[
     "line",
     "scheme_dimension",
     "programme_dimension",
+    "activity_group",
     "status",
     "programme_status",
     "assurance_status",
@@ -268,6 +269,16 @@ SHEETS: tuple[Sheet, ...] = (
         C("area_code", "area_code", True),
         C("period", "month", True),
         C("text", "text", True),
+    ),
+    _sheet(
+        "planned_activities",
+        ("area_code", "period", "group", "text"),
+        "Key activity planned over the next three months, by group, for the period's "
+        "highlight report",
+        C("area_code", "area_code", True),
+        C("period", "month", True, note="the report's month; the activity is in the three after"),
+        C("group", "activity_group", True),
+        C("text", "text", True, note="one line of the report, at most 500 characters"),
     ),
     _sheet(
         "assurance",

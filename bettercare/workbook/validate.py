@@ -105,6 +105,8 @@ class Known:
 
 
 #: The columns that make a return row what it is, for comparing with a signed-off period.
+#: The sheets of a period's returns: refused for a signed-off period unless unchanged.
+RETURN_SHEETS = ("status_updates", "programme_status", "achievements", "planned_activities")
 RETURN_COLUMNS = {
     "status_updates": (
         "area_code",
@@ -117,6 +119,7 @@ RETURN_COLUMNS = {
     ),
     "programme_status": ("area_code", "period", "dimension", "status", "summary"),
     "achievements": ("area_code", "period", "text"),
+    "planned_activities": ("area_code", "period", "group", "text"),
 }
 
 
@@ -639,7 +642,7 @@ class _Checker:
     def check_returns(self) -> None:
         schemes = self.schemes()
         signed_off = self.known.signed_off
-        for sheet in ("status_updates", "programme_status", "achievements"):
+        for sheet in RETURN_SHEETS:
             held = self.known.signed_off_rows.get(sheet, set())
             for record in self.rows(sheet):
                 if (record["area_code"], str(record["period"])) in signed_off and (

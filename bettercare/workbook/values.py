@@ -291,6 +291,17 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         "savings, milestones, finance or metrics",
         "a RAG dimension",
     ),
+    "activity_group": _choice(
+        _identity("programme", "schemes", "enablers")
+        | {
+            "programme management": "programme",
+            "bcf programme management": "programme",
+            "bcf schemes": "schemes",
+            "bcf enablers": "enablers",
+        },
+        "programme, schemes or enablers",
+        "a group of the next three months' activity",
+    ),
     "programme_dimension": _choice(
         _identity("plan", "benefits", "budget"), "plan, benefits or budget", "a programme dimension"
     ),

@@ -41,6 +41,8 @@ PAGES = [
     ("risks", "manager", f"{AREA}/risks/"),
     ("finance", "finance", f"{AREA}/finance/"),
     ("periods", "manager", f"{AREA}/periods/"),
+    # The programme manager's planned activities with their form (ADR 0111).
+    ("activities", "manager", f"{AREA}/activities/?period=2017-08"),
     ("assurance-matrix", "region", f"/regions/{REGION}/assurance/"),
     ("assurance-rating", "region", f"/regions/{REGION}/assurance/{LEICESTERSHIRE}/edit/"),
     ("history", "viewer", f"{AREA}/history/scheme/{{bcf_10}}/"),

@@ -17,6 +17,7 @@ from bettercare.web.accounts.models import ApiToken, Membership, User
 from bettercare.web.alerts.models import OutboxEmail
 from bettercare.web.benchmarking.models import PeerGroup
 from bettercare.web.performance.actions import metric_commentary_save, metric_rebase_add
+from bettercare.web.programmes.actions import planned_activity_add
 from bettercare.web.programmes.models import Achievement, Theme
 from bettercare.web.risk.models import Practice, PracticeStaff, Refresh
 from tests.factories import (
@@ -53,6 +54,7 @@ REGISTERED = {
         "achievement",
         "area",
         "milestone",
+        "plannedactivity",
         "programme",
         "programmestatus",
         "reportingperiod",
@@ -83,6 +85,7 @@ def world():
     make_scheme_status(scheme, period, "savings", "G")
     make_programme_status(period, plan="G")
     Achievement.objects.create(period=period, text="Opened the hub", position=1)
+    planned_activity_add(period=period, group="programme", text="Review the risk register", by=None)
     make_milestone(kent)
     make_risk(kent)
     make_funding(kent, forecast="5")

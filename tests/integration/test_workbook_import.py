@@ -21,6 +21,7 @@ from bettercare.web.programmes.models import (
     Achievement,
     Area,
     Milestone,
+    PlannedActivity,
     Programme,
     ProgrammeStatus,
     ReportingPeriod,
@@ -50,6 +51,7 @@ MODELS = (
     SchemeStatus,
     ProgrammeStatus,
     Achievement,
+    PlannedActivity,
     AssuranceRating,
 )
 SHEETS = (
@@ -68,6 +70,7 @@ SHEETS = (
     "status_updates",
     "programme_status",
     "achievements",
+    "planned_activities",
     "assurance",
 )
 
@@ -226,6 +229,11 @@ RICH = {
         E10000016,2017-08,Section 75 agreement signed
         E10000016,2017-08,"= 100% of care homes visited"
     """,
+    "planned_activities": """\
+        area_code,period,group,text
+        E10000016,2017-08,programme,Quarterly review of the BCF financial position
+        E10000016,2017-08,BCF Enablers,"DARS application – renew the dataflow, if approved"
+    """,
     "assurance": """\
         area_code,round,criterion,status,comment,qualified,footnote
         E10000016,2017-18 Q2,Plan jointly agreed,G,,N,
@@ -265,6 +273,7 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
         "status_updates": (5, 0, 0),
         "programme_status": (3, 0, 0),
         "achievements": (3, 0, 0),
+        "planned_activities": (2, 0, 0),
         "assurance": (2, 0, 0),
     }
     kent = Area.objects.get(code="E10000016")
@@ -295,6 +304,10 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
     assert list(august.achievements.values_list("text", "position")) == [
         ("Section 75 agreement signed", 0),
         ("= 100% of care homes visited", 1),
+    ]
+    assert list(august.planned_activities.values_list("group", "text")) == [
+        ("enablers", "DARS application – renew the dataflow, if approved"),
+        ("programme", "Quarterly review of the BCF financial position"),
     ]
     assert Risk.objects.get(ref="R1").score == 16
     note = MetricCommentary.objects.get(metric__code="bcf_dtoc")
@@ -405,7 +418,7 @@ def test_reimporting_the_same_workbook_changes_nothing(rich, importer):
     assert {sheet: (c.created, c.updated) for sheet, c in again.counts.items()} == dict.fromkeys(
         SHEETS, (0, 0)
     )
-    assert sum(c.unchanged for c in again.counts.values()) == 45
+    assert sum(c.unchanged for c in again.counts.values()) == 47  # 45, and 2 planned activities
     assert snapshot() == before
 
 

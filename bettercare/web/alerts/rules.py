@@ -468,7 +468,10 @@ def milestone_events(areas: dict[int, Area], today: date) -> list[Event]:
     """Open milestones slipped beyond the tolerance."""
     setting = rule_settings("milestone_slipped")
     events = []
+    month = Month.of(today)
     for milestone in Milestone.objects.filter(area_id__in=areas, completed_date__isnull=True):
+        if not milestone.in_report(month):
+            continue  # a later year's plan, not yet in force
         days = rules.milestone_slipped(
             milestone.baseline_date,
             revised=milestone.revised_date,

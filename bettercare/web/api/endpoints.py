@@ -26,6 +26,7 @@ from bettercare.web.api.schemas import (
     FinanceOut,
     MetricOut,
     MilestoneOut,
+    PlannedActivityOut,
     RiskOut,
     SchemeOut,
 )
@@ -186,9 +187,10 @@ def area_schemes(
     response={200: list[MilestoneOut], **PERIOD_ERRORS},
     operation_id="area_milestones",
     summary="The milestones with their slippage and RAG",
-    description="Each programme and scheme milestone, by baseline date, with its slippage "
-    "in days and its status (G, A, R or complete) at the end of the month, by the BCF "
-    "milestone guidelines.",
+    description="Each programme and scheme milestone of the plan year in force at the month "
+    "(and an earlier year's still open when that year began), by baseline date, with its "
+    "slippage in days and its status (G, A, R or complete) at the end of the month, by the "
+    "BCF milestone guidelines.",
 )
 def area_milestones(
     request: HttpRequest,
@@ -197,6 +199,29 @@ def area_milestones(
 ) -> list[dict[str, Any]]:
     area = area_for(request, code)
     return queries.area_milestones(area, _as_at(area, parse_period(period)))
+
+
+@api.get(
+    "/areas/{code}/activities",
+    response={200: list[PlannedActivityOut], **PERIOD_ERRORS},
+    operation_id="area_planned_activities",
+    summary="The key activity planned over the next three months",
+    description="The activities the programme manager wrote for the period's highlight "
+    "report, by group (programme management, schemes, enablers) in their order. The "
+    "milestones due in the same months are at /milestones. 404 if the area has no such "
+    "period.",
+)
+def area_planned_activities(
+    request: HttpRequest,
+    code: str = Path(..., description=CODE, example="E10000018"),
+    period: str | None = Query(
+        None,
+        description="The reporting month, YYYY-MM; by default the area's latest period.",
+        example="2017-08",
+    ),
+) -> list[dict[str, Any]]:
+    area = area_for(request, code)
+    return queries.area_planned_activities(period_of(area, parse_period(period)))
 
 
 @api.get(

@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from bettercare.core.milestones import ACTIVITY_GROUP_LABELS, ACTIVITY_GROUPS
 from bettercare.core.ordering import theme_and_ref_key
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS
@@ -21,6 +22,7 @@ from bettercare.web.performance.queries import area_metric_positions, metric_com
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
+    PlannedActivity,
     ReportingPeriod,
     Risk,
     Scheme,
@@ -123,6 +125,18 @@ def area_milestones(area: Area, month: Month) -> list[dict[str, Any]]:
             "comments": m.comments,
         }
         for m in milestones
+        if m.in_report(month)
+    ]
+
+
+def area_planned_activities(period: ReportingPeriod) -> list[dict[str, Any]]:
+    """The period's planned activities, group by group in the seed's order."""
+    planned = list(PlannedActivity.objects.filter(period=period)) if period.is_recorded else []
+    return [
+        {"group": a.group, "group_label": ACTIVITY_GROUP_LABELS[a.group], "text": a.text}
+        for group in ACTIVITY_GROUPS
+        for a in planned
+        if a.group == group
     ]
 
 

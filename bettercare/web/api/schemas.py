@@ -153,6 +153,15 @@ class MilestoneOut(Schema):
     comments: str
 
 
+class PlannedActivityOut(Schema):
+    group: Literal["programme", "schemes", "enablers"] = Field(
+        description="The group of the highlight report's next three months: programme "
+        "management, schemes or enablers."
+    )
+    group_label: str
+    text: str = Field(description="The activity as the programme manager wrote it.")
+
+
 class RiskOut(Schema):
     ref: str
     title: str

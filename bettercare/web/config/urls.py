@@ -11,7 +11,13 @@ from bettercare.web.benchmarking import views as benchmarking
 from bettercare.web.finance import views as finance
 from bettercare.web.performance import commentary_views, rebase_views
 from bettercare.web.performance import views as performance
-from bettercare.web.programmes import pack_views, period_views, register_views, scheme_views
+from bettercare.web.programmes import (
+    activity_views,
+    pack_views,
+    period_views,
+    register_views,
+    scheme_views,
+)
 from bettercare.web.programmes import views as programmes
 
 handler403 = "bettercare.web.accounts.views.permission_denied"
@@ -48,6 +54,8 @@ area_pages = [
     path("schemes/<int:pk>/return/<str:month>/", scheme_views.scheme_return, name="scheme-return"),
     path("milestones/", register_views.milestones, name="area-milestones"),
     path("milestones/<int:pk>/", register_views.milestone_edit, name="milestone-edit"),
+    path("activities/", activity_views.activities, name="area-activities"),
+    path("activities/<int:pk>/remove/", activity_views.activity_remove, name="activity-remove"),
     path("risks/", register_views.risks, name="area-risks"),
     path("risks/<int:pk>/", register_views.risk_edit, name="risk-edit"),
     path("finance/", finance.finance, name="area-finance"),

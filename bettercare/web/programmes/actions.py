@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bettercare.core.milestones import activity_problem
 from bettercare.core.periods import Month
 from bettercare.core.rag import (
     DIMENSIONS,
@@ -24,6 +25,7 @@ from bettercare.web.accounts.models import User
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
+    PlannedActivity,
     ProgrammeStatus,
     ReportingPeriod,
     Risk,
@@ -393,3 +395,36 @@ def risk_update(*, risk: Risk, changes: dict[str, Any], seen_version: int, by: U
         )
         _alerts_after_change(result.area_id)
     return result
+
+
+@transaction.atomic
+def planned_activity_add(
+    *, period: ReportingPeriod, group: str, text: str, by: User | None
+) -> PlannedActivity:
+    """Add a key activity planned over the next three months to the period's highlight
+    report, at the end of its group."""
+    period = _locked(period)
+    _editable(period)
+    text = text.strip()
+    problem = activity_problem(group, text)
+    if problem is not None:
+        raise ActionError(problem)
+    siblings = PlannedActivity.objects.filter(period=period, group=group)
+    if siblings.filter(text=text).exists():
+        raise ActionError(f"{text!r} is already planned in this group for {period.label}.")
+    last = siblings.order_by("-position").values_list("position", flat=True).first()
+    activity = PlannedActivity(
+        period=period, group=group, text=text, position=0 if last is None else last + 1
+    )
+    _record(activity, by, f"{period.label} planned activity added")
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def planned_activity_remove(*, activity: PlannedActivity, by: User | None) -> None:
+    """Remove a planned activity from its period's highlight report (kept in the history)."""
+    period = _locked(activity.period)
+    _editable(period)
+    _record(activity, by, f"{period.label} planned activity removed")
+    activity.delete()

@@ -10,6 +10,7 @@ from bettercare.web.programmes.models import (
     Achievement,
     Area,
     Milestone,
+    PlannedActivity,
     Programme,
     ProgrammeStatus,
     ReportingPeriod,
@@ -102,5 +103,12 @@ class ProgrammeStatusAdmin(ActionsOnlyAdmin):
 @admin.register(Achievement)
 class AchievementAdmin(ActionsOnlyAdmin):
     list_display = ("period", "position", "text")
+    list_select_related = ("period", "period__area")
+    search_fields = ("period__area__code", "text")
+
+
+@admin.register(PlannedActivity)
+class PlannedActivityAdmin(ActionsOnlyAdmin):
+    list_display = ("period", "group", "position", "text")
     list_select_related = ("period", "period__area")
     search_fields = ("period__area__code", "text")

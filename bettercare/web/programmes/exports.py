@@ -18,6 +18,7 @@ from bettercare.web.programmes.models import (
     Achievement,
     Area,
     Milestone,
+    PlannedActivity,
     ProgrammeStatus,
     Risk,
     Scheme,
@@ -251,6 +252,17 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
     rows["achievements"] = [
         {"area_code": a.period.area.code, "period": _month(a.period.month), "text": a.text}
         for a in Achievement.objects.filter(period__area_id__in=ids).select_related("period__area")
+    ]
+    rows["planned_activities"] = [
+        {
+            "area_code": a.period.area.code,
+            "period": _month(a.period.month),
+            "group": a.group,
+            "text": a.text,
+        }
+        for a in PlannedActivity.objects.filter(period__area_id__in=ids).select_related(
+            "period__area"
+        )
     ]
     rows["assurance"] = [
         {

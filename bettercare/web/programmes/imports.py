@@ -28,6 +28,7 @@ from bettercare.web.programmes.models import (
     Achievement,
     Area,
     Milestone,
+    PlannedActivity,
     Programme,
     ProgrammeStatus,
     ReportingPeriod,
@@ -47,7 +48,7 @@ from bettercare.workbook import (
     read_workbook,
     validate_workbook,
 )
-from bettercare.workbook.validate import signed_off_row
+from bettercare.workbook.validate import RETURN_SHEETS, signed_off_row
 
 Progress = Callable[[str, int], None]
 IMPORT_ATTEMPTS = 3
@@ -125,7 +126,24 @@ def _signed_off_rows() -> dict[str, set[tuple[Any, ...]]]:
         )
         for a in Achievement.objects.filter(**signed_off).select_related("period__area")
     }
-    return {"status_updates": statuses, "programme_status": programme, "achievements": achievements}
+    activities = {
+        signed_off_row(
+            "planned_activities",
+            {
+                "area_code": a.period.area.code,
+                "period": f"{a.period.month:%Y-%m}",
+                "group": a.group,
+                "text": a.text,
+            },
+        )
+        for a in PlannedActivity.objects.filter(**signed_off).select_related("period__area")
+    }
+    return {
+        "status_updates": statuses,
+        "programme_status": programme,
+        "achievements": achievements,
+        "planned_activities": activities,
+    }
 
 
 def _actual_months(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], set[date]]:
@@ -693,7 +711,7 @@ class _Writer:
     def write_returns(self) -> None:
         wanted = {
             (r["area_code"], str(r["period"])): r["period"]
-            for sheet in ("status_updates", "programme_status", "achievements")
+            for sheet in RETURN_SHEETS
             for r in self.rows(sheet)
         }
         if not wanted:
@@ -762,6 +780,26 @@ class _Writer:
             ("period_id", "text"),
             achievements,
             Achievement.objects.filter(period_id__in=period_ids),
+        )
+        in_group: dict[tuple[int, str], int] = defaultdict(int)
+        activities = []
+        for record in self.rows("planned_activities"):
+            period = self.period_id(record)
+            activities.append(
+                {
+                    "period_id": period,
+                    "group": record["group"],
+                    "text": record["text"].strip(),
+                    "position": in_group[(period, record["group"])],
+                }
+            )
+            in_group[(period, record["group"])] += 1
+        self.upsert(
+            "planned_activities",
+            PlannedActivity,
+            ("period_id", "group", "text"),
+            activities,
+            PlannedActivity.objects.filter(period_id__in=period_ids),
         )
 
     def write_assurance(self) -> None:

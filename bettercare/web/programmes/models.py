@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bettercare.core.milestones import ACTIVITY_GROUP_LABELS, milestone_in_report
 from bettercare.core.periods import Month
 from bettercare.core.rag import (
     DIMENSION_LABELS,
@@ -250,6 +251,10 @@ class Milestone(Versioned):
             as_at=as_at,
         )
 
+    def in_report(self, month: Month) -> bool:
+        """Whether a report for ``month`` lists it (core's rule: the plan year in force)."""
+        return milestone_in_report(self.baseline_date, completed=self.completed_date, month=month)
+
     def status_at(self, as_at: date) -> MilestoneStatus:
         """The milestone's status at ``as_at``: complete, or G, A or R by its slippage."""
         return milestone_status(
@@ -414,6 +419,40 @@ class Achievement(models.Model):
 
     class Meta:
         ordering = ["period", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PlannedActivity(models.Model):
+    """A key activity planned over the next three months, as the programme manager writes it
+    for the period's highlight report, in one of the seed's groups (ADR 0111)."""
+
+    class Group(models.TextChoices):
+        PROGRAMME = "programme", ACTIVITY_GROUP_LABELS["programme"]
+        SCHEMES = "schemes", ACTIVITY_GROUP_LABELS["schemes"]
+        ENABLERS = "enablers", ACTIVITY_GROUP_LABELS["enablers"]
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="planned_activities"
+    )
+    group = models.CharField(max_length=10, choices=Group.choices)
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "group", "position", "id"]
+        verbose_name_plural = "planned activities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "group", "text"], name="one_planned_activity_per_text"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(group__in=list(ACTIVITY_GROUP_LABELS)),
+                name="planned_activity_group_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

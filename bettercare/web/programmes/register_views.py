@@ -50,6 +50,7 @@ def milestones(request: HttpRequest, code: str) -> HttpResponse:
     rows = [
         (milestone_line(m, month), access.can_edit_milestone(m))
         for m in Milestone.objects.filter(area=area).select_related("scheme")
+        if m.in_report(month)
     ]
     chart = None
     if rows:

@@ -71,7 +71,9 @@ def propose(
         month=month,
         enabler=scheme.enabler,
         start_date=scheme.start_date,
-        milestone_slippage=tuple(m.slippage_days(month.last_day) for m in scheme.milestones.all()),
+        milestone_slippage=tuple(
+            m.slippage_days(month.last_day) for m in scheme.milestones.all() if m.in_report(month)
+        ),
         budget=spend,
         forecast_outturn=forecast_outturn,
         savings_planned=None if benefit is None else -benefit,

@@ -106,7 +106,9 @@ def scheme_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "years": years,
             "finance": by_year,
             "milestones": [
-                milestone_line(m, as_at) for m in scheme.milestones.select_related("scheme")
+                milestone_line(m, as_at)
+                for m in scheme.milestones.select_related("scheme")
+                if m.in_report(as_at)
             ]
             if as_at
             else [],

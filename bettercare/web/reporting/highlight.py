@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from bettercare.core.milestones import (
+    ACTIVITY_GROUP_LABELS,
+    ACTIVITY_GROUPS,
+    activity_group,
+    milestone_in_report,
+    milestone_order,
+)
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import (
     assess_savings,
@@ -19,6 +26,7 @@ from bettercare.reports.model import (
     ProgrammeStatusLine,
     RiskLine,
     SavingsLine,
+    UpcomingGroup,
 )
 from bettercare.web.finance.models import SavingsPlan
 from bettercare.web.programmes.models import Milestone, ReportingPeriod, Risk
@@ -132,7 +140,14 @@ def savings_line(plan: SavingsPlan | SavingsRow | None, month: Month) -> Savings
 def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
     """The highlight report assembled from its snapshot: core's rules, no database."""
     month = snapshot.month
-    milestones = [milestone_line(row, month) for row in snapshot.milestones]
+    milestones = sorted(
+        (
+            milestone_line(row, month)
+            for row in snapshot.milestones
+            if milestone_in_report(row.baseline_date, completed=row.completed_date, month=month)
+        ),
+        key=lambda m: milestone_order(m.scheme_ref, m.baseline_date, m.ref),
+    )
     horizon = [month + offset for offset in range(1, UPCOMING_MONTHS + 1)]
     upcoming = [
         line
@@ -142,6 +157,21 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         <= (line.revised_date or line.baseline_date)
         <= horizon[-1].last_day
     ]
+    upcoming = sorted(upcoming, key=lambda m: m.revised_date or m.baseline_date)
+    enablers = {row.ref for row in snapshot.milestones if row.scheme_enabler}
+    groups = tuple(
+        UpcomingGroup(
+            group=group,
+            label=ACTIVITY_GROUP_LABELS[group],
+            activities=tuple(text for g, text in snapshot.activities if g == group),
+            milestones=tuple(
+                line
+                for line in upcoming
+                if activity_group(line.scheme_ref, enabler=line.ref in enablers) == group
+            ),
+        )
+        for group in ACTIVITY_GROUPS
+    )
     risks = sorted(
         (risk_line(row) for row in snapshot.risks),
         key=lambda r: (risk_order(r.score, r.rating), r.ref),
@@ -153,9 +183,8 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         period=snapshot.period,
         statuses=programme_status_lines(snapshot.statuses),
         achievements=snapshot.achievements,
-        milestones=tuple(line for line in milestones if line.scheme_ref is None)
-        or tuple(milestones),
-        upcoming=tuple(sorted(upcoming, key=lambda m: m.revised_date or m.baseline_date)),
+        milestones=tuple(milestones),
+        upcoming=tuple(upcoming),
         upcoming_months=tuple(m.label for m in horizon),
         metrics=tuple(metrics),
         funding=snapshot.funding,
@@ -164,6 +193,7 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         risks=tuple(risks[:KEY_RISKS]),
         generated_at=snapshot.taken_at,
         periods=snapshot.periods,
+        upcoming_groups=groups,
     )
 
 

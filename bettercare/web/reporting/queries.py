@@ -31,6 +31,7 @@ from bettercare.web.programmes.models import (
     Achievement,
     Area,
     Milestone,
+    PlannedActivity,
     ProgrammeStatus,
     ReportingPeriod,
     Risk,
@@ -63,6 +64,8 @@ class MilestoneRow:
     revised_date: date | None
     completed_date: date | None
     comments: str
+    #: The milestone's scheme is an enabler (for the next three months' groups).
+    scheme_enabler: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,8 @@ class HighlightSnapshot:
     savings: SavingsRow | None
     periods: tuple[PeriodRef, ...]
     taken_at: datetime
+    #: The planned activities of the period: (group, text), in their order.
+    activities: tuple[tuple[str, str], ...] = ()
 
 
 def area_ref(area: Area) -> AreaRef:
@@ -191,6 +196,7 @@ def milestone_row(milestone: Milestone) -> MilestoneRow:
         revised_date=milestone.revised_date,
         completed_date=milestone.completed_date,
         comments=milestone.comments,
+        scheme_enabler=bool(milestone.scheme and milestone.scheme.enabler),
     )
 
 
@@ -259,6 +265,11 @@ def highlight_snapshot(period: ReportingPeriod) -> HighlightSnapshot:
         for f in Funding.objects.filter(area=area, financial_year=year)
     )
     plan = SavingsPlan.objects.filter(area=area, financial_year=year).first()
+    activities = tuple(
+        PlannedActivity.objects.filter(
+            period__area_id=period.area_id, period__month=period.month
+        ).values_list("group", "text")
+    )
     periods = tuple(
         period_ref(p) for p in ReportingPeriod.objects.filter(area=area).order_by("-month")
     )
@@ -278,6 +289,7 @@ def highlight_snapshot(period: ReportingPeriod) -> HighlightSnapshot:
         else SavingsRow(plan.financial_year, plan.target, plan.achieved_to_date),
         periods=periods,
         taken_at=timezone.localtime(),
+        activities=activities,
     )
 
 

@@ -15,6 +15,7 @@ PATHS = {
     "/api/areas/{code}/metrics",
     "/api/areas/{code}/schemes",
     "/api/areas/{code}/milestones",
+    "/api/areas/{code}/activities",
     "/api/areas/{code}/risks",
     "/api/areas/{code}/funding",
     "/api/areas/{code}/metrics/{metric}/benchmark",

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bettercare.web.programmes.actions import DimensionReturn
+from bettercare.web.programmes.actions import DimensionReturn, planned_activity_add
 from tests.factories import (
     make_funding,
     make_milestone,
@@ -216,6 +216,41 @@ def test_milestones_at_a_later_month_have_slipped_further(viewer, milestones):
     assert (answer["M3"]["slippage_days"], answer["M3"]["status"]) == (71, "R")
     assert (answer["M1"]["slippage_days"], answer["M1"]["status"]) == (30, "A")
     assert answer["M1"]["as_at"] == "2017-10-31"
+
+
+# -- planned activities ----------------------------------------------------------------------
+
+
+def test_planned_activities_of_the_period_by_group(viewer, areas):
+    area = areas.leicestershire
+    august = make_period(area, "2017-08")
+    for group, text in (
+        ("enablers", "LLR Points of Access – business case completed"),
+        ("programme", "BCF Quarterly Report to NHSE"),
+        ("schemes", "HTLAH – new lots commence"),
+        ("programme", "IBCF Quarterly Report to DCLG"),
+    ):
+        planned_activity_add(period=august, group=group, text=text, by=None)
+    response = viewer.get("/api/areas/E10000018/activities", {"period": "2017-08"})
+    assert response.status_code == 200
+    assert response.json() == [
+        {
+            "group": "programme",
+            "group_label": "Programme management",
+            "text": "BCF Quarterly Report to NHSE",
+        },
+        {
+            "group": "programme",
+            "group_label": "Programme management",
+            "text": "IBCF Quarterly Report to DCLG",
+        },
+        {"group": "schemes", "group_label": "Schemes", "text": "HTLAH – new lots commence"},
+        {
+            "group": "enablers",
+            "group_label": "Enablers",
+            "text": "LLR Points of Access – business case completed",
+        },
+    ]
 
 
 # -- risks -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-AREA_PATHS = ["metrics", "schemes", "milestones", "risks", "funding"]
+AREA_PATHS = ["metrics", "schemes", "milestones", "activities", "risks", "funding"]
 
 
 def codes(response) -> list[str]:

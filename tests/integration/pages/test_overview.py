@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from bettercare.web.programmes.actions import planned_activity_add
 from bettercare.web.programmes.models import Achievement, ProgrammeStatus
 from tests.factories import (
     KENT,
@@ -56,6 +57,12 @@ def world():
     Achievement.objects.create(period=july, text="Crisis team recruited")
     Achievement.objects.create(period=august, text="Home care contracts awarded", position=1)
     Achievement.objects.create(period=august, text="BCF plan finalised", position=0)
+    planned_activity_add(
+        period=august,
+        group="programme",
+        text="Quarterly review of the BCF financial position",
+        by=None,
+    )
 
     scheme = make_scheme(kent, "BCF 1", "Rapid response")
     make_milestone(kent, "PM01", title="BCF plan submitted", baseline=date(2017, 9, 11))
@@ -153,17 +160,25 @@ def test_programme_milestones_with_their_slippage(page):
     ) in milestones
     assert "Programme board set up PM03 10 Jul 2017 Complete 10 days late" in milestones
     assert "Year-end review PM04 15 Jan 2018 Green" in milestones
-    # Programme milestones only: the scheme's milestone is in the scheme's own plan.
-    assert "Recruit the team" not in milestones
+    # Scheme milestones too, with the scheme's reference, after the programme's (as the
+    # seed's milestone table holds both; issue 11).
+    assert "Recruit the team M1 Scheme BCF 1 31 Oct 2017 Green" in milestones
+    assert milestones.index("Year-end review") < milestones.index("Recruit the team")
 
 
 def test_the_next_three_months_activity(page):
     upcoming = section(text_of(page), "Key activity", "BCF outcome metrics")
+    # Grouped as the seed groups them (issue 11): the programme's own, then the schemes';
+    # the programme manager's written activities first in their group.
     assert upcoming == (
         "Key activity over the next three months (September 2017, October 2017, November 2017) "
+        "Programme management "
+        "Quarterly review of the BCF financial position "
         "11 September 2017: BCF plan submitted "
-        "31 October 2017: Recruit the team (BCF 1) "
         "30 November 2017: Section 75 agreement signed "
+        "Schemes "
+        "31 October 2017: Recruit the team (BCF 1) "
+        "Key activity planned for August 2017 (the programme manager writes it) "
     )
 
 

@@ -86,12 +86,13 @@ def test_the_highlight_report_is_assembled_from_plain_rows_with_core_rules(db):
         report = highlight_report(SNAPSHOT)
     assert len(queries) == 0
     assert [(m.ref, m.status, m.slippage_days) for m in report.milestones] == [
-        ("M1", "G", 0),
-        ("M2", "A", 21),
         ("M3", "R", 62),
         ("M4", "complete", 19),  # finished 19 days late
+        ("M2", "A", 21),
+        ("M1", "G", 0),
         ("M5", "G", 0),
-    ]  # the programme's own milestones: M6 is a scheme's
+        ("M6", "G", 0),
+    ]  # the programme's own milestones by date, then the schemes' (issue 11)
     assert [m.ref for m in report.upcoming] == ["M6", "M5"]
     assert report.upcoming_months == ("September 2017", "October 2017", "November 2017")
     assert [(r.ref, r.score, r.band) for r in report.risks] == [

@@ -997,7 +997,8 @@ def test_unknown_sheets_and_columns_are_errors_of_the_workbook(tmp_path):
         "error: schemse.csv, sheet schemse: unknown sheet 'schemse' (file schemse.csv) (did you "
         "mean 'schemes'?); expected CSV files named after the sheets: programme, funding, "
         "savings, themes, schemes, scheme_finance, metrics, metric_values, metric_commentary, "
-        "spc_rebase, milestones, risks, status_updates, programme_status, achievements, assurance",
+        "spc_rebase, milestones, risks, status_updates, programme_status, achievements, "
+        "planned_activities, assurance",
     ]
     assert not validated.ok
     assert validated.rows("themes") == []  # a sheet with a bad header is not read
