@@ -25,11 +25,11 @@ from decimal import Decimal
 from typing import Any
 
 from bettercare.core import assurance
+from bettercare.core.indicators import published_value_mismatch
 from bettercare.core.pay_for_performance import pay_for_performance_problem
+from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.plan_details import condition_problem, sign_off_problem
 from bettercare.core.pooled_fund import FundingStreamLine, pooled_fund_problems
-from bettercare.core.indicators import published_value_mismatch
-from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import commentary_problem, summary_required
 from bettercare.workbook.messages import Message
 from bettercare.workbook.reader import RawSheet, RawWorkbook

@@ -147,9 +147,7 @@ class PerformancePayment(Versioned):
     covers = models.CharField(max_length=100, blank=True)
     available = models.DecimalField(**MONEY)
     planned_reduction = models.DecimalField(max_digits=12, decimal_places=2)
-    achieved_reduction = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    achieved_reduction = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
