@@ -255,7 +255,6 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
         [[report.funding_year, f.stream, f.organisation, f.budget, f.forecast_outturn, f.variance]
          for f in report.funding],
     )  # fmt: skip
-    _plan_finance_sheets(book, report)
     savings = report.savings
     add_sheet(
         book, "Savings",
@@ -269,6 +268,7 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
         book, "Achievements", (Column("period"), Column("achievement", width=100)),
         [[period.month, text] for text in report.achievements],
     )  # fmt: skip
+    _plan_finance_sheets(book, report)
     return _save(book)
 
 
