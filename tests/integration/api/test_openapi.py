@@ -17,6 +17,7 @@ PATHS = {
     "/api/areas/{code}/milestones",
     "/api/areas/{code}/risks",
     "/api/areas/{code}/funding",
+    "/api/areas/{code}/plan",
     "/api/areas/{code}/metrics/{metric}/benchmark",
 }
 

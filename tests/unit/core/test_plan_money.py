@@ -78,7 +78,7 @@ def test_the_problems_of_a_pool_name_the_line_and_field():
             "Grant is outside the pooled fund, so it cannot be passported out of it",
         ),
     ]
-    with pytest.raises(ValueError, match="^lines: the parts of BCF"):
+    with pytest.raises(ValueError, match=r"^lines: the parts of BCF"):
         pooled_fund(lines)
 
 
@@ -130,7 +130,7 @@ def test_the_protection_split_of_the_highlight_report():
 
 
 def test_an_unknown_protection_category_is_refused():
-    with pytest.raises(ValueError, match="^protection: 'housing' is not a protection category"):
+    with pytest.raises(ValueError, match=r"^protection: 'housing' is not a protection category"):
         protection_split([SpendLine("spend", Decimal(1), "housing")])
 
 
