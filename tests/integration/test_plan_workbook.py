@@ -196,3 +196,38 @@ def test_a_bad_plan_row_is_refused_with_one_line_and_nothing_written(
     result = import_workbook(folder, by=importer)
     assert [str(m) for m in result.errors] == [message]
     assert not Area.objects.filter(code="E10000016").exists()
+
+
+def test_south_kent_coasts_pay_for_performance_and_plan_details(south_kent_coast, importer):
+    """Seed 002's figures: planned savings against the maximum support needed, each saving's
+    basis (12 x £750 x 52 = £468,000), the plan's dates, sign-off and national conditions."""
+    result = import_workbook(south_kent_coast, by=importer)
+    assert result.errors == []
+    lines = {p.metric: p for p in PayForPerformance.objects.all()}
+    assert {m: (p.planned_savings, p.maximum_support) for m, p in lines.items()} == {
+        "Admissions to residential and care homes": (468_000, 468_000),
+        "Effectiveness of reablement": (42_000, 42_000),
+        "Delayed transfers of care": (0, 0),
+        "Avoidable emergency admissions": (19_650, 19_650),
+        "Patient and service user experience": (0, 0),
+    }
+    homes = lines["Admissions to residential and care homes"]
+    assert (homes.reduction, homes.unit_cost, homes.periods) == (12, 750, 52)
+    details = PlanDetails.objects.get()
+    assert (details.hwb_agreed_on, details.hwb_note, details.submitted_on) == (
+        date(2014, 2, 12),
+        "1st draft",
+        date(2014, 3, 13),
+    )
+    ccg = PlanSignOff.objects.get(signed_by="Hazel Carpenter")
+    assert (ccg.on_behalf_of, ccg.position, ccg.signed_on) == (
+        "NHS South Kent Coast CCG",
+        "Accountable Officer",
+        date(2014, 2, 3),
+    )
+    assert dict(NationalCondition.objects.values_list("condition", "met")) == {
+        "a) Protecting social care services": True,
+        "b) 7 day services to support discharge": True,
+        "c) Data sharing": False,
+        "d) Joint assessment and accountable lead professional": True,
+    }
