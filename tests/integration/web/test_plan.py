@@ -203,3 +203,26 @@ def test_the_plan_page_queries_do_not_grow_with_the_rows(client, world):
         make_sign_off(world["kent"], f"Body {n}", signed_by="A", signed_on=date(2017, 9, 1))
         make_condition(world["kent"], f"Condition {n}", statement="Met.")
     assert count_queries(client, PLAN) == small
+
+
+def test_the_reduction_achieved_is_recorded_and_a_bad_one_refused(world):
+    from decimal import Decimal
+
+    from bettercare.web.finance.actions import performance_achieved_update
+    from bettercare.web.finance.models import PerformancePayment
+    from bettercare.web.programmes.actions import ActionError, StaleEditError
+
+    payment = PerformancePayment.objects.get(period="April 2018 payment")
+    with pytest.raises(ActionError, match=r"at most two decimal places \(not 1\.125\)"):
+        performance_achieved_update(
+            payment=payment, achieved_reduction=Decimal("1.125"), seen_version=1, by=None
+        )
+    saved = performance_achieved_update(
+        payment=payment, achieved_reduction=Decimal(2), seen_version=1, by=world["manager"]
+    )
+    assert (saved.achieved_reduction, saved.version) == (2, 2)
+    assert saved.history.first().history_change_reason == "reduction achieved updated"
+    with pytest.raises(StaleEditError):
+        performance_achieved_update(
+            payment=payment, achieved_reduction=Decimal(3), seen_version=1, by=None
+        )
