@@ -82,6 +82,13 @@ def number(value: float | None, places: int = 2) -> str:
     return f"{value:,.{places}f}"
 
 
+def quantity(value: Decimal | None) -> str:
+    """A decimal count as written, without trailing zeros: ``12``, ``4.5``, ``1,611``."""
+    if value is None:
+        return "–"
+    return format(Decimal(value).normalize(), ",f")
+
+
 def metric_value(value: float | None, unit: str, multiplier: float = 1) -> str:
     """A metric value as boards read it: percentages with %, counts whole, rates to 2 dp."""
     if value is None:

@@ -7,5 +7,9 @@
 - :mod:`bettercare.core.rag` - the BCF RAG status guidelines, data RAG, roll-ups, risk scoring;
 - :mod:`bettercare.core.forecast` - year-end forecasts;
 - :mod:`bettercare.core.periods` - reporting months and financial years;
-- :mod:`bettercare.core.ordering` - the natural order of references ("BCF 2" before "BCF 10").
+- :mod:`bettercare.core.ordering` - the natural order of references ("BCF 2" before "BCF 10");
+- :mod:`bettercare.core.pooled_fund` - the pooled fund counted once, what is passported out of
+  it, and its protection-of-services split;
+- :mod:`bettercare.core.pay_for_performance` - planned savings and performance payments;
+- :mod:`bettercare.core.plan_details` - national conditions statements and sign-offs.
 """

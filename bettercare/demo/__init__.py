@@ -42,6 +42,7 @@ from bettercare.demo.leicestershire_returns import (
 from bettercare.demo.metrics import metric_value_rows
 from bettercare.demo.others import other_rows
 from bettercare.demo.pipeline_adapter import current_actual_rows
+from bettercare.demo.plan import plan_rows
 from bettercare.demo.proposals import Proposer, reconcile
 from bettercare.demo.timeline import DEMO_LABEL, LATEST, SNAPSHOT, Rows, reporting_month
 
@@ -147,6 +148,7 @@ def current_stage_rows(seed: int, last: Month) -> Rows:
     rows["programme_status"] += current.programme_status_rows(rows, last)
     rows["achievements"] += current.achievement_rows(seed, last)
     rows["assurance"] += current_assurance_rows(seed, last, rows["metric_values"])
+    rows.update(plan_rows(seed, last))
     current.align_earlier_returns(rows, proposer, seed)
     reconcile(rows, proposer)
     return rows

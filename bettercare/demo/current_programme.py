@@ -20,8 +20,9 @@ from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import Assessment
 from bettercare.demo.areas import LEICESTERSHIRE, Hwb, hwbs_in
 from bettercare.demo.current_metrics import CARE_HOME, DELAY, EMERGENCY, SUCCESSORS
+from bettercare.demo.leicestershire import PROTECTION as LEICESTERSHIRE_PROTECTION
 from bettercare.demo.leicestershire_returns import ENABLER, HEADLINES, not_started
-from bettercare.demo.others import EXCEPTION_TEXT, NAMES, area_rows
+from bettercare.demo.others import EXCEPTION_TEXT, NAMES, area_rows, passported_to, protection_of
 from bettercare.demo.proposals import Proposer, override_reason
 from bettercare.demo.timeline import CURRENT_FROM, Row, Rows, months, pounds, rng_for
 from bettercare.registry import load_years
@@ -182,9 +183,24 @@ def finance_rows(
                     "minimum_contribution": pounds(amount) if stream == "nhs" else None,
                     "forecast_outturn": pounds(round(amount * variance, -3)),
                     "as_at": as_at if not finished else year.end,
+                    "pooled": True,
+                    "part_of": None,
+                    "passported_to": passported_to(hwb) if stream == "dfg" else None,
                 }
             )
         spend: dict[str, int] = {}
+        protection: dict[str, str | None]
+        if code == LEICESTERSHIRE:
+            protection = {
+                **LEICESTERSHIRE_PROTECTION,
+                **dict.fromkeys(LA_SCHEMES, "social_care"),
+            }
+        else:
+            protection = {
+                s["ref"]: protection_of(bool(s["enabler"]), s["name"])
+                for s in schemes
+                if s["area_code"] == code
+            }
         if code == LEICESTERSHIRE:
             dfg = ["BCF 6"]
             la = list(LA_SCHEMES)
@@ -204,6 +220,7 @@ def finance_rows(
                     "line": "spend",
                     "recurrent": pounds(amount),
                     "non_recurrent": pounds(0),
+                    "protection": protection.get(ref),
                 }
             )
             benefit = previous.get((ref, "benefit"))

@@ -3,8 +3,10 @@
 Shaped on the real county programme in the board papers (the 2014 integration executive
 dashboard and the September/October 2017 highlight report): five themes, each serving a Joint
 Health and Wellbeing Strategy priority, and their schemes. People's names are invented.
-2017-18 funding is as reported: BCF £42.6m, iBCF £9.5m, DFG £3.3m, with a £1.3m cost
-improvement plan of which £223k had been achieved.
+2017-18 funding is as reported: BCF £42.6m (the £3.3m DFG within it, passported to the district
+councils), iBCF £9.5m, a pooled fund of £52.1m protecting £7.7m of NHS-commissioned
+out-of-hospital services and £22m of social care; a £1.3m cost improvement plan of which £223k
+had been achieved.
 """
 
 from __future__ import annotations
@@ -378,8 +380,9 @@ SCHEMES: tuple[SchemePlan, ...] = (
     ),
 )
 
-#: Budgets by stream: (2016-17, 2017-18). The social care maintenance line takes what is left
-#: of the BCF after the other schemes, so spend always adds up to the budgets.
+#: Budgets by stream: (2016-17, 2017-18). The DFG is within the BCF (passported out of it to
+#: the district councils, seed 001), so the social care maintenance line takes what is left of
+#: the BCF after the other schemes and the DFG: spend always adds up to the pooled fund.
 BUDGETS = {"BCF": (39_900_000, 42_600_000), "iBCF": (0, 9_500_000), "DFG": (3_100_000, 3_300_000)}
 
 
@@ -423,7 +426,7 @@ def _spend_by_year() -> dict[FinancialYear, dict[str, tuple[int, int]]]:
             elif index == 0:  # 2016-17: a little smaller, and no contingency yet
                 recurrent, once = int(round(recurrent * 0.95, -3)), 0
             lines[scheme.ref] = (recurrent, once)
-        used = sum(sum(line) for ref, line in lines.items() if _stream(ref) == "BCF")
+        used = sum(sum(line) for ref, line in lines.items() if _stream(ref) in ("BCF", "DFG"))
         lines["BCF 19"] = (BUDGETS["BCF"][index] - used, 0)
         for stream in ("iBCF", "DFG"):
             total = sum(sum(line) for ref, line in lines.items() if _stream(ref) == stream)
@@ -434,6 +437,17 @@ def _spend_by_year() -> dict[FinancialYear, dict[str, tuple[int, int]]]:
 
 def _stream(ref: str) -> str:
     return next(s.stream for s in SCHEMES if s.ref == ref)
+
+
+#: The protection-of-services category of each scheme's spend (seed 001: "£7.7m NHS, £22m
+#: Social Care Maintenance" in 2017-18): the NHS-commissioned community services, and the
+#: council's care services the NHS contribution maintains.
+PROTECTION = {
+    **dict.fromkeys(
+        ("BCF 7", "BCF 8", "BCF 9", "BCF 13", "BCF 16", "BCF 18"), "nhs_out_of_hospital"
+    ),
+    **dict.fromkeys(("BCF 3", "BCF 11", "BCF 17", "BCF 19"), "social_care"),
+}
 
 
 def scheme_finance_rows() -> list[Row]:
@@ -449,6 +463,7 @@ def scheme_finance_rows() -> list[Row]:
                     "line": "spend",
                     "recurrent": pounds(recurrent),
                     "non_recurrent": pounds(once),
+                    "protection": PROTECTION.get(ref),
                 }
             )
             if benefits[ref]:
@@ -469,8 +484,9 @@ def scheme_finance_rows() -> list[Row]:
 FUNDING_ORGANISATIONS = {
     "BCF": "Pooled budget (Leicestershire County Council host)",
     "iBCF": LCC,
-    "DFG": "Leicestershire district councils (passported)",
+    "DFG": LCC,
 }
+DISTRICTS = "Leicestershire district councils"
 MINIMUM_CONTRIBUTIONS = {"BCF": (37_600_000, 38_900_000)}
 #: 2016-17 outturn: a small BCF underspend carried into the savings plan.
 OUTTURN_2016 = {"BCF": 39_760_000, "DFG": 3_100_000}
@@ -494,6 +510,9 @@ def funding_rows(as_at: Month) -> list[Row]:
                     "minimum_contribution": pounds(minimum[index]) if minimum else None,
                     "forecast_outturn": pounds(outturn),
                     "as_at": date(2017, 5, 31) if index == 0 else as_at.last_day,
+                    "pooled": True,
+                    "part_of": "BCF" if stream == "DFG" else None,
+                    "passported_to": DISTRICTS if stream == "DFG" else None,
                 }
             )
     return rows

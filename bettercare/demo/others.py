@@ -121,6 +121,21 @@ class LightScheme:
     weight: int
 
 
+def passported_to(hwb: Hwb) -> str | None:
+    """Where a county's DFG goes: its district councils (the housing authorities); a unitary
+    council is its own housing authority, so nothing is passported."""
+    return f"{hwb.name} district councils" if hwb.code.startswith("E10") else None
+
+
+def protection_of(enabler: bool, name: str) -> str | None:
+    """The demo's protection category of a scheme's spend: care services maintain social
+    care, other front-line services are NHS-commissioned out-of-hospital services, and
+    enablers protect neither."""
+    if enabler:
+        return None
+    return "social_care" if "care" in name.lower() else "nhs_out_of_hospital"
+
+
 def _budgets(hwb: Hwb) -> dict[str, tuple[int, int]]:
     """(2016-17, 2017-18) budgets by stream, sized by population like Leicestershire's."""
     per_head = {"BCF": (58.3, 62.3), "iBCF": (0.0, 13.9), "DFG": (4.5, 4.8)}
@@ -222,8 +237,10 @@ def area_rows(hwb: Hwb, seed: int, as_at: Month) -> dict[str, list[Row]]:
             }
         )
     budgets = _budgets(hwb)
+    protection = {s.ref: protection_of(s.enabler, s.name) for s in schemes}
     for index, year in enumerate(("2016-17", "2017-18")):
-        total = sum(b[index] for b in budgets.values())
+        # The DFG is within the BCF (as in 2017-19 plans): the pool is the BCF and the iBCF.
+        total = sum(b[index] for stream, b in budgets.items() if stream != "DFG")
         year_end = date(2017 + index, 3, 31)
         for ref, amount in _spend(schemes, total, year_end).items():
             rows["scheme_finance"].append(
@@ -234,6 +251,7 @@ def area_rows(hwb: Hwb, seed: int, as_at: Month) -> dict[str, list[Row]]:
                     "line": "spend",
                     "recurrent": pounds(amount),
                     "non_recurrent": pounds(0),
+                    "protection": protection[ref],
                 }
             )
         for stream, amounts in budgets.items():
@@ -250,6 +268,9 @@ def area_rows(hwb: Hwb, seed: int, as_at: Month) -> dict[str, list[Row]]:
                         "budget": pounds(amounts[index]),
                         "forecast_outturn": pounds(round(amounts[index] * variance, -3)),
                         "as_at": as_at.last_day if index else date(2017, 5, 31),
+                        "pooled": True,
+                        "part_of": "BCF" if stream == "DFG" else None,
+                        "passported_to": passported_to(hwb) if stream == "DFG" else None,
                     }
                 )
     if rng.random() < 0.6:

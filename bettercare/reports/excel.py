@@ -183,6 +183,42 @@ def _save(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+def _plan_finance_sheets(book: Workbook, report: HighlightReport) -> None:
+    """The pooled fund (each stream, what is within another, passported or outside) and the
+    protection-of-services split (ADR 0112)."""
+    plan = report.plan_finance
+    if plan is None:
+        return
+    pool = plan.pool
+    rows: list[list[object]] = [
+        [report.funding_year, s.stream, "stream of the pool", s.budget, s.passported_to or None]
+        for s in pool.streams
+    ]
+    rows += [
+        [report.funding_year, p.stream, f"within {p.part_of}", p.budget, p.passported_to or None]
+        for p in pool.parts
+    ]
+    rows += [
+        [report.funding_year, o.stream, "outside the pool", o.budget, None] for o in pool.outside
+    ]
+    rows += [
+        [report.funding_year, "Pooled fund total", "", pool.total, None],
+        [report.funding_year, "Retained after passporting", "", pool.retained, None],
+    ]
+    add_sheet(
+        book, "Pooled fund",
+        (Column("financial_year"), Column("stream", width=40), Column("place", width=24),
+         Column("budget", MONEY), Column("passported_to", width=40)),
+        rows,
+    )  # fmt: skip
+    add_sheet(
+        book, "Protection of services",
+        (Column("financial_year"), Column("category", width=50), Column("spend", MONEY)),
+        [[report.funding_year, s.label, s.amount] for s in plan.protection.shares]
+        + [[report.funding_year, "Other spend of the pool", plan.protection.other]],
+    )  # fmt: skip
+
+
 def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] = ()) -> bytes:
     """The highlight report's tables: status, metrics, schemes, milestones, risks, money."""
     book = Workbook()
@@ -242,6 +278,7 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
                      + [[g.label, m.title, m.scheme_ref, m.revised_date or m.baseline_date]
                         for m in g.milestones])],
     )  # fmt: skip
+    _plan_finance_sheets(book, report)
     return _save(book)
 
 

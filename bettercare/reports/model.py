@@ -14,7 +14,9 @@ from typing import Literal
 
 from bettercare.charts import HeatmapRisk, TimelineMilestone
 from bettercare.core.assurance import answer_label
+from bettercare.core.pooled_fund import PooledFund, ProtectionSplit
 from bettercare.core.rag import MilestoneStatus, Status
+from bettercare.formatting import money
 
 Change = Literal["better", "worse", "same"]
 
@@ -170,6 +172,10 @@ class FundingLine:
     organisation: str
     budget: Decimal
     forecast_outturn: Decimal | None
+    #: Where the line sits in the pooled fund (ADR 0112).
+    pooled: bool = True
+    part_of: str = ""
+    passported_to: str = ""
 
     @property
     def variance(self) -> Decimal | None:
@@ -227,6 +233,27 @@ class RiskLine:
         )
 
 
+# -- the plan's money (ADR 0112): kept apart from the milestones and activities -------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFinance:
+    """The pooled fund of the report's year as the plan structures it (streams counted once,
+    what is passported out of it) and its protection-of-services split."""
+
+    pool: PooledFund
+    protection: ProtectionSplit
+
+    @property
+    def passported_sentence(self) -> str:
+        """The financial summary's line, e.g. "£3.3m DFG passported to Leicestershire
+        district councils." (empty when nothing is passported)."""
+        return " ".join(
+            f"{money(p.amount, short=True)} {p.stream} passported to {p.to}."
+            for p in self.pool.passported
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class UpcomingGroup:
     """One group of the key activity over the next three months (ADR 0111): the activities
@@ -260,6 +287,8 @@ class HighlightReport:
     #: The next three months by group (Programme management, Schemes, Enablers), as the
     #: seed's table: the written activities and the milestones due.
     upcoming_groups: tuple[UpcomingGroup, ...] = field(default=())
+    #: The pooled fund and its protection split (ADR 0112); None when no funding is recorded.
+    plan_finance: PlanFinance | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,6 +176,7 @@ FILTERS: dict[str, Any] = {
     "money": formatting.money,
     "money_short": lambda amount: formatting.money(amount, short=True),
     "number": formatting.number,
+    "quantity": formatting.quantity,
     "metric_value": formatting.metric_value,
     "day": formatting.day,
     "short_day": formatting.short_day,

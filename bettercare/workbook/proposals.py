@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from bettercare.core.milestones import milestone_in_report
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.proposals import MetricFacts, Proposal, SchemeFacts, propose_statuses
-from bettercare.core.milestones import milestone_in_report
 from bettercare.core.rag import Dimension, milestone_slippage_days
 from bettercare.core.summary import MetricSpec, Observation
 from bettercare.core.summary import _find_target as find_target

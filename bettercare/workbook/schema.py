@@ -37,6 +37,7 @@ ColumnType = Literal[
     "programme_status",
     "assurance_status",
     "risk_rating",
+    "protection",
 ]
 
 
@@ -100,6 +101,22 @@ SHEETS: tuple[Sheet, ...] = (
         C("minimum_contribution", "amount"),
         C("forecast_outturn", "amount"),
         C("as_at", "date"),
+        C(
+            "pooled",
+            "yes_no",
+            note="N for a stream outside the pooled fund (not in its total); Y when blank",
+        ),
+        C(
+            "part_of",
+            "text",
+            note="the pooled stream whose budget already includes this one (the 2017-18 DFG "
+            "inside the BCF), so it is not counted twice",
+        ),
+        C(
+            "passported_to",
+            "text",
+            note="the body the stream is passed on to in full (the DFG to the district councils)",
+        ),
     ),
     _sheet(
         "savings",
@@ -146,6 +163,13 @@ SHEETS: tuple[Sheet, ...] = (
         C("line", "line", True),
         C("recurrent", "money"),
         C("non_recurrent", "money"),
+        C(
+            "protection",
+            "protection",
+            note="the services a spend line protects: `nhs_out_of_hospital` "
+            "(NHS-commissioned out-of-hospital services) or `social_care` (social care "
+            "maintenance); blank for neither",
+        ),
     ),
     _sheet(
         "metrics",
@@ -299,6 +323,82 @@ SHEETS: tuple[Sheet, ...] = (
         C("footnote", "text", note="required when `qualified` is Y"),
     ),
 )
+
+#: The plan's pay for performance and details (seed 002's planning template), ADR 0112.
+PLAN_SHEETS: tuple[Sheet, ...] = (
+    _sheet(
+        "pay_for_performance",
+        ("area_code", "financial_year", "metric"),
+        "Pay for performance: each metric's planned savings and the maximum support needed "
+        "for other services if its target is not achieved",
+        C("area_code", "area_code", True),
+        C("financial_year", "financial_year", True),
+        C("metric", "text", True, note="the metric as the plan names it"),
+        C("planned_savings", "amount", True, note="if the target is fully achieved"),
+        C("maximum_support", "amount", True, note="for other services if it is not"),
+        C("ongoing_savings", "amount"),
+        C("ongoing_support", "amount"),
+        C("reduction", "number", note="the basis: people (or events) fewer"),
+        C("unit_cost", "amount", note="the basis: the cost of each, per period"),
+        C(
+            "periods",
+            "number",
+            note="the basis: periods (e.g. 52 weeks), 1 when blank; the planned savings must "
+            "be reduction x unit cost x periods",
+        ),
+        C("basis", "text", note="how the saving was worked out, in the plan's words"),
+    ),
+    _sheet(
+        "performance_payments",
+        ("area_code", "financial_year", "period"),
+        "Payment periods of the performance fund: the amount at stake and the reduction "
+        "planned and achieved",
+        C("area_code", "area_code", True),
+        C("financial_year", "financial_year", True),
+        C("period", "text", True, note="e.g. `October 2015 payment`"),
+        C("covers", "text", note="the months the payment is judged on"),
+        C("available", "amount", True),
+        C("planned_reduction", "number", True),
+        C(
+            "achieved_reduction",
+            "number",
+            note="blank until known; the payment due is available x achieved / planned",
+        ),
+    ),
+    _sheet(
+        "plan_details",
+        ("area_code", "financial_year"),
+        "The plan's dates: agreed at the Health and Wellbeing Board, submitted, approved",
+        C("area_code", "area_code", True),
+        C("financial_year", "financial_year", True),
+        C("hwb_agreed_on", "date"),
+        C("hwb_note", "text", note="e.g. `1st draft`"),
+        C("submitted_on", "date"),
+        C("approved_on", "date"),
+    ),
+    _sheet(
+        "plan_sign_offs",
+        ("area_code", "financial_year", "on_behalf_of"),
+        "Who signed the plan, on behalf of which body, in what position and when",
+        C("area_code", "area_code", True),
+        C("financial_year", "financial_year", True),
+        C("on_behalf_of", "text", True),
+        C("signed_by", "text", note="required when `signed_on` is given"),
+        C("position", "text"),
+        C("signed_on", "date", note="not after the plan's `submitted_on`"),
+    ),
+    _sheet(
+        "national_conditions",
+        ("area_code", "financial_year", "condition"),
+        "Each national condition of the plan's year: met or not, and the plan's statement",
+        C("area_code", "area_code", True),
+        C("financial_year", "financial_year", True),
+        C("condition", "text", True),
+        C("met", "yes_no", True),
+        C("statement", "text", note="required when `met` is N: why, and by when"),
+    ),
+)
+SHEETS = SHEETS + PLAN_SHEETS
 
 SHEETS_BY_NAME: dict[str, Sheet] = {sheet.name: sheet for sheet in SHEETS}
 SHEET_NAMES: tuple[str, ...] = tuple(SHEETS_BY_NAME)

@@ -27,7 +27,10 @@ from typing import Any
 
 from bettercare.core import assurance
 from bettercare.core.indicators import published_value_mismatch
+from bettercare.core.pay_for_performance import pay_for_performance_problem
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.plan_details import condition_problem, sign_off_problem
+from bettercare.core.pooled_fund import FundingStreamLine, pooled_fund_problems
 from bettercare.core.proposals import OVERRIDE_EXPECTED, Proposal, override_problem
 from bettercare.core.rag import Dimension, allowed_statuses, commentary_problem, summary_required
 from bettercare.core.summary import MetricSpec
@@ -177,6 +180,7 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("scheme_finance", "recurrent"): Decimal(0),
     ("scheme_finance", "non_recurrent"): Decimal(0),
     ("savings", "achieved_to_date"): Decimal(0),
+    ("funding", "pooled"): True,
     # A file of monthly actuals need not say that each row is an actual.
     ("metric_values", "kind"): "actual",
 }
@@ -775,6 +779,62 @@ class _Checker:
                         record, column, f"is outside 1 to {top}", f"a whole number from 1 to {top}"
                     )
 
+    def check_plan(self) -> None:
+        """The pooled fund's structure, pay for performance and the plan's details (core's
+        rules, ADR 0112), each problem on the row and column it is about."""
+        years: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        for record in self.rows("funding"):
+            years[(record["area_code"], str(record["financial_year"]))].append(record)
+        for records in years.values():
+            lines = [
+                FundingStreamLine(
+                    r["stream"],
+                    r["budget"],
+                    pooled=bool(r["pooled"]),
+                    part_of=r["part_of"] or "",
+                    passported_to=r["passported_to"] or "",
+                )
+                for r in records
+            ]
+            for index, column, problem in pooled_fund_problems(lines):
+                expected = {
+                    "part_of": "a stream of the pooled fund that year, or blank",
+                    "passported_to": "blank for a stream outside the pooled fund",
+                }[column]
+                self.error(records[index], column, problem, expected)
+        for record in self.rows("pay_for_performance"):
+            basis = [record[c] for c in ("reduction", "periods")]
+            found = pay_for_performance_problem(
+                planned_savings=record["planned_savings"],
+                maximum_support=record["maximum_support"],
+                reduction=exact_number(basis[0]),
+                unit_cost=record["unit_cost"],
+                periods=exact_number(basis[1]),
+            )
+            if found is not None:
+                self.error(record, found[0], found[1], "reduction x unit cost x periods")
+        submitted = {
+            (r["area_code"], str(r["financial_year"])): r["submitted_on"]
+            for r in self.rows("plan_details")
+        }
+        for record in self.rows("plan_sign_offs"):
+            found = sign_off_problem(
+                on_behalf_of=record["on_behalf_of"],
+                signed_by=record["signed_by"] or "",
+                signed_on=record["signed_on"],
+                submitted_on=submitted.get((record["area_code"], str(record["financial_year"]))),
+            )
+            if found is not None:
+                self.error(record, found[0], found[1], "the signatory and a date")
+        for record in self.rows("national_conditions"):
+            found = condition_problem(
+                condition=record["condition"],
+                met=bool(record["met"]),
+                statement=record["statement"] or "",
+            )
+            if found is not None:
+                self.error(record, found[0], found[1], "the plan's statement for the condition")
+
     def check_totals(self) -> None:
         spend: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         first: dict[tuple[str, str], Record] = {}
@@ -785,7 +845,8 @@ class _Checker:
                 first.setdefault(key, record)
         budget: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         for record in self.rows("funding"):
-            budget[(record["area_code"], str(record["financial_year"]))] += record["budget"]
+            if not record["part_of"]:  # a part is already in its stream's budget
+                budget[(record["area_code"], str(record["financial_year"]))] += record["budget"]
         for key, total in spend.items():
             if key in budget and abs(total - budget[key]) >= 1:
                 self.warn(
@@ -808,10 +869,18 @@ class _Checker:
         self.check_proposals()
         self.check_risks()
         self.check_assurance()
+        self.check_plan()
         self.check_totals()
         order = {name: index for index, name in enumerate(SHEETS_BY_NAME)}
         self.messages.sort(key=lambda m: (order.get(m.sheet, 99), m.row or 0, m.severity))
         return ValidatedWorkbook(self.workbook.source, self.records, self.messages)
+
+
+def exact_number(number: float | None) -> Decimal | None:
+    """A number column's value as the decimal written (12, not 12.0; 4.5 as 4.5)."""
+    if number is None:
+        return None
+    return Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
 
 
 def _expects(column_type: str) -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.pooled_fund import PROTECTION_CATEGORIES
 from bettercare.core.rag import PROGRAMME_STATUSES, RISK_RATINGS, STATUS_LABELS, STATUSES
 from bettercare.workbook.schema import ColumnType
 
@@ -320,6 +321,12 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         | {"green": "G", "amber": "A", "red": "R", "yes": "Y", "no": "N"},
         "G, A, R, Y or N",
         "an assurance rating",
+    ),
+    "protection": _choice(
+        _identity(*PROTECTION_CATEGORIES)
+        | {label.lower(): code for code, label in PROTECTION_CATEGORIES.items()},
+        "nhs_out_of_hospital or social_care (or blank)",
+        "a protection category",
     ),
     # The plan's own rating of a risk (bettercare.core.rag.risk_rating), in any case.
     "risk_rating": _choice(

@@ -139,6 +139,9 @@ def make_funding(
     minimum: str | None = None,
     organisation: str = "",
     as_at: date | None = None,
+    pooled: bool = True,
+    part_of: str = "",
+    passported_to: str = "",
 ) -> Funding:
     return Funding.objects.create(
         area=area,
@@ -149,11 +152,20 @@ def make_funding(
         forecast_outturn=None if forecast is None else Decimal(forecast),
         minimum_contribution=None if minimum is None else Decimal(minimum),
         as_at=as_at,
+        pooled=pooled,
+        part_of=part_of,
+        passported_to=passported_to,
     )
 
 
 def make_scheme_finance(
-    scheme: Scheme, line: str, *, year: str = "2017-18", recurrent: str, non_recurrent: str
+    scheme: Scheme,
+    line: str,
+    *,
+    year: str = "2017-18",
+    recurrent: str,
+    non_recurrent: str,
+    protection: str = "",
 ) -> SchemeFinance:
     return SchemeFinance.objects.create(
         scheme=scheme,
@@ -161,6 +173,7 @@ def make_scheme_finance(
         line=line,
         recurrent=Decimal(recurrent),
         non_recurrent=Decimal(non_recurrent),
+        protection=protection,
     )
 
 

@@ -38,6 +38,13 @@ from tests.factories import (
     make_scheme_status,
     make_user,
 )
+from tests.factories.plan import (
+    make_condition,
+    make_p4p,
+    make_payment,
+    make_plan_details,
+    make_sign_off,
+)
 from tests.integration.web.html import text_of
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +55,16 @@ REGISTERED = {
     "alerts": {"outboxemail"},
     "assurance": {"assurancerating"},
     "benchmarking": {"peergroup"},
-    "finance": {"funding", "savingsplan", "schemefinance"},
+    "finance": {
+        "funding",
+        "nationalcondition",
+        "payforperformance",
+        "performancepayment",
+        "plandetails",
+        "plansignoff",
+        "savingsplan",
+        "schemefinance",
+    },
     "performance": {"metric", "metriccommentary", "metricrebase", "metricvalue"},
     "programmes": {
         "achievement",
@@ -92,6 +108,11 @@ def world():
     make_savings_plan(kent)
     make_scheme_finance(scheme, "spend", recurrent="10", non_recurrent="0")
     make_rating(kent, "Plan agreed", "G")
+    make_plan_details(kent, submitted_on=date(2017, 9, 8))
+    make_sign_off(kent, "Kent County Council", signed_by="A Person")
+    make_condition(kent, "Plans jointly agreed")
+    make_p4p(kent, "Care homes", planned_savings="1", maximum_support="1")
+    make_payment(kent, "October 2015 payment", available="1", planned="1")
     metric = make_metric()
     make_monthly_values(kent, metric, [10.0, 12.0])
     metric_commentary_save(

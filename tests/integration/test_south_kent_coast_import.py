@@ -87,6 +87,10 @@ def test_round_trip_is_lossless(south_kent_coast, importer, tmp_path):
             "metrics",
             "metric_values",
             "risks",
+            "pay_for_performance",
+            "plan_details",
+            "plan_sign_offs",
+            "national_conditions",
         )
     )
     shutil.rmtree(tmp_path)

@@ -27,6 +27,7 @@ from bettercare.web.api.schemas import (
     MetricOut,
     MilestoneOut,
     PlannedActivityOut,
+    PlanYearOut,
     RiskOut,
     SchemeOut,
 )
@@ -251,6 +252,24 @@ def area_funding(
     request: HttpRequest, code: str = Path(..., description=CODE, example="E10000018")
 ) -> dict[str, Any]:
     return queries.area_finance(area_for(request, code))
+
+
+@api.get(
+    "/areas/{code}/plan",
+    response={200: list[PlanYearOut], **AREA_ERRORS},
+    operation_id="area_plan",
+    summary="The plan's pooled fund, protection split, details and pay for performance",
+    description="Each financial year: the pooled fund with each stream counted once and what "
+    "is passported out of it (the DFG to the district councils), the pool's spend by "
+    "protection-of-services category, the Health and Wellbeing Board and submission dates, "
+    "the sign-offs, each national condition (met or not, and the statement), and pay for "
+    "performance (planned savings against the maximum support needed, and each payment "
+    "period with the payment due from the reduction achieved).",
+)
+def area_plan(
+    request: HttpRequest, code: str = Path(..., description=CODE, example="E10000018")
+) -> list[dict[str, Any]]:
+    return queries.area_plans(area_for(request, code))
 
 
 @api.get(

@@ -10,13 +10,32 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
+
 from bettercare.core.milestones import ACTIVITY_GROUP_LABELS, ACTIVITY_GROUPS
 from bettercare.core.ordering import theme_and_ref_key
+from bettercare.core.pay_for_performance import performance_payment
 from bettercare.core.periods import Month
+from bettercare.core.plan_details import conditions_line
+from bettercare.core.pooled_fund import (
+    FundingStreamLine,
+    SpendLine,
+    pooled_fund,
+    protection_split,
+)
 from bettercare.core.rag import DIMENSIONS
 from bettercare.reports.model import FundingLine
 from bettercare.web.accounts.access import Access
-from bettercare.web.finance.models import Funding, SavingsPlan
+from bettercare.web.finance.models import (
+    Funding,
+    NationalCondition,
+    PayForPerformance,
+    PerformancePayment,
+    PlanDetails,
+    PlanSignOff,
+    SavingsPlan,
+    SchemeFinance,
+)
 from bettercare.web.performance.contract import metric_json
 from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
 from bettercare.web.programmes.models import (
@@ -197,3 +216,114 @@ def area_finance(area: Area) -> dict[str, Any]:
         for plan in SavingsPlan.objects.filter(area=area).order_by("financial_year")
     ]
     return {"funding": funding, "savings_plans": savings}
+
+
+def area_plans(area: Area) -> list[dict[str, Any]]:
+    """Each year's pooled fund (core's rule), protection split, plan details and pay for
+    performance (ADR 0112): eight queries, whatever the number of years."""
+    by_year: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for row in Funding.objects.filter(area=area).order_by("financial_year", "stream"):
+        by_year[row.financial_year]["funding"].append(
+            FundingStreamLine(
+                row.stream,
+                row.budget,
+                pooled=row.pooled,
+                part_of=row.part_of,
+                passported_to=row.passported_to,
+            )
+        )
+    for line in SchemeFinance.objects.filter(scheme__area=area, line=SchemeFinance.Line.SPEND):
+        by_year[line.financial_year]["spend"].append(
+            SpendLine("spend", line.total, line.protection)
+        )
+    details = {d.financial_year: d for d in PlanDetails.objects.filter(area=area)}
+    plan_rows: tuple[tuple[str, models.QuerySet[Any]], ...] = (
+        ("sign_offs", PlanSignOff.objects.filter(area=area)),
+        ("conditions", NationalCondition.objects.filter(area=area)),
+        ("p4p", PayForPerformance.objects.filter(area=area)),
+        ("payments", PerformancePayment.objects.filter(area=area)),
+    )
+    for key, queryset in plan_rows:
+        for plan_row in queryset:
+            by_year[plan_row.financial_year][key].append(plan_row)
+    for year in details:
+        by_year[year]["sign_offs"]  # a year with only its dates is a year
+    answer = []
+    for year in sorted(by_year):
+        rows = by_year[year]
+        try:
+            pool = pooled_fund(rows["funding"]) if rows["funding"] else None
+        except ValueError:
+            pool = None
+        split = protection_split(rows["spend"])
+        plan = details.get(year)
+        answer.append(
+            {
+                "financial_year": year,
+                "pooled_fund": money(pool.total) if pool else None,
+                "retained": money(pool.retained) if pool else None,
+                "passported": [
+                    {"stream": p.stream, "to": p.to, "amount": money(p.amount)}
+                    for p in (pool.passported if pool else ())
+                ],
+                "outside_pool": [
+                    {"stream": o.stream, "amount": money(o.budget)}
+                    for o in (pool.outside if pool else ())
+                ],
+                "protection": [
+                    {"category": s.category, "label": s.label, "amount": money(s.amount)}
+                    for s in split.shares
+                ]
+                if split.any
+                else [],
+                "hwb_agreed_on": plan.hwb_agreed_on if plan else None,
+                "hwb_note": plan.hwb_note if plan else "",
+                "submitted_on": plan.submitted_on if plan else None,
+                "approved_on": plan.approved_on if plan else None,
+                "national_conditions_summary": conditions_line([c.met for c in rows["conditions"]]),
+                "sign_offs": [
+                    {
+                        "on_behalf_of": s.on_behalf_of,
+                        "signed_by": s.signed_by,
+                        "position": s.position,
+                        "signed_on": s.signed_on,
+                    }
+                    for s in rows["sign_offs"]
+                ],
+                "national_conditions": [
+                    {"condition": c.condition, "met": c.met, "statement": c.statement}
+                    for c in rows["conditions"]
+                ],
+                "pay_for_performance": [
+                    {
+                        "metric": p.metric,
+                        "planned_savings": money(p.planned_savings),
+                        "maximum_support": money(p.maximum_support),
+                        "ongoing_savings": money(p.ongoing_savings),
+                        "ongoing_support": money(p.ongoing_support),
+                        "basis": p.basis,
+                    }
+                    for p in rows["p4p"]
+                ],
+                "performance_payments": [
+                    {
+                        "period": p.period,
+                        "covers": p.covers,
+                        "available": money(p.available),
+                        "planned_reduction": float(p.planned_reduction),
+                        "achieved_reduction": None
+                        if p.achieved_reduction is None
+                        else float(p.achieved_reduction),
+                        "due": None
+                        if p.achieved_reduction is None
+                        else money(
+                            performance_payment(
+                                p.available, p.planned_reduction, p.achieved_reduction
+                            ).due
+                        ),
+                    }
+                    for p in rows["payments"]
+                ],
+            }
+        )
+    return answer

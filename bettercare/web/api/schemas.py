@@ -211,3 +211,82 @@ class SavingsPlanOut(Schema):
 class FinanceOut(Schema):
     funding: list[FundingOut] = Field(description="Each funding stream by year.")
     savings_plans: list[SavingsPlanOut] = Field(description="The savings plan of each year.")
+
+
+# -- the plan's money and details (ADR 0112) -------------------------------------------------
+
+
+class PassportedOut(Schema):
+    stream: str
+    to: str = Field(description="The body the stream is passed on to in full.")
+    amount: float = Field(description=MONEY)
+
+
+class StreamAmountOut(Schema):
+    stream: str
+    amount: float = Field(description=MONEY)
+
+
+class ProtectionOut(Schema):
+    category: Literal["nhs_out_of_hospital", "social_care"]
+    label: str
+    amount: float = Field(description=f"The spend of the pool protecting it. {MONEY}")
+
+
+class SignOffOut(Schema):
+    on_behalf_of: str
+    signed_by: str
+    position: str
+    signed_on: date | None
+
+
+class NationalConditionOut(Schema):
+    condition: str
+    met: bool
+    statement: str
+
+
+class PayForPerformanceOut(Schema):
+    metric: str
+    planned_savings: float = Field(description=f"If the target is fully achieved. {MONEY}")
+    maximum_support: float = Field(
+        description=f"Needed for other services if the target is not achieved. {MONEY}"
+    )
+    ongoing_savings: float | None = Field(description=MONEY)
+    ongoing_support: float | None = Field(description=MONEY)
+    basis: str
+
+
+class PerformancePaymentOut(Schema):
+    period: str
+    covers: str
+    available: float = Field(description=f"The amount at stake. {MONEY}")
+    planned_reduction: float
+    achieved_reduction: float | None
+    due: float | None = Field(
+        description="available x achieved / planned reduction, at most all of it; null until "
+        f"the reduction achieved is known. {MONEY}"
+    )
+
+
+class PlanYearOut(Schema):
+    financial_year: str = Field(description="The financial year, YYYY-YY.")
+    pooled_fund: float | None = Field(
+        description="The pooled fund: each stream of the pool once (a stream within another, "
+        f"like the 2017-18 DFG within the BCF, is not added again). {MONEY}"
+    )
+    retained: float | None = Field(description=f"The pool less what is passported. {MONEY}")
+    passported: list[PassportedOut]
+    outside_pool: list[StreamAmountOut]
+    protection: list[ProtectionOut] = Field(
+        description="The pool's spend by protection-of-services category."
+    )
+    hwb_agreed_on: date | None
+    hwb_note: str
+    submitted_on: date | None
+    approved_on: date | None
+    national_conditions_summary: str
+    sign_offs: list[SignOffOut]
+    national_conditions: list[NationalConditionOut]
+    pay_for_performance: list[PayForPerformanceOut]
+    performance_payments: list[PerformancePaymentOut]

@@ -8,6 +8,7 @@ from bettercare.web.accounts import views as accounts
 from bettercare.web.alerts import views as alerts
 from bettercare.web.assurance import views as assurance
 from bettercare.web.benchmarking import views as benchmarking
+from bettercare.web.finance import plan_views as finance_plan
 from bettercare.web.finance import views as finance
 from bettercare.web.performance import commentary_views, rebase_views
 from bettercare.web.performance import views as performance
@@ -61,6 +62,12 @@ area_pages = [
     path("finance/", finance.finance, name="area-finance"),
     path("finance/funding/<int:pk>/", finance.funding_edit, name="funding-edit"),
     path("finance/savings/<int:pk>/", finance.savings_edit, name="savings-edit"),
+    path("plan/", finance_plan.plan, name="area-plan"),
+    path(
+        "plan/conditions/<int:pk>/",
+        finance_plan.national_condition_edit,
+        name="national-condition-edit",
+    ),
     path("periods/", period_views.periods, name="area-periods"),
     path("periods/<str:month>/<str:action>/", period_views.period_action, name="period-action"),
     path("history/<str:kind>/<int:pk>/", period_views.history, name="history"),

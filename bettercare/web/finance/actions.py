@@ -1,4 +1,6 @@
-"""Writes to the money: the finance lead's forecast outturn and savings achieved.
+"""Writes to the money and the plan: the finance lead's forecast outturn and savings
+achieved, the reduction achieved for a performance payment, and a national condition's
+statement.
 
 Each takes the acting user (``by=``), runs in one transaction, leaves its own entry in the
 history and refuses an amount the form would refuse with the form's words (ActionError).
@@ -10,8 +12,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from bettercare.core.plan_details import condition_problem
 from bettercare.web.accounts.models import User
-from bettercare.web.finance.models import Funding, SavingsPlan
+from bettercare.web.finance.models import (
+    Funding,
+    NationalCondition,
+    PerformancePayment,
+    SavingsPlan,
+)
 from bettercare.web.programmes.actions import ActionError, versioned_update
 from bettercare.web.programmes.fields import MONEY
 
@@ -61,5 +69,58 @@ def savings_achieved_update(
         seen_version=seen_version,
         by=by,
         reason="savings achieved updated",
+    )
+    return result
+
+
+@transaction.atomic
+def national_condition_update(
+    *,
+    condition: NationalCondition,
+    met: bool,
+    statement: str,
+    seen_version: int,
+    by: User | None,
+) -> NationalCondition:
+    """Record whether the plan meets a national condition, and its statement (core's rule: a
+    condition not met needs a statement of why and by when)."""
+    problem = condition_problem(condition=condition.condition, met=met, statement=statement)
+    if problem is not None:
+        raise ActionError(problem[1][0].upper() + problem[1][1:])
+    result: NationalCondition = versioned_update(
+        NationalCondition,
+        condition.pk,
+        changes={"met": met, "statement": statement.strip()},
+        seen_version=seen_version,
+        by=by,
+        reason="national condition statement updated",
+    )
+    return result
+
+
+@transaction.atomic
+def performance_achieved_update(
+    *,
+    payment: PerformancePayment,
+    achieved_reduction: Decimal | None,
+    seen_version: int,
+    by: User | None,
+) -> PerformancePayment:
+    """Record the reduction achieved for a payment period (None: not known yet); core works
+    out the payment due from it."""
+    if achieved_reduction is not None:
+        exponent = achieved_reduction.as_tuple().exponent
+        if not isinstance(exponent, int) or exponent < -2 or abs(achieved_reduction) >= 10**10:
+            raise ActionError(
+                f"Enter the reduction achieved as a number with at most two decimal places "
+                f"(not {achieved_reduction})."
+            )
+    result: PerformancePayment = versioned_update(
+        PerformancePayment,
+        payment.pk,
+        changes={"achieved_reduction": achieved_reduction},
+        seen_version=seen_version,
+        by=by,
+        reason="reduction achieved updated",
     )
     return result

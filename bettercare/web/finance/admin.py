@@ -1,11 +1,20 @@
-"""Administration of the money, read-only (the finance pages and the import write it)."""
+"""Administration of the money and the plan, read-only (the pages and the import write it)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from bettercare.web.admin_base import ActionsOnlyAdmin
-from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.finance.models import (
+    Funding,
+    NationalCondition,
+    PayForPerformance,
+    PerformancePayment,
+    PlanDetails,
+    PlanSignOff,
+    SavingsPlan,
+    SchemeFinance,
+)
 
 
 @admin.register(SchemeFinance)
@@ -38,3 +47,51 @@ class SavingsPlanAdmin(ActionsOnlyAdmin):
     list_filter = ("financial_year",)
     list_select_related = ("area",)
     search_fields = ("area__code", "area__name")
+
+
+@admin.register(PayForPerformance)
+class PayForPerformanceAdmin(ActionsOnlyAdmin):
+    list_display = ("area", "financial_year", "metric", "planned_savings", "maximum_support")
+    list_filter = ("financial_year",)
+    list_select_related = ("area",)
+    search_fields = ("area__code", "area__name", "metric")
+
+
+@admin.register(PerformancePayment)
+class PerformancePaymentAdmin(ActionsOnlyAdmin):
+    list_display = (
+        "area",
+        "financial_year",
+        "period",
+        "available",
+        "planned_reduction",
+        "achieved_reduction",
+        "version",
+    )
+    list_filter = ("financial_year",)
+    list_select_related = ("area",)
+    search_fields = ("area__code", "area__name", "period")
+
+
+@admin.register(PlanDetails)
+class PlanDetailsAdmin(ActionsOnlyAdmin):
+    list_display = ("area", "financial_year", "hwb_agreed_on", "submitted_on", "approved_on")
+    list_filter = ("financial_year",)
+    list_select_related = ("area",)
+    search_fields = ("area__code", "area__name")
+
+
+@admin.register(PlanSignOff)
+class PlanSignOffAdmin(ActionsOnlyAdmin):
+    list_display = ("area", "financial_year", "on_behalf_of", "signed_by", "position", "signed_on")
+    list_filter = ("financial_year",)
+    list_select_related = ("area",)
+    search_fields = ("area__code", "area__name", "on_behalf_of", "signed_by")
+
+
+@admin.register(NationalCondition)
+class NationalConditionAdmin(ActionsOnlyAdmin):
+    list_display = ("area", "financial_year", "condition", "met", "version")
+    list_filter = ("financial_year", "met")
+    list_select_related = ("area",)
+    search_fields = ("area__code", "area__name", "condition")

@@ -18,13 +18,15 @@ from django.utils import timezone
 from bettercare.charts import bar_comparison, progress_bar
 from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.pooled_fund import SpendLine
 from bettercare.web.edits import versioned_edit
 from bettercare.web.finance.actions import funding_forecast_update, savings_achieved_update
-from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.finance.models import Funding, PayForPerformance, SavingsPlan, SchemeFinance
+from bettercare.web.finance.plan_views import funding_line, pay_for_performance_of
 from bettercare.web.pages import access_of, area_for, render_area_page
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.returns import MoneyField
-from bettercare.web.reporting.highlight import savings_line
+from bettercare.web.reporting.highlight import plan_finance, savings_line
 
 ZERO = Decimal(0)
 
@@ -79,10 +81,12 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
     year = _year_asked(request, latest.financial_year)
     fy = str(year)
     funding = list(Funding.objects.filter(area=area, financial_year=fy))
-    budget = sum((f.budget for f in funding), ZERO)
-    forecasts = [f.forecast_outturn for f in funding]
+    # A line within another stream's budget (the 2017-18 DFG in the BCF) is counted there.
+    counted = [f for f in funding if not f.part_of]
+    budget = sum((f.budget for f in counted), ZERO)
+    forecasts = [f.forecast_outturn for f in counted]
     forecast = sum((f for f in forecasts if f is not None), ZERO)
-    all_forecast = bool(funding) and all(f is not None for f in forecasts)
+    all_forecast = bool(counted) and all(f is not None for f in forecasts)
     funding_chart = None
     if funding:
         funding_chart = bar_comparison(
@@ -133,11 +137,20 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
             "funding": funding,
             "funding_total": {
                 "budget": budget,
-                "minimum": sum((f.minimum_contribution or ZERO for f in funding), ZERO),
+                "minimum": sum((f.minimum_contribution or ZERO for f in counted), ZERO),
                 "forecast": forecast if all_forecast else None,
                 "variance": forecast - budget if all_forecast else None,
             },
             "funding_chart": funding_chart,
+            "plan_finance": plan_finance(
+                [funding_line(f) for f in funding],
+                [
+                    SpendLine("spend", line.total, line.protection)
+                    for line in lines
+                    if line.financial_year == fy and line.line == SchemeFinance.Line.SPEND
+                ],
+            ),
+            "pay_for_performance": pay_for_performance_of(area, fy),
             "schemes": [
                 schemes[pk] for pk in sorted(schemes, key=lambda pk: natural_key(refs[pk]))
             ],
@@ -157,10 +170,13 @@ def _stream(funding: Funding) -> str:
 
 
 def _years(area: Area, current: str) -> list[str]:
-    """Every financial year the area has money recorded for, newest first (three queries)."""
+    """Every financial year the area has money recorded for, newest first (four queries)."""
     years = {current}
     years.update(Funding.objects.filter(area=area).values_list("financial_year", flat=True))
     years.update(SavingsPlan.objects.filter(area=area).values_list("financial_year", flat=True))
+    years.update(
+        PayForPerformance.objects.filter(area=area).values_list("financial_year", flat=True)
+    )
     years.update(
         SchemeFinance.objects.filter(scheme__area=area).values_list("financial_year", flat=True)
     )

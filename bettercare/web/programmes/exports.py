@@ -7,12 +7,22 @@ and import again is lossless.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from bettercare.core.periods import Month
 from bettercare.web.assurance.models import AssuranceRating
-from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.finance.models import (
+    Funding,
+    NationalCondition,
+    PayForPerformance,
+    PerformancePayment,
+    PlanDetails,
+    PlanSignOff,
+    SavingsPlan,
+    SchemeFinance,
+)
 from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 from bettercare.web.programmes.models import (
     Achievement,
@@ -72,6 +82,9 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "minimum_contribution": f.minimum_contribution,
             "forecast_outturn": f.forecast_outturn,
             "as_at": f.as_at,
+            "pooled": f.pooled,
+            "part_of": f.part_of,
+            "passported_to": f.passported_to,
         }
         for f in Funding.objects.filter(area_id__in=ids).select_related("area")
     ]
@@ -118,6 +131,7 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "line": f.line,
             "recurrent": f.recurrent,
             "non_recurrent": f.non_recurrent,
+            "protection": f.protection,
         }
         for f in SchemeFinance.objects.filter(scheme__area_id__in=ids).select_related(
             "scheme__area"
@@ -276,7 +290,72 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
         }
         for r in AssuranceRating.objects.filter(area_id__in=ids).select_related("area")
     ]
+    rows.update(_plan_rows(ids))
     return rows
+
+
+def _plan_rows(ids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """Pay for performance and the plan's details (ADR 0112)."""
+
+    def year_of(row: Any) -> dict[str, Any]:
+        return {"area_code": row.area.code, "financial_year": row.financial_year}
+
+    def plain(number: Decimal | None) -> Decimal | None:
+        # the workbook holds 12 and 52, not 12.00 and 52.00
+        return None if number is None else number.normalize() + 0
+
+    return {
+        "pay_for_performance": [
+            {
+                **year_of(p),
+                "metric": p.metric,
+                "planned_savings": p.planned_savings,
+                "maximum_support": p.maximum_support,
+                "ongoing_savings": p.ongoing_savings,
+                "ongoing_support": p.ongoing_support,
+                "reduction": plain(p.reduction),
+                "unit_cost": p.unit_cost,
+                "periods": plain(p.periods),
+                "basis": p.basis,
+            }
+            for p in PayForPerformance.objects.filter(area_id__in=ids).select_related("area")
+        ],
+        "performance_payments": [
+            {
+                **year_of(p),
+                "period": p.period,
+                "covers": p.covers,
+                "available": p.available,
+                "planned_reduction": plain(p.planned_reduction),
+                "achieved_reduction": plain(p.achieved_reduction),
+            }
+            for p in PerformancePayment.objects.filter(area_id__in=ids).select_related("area")
+        ],
+        "plan_details": [
+            {
+                **year_of(p),
+                "hwb_agreed_on": p.hwb_agreed_on,
+                "hwb_note": p.hwb_note,
+                "submitted_on": p.submitted_on,
+                "approved_on": p.approved_on,
+            }
+            for p in PlanDetails.objects.filter(area_id__in=ids).select_related("area")
+        ],
+        "plan_sign_offs": [
+            {
+                **year_of(s),
+                "on_behalf_of": s.on_behalf_of,
+                "signed_by": s.signed_by,
+                "position": s.position,
+                "signed_on": s.signed_on,
+            }
+            for s in PlanSignOff.objects.filter(area_id__in=ids).select_related("area")
+        ],
+        "national_conditions": [
+            {**year_of(c), "condition": c.condition, "met": c.met, "statement": c.statement}
+            for c in NationalCondition.objects.filter(area_id__in=ids).select_related("area")
+        ],
+    }
 
 
 def export_workbook(area: Area, path: Path) -> Path:

@@ -20,7 +20,16 @@ from django.db import IntegrityError, models, transaction
 
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
-from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
+from bettercare.web.finance.models import (
+    Funding,
+    NationalCondition,
+    PayForPerformance,
+    PerformancePayment,
+    PlanDetails,
+    PlanSignOff,
+    SavingsPlan,
+    SchemeFinance,
+)
 from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 from bettercare.web.programmes import bulk
 from bettercare.web.programmes.bulk import Upserted
@@ -48,7 +57,7 @@ from bettercare.workbook import (
     read_workbook,
     validate_workbook,
 )
-from bettercare.workbook.validate import RETURN_SHEETS, signed_off_row
+from bettercare.workbook.validate import RETURN_SHEETS, exact_number, signed_off_row
 
 Progress = Callable[[str, int], None]
 IMPORT_ATTEMPTS = 3
@@ -337,6 +346,18 @@ class _Writer:
         self.progress(sheet, result.created + result.updated + result.unchanged)
         return result
 
+    def upsert_present(
+        self,
+        sheet: str,
+        model: type[models.Model],
+        key: Sequence[str],
+        rows: list[dict[str, Any]],
+        existing: models.QuerySet[Any],
+    ) -> None:
+        """:meth:`upsert` for a sheet the workbook has rows on (an absent sheet counts none)."""
+        if rows:
+            self.upsert(sheet, model, key, rows, existing)
+
     # -- sheets -----------------------------------------------------------------------------
 
     def write(self) -> dict[str, SheetCounts]:
@@ -350,6 +371,7 @@ class _Writer:
         self.write_milestones_and_risks()
         self.write_returns()
         self.write_assurance()
+        self.write_plan()
         # A programme row is its area and its programme: a renamed programme is an update.
         programmes = self.counts.pop("_programmes", SheetCounts())
         areas = self.counts.get("programme")
@@ -546,6 +568,7 @@ class _Writer:
                     "line": r["line"],
                     "recurrent": r["recurrent"],
                     "non_recurrent": r["non_recurrent"],
+                    "protection": r["protection"] or "",
                 }
                 for r in self.rows("scheme_finance")
             ],
@@ -565,6 +588,9 @@ class _Writer:
                     "minimum_contribution": r["minimum_contribution"],
                     "forecast_outturn": r["forecast_outturn"],
                     "as_at": r["as_at"],
+                    "pooled": bool(r["pooled"]),
+                    "part_of": r["part_of"] or "",
+                    "passported_to": r["passported_to"] or "",
                 }
                 for r in self.rows("funding")
             ],
@@ -821,4 +847,100 @@ class _Writer:
                 for r in self.rows("assurance")
             ],
             AssuranceRating.objects.filter(area_id__in=area_ids),
+        )
+
+    def write_plan(self) -> None:
+        """Pay for performance and the plan's details (ADR 0112)."""
+        area_ids = [a.pk for a in self.areas.values()]
+
+        def year_of(r: Record) -> dict[str, Any]:
+            return {
+                "area_id": self.area_id(r["area_code"]),
+                "financial_year": str(r["financial_year"]),
+            }
+
+        self.upsert_present(
+            "pay_for_performance",
+            PayForPerformance,
+            ("area_id", "financial_year", "metric"),
+            [
+                {
+                    **year_of(r),
+                    "metric": r["metric"],
+                    "planned_savings": r["planned_savings"],
+                    "maximum_support": r["maximum_support"],
+                    "ongoing_savings": r["ongoing_savings"],
+                    "ongoing_support": r["ongoing_support"],
+                    "reduction": exact_number(r["reduction"]),
+                    "unit_cost": r["unit_cost"],
+                    "periods": exact_number(r["periods"]),
+                    "basis": r["basis"] or "",
+                }
+                for r in self.rows("pay_for_performance")
+            ],
+            PayForPerformance.objects.filter(area_id__in=area_ids),
+        )
+        self.upsert_present(
+            "performance_payments",
+            PerformancePayment,
+            ("area_id", "financial_year", "period"),
+            [
+                {
+                    **year_of(r),
+                    "period": r["period"],
+                    "covers": r["covers"] or "",
+                    "available": r["available"],
+                    "planned_reduction": exact_number(r["planned_reduction"]),
+                    "achieved_reduction": exact_number(r["achieved_reduction"]),
+                }
+                for r in self.rows("performance_payments")
+            ],
+            PerformancePayment.objects.filter(area_id__in=area_ids),
+        )
+        self.upsert_present(
+            "plan_details",
+            PlanDetails,
+            ("area_id", "financial_year"),
+            [
+                {
+                    **year_of(r),
+                    "hwb_agreed_on": r["hwb_agreed_on"],
+                    "hwb_note": r["hwb_note"] or "",
+                    "submitted_on": r["submitted_on"],
+                    "approved_on": r["approved_on"],
+                }
+                for r in self.rows("plan_details")
+            ],
+            PlanDetails.objects.filter(area_id__in=area_ids),
+        )
+        self.upsert_present(
+            "plan_sign_offs",
+            PlanSignOff,
+            ("area_id", "financial_year", "on_behalf_of"),
+            [
+                {
+                    **year_of(r),
+                    "on_behalf_of": r["on_behalf_of"],
+                    "signed_by": r["signed_by"] or "",
+                    "position": r["position"] or "",
+                    "signed_on": r["signed_on"],
+                }
+                for r in self.rows("plan_sign_offs")
+            ],
+            PlanSignOff.objects.filter(area_id__in=area_ids),
+        )
+        self.upsert_present(
+            "national_conditions",
+            NationalCondition,
+            ("area_id", "financial_year", "condition"),
+            [
+                {
+                    **year_of(r),
+                    "condition": r["condition"],
+                    "met": bool(r["met"]),
+                    "statement": r["statement"] or "",
+                }
+                for r in self.rows("national_conditions")
+            ],
+            NationalCondition.objects.filter(area_id__in=area_ids),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bettercare.core.milestones import (
     ACTIVITY_GROUP_LABELS,
     ACTIVITY_GROUPS,
@@ -10,6 +12,12 @@ from bettercare.core.milestones import (
     milestone_order,
 )
 from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.pooled_fund import (
+    FundingStreamLine,
+    SpendLine,
+    pooled_fund,
+    protection_split,
+)
 from bettercare.core.rag import (
     assess_savings,
     milestone_slippage_days,
@@ -21,8 +29,10 @@ from bettercare.core.rag import (
 )
 from bettercare.reports.model import (
     Change,
+    FundingLine,
     HighlightReport,
     MilestoneLine,
+    PlanFinance,
     ProgrammeStatusLine,
     RiskLine,
     SavingsLine,
@@ -194,7 +204,31 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         generated_at=snapshot.taken_at,
         periods=snapshot.periods,
         upcoming_groups=groups,
+        plan_finance=plan_finance(snapshot.funding, snapshot.spend),
     )
+
+
+def plan_finance(funding: Sequence[FundingLine], spend: Sequence[SpendLine]) -> PlanFinance | None:
+    """The pooled fund (core's rule: each pound counted once, what is passported shown) and
+    its protection split; None with no funding, or funding core cannot read as one pool."""
+    if not funding:
+        return None
+    try:
+        pool = pooled_fund(
+            FundingStreamLine(
+                f.stream,
+                f.budget,
+                pooled=f.pooled,
+                part_of=f.part_of,
+                passported_to=f.passported_to,
+                organisation=f.organisation,
+            )
+            for f in funding
+        )
+        split = protection_split(spend)
+    except ValueError:
+        return None
+    return PlanFinance(pool, split)
 
 
 def build_highlight_report(period: ReportingPeriod) -> HighlightReport:

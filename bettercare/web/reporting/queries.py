@@ -17,10 +17,11 @@ from typing import cast
 from django.utils import timezone
 
 from bettercare.core.periods import Month
+from bettercare.core.pooled_fund import SpendLine
 from bettercare.core.rag import Status
 from bettercare.core.summary import AwaitingData, MetricSummary
 from bettercare.reports.model import AreaRef, FundingLine, PeriodRef
-from bettercare.web.finance.models import Funding, SavingsPlan
+from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.performance.models import Metric
 from bettercare.web.performance.queries import (
     area_metric_positions,
@@ -121,6 +122,8 @@ class HighlightSnapshot:
     taken_at: datetime
     #: The planned activities of the period: (group, text), in their order.
     activities: tuple[tuple[str, str], ...] = ()
+    #: The year's scheme spend lines with their protection category (ADR 0112).
+    spend: tuple[SpendLine, ...] = ()
 
 
 def area_ref(area: Area) -> AreaRef:
@@ -261,8 +264,22 @@ def highlight_snapshot(period: ReportingPeriod) -> HighlightSnapshot:
         ).values_list("text", flat=True)
     )
     funding = tuple(
-        FundingLine(f.stream, f.organisation, f.budget, f.forecast_outturn)
+        FundingLine(
+            f.stream,
+            f.organisation,
+            f.budget,
+            f.forecast_outturn,
+            pooled=f.pooled,
+            part_of=f.part_of,
+            passported_to=f.passported_to,
+        )
         for f in Funding.objects.filter(area=area, financial_year=year)
+    )
+    spend = tuple(
+        SpendLine("spend", line.recurrent + line.non_recurrent, line.protection)
+        for line in SchemeFinance.objects.filter(
+            scheme__area=area, financial_year=year, line=SchemeFinance.Line.SPEND
+        )
     )
     plan = SavingsPlan.objects.filter(area=area, financial_year=year).first()
     activities = tuple(
@@ -290,6 +307,7 @@ def highlight_snapshot(period: ReportingPeriod) -> HighlightSnapshot:
         periods=periods,
         taken_at=timezone.localtime(),
         activities=activities,
+        spend=spend,
     )
 
 

@@ -237,6 +237,24 @@ def run_each_action(world):
     )
     yield "bettercare.web.assurance.actions.assurance_ratings_save", AssuranceRating
 
+    from bettercare.web.finance.actions import (
+        national_condition_update,
+        performance_achieved_update,
+    )
+    from bettercare.web.finance.models import NationalCondition, PerformancePayment
+    from tests.factories.plan import make_condition, make_payment
+
+    condition = make_condition(kent, "Plans jointly agreed", statement="Agreed.")
+    national_condition_update(
+        condition=condition, met=False, statement="By March.", seen_version=1, by=by
+    )
+    yield "bettercare.web.finance.actions.national_condition_update", NationalCondition
+    payment = make_payment(kent, "October 2015 payment", available="1000", planned="4")
+    performance_achieved_update(
+        payment=payment, achieved_reduction=Decimal(3), seen_version=1, by=by
+    )
+    yield "bettercare.web.finance.actions.performance_achieved_update", PerformancePayment
+
 
 def test_every_action_records_who_acted(world):
     checked = set()

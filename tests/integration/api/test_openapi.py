@@ -18,6 +18,7 @@ PATHS = {
     "/api/areas/{code}/activities",
     "/api/areas/{code}/risks",
     "/api/areas/{code}/funding",
+    "/api/areas/{code}/plan",
     "/api/areas/{code}/metrics/{metric}/benchmark",
 }
 

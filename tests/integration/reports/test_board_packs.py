@@ -194,7 +194,8 @@ def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
     book = load_workbook(io.BytesIO(pack("highlight", "xlsx").content))
     assert book.sheetnames == [
         "Programme status", "Metrics", "Year to date", "Scheme statuses", "Milestones", "Risks",
-        "Funding", "Savings", "Achievements", "Next three months",
+        "Funding", "Savings", "Achievements", "Next three months", "Pooled fund",
+        "Protection of services",
     ]  # fmt: skip
     sheet = book["Metrics"]
     assert sheet.freeze_panes == "A2"

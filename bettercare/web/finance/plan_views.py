@@ -1,0 +1,192 @@
+"""The plan page (seed 002's plan details: Health and Wellbeing Board dates, sign-offs,
+national conditions statements, pay for performance) and its one edit: a national
+condition's met / not met and statement (ADR 0112)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from bettercare.core.pay_for_performance import PerformancePayment as Payment
+from bettercare.core.pay_for_performance import performance_payment
+from bettercare.core.periods import FinancialYear, Month
+from bettercare.core.plan_details import conditions_line
+from bettercare.reports.model import FundingLine
+from bettercare.web.edits import versioned_edit
+from bettercare.web.finance.actions import national_condition_update
+from bettercare.web.finance.models import (
+    Funding,
+    NationalCondition,
+    PayForPerformance,
+    PerformancePayment,
+    PlanDetails,
+    PlanSignOff,
+)
+from bettercare.web.pages import access_of, area_for, render_area_page
+from bettercare.web.programmes.models import Area
+
+ZERO = Decimal(0)
+
+
+def funding_line(f: Funding) -> FundingLine:
+    """A funding row as the report model (and core's pooled-fund rule) reads it."""
+    return FundingLine(
+        f.stream,
+        f.organisation,
+        f.budget,
+        f.forecast_outturn,
+        pooled=f.pooled,
+        part_of=f.part_of,
+        passported_to=f.passported_to,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLine:
+    """A payment period with what core says is due (None until the reduction is known)."""
+
+    row: PerformancePayment
+    payment: Payment | None
+
+
+def pay_for_performance_of(area: Area, year: str) -> dict[str, Any]:
+    """The year's pay-for-performance lines, their totals and the payment periods (two
+    queries)."""
+    lines = list(PayForPerformance.objects.filter(area=area, financial_year=year))
+    payments = [
+        PaymentLine(
+            p,
+            None
+            if p.achieved_reduction is None
+            else performance_payment(p.available, p.planned_reduction, p.achieved_reduction),
+        )
+        for p in PerformancePayment.objects.filter(area=area, financial_year=year)
+    ]
+    return {
+        "lines": lines,
+        "planned_savings": sum((p.planned_savings for p in lines), ZERO),
+        "maximum_support": sum((p.maximum_support for p in lines), ZERO),
+        "payments": payments,
+    }
+
+
+def _years(area: Area, current: str) -> list[str]:
+    """Every year the area has plan details, sign-offs, conditions or pay for performance for
+    (four queries), newest first."""
+    years = {current}
+    years.update(PlanDetails.objects.filter(area=area).values_list("financial_year", flat=True))
+    years.update(PlanSignOff.objects.filter(area=area).values_list("financial_year", flat=True))
+    years.update(
+        NationalCondition.objects.filter(area=area).values_list("financial_year", flat=True)
+    )
+    years.update(
+        PayForPerformance.objects.filter(area=area).values_list("financial_year", flat=True)
+    )
+    return sorted(years, reverse=True)
+
+
+def plan(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for(request, code)
+    details = PlanDetails.objects.filter(area=area).order_by("-financial_year").first()
+    latest = details.financial_year if details else None
+    text = request.GET.get("year") or latest
+    if text is None:
+        text = str(Month.of(timezone.localdate()).financial_year)
+    try:
+        year = str(FinancialYear.parse(text))
+    except ValueError:
+        raise Http404(f"{text!r} is not a financial year (expected YYYY-YY).") from None
+    if details is None or details.financial_year != year:
+        details = PlanDetails.objects.filter(area=area, financial_year=year).first()
+    conditions = list(NationalCondition.objects.filter(area=area, financial_year=year))
+    return render_area_page(
+        request,
+        "finance/plan.jinja",
+        area,
+        "finance",
+        {
+            "year": year,
+            "years": _years(area, year),
+            "details": details,
+            "sign_offs": list(PlanSignOff.objects.filter(area=area, financial_year=year)),
+            "conditions": conditions,
+            "conditions_line": conditions_line([c.met for c in conditions]),
+            "pay_for_performance": pay_for_performance_of(area, year),
+            "can_edit": access_of(request).can_edit_finance(area),
+            "page_title": f"{area.name} plan, {year}",
+        },
+    )
+
+
+INCOMPLETE = "Reload the page and make your change again: the form was incomplete"
+
+
+class ConditionForm(forms.Form):
+    met = forms.TypedChoiceField(
+        label="Is the condition met?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the plan meets the condition"},
+    )
+    statement = forms.CharField(
+        label="Statement", required=False, widget=forms.Textarea, max_length=10_000
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages={"required": INCOMPLETE}
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("met") is False and not (data.get("statement") or "").strip():
+            self.add_error("statement", "Enter why the condition is not met and by when it will be")
+        return data
+
+
+def national_condition_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    area = area_for(request, code)
+    condition = NationalCondition.objects.filter(pk=pk, area=area).first()
+    if condition is None:
+        raise Http404(f"{area.name} has no national condition {pk}.")
+    if not access_of(request).can_edit_finance(area):
+        raise PermissionDenied(
+            "Only the programme manager and the finance lead can change the plan's statements."
+        )
+
+    def save(data: dict[str, Any]) -> None:
+        national_condition_update(
+            condition=condition,
+            met=data["met"],
+            statement=data["statement"],
+            seen_version=data["version"],
+            by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
+        )
+
+    plan_page = reverse("area-plan", args=[area.code])
+    return versioned_edit(
+        request,
+        area,
+        condition,
+        form_class=ConditionForm,
+        initial=lambda: {
+            "met": "yes" if condition.met else "no",
+            "statement": condition.statement,
+            "version": condition.version,
+        },
+        save=save,
+        saved=f"The statement for {condition.condition} is saved.",
+        redirect_to=f"{plan_page}?year={condition.financial_year}",
+        template="finance/condition_edit.jinja",
+        current_page="finance",
+        context={
+            "row": condition,
+            "page_title": f"{condition.condition}, {condition.financial_year}",
+        },
+    )
