@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.rag import PROGRAMME_STATUSES, RISK_RATINGS, STATUS_LABELS, STATUSES
+from bettercare.core.scheme_description import CADENCES, DELIVERY_ROLES, KPI_LEVELS
 from bettercare.workbook.schema import ColumnType
 
 
@@ -309,6 +310,22 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         | {"green": "G", "amber": "A", "red": "R", "yes": "Y", "no": "N"},
         "G, A, R, Y or N",
         "an assurance rating",
+    ),
+    "delivery_role": _choice(
+        _identity(*DELIVERY_ROLES) | {label.lower(): code for code, label in DELIVERY_ROLES.items()} | {"commissioners": "commissioner", "providers": "provider"},
+        ", ".join(DELIVERY_ROLES),
+        "a delivery-chain role",
+    ),
+    "kpi_level": _choice(
+        _identity(*KPI_LEVELS) | {"practice level": "practice", "locality level": "locality"},
+        ", ".join(KPI_LEVELS),
+        "a KPI level",
+    ),
+    "cadence": _choice(
+        _identity(*CADENCES)
+        | {"bi-weekly": "biweekly", "fortnightly": "biweekly", "every two weeks": "biweekly"},
+        ", ".join(CADENCES),
+        "a reporting cadence",
     ),
     # The plan's own rating of a risk (bettercare.core.rag.risk_rating), in any case.
     "risk_rating": _choice(

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 from bettercare.web.programmes import bulk
+from bettercare.web.programmes.actions import DESCRIPTION_TEXTS
 from bettercare.web.programmes.bulk import Upserted
 from bettercare.web.programmes.models import (
     Achievement,
@@ -33,6 +35,9 @@ from bettercare.web.programmes.models import (
     ReportingPeriod,
     Risk,
     Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
     SchemeStatus,
     Theme,
 )
@@ -316,6 +321,7 @@ class _Writer:
         self.write_areas()
         self.write_metrics()
         self.write_themes_and_schemes()
+        self.write_scheme_descriptions()
         self.write_finance()
         self.write_metric_values()
         self.write_metric_commentary()
@@ -471,6 +477,7 @@ class _Writer:
                     "enabler": bool(r["enabler"]),
                     "start_date": r["start_date"],
                     "description": r["description"] or "",
+                    **{name: r[name] or "" for name in DESCRIPTION_TEXTS if name != "description"},
                 }
                 for r in records
             ],
@@ -505,6 +512,69 @@ class _Writer:
     def scheme_id(self, record: Record) -> int | None:
         ref = record["scheme_ref"]
         return None if ref is None else self.schemes[(record["area_code"], ref)].pk
+
+    def write_scheme_descriptions(self) -> None:
+        """The delivery chains (in the order of their rows), investment and local KPIs."""
+        area_ids = [a.pk for a in self.areas.values()]
+        positions: dict[int | None, int] = defaultdict(int)
+        partners = []
+        for r in self.rows("scheme_delivery_chain"):
+            scheme = self.scheme_id(r)
+            partners.append(
+                {
+                    "scheme_id": scheme,
+                    "organisation": r["organisation"],
+                    "role": r["role"],
+                    "responsibility": r["responsibility"] or "",
+                    "position": positions[scheme],
+                }
+            )
+            positions[scheme] += 1
+        self.upsert(
+            "scheme_delivery_chain",
+            SchemeDeliveryPartner,
+            ("scheme_id", "organisation", "role"),
+            partners,
+            SchemeDeliveryPartner.objects.filter(scheme__area_id__in=area_ids),
+        )
+        self.upsert(
+            "scheme_investment",
+            SchemeInvestment,
+            ("scheme_id", "financial_year"),
+            [
+                {
+                    "scheme_id": self.scheme_id(r),
+                    "financial_year": str(r["financial_year"]),
+                    "amount": r["amount"],
+                }
+                for r in self.rows("scheme_investment")
+            ],
+            SchemeInvestment.objects.filter(scheme__area_id__in=area_ids),
+        )
+        positions.clear()
+        kpis = []
+        for r in self.rows("scheme_kpis"):
+            scheme = self.scheme_id(r)
+            kpis.append(
+                {
+                    "scheme_id": scheme,
+                    "name": r["kpi"],
+                    "level": r["level"],
+                    "target": None if r["target"] is None else Decimal(repr(r["target"])),
+                    "unit": r["unit"] or "",
+                    "cadence": r["cadence"],
+                    "reported_to": r["reported_to"] or "",
+                    "position": positions[scheme],
+                }
+            )
+            positions[scheme] += 1
+        self.upsert(
+            "scheme_kpis",
+            SchemeKpi,
+            ("scheme_id", "name", "level"),
+            kpis,
+            SchemeKpi.objects.filter(scheme__area_id__in=area_ids),
+        )
 
     def write_finance(self) -> None:
         area_ids = [a.pk for a in self.areas.values()]
