@@ -128,10 +128,10 @@ def kpi_problem(kpi: LocalKpi) -> str | None:
             f"{kpi.name}: the reporting cadence must be one of {', '.join(CADENCES)}, "
             f"not {kpi.cadence!r}"
         )
-    if kpi.target is not None and kpi.unit.strip().lower() in PERCENT_UNITS:
-        if not 0 <= kpi.target <= 100:
-            written = format(kpi.target.normalize(), "f")
-            return f"{kpi.name}: a target in per cent must be from 0 to 100, not {written}"
+    percent = kpi.unit.strip().lower() in PERCENT_UNITS
+    if kpi.target is not None and percent and not 0 <= kpi.target <= 100:
+        written = format(kpi.target.normalize(), "f")
+        return f"{kpi.name}: a target in per cent must be from 0 to 100, not {written}"
     return None
 
 
@@ -158,7 +158,10 @@ def description_problems(
             (("chain", p.organisation.strip().lower(), p.role), f"{p.organisation} as {p.role}")
             for p in partners
         ),
-        *((("year", i.financial_year), f"the investment for {i.financial_year}") for i in investments),
+        *(
+            (("year", i.financial_year), f"the investment for {i.financial_year}")
+            for i in investments
+        ),
         *(
             (("kpi", k.name.strip().lower(), k.level), f"the KPI {k.name!r} at {k.level} level")
             for k in kpis

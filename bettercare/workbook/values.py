@@ -312,7 +312,9 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         "an assurance rating",
     ),
     "delivery_role": _choice(
-        _identity(*DELIVERY_ROLES) | {label.lower(): code for code, label in DELIVERY_ROLES.items()} | {"commissioners": "commissioner", "providers": "provider"},
+        _identity(*DELIVERY_ROLES)
+        | {label.lower(): code for code, label in DELIVERY_ROLES.items()}
+        | {"commissioners": "commissioner", "providers": "provider"},
         ", ".join(DELIVERY_ROLES),
         "a delivery-chain role",
     ),

@@ -437,7 +437,10 @@ def _replace_rows(
 ) -> bool:
     """Make the scheme's rows of ``model`` exactly ``wanted`` (matched by ``key``): each
     created, changed or removed row leaves its own history entry. Whether anything changed."""
-    existing = {tuple(getattr(row, name) for name in key): row for row in model.objects.filter(scheme=scheme)}
+    existing = {
+        tuple(getattr(row, name) for name in key): row
+        for row in model.objects.filter(scheme=scheme)
+    }
     changed = False
     keep = set()
     for values in wanted:
@@ -509,7 +512,10 @@ def scheme_description_save(
             SchemeInvestment,
             row,
             ("financial_year",),
-            [{"financial_year": i.financial_year, "amount": i.amount} for i in description.investments],
+            [
+                {"financial_year": i.financial_year, "amount": i.amount}
+                for i in description.investments
+            ],
             by,
             reason,
         )

@@ -124,7 +124,9 @@ def read_rows(data: QueryDict) -> Rows:
                 row["index"] = str(len(rows))  # as the page shows it again, blanks left out
                 rows.append(row)
         typed[prefix] = rows
-    partners = [DeliveryPartner(r["organisation"], r["role"], r["responsibility"]) for r in typed["chain"]]
+    partners = [
+        DeliveryPartner(r["organisation"], r["role"], r["responsibility"]) for r in typed["chain"]
+    ]
     investments = []
     for r in typed["investment"]:
         amount = _decimal(r["amount"])
@@ -146,7 +148,9 @@ def read_rows(data: QueryDict) -> Rows:
                     f"not {r['target']!r}"
                 )
                 continue
-        kpis.append(LocalKpi(r["name"], r["level"], r["cadence"], target, r["unit"], r["reported_to"]))
+        kpis.append(
+            LocalKpi(r["name"], r["level"], r["cadence"], target, r["unit"], r["reported_to"])
+        )
     return Rows(typed, partners, investments, kpis, errors)
 
 
