@@ -19,6 +19,7 @@ from bettercare.web.accounts.access import Access
 from bettercare.web.finance.models import Funding, SavingsPlan
 from bettercare.web.performance.contract import metric_json
 from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
+from bettercare.web.programmes.descriptions import describe, with_descriptions
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
@@ -27,7 +28,6 @@ from bettercare.web.programmes.models import (
     Scheme,
     SchemeStatus,
 )
-from bettercare.web.programmes.descriptions import describe, with_descriptions
 from bettercare.web.programmes.queries import latest_period
 from bettercare.web.reporting.highlight import risk_line
 
