@@ -375,7 +375,7 @@ def test_a_stale_form_is_refused_with_who_saved_first(client, world):
     assert response.status_code == 409
     assert "was changed by Manager after you opened it" in text_of(response)
     assert Scheme.objects.get(pk=scheme.pk).strategic_objective == "Theirs"
-    assert 'name="version" value="%d"' % (scheme.version + 1) in response.content.decode()
+    assert f'name="version" value="{scheme.version + 1}"' in response.content.decode()
 
 
 # -- scoping ---------------------------------------------------------------------------------
