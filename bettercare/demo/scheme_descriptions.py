@@ -11,6 +11,7 @@ lead leads or the seed's own risk stratification resembles) are described in ful
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from bettercare.demo.leicestershire import AREA, LCC, SCHEMES, SchemePlan, scheme_finance_rows
@@ -19,6 +20,11 @@ from bettercare.demo.timeline import Row
 #: The feedback loop every scheme reports through, as the seed's plan sets it out.
 STRATEGIC = "Integration Executive and Health and Wellbeing Board"
 OPERATIONAL = "BCF Delivery Group"
+
+#: A KPI: name, level, target, unit, cadence, reported to (as the workbook writes them).
+Kpi = tuple[str, str, str, str, str, str]
+#: A delivery partner: organisation, role, what it does.
+Partner = tuple[str, str, str]
 
 THEME_OBJECTIVES = {
     "UP": "Help people stay well and independent in their own homes and communities for "
@@ -85,7 +91,7 @@ THEME_FACTORS = {
     "EN": ("Information governance agreed by every partner", "Stable funding beyond 2019"),
 }
 #: Each theme's KPIs: (name, level, target, unit, cadence, reported to).
-THEME_KPIS: dict[str, tuple[tuple[str, str, str, str, str, str], ...]] = {
+THEME_KPIS: dict[str, tuple[Kpi, ...]] = {
     "UP": (
         ("Referrals received", "locality", "", "", "biweekly", OPERATIONAL),
         ("Clients still independent at 6 months", "area", "70", "%", "monthly", STRATEGIC),
@@ -127,19 +133,29 @@ THEME_KPIS: dict[str, tuple[tuple[str, str, str, str, str, str], ...]] = {
     "EN": (("Milestones delivered on time", "area", "90", "%", "monthly", STRATEGIC),),
 }
 
+@dataclass(frozen=True)
+class Full:
+    """What a scheme described in full says beyond its theme's defaults."""
+
+    objective: str = ""
+    cohorts: tuple[str, ...] = ()
+    chain: tuple[Partner, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+
+
 #: The schemes described in full, in the seed's own detail.
-FULL: dict[str, dict[str, object]] = {
-    "BCF 9": {
-        "strategic_objective": "Develop a new model of primary care that is more proactive, "
+FULL: dict[str, Full] = {
+    "BCF 9": Full(
+        objective="Develop a new model of primary care that is more proactive, "
         "holistic and responsive, using risk stratification to find the people whose care a "
         "practice can change most.",
-        "target_cohorts": (
+        cohorts=(
             "Aged 18-59 with three or more long-term conditions in risk bands 3, 4 and 5",
             "Aged 60+ with one or more long-term conditions in risk bands 3, 4 and 5",
             "Those with dementia",
             "Those with a positive frailty flag not on the end of life or dementia register",
         ),
-        "chain": (
+        chain=(
             ("West Leicestershire CCG", "commissioner", "Commissions the enhanced service"),
             (
                 "East Leicestershire and Rutland CCG",
@@ -153,7 +169,7 @@ FULL: dict[str, dict[str, object]] = {
                 "Monthly risk stratification reports for each practice",
             ),
         ),
-        "kpis": (
+        kpis=(
             (
                 "Care plans agreed for the 2.1-10% risk cohort",
                 "practice",
@@ -180,11 +196,11 @@ FULL: dict[str, dict[str, object]] = {
             ),
             ("Emergency admissions of the risk cohort", "area", "", "", "monthly", STRATEGIC),
         ),
-    },
-    "BCF 10": {
-        "strategic_objective": "Nobody waits in a hospital bed for an assessment that could be "
+    ),
+    "BCF 10": Full(
+        objective="Nobody waits in a hospital bed for an assessment that could be "
         "done at home: discharge to assess on the three LLR pathways.",
-        "chain": (
+        chain=(
             (LCC, "commissioner", "Commissions home care and social work"),
             (
                 "University Hospitals of Leicester NHS Trust",
@@ -194,7 +210,7 @@ FULL: dict[str, dict[str, object]] = {
             ("Leicestershire Partnership NHS Trust", "provider", "Therapy and nursing at home"),
             ("Help to Live at Home providers", "provider", "Home care from the day of discharge"),
         ),
-        "kpis": (
+        kpis=(
             (
                 "Discharges home within 24 hours of being medically fit",
                 "area",
@@ -213,16 +229,16 @@ FULL: dict[str, dict[str, object]] = {
             ),
             ("Delayed days (all reasons)", "area", "1200", "days a month", "monthly", STRATEGIC),
         ),
-    },
-    "BCF 11": {
-        "chain": (
+    ),
+    "BCF 11": Full(
+        chain=(
             (LCC, "commissioner", "Commissions reablement in four lots"),
             ("Help to Live at Home providers (4 lots)", "provider", "Reablement visits"),
             ("Leicestershire Partnership NHS Trust", "partner", "Therapy input"),
         ),
-    },
-    "BCF 14": {
-        "chain": (
+    ),
+    "BCF 14": Full(
+        chain=(
             (
                 "Leicestershire district councils",
                 "commissioner",
@@ -235,19 +251,19 @@ FULL: dict[str, dict[str, object]] = {
                 "Hosts the hospital housing enabler",
             ),
         ),
-        "kpis": (
+        kpis=(
             ("Housing assessments completed", "locality", "", "", "biweekly", OPERATIONAL),
             ("Minor adaptations fitted within 10 days", "area", "95", "%", "monthly", STRATEGIC),
         ),
-    },
+    ),
 }
 
 
 def _chain(scheme: SchemePlan) -> tuple[tuple[str, str, str], ...]:
-    found = FULL.get(scheme.ref, {}).get("chain")
+    found = FULL.get(scheme.ref, Full()).chain
     if found:
-        return found  # type: ignore[return-value]  # FULL's chains are these triples
-    chain = [(scheme.commissioner, "commissioner", "Commissions the scheme")]
+        return found
+    chain: list[Partner] = [(scheme.commissioner, "commissioner", "Commissions the scheme")]
     if scheme.provider and scheme.provider != scheme.commissioner:
         chain.append((scheme.provider, "provider", "Delivers the service"))
     else:
@@ -261,12 +277,11 @@ def scheme_description_columns() -> dict[str, dict[str, str]]:
     """The description columns of each Leicestershire scheme's row on the schemes sheet."""
     columns = {}
     for scheme in SCHEMES:
-        full = FULL.get(scheme.ref, {})
+        full = FULL.get(scheme.ref, Full())
         theme = scheme.theme
-        cohorts = full.get("target_cohorts") or THEME_COHORTS[theme]
         columns[scheme.ref] = {
-            "strategic_objective": str(full.get("strategic_objective") or THEME_OBJECTIVES[theme]),
-            "target_cohorts": "\n".join(cohorts),  # type: ignore[arg-type]  # a tuple of str
+            "strategic_objective": full.objective or THEME_OBJECTIVES[theme],
+            "target_cohorts": "\n".join(full.cohorts or THEME_COHORTS[theme]),
             "evidence_base": THEME_EVIDENCE[theme],
             "outcomes": THEME_OUTCOMES[theme],
             "success_factors": "\n".join(THEME_FACTORS[theme]),
@@ -305,8 +320,8 @@ def investment_rows() -> list[Row]:
 def kpi_rows() -> list[Row]:
     rows = []
     for scheme in SCHEMES:
-        kpis = FULL.get(scheme.ref, {}).get("kpis") or THEME_KPIS[scheme.theme]
-        for name, level, target, unit, cadence, reported_to in kpis:  # type: ignore[attr-defined]  # a tuple of KPI tuples
+        kpis = FULL.get(scheme.ref, Full()).kpis or THEME_KPIS[scheme.theme]
+        for name, level, target, unit, cadence, reported_to in kpis:
             rows.append(
                 {
                     "area_code": AREA,

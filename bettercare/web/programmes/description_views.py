@@ -117,7 +117,7 @@ def read_rows(data: QueryDict) -> Rows:
             count = min(int(data.get(f"{prefix}-count", "0")), 500)
         except ValueError:
             count = 0
-        rows = []
+        rows: list[dict[str, str]] = []
         for index in range(count):
             row = {name: data.get(f"{prefix}-{index}-{name}", "").strip() for name in names}
             if any(row.values()):
