@@ -155,7 +155,10 @@ def description_problems(
     seen: set[tuple[str, ...]] = set()
     for key, what in (
         *(
-            (("chain", p.organisation.strip().lower(), p.role), f"{p.organisation} as {p.role}")
+            (
+                ("chain", p.organisation.strip().lower(), p.role),
+                f"{p.organisation.strip()} as {p.role}",
+            )
             for p in partners
         ),
         *(

@@ -133,6 +133,7 @@ THEME_KPIS: dict[str, tuple[Kpi, ...]] = {
     "EN": (("Milestones delivered on time", "area", "90", "%", "monthly", STRATEGIC),),
 }
 
+
 @dataclass(frozen=True)
 class Full:
     """What a scheme described in full says beyond its theme's defaults."""
