@@ -1001,7 +1001,8 @@ def test_unknown_sheets_and_columns_are_errors_of_the_workbook(tmp_path):
         "expected a whole number from 1 to 5",
         "error: schemse.csv, sheet schemse: unknown sheet 'schemse' (file schemse.csv) (did you "
         "mean 'schemes'?); expected CSV files named after the sheets: programme, funding, "
-        "savings, themes, schemes, scheme_finance, metrics, metric_values, metric_commentary, "
+        "savings, themes, schemes, scheme_delivery_chain, scheme_investment, scheme_kpis, "
+        "scheme_finance, metrics, metric_values, metric_commentary, "
         "spc_rebase, milestones, risks, status_updates, programme_status, achievements, assurance",
     ]
     assert not validated.ok
