@@ -90,6 +90,25 @@ THEME_FACTORS = {
     "LTC": ("Complete sign-up of GP practices", "A refreshed information sharing agreement"),
     "EN": ("Information governance agreed by every partner", "Stable funding beyond 2019"),
 }
+#: Care planning for the 2.1-10% risk cohort, at practice and locality level (seed 003).
+CARE_PLANS: tuple[Kpi, ...] = (
+    (
+        "Care plans agreed for the 2.1-10% risk cohort",
+        "practice",
+        "80",
+        "%",
+        "weekly",
+        "GP practice",
+    ),
+    (
+        "Care plans agreed for the 2.1-10% risk cohort",
+        "locality",
+        "75",
+        "%",
+        "biweekly",
+        OPERATIONAL,
+    ),
+)
 #: Each theme's KPIs: (name, level, target, unit, cadence, reported to).
 THEME_KPIS: dict[str, tuple[Kpi, ...]] = {
     "UP": (
@@ -112,22 +131,7 @@ THEME_KPIS: dict[str, tuple[Kpi, ...]] = {
         ("At home 91 days after reablement", "area", "82", "%", "monthly", STRATEGIC),
     ),
     "LTC": (
-        (
-            "Care plans agreed for the 2.1-10% risk cohort",
-            "practice",
-            "80",
-            "%",
-            "weekly",
-            "GP practice",
-        ),
-        (
-            "Care plans agreed for the 2.1-10% risk cohort",
-            "locality",
-            "75",
-            "%",
-            "biweekly",
-            OPERATIONAL,
-        ),
+        *CARE_PLANS,
         ("Emergency admissions from care homes", "area", "", "", "monthly", STRATEGIC),
     ),
     "EN": (("Milestones delivered on time", "area", "90", "%", "monthly", STRATEGIC),),
@@ -171,22 +175,7 @@ FULL: dict[str, Full] = {
             ),
         ),
         kpis=(
-            (
-                "Care plans agreed for the 2.1-10% risk cohort",
-                "practice",
-                "80",
-                "%",
-                "weekly",
-                "GP practice",
-            ),
-            (
-                "Care plans agreed for the 2.1-10% risk cohort",
-                "locality",
-                "75",
-                "%",
-                "biweekly",
-                OPERATIONAL,
-            ),
+            *CARE_PLANS,
             (
                 "Seasonal flu vaccinations of the at-risk cohort",
                 "practice",

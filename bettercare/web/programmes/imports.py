@@ -513,23 +513,30 @@ class _Writer:
         ref = record["scheme_ref"]
         return None if ref is None else self.schemes[(record["area_code"], ref)].pk
 
+    def in_order(
+        self, sheet: str, values: Callable[[Record], dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """A sheet's rows for a scheme's list, each with its scheme and its position among
+        that scheme's rows (the order of the sheet)."""
+        positions: dict[int | None, int] = defaultdict(int)
+        rows = []
+        for record in self.rows(sheet):
+            scheme = self.scheme_id(record)
+            rows.append({"scheme_id": scheme, **values(record), "position": positions[scheme]})
+            positions[scheme] += 1
+        return rows
+
     def write_scheme_descriptions(self) -> None:
         """The delivery chains (in the order of their rows), investment and local KPIs."""
         area_ids = [a.pk for a in self.areas.values()]
-        positions: dict[int | None, int] = defaultdict(int)
-        partners = []
-        for r in self.rows("scheme_delivery_chain"):
-            scheme = self.scheme_id(r)
-            partners.append(
-                {
-                    "scheme_id": scheme,
-                    "organisation": r["organisation"],
-                    "role": r["role"],
-                    "responsibility": r["responsibility"] or "",
-                    "position": positions[scheme],
-                }
-            )
-            positions[scheme] += 1
+        partners = self.in_order(
+            "scheme_delivery_chain",
+            lambda r: {
+                "organisation": r["organisation"],
+                "role": r["role"],
+                "responsibility": r["responsibility"] or "",
+            },
+        )
         self.upsert(
             "scheme_delivery_chain",
             SchemeDeliveryPartner,
@@ -551,23 +558,17 @@ class _Writer:
             ],
             SchemeInvestment.objects.filter(scheme__area_id__in=area_ids),
         )
-        positions.clear()
-        kpis = []
-        for r in self.rows("scheme_kpis"):
-            scheme = self.scheme_id(r)
-            kpis.append(
-                {
-                    "scheme_id": scheme,
-                    "name": r["kpi"],
-                    "level": r["level"],
-                    "target": None if r["target"] is None else Decimal(repr(r["target"])),
-                    "unit": r["unit"] or "",
-                    "cadence": r["cadence"],
-                    "reported_to": r["reported_to"] or "",
-                    "position": positions[scheme],
-                }
-            )
-            positions[scheme] += 1
+        kpis = self.in_order(
+            "scheme_kpis",
+            lambda r: {
+                "name": r["kpi"],
+                "level": r["level"],
+                "target": None if r["target"] is None else Decimal(repr(r["target"])),
+                "unit": r["unit"] or "",
+                "cadence": r["cadence"],
+                "reported_to": r["reported_to"] or "",
+            },
+        )
         self.upsert(
             "scheme_kpis",
             SchemeKpi,
