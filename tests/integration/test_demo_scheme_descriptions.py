@@ -3,6 +3,8 @@ of seed 003, shown on its page (labelled as demonstration data) and in the API."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bettercare.demo import LEICESTERSHIRE
@@ -34,7 +36,14 @@ def test_home_first_reads_in_full_on_its_page_as_demonstration_data(demo, client
     client.force_login(make_user("reader", (area, "viewer")))
     scheme = Scheme.objects.get(area=area, ref="BCF 10")
 
-    text = text_of(client.get(f"/areas/{LEICESTERSHIRE}/schemes/{scheme.pk}/description/"))
+    response = client.get(f"/areas/{LEICESTERSHIRE}/schemes/{scheme.pk}/description/")
+    text = text_of(response)
+    # Each metric it affects links to the metric's page, where the area has its figures.
+    links = re.findall(
+        rf'href="(/areas/{LEICESTERSHIRE}/metrics/[^"/]+/)"', response.content.decode()
+    )
+    assert links
+    assert all(client.get(link).status_code == 200 for link in links)
 
     assert "Demonstration" in text
     assert "Nobody waits in a hospital bed for an assessment that could be done at home" in text

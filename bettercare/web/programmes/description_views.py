@@ -29,7 +29,7 @@ from bettercare.core.scheme_description import (
     LocalKpi,
 )
 from bettercare.web.pages import access_of, area_for, render_area_page
-from bettercare.web.performance.models import Metric
+from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.programmes.actions import (
     DESCRIPTION_TEXTS,
     ActionError,
@@ -210,6 +210,13 @@ def scheme_description(request: HttpRequest, code: str, pk: int) -> HttpResponse
     """The scheme's full description, under the plan's headings."""
     area = area_for(request, code)
     scheme = _scheme(request, area, pk)
+    line = describe(scheme)
+    # Only a metric the area has figures for has a page to link to.
+    with_figures = set(
+        MetricValue.objects.filter(area=area, metric__code__in=[m.code for m in line.metrics])
+        .values_list("metric__code", flat=True)
+        .distinct()
+    )
     return render_area_page(
         request,
         "programmes/scheme_description.jinja",
@@ -217,7 +224,8 @@ def scheme_description(request: HttpRequest, code: str, pk: int) -> HttpResponse
         "schemes",
         {
             "scheme": scheme,
-            "line": describe(scheme),
+            "line": line,
+            "with_figures": with_figures,
             "can_edit": access_of(request).can_complete_return(scheme),
             "role_names": DELIVERY_ROLES,
             "level_names": KPI_LEVELS,
