@@ -250,6 +250,7 @@ def scheme_description_edit(request: HttpRequest, code: str, pk: int) -> HttpRes
     ]
     problem = ""
     status = 200
+    yours: dict[str, Any] | None = None
     form = DescriptionForm(initial=_initial(scheme), metric_choices=metric_choices)
     rows = _saved_rows(scheme)
     cell_errors: dict[str, str] = {}
@@ -274,7 +275,14 @@ def scheme_description_edit(request: HttpRequest, code: str, pk: int) -> HttpRes
                     by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
                 )
             except StaleEditError as error:
+                # Theirs in the form (so saving again goes through), what was typed beside it.
                 problem, status = str(error), 409
+                yours = {
+                    "texts": [(TEXT_LABELS[n][0], data[n].strip()) for n in DESCRIPTION_TEXTS],
+                    "partners": read.partners,
+                    "investments": read.investments,
+                    "kpis": read.kpis,
+                }
                 scheme = _scheme(request, area, pk)
                 form = DescriptionForm(initial=_initial(scheme), metric_choices=metric_choices)
                 rows = _saved_rows(scheme)
@@ -310,6 +318,10 @@ def scheme_description_edit(request: HttpRequest, code: str, pk: int) -> HttpRes
             "cell_errors": cell_errors,
             "errors": errors,
             "problem": problem,
+            "yours": yours,
+            "role_names": DELIVERY_ROLES,
+            "level_names": KPI_LEVELS,
+            "cadence_names": CADENCES,
             "text_labels": TEXT_LABELS,
             "texts": DESCRIPTION_TEXTS,
             "role_choices": [("", "Choose a role"), *DELIVERY_ROLES.items()],

@@ -377,6 +377,13 @@ def test_a_stale_form_is_refused_with_who_saved_first(client, world):
     assert response.status_code == 409
     assert "was changed by Manager after you opened it" in text_of(response)
     assert Scheme.objects.get(pk=scheme.pk).strategic_objective == "Theirs"
+    text = text_of(response)
+    assert "What you entered (not saved) Strategic objective Mine" in text
+    assert (
+        "Delivery chain Leicester City CCG (commissioner); Greater East Midlands CSU (provider)"
+    ) in text
+    assert "Local KPIs Care plans agreed (practice, 80%, weekly)" in text
+    assert "Theirs</textarea>" in response.content.decode()
     assert f'name="version" value="{scheme.version + 1}"' in response.content.decode()
 
 
