@@ -102,6 +102,18 @@ def metric_value(value: float | None, unit: str, multiplier: float = 1) -> str:
     return f"{value:,.2f}"
 
 
+def kpi_target(target: Decimal | None, unit: str) -> str:
+    """A local KPI's target as the plan writes it: ``80%``, ``3 portions/day``, ``1,200
+    referrals``; ``No target set`` without one."""
+    if target is None:
+        return "No target set"
+    text = f"{target.normalize():,f}"
+    unit = unit.strip()
+    if unit in ("%", "per cent", "percent"):
+        return f"{text}%"
+    return f"{text} {unit}" if unit else text
+
+
 def money(amount: Decimal | float | None, *, short: bool = False) -> str:
     """Pounds: ``£1,300,000``, or short as ``£1.3m`` / ``£223k``."""
     if amount is None:

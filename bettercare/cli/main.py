@@ -71,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     report = commands.add_parser(
-        "report", help="a board pack: highlight report, integration dashboard or assurance matrix"
+        "report",
+        help="a board pack: highlight report, integration dashboard, assurance matrix or the "
+        "scheme descriptions",
     )
-    report.add_argument("kind", choices=("highlight", "dashboard", "assurance"))
+    report.add_argument("kind", choices=("highlight", "dashboard", "assurance", "schemes"))
     report.add_argument(
         "--area", required=True, help="the area's ONS code (a region for assurance)"
     )

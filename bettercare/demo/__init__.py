@@ -23,6 +23,7 @@ from datetime import date
 from bettercare.core.periods import Month
 from bettercare.demo import current_programme as current
 from bettercare.demo import leicestershire as leics
+from bettercare.demo import scheme_descriptions as descriptions
 from bettercare.demo.areas import HWBS, ICBS, LEICESTERSHIRE, REGION, hwbs_in, programme_rows
 from bettercare.demo.assurance import assurance_rows, current_assurance_rows
 from bettercare.demo.current_metrics import (
@@ -102,7 +103,8 @@ def stage_rows(seed: int, as_at: Month) -> Rows:
         "funding": leics.funding_rows(as_at),
         "savings": leics.savings_rows(as_at),
         "themes": leics.theme_rows(),
-        "schemes": leics.scheme_rows(),
+        "schemes": descriptions.described(leics.scheme_rows()),
+        **descriptions.description_rows(),
         "scheme_finance": leics.scheme_finance_rows(),
         "metric_values": metric_value_rows(seed, as_at),
         "metric_commentary": metric_commentary_rows(as_at),

@@ -21,8 +21,14 @@ from bettercare.reports.model import (
     HighlightReport,
     MetricLine,
 )
+from bettercare.reports.schemes import (
+    CADENCE_NAMES,
+    LEVEL_NAMES,
+    ROLE_NAMES,
+    SchemeDescriptionsReport,
+)
 
-Report = HighlightReport | DashboardReport | AssuranceReport
+Report = HighlightReport | DashboardReport | AssuranceReport | SchemeDescriptionsReport
 Medium = Literal["html", "pdf"]
 TEMPLATES = Path(__file__).parent / "templates"
 TAG_CLASSES = {"G": "g", "A": "a", "R": "r", "NA": "na", "E": "e", "Y": "g", "N": "r"}
@@ -75,6 +81,7 @@ def environment() -> Environment:
         day=formatting.day,
         short_day=formatting.short_day,
         percent=formatting.percent,
+        kpi_target=formatting.kpi_target,
         tag=_tag,
         spark=_spark,
         svg=_svg,
@@ -95,6 +102,7 @@ TEMPLATE_FOR: dict[type, str] = {
     HighlightReport: "highlight.html.jinja",
     DashboardReport: "dashboard.html.jinja",
     AssuranceReport: "assurance.html.jinja",
+    SchemeDescriptionsReport: "schemes.html.jinja",
 }
 
 
@@ -108,6 +116,19 @@ DRAFT_REASONS = {
 
 def _frame(report: Report) -> dict[str, Any]:
     """What every pack's header and footer say: area, period, whether it is signed off."""
+    if isinstance(report, SchemeDescriptionsReport):
+        # The plan's annex: of no reporting month, so never a draft of one.
+        return {
+            "area": report.area,
+            "period_label": "scheme descriptions",
+            "signed_off": True,
+            "draft_reason": "",
+            "caption": report.programme_name,
+            "generated_at": report.generated_at,
+            "role_names": ROLE_NAMES,
+            "level_names": LEVEL_NAMES,
+            "cadence_names": CADENCE_NAMES,
+        }
     if isinstance(report, AssuranceReport):
         return {
             "area": report.region,

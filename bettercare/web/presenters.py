@@ -175,6 +175,7 @@ GLOBALS: dict[str, Any] = {
 FILTERS: dict[str, Any] = {
     "money": formatting.money,
     "money_short": lambda amount: formatting.money(amount, short=True),
+    "kpi_target": formatting.kpi_target,
     "number": formatting.number,
     "quantity": formatting.quantity,
     "metric_value": formatting.metric_value,

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bettercare.core import assurance
+from bettercare.core import assurance, scheme_description
 from bettercare.core.indicators import published_value_mismatch
 from bettercare.core.pay_for_performance import pay_for_performance_problem
 from bettercare.core.periods import FinancialYear, Month
@@ -186,6 +186,13 @@ DEFAULTS: dict[tuple[str, str], Any] = {
 }
 
 
+#: What a required cell should hold, where its type alone does not say.
+REQUIRED: dict[tuple[str, str], str] = {
+    ("scheme_delivery_chain", "organisation"): "the organisation that has this role "
+    "(a role in the delivery chain needs an organisation)",
+}
+
+
 #: Parsed values that are safe to share between records (never changed in place).
 _SHAREABLE = (str, int, float, bool, date, Decimal, Measure, Month, FinancialYear, tuple)
 
@@ -285,7 +292,10 @@ class _Checker:
                 if result is BLANK:
                     if column.required:
                         self.error(
-                            record, column.name, "a value is required", _expects(column.type)
+                            record,
+                            column.name,
+                            "a value is required",
+                            REQUIRED.get((sheet.name, column.name)) or _expects(column.type),
                         )
                         usable = False
                     values[column.name] = default
@@ -395,7 +405,15 @@ class _Checker:
                     "metric codes from the registry or the metrics sheet, separated by ';'",
                 )
         schemes = set(self.schemes()) | self.unreadable["schemes"]
-        for sheet in ("scheme_finance", "milestones", "risks", "status_updates"):
+        for sheet in (
+            "scheme_finance",
+            "scheme_delivery_chain",
+            "scheme_investment",
+            "scheme_kpis",
+            "milestones",
+            "risks",
+            "status_updates",
+        ):
             for record in self.rows(sheet):
                 ref = record["scheme_ref"]
                 if ref is not None and (record["area_code"], ref) not in schemes:
@@ -770,6 +788,27 @@ class _Checker:
             else:
                 self.error(record, "status", problem.split(": ", 1)[-1], "Y or N")
 
+    def check_scheme_descriptions(self) -> None:
+        """The rules of bettercare.core.scheme_description on each KPI (a per-cent target from
+        0 to 100); roles, levels and cadences are checked as they are read."""
+        for record in self.rows("scheme_kpis"):
+            target = record["target"]
+            kpi = scheme_description.LocalKpi(
+                name=record["kpi"],
+                level=record["level"],
+                cadence=record["cadence"],
+                target=None if target is None else Decimal(repr(target)),
+                unit=record["unit"] or "",
+            )
+            problem = scheme_description.kpi_problem(kpi)
+            if problem is not None:
+                self.error(
+                    record,
+                    "target",
+                    problem.split(": ", 1)[-1],
+                    "a target from 0 to 100 for a unit of %",
+                )
+
     def check_risks(self) -> None:
         for record in self.rows("risks"):
             for column, top in (("likelihood", 5), ("impact", 5), ("previous_score", 25)):
@@ -868,6 +907,7 @@ class _Checker:
         self.check_returns()
         self.check_proposals()
         self.check_risks()
+        self.check_scheme_descriptions()
         self.check_assurance()
         self.check_plan()
         self.check_totals()

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.pooled_fund import PROTECTION_CATEGORIES
 from bettercare.core.rag import PROGRAMME_STATUSES, RISK_RATINGS, STATUS_LABELS, STATUSES
+from bettercare.core.scheme_description import CADENCES, DELIVERY_ROLES, KPI_LEVELS
 from bettercare.workbook.schema import ColumnType
 
 
@@ -327,6 +328,24 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         | {label.lower(): code for code, label in PROTECTION_CATEGORIES.items()},
         "nhs_out_of_hospital or social_care (or blank)",
         "a protection category",
+    ),
+    "delivery_role": _choice(
+        _identity(*DELIVERY_ROLES)
+        | {label.lower(): code for code, label in DELIVERY_ROLES.items()}
+        | {"commissioners": "commissioner", "providers": "provider"},
+        ", ".join(DELIVERY_ROLES),
+        "a delivery-chain role",
+    ),
+    "kpi_level": _choice(
+        _identity(*KPI_LEVELS) | {"practice level": "practice", "locality level": "locality"},
+        ", ".join(KPI_LEVELS),
+        "a KPI level",
+    ),
+    "cadence": _choice(
+        _identity(*CADENCES)
+        | {"bi-weekly": "biweekly", "fortnightly": "biweekly", "every two weeks": "biweekly"},
+        ", ".join(CADENCES),
+        "a reporting cadence",
     ),
     # The plan's own rating of a risk (bettercare.core.rag.risk_rating), in any case.
     "risk_rating": _choice(

@@ -28,6 +28,7 @@ from tests.factories.people import (
     make_user,
 )
 from tests.factories.programme import (
+    describe_scheme,
     make_funding,
     make_milestone,
     make_programme_status,
@@ -71,6 +72,7 @@ __all__ = [
     "Programme",
     "bearer",
     "build_programme",
+    "describe_scheme",
     "dtoc_metric",
     "make_area",
     "make_areas",

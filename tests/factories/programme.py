@@ -11,11 +11,17 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from bettercare.core.scheme_description import DeliveryPartner, Investment, LocalKpi
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.performance.models import Metric
-from bettercare.web.programmes.actions import DimensionReturn, scheme_return_save
+from bettercare.web.programmes.actions import (
+    DimensionReturn,
+    SchemeDescription,
+    scheme_description_save,
+    scheme_return_save,
+)
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
@@ -49,6 +55,35 @@ def make_scheme(
     scheme.lead_users.set(leads)
     scheme.metrics.set(metrics)
     return scheme
+
+
+def describe_scheme(
+    scheme: Scheme,
+    *,
+    objective: str = "Proactive care for people at moderate to very high risk.",
+    partners: Iterable[DeliveryPartner] = (
+        DeliveryPartner("Leicester City CCG", "commissioner", "Pays the licence fee"),
+        DeliveryPartner("Greater East Midlands CSU", "provider", "Processes the data"),
+    ),
+    investments: Iterable[Investment] = (Investment("2014-15", Decimal(54_000)),),
+    kpis: Iterable[LocalKpi] = (
+        LocalKpi("Care plans agreed", "practice", "weekly", Decimal(80), "%", "Practice"),
+    ),
+    by: User | None = None,
+) -> Scheme:
+    """A scheme with a short description like seed 003's, saved through the action."""
+    return scheme_description_save(
+        scheme=scheme,
+        description=SchemeDescription(
+            texts={"strategic_objective": objective},
+            partners=tuple(partners),
+            investments=tuple(investments),
+            kpis=tuple(kpis),
+            metric_ids=frozenset(scheme.metrics.values_list("pk", flat=True)),
+        ),
+        seen_version=Scheme.objects.get(pk=scheme.pk).version,
+        by=by,
+    )
 
 
 def make_milestone(

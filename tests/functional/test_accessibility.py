@@ -37,6 +37,8 @@ PAGES = [
     ("schemes", "lead", f"{AREA}/schemes/"),
     ("scheme", "lead", f"{SCHEME}/"),
     ("scheme-return", "lead", f"{SCHEME}/return/2017-08/"),
+    ("scheme-description", "lead", f"{SCHEME}/description/"),
+    ("scheme-description-edit", "lead", f"{SCHEME}/description/edit/"),
     ("milestones", "manager", f"{AREA}/milestones/"),
     ("risks", "manager", f"{AREA}/risks/"),
     ("finance", "finance", f"{AREA}/finance/"),

@@ -22,6 +22,7 @@ from bettercare.web.programmes.models import Achievement, Theme
 from bettercare.web.risk.models import Practice, PracticeStaff, Refresh
 from tests.factories import (
     KENT,
+    describe_scheme,
     make_area,
     make_funding,
     make_metric,
@@ -76,6 +77,9 @@ REGISTERED = {
         "reportingperiod",
         "risk",
         "scheme",
+        "schemedeliverypartner",
+        "schemeinvestment",
+        "schemekpi",
         "schemestatus",
         "theme",
     },
@@ -96,6 +100,7 @@ def world():
     """One row of each model listed, so each list shows its columns."""
     kent = make_area(KENT, "Kent", parent=make_region())
     scheme = make_scheme(kent)
+    describe_scheme(scheme)
     Theme.objects.create(area=kent, code="T1", name="Integrated urgent response")
     period = make_period(kent)
     make_scheme_status(scheme, period, "savings", "G")

@@ -27,6 +27,9 @@ from bettercare.web.programmes.models import (
     ReportingPeriod,
     Risk,
     Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
     SchemeStatus,
     Theme,
 )
@@ -38,6 +41,9 @@ MODELS = (
     Programme,
     Theme,
     Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
     SchemeFinance,
     Funding,
     SavingsPlan,
@@ -60,6 +66,9 @@ SHEETS = (
     "savings",
     "themes",
     "schemes",
+    "scheme_delivery_chain",
+    "scheme_investment",
+    "scheme_kpis",
     "scheme_finance",
     "metrics",
     "metric_values",
@@ -122,6 +131,9 @@ def wipe_programme_data():
         SchemeFinance,
         Funding,
         SavingsPlan,
+        SchemeDeliveryPartner,
+        SchemeInvestment,
+        SchemeKpi,
         Scheme,
         Theme,
         Programme,
@@ -157,10 +169,30 @@ RICH = {
         E10000016,T2,Enablers,
     """,
     "schemes": """\
-        area_code,ref,name,theme_code,lead,commissioner,provider,enabler,start_date,description,metrics_impacted
-        E10000016,BCF 1,Rapid response,T1,Jo Smith,NHS Ashford CCG,Kent Community Health,N,2017-04-01,"Two-hour response, seven days a week",bcf_non_elective_admissions;kent_falls_home_night
-        E10000016,BCF 2,Shared care records,T2,,Kent County Council,,Y,,,
-        E10000016,BCF 3,Care home support,T1,,,,N,2018-01-01,,kent_discharge_home
+        area_code,ref,name,theme_code,lead,commissioner,provider,enabler,start_date,description,metrics_impacted,strategic_objective,target_cohorts,evidence_base,outcomes,success_factors
+        E10000016,BCF 1,Rapid response,T1,Jo Smith,NHS Ashford CCG,Kent Community Health,N,2017-04-01,"Two-hour response, seven days a week",bcf_non_elective_admissions;kent_falls_home_night,Fewer avoidable admissions,"Aged 60+ with one or more LTCs in risk bands 3, 4, 5
+        Those with dementia",Ham C et al. Avoiding Hospital Admissions (2010),More people still at home 91 days after discharge,"Complete sign-up of practices
+        A new information sharing agreement"
+        E10000016,BCF 2,Shared care records,T2,,Kent County Council,,Y,,,,,,,,
+        E10000016,BCF 3,Care home support,T1,,,,N,2018-01-01,,kent_discharge_home,,,,,
+    """,
+    "scheme_delivery_chain": """\
+        area_code,scheme_ref,organisation,role,responsibility
+        E10000016,BCF 1,NHS Ashford CCG,commissioner,Pays for the service
+        E10000016,BCF 1,Kent Community Health,provider,"Runs the team, seven days a week"
+        E10000016,BCF 1,Kent County Council,partner,
+    """,
+    "scheme_investment": """\
+        area_code,scheme_ref,financial_year,amount
+        E10000016,BCF 1,2017-18,"£2,250,000"
+        E10000016,BCF 1,2018-19,"2,300,000.50"
+    """,
+    "scheme_kpis": """\
+        area_code,scheme_ref,kpi,level,target,unit,cadence,reported_to
+        E10000016,BCF 1,Care plans agreed,practice,80,%,weekly,Practice
+        E10000016,BCF 1,Care plans agreed,locality,75.5,%,biweekly,BCF Implementation Group
+        E10000016,BCF 1,Emergency admissions from care homes,area,1200,admissions,monthly,JICB
+        E10000016,BCF 1,Referrals,area,,,quarterly,
     """,
     "scheme_finance": """\
         area_code,scheme_ref,financial_year,line,recurrent,non_recurrent
@@ -262,6 +294,9 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
         "metrics": (4, 0, 0),
         "themes": (2, 0, 0),
         "schemes": (3, 0, 0),
+        "scheme_delivery_chain": (3, 0, 0),
+        "scheme_investment": (2, 0, 0),
+        "scheme_kpis": (4, 0, 0),
         "scheme_finance": (4, 0, 0),
         "funding": (2, 0, 0),
         "savings": (1, 0, 0),
@@ -418,7 +453,9 @@ def test_reimporting_the_same_workbook_changes_nothing(rich, importer):
     assert {sheet: (c.created, c.updated) for sheet, c in again.counts.items()} == dict.fromkeys(
         SHEETS, (0, 0)
     )
-    assert sum(c.unchanged for c in again.counts.values()) == 47  # 45, and 2 planned activities
+    assert (
+        sum(c.unchanged for c in again.counts.values()) == 56
+    )  # 45, 2 planned activities, 9 scheme description rows
     assert snapshot() == before
 
 

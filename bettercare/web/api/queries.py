@@ -25,6 +25,7 @@ from bettercare.core.pooled_fund import (
 )
 from bettercare.core.rag import DIMENSIONS
 from bettercare.reports.model import FundingLine
+from bettercare.reports.schemes import SchemeDescriptionLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.finance.models import (
     Funding,
@@ -38,6 +39,7 @@ from bettercare.web.finance.models import (
 )
 from bettercare.web.performance.contract import metric_json
 from bettercare.web.performance.queries import area_metric_positions, metric_commentaries
+from bettercare.web.programmes.descriptions import describe, with_descriptions
 from bettercare.web.programmes.models import (
     Area,
     Milestone,
@@ -100,10 +102,45 @@ def _dimension(status: SchemeStatus | None) -> dict[str, Any] | None:
     }
 
 
+def scheme_description_json(line: SchemeDescriptionLine) -> dict[str, Any]:
+    """A scheme's description as the API gives it."""
+    return {
+        "strategic_objective": line.strategic_objective,
+        "overview": line.overview,
+        "target_cohorts": list(line.target_cohorts),
+        "delivery_chain": [
+            {"organisation": p.organisation, "role": p.role, "responsibility": p.responsibility}
+            for p in line.delivery_chain
+        ],
+        "evidence_base": line.evidence_base,
+        "investment": [
+            {"financial_year": i.financial_year, "amount": money(i.amount)}
+            for i in line.investments
+        ],
+        "metrics_impacted": [
+            {"code": m.code, "name": m.name, "national": m.national} for m in line.metrics
+        ],
+        "outcomes": line.outcomes,
+        "local_kpis": [
+            {
+                "name": k.name,
+                "level": k.level,
+                "target": None if k.target is None else float(k.target),
+                "unit": k.unit,
+                "cadence": k.cadence,
+                "reported_to": k.reported_to,
+            }
+            for k in line.kpis
+        ],
+        "success_factors": list(line.success_factors),
+    }
+
+
 def area_schemes(period: ReportingPeriod) -> list[dict[str, Any]]:
-    """Each scheme of the period's area (by theme, then reference) with its return."""
+    """Each scheme of the period's area (by theme, then reference) with its return and its
+    description."""
     schemes = sorted(
-        Scheme.objects.filter(area_id=period.area_id).select_related("theme"),
+        with_descriptions(Scheme.objects.filter(area_id=period.area_id)),
         key=lambda s: theme_and_ref_key(s.theme.code if s.theme else None, s.ref),
     )
     statuses: dict[int, dict[str, SchemeStatus]] = defaultdict(dict)
@@ -122,6 +159,7 @@ def area_schemes(period: ReportingPeriod) -> list[dict[str, Any]]:
             "lead": scheme.lead,
             "enabler": scheme.enabler,
             "statuses": {d: _dimension(statuses[scheme.pk].get(d)) for d in DIMENSIONS},
+            "description": scheme_description_json(describe(scheme)),
         }
         for scheme in schemes
     ]

@@ -122,6 +122,51 @@ class SchemeStatusesOut(Schema):
     )
 
 
+class DeliveryPartnerOut(Schema):
+    organisation: str
+    role: Literal["commissioner", "provider", "partner"]
+    responsibility: str = Field(description="What it does in the scheme; empty if not given.")
+
+
+class InvestmentOut(Schema):
+    financial_year: str = Field(description="The financial year, YYYY-YY.")
+    amount: float = Field(description=f"The investment the scheme needs that year. {MONEY}")
+
+
+class MetricImpactedOut(Schema):
+    code: str = Field(description="The metric's code (see /areas/{code}/metrics).")
+    name: str
+    national: bool = Field(description="A registry (national) metric, or a local one.")
+
+
+class LocalKpiOut(Schema):
+    name: str = Field(description="What is counted.")
+    level: Literal["practice", "locality", "area"] = Field(
+        description="Where it is monitored: each GP practice, each locality or the whole area."
+    )
+    target: float | None = Field(description="The target, in ``unit``; null if none is set.")
+    unit: str = Field(description="The target's unit, e.g. '%'; empty if not given.")
+    cadence: Literal["weekly", "biweekly", "monthly", "quarterly"] = Field(
+        description="How often it is reported (the feedback loop)."
+    )
+    reported_to: str = Field(description="Who it is reported to; empty if not given.")
+
+
+class SchemeDescriptionOut(Schema):
+    """The plan's detailed scheme description; empty strings and lists where not recorded."""
+
+    strategic_objective: str
+    overview: str = Field(description="The model of care and support.")
+    target_cohorts: list[str]
+    delivery_chain: list[DeliveryPartnerOut] = Field(description="In the plan's order.")
+    evidence_base: str
+    investment: list[InvestmentOut] = Field(description="By financial year.")
+    metrics_impacted: list[MetricImpactedOut]
+    outcomes: str = Field(description="Anticipated outcomes beyond the headline metrics.")
+    local_kpis: list[LocalKpiOut]
+    success_factors: list[str]
+
+
 class SchemeOut(Schema):
     period: str = Field(description="The reporting month of the statuses, YYYY-MM.")
     period_state: Literal["open", "submitted", "signed_off", "not_opened"] = Field(
@@ -135,6 +180,7 @@ class SchemeOut(Schema):
     lead: str
     enabler: bool
     statuses: SchemeStatusesOut = Field(description="The monthly return on each dimension.")
+    description: SchemeDescriptionOut = Field(description="The scheme's full description.")
 
 
 class MilestoneOut(Schema):

@@ -14,6 +14,7 @@ from bettercare.web.performance import commentary_views, rebase_views
 from bettercare.web.performance import views as performance
 from bettercare.web.programmes import (
     activity_views,
+    description_views,
     pack_views,
     period_views,
     register_views,
@@ -52,6 +53,16 @@ area_pages = [
     path("benchmark/", benchmarking.area_benchmark_page, name="area-benchmark"),
     path("schemes/", scheme_views.scheme_list, name="area-schemes"),
     path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme-detail"),
+    path(
+        "schemes/<int:pk>/description/",
+        description_views.scheme_description,
+        name="scheme-description",
+    ),
+    path(
+        "schemes/<int:pk>/description/edit/",
+        description_views.scheme_description_edit,
+        name="scheme-description-edit",
+    ),
     path("schemes/<int:pk>/return/<str:month>/", scheme_views.scheme_return, name="scheme-return"),
     path("milestones/", register_views.milestones, name="area-milestones"),
     path("milestones/<int:pk>/", register_views.milestone_edit, name="milestone-edit"),

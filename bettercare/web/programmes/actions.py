@@ -21,6 +21,12 @@ from bettercare.core.rag import (
     return_problem,
     risk_rating,
 )
+from bettercare.core.scheme_description import (
+    DeliveryPartner,
+    Investment,
+    LocalKpi,
+    description_problems,
+)
 from bettercare.web.accounts.models import User
 from bettercare.web.programmes.models import (
     Area,
@@ -30,6 +36,9 @@ from bettercare.web.programmes.models import (
     ReportingPeriod,
     Risk,
     Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
     SchemeStatus,
 )
 
@@ -428,3 +437,152 @@ def planned_activity_remove(*, activity: PlannedActivity, by: User | None) -> No
     _editable(period)
     _record(activity, by, f"{period.label} planned activity removed")
     activity.delete()
+
+
+#: The text headings of a scheme description, as fields of :class:`Scheme`.
+DESCRIPTION_TEXTS = (
+    "strategic_objective",
+    "description",
+    "target_cohorts",
+    "evidence_base",
+    "outcomes",
+    "success_factors",
+)
+
+
+@dataclass(frozen=True)
+class SchemeDescription:
+    """A scheme's full description (seed 003): its texts, delivery chain, investment by year,
+    the metrics it affects (primary keys) and its local KPIs."""
+
+    texts: dict[str, str]
+    partners: tuple[DeliveryPartner, ...] = ()
+    investments: tuple[Investment, ...] = ()
+    kpis: tuple[LocalKpi, ...] = ()
+    metric_ids: frozenset[int] = frozenset()
+
+
+def _replace_rows(
+    model: type[Any],
+    scheme: Scheme,
+    key: tuple[str, ...],
+    wanted: list[dict[str, Any]],
+    by: User | None,
+    reason: str,
+) -> bool:
+    """Make the scheme's rows of ``model`` exactly ``wanted`` (matched by ``key``): each
+    created, changed or removed row leaves its own history entry. Whether anything changed."""
+    existing = {
+        tuple(getattr(row, name) for name in key): row
+        for row in model.objects.filter(scheme=scheme)
+    }
+    changed = False
+    keep = set()
+    for values in wanted:
+        identity = tuple(values[name] for name in key)
+        keep.add(identity)
+        row = existing.get(identity) or model(scheme=scheme)
+        if row.pk is not None and all(getattr(row, n) == v for n, v in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        _record(row, by, reason)
+        row.save()
+        changed = True
+    for identity, row in existing.items():
+        if identity not in keep:
+            _record(row, by, reason)
+            row.delete()
+            changed = True
+    return changed
+
+
+def scheme_description_save(
+    *, scheme: Scheme, description: SchemeDescription, seen_version: int, by: User | None
+) -> Scheme:
+    """Replace a scheme's description as one change: its texts, delivery chain, investment by
+    year, metrics impacted and local KPIs (bettercare.core.scheme_description's rules).
+
+    Refused with nothing written if any entry breaks a rule, or if anyone has changed the
+    scheme since ``seen_version`` was read (:class:`StaleEditError` names who).
+    """
+    problems = description_problems(description.partners, description.investments, description.kpis)
+    if problems:
+        raise ActionError("; ".join(problems) + ".")
+    unknown = set(description.texts) - set(DESCRIPTION_TEXTS)
+    if unknown:
+        raise ActionError(f"Only {', '.join(DESCRIPTION_TEXTS)} can be changed here.")
+    from bettercare.web.performance.models import Metric
+
+    if len(Metric.objects.filter(pk__in=description.metric_ids)) != len(description.metric_ids):
+        raise ActionError("One of the metrics impacted is not a known metric.")
+    reason = "scheme description updated"
+    with transaction.atomic():
+        row = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if row.version != seen_version:
+            raise StaleEditError.since(
+                row,
+                "This scheme's description",
+                "Their version is shown below: check it and make your change again.",
+            )
+        texts = {name: value.strip() for name, value in description.texts.items()}
+        changed = any(getattr(row, name) != value for name, value in texts.items())
+        changed |= _replace_rows(
+            SchemeDeliveryPartner,
+            row,
+            ("organisation", "role"),
+            [
+                {
+                    "organisation": p.organisation.strip(),
+                    "role": p.role,
+                    "responsibility": p.responsibility.strip(),
+                    "position": position,
+                }
+                for position, p in enumerate(description.partners)
+            ],
+            by,
+            reason,
+        )
+        changed |= _replace_rows(
+            SchemeInvestment,
+            row,
+            ("financial_year",),
+            [
+                {"financial_year": i.financial_year, "amount": i.amount}
+                for i in description.investments
+            ],
+            by,
+            reason,
+        )
+        changed |= _replace_rows(
+            SchemeKpi,
+            row,
+            ("name", "level"),
+            [
+                {
+                    "name": k.name.strip(),
+                    "level": k.level,
+                    "target": k.target,
+                    "unit": k.unit.strip(),
+                    "cadence": k.cadence,
+                    "reported_to": k.reported_to.strip(),
+                    "position": position,
+                }
+                for position, k in enumerate(description.kpis)
+            ],
+            by,
+            reason,
+        )
+        metrics_changed = set(row.metrics.values_list("pk", flat=True)) != description.metric_ids
+        if not (changed or metrics_changed):
+            return row
+        for name, value in texts.items():
+            setattr(row, name, value)
+        row.version += 1
+        _record(row, by, reason)
+        row.save()
+        if metrics_changed:
+            _record(row, by, reason)
+            row.metrics.set(description.metric_ids)
+        _alerts_after_change(row.area_id)
+    return row

@@ -16,6 +16,9 @@ from bettercare.web.programmes.models import (
     ReportingPeriod,
     Risk,
     Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
     SchemeStatus,
     Theme,
 )
@@ -59,6 +62,29 @@ class SchemeAdmin(ActionsOnlyAdmin):
     list_filter = ("enabler",)
     list_select_related = ("area", "theme")
     search_fields = ("area__code", "area__name", "ref", "name", "lead")
+
+
+@admin.register(SchemeDeliveryPartner)
+class SchemeDeliveryPartnerAdmin(ActionsOnlyAdmin):
+    list_display = ("scheme", "organisation", "role", "position")
+    list_filter = ("role",)
+    list_select_related = ("scheme",)
+    search_fields = ("scheme__area__code", "scheme__ref", "organisation")
+
+
+@admin.register(SchemeInvestment)
+class SchemeInvestmentAdmin(ActionsOnlyAdmin):
+    list_display = ("scheme", "financial_year", "amount")
+    list_select_related = ("scheme",)
+    search_fields = ("scheme__area__code", "scheme__ref", "financial_year")
+
+
+@admin.register(SchemeKpi)
+class SchemeKpiAdmin(ActionsOnlyAdmin):
+    list_display = ("scheme", "name", "level", "target", "unit", "cadence", "reported_to")
+    list_filter = ("level", "cadence")
+    list_select_related = ("scheme",)
+    search_fields = ("scheme__area__code", "scheme__ref", "name")
 
 
 @admin.register(Milestone)

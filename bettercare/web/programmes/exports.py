@@ -32,6 +32,9 @@ from bettercare.web.programmes.models import (
     ProgrammeStatus,
     Risk,
     Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
     SchemeStatus,
     Theme,
 )
@@ -120,8 +123,51 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "start_date": s.start_date,
             "description": s.description,
             "metrics_impacted": tuple(sorted(m.code for m in s.metrics.all())),
+            "strategic_objective": s.strategic_objective,
+            "target_cohorts": s.target_cohorts,
+            "evidence_base": s.evidence_base,
+            "outcomes": s.outcomes,
+            "success_factors": s.success_factors,
         }
         for s in schemes
+    ]
+    rows["scheme_delivery_chain"] = [
+        {
+            "area_code": p.scheme.area.code,
+            "scheme_ref": p.scheme.ref,
+            "organisation": p.organisation,
+            "role": p.role,
+            "responsibility": p.responsibility,
+        }
+        for p in SchemeDeliveryPartner.objects.filter(scheme__area_id__in=ids)
+        .select_related("scheme__area")
+        .order_by("scheme_id", "position", "id")
+    ]
+    rows["scheme_investment"] = [
+        {
+            "area_code": i.scheme.area.code,
+            "scheme_ref": i.scheme.ref,
+            "financial_year": i.financial_year,
+            "amount": i.amount,
+        }
+        for i in SchemeInvestment.objects.filter(scheme__area_id__in=ids).select_related(
+            "scheme__area"
+        )
+    ]
+    rows["scheme_kpis"] = [
+        {
+            "area_code": k.scheme.area.code,
+            "scheme_ref": k.scheme.ref,
+            "kpi": k.name,
+            "level": k.level,
+            "target": k.target,
+            "unit": k.unit,
+            "cadence": k.cadence,
+            "reported_to": k.reported_to,
+        }
+        for k in SchemeKpi.objects.filter(scheme__area_id__in=ids)
+        .select_related("scheme__area")
+        .order_by("scheme_id", "position", "id")
     ]
     rows["scheme_finance"] = [
         {

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from bettercare.web.finance.models import (
 )
 from bettercare.web.performance.models import Metric, MetricCommentary, MetricRebase, MetricValue
 from bettercare.web.programmes import bulk
+from bettercare.web.programmes.actions import DESCRIPTION_TEXTS
 from bettercare.web.programmes.bulk import Upserted
 from bettercare.web.programmes.models import (
     Achievement,
@@ -43,6 +45,9 @@ from bettercare.web.programmes.models import (
     ReportingPeriod,
     Risk,
     Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
     SchemeStatus,
     Theme,
 )
@@ -364,6 +369,7 @@ class _Writer:
         self.write_areas()
         self.write_metrics()
         self.write_themes_and_schemes()
+        self.write_scheme_descriptions()
         self.write_finance()
         self.write_metric_values()
         self.write_metric_commentary()
@@ -520,6 +526,7 @@ class _Writer:
                     "enabler": bool(r["enabler"]),
                     "start_date": r["start_date"],
                     "description": r["description"] or "",
+                    **{name: r[name] or "" for name in DESCRIPTION_TEXTS if name != "description"},
                 }
                 for r in records
             ],
@@ -554,6 +561,70 @@ class _Writer:
     def scheme_id(self, record: Record) -> int | None:
         ref = record["scheme_ref"]
         return None if ref is None else self.schemes[(record["area_code"], ref)].pk
+
+    def in_order(
+        self, sheet: str, values: Callable[[Record], dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """A sheet's rows for a scheme's list, each with its scheme and its position among
+        that scheme's rows (the order of the sheet)."""
+        positions: dict[int | None, int] = defaultdict(int)
+        rows = []
+        for record in self.rows(sheet):
+            scheme = self.scheme_id(record)
+            rows.append({"scheme_id": scheme, **values(record), "position": positions[scheme]})
+            positions[scheme] += 1
+        return rows
+
+    def write_scheme_descriptions(self) -> None:
+        """The delivery chains (in the order of their rows), investment and local KPIs."""
+        area_ids = [a.pk for a in self.areas.values()]
+        partners = self.in_order(
+            "scheme_delivery_chain",
+            lambda r: {
+                "organisation": r["organisation"],
+                "role": r["role"],
+                "responsibility": r["responsibility"] or "",
+            },
+        )
+        self.upsert(
+            "scheme_delivery_chain",
+            SchemeDeliveryPartner,
+            ("scheme_id", "organisation", "role"),
+            partners,
+            SchemeDeliveryPartner.objects.filter(scheme__area_id__in=area_ids),
+        )
+        self.upsert(
+            "scheme_investment",
+            SchemeInvestment,
+            ("scheme_id", "financial_year"),
+            [
+                {
+                    "scheme_id": self.scheme_id(r),
+                    "financial_year": str(r["financial_year"]),
+                    "amount": r["amount"],
+                }
+                for r in self.rows("scheme_investment")
+            ],
+            SchemeInvestment.objects.filter(scheme__area_id__in=area_ids),
+        )
+        kpis = self.in_order(
+            "scheme_kpis",
+            lambda r: {
+                "name": r["kpi"],
+                "level": r["level"],
+                "target": None if r["target"] is None else Decimal(repr(r["target"])),
+                "unit": r["unit"] or "",
+                "cadence": r["cadence"],
+                "reported_to": r["reported_to"] or "",
+            },
+        )
+        self.upsert(
+            "scheme_kpis",
+            SchemeKpi,
+            ("scheme_id", "name", "level"),
+            kpis,
+            SchemeKpi.objects.filter(scheme__area_id__in=area_ids),
+        )
 
     def write_finance(self) -> None:
         area_ids = [a.pk for a in self.areas.values()]

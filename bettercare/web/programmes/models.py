@@ -23,7 +23,8 @@ from bettercare.core.rag import (
     MilestoneStatus,
     milestone_status,
 )
-from bettercare.web.programmes.fields import Versioned, ons_code
+from bettercare.core.scheme_description import CADENCES, DELIVERY_ROLES, KPI_LEVELS
+from bettercare.web.programmes.fields import MONEY, FinancialYearField, Versioned, ons_code
 from bettercare.web.programmes.tree import AreaQuerySet
 
 
@@ -192,7 +193,25 @@ class Scheme(Versioned):
     provider = models.CharField(max_length=200, blank=True)
     enabler = models.BooleanField(default=False)
     start_date = models.DateField(null=True, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, help_text="Overview of the scheme: the model of care and support."
+    )
+    # The detailed scheme description (seed 003; bettercare.core.scheme_description).
+    strategic_objective = models.TextField(
+        blank=True, help_text="What the scheme is for: its link to the vision and case for change."
+    )
+    target_cohorts = models.TextField(
+        blank=True, help_text="The patient cohorts the scheme targets, one a line."
+    )
+    evidence_base = models.TextField(
+        blank=True, help_text="The evidence drawn on for its design and its assumed impact."
+    )
+    outcomes = models.TextField(
+        blank=True, help_text="Anticipated outcomes beyond the headline metrics it affects."
+    )
+    success_factors = models.TextField(
+        blank=True, help_text="The key success factors for implementation, one a line."
+    )
     metrics = models.ManyToManyField(
         "performance.Metric",
         blank=True,
@@ -215,6 +234,95 @@ class Scheme(Versioned):
 
     def __str__(self) -> str:
         return f"{self.ref}: {self.name}"
+
+
+class SchemeDeliveryPartner(models.Model):
+    """An organisation in a scheme's delivery chain: commissioner, provider or partner."""
+
+    class Role(models.TextChoices):
+        COMMISSIONER = "commissioner", DELIVERY_ROLES["commissioner"]
+        PROVIDER = "provider", DELIVERY_ROLES["provider"]
+        PARTNER = "partner", DELIVERY_ROLES["partner"]
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="delivery_chain")
+    organisation = models.CharField(max_length=300)
+    role = models.CharField(max_length=12, choices=Role.choices)
+    responsibility = models.TextField(blank=True, help_text="What it does in the scheme.")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "organisation", "role"], name="one_delivery_role_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(organisation=""), name="delivery_partner_has_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role})"
+
+
+class SchemeInvestment(models.Model):
+    """The investment a scheme's description says it needs in a financial year."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="investments")
+    financial_year = FinancialYearField()
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "financial_year"], name="one_investment_per_scheme_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}: {self.amount}"
+
+
+class SchemeKpi(models.Model):
+    """A local KPI of a scheme: its level, target and unit, and its reporting cadence."""
+
+    class Level(models.TextChoices):
+        PRACTICE = "practice", KPI_LEVELS["practice"]
+        LOCALITY = "locality", KPI_LEVELS["locality"]
+        AREA = "area", KPI_LEVELS["area"]
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", CADENCES["weekly"]
+        BIWEEKLY = "biweekly", CADENCES["biweekly"]
+        MONTHLY = "monthly", CADENCES["monthly"]
+        QUARTERLY = "quarterly", CADENCES["quarterly"]
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=300)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(max_length=60, blank=True, help_text="e.g. %, referrals, days.")
+    cadence = models.CharField(max_length=9, choices=Cadence.choices)
+    reported_to = models.CharField(
+        max_length=300, blank=True, help_text="Who it is reported to (the feedback loop)."
+    )
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "position", "id"]
+        verbose_name = "scheme KPI"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "name", "level"], name="one_kpi_per_scheme_name_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.level})"
 
 
 class Milestone(Versioned):

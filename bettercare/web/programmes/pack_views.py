@@ -41,7 +41,7 @@ def _download(kind: str, area_code: str, request: HttpRequest, output: str) -> H
 
 
 def area_pack(request: HttpRequest, code: str, kind: str, output: str) -> HttpResponse:
-    if kind not in ("highlight", "dashboard"):
+    if kind not in ("highlight", "dashboard", "schemes"):
         raise Http404(f"There is no board pack {kind!r}.")
     return _download(kind, code, request, output)
 

@@ -22,9 +22,9 @@ from bettercare.web.programmes.queries import (
 from bettercare.web.reporting.dashboard import build_assurance, build_dashboard, theme_sections
 from bettercare.web.reporting.highlight import build_highlight_report
 
-Kind = Literal["highlight", "dashboard", "assurance"]
+Kind = Literal["highlight", "dashboard", "assurance", "schemes"]
 Format = Literal["pdf", "html", "xlsx"]
-KINDS: tuple[Kind, ...] = ("highlight", "dashboard", "assurance")
+KINDS: tuple[Kind, ...] = ("highlight", "dashboard", "assurance", "schemes")
 FORMATS: tuple[Format, ...] = ("pdf", "html", "xlsx")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -35,6 +35,7 @@ TITLES = {
     "highlight": "highlight-report",
     "dashboard": "integration-dashboard",
     "assurance": "assurance-matrix",
+    "schemes": "scheme-descriptions",
 }
 
 
@@ -68,10 +69,24 @@ def board_pack(
     """Build and render one pack; ``month`` None means the latest period (for assurance,
     ``round_name`` None means the latest round)."""
     if kind not in KINDS:
-        raise PackError(f"unknown report {kind!r}: choose highlight, dashboard or assurance")
+        raise PackError(
+            f"unknown report {kind!r}: choose highlight, dashboard, assurance or schemes"
+        )
     if output not in FORMATS:
         raise PackError(f"unknown format {output!r}: choose pdf, html or xlsx")
     label = "latest"
+    if kind == "schemes":
+        # The plan's detailed scheme descriptions (seed 003): of no month.
+        if output == "xlsx":
+            raise PackError(
+                "the scheme descriptions pack is PDF or HTML; in a spreadsheet they are the "
+                "programme workbook's schemes, scheme_delivery_chain, scheme_investment and "
+                "scheme_kpis sheets (export the workbook)"
+            )
+        from bettercare.web.programmes.descriptions import scheme_descriptions_report
+
+        content = _render(scheme_descriptions_report(area), output)
+        return Pack(content, f"{area.code}-{TITLES[kind]}.{output}", CONTENT_TYPES[output])
     if kind == "assurance":
         if area.type != Area.Type.REGION:
             raise PackError(

@@ -103,6 +103,7 @@ def run_each_action(world):
         ProgrammeStatus,
         ReportingPeriod,
         Risk,
+        Scheme,
         SchemeStatus,
     )
 
@@ -143,6 +144,20 @@ def run_each_action(world):
         risk=risk, changes={"mitigation": "more staff"}, seen_version=risk.version, by=by
     )
     yield "bettercare.web.programmes.actions.risk_update", Risk
+    from bettercare.core.scheme_description import DeliveryPartner, LocalKpi
+
+    scheme.refresh_from_db()
+    programmes.scheme_description_save(
+        scheme=scheme,
+        description=programmes.SchemeDescription(
+            texts={"strategic_objective": "Fewer admissions."},
+            partners=(DeliveryPartner("GEM CSU", "provider"),),
+            kpis=(LocalKpi("Care plans agreed", "practice", "weekly"),),
+        ),
+        seen_version=scheme.version,
+        by=by,
+    )
+    yield "bettercare.web.programmes.actions.scheme_description_save", Scheme
     programmes.versioned_update(
         Risk, risk.pk, changes={"owner": "Jo"}, seen_version=risk.version + 1, by=by, reason="test"
     )

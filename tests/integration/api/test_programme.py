@@ -7,6 +7,7 @@ import pytest
 
 from bettercare.web.programmes.actions import DimensionReturn, planned_activity_add
 from tests.factories import (
+    describe_scheme,
     make_funding,
     make_milestone,
     make_period,
@@ -30,6 +31,73 @@ def viewer(client, areas):
 
 
 # -- schemes ---------------------------------------------------------------------------------
+
+
+def test_each_scheme_carries_its_full_description(viewer, areas):
+    from bettercare.core.scheme_description import DeliveryPartner, Investment, LocalKpi
+
+    area = areas.leicestershire
+    scheme = make_scheme(area, "BCF 1", "Risk stratification")
+    describe_scheme(
+        scheme,
+        objective="Proactive care.",
+        partners=(
+            DeliveryPartner("Leicester City CCG", "commissioner", "Pays the licence fee"),
+            DeliveryPartner("Johns Hopkins University", "provider"),
+        ),
+        investments=(
+            Investment("2015-16", Decimal("54000")),
+            Investment("2014-15", Decimal("54000.5")),
+        ),
+        kpis=(
+            LocalKpi("Care plans agreed", "practice", "weekly", Decimal(80), "%", "Practice"),
+            LocalKpi("Dementia diagnoses", "area", "monthly"),
+        ),
+    )
+    make_scheme(area, "BCF 2", "Lifestyle hub")
+    make_period(area, "2017-08")
+    first, second = viewer.get("/api/areas/E10000018/schemes").json()
+    assert first["description"] == {
+        "strategic_objective": "Proactive care.",
+        "overview": "",
+        "target_cohorts": [],
+        "delivery_chain": [
+            {
+                "organisation": "Leicester City CCG",
+                "role": "commissioner",
+                "responsibility": "Pays the licence fee",
+            },
+            {"organisation": "Johns Hopkins University", "role": "provider", "responsibility": ""},
+        ],
+        "evidence_base": "",
+        "investment": [
+            {"financial_year": "2014-15", "amount": 54000.5},
+            {"financial_year": "2015-16", "amount": 54000.0},
+        ],
+        "metrics_impacted": [],
+        "outcomes": "",
+        "local_kpis": [
+            {
+                "name": "Care plans agreed",
+                "level": "practice",
+                "target": 80.0,
+                "unit": "%",
+                "cadence": "weekly",
+                "reported_to": "Practice",
+            },
+            {
+                "name": "Dementia diagnoses",
+                "level": "area",
+                "target": None,
+                "unit": "",
+                "cadence": "monthly",
+                "reported_to": "",
+            },
+        ],
+        "success_factors": [],
+    }
+    assert second["description"]["delivery_chain"] == []
+    assert second["description"]["local_kpis"] == []
 
 
 @pytest.fixture
@@ -72,7 +140,7 @@ def test_schemes_of_the_latest_period_with_statuses_and_commentary(viewer, schem
     response = viewer.get("/api/areas/E10000018/schemes")
     assert response.status_code == 200
     first, second = response.json()
-    assert {k: v for k, v in first.items() if k != "statuses"} == {
+    assert {k: v for k, v in first.items() if k not in ("statuses", "description")} == {
         "period": "2017-08",
         "period_state": "open",
         "ref": "BCF 1",

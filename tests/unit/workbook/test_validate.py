@@ -98,6 +98,11 @@ def test_a_valid_workbook_has_no_messages_and_typed_records(tmp_path):
         "start_date": date(2017, 4, 1),
         "description": None,
         "metrics_impacted": ("admissions", "home91"),
+        "strategic_objective": None,
+        "target_cohorts": None,
+        "evidence_base": None,
+        "outcomes": None,
+        "success_factors": None,
     }
     # Blank optional cells get the format's defaults.
     assert (other["enabler"], other["metrics_impacted"], other["start_date"]) == (False, (), None)
@@ -996,7 +1001,8 @@ def test_unknown_sheets_and_columns_are_errors_of_the_workbook(tmp_path):
         "expected a whole number from 1 to 5",
         "error: schemse.csv, sheet schemse: unknown sheet 'schemse' (file schemse.csv) (did you "
         "mean 'schemes'?); expected CSV files named after the sheets: programme, funding, "
-        "savings, themes, schemes, scheme_finance, metrics, metric_values, metric_commentary, "
+        "savings, themes, schemes, scheme_delivery_chain, scheme_investment, scheme_kpis, "
+        "scheme_finance, metrics, metric_values, metric_commentary, "
         "spc_rebase, milestones, risks, status_updates, programme_status, achievements, "
         "planned_activities, assurance",
     ]
@@ -1127,3 +1133,83 @@ def test_an_spc_rebase_falls_within_the_metrics_monthly_data(tmp_path):
         Month(2017, 5),
         "Night falls team started",
     )
+
+
+# -- scheme descriptions (seed 003) ---------------------------------------------------------
+
+
+def test_scheme_description_sheets_read_roles_levels_and_cadences_as_the_plan_writes_them(
+    tmp_path,
+):
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        scheme_delivery_chain="""\
+            area_code,scheme_ref,organisation,role,responsibility
+            E10000016,S1,Leicester City CCG,Commissioners,Pays the licence fee
+            E10000016,S1,Johns Hopkins University,provider,The ACG software
+        """,
+        scheme_investment="""\
+            area_code,scheme_ref,financial_year,amount
+            E10000016,S1,2014-15,"£54,000"
+        """,
+        scheme_kpis="""\
+            area_code,scheme_ref,kpi,level,target,unit,cadence,reported_to
+            E10000016,S1,Care plans agreed,Practice level,80,%,Weekly,Practice
+            E10000016,S1,Care plans agreed,locality,75,%,bi-weekly,BCF Implementation Group
+        """,
+    )
+    assert validated.messages == []
+    roles = [(r["organisation"], r["role"]) for r in validated.rows("scheme_delivery_chain")]
+    assert roles == [
+        ("Leicester City CCG", "commissioner"),
+        ("Johns Hopkins University", "provider"),
+    ]
+    [investment] = validated.rows("scheme_investment")
+    assert (investment["financial_year"], investment["amount"]) == (FinancialYear(2014), 54_000)
+    kpis = [(r["level"], r["target"], r["cadence"]) for r in validated.rows("scheme_kpis")]
+    assert kpis == [("practice", 80.0, "weekly"), ("locality", 75.0, "biweekly")]
+
+
+def test_bad_scheme_description_rows_are_named_one_line_each(tmp_path):
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        scheme_delivery_chain="""\
+            area_code,scheme_ref,organisation,role,responsibility
+            E10000016,S1,,provider,Software
+            E10000016,S1,GEM CSU,landlord,
+            E10000016,S9,GEM CSU,provider,
+        """,
+        scheme_investment="""\
+            area_code,scheme_ref,financial_year,amount
+            E10000016,S1,2014,54000
+            E10000016,S1,2015-16,-1
+        """,
+        scheme_kpis="""\
+            area_code,scheme_ref,kpi,level,target,unit,cadence,reported_to
+            E10000016,S1,Care plans,ward,,,weekly,
+            E10000016,S1,Care plans,practice,120,%,weekly,
+            E10000016,S1,Vaccinations,practice,,,daily,
+        """,
+    )
+    where = "error: scheme_delivery_chain.csv, sheet scheme_delivery_chain"
+    assert texts(validated) == [
+        f"{where}, row 2, column organisation: a value is required; expected the organisation "
+        "that has this role (a role in the delivery chain needs an organisation)",
+        f"{where}, row 3, column role: is not a delivery-chain role (got 'landlord'); expected "
+        "commissioner, provider, partner",
+        f"{where}, row 4, column scheme_ref: is not a scheme of this area (got 'S9'); expected "
+        "a ref from the schemes sheet (or a scheme already in bettercare)",
+        "error: scheme_investment.csv, sheet scheme_investment, row 2, column financial_year: "
+        "is not a financial year (got '2014'); expected a financial year as YYYY-YY, e.g. 2017-18",
+        "error: scheme_investment.csv, sheet scheme_investment, row 3, column amount: is negative "
+        "(got '-1'); expected an amount of £0 or more (negative amounts mean nothing here)",
+        "error: scheme_kpis.csv, sheet scheme_kpis, row 2, column level: is not a KPI level "
+        "(got 'ward'); expected practice, locality, area",
+        "error: scheme_kpis.csv, sheet scheme_kpis, row 3, column target: a target in per cent "
+        "must be from 0 to 100, not 120 (got '120'); expected a target from 0 to 100 for a unit "
+        "of %",
+        "error: scheme_kpis.csv, sheet scheme_kpis, row 4, column cadence: is not a reporting "
+        "cadence (got 'daily'); expected weekly, biweekly, monthly, quarterly",
+    ]

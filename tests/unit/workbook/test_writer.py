@@ -98,6 +98,11 @@ def test_xlsx_holds_typed_cells_in_the_format_order(tmp_path):
         datetime(2014, 4, 1),
         None,
         "skc_dtoc;skc_eq5d",
+        None,  # the description's headings (ADR 0113), blank here
+        None,
+        None,
+        None,
+        None,
     ]
     assert schemes["C2"].data_type == "s"  # text, not a formula
     assert schemes["I2"].number_format == "yyyy-mm-dd"
@@ -178,6 +183,40 @@ def workbook_rows(draw):
                 "start_date": draw(optional(days)),
                 "description": draw(optional(text)),
                 "metrics_impacted": draw(st.sampled_from([(), (metric,)])),
+                "strategic_objective": draw(optional(text)),
+                "target_cohorts": draw(optional(text)),
+                "evidence_base": draw(optional(text)),
+                "outcomes": draw(optional(text)),
+                "success_factors": draw(optional(text)),
+            }
+        ],
+        "scheme_delivery_chain": [
+            {
+                "area_code": area,
+                "scheme_ref": scheme,
+                "organisation": draw(text),
+                "role": draw(st.sampled_from(["commissioner", "provider", "partner"])),
+                "responsibility": draw(optional(text)),
+            }
+        ],
+        "scheme_investment": [
+            {
+                "area_code": area,
+                "scheme_ref": scheme,
+                "financial_year": FinancialYear(draw(st.integers(1901, 9998))),
+                "amount": draw(amounts),
+            }
+        ],
+        "scheme_kpis": [
+            {
+                "area_code": area,
+                "scheme_ref": scheme,
+                "kpi": draw(text),
+                "level": draw(st.sampled_from(["practice", "locality", "area"])),
+                "target": draw(optional(st.floats(0, 100, allow_nan=False))),
+                "unit": draw(optional(st.sampled_from(["%", "referrals"]))),
+                "cadence": draw(st.sampled_from(["weekly", "biweekly", "monthly", "quarterly"])),
+                "reported_to": draw(optional(text)),
             }
         ],
         "metrics": [

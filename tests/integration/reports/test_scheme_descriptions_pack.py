@@ -1,0 +1,74 @@
+"""The scheme descriptions pack (seed 003's annex): every scheme of the demo's Leicestershire
+described in PDF and single-file HTML, read back as a reader would."""
+
+import re
+
+import pytest
+
+from bettercare.reports.render import render_html
+from bettercare.web.programmes.descriptions import scheme_descriptions_report
+from bettercare.web.programmes.models import Area
+from bettercare.web.reporting.packs import PackError, board_pack
+from tests.factories import make_user
+from tests.integration.reports.layout import overflowing_boxes
+from tests.integration.reports.test_board_packs import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+LEICESTERSHIRE = "E10000018"
+
+
+def leicestershire():
+    return Area.objects.get(code=LEICESTERSHIRE)
+
+
+def test_the_pdf_sets_out_every_scheme_under_the_plans_headings(demo):
+    made = board_pack("schemes", leicestershire(), None, "pdf")
+    assert made.filename == "E10000018-scheme-descriptions.pdf"
+    _, text = pdf_text(made.content)
+    flat = re.sub(r"\s+", " ", text).replace("\u2010 ", "")  # words hyphenated at line ends
+    assert "Leicestershire: detailed scheme descriptions" in flat
+    assert "Demonstration data" in flat
+    assert "DRAFT" not in flat
+    assert "BCF 10: Home First: discharge to assess" in flat
+    assert "Nobody waits in a hospital bed for an assessment that could be done at home" in flat
+    assert "University Hospitals of Leicester NHS Trust Partner Identifies patients" in flat
+    assert "Assessments completed at home within 72 hours Locality 90% Weekly" in flat
+    assert "Weekly: Care plans agreed for the 2.1-10% risk cohort (practice level)" in flat
+    assert "What are the key success factors for implementation of this scheme?" in flat
+    # Natural order of references: BCF 2 before BCF 10 (and BCF 9 before BCF 10).
+    headings = re.findall(r"(BCF \d+): ", flat.split("Schemes described", 1)[1])
+    order = list(dict.fromkeys(headings))
+    assert order[:11] == [f"BCF {n}" for n in range(1, 12)]
+
+
+def test_the_html_is_one_file_and_a_spreadsheet_is_refused(demo):
+    html = board_pack("schemes", leicestershire(), None, "html").content.decode()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html
+    assert re.findall(r"""(?:src|href)\s*=\s*["'](?!#)""", html) == []
+    assert html.count('<section class="page-break">') == len(
+        scheme_descriptions_report(leicestershire()).schemes
+    )
+    with pytest.raises(PackError, match="programme workbook's schemes, scheme_delivery_chain"):
+        board_pack("schemes", leicestershire(), None, "xlsx")
+
+
+def test_no_table_runs_off_the_page(demo):
+    report = scheme_descriptions_report(leicestershire())
+    assert overflowing_boxes(render_html(report, medium="pdf")) == []
+
+
+def test_the_web_downloads_it_for_the_areas_readers_only(demo, client):
+    client.force_login(make_user("reader", (leicestershire(), "viewer")))
+    response = client.get(f"/areas/{LEICESTERSHIRE}/board-pack/schemes.html")
+    assert response.status_code == 200
+    assert "BCF 14: Lightbulb housing support" in response.content.decode()
+    schemes = client.get(f"/areas/{LEICESTERSHIRE}/schemes/").content.decode()
+    assert f"/areas/{LEICESTERSHIRE}/board-pack/schemes.pdf" in schemes
+    rutland = Area.objects.get(code="E06000017")
+    client.force_login(make_user("rutland", (rutland, "viewer")))
+    assert client.get(f"/areas/{LEICESTERSHIRE}/board-pack/schemes.html").status_code in (
+        403,
+        404,
+    )
