@@ -320,6 +320,9 @@ SHEETS: tuple[Sheet, ...] = (
         C("status", "status", True),
         C("commentary", "text"),
         C("additional_information", "text"),
+        C("start_date", "date", note="milestones N/A: when the scheme will start"),
+        C("forecast_outturn", "amount", note="finance: the scheme's forecast outturn for the year"),
+        C("savings_achieved", "amount", note="savings: the savings achieved to date"),
     ),
     _sheet(
         "programme_status",

@@ -119,6 +119,9 @@ RETURN_COLUMNS = {
         "status",
         "commentary",
         "additional_information",
+        "start_date",
+        "forecast_outturn",
+        "savings_achieved",
     ),
     "programme_status": ("area_code", "period", "dimension", "status", "summary"),
     "achievements": ("area_code", "period", "text"),
@@ -127,11 +130,17 @@ RETURN_COLUMNS = {
 
 
 def signed_off_row(sheet: str, values: dict[str, Any]) -> tuple[Any, ...]:
-    """A return row as comparable values (blank text as ``""``, periods as ``YYYY-MM``)."""
-    return tuple(
-        "" if values.get(column) is None else str(values.get(column))
-        for column in RETURN_COLUMNS[sheet]
-    )
+    """A return row as comparable values (blank text as ``""``, periods as ``YYYY-MM``,
+    amounts as written: 1200 and 1200.00 alike)."""
+    return tuple(_comparable(values.get(column)) for column in RETURN_COLUMNS[sheet])
+
+
+def _comparable(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 @dataclass
@@ -157,6 +166,13 @@ class ValidatedWorkbook:
     source: str
     records: dict[str, list[Record]]
     messages: list[Message]
+    #: The columns each sheet was read with: an optional column left out of a workbook leaves
+    #: what is held alone, where a blank cell clears it.
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def has_column(self, sheet: str, column: str) -> bool:
+        """Whether the workbook's ``sheet`` has ``column`` (blank or not)."""
+        return column in self.columns.get(sheet, ())
 
     @property
     def errors(self) -> list[Message]:
@@ -665,10 +681,18 @@ class _Checker:
         schemes = self.schemes()
         signed_off = self.known.signed_off
         for sheet in RETURN_SHEETS:
-            held = self.known.signed_off_rows.get(sheet, set())
+            # Compared on the columns the workbook has: one made before an optional column
+            # was exported leaves that column's held values alone, so it changes nothing.
+            raw = self.workbook.sheets.get(sheet)
+            read = set(raw.columns) if raw is not None else set()
+            kept = [i for i, column in enumerate(RETURN_COLUMNS[sheet]) if column in read]
+            held = {
+                tuple(row[i] for i in kept) for row in self.known.signed_off_rows.get(sheet, set())
+            }
             for record in self.rows(sheet):
+                compared = signed_off_row(sheet, record.values)
                 if (record["area_code"], str(record["period"])) in signed_off and (
-                    signed_off_row(sheet, record.values) not in held
+                    tuple(compared[i] for i in kept) not in held
                 ):
                     self.error(
                         record,
@@ -677,7 +701,9 @@ class _Checker:
                         "an open or submitted reporting period",
                     )
         for record in self.rows("status_updates"):
-            start = schemes.get((record["area_code"], record["scheme_ref"]))
+            start = record.values.get("start_date") or schemes.get(
+                (record["area_code"], record["scheme_ref"])
+            )
             try:
                 problem = commentary_problem(
                     record["dimension"],
@@ -694,7 +720,7 @@ class _Checker:
                     "status",
                     "is N/A (not yet due to start) but scheme "
                     f"{record['scheme_ref']} has no start date",
-                    "a start_date for the scheme on the schemes sheet",
+                    "a start_date on this row or for the scheme on the schemes sheet",
                 )
             elif problem:
                 self.error(record, "commentary", problem, "exception commentary")
@@ -913,7 +939,8 @@ class _Checker:
         self.check_totals()
         order = {name: index for index, name in enumerate(SHEETS_BY_NAME)}
         self.messages.sort(key=lambda m: (order.get(m.sheet, 99), m.row or 0, m.severity))
-        return ValidatedWorkbook(self.workbook.source, self.records, self.messages)
+        columns = {name: tuple(raw.columns) for name, raw in self.workbook.sheets.items()}
+        return ValidatedWorkbook(self.workbook.source, self.records, self.messages, columns)
 
 
 def exact_number(number: float | None) -> Decimal | None:

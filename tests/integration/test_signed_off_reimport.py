@@ -60,3 +60,33 @@ def test_identical_rows_reimport_but_changes_are_refused(tmp_path, importer):
     assert SchemeStatus.objects.get(dimension="milestones").commentary == (
         "Night nursing two weeks late"
     )
+
+
+def test_a_signed_off_returns_figures_are_compared_only_where_the_workbook_has_them(
+    tmp_path, importer
+):
+    figures = dict(SHEETS)
+    figures["status_updates"] = (
+        SHEETS["status_updates"]
+        .replace("additional_information\n", "additional_information,forecast_outturn\n")
+        .replace("finance,G,,\n", "finance,G,,,98000\n")
+        .replace(",,\n", ",,,\n")
+        .replace("two weeks late,\n", "two weeks late,,\n")
+    )
+    workbook = write(tmp_path / "figures", figures)
+    assert import_workbook(workbook, by=importer).ok
+    period = period_open(area=Area.objects.get(code="E06000017"), month=Month(2017, 8), by=importer)
+    period_sign_off(period=period_submit(period=period, by=importer), by=importer)
+
+    # The same figures, written 98000.00: unchanged. A workbook without the column: unchanged.
+    same = write(tmp_path / "same", {**figures, "status_updates": figures["status_updates"]
+                                      .replace(",98000\n", ",98000.00\n")})  # fmt: skip
+    assert import_workbook(same, by=importer).ok
+    assert import_workbook(write(tmp_path / "old", SHEETS), by=importer).ok
+    assert SchemeStatus.objects.get(dimension="finance").forecast_outturn == 98000
+
+    changed = write(tmp_path / "changed", {**figures, "status_updates": figures["status_updates"]
+                                           .replace(",98000\n", ",99000\n")})  # fmt: skip
+    refused = import_workbook(changed, by=importer)
+    assert [m.column for m in refused.errors] == ["period"]
+    assert SchemeStatus.objects.get(dimension="finance").forecast_outturn == 98000

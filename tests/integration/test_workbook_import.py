@@ -241,13 +241,13 @@ RICH = {
         E10000016,R2,Data sharing,,,,2,3,,,
     """,
     "status_updates": """\
-        area_code,period,scheme_ref,dimension,status,commentary,additional_information
-        E10000016,2017-07,BCF 1,finance,Green,On budget,
+        area_code,period,scheme_ref,dimension,status,commentary,additional_information,start_date,forecast_outturn,savings_achieved
+        E10000016,2017-07,BCF 1,finance,Green,On budget,,,1200000,
         E10000016,2017-08,BCF 1,milestones,Amber,"Night team recruitment is two months late.
-        Interim agency cover in place.",Revised date agreed at the July board
-        E10000016,2017-08,BCF 1,finance,G,,
-        E10000016,2017-08,BCF 2,metrics,E,,
-        E10000016,2017-08,BCF 3,milestones,N/A,,
+        Interim agency cover in place.",Revised date agreed at the July board,,,
+        E10000016,2017-08,BCF 1,finance,G,,,,1187500.50,
+        E10000016,2017-08,BCF 2,metrics,E,,,,,
+        E10000016,2017-08,BCF 3,milestones,N/A,,,2017-10-02,,
     """,
     "programme_status": """\
         area_code,period,dimension,status,summary
@@ -675,6 +675,25 @@ def test_round_trip_of_every_sheet_is_lossless(rich, importer, tmp_path):
         [],
         [],
     )
+    # The return's figures, entered on the form, survive the round trip (ADR 0118).
+    assert (first / "status_updates.csv").read_text(encoding="utf-8").splitlines()[0] == (
+        "area_code,period,scheme_ref,dimension,status,commentary,additional_information,"
+        "start_date,forecast_outturn,savings_achieved"
+    )
+    figures = {
+        (s.period.month.isoformat(), s.scheme.ref, s.dimension): (
+            s.start_date,
+            s.forecast_outturn,
+            s.savings_achieved,
+        )
+        for s in SchemeStatus.objects.select_related("period", "scheme")
+        if s.start_date or s.forecast_outturn or s.savings_achieved
+    }
+    assert figures == {
+        ("2017-07-01", "BCF 1", "finance"): (None, Decimal("1200000.00"), None),
+        ("2017-08-01", "BCF 1", "finance"): (None, Decimal("1187500.50"), None),
+        ("2017-08-01", "BCF 3", "milestones"): (date(2017, 10, 2), None, None),
+    }
     assert (first / "milestones.csv").read_text(encoding="utf-8") == (
         "area_code,ref,scheme_ref,title,baseline_date,revised_date,completed_date,comments\n"
         "E10000016,M2,,Sign the section 75 agreement,2017-05-31,,2017-05-26,\n"
@@ -743,3 +762,30 @@ def test_the_workbook_proposes_the_statuses_the_return_form_proposes(rich, impor
         ("BCF 2", "2017-08", None),
         ("BCF 3", "2017-08", "NA"),
     ]
+
+
+def test_a_workbook_without_the_return_figures_leaves_them_alone(rich, importer, tmp_path):
+    """A workbook made before the return's figures were exported (no such columns) changes
+    none of them; a blank cell under the column clears one."""
+    assert import_workbook(rich, by=importer).ok
+    old = tmp_path / "old"
+    shutil.copytree(rich, old)
+    with (old / "status_updates.csv").open(newline="", encoding="utf-8") as file:
+        rows = [row[:-3] for row in csv.reader(file)]
+    assert rows[0][-1] == "additional_information"
+    with (old / "status_updates.csv").open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file, lineterminator="\n").writerows(rows)
+    again = import_workbook(old, by=importer)
+    assert again.errors == [], [str(m) for m in again.errors]
+    assert again.counts["status_updates"].updated == 0
+    finance = SchemeStatus.objects.get(
+        scheme__ref="BCF 1", dimension="finance", period__month=date(2017, 8, 1)
+    )
+    assert finance.forecast_outturn == Decimal("1187500.50")
+
+    cleared = tmp_path / "cleared"
+    shutil.copytree(rich, cleared)
+    edit_csv(cleared / "status_updates.csv", 4, "forecast_outturn", "")
+    assert import_workbook(cleared, by=importer).counts["status_updates"].updated == 1
+    finance.refresh_from_db()
+    assert finance.forecast_outturn is None

@@ -292,6 +292,9 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "status": s.status,
             "commentary": s.commentary,
             "additional_information": s.additional_information,
+            "start_date": s.start_date,
+            "forecast_outturn": s.forecast_outturn,
+            "savings_achieved": s.savings_achieved,
         }
         for s in SchemeStatus.objects.filter(period__area_id__in=ids).select_related(
             "period__area", "scheme"

@@ -116,6 +116,9 @@ def _signed_off_rows() -> dict[str, set[tuple[Any, ...]]]:
                 "status": s.status,
                 "commentary": s.commentary,
                 "additional_information": s.additional_information,
+                "start_date": s.start_date,
+                "forecast_outturn": s.forecast_outturn,
+                "savings_achieved": s.savings_achieved,
             },
         )
         for s in SchemeStatus.objects.filter(**signed_off).select_related("period__area", "scheme")
@@ -831,6 +834,13 @@ class _Writer:
             for p in ReportingPeriod.objects.filter(area_id__in=area_ids).select_related("area")
         }
         period_ids = [p.pk for p in self.periods.values()]
+        # The return's figures (ADR 0118): written where the workbook has their column, so a
+        # workbook made before they were exported leaves what the form saved alone.
+        figures = [
+            name
+            for name in ("start_date", "forecast_outturn", "savings_achieved")
+            if self.validated.has_column("status_updates", name)
+        ]
         self.upsert(
             "status_updates",
             SchemeStatus,
@@ -843,6 +853,7 @@ class _Writer:
                     "status": r["status"],
                     "commentary": r["commentary"] or "",
                     "additional_information": r["additional_information"] or "",
+                    **{name: r.values.get(name) for name in figures},
                 }
                 for r in self.rows("status_updates")
             ],

@@ -809,8 +809,8 @@ def test_na_milestones_need_a_scheme_start_date(tmp_path):
     )
     assert texts(validated) == [
         "error: status_updates.csv, sheet status_updates, row 3, column status: is N/A (not yet "
-        "due to start) but scheme S2 has no start date (got 'n/a'); expected a start_date for "
-        "the scheme on the schemes sheet",
+        "due to start) but scheme S2 has no start date (got 'n/a'); expected a start_date on "
+        "this row or for the scheme on the schemes sheet",
         "error: status_updates.csv, sheet status_updates, row 4, column commentary: Exception "
         "commentary is required for an N/A status: say what is off track and what is being done "
         "about it; expected exception commentary",
@@ -1004,7 +1004,8 @@ def test_unknown_sheets_and_columns_are_errors_of_the_workbook(tmp_path):
         "savings, themes, schemes, scheme_delivery_chain, scheme_investment, scheme_kpis, "
         "scheme_finance, metrics, metric_values, metric_commentary, "
         "spc_rebase, milestones, risks, status_updates, programme_status, achievements, "
-        "planned_activities, assurance",
+        "planned_activities, assurance, pay_for_performance, performance_payments, plan_details, "
+        "plan_sign_offs, national_conditions",
     ]
     assert not validated.ok
     assert validated.rows("themes") == []  # a sheet with a bad header is not read
@@ -1213,3 +1214,19 @@ def test_bad_scheme_description_rows_are_named_one_line_each(tmp_path):
         "error: scheme_kpis.csv, sheet scheme_kpis, row 4, column cadence: is not a reporting "
         "cadence (got 'daily'); expected weekly, biweekly, monthly, quarterly",
     ]
+
+
+def test_na_milestones_take_the_start_date_on_the_return_row(tmp_path):
+    """The return form records when a scheme not yet due to start will start; the workbook
+    carries it on the status row (ADR 0118), which satisfies the rule as the scheme's would."""
+    validated = check(
+        tmp_path,
+        schemes=SCHEMES,
+        status_updates=(
+            "area_code,period,scheme_ref,dimension,status,commentary,additional_information,"
+            "start_date\n"
+            "E10000016,2017-08,S2,milestones,N/A,,,2017-11-01\n"
+        ),
+    )
+    assert texts(validated) == []
+    assert validated.rows("status_updates")[0]["start_date"] == date(2017, 11, 1)

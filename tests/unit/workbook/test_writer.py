@@ -38,8 +38,8 @@ def test_csv_folder_has_the_sheets_with_rows_and_exactly_their_columns(tmp_path)
     assert sorted(p.name for p in written.iterdir()) == ["funding.csv", "programme.csv"]
     assert (written / "funding.csv").read_text(encoding="utf-8") == (
         "area_code,financial_year,stream,organisation,budget,minimum_contribution,"
-        "forecast_outturn,as_at\n"
-        "E10000016,2017-18,BCF,,1250000.50,,,2017-08-31\n"
+        "forecast_outturn,as_at,pooled,part_of,passported_to\n"
+        "E10000016,2017-18,BCF,,1250000.50,,,2017-08-31,,,\n"
     )
     assert (written / "programme.csv").read_text(encoding="utf-8") == (
         "area_code,area_name,area_type,parent_code,programme_name,local_authority,commissioners,"
@@ -168,6 +168,9 @@ def workbook_rows(draw):
                 "minimum_contribution": draw(optional(amounts)),
                 "forecast_outturn": draw(optional(amounts)),
                 "as_at": draw(optional(days)),
+                "pooled": draw(st.booleans()),
+                "part_of": None,
+                "passported_to": None,
             }
         ],
         "schemes": [
@@ -271,6 +274,9 @@ def workbook_rows(draw):
                 "status": draw(st.sampled_from(["G", "A", "R", "NA"])),
                 "commentary": draw(text),
                 "additional_information": draw(optional(text)),
+                "start_date": draw(optional(days)),
+                "forecast_outturn": draw(optional(amounts)),
+                "savings_achieved": draw(optional(amounts)),
             }
         ],
         "assurance": [
@@ -346,7 +352,7 @@ def test_negative_money_in_csv_stays_a_number(tmp_path):
         },
     )
     assert (path / "scheme_finance.csv").read_text().splitlines()[1] == (
-        "E10000016,S1,2017-18,benefit,-5000.00,"
+        "E10000016,S1,2017-18,benefit,-5000.00,,"
     )
 
 
