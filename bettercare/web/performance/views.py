@@ -208,7 +208,9 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
     saved = snapshot.commentary
     commentary = saved.commentary if saved else ""
-    line = position_line(found, position, commentary, {r.month: r.reason for r in snapshot.rebases})
+    line = position_line(
+        found, position, commentary, {r.month: r.reason for r in snapshot.rebases}, month
+    )
     commentary_form = (
         CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
         if access_of(request).can_manage(area)

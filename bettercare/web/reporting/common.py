@@ -34,6 +34,8 @@ def metric_line(row: MetricRow) -> MetricLine:
         parent_code=row.parent_code,
         commentary=row.commentary,
         spc_rebases=tuple((month.label, reason) for month, reason in row.rebases),
+        month=row.month,
+        composition=row.composition,
     )
 
 
@@ -42,9 +44,10 @@ def position_line(
     position: MetricSummary | AwaitingData,
     commentary: str = "",
     rebase_reasons: dict[Month, str] | None = None,
+    month: Month | None = None,
 ) -> MetricLine:
-    """The report line of a measured metric or of one awaiting its data."""
-    return metric_line(metric_row(metric, position, commentary, rebase_reasons))
+    """The report line of a measured metric or of one awaiting its data, at ``month``."""
+    return metric_line(metric_row(metric, position, commentary, rebase_reasons, month))
 
 
 def metric_lines(area: Area, month: Month) -> list[MetricLine]:

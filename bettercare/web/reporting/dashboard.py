@@ -18,6 +18,7 @@ from bettercare.core.rag import (
     RagPolicy,
     Status,
     guideline_rows,
+    on_track,
     roll_up,
 )
 from bettercare.reports.model import (
@@ -111,6 +112,14 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
                             additional_information=status.additional_information,
                         )
                     )
+        on_track_dimensions = tuple(
+            d for d in DIMENSIONS if on_track(line.statuses[d] for line in lines)
+        )
+        notes = tuple(
+            (f"{line.ref}: {line.name}", line.additional_information)
+            for line in lines
+            if line.additional_information
+        )
         roll: dict[str, Status] = {
             d: roll_up(s for s in (line.statuses[d] for line in lines) if s is not None)
             for d in DIMENSIONS
@@ -128,6 +137,8 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
                         key=lambda e: (DIMENSIONS.index(e.dimension), natural_key(e.scheme_ref)),
                     )
                 ),
+                on_track=on_track_dimensions,
+                additional_information=notes,
             )
         )
     return tuple(sections)

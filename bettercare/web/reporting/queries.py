@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import cast
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from bettercare.core.periods import Month
 from bettercare.core.rag import Status
 from bettercare.core.summary import AwaitingData, MetricSummary
+from bettercare.registry import composition_words, load_registry
 from bettercare.reports.model import AreaRef, FundingLine, PeriodRef
 from bettercare.web.finance.models import Funding, SavingsPlan
 from bettercare.web.performance.models import Metric
@@ -51,6 +53,10 @@ class MetricRow:
     commentary: str
     #: Each SPC rebase the chart applies: its first month and the reason recorded (ADR 0095).
     rebases: tuple[tuple[Month, str], ...] = ()
+    #: The report's month (how recent the data are is said against it).
+    month: Month | None = None
+    #: For a composite measure: how it is formed from its parts (the registry's words).
+    composition: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +139,23 @@ def programme_name(area: Area) -> str:
     return name
 
 
+@cache
+def compositions() -> dict[str, str]:
+    """How each composite measure of the registry is formed, in words, by metric code."""
+    registry = load_registry()
+    return {
+        code: composition_words(code, registry)
+        for code, definition in registry.items()
+        if definition.composition
+    }
+
+
 def metric_row(
     metric: Metric,
     position: MetricSummary | AwaitingData,
     commentary: str,
     rebase_reasons: dict[Month, str] | None = None,
+    month: Month | None = None,
 ) -> MetricRow:
     """The row of a metric's position; ``rebase_reasons`` gives the reason recorded for each
     rebase month of the metric (the chart's applied rebases are taken from the position)."""
@@ -148,7 +166,9 @@ def metric_row(
         metric.source,
         metric.parent.code if metric.parent_id and metric.parent else None,
         commentary,
-        tuple((month, reasons.get(month, "")) for month in applied),
+        tuple((rebase, reasons.get(rebase, "")) for rebase in applied),
+        month,
+        compositions().get(metric.code, ""),
     )
 
 
@@ -158,7 +178,7 @@ def metric_rows(area: Area, month: Month) -> list[MetricRow]:
     notes = metric_commentaries(area, month)
     reasons = metric_rebase_reasons(area)
     return [
-        metric_row(metric, position, notes.get(metric.code, ""), reasons.get(metric.code))
+        metric_row(metric, position, notes.get(metric.code, ""), reasons.get(metric.code), month)
         for metric, position in area_metric_positions(area, month)
     ]
 
