@@ -255,6 +255,14 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     actual_periods = [
         (v.period_start, v.period_end) for v in stored if v.kind == MetricValue.Kind.ACTUAL
     ]
+    composite_parts: list[MetricLine] = []
+    composite_parent: MetricLine | None = None
+    if line.composition or found.parent_id:
+        others = metric_lines(area, month)
+        composite_parts = [other for other in others if other.parent_code == found.code]
+        composite_parent = next(
+            (other for other in others if found.parent and other.code == found.parent.code), None
+        )
     return render_area_page(
         request,
         "performance/metric_detail.jinja",
@@ -282,6 +290,8 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "commentary": commentary,
             "form": commentary_form,
             "page_title": found.name,
+            "composite_parts": composite_parts,
+            "composite_parent": composite_parent,
         },
         period=period,
     )

@@ -104,3 +104,26 @@ def test_the_pack_shows_the_composite_and_how_it_is_formed(world):
     assert "Composite measures" in html
     assert "A composite of 4 parts: the sum of its parts&#39; numerators" in html
     assert "1,448.98" in html
+
+
+def test_the_composites_metric_page_shows_how_it_is_formed_and_its_parts(client, world):
+    client.force_login(world["viewer"])
+    text = text_of(client.get(f"/areas/{KENT}/metrics/{COMPOSITE}/?period=2015-08"))
+    section = text.split("Composite measure", 1)[1].split("Commentary, August 2015", 1)[0]
+    assert "A composite of 4 parts: the sum of its parts' numerators" in section
+    assert "The parts of Avoidable emergency admissions (composite measure), August 2015" in (
+        section
+    )
+    assert "760.96" in section  # chronic ACSC: 5,206 of 684,138
+    assert "Additional information The latest data are for 2014-15, 5 months before August 2015." in (
+        text
+    )
+
+
+def test_a_parts_metric_page_names_its_composite(client, world):
+    client.force_login(world["viewer"])
+    text = text_of(client.get(f"/areas/{KENT}/metrics/bcf_avoidable_acsc/?period=2015-08"))
+    assert (
+        "A part of the composite measure Avoidable emergency admissions (composite measure) . "
+        "A composite of 4 parts"
+    ) in text

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from bettercare.core.periods import Month
 from bettercare.core.rag import STATUS_LABELS, data_rag, on_track
 from bettercare.core.summary import MIN_SPC_POINTS
 from bettercare.demo.areas import LEICESTERSHIRE
@@ -15,6 +16,7 @@ from bettercare.formatting import DIRECTION_WORDS
 from bettercare.reports.model import DashboardReport, MetricLine
 from bettercare.reports.positions import TREND_POINTS
 from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.queries import reporting_period
 from bettercare.web.reporting.dashboard import build_dashboard
 from tests.factories import make_user
 from tests.integration.web.html import text_of
@@ -32,7 +34,10 @@ def reports() -> list[DashboardReport]:
         latest = ReportingPeriod.objects.filter(area=area).order_by("-month").first()
         if latest is not None:
             periods.append(latest)
-    periods.append(ReportingPeriod.objects.get(area__code=LEICESTERSHIRE, month="2017-08-01"))
+    leicestershire = Area.objects.get(code=LEICESTERSHIRE)
+    periods.append(ReportingPeriod.objects.get(area=leicestershire, month="2017-08-01"))
+    # March 2016: the avoidable admissions composite and its parts are in force.
+    periods.append(reporting_period(leicestershire, Month(2016, 3)))
     return [build_dashboard(period) for period in periods]
 
 
@@ -103,7 +108,16 @@ def check_line(line: MetricLine, where: str) -> None:
 
 def test_every_metric_of_the_demo_is_backed_by_its_statistic(demo):
     seen: dict[str, int] = dict.fromkeys(
-        ("interval", "no_interval_target", "direction", "icon", "awaiting", "year_to_date"), 0
+        (
+            "interval",
+            "no_interval_target",
+            "direction",
+            "icon",
+            "awaiting",
+            "year_to_date",
+            "composite",
+        ),
+        0,
     )
     for report in reports():
         for line in lines(report):
@@ -119,6 +133,9 @@ def test_every_metric_of_the_demo_is_backed_by_its_statistic(demo):
             seen["year_to_date"] += line.year_to_date is not None
         for parent, parts in report.composites:
             assert parent.composition and parts
+            seen["composite"] += 1
+            # Formed as the registry says: the sum of its parts' numerators.
+            assert parent.numerator == sum(part.numerator or 0 for part in parts)
         for line in report.metrics:
             if line.code not in {parent.code for parent, _ in report.composites}:
                 assert line.composition == "", line.code
