@@ -31,16 +31,16 @@ from bettercare.registry.years import (
 )
 
 __all__ = [
+    "COMPOSITIONS",
     "DEFINITIONS",
     "FREQUENCIES",
     "FundingStream",
     "MetricDefinition",
     "RegistryError",
     "RegistryYear",
+    "composition_words",
     "load_registry",
     "load_years",
-    "COMPOSITIONS",
-    "composition_words",
 ]
 
 DEFINITIONS = Path(__file__).parent / "definitions"

@@ -166,7 +166,9 @@ def additional_information(
                 f"month{'s' if behind != 1 else ''} before {month.label}."
             )
         elif behind == 0:
-            sentences.append(f"The latest data are for {line.period_label}, up to the report month.")
+            sentences.append(
+                f"The latest data are for {line.period_label}, up to the report month."
+            )
     if line.baseline is not None and not line.awaiting_data:
         sentences.append(f"The baseline ({line.baseline_label}) is {_value(line, line.baseline)}.")
     if line.year_to_date is not None:

@@ -79,10 +79,20 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
         exceptions = []
         for scheme in sorted(members, key=lambda s: natural_key(s.ref)):
             found = scheme.returns
-            # A return stores its additional information with each dimension's status.
-            additional = next(
-                (s.additional_information for s in found.values() if s.additional_information),
-                "",
+            # A return stores its additional information with each dimension's status: each
+            # different text once, in the order of the dimensions, leaving out a text that
+            # another contains (a lead's reason for one status, then the scheme's note).
+            texts = list(
+                dict.fromkeys(
+                    found[d].additional_information
+                    for d in DIMENSIONS
+                    if d in found and found[d].additional_information
+                )
+            )
+            additional = " ".join(
+                text
+                for text in texts
+                if not any(text != other and text in other for other in texts)
             )
             lines.append(
                 SchemeLine(

@@ -91,8 +91,9 @@ def test_the_dashboard_page_shows_the_composite_with_its_parts(client, world):
     assert section.startswith(
         "Avoidable emergency admissions (composite measure): A composite of 4 parts"
     )
-    assert "Composite measure: Avoidable emergency admissions (composite measure), and its parts" in (
-        section
+    assert (
+        "Composite measure: Avoidable emergency admissions (composite measure), and its parts"
+        in (section)
     )
     assert "1,448.98" in section  # the composite's own value
     assert "760.96" in section  # chronic ACSC: 5,206 of 684,138
@@ -115,8 +116,9 @@ def test_the_composites_metric_page_shows_how_it_is_formed_and_its_parts(client,
         section
     )
     assert "760.96" in section  # chronic ACSC: 5,206 of 684,138
-    assert "Additional information The latest data are for 2014-15, 5 months before August 2015." in (
-        text
+    assert (
+        "Additional information The latest data are for 2014-15, 5 months before August 2015."
+        in (text)
     )
 
 

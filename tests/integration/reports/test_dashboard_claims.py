@@ -47,7 +47,9 @@ def lines(report: DashboardReport) -> list[MetricLine]:
 
 def excludes(line: MetricLine) -> str | None:
     """Which side of the target the whole interval lies ("better"/"worse"), or None."""
-    assert line.lower is not None and line.upper is not None and line.target is not None
+    assert line.lower is not None
+    assert line.upper is not None
+    assert line.target is not None
     if line.polarity == "lower_is_better":
         if line.upper <= line.target:
             return "better"
@@ -73,12 +75,14 @@ def check_line(line: MetricLine, where: str) -> None:
         assert excludes(line) == line.comparison.removeprefix("significantly_"), where
         assert "statistically significantly" in line.summary, where
     if "not significantly different" in line.summary:
-        assert has_interval and excludes(line) is None, where
+        assert has_interval, where
+        assert excludes(line) is None, where
     if SIGNIFICANT.search(line.summary):
         assert has_interval, where
     # A direction of travel only with this period's interval (and the previous one's).
     if line.direction is not None:
-        assert has_interval and not line.awaiting_data, where
+        assert has_interval, where
+        assert not line.awaiting_data, where
         assert f"Compared with the previous period: {DIRECTION_WORDS[line.direction]}." in (
             line.summary
         ), where
@@ -90,10 +94,12 @@ def check_line(line: MetricLine, where: str) -> None:
         assert len(line.trend) >= min(MIN_SPC_POINTS, TREND_POINTS), where
         assert len(readings) == 1, where
     else:
-        assert line.assurance_icon is None and not readings, where
+        assert line.assurance_icon is None, where
+        assert not readings, where
     # A chance of meeting the target only with a forecast against a target.
     if "chance of meeting the target" in line.summary:
-        assert line.forecast is not None and line.forecast.target is not None, where
+        assert line.forecast is not None, where
+        assert line.forecast.target is not None, where
         assert line.forecast.probability_meeting_target is not None, where
     # The year to date said only when core computed one, and as its sentence.
     said = [s for s in line.additional_information if s.startswith("Year to date")]
@@ -132,7 +138,8 @@ def test_every_metric_of_the_demo_is_backed_by_its_statistic(demo):
             seen["awaiting"] += line.awaiting_data
             seen["year_to_date"] += line.year_to_date is not None
         for parent, parts in report.composites:
-            assert parent.composition and parts
+            assert parent.composition
+            assert parts
             seen["composite"] += 1
             # Formed as the registry says: the sum of its parts' numerators.
             assert parent.numerator == sum(part.numerator or 0 for part in parts)
@@ -174,7 +181,8 @@ def test_the_dashboard_page_shows_what_the_model_says(client, demo):
         assert STATUS_LABELS[line.data_rag] in row, row  # type: ignore[index]
         assert ("Data not yet available" in row) is line.awaiting_data, row
         if SIGNIFICANT.search(row):  # "No significant change": a direction, with its interval
-            assert line.lower is not None and line.direction is not None, row
+            assert line.lower is not None, row
+            assert line.direction is not None, row
         for sentence in line.additional_information:
             assert text_of_html(sentence) in row, row
 

@@ -52,7 +52,9 @@ def test_a_composite_without_its_composition_is_refused(tmp_path):
 
 def test_an_unknown_composition_is_refused(tmp_path):
     folder = copy(tmp_path, "composition: sum_of_parts", "composition: average")
-    with pytest.raises(RegistryError, match="composition must be one of sum_of_parts; got 'average'"):
+    with pytest.raises(
+        RegistryError, match="composition must be one of sum_of_parts; got 'average'"
+    ):
         load_registry(folder)
 
 
