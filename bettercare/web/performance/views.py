@@ -56,6 +56,7 @@ from bettercare.web.performance.rebase_views import month_items
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.tree import AreaTree
 from bettercare.web.reporting.common import metric_lines, position_line
+from bettercare.web.reporting.queries import registry_order
 
 #: The plan chart reaches back this many financial years before the month's.
 PLAN_YEARS_BACK = 2
@@ -138,7 +139,11 @@ def metric_list(request: HttpRequest, code: str) -> HttpResponse:
     for line in lines:
         if line.parent_code:
             parts[line.parent_code].append(line)
-    composites = [(by_code[code], children) for code, children in parts.items() if code in by_code]
+    composites = [
+        (by_code[code], sorted(children, key=lambda line: registry_order(line.code)))
+        for code, children in parts.items()
+        if code in by_code
+    ]
     orphans = [line for code, children in parts.items() if code not in by_code for line in children]
     return render_area_page(
         request,
@@ -259,7 +264,10 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     composite_parent: MetricLine | None = None
     if line.composition or found.parent_id:
         others = metric_lines(area, month)
-        composite_parts = [other for other in others if other.parent_code == found.code]
+        composite_parts = sorted(
+            (other for other in others if other.parent_code == found.code),
+            key=lambda other: registry_order(other.code),
+        )
         composite_parent = next(
             (other for other in others if found.parent and other.code == found.parent.code), None
         )

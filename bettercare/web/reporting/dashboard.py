@@ -44,6 +44,7 @@ from bettercare.web.reporting.queries import (
     SchemeRow,
     ThemeRow,
     dashboard_snapshot,
+    registry_order,
     scheme_rows,
 )
 
@@ -169,7 +170,9 @@ def dashboard_report(snapshot: DashboardSnapshot) -> DashboardReport:
         guidelines=guidelines(),
         metrics=tuple(line for line in lines if line.parent_code is None),
         composites=tuple(
-            (by_code[code], tuple(children)) for code, children in parts.items() if code in by_code
+            (by_code[code], tuple(sorted(children, key=lambda line: registry_order(line.code))))
+            for code, children in parts.items()
+            if code in by_code
         ),
         themes=scheme_sections(snapshot.schemes),
         generated_at=snapshot.taken_at,

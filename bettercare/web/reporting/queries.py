@@ -150,6 +150,18 @@ def compositions() -> dict[str, str]:
     }
 
 
+@cache
+def _registry_positions() -> dict[str, int]:
+    return {code: index for index, code in enumerate(load_registry())}
+
+
+def registry_order(code: str) -> tuple[int, str]:
+    """A metric's place in the registry's files (a composite's parts in the order they are
+    defined, as its words list them); metrics not in the registry after, by code."""
+    positions = _registry_positions()
+    return (positions.get(code, len(positions)), code)
+
+
 def metric_row(
     metric: Metric,
     position: MetricSummary | AwaitingData,
