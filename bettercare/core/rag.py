@@ -52,6 +52,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "DIMENSIONS",
     "DIMENSION_LABELS",
+    "ON_TRACK_LINE",
     "PROGRAMME_DIMENSIONS",
     "PROGRAMME_DIMENSION_LABELS",
     "PROGRAMME_STATUSES",
@@ -85,6 +86,7 @@ __all__ = [
     "guideline_rows",
     "milestone_slippage_days",
     "milestone_status",
+    "on_track",
     "programme_status_problem",
     "return_problem",
     "risk_order",
@@ -687,6 +689,31 @@ def data_rag(comparison: Comparison | None, *, policy: DataRagPolicy = "meets_ta
     if policy == "meets_target" and comparison == "better":
         return "G"
     return "A"
+
+
+#: What the dashboard prints for a dimension of a theme where every scheme is on track (seed 000).
+ON_TRACK_LINE = "All projects are on track."
+
+
+def on_track(statuses: Iterable[Status | None]) -> bool:
+    """Whether a dimension of a theme reads "All projects are on track." (:data:`ON_TRACK_LINE`).
+
+    The integration executive dashboard prints that line in place of exceptions for a
+    dimension where nothing needs exception commentary. It is said only when it is true of
+    every scheme: at least one scheme is GREEN, every other is GREEN or E (an enabler, which
+    takes headline commentary only), and no scheme is AMBER, RED, N/A (exceptions) or has no
+    status for the dimension (``None``: not yet returned, so not known to be on track). No
+    schemes at all: no line.
+
+    Examples
+    --------
+    >>> on_track(["G", "G", "E"])
+    True
+    >>> on_track(["G", "A"]), on_track(["G", None]), on_track(["E"]), on_track([])
+    (False, False, False, False)
+    """
+    seen = [None if s is None else check_choice("status", s, STATUSES) for s in statuses]
+    return "G" in seen and all(s in ("G", "E") for s in seen)
 
 
 def roll_up(statuses: Iterable[Status]) -> Status:

@@ -274,6 +274,32 @@ HEADLINES = {
 ENABLER = "Enabler: supports the programme's schemes rather than a metric directly."
 
 
+#: Each scheme's additional information in its August 2017 return: progress the board reads
+#: whatever the scheme's statuses (the seed dashboard's "Additional information" column,
+#: close to its words).
+ADDITIONAL_INFORMATION: dict[Month, dict[str, str]] = {
+    M(2017, 8): {
+        "BCF 2": "Carers consultation complete; the report goes to Cabinet in September. A new "
+        "model of carers support will follow the outcome of the consultation.",
+        "BCF 7": "Records of data collected are in place and can evidence elements of the impact "
+        "on metrics; some data quality elements are still to be worked on. Co-location is being "
+        "trialled in Narborough, testing joint assessments and triage.",
+        "BCF 8": "Business case for the next phase under way, to be completed by the end of "
+        "September.",
+        "BCF 9": "In progress: practice workshops being held; a paper goes to the October "
+        "Integration Executive.",
+        "BCF 12": "The LPT contract for 2017-18 has been signed and includes intermediate care.",
+        "BCF 13": "Services in place. Hospital social workers attend twice-weekly meetings to "
+        "monitor delayed transfers.",
+        "BCF 16": "Measurements in place but not yet linked to outcomes. The new safeguarding "
+        "threshold tool is in use across LLR; care home safeguarding investigations are "
+        "slowly reducing.",
+        "BCF 22": "Led by the LLR IM&T workstream. Feasibility work on the use of the NHS number "
+        "completed; the project brief follows in Q3.",
+    },
+}
+
+
 def _exception(ref: str, dimension: str, month: Month) -> tuple[str, str] | None:
     for first, last, status, commentary in EXCEPTIONS.get((ref, dimension), ()):
         if first <= month <= last:
@@ -329,6 +355,9 @@ def status_rows(seed: int, as_at: Month) -> list[Row]:
                         "dimension": dimension,
                         "status": status,
                         "commentary": commentary or None,
+                        "additional_information": ADDITIONAL_INFORMATION.get(month, {}).get(
+                            scheme.ref
+                        ),
                     }
                 )
     return rows

@@ -28,6 +28,21 @@ PERMANENT = "bcf_permanent_admissions_65"
 REABLEMENT = "bcf_reablement_91_days"
 FALLS = "bcf_falls_injuries_65"
 
+COMPOSITE = "bcf_avoidable_admissions_composite"
+#: The avoidable emergency admissions composite's parts: Leicestershire's 2013-14 admissions
+#: (they add up to the seed dashboard's "annual activity baseline = 9913") and whether the
+#: part counts children (under 19) or all ages.
+COMPOSITE_PARTS = {
+    "bcf_avoidable_acsc": (5206, False),
+    "bcf_avoidable_children_asthma_diabetes_epilepsy": (302, True),
+    "bcf_avoidable_acute_conditions": (3998, False),
+    "bcf_avoidable_children_lrti": (407, True),
+}
+#: The share of the population under 19, for the children's parts.
+CHILDREN_SHARE = 0.2208
+#: The composite's planned admissions in 2014-15 and 2015-16 (the seed's target, 9,429).
+COMPOSITE_TARGET_ADMISSIONS = {2014: 9671.0, 2015: 9429.0}
+
 #: Yearly growth of the populations behind each denominator.
 GROWTH = {"population": 0.008, "adults": 0.009, "older": 0.025}
 #: Intensity by calendar month (before the number of days in the month).
@@ -334,6 +349,7 @@ def yearly_rows(hwb: Hwb, seed: int, as_at: Month) -> list[Row]:
                 note="Discharges in April to June, at home 91 days later (in-year measure).",
             )
         )
+    rows += _composite_rows(hwb, rng_for(seed, f"composite:{hwb.code}"), as_at)
     falls = {2013: 168.2}
     for year in (2014, 2015, 2016):
         falls[year] = round(falls[year - 1] * rng.uniform(0.96, 0.995), 1)
@@ -345,6 +361,36 @@ def yearly_rows(hwb: Hwb, seed: int, as_at: Month) -> list[Row]:
     for year, target in FALLS_TARGETS.items():
         fy = FinancialYear(year)
         rows.append(_value(hwb.code, FALLS, fy.start, fy.end, "target", value=target))
+    return rows
+
+
+def _composite_rows(hwb: Hwb, rng: random.Random, as_at: Month) -> list[Row]:
+    """Leicestershire's avoidable emergency admissions composite and its four parts, yearly
+    from 2013-14: each part's admissions over its own population, the composite's the sum of
+    the parts' admissions over the whole population, as the registry's ``composition`` says."""
+    composite: dict[int, tuple[float, float]] = {}
+    parts: dict[str, dict[int, tuple[float, float]]] = {code: {} for code in COMPOSITE_PARTS}
+    for year in range(2013, 2016):
+        everyone = denominator(hwb.population, "population", FinancialYear(year))
+        change = (1.0, 0.985, 0.962)[year - 2013]
+        total = 0.0
+        for code, (first, children) in COMPOSITE_PARTS.items():
+            admissions = float(
+                round(first * change * (1.0 if year == 2013 else rng.uniform(0.98, 1.02)))
+            )
+            parts[code][year] = (
+                admissions,
+                float(round(everyone * CHILDREN_SHARE)) if children else everyone,
+            )
+            total += admissions
+        composite[year] = (total, everyone)
+    targets = {
+        year: round(count / composite[year][1] * 100_000, 2)
+        for year, count in COMPOSITE_TARGET_ADMISSIONS.items()
+    }
+    rows = _year_rows(hwb.code, COMPOSITE, composite, targets, as_at)
+    for code, actuals in parts.items():
+        rows += _year_rows(hwb.code, code, actuals, {}, as_at)
     return rows
 
 

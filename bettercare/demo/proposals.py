@@ -116,8 +116,9 @@ def reconcile(rows: Rows, proposer: Proposer | None = None) -> int:
         if proposal is None or proposal.status == row["status"]:
             continue
         overridden += 1
-        if not row.get("additional_information"):
-            row["additional_information"] = override_reason(
-                row["dimension"], row["status"], proposal.status
-            )
+        note = row.get("additional_information") or ""
+        if not note.startswith("Rated "):
+            # The reason first, then whatever else the lead wrote about the scheme's progress.
+            reason = override_reason(row["dimension"], row["status"], proposal.status)
+            row["additional_information"] = f"{reason} {note}".strip()
     return overridden

@@ -31,12 +31,14 @@ from bettercare.registry.years import (
 )
 
 __all__ = [
+    "COMPOSITIONS",
     "DEFINITIONS",
     "FREQUENCIES",
     "FundingStream",
     "MetricDefinition",
     "RegistryError",
     "RegistryYear",
+    "composition_words",
     "load_registry",
     "load_years",
 ]
@@ -57,7 +59,11 @@ REQUIRED = (
     "source",
     "applies_from",
 )
-OPTIONAL = ("applies_to", "replaces", "parent", "description")
+OPTIONAL = ("applies_to", "replaces", "parent", "description", "composition")
+#: How a composite measure is formed from its parts (the metrics naming it as ``parent``).
+COMPOSITIONS = {
+    "sum_of_parts": "the sum of its parts' numerators over its own denominator",
+}
 
 
 class RegistryError(ValueError):
@@ -85,6 +91,8 @@ class MetricDefinition:
     defined_by: str
     reviewed_on: date
     file: str
+    #: For a composite measure, how it is formed from its parts (a key of COMPOSITIONS).
+    composition: str = ""
 
     def applies_in(self, year: FinancialYear) -> bool:
         """Whether the metric was in force in a financial year."""
@@ -170,6 +178,9 @@ def _definition(
         replaces=entry.get("replaces"),
         parent=entry.get("parent"),
         description=str(entry.get("description") or "").strip(),
+        composition=""
+        if entry.get("composition") is None
+        else _choice(where, "composition", entry["composition"], COMPOSITIONS),
         defined_by=defined_by,
         reviewed_on=reviewed_on,
         file=file,
@@ -244,6 +255,18 @@ def _load(directory: Path) -> tuple[dict[str, MetricDefinition], dict[FinancialY
                     f"{definition.file}, metric {definition.code!r}: {field} {other!r} "
                     "is not a metric in the registry"
                 )
+    parents = {d.parent for d in definitions.values() if d.parent is not None}
+    for definition in definitions.values():
+        if definition.code in parents and not definition.composition:
+            raise RegistryError(
+                f"{definition.file}, metric {definition.code!r}: a composite measure (other "
+                f"metrics name it as parent) needs composition, one of {', '.join(COMPOSITIONS)}"
+            )
+        if definition.composition and definition.code not in parents:
+            raise RegistryError(
+                f"{definition.file}, metric {definition.code!r}: composition "
+                f"{definition.composition!r} given but no metric names it as parent"
+            )
     try:
         check_years(years, definitions)
     except YearError as error:
@@ -278,3 +301,24 @@ def load_years(directory: Path = DEFINITIONS) -> dict[FinancialYear, RegistryYea
         As :func:`load_registry`, or for a year entry that is not valid.
     """
     return _load(directory)[1]
+
+
+def composition_words(code: str, definitions: Mapping[str, MetricDefinition]) -> str:
+    """How the composite measure ``code`` is formed, in words, from its registry definition and
+    its parts' (the metrics naming it as ``parent``); "" for a metric that is not a composite.
+
+    >>> words = composition_words("bcf_avoidable_admissions_composite", load_registry())
+    >>> words.startswith("A composite of 4 parts: the sum of its parts' numerators")
+    True
+    """
+    definition = definitions.get(code)
+    if definition is None or not definition.composition:
+        return ""
+    parts = [d for d in definitions.values() if d.parent == code]
+    return (
+        f"A composite of {len(parts)} parts: {COMPOSITIONS[definition.composition]} "
+        f"({definition.denominator.rstrip('.')}), so its value and interval are computed from "
+        f"those counts like any {definition.unit}. Its parts: "
+        + "; ".join(d.name for d in parts)
+        + "."
+    )

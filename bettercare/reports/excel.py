@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bettercare.core.rag import ON_TRACK_LINE
 from bettercare.reports.model import (
     AssuranceReport,
     DashboardReport,
@@ -115,6 +116,7 @@ def _metric_rows(lines: Sequence[MetricLine]) -> list[list[Any]]:
             m.baseline, m.baseline_label or None, m.summary, m.commentary or None,
             "; ".join(f"from {month}: {reason}" for month, reason in m.spc_rebases) or None,
             (f"Forecast {m.forecast.method}" if m.forecast else m.forecast_note) or None,
+            " ".join(m.additional_information) or None, m.composition or None,
         ]
         for m in lines
     ]  # fmt: skip
@@ -132,6 +134,7 @@ METRIC_COLUMNS = (
     Column("status", width=22), Column("baseline", "0.00"), Column("baseline_period"),
     Column("performance_summary", width=80), Column("commentary", width=80),
     Column("spc_rebases", width=80), Column("forecast_method", width=60),
+    Column("additional_information", width=80), Column("composition", width=60),
 )  # fmt: skip
 
 YEAR_TO_DATE_COLUMNS = (
@@ -295,6 +298,11 @@ def dashboard_workbook(report: DashboardReport) -> bytes:
          Column("additional_information", width=50)),
         [[t.name, e.dimension, e.scheme_ref, e.scheme_name, e.status, e.lead, e.commentary,
           e.additional_information] for t in report.themes for e in t.exceptions],
+    )  # fmt: skip
+    add_sheet(
+        book, "On track",
+        (Column("theme", width=36), Column("dimension"), Column("line", width=40)),
+        [[t.name, d, ON_TRACK_LINE] for t in report.themes for d in t.on_track],
     )  # fmt: skip
     add_sheet(
         book, "RAG guidelines",

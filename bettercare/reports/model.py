@@ -160,6 +160,11 @@ class MetricLine:
     spc_rebases: tuple[tuple[str, str], ...] = ()
     #: Why there is no forecast ("" when there is one, or the metric awaits data; ADR 0111).
     forecast_note: str = ""
+    #: The dashboard's "Additional information" for the metric: sentences generated from its
+    #: statistics (how recent the data are, the year to date, the SPC reading), never typed.
+    additional_information: tuple[str, ...] = ()
+    #: For a composite measure: how it is formed from its parts, from the metric registry.
+    composition: str = ""
 
     @property
     def awaiting_data(self) -> bool:
@@ -326,6 +331,12 @@ class ThemeSection:
     schemes: tuple[SchemeLine, ...]
     roll_up: dict[str, Status]
     exceptions: tuple[ExceptionLine, ...]
+    #: The dimensions where every scheme is on track (``core.rag.on_track``), in the order of
+    #: the dimensions: each is printed "All projects are on track." instead of exceptions.
+    on_track: tuple[str, ...] = ()
+    #: The theme's "Additional information" cell of the seed: each scheme's note from its
+    #: return ("ref: name", text), in scheme order, whatever its statuses.
+    additional_information: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

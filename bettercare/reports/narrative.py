@@ -9,6 +9,7 @@ so or not: without the interval, significance cannot be judged.
 
 from __future__ import annotations
 
+from bettercare.core.periods import Month
 from bettercare.formatting import (
     DIRECTION_WORDS,
     STATUS_NAMES,
@@ -142,3 +143,36 @@ def year_to_date_sentence(ytd: YearToDateLine, polarity: str) -> str:
 
 def _listed(items: tuple[str, ...]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def additional_information(
+    line: MetricLine, month: Month | None = None, spc_reading: str = ""
+) -> tuple[str, ...]:
+    """The dashboard's "Additional information" for a metric: context the seed's board paper
+    writes by hand ("Current data shows the figure for Apr 2014", "Annual activity baseline =
+    9913"), here each sentence generated from a figure bettercare holds, so none says more
+    than its statistic. In order: how recent the data are against the report ``month``, the
+    plan's baseline, the year to date against its target (ADR 0094), and why the SPC chart's
+    variation icon reads as it does (``spc_reading``, from ``core.spc_reading``).
+    """
+    sentences = []
+    if line.awaiting_data:
+        sentences.append(f"The first figure will cover {line.period_label}.")
+    elif month is not None:
+        behind = Month.of(line.period_end).months_until(month)
+        if behind > 0:
+            sentences.append(
+                f"The latest data are for {line.period_label}, {behind} "
+                f"month{'s' if behind != 1 else ''} before {month.label}."
+            )
+        elif behind == 0:
+            sentences.append(
+                f"The latest data are for {line.period_label}, up to the report month."
+            )
+    if line.baseline is not None and not line.awaiting_data:
+        sentences.append(f"The baseline ({line.baseline_label}) is {_value(line, line.baseline)}.")
+    if line.year_to_date is not None:
+        sentences.append(line.year_to_date.sentence)
+    if spc_reading:
+        sentences.append(f"SPC reading: {spc_reading}")
+    return tuple(sentences)

@@ -21,10 +21,15 @@ from datetime import date
 from typing import Literal
 
 from bettercare.core.periods import Month
+from bettercare.core.spc_reading import variation_reason
 from bettercare.core.summary import AwaitingData, MetricSummary, Observation
 from bettercare.core.year_to_date import YearToDate
 from bettercare.reports.model import Forecast, MetricLine, YearToDateLine
-from bettercare.reports.narrative import metric_summary, year_to_date_sentence
+from bettercare.reports.narrative import (
+    additional_information,
+    metric_summary,
+    year_to_date_sentence,
+)
 
 __all__ = [
     "FORECAST_METHODS",
@@ -118,6 +123,9 @@ class MetricFigures:
     year_to_date: YearToDate | None = None
     #: Where the forecast comes from, or why there is none (core's ``FORECAST_BASES``).
     forecast_basis: str = "none"
+    #: Why the SPC chart's variation icon reads as it does (``core.spc_reading``); "" without
+    #: a chart.
+    spc_reading: str = ""
 
 
 def _baseline(position: MetricSummary | AwaitingData) -> FigureBaseline | None:
@@ -205,6 +213,7 @@ def metric_figures(position: MetricSummary | AwaitingData) -> MetricFigures:
         else tuple(m.label for m in position.spc_months[-TREND_POINTS:]),
         year_to_date=position.year_to_date,
         forecast_basis=position.forecast_basis,
+        spc_reading="" if spc is None else variation_reason(spc, position.spc_months).text,
     )
 
 
@@ -244,12 +253,15 @@ def report_line(
     parent_code: str | None = None,
     commentary: str = "",
     spc_rebases: tuple[tuple[str, str], ...] = (),
+    month: Month | None = None,
+    composition: str = "",
 ) -> MetricLine:
     """The report line of a metric's figures, with its plain-English summary.
 
     ``source`` is the metric's own source, shown when the latest actual names none;
     ``parent_code`` the composite metric it is a part of; ``commentary`` what was written about
-    it for the month.
+    it for the month; ``month`` the report's month (how recent the data are is said against
+    it); ``composition`` how a composite measure is formed from its parts (the registry's words).
     """
     forecast = figures.forecast
     baseline = figures.baseline
@@ -306,5 +318,10 @@ def report_line(
         if figures.year_to_date is None
         else year_to_date_line(figures.year_to_date),
         spc_rebases=spc_rebases,
+        composition=composition,
     )
-    return replace(line, summary=metric_summary(line))
+    return replace(
+        line,
+        summary=metric_summary(line),
+        additional_information=additional_information(line, month, figures.spc_reading),
+    )

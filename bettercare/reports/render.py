@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from bettercare import charts, formatting
+from bettercare.core.rag import ON_TRACK_LINE
 from bettercare.reports.model import (
     AssuranceReport,
     DashboardReport,
@@ -93,6 +94,7 @@ def environment() -> Environment:
         DIRECTION_WORDS=formatting.DIRECTION_WORDS,
         VARIATION_WORDS=formatting.VARIATION_WORDS,
         ASSURANCE_WORDS=formatting.ASSURANCE_WORDS,
+        on_track_line=ON_TRACK_LINE,
         css=(TEMPLATES / "pack.css").read_text(encoding="utf-8"),
     )
     return env

@@ -63,7 +63,7 @@ from bettercare.web.performance.queries import (
 from bettercare.web.performance.rebase_views import month_items
 from bettercare.web.programmes.models import Area
 from bettercare.web.reporting.common import metric_line, metric_lines
-from bettercare.web.reporting.queries import position_row
+from bettercare.web.reporting.queries import position_row, registry_order
 
 #: A stored value or a region's value: what the regional figure adds up.
 V = TypeVar("V", MetricValue, RegionValue)
@@ -151,7 +151,11 @@ def metric_list(request: HttpRequest, code: str) -> HttpResponse:
     for line in lines:
         if line.parent_code:
             parts[line.parent_code].append(line)
-    composites = [(by_code[code], children) for code, children in parts.items() if code in by_code]
+    composites = [
+        (by_code[code], sorted(children, key=lambda line: registry_order(line.code)))
+        for code, children in parts.items()
+        if code in by_code
+    ]
     orphans = [line for code, children in parts.items() if code not in by_code for line in children]
     return render_area_page(
         request,
@@ -224,10 +228,12 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     line = metric_line(
         position_row(
             position,
+            code=found.code,
             source=found.source,
             parent_code=found.parent.code if found.parent else None,
             commentary=commentary,
             rebase_reasons={r.month: r.reason for r in snapshot.rebases},
+            month=month,
         )
     )
     commentary_form = (
@@ -274,6 +280,18 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     actual_periods = [
         (v.period_start, v.period_end) for v in stored if v.kind == MetricValue.Kind.ACTUAL
     ]
+    composite_parts: list[MetricLine] = []
+    composite_parent: MetricLine | None = None
+    if line.composition or found.parent is not None:
+        others = metric_lines(area, month)
+        composite_parts = sorted(
+            (other for other in others if other.parent_code == found.code),
+            key=lambda other: registry_order(other.code),
+        )
+        composite_parent = next(
+            (other for other in others if found.parent and other.code == found.parent.code),
+            None,
+        )
     return render_area_page(
         request,
         "performance/metric_detail.jinja",
@@ -301,6 +319,8 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "commentary": commentary,
             "form": commentary_form,
             "page_title": found.name,
+            "composite_parts": composite_parts,
+            "composite_parent": composite_parent,
         },
         period=period,
     )

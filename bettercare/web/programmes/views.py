@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from bettercare.core.periods import Month
-from bettercare.core.rag import DIMENSIONS, STATUSES
+from bettercare.core.rag import DIMENSIONS, ON_TRACK_LINE, STATUSES
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.programmes.models import Area, SchemeStatus
 from bettercare.web.reporting import cached
@@ -76,6 +76,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "status_filter": wanted,
         "dimensions": DIMENSIONS,
         "dimension_labels": dict(SchemeStatus.Dimension.choices),
+        "on_track_line": ON_TRACK_LINE,
         "page_title": f"{area.name} integration dashboard, {period.label}",
     }
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from bettercare.core.periods import Month
-from bettercare.core.summary import AwaitingData, MetricSummary
 from bettercare.reports.model import MetricLine
 from bettercare.reports.positions import metric_figures, report_line, span_label
-from bettercare.web.performance.models import Metric
 from bettercare.web.programmes.models import Area
 from bettercare.web.reporting.queries import (
     MetricRow,
     area_ref,
-    metric_row,
     metric_rows,
     period_ref,
 )
@@ -21,7 +18,6 @@ __all__ = [
     "metric_line",
     "metric_lines",
     "period_ref",
-    "position_line",
     "span_label",
 ]
 
@@ -34,17 +30,9 @@ def metric_line(row: MetricRow) -> MetricLine:
         parent_code=row.parent_code,
         commentary=row.commentary,
         spc_rebases=tuple((month.label, reason) for month, reason in row.rebases),
+        month=row.month,
+        composition=row.composition,
     )
-
-
-def position_line(
-    metric: Metric,
-    position: MetricSummary | AwaitingData,
-    commentary: str = "",
-    rebase_reasons: dict[Month, str] | None = None,
-) -> MetricLine:
-    """The report line of a measured metric or of one awaiting its data."""
-    return metric_line(metric_row(metric, position, commentary, rebase_reasons))
 
 
 def metric_lines(area: Area, month: Month) -> list[MetricLine]:

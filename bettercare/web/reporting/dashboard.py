@@ -18,6 +18,7 @@ from bettercare.core.rag import (
     RagPolicy,
     Status,
     guideline_rows,
+    on_track,
     roll_up,
 )
 from bettercare.reports.model import (
@@ -43,6 +44,7 @@ from bettercare.web.reporting.queries import (
     SchemeRow,
     ThemeRow,
     dashboard_snapshot,
+    registry_order,
     scheme_rows,
 )
 
@@ -78,10 +80,20 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
         exceptions = []
         for scheme in sorted(members, key=lambda s: natural_key(s.ref)):
             found = scheme.returns
-            # A return stores its additional information with each dimension's status.
-            additional = next(
-                (s.additional_information for s in found.values() if s.additional_information),
-                "",
+            # A return stores its additional information with each dimension's status: each
+            # different text once, in the order of the dimensions, leaving out a text that
+            # another contains (a lead's reason for one status, then the scheme's note).
+            texts = list(
+                dict.fromkeys(
+                    found[d].additional_information
+                    for d in DIMENSIONS
+                    if d in found and found[d].additional_information
+                )
+            )
+            additional = " ".join(
+                text
+                for text in texts
+                if not any(text != other and text in other for other in texts)
             )
             lines.append(
                 SchemeLine(
@@ -111,6 +123,14 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
                             additional_information=status.additional_information,
                         )
                     )
+        on_track_dimensions = tuple(
+            d for d in DIMENSIONS if on_track(line.statuses[d] for line in lines)
+        )
+        notes = tuple(
+            (f"{line.ref}: {line.name}", line.additional_information)
+            for line in lines
+            if line.additional_information
+        )
         roll: dict[str, Status] = {
             d: roll_up(s for s in (line.statuses[d] for line in lines) if s is not None)
             for d in DIMENSIONS
@@ -128,6 +148,8 @@ def scheme_sections(schemes: tuple[SchemeRow, ...]) -> tuple[ThemeSection, ...]:
                         key=lambda e: (DIMENSIONS.index(e.dimension), natural_key(e.scheme_ref)),
                     )
                 ),
+                on_track=on_track_dimensions,
+                additional_information=notes,
             )
         )
     return tuple(sections)
@@ -148,7 +170,9 @@ def dashboard_report(snapshot: DashboardSnapshot) -> DashboardReport:
         guidelines=guidelines(),
         metrics=tuple(line for line in lines if line.parent_code is None),
         composites=tuple(
-            (by_code[code], tuple(children)) for code, children in parts.items() if code in by_code
+            (by_code[code], tuple(sorted(children, key=lambda line: registry_order(line.code))))
+            for code, children in parts.items()
+            if code in by_code
         ),
         themes=scheme_sections(snapshot.schemes),
         generated_at=snapshot.taken_at,

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import cast
 
 from django.utils import timezone
@@ -20,6 +21,7 @@ from bettercare.core.periods import Month
 from bettercare.core.pooled_fund import SpendLine
 from bettercare.core.rag import Status
 from bettercare.core.summary import AwaitingData, MetricSummary
+from bettercare.registry import composition_words, load_registry
 from bettercare.reports.model import AreaRef, FundingLine, PeriodRef
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
 from bettercare.web.performance.models import Metric
@@ -53,6 +55,10 @@ class MetricRow:
     commentary: str
     #: Each SPC rebase the chart applies: its first month and the reason recorded (ADR 0095).
     rebases: tuple[tuple[Month, str], ...] = ()
+    #: The report's month (how recent the data are is said against it).
+    month: Month | None = None
+    #: For a composite measure: how it is formed from its parts (the registry's words).
+    composition: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,32 +147,61 @@ def programme_name(area: Area) -> str:
     return name
 
 
+@cache
+def compositions() -> dict[str, str]:
+    """How each composite measure of the registry is formed, in words, by metric code."""
+    registry = load_registry()
+    return {
+        code: composition_words(code, registry)
+        for code, definition in registry.items()
+        if definition.composition
+    }
+
+
+@cache
+def _registry_positions() -> dict[str, int]:
+    return {code: index for index, code in enumerate(load_registry())}
+
+
+def registry_order(code: str) -> tuple[int, str]:
+    """A metric's place in the registry's files (a composite's parts in the order they are
+    defined, as its words list them); metrics not in the registry after, by code."""
+    positions = _registry_positions()
+    return (positions.get(code, len(positions)), code)
+
+
 def metric_row(
     metric: Metric,
     position: MetricSummary | AwaitingData,
     commentary: str,
     rebase_reasons: dict[Month, str] | None = None,
+    month: Month | None = None,
 ) -> MetricRow:
     """The row of a metric's position; ``rebase_reasons`` gives the reason recorded for each
     rebase month of the metric (the chart's applied rebases are taken from the position)."""
     return position_row(
         position,
+        code=metric.code,
         source=metric.source,
         parent_code=metric.parent.code if metric.parent_id and metric.parent else None,
         commentary=commentary,
         rebase_reasons=rebase_reasons,
+        month=month,
     )
 
 
 def position_row(
     position: MetricSummary | AwaitingData,
     *,
+    code: str,
     source: str,
     parent_code: str | None,
     commentary: str,
     rebase_reasons: dict[Month, str] | None = None,
+    month: Month | None = None,
 ) -> MetricRow:
-    """:func:`metric_row` from the metric's source and parent as plain values (a snapshot's)."""
+    """:func:`metric_row` from the metric's code, source and parent as plain values (a
+    snapshot's), at the report's ``month``."""
     applied = position.spc_rebases if isinstance(position, MetricSummary) else ()
     reasons = rebase_reasons or {}
     return MetricRow(
@@ -174,7 +209,9 @@ def position_row(
         source,
         parent_code,
         commentary,
-        tuple((month, reasons.get(month, "")) for month in applied),
+        tuple((rebase, reasons.get(rebase, "")) for rebase in applied),
+        month,
+        compositions().get(code, ""),
     )
 
 
@@ -184,7 +221,7 @@ def metric_rows(area: Area, month: Month) -> list[MetricRow]:
     notes = metric_commentaries(area, month)
     reasons = metric_rebase_reasons(area)
     return [
-        metric_row(metric, position, notes.get(metric.code, ""), reasons.get(metric.code))
+        metric_row(metric, position, notes.get(metric.code, ""), reasons.get(metric.code), month)
         for metric, position in area_metric_positions(area, month)
     ]
 

@@ -253,3 +253,29 @@ def test_the_metrics_and_the_guidelines_are_on_the_dashboard(client, world):
 def test_a_malformed_or_unknown_period_is_404(client, world, text):
     client.force_login(world["viewer"])
     assert client.get(f"{PAGE}?period={text}").status_code == 404
+
+
+def test_a_dimension_where_every_scheme_is_green_says_all_projects_are_on_track(client, world):
+    client.force_login(world["viewer"])
+    found = themes(client.get(PAGE))
+    urgent = found["Integrated urgent response"]
+    # Finance is Green for every scheme of the theme; the other three have an exception.
+    assert "Finance: All projects are on track." in urgent
+    for label in ("Savings:", "Action plan milestones:", "Impact on metrics:"):
+        assert f"{label} All projects are on track." not in urgent
+    # Prevention: Falls is Green on savings, finance and metrics but Carers is N/A: no line.
+    assert "All projects are on track." not in found["Prevention"]
+    # No status returned is not on track, and says nothing of exceptions it does not know.
+    unthemed = found["Schemes without a theme"]
+    assert "All projects are on track." not in unthemed
+    assert "All schemes are on track." not in unthemed
+    assert "No exceptions reported." in unthemed
+
+
+def test_each_schemes_additional_information_is_in_its_theme(client, world):
+    client.force_login(world["viewer"])
+    urgent = themes(client.get(PAGE))["Integrated urgent response"]
+    assert (
+        "Additional information BCF 2: Care homes Revised scope to the Integration Executive "
+        "on 3 October"
+    ) in urgent

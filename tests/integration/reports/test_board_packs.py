@@ -242,7 +242,13 @@ def test_excel_reads_back_the_same_numbers_as_bettercare_metrics(demo, capsys):
 
 def test_dashboard_and_assurance_excel(demo):
     dashboard = load_workbook(io.BytesIO(pack("dashboard", "xlsx").content))
-    assert dashboard.sheetnames == ["Metrics", "Scheme statuses", "Exceptions", "RAG guidelines"]
+    assert dashboard.sheetnames == [
+        "Metrics",
+        "Scheme statuses",
+        "Exceptions",
+        "On track",
+        "RAG guidelines",
+    ]
     statuses = dashboard["Scheme statuses"]
     assert statuses.max_row - 1 == 23  # every Leicestershire scheme
     exceptions = list(dashboard["Exceptions"].iter_rows(min_row=2, values_only=True))

@@ -101,3 +101,41 @@ def test_no_sentence_without_an_interval_mentions_significance(
     )
     assert "significant" not in summary.lower()
     assert "significance cannot be judged" in summary
+
+
+def test_additional_information_says_how_recent_the_data_are_and_the_baseline():
+    from bettercare.core.periods import Month
+    from bettercare.reports.narrative import additional_information
+
+    found = additional_information(
+        line(baseline=168.2, baseline_label="2013-14"), Month(2017, 8), ""
+    )
+    assert found == (
+        "The latest data are for 2016-17, 5 months before August 2017.",
+        "The baseline (2013-14) is 168.20.",
+    )
+
+
+def test_additional_information_of_the_report_month_and_the_spc_reading():
+    from bettercare.core.periods import Month
+    from bettercare.reports.narrative import additional_information
+
+    monthly = line(
+        period_start=date(2017, 8, 1), period_end=date(2017, 8, 31), period_label="August 2017"
+    )
+    assert additional_information(monthly, Month(2017, 8), "Common cause: no rule fires.") == (
+        "The latest data are for August 2017, up to the report month.",
+        "SPC reading: Common cause: no rule fires.",
+    )
+    # With no report month and no chart: nothing is said that no figure backs.
+    assert additional_information(monthly) == ()
+
+
+def test_additional_information_of_a_metric_awaiting_data():
+    from bettercare.core.periods import Month
+    from bettercare.reports.narrative import additional_information
+
+    awaiting = line(status="awaiting_data", value=None, comparison=None, data_rag="NA")
+    assert additional_information(awaiting, Month(2017, 8)) == (
+        "The first figure will cover 2016-17.",
+    )
