@@ -40,6 +40,8 @@ Key = tuple[Any, ...]
 #: Rows per INSERT/UPDATE statement batch (SQLite's variable limit is far above this times
 #: the columns only with executemany, which binds one row at a time).
 BATCH_ROWS = 5_000
+#: SQLite's limit on bound variables in one statement (32,766 since 3.32).
+SQLITE_VARIABLES = 32_000
 
 
 class StaleRowsError(Exception):
@@ -132,6 +134,10 @@ def upsert(
             if keep is not None and keep(old):
                 result.kept += 1
                 continue
+            names = tuple(n for n in values if n not in provenance_only)
+            if tuple(values[n] for n in names) == tuple(old[n] for n in names):
+                result.unchanged += 1  # equal field by field (== in C): no change at all
+                continue
             changes = {n: v for n, v in values.items() if old[n] != v and not same(old[n], v)}
             if not changes or set(changes) <= provenance_only:
                 result.unchanged += 1
@@ -142,12 +148,14 @@ def upsert(
         now = timezone.now()
         written: list[Mapping[str, Any]] = []
         if creating:
-            new_rows = [writer.complete(values) for values in creating.values()]
-            writer.insert(new_rows)
-            ids = writer.ids_of(existing, key, set(creating))
-            for identity, values in zip(creating, new_rows, strict=True):
-                values[writer.pk] = ids[identity]
-                result.ids[identity] = ids[identity]
+            new_rows = writer.complete(list(creating.values()))
+            inserted = writer.insert(new_rows)
+            if inserted is None:  # COPY returns nothing: read them back by key
+                ids = writer.ids_of(existing, key, set(creating))
+                inserted = [ids[identity] for identity in creating]
+            for identity, values, pk in zip(creating, new_rows, inserted, strict=True):
+                values[writer.pk] = pk
+                result.ids[identity] = pk
             writer.history(new_rows, "+", now=now, by=by, reason=reason)
             result.changed |= set(creating)
             written.extend(new_rows)
@@ -177,13 +185,18 @@ class _ModelWriter:
 
     # -- values -------------------------------------------------------------------------------
 
-    def complete(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """A new row's values with every field's default filled in."""
-        row = dict(values)
-        for name, default in self.defaults:
-            if name not in row:
-                row[name] = default() if callable(default) else default
-        return row
+    def complete(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """New rows' values with every field's default filled in."""
+        completed = []
+        fixed = {name: default for name, default in self.defaults if not callable(default)}
+        fresh = [(name, default) for name, default in self.defaults if callable(default)]
+        for values in rows:
+            row = {**fixed, **values}
+            for name, default in fresh:
+                if name not in values:
+                    row[name] = default()
+            completed.append(row)
+        return completed
 
     @cached_property
     def defaults(self) -> list[tuple[str, Any]]:
@@ -209,17 +222,10 @@ class _ModelWriter:
                 return "[]" if value == [] else json.dumps(value, cls=encoder)
 
             return as_json
-        if isinstance(f, models.DateTimeField):  # one time for a whole write: adapt it once
-            seen: dict[Any, Any] = {}
-
-            def as_datetime(value: Any) -> Any:
-                if value not in seen:
-                    seen[value] = f.get_db_prep_save(value, database)
-                return seen[value]
-
-            return as_datetime
+        if isinstance(f, models.DateTimeField):
+            return lambda value: f.get_db_prep_save(value, database)
         if isinstance(f, models.DateField):
-            adapt_date = database.ops.adapt_datefield_value
+            adapt_date: Callable[[Any], Any] = database.ops.adapt_datefield_value
             return adapt_date
         if isinstance(
             f,
@@ -233,17 +239,27 @@ class _ModelWriter:
         return lambda value: f.get_db_prep_save(value, database)
 
     def _parameters(
-        self, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+        self,
+        fields: Sequence[models.Field[Any, Any]],
+        rows: Sequence[Mapping[str, Any]],
+        constant: Mapping[str, Any] | None = None,
     ) -> list[tuple[Any, ...]]:
-        names = [f.attname for f in fields]
-        adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := self._adapter(f))]
-        parameters = []
-        for row in rows:
-            values = [row[name] for name in names]
-            for i, adapt in adapters:
-                values[i] = adapt(values[i])
-            parameters.append(tuple(values))
-        return parameters
+        """Each row's parameters, built a column at a time: a column's values are adapted
+        once for each distinct value (dates, codes and times repeat), a ``constant`` field's
+        once for all rows."""
+        constant = constant or {}
+        columns: list[list[Any]] = []
+        for f in fields:
+            adapt = self._adapter(f)
+            if f.attname in constant:
+                value = constant[f.attname]
+                columns.append([value if adapt is None else adapt(value)] * len(rows))
+                continue
+            column = [row[f.attname] for row in rows]
+            if adapt is not None:
+                column = _adapted(column, adapt)
+            columns.append(column)
+        return list(zip(*columns, strict=True)) if columns else [() for _ in rows]
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -252,25 +268,44 @@ class _ModelWriter:
         model: type[models.Model],
         fields: Sequence[models.Field[Any, Any]],
         rows: Sequence[Mapping[str, Any]],
-    ) -> None:
+        constant: Mapping[str, Any] | None = None,
+        *,
+        returning: bool = False,
+    ) -> list[int] | None:
+        """Insert ``rows``; with ``returning``, their new primary keys in order where the
+        database says them as it inserts (SQLite), else None."""
         table = self.quote(model._meta.db_table)
         # arg-type: a built model's fields have their column (None only while the class is made).
         columns = ", ".join(self.quote(f.column) for f in fields)  # type: ignore[arg-type]
-        parameters = self._parameters(fields, rows)
+        parameters = self._parameters(fields, rows, constant)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor
                 with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for values in parameters:
                         copy.write_row(values)
-                return
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names quoted)
-            for start in range(0, len(parameters), BATCH_ROWS):
-                cursor.executemany(sql, parameters[start : start + BATCH_ROWS])
+                return None
+            # SQLite: many rows a statement (far fewer steps than one row each), as many as
+            # its limit of bound variables allows; RETURNING gives the keys in row order (as
+            # Django's bulk_create relies on).
+            per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, len(fields))))
+            row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            pk_column = self.quote(model._meta.pk.column)  # type: ignore[union-attr,arg-type]
+            ids: list[int] = []
+            for start in range(0, len(parameters), per_statement):
+                batch = parameters[start : start + per_statement]
+                marks = ", ".join([row_marks] * len(batch))
+                sql = f"INSERT INTO {table} ({columns}) VALUES {marks}"  # noqa: S608 (names quoted)
+                flat = [value for values in batch for value in values]
+                if returning:
+                    cursor.execute(f"{sql} RETURNING {pk_column}", flat)
+                    ids.extend(pk for (pk,) in cursor.fetchall())
+                else:
+                    cursor.execute(sql, flat)
+            return ids if returning else None
 
-    def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        self._insert(self.model, self.fields, rows)
+    def insert(self, rows: Sequence[Mapping[str, Any]]) -> list[int] | None:
+        return self._insert(self.model, self.fields, rows, returning=True)
 
     def ids_of(
         self, existing: models.QuerySet[Any], key: Sequence[str], wanted: set[Key]
@@ -348,4 +383,21 @@ class _ModelWriter:
             "history_type": kind,
             "history_user_id": by.pk if by is not None else None,
         }
-        self._insert(self.history_model, fields, [{**row, **extra} for row in rows])
+        self._insert(self.history_model, fields, rows, extra)
+
+
+def _adapted(column: list[Any], adapt: Callable[[Any], Any]) -> list[Any]:
+    """``adapt`` of each value, called once for each distinct (hashable) value."""
+    seen: dict[tuple[type[Any], Any], Any] = {}
+    adapted = []
+    for value in column:
+        try:
+            key = (type(value), value)
+            found = seen.get(key, seen)
+        except TypeError:  # unhashable (a list of warnings): every time
+            adapted.append(adapt(value))
+            continue
+        if found is seen:
+            found = seen[key] = adapt(value)
+        adapted.append(found)
+    return adapted

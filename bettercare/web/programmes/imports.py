@@ -239,9 +239,10 @@ def import_workbook(
         try:
             with transaction.atomic():
                 result.counts = writer.write()  # the bulk writer moves the data versions on
-                from bettercare.web.alerts.engine import after_data_change
+                if any(c.created or c.updated for c in result.counts.values()):
+                    from bettercare.web.alerts.engine import after_data_change
 
-                after_data_change()  # once committed; never fails the import
+                    after_data_change()  # once committed; never fails the import
         except IntegrityError:
             if attempt == IMPORT_ATTEMPTS:
                 raise WorkbookError(
