@@ -181,6 +181,15 @@ def _add_csv_rows(raw: RawSheet, table: list[list[str]], messages: list[Message]
     unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
     kept: list[list[str]] = []
     numbers = raw.numbers
+    if (
+        not unnamed_columns
+        and set(map(len, table)) <= {width}
+        and all(map(str.strip, map("".join, table)))  # no row blank as written
+        and not any(ESCAPE in text for text in map("".join, table))  # nor once restored
+    ):  # the usual file: every row as wide as the header, none blank
+        numbers.extend(range(2, len(table) + 2))
+        kept = table
+        table = []
     for number, texts in enumerate(table, start=2):
         joined = "".join(texts)
         if not joined.strip() or (ESCAPE in joined and all(map(_blank, texts))):

@@ -302,29 +302,45 @@ class _Checker:
             parsed.append(results)
         names = [column.name for column in sheet.columns]
         numbers = raw.numbers
-        records: list[Record] = []
-        rows = zip(*parsed, strict=True) if parsed else iter([()] * count)
         key_at = [names.index(name) for name in sheet.key]
-        for index, values in enumerate(rows):
-            found = problems.get(index)
-            if found is None:
-                records.append(Record(sheet.name, numbers[index], dict(zip(names, values))))
-                continue
-            record = Record(sheet.name, numbers[index], {})
-            for column, result in found:
-                if result is BLANK:
-                    self.error(record, column.name, "a value is required", _expects(column.type))
-                else:
-                    self.error(record, column.name, result.problem, result.expected)
-            key = tuple(
-                None if type(values[at]) is CellError else values[at] for at in key_at
-            )
-            if None not in key:
-                self.unreadable[sheet.name].add(key)
+        name = sheet.name
+        rows = list(zip(*parsed, strict=True)) if parsed else [()] * count
+        if not problems:  # every row usable: made at once
+            records = [
+                Record(name, number, dict(zip(names, values, strict=True)))
+                for number, values in zip(numbers, rows, strict=True)
+            ]
+        else:
+            records = []
+            for index, values in enumerate(rows):
+                found = problems.get(index)
+                if found is None:
+                    records.append(Record(name, numbers[index], dict(zip(names, values))))
+                    continue
+                record = Record(name, numbers[index], {})
+                for column, result in found:
+                    if result is BLANK:
+                        self.error(
+                            record, column.name, "a value is required", _expects(column.type)
+                        )
+                    else:
+                        self.error(record, column.name, result.problem, result.expected)
+                key = tuple(
+                    None if type(values[at]) is CellError else values[at] for at in key_at
+                )
+                if None not in key:
+                    self.unreadable[name].add(key)
+        keys = (
+            list(zip(*(parsed[at] for at in key_at), strict=True))
+            if not problems
+            else [tuple(record.values[column] for column in sheet.key) for record in records]
+        )
+        if len(set(keys)) == len(keys):  # no key twice (the usual case): nothing to refuse
+            self.records[name] = records
+            return
         seen: dict[tuple[Any, ...], int] = {}
         unique: list[Record] = []
-        for record in records:
-            key = record.key(sheet)
+        for record, key in zip(records, keys, strict=True):
             if key in seen:
                 self.error(
                     record,
@@ -335,7 +351,7 @@ class _Checker:
                 continue
             seen[key] = record.row
             unique.append(record)
-        self.records[sheet.name] = unique
+        self.records[name] = unique
 
     # -- references -------------------------------------------------------------------------
 
