@@ -22,10 +22,12 @@ themselves, so the same figures from a file of another name change nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
@@ -288,20 +290,23 @@ class _ModelWriter:
             # SQLite: many rows a statement (far fewer steps than one row each), as many as
             # its limit of bound variables allows; RETURNING gives the keys in row order (as
             # Django's bulk_create relies on).
+            # The statements go to sqlite3's own cursor (as COPY goes to psycopg's), in its own
+            # "?" style: Django's wrapper would rewrite every "%s" of these long statements.
             per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, len(fields))))
-            row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            row_marks = "(" + ", ".join(["?"] * len(fields)) + ")"
             pk_column = self.quote(model._meta.pk.column)  # type: ignore[union-attr,arg-type]
+            raw_cursor = cursor.cursor
             ids: list[int] = []
             for start in range(0, len(parameters), per_statement):
                 batch = parameters[start : start + per_statement]
                 marks = ", ".join([row_marks] * len(batch))
                 sql = f"INSERT INTO {table} ({columns}) VALUES {marks}"  # noqa: S608 (names quoted)
-                flat = [value for values in batch for value in values]
+                flat = list(chain.from_iterable(batch))
                 if returning:
-                    cursor.execute(f"{sql} RETURNING {pk_column}", flat)
-                    ids.extend(pk for (pk,) in cursor.fetchall())
+                    sqlite3.Cursor.execute(raw_cursor, f"{sql} RETURNING {pk_column}", flat)
+                    ids.extend(pk for (pk,) in raw_cursor.fetchall())
                 else:
-                    cursor.execute(sql, flat)
+                    sqlite3.Cursor.execute(raw_cursor, sql, flat)
             return ids if returning else None
 
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> list[int] | None:
@@ -387,17 +392,13 @@ class _ModelWriter:
 
 
 def _adapted(column: list[Any], adapt: Callable[[Any], Any]) -> list[Any]:
-    """``adapt`` of each value, called once for each distinct (hashable) value."""
-    seen: dict[tuple[type[Any], Any], Any] = {}
-    adapted = []
-    for value in column:
-        try:
-            key = (type(value), value)
-            found = seen.get(key, seen)
-        except TypeError:  # unhashable (a list of warnings): every time
-            adapted.append(adapt(value))
-            continue
-        if found is seen:
-            found = seen[key] = adapt(value)
-        adapted.append(found)
-    return adapted
+    """``adapt`` of each value, called once for each distinct value when the values are of
+    one type and hashable (dates, times, amounts), else once for each."""
+    try:
+        distinct = set(column)
+    except TypeError:  # unhashable (lists of warnings): each in turn
+        return [adapt(value) for value in column]
+    if len({type(value) for value in distinct if value is not None}) > 1:  # 1 == True
+        return [adapt(value) for value in column]
+    adapted = {value: adapt(value) for value in distinct}
+    return list(map(adapted.__getitem__, column))
