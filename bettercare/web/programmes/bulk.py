@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
@@ -257,7 +258,7 @@ class _ModelWriter:
                 value = constant[f.attname]
                 columns.append([value if adapt is None else adapt(value)] * len(rows))
                 continue
-            column = [row[f.attname] for row in rows]
+            column = list(map(itemgetter(f.attname), rows))
             if adapt is not None:
                 column = _adapted(column, adapt)
             columns.append(column)
