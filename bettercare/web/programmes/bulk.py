@@ -108,18 +108,23 @@ def upsert(
     with transaction.atomic():
         writer = _ModelWriter(model)
         result = Upserted()
-        stored = {
-            tuple(row[name] for name in key): row
-            for row in (
-                dict(zip(writer.attnames, values, strict=True))
-                for values in existing.order_by().values_list(*writer.attnames)
-            )
+        # What is held, as plain tuples by key; a row becomes a dict only if it is written.
+        position = {name: index for index, name in enumerate(writer.attnames)}
+        stored_key = _getter([position[name] for name in key])
+        stored: dict[Key, tuple[Any, ...]] = {
+            stored_key(values): values
+            for values in existing.order_by().values_list(*writer.attnames)
         }
         creating: dict[Key, dict[str, Any]] = {}
         updating: dict[Key, tuple[dict[str, Any], dict[str, Any]]] = {}
         provenance_only = set(provenance)
+        row_key = _getter(list(key))
+        pk_at = position[writer.pk]
+        # For each set of fields given, what tells a row unchanged: its compared fields and
+        # the stored row's, taken at once (rows usually all give the same fields).
+        comparing: dict[tuple[str, ...], tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
         for values in rows:
-            identity = tuple(values[name] for name in key)
+            identity = row_key(values)
             pending = creating.get(identity)
             if pending is not None:  # the same key twice: the later row wins
                 if any(not same(pending.get(n), v) for n, v in values.items()):
@@ -128,19 +133,27 @@ def upsert(
                 else:
                     result.unchanged += 1
                 continue
-            old = stored.get(identity)
-            if old is None:
+            held = stored.get(identity)
+            if held is None:
                 creating[identity] = dict(values)
                 result.created += 1
                 continue
-            result.ids[identity] = old[writer.pk]
-            if keep is not None and keep(old):
+            result.ids[identity] = held[pk_at]
+            if keep is not None and keep(dict(zip(writer.attnames, held, strict=True))):
                 result.kept += 1
                 continue
-            names = tuple(n for n in values if n not in provenance_only)
-            if tuple(values[n] for n in names) == tuple(old[n] for n in names):
+            given = tuple(values)
+            compare = comparing.get(given)
+            if compare is None:
+                names = [n for n in given if n not in provenance_only]
+                compare = comparing[given] = (
+                    _getter(names),
+                    _getter([position[n] for n in names]),
+                )
+            if compare[0](values) == compare[1](held):
                 result.unchanged += 1  # equal field by field (== in C): no change at all
                 continue
+            old = dict(zip(writer.attnames, held, strict=True))
             changes = {n: v for n, v in values.items() if old[n] != v and not same(old[n], v)}
             if not changes or set(changes) <= provenance_only:
                 result.unchanged += 1
@@ -390,6 +403,16 @@ class _ModelWriter:
             "history_user_id": by.pk if by is not None else None,
         }
         self._insert(self.history_model, fields, rows, extra)
+
+
+def _getter(items: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function taking ``items`` (names or positions) of a row, always as a tuple."""
+    if not items:
+        return lambda row: ()
+    if len(items) == 1:
+        only = items[0]
+        return lambda row: (row[only],)
+    return itemgetter(*items)
 
 
 def _adapted(column: list[Any], adapt: Callable[[Any], Any]) -> list[Any]:
