@@ -310,7 +310,7 @@ def published_value_agrees(published: float, computed: float) -> bool:
     decimal place.
     """
     written = repr(float(published))
-    whole, point, places = written.partition(".")
+    _whole, point, places = written.partition(".")
     if point and "e" not in places and "n" not in written:  # e.g. 88.1: read off the text
         places = places.rstrip("0")
         tolerance = 0.5 * 10.0 ** -len(places) if places else 0.5

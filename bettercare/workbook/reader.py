@@ -12,7 +12,7 @@ import difflib
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,9 @@ class RawSheet:
             return [(number, {}) for number in self.numbers]
         return [
             (number, dict(zip(names, cells, strict=True)))
-            for number, cells in zip(self.numbers, zip(*self.cells.values()), strict=True)
+            for number, cells in zip(
+                self.numbers, zip(*self.cells.values(), strict=True), strict=True
+            )
         ]
 
 
@@ -179,7 +181,7 @@ def _add_csv_rows(raw: RawSheet, table: list[list[str]], messages: list[Message]
     spreadsheet from evaluating the text removed."""
     width = len(raw.columns)
     unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
-    kept: list[list[str]] = []
+    kept: list[Sequence[str | None]] = []
     numbers = raw.numbers
     if (
         not unnamed_columns
@@ -188,7 +190,7 @@ def _add_csv_rows(raw: RawSheet, table: list[list[str]], messages: list[Message]
         and not any(ESCAPE in text for text in map("".join, table))  # nor once restored
     ):  # the usual file: every row as wide as the header, none blank
         numbers.extend(range(2, len(table) + 2))
-        kept = table
+        kept = list(table)
         table = []
     for number, texts in enumerate(table, start=2):
         joined = "".join(texts)
@@ -205,10 +207,11 @@ def _add_csv_rows(raw: RawSheet, table: list[list[str]], messages: list[Message]
             )
             _stray(raw, number, stray.value, messages)
             continue
-        if len(texts) != width:
-            texts = (texts + [None] * (width - len(texts)))[:width]  # type: ignore[list-item]  # a missing cell is None, as in a workbook
         numbers.append(number)
-        kept.append(texts)
+        if len(texts) == width:
+            kept.append(texts)
+        else:  # a missing cell is None, as in a workbook
+            kept.append([*texts, *[None] * (width - len(texts))][:width])
     columns = list(zip(*kept, strict=True)) if kept else [()] * width
     made: dict[str | None, Cell] = {}
     raw.cells = {}

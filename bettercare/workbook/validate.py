@@ -315,7 +315,9 @@ class _Checker:
             for index, values in enumerate(rows):
                 found = problems.get(index)
                 if found is None:
-                    records.append(Record(name, numbers[index], dict(zip(names, values))))
+                    records.append(
+                        Record(name, numbers[index], dict(zip(names, values, strict=True)))
+                    )
                     continue
                 record = Record(name, numbers[index], {})
                 for column, result in found:
@@ -325,9 +327,7 @@ class _Checker:
                         )
                     else:
                         self.error(record, column.name, result.problem, result.expected)
-                key = tuple(
-                    None if type(values[at]) is CellError else values[at] for at in key_at
-                )
+                key = tuple(None if type(values[at]) is CellError else values[at] for at in key_at)
                 if None not in key:
                     self.unreadable[name].add(key)
         keys = (
@@ -607,7 +607,9 @@ class _Checker:
                 measure is not None
                 or (
                     numerator is not None
-                    and (denominator is not None or metric.unit not in ("rate", "proportion", "mean"))
+                    and (
+                        denominator is not None or metric.unit not in ("rate", "proportion", "mean")
+                    )
                 )
             )
         ):

@@ -308,7 +308,7 @@ class _ModelWriter:
             # "?" style: Django's wrapper would rewrite every "%s" of these long statements.
             per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, len(fields))))
             row_marks = "(" + ", ".join(["?"] * len(fields)) + ")"
-            pk_column = self.quote(model._meta.pk.column)  # type: ignore[union-attr,arg-type]
+            pk_column = self.quote(model._meta.pk.column)  # type: ignore[arg-type]
             raw_cursor = cursor.cursor
             ids: list[int] = []
             for start in range(0, len(parameters), per_statement):

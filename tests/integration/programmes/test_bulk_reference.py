@@ -64,7 +64,7 @@ def state() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return stored, history
 
 
-class Rollback(Exception):
+class RollbackError(Exception):
     pass
 
 
@@ -76,8 +76,8 @@ def outcome(write: Any, rounds: list[list[dict[str, Any]]], user: User) -> Any:
             for number, rows in enumerate(rounds):
                 write(rows, by=user, reason=f"round {number}")
             result = state()
-            raise Rollback
-    except Rollback:
+            raise RollbackError
+    except RollbackError:
         pass
     return result
 

@@ -77,7 +77,9 @@ def reference_rows(raw: RawSheet, table: list[list[str]], messages: list[Message
         blank = [cell.is_blank for cell in cells]
         if all(blank):
             continue
-        extra = [cell for cell, empty in zip(cells[width:], blank[width:], strict=True) if not empty]
+        extra = [
+            cell for cell, empty in zip(cells[width:], blank[width:], strict=True) if not empty
+        ]
         unnamed = [i for i in unnamed_columns if i < len(cells) and not blank[i]]
         if extra or unnamed:
             stray = cells[unnamed[0]] if unnamed else extra[0]
@@ -117,7 +119,9 @@ class ReferenceChecker(_Checker):
                 result = _parse_cached(parse, cells.get(column.name, Cell(None)), parsed)
                 if result is BLANK:
                     if column.required:
-                        self.error(record, column.name, "a value is required", _expects(column.type))
+                        self.error(
+                            record, column.name, "a value is required", _expects(column.type)
+                        )
                         usable = False
                     record.values[column.name] = default
                 elif isinstance(result, CellError):
@@ -176,7 +180,9 @@ def tables(draw: Any) -> tuple[list[str], list[list[str]]]:
     return header, table
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sheet=tables())
 def test_columnar_reading_and_checking_match_the_row_at_a_time_reference(tmp_path, sheet):
     header, table = sheet
@@ -204,7 +210,9 @@ def test_columnar_reading_and_checking_match_the_row_at_a_time_reference(tmp_pat
         name: [cells[name] for _, cells in expected_rows] for name in raw.columns if name
     }
     fast = _Checker(workbook, known).run()
-    slow = ReferenceChecker(RawWorkbook(workbook.source, {raw.name: reference}, messages), known).run()
+    slow = ReferenceChecker(
+        RawWorkbook(workbook.source, {raw.name: reference}, messages), known
+    ).run()
     assert fast.messages == slow.messages
     assert [(r.sheet, r.row, r.values, r.warnings) for r in fast.rows("metric_values")] == [
         (r.sheet, r.row, r.values, r.warnings) for r in slow.rows("metric_values")
