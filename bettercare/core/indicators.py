@@ -309,9 +309,15 @@ def published_value_agrees(published: float, computed: float) -> bool:
     ``88.1``), so the values agree when they differ by at most half a unit in its last
     decimal place.
     """
-    exponent = Decimal(repr(float(published))).normalize().as_tuple().exponent
-    assert isinstance(exponent, int)
-    tolerance = 0.5 * 10.0**exponent if exponent < 0 else 0.5
+    written = repr(float(published))
+    _whole, point, places = written.partition(".")
+    if point and "e" not in places and "n" not in written:  # e.g. 88.1: read off the text
+        places = places.rstrip("0")
+        tolerance = 0.5 * 10.0 ** -len(places) if places else 0.5
+    else:  # e.g. 1e-07 or inf: as a decimal number
+        exponent = Decimal(written).normalize().as_tuple().exponent
+        assert isinstance(exponent, int)
+        tolerance = 0.5 * 10.0**exponent if exponent < 0 else 0.5
     return abs(published - computed) <= tolerance * (1 + 1e-9)
 
 

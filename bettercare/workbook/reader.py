@@ -12,7 +12,7 @@ import difflib
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
 
-from bettercare.workbook.csvsafe import restore
+from bettercare.workbook.csvsafe import ESCAPE, restore
 from bettercare.workbook.messages import Message, WorkbookError
 from bettercare.workbook.schema import SHEET_NAMES, SHEETS_BY_NAME
 from bettercare.workbook.values import Cell
@@ -29,12 +29,28 @@ from bettercare.workbook.values import Cell
 
 @dataclass
 class RawSheet:
-    """A sheet's column names and its non-empty rows, each with its row number."""
+    """A sheet's column names and its non-empty rows, held by column: ``numbers`` are the
+    rows' numbers (as Excel numbers them) and ``cells[name]`` each row's cell of a named
+    column, in the same order."""
 
     name: str
     source: str
     columns: list[str]
-    rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, Cell]]]:
+        """Each row's number and its cells by column name."""
+        names = list(self.cells)
+        if not names:
+            return [(number, {}) for number in self.numbers]
+        return [
+            (number, dict(zip(names, cells, strict=True)))
+            for number, cells in zip(
+                self.numbers, zip(*self.cells.values(), strict=True), strict=True
+            )
+        ]
 
 
 @dataclass
@@ -114,9 +130,9 @@ def _add_rows(
     raw: RawSheet, rows: Iterator[tuple[int, list[Cell]]], messages: list[Message]
 ) -> None:
     width = len(raw.columns)
-    named = [(index, name) for index, name in enumerate(raw.columns) if name]
     unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
     blank_cell = Cell(None)
+    kept: list[list[Cell]] = []
     for number, cells in rows:
         blank = [cell.is_blank for cell in cells]
         if all(blank):
@@ -127,34 +143,85 @@ def _add_rows(
         unnamed = [i for i in unnamed_columns if i < len(cells) and not blank[i]]
         if extra or unnamed:
             stray = cells[unnamed[0]] if unnamed else extra[0]
-            messages.append(
-                Message(
-                    "error",
-                    raw.source,
-                    raw.name,
-                    number,
-                    None,
-                    stray.value,
-                    "has a value in a column without a name",
-                    "values only under the named columns",
-                )
-            )
+            _stray(raw, number, stray.value, messages)
             continue
         if len(cells) < width:
             cells = cells + [blank_cell] * (width - len(cells))
-        raw.rows.append((number, {name: cells[index] for index, name in named}))
+        raw.numbers.append(number)
+        kept.append(cells)
+    columns = list(zip(*kept, strict=False)) if kept else [()] * width
+    raw.cells = {name: list(columns[index]) for index, name in enumerate(raw.columns) if name}
 
 
-def _cells_of(texts: list[str], cells: dict[str, Cell]) -> list[Cell]:
-    """The cells of a CSV row, each distinct text's Cell made once (``cells`` remembers),
-    with the apostrophe that kept a spreadsheet from evaluating the text removed."""
-    row = []
-    for text in texts:
-        cell = cells.get(text)
-        if cell is None:
-            cell = cells[text] = Cell(restore(text))
-        row.append(cell)
-    return row
+def _stray(raw: RawSheet, number: int, value: Any, messages: list[Message]) -> None:
+    messages.append(
+        Message(
+            "error",
+            raw.source,
+            raw.name,
+            number,
+            None,
+            value,
+            "has a value in a column without a name",
+            "values only under the named columns",
+        )
+    )
+
+
+def _blank(text: str) -> bool:
+    """Whether a CSV cell's text is blank once restored."""
+    return not restore(text).strip()
+
+
+def _add_csv_rows(raw: RawSheet, table: list[list[str]], messages: list[Message]) -> None:
+    """The rows of a CSV file (texts) below its header, as :func:`_add_rows` adds cells, with
+    whole rows and columns handled at once: blank rows skipped, a row with a value in a
+    column without a name refused, short rows padded. A CSV cell is its text: one Cell per
+    distinct text (codes, dates and kinds repeat), with the apostrophe that kept a
+    spreadsheet from evaluating the text removed."""
+    width = len(raw.columns)
+    unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
+    kept: list[Sequence[str | None]] = []
+    numbers = raw.numbers
+    if (
+        not unnamed_columns
+        and set(map(len, table)) <= {width}
+        and all(map(str.strip, map("".join, table)))  # no row blank as written
+        and not any(ESCAPE in text for text in map("".join, table))  # nor once restored
+    ):  # the usual file: every row as wide as the header, none blank
+        numbers.extend(range(2, len(table) + 2))
+        kept = list(table)
+        table = []
+    for number, texts in enumerate(table, start=2):
+        joined = "".join(texts)
+        if not joined.strip() or (ESCAPE in joined and all(map(_blank, texts))):
+            continue  # every cell blank (or none at all)
+        if (len(texts) > width and not all(map(_blank, texts[width:]))) or any(
+            i < len(texts) and not _blank(texts[i]) for i in unnamed_columns
+        ):
+            cells = [Cell(restore(text)) for text in texts]
+            stray = next(
+                cells[i]
+                for i in [*unnamed_columns, *range(width, len(cells))]
+                if i < len(cells) and not cells[i].is_blank
+            )
+            _stray(raw, number, stray.value, messages)
+            continue
+        numbers.append(number)
+        if len(texts) == width:
+            kept.append(texts)
+        else:  # a missing cell is None, as in a workbook
+            kept.append([*texts, *[None] * (width - len(texts))][:width])
+    columns = list(zip(*kept, strict=True)) if kept else [()] * width
+    made: dict[str | None, Cell] = {}
+    raw.cells = {}
+    for index, name in enumerate(raw.columns):
+        if not name:
+            continue
+        texts_of_column = columns[index]
+        for text in set(texts_of_column) - made.keys():
+            made[text] = Cell(None if text is None else restore(text))
+        raw.cells[name] = list(map(made.__getitem__, texts_of_column))
 
 
 def _unreadable(source: str, error: BaseException) -> WorkbookError:
@@ -289,14 +356,7 @@ def _read_csv_file(file: Path, name: str, messages: list[Message]) -> RawSheet |
     if columns is None:
         return None
     raw = RawSheet(name, file.name, columns)
-    # A CSV cell is its text: one Cell per distinct text (codes, dates and kinds repeat).
-    # Text that a spreadsheet would evaluate was written with an apostrophe: restore it.
-    cells: dict[str, Cell] = {}
-    _add_rows(
-        raw,
-        ((number, _cells_of(row, cells)) for number, row in enumerate(table[1:], start=2)),
-        messages,
-    )
+    _add_csv_rows(raw, table[1:], messages)
     return raw
 
 

@@ -241,13 +241,26 @@ def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any
     return result
 
 
+def _parse_column(parse: Callable[[Cell], Any], cells: list[Cell]) -> tuple[list[Any], bool]:
+    """:func:`_parse_cached` of every cell of a column, each distinct cell once (cells read
+    from CSV are shared, one per distinct text, and equal cells parse alike), and whether any
+    is blank or a problem."""
+    memo: dict[Any, Any] = {}
+    identities = list(map(id, cells))
+    distinct = dict(zip(identities, cells, strict=True))
+    results = {key: _parse_cached(parse, cell, memo) for key, cell in distinct.items()}
+    problem = any(r is BLANK or type(r) is CellError for r in results.values())
+    return list(map(results.__getitem__, identities)), problem
+
+
 class _Checker:
     def __init__(self, workbook: RawWorkbook, known: Known) -> None:
         self.workbook = workbook
         self.known = known
         self.messages: list[Message] = list(workbook.messages)
         self.records: dict[str, list[Record]] = {}
-        self.raw: dict[tuple[str, int], dict[str, Cell]] = {}
+        self.raw_sheets: dict[str, RawSheet] = {}
+        self.positions: dict[str, dict[int, int]] = {}  # row number to index, by sheet
         # Keys of rows that are there but could not be read: their own errors say why, so
         # references to them are not also reported as unknown.
         self.unreadable: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
@@ -265,7 +278,7 @@ class _Checker:
     def _add(
         self, severity: str, record: Record, column: str | None, problem: str, expected: str
     ) -> None:
-        cell = self.raw.get((record.sheet, record.row), {}).get(column or "")
+        cell = self._cell(record.sheet, record.row, column)
         self.messages.append(
             Message(
                 severity,  # type: ignore[arg-type]  # "error" or "warning", as the callers say
@@ -279,55 +292,94 @@ class _Checker:
             )
         )
 
+    def _cell(self, sheet: str, row: int, column: str | None) -> Cell | None:
+        """The cell a message is about, as read (None for a whole row or a column not read)."""
+        raw = self.raw_sheets.get(sheet)
+        if raw is None or column is None or column not in raw.cells:
+            return None
+        positions = self.positions.get(sheet)
+        if positions is None:
+            positions = self.positions[sheet] = {n: i for i, n in enumerate(raw.numbers)}
+        index = positions.get(row)
+        return None if index is None else raw.cells[column][index]
+
     # -- parsing ----------------------------------------------------------------------------
 
     def parse_sheet(self, sheet: Sheet, raw: RawSheet) -> None:
-        records: list[Record] = []
-        columns: list[tuple[Column, Callable[[Cell], Any], Any, dict[Any, Any]]] = [
-            (
-                column,
-                PARSERS[column.type],
-                DEFAULTS.get((sheet.name, column.name)),
-                {},  # parsed values (or the problem) by cell: most cells repeat in a column
+        """Parse a sheet a column at a time: each distinct cell of a column is parsed once,
+        and the rows with a problem are found by their cells' results; each gets the same
+        one-line message as if it were read alone."""
+        self.raw_sheets[sheet.name] = raw
+        count = len(raw.numbers)
+        blank_column = [Cell(None)] * count
+        parsed: list[list[Any]] = []
+        problems: dict[int, list[tuple[Column, Any]]] = {}
+        for column in sheet.columns:
+            cells = raw.cells.get(column.name, blank_column)
+            results, problem = _parse_column(PARSERS[column.type], cells)
+            bad = (
+                [
+                    index
+                    for index, result in enumerate(results)
+                    if result is BLANK or type(result) is CellError
+                ]
+                if problem
+                else []
             )
-            for column in sheet.columns
-        ]
-        blank = Cell(None)
-        for number, cells in raw.rows:
-            record = Record(sheet.name, number, {})
-            values = record.values
-            self.raw[(sheet.name, number)] = cells
-            usable = True
-            for column, parse, default, parsed in columns:
-                cell = cells.get(column.name, blank)
-                value = cell.value
-                try:  # the memo first: most cells were seen before (as _parse_cached does)
-                    result = parsed[(type(value), value, cell.percent)]
-                except (KeyError, TypeError):
-                    result = _parse_cached(parse, cell, parsed)
+            default = DEFAULTS.get((sheet.name, column.name))
+            for index in bad:
+                result = results[index]
                 if result is BLANK:
+                    results[index] = default
                     if column.required:
+                        problems.setdefault(index, []).append((column, BLANK))
+                else:
+                    problems.setdefault(index, []).append((column, result))
+            parsed.append(results)
+        names = [column.name for column in sheet.columns]
+        numbers = raw.numbers
+        key_at = [names.index(name) for name in sheet.key]
+        name = sheet.name
+        rows = list(zip(*parsed, strict=True)) if parsed else [()] * count
+        if not problems:  # every row usable: made at once
+            records = [
+                Record(name, number, dict(zip(names, values, strict=True)))
+                for number, values in zip(numbers, rows, strict=True)
+            ]
+        else:
+            records = []
+            for index, values in enumerate(rows):
+                found = problems.get(index)
+                if found is None:
+                    records.append(
+                        Record(name, numbers[index], dict(zip(names, values, strict=True)))
+                    )
+                    continue
+                record = Record(name, numbers[index], {})
+                for column, result in found:
+                    if result is BLANK:
                         self.error(
                             record,
                             column.name,
                             "a value is required",
                             REQUIRED.get((sheet.name, column.name)) or _expects(column.type),
                         )
-                        usable = False
-                    values[column.name] = default
-                elif isinstance(result, CellError):
-                    self.error(record, column.name, result.problem, result.expected)
-                    usable = False
-                else:
-                    values[column.name] = result
-            if usable:
-                records.append(record)
-            elif None not in record.key(sheet):
-                self.unreadable[sheet.name].add(record.key(sheet))
+                    else:
+                        self.error(record, column.name, result.problem, result.expected)
+                key = tuple(None if type(values[at]) is CellError else values[at] for at in key_at)
+                if None not in key:
+                    self.unreadable[name].add(key)
+        keys = (
+            list(zip(*(parsed[at] for at in key_at), strict=True))
+            if not problems
+            else [tuple(record.values[column] for column in sheet.key) for record in records]
+        )
+        if len(set(keys)) == len(keys):  # no key twice (the usual case): nothing to refuse
+            self.records[name] = records
+            return
         seen: dict[tuple[Any, ...], int] = {}
         unique: list[Record] = []
-        for record in records:
-            key = record.key(sheet)
+        for record, key in zip(records, keys, strict=True):
             if key in seen:
                 self.error(
                     record,
@@ -338,7 +390,7 @@ class _Checker:
                 continue
             seen[key] = record.row
             unique.append(record)
-        self.records[sheet.name] = unique
+        self.records[name] = unique
 
     # -- references -------------------------------------------------------------------------
 
@@ -491,8 +543,10 @@ class _Checker:
                     "a code from the metric registry or the metrics sheet",
                 )
                 continue
-            problem = metric.years_problem(
-                record["kind"], record["period_start"], record["period_end"]
+            problem = (
+                metric.years_problem(record["kind"], record["period_start"], record["period_end"])
+                if metric.national
+                else None  # a local metric has no years
             )
             if problem is not None:
                 self.error(
@@ -576,6 +630,57 @@ class _Checker:
                 )
 
     def _check_value(self, record: Record, metric: MetricInfo) -> bool:
+        values = record.values
+        measure: Measure | None = values.get("value")
+        numerator, denominator = values.get("numerator"), values.get("denominator")
+        if (
+            values.get("sum_of_squares") is None
+            and values["period_end"] >= values["period_start"]
+            and (
+                measure is None
+                or not measure.percent
+                or (metric.unit == "proportion" and metric.multiplier > 0)
+            )
+            and (numerator is None or numerator >= 0)
+            and (denominator is None or denominator > 0)
+            and (measure is None or measure.number >= 0)
+            and not (
+                metric.unit == "proportion"
+                and numerator is not None
+                and denominator is not None
+                and numerator > denominator
+            )
+            and (
+                measure is not None
+                or (
+                    numerator is not None
+                    and (
+                        denominator is not None or metric.unit not in ("rate", "proportion", "mean")
+                    )
+                )
+            )
+        ):
+            # The common row: none of the problems below (the same tests, at once); only the
+            # published value is compared with its figures.
+            value = None if measure is None else measure.number
+            if measure is not None and measure.percent:  # as below
+                value = float(
+                    Decimal(repr(measure.number)) * Decimal(repr(metric.multiplier)) / 100
+                )
+            values["value"] = value
+            mismatch = published_value_mismatch(
+                metric.unit,  # type: ignore[arg-type]  # a known metric's unit is one of core's
+                multiplier=metric.multiplier,
+                numerator=numerator,
+                denominator=denominator,
+                value=value,
+            )
+            if mismatch:
+                self.warn(record, "value", mismatch + "; the published value is kept")
+            return True
+        return self._check_value_closely(record, metric)
+
+    def _check_value_closely(self, record: Record, metric: MetricInfo) -> bool:
         ok = True
         if record["period_end"] < record["period_start"]:
             self.error(

@@ -22,10 +22,13 @@ themselves, so the same figures from a file of another name change nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
@@ -40,6 +43,8 @@ Key = tuple[Any, ...]
 #: Rows per INSERT/UPDATE statement batch (SQLite's variable limit is far above this times
 #: the columns only with executemany, which binds one row at a time).
 BATCH_ROWS = 5_000
+#: SQLite's limit on bound variables in one statement (32,766 since 3.32).
+SQLITE_VARIABLES = 32_000
 
 
 class StaleRowsError(Exception):
@@ -103,18 +108,23 @@ def upsert(
     with transaction.atomic():
         writer = _ModelWriter(model)
         result = Upserted()
-        stored = {
-            tuple(row[name] for name in key): row
-            for row in (
-                dict(zip(writer.attnames, values, strict=True))
-                for values in existing.order_by().values_list(*writer.attnames)
-            )
+        # What is held, as plain tuples by key; a row becomes a dict only if it is written.
+        position = {name: index for index, name in enumerate(writer.attnames)}
+        stored_key = _getter([position[name] for name in key])
+        stored: dict[Key, tuple[Any, ...]] = {
+            stored_key(values): values
+            for values in existing.order_by().values_list(*writer.attnames)
         }
         creating: dict[Key, dict[str, Any]] = {}
         updating: dict[Key, tuple[dict[str, Any], dict[str, Any]]] = {}
         provenance_only = set(provenance)
+        row_key = _getter(list(key))
+        pk_at = position[writer.pk]
+        # For each set of fields given, what tells a row unchanged: its compared fields and
+        # the stored row's, taken at once (rows usually all give the same fields).
+        comparing: dict[tuple[str, ...], tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
         for values in rows:
-            identity = tuple(values[name] for name in key)
+            identity = row_key(values)
             pending = creating.get(identity)
             if pending is not None:  # the same key twice: the later row wins
                 if any(not same(pending.get(n), v) for n, v in values.items()):
@@ -123,15 +133,27 @@ def upsert(
                 else:
                     result.unchanged += 1
                 continue
-            old = stored.get(identity)
-            if old is None:
+            held = stored.get(identity)
+            if held is None:
                 creating[identity] = dict(values)
                 result.created += 1
                 continue
-            result.ids[identity] = old[writer.pk]
-            if keep is not None and keep(old):
+            result.ids[identity] = held[pk_at]
+            if keep is not None and keep(dict(zip(writer.attnames, held, strict=True))):
                 result.kept += 1
                 continue
+            given = tuple(values)
+            compare = comparing.get(given)
+            if compare is None:
+                names = [n for n in given if n not in provenance_only]
+                compare = comparing[given] = (
+                    _getter(names),
+                    _getter([position[n] for n in names]),
+                )
+            if compare[0](values) == compare[1](held):
+                result.unchanged += 1  # equal field by field (== in C): no change at all
+                continue
+            old = dict(zip(writer.attnames, held, strict=True))
             changes = {n: v for n, v in values.items() if old[n] != v and not same(old[n], v)}
             if not changes or set(changes) <= provenance_only:
                 result.unchanged += 1
@@ -142,12 +164,14 @@ def upsert(
         now = timezone.now()
         written: list[Mapping[str, Any]] = []
         if creating:
-            new_rows = [writer.complete(values) for values in creating.values()]
-            writer.insert(new_rows)
-            ids = writer.ids_of(existing, key, set(creating))
-            for identity, values in zip(creating, new_rows, strict=True):
-                values[writer.pk] = ids[identity]
-                result.ids[identity] = ids[identity]
+            new_rows = writer.complete(list(creating.values()))
+            inserted = writer.insert(new_rows)
+            if inserted is None:  # COPY returns nothing: read them back by key
+                ids = writer.ids_of(existing, key, set(creating))
+                inserted = [ids[identity] for identity in creating]
+            for identity, values, pk in zip(creating, new_rows, inserted, strict=True):
+                values[writer.pk] = pk
+                result.ids[identity] = pk
             writer.history(new_rows, "+", now=now, by=by, reason=reason)
             result.changed |= set(creating)
             written.extend(new_rows)
@@ -177,13 +201,18 @@ class _ModelWriter:
 
     # -- values -------------------------------------------------------------------------------
 
-    def complete(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """A new row's values with every field's default filled in."""
-        row = dict(values)
-        for name, default in self.defaults:
-            if name not in row:
-                row[name] = default() if callable(default) else default
-        return row
+    def complete(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """New rows' values with every field's default filled in."""
+        completed = []
+        fixed = {name: default for name, default in self.defaults if not callable(default)}
+        fresh = [(name, default) for name, default in self.defaults if callable(default)]
+        for values in rows:
+            row = {**fixed, **values}
+            for name, default in fresh:
+                if name not in values:
+                    row[name] = default()
+            completed.append(row)
+        return completed
 
     @cached_property
     def defaults(self) -> list[tuple[str, Any]]:
@@ -209,17 +238,10 @@ class _ModelWriter:
                 return "[]" if value == [] else json.dumps(value, cls=encoder)
 
             return as_json
-        if isinstance(f, models.DateTimeField):  # one time for a whole write: adapt it once
-            seen: dict[Any, Any] = {}
-
-            def as_datetime(value: Any) -> Any:
-                if value not in seen:
-                    seen[value] = f.get_db_prep_save(value, database)
-                return seen[value]
-
-            return as_datetime
+        if isinstance(f, models.DateTimeField):
+            return lambda value: f.get_db_prep_save(value, database)
         if isinstance(f, models.DateField):
-            adapt_date = database.ops.adapt_datefield_value
+            adapt_date: Callable[[Any], Any] = database.ops.adapt_datefield_value
             return adapt_date
         if isinstance(
             f,
@@ -233,17 +255,27 @@ class _ModelWriter:
         return lambda value: f.get_db_prep_save(value, database)
 
     def _parameters(
-        self, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Mapping[str, Any]]
+        self,
+        fields: Sequence[models.Field[Any, Any]],
+        rows: Sequence[Mapping[str, Any]],
+        constant: Mapping[str, Any] | None = None,
     ) -> list[tuple[Any, ...]]:
-        names = [f.attname for f in fields]
-        adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := self._adapter(f))]
-        parameters = []
-        for row in rows:
-            values = [row[name] for name in names]
-            for i, adapt in adapters:
-                values[i] = adapt(values[i])
-            parameters.append(tuple(values))
-        return parameters
+        """Each row's parameters, built a column at a time: a column's values are adapted
+        once for each distinct value (dates, codes and times repeat), a ``constant`` field's
+        once for all rows."""
+        constant = constant or {}
+        columns: list[list[Any]] = []
+        for f in fields:
+            adapt = self._adapter(f)
+            if f.attname in constant:
+                value = constant[f.attname]
+                columns.append([value if adapt is None else adapt(value)] * len(rows))
+                continue
+            column = list(map(itemgetter(f.attname), rows))
+            if adapt is not None:
+                column = _adapted(column, adapt)
+            columns.append(column)
+        return list(zip(*columns, strict=True)) if columns else [() for _ in rows]
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -252,25 +284,47 @@ class _ModelWriter:
         model: type[models.Model],
         fields: Sequence[models.Field[Any, Any]],
         rows: Sequence[Mapping[str, Any]],
-    ) -> None:
+        constant: Mapping[str, Any] | None = None,
+        *,
+        returning: bool = False,
+    ) -> list[int] | None:
+        """Insert ``rows``; with ``returning``, their new primary keys in order where the
+        database says them as it inserts (SQLite), else None."""
         table = self.quote(model._meta.db_table)
         # arg-type: a built model's fields have their column (None only while the class is made).
         columns = ", ".join(self.quote(f.column) for f in fields)  # type: ignore[arg-type]
-        parameters = self._parameters(fields, rows)
+        parameters = self._parameters(fields, rows, constant)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor
                 with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for values in parameters:
                         copy.write_row(values)
-                return
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names quoted)
-            for start in range(0, len(parameters), BATCH_ROWS):
-                cursor.executemany(sql, parameters[start : start + BATCH_ROWS])
+                return None
+            # SQLite: many rows a statement (far fewer steps than one row each), as many as
+            # its limit of bound variables allows; RETURNING gives the keys in row order (as
+            # Django's bulk_create relies on).
+            # The statements go to sqlite3's own cursor (as COPY goes to psycopg's), in its own
+            # "?" style: Django's wrapper would rewrite every "%s" of these long statements.
+            per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, len(fields))))
+            row_marks = "(" + ", ".join(["?"] * len(fields)) + ")"
+            pk_column = self.quote(model._meta.pk.column)  # type: ignore[arg-type]
+            raw_cursor = cursor.cursor
+            ids: list[int] = []
+            for start in range(0, len(parameters), per_statement):
+                batch = parameters[start : start + per_statement]
+                marks = ", ".join([row_marks] * len(batch))
+                sql = f"INSERT INTO {table} ({columns}) VALUES {marks}"  # noqa: S608 (names quoted)
+                flat = list(chain.from_iterable(batch))
+                if returning:
+                    sqlite3.Cursor.execute(raw_cursor, f"{sql} RETURNING {pk_column}", flat)
+                    ids.extend(pk for (pk,) in raw_cursor.fetchall())
+                else:
+                    sqlite3.Cursor.execute(raw_cursor, sql, flat)
+            return ids if returning else None
 
-    def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        self._insert(self.model, self.fields, rows)
+    def insert(self, rows: Sequence[Mapping[str, Any]]) -> list[int] | None:
+        return self._insert(self.model, self.fields, rows, returning=True)
 
     def ids_of(
         self, existing: models.QuerySet[Any], key: Sequence[str], wanted: set[Key]
@@ -348,4 +402,27 @@ class _ModelWriter:
             "history_type": kind,
             "history_user_id": by.pk if by is not None else None,
         }
-        self._insert(self.history_model, fields, [{**row, **extra} for row in rows])
+        self._insert(self.history_model, fields, rows, extra)
+
+
+def _getter(items: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function taking ``items`` (names or positions) of a row, always as a tuple."""
+    if not items:
+        return lambda row: ()
+    if len(items) == 1:
+        only = items[0]
+        return lambda row: (row[only],)
+    return itemgetter(*items)
+
+
+def _adapted(column: list[Any], adapt: Callable[[Any], Any]) -> list[Any]:
+    """``adapt`` of each value, called once for each distinct value when the values are of
+    one type and hashable (dates, times, amounts), else once for each."""
+    try:
+        distinct = set(column)
+    except TypeError:  # unhashable (lists of warnings): each in turn
+        return [adapt(value) for value in column]
+    if len({type(value) for value in distinct if value is not None}) > 1:  # 1 == True
+        return [adapt(value) for value in column]
+    adapted = {value: adapt(value) for value in distinct}
+    return list(map(adapted.__getitem__, column))

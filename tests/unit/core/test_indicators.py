@@ -1,5 +1,7 @@
 """Stored metric values to estimates, and the published-value check on real BCF returns."""
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -155,3 +157,24 @@ def test_metric_estimates_with_a_bad_row_fail_as_that_row_does_alone():
         metric_estimates(
             "rate", multiplier=1, numerators=[5, 7], denominators=[100], values=[None] * 2
         )
+
+
+def _agrees_by_decimal(published: float, computed: float) -> bool:
+    """The plain reference: the published precision from the value as a normalised decimal."""
+    exponent = Decimal(repr(float(published))).normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    tolerance = 0.5 * 10.0**exponent if exponent < 0 else 0.5
+    return abs(published - computed) <= tolerance * (1 + 1e-9)
+
+
+@settings(max_examples=500)
+@given(
+    published=st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.builds(round, st.floats(-1e6, 1e6), st.integers(0, 8)),
+    ),
+    offset=st.sampled_from([0.0, 4e-9, 4e-5, 4e-3, 0.04, 0.06, 0.4, 0.6, 5.0]),
+)
+def test_published_value_agrees_as_the_decimal_reference_does(published, offset):
+    computed = published + offset
+    assert published_value_agrees(published, computed) is _agrees_by_decimal(published, computed)
