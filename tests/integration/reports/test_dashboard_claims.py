@@ -1,6 +1,7 @@
 """Nothing on the dashboard says more than its statistics: for every metric of the demo, in
 every area's current period (and Leicestershire's worked August 2017), each sentence, icon and
-colour of the report model is backed by the figure behind it; one HTML check of the page."""
+colour of the report model is backed by the figure behind it — and the same checks over every
+reporting period the demo holds; one HTML check of the page."""
 
 from __future__ import annotations
 
@@ -148,6 +149,20 @@ def test_every_metric_of_the_demo_is_backed_by_its_statistic(demo):
                 assert line.composition == "", line.code
     # Every kind of claim is in the demo, so each check above has something to check.
     assert all(seen.values()), seen
+
+
+def test_every_period_of_the_demo_is_backed_by_its_statistics(demo):
+    """The same checks of every line over every reporting period of every area (the issue's
+    "every demo metric and period"), not only the current ones."""
+    periods = list(ReportingPeriod.objects.select_related("area").order_by("area__code", "month"))
+    assert len({p.area_id for p in periods}) >= 10
+    checked = 0
+    for period in periods:
+        report = build_dashboard(period)
+        for line in lines(report):
+            check_line(line, f"{period.area.code} {period.month} {line.code}")
+            checked += 1
+    assert checked > 4 * len(periods)  # about five metrics a period
 
 
 def test_on_track_lines_only_where_every_scheme_is_on_track(demo):
