@@ -79,6 +79,11 @@ area_pages = [
         finance_plan.national_condition_edit,
         name="national-condition-edit",
     ),
+    path(
+        "plan/payments/<int:pk>/",
+        finance_plan.performance_achieved_edit,
+        name="performance-achieved-edit",
+    ),
     path("periods/", period_views.periods, name="area-periods"),
     path("periods/<str:month>/<str:action>/", period_views.period_action, name="period-action"),
     path("history/<str:kind>/<int:pk>/", period_views.history, name="history"),

@@ -20,7 +20,10 @@ from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.plan_details import conditions_line
 from bettercare.reports.model import FundingLine
 from bettercare.web.edits import versioned_edit
-from bettercare.web.finance.actions import national_condition_update
+from bettercare.web.finance.actions import (
+    national_condition_update,
+    performance_achieved_update,
+)
 from bettercare.web.finance.models import (
     Funding,
     NationalCondition,
@@ -189,4 +192,61 @@ def national_condition_edit(request: HttpRequest, code: str, pk: int) -> HttpRes
             "row": condition,
             "page_title": f"{condition.condition}, {condition.financial_year}",
         },
+    )
+
+
+class AchievedForm(forms.Form):
+    achieved_reduction = forms.DecimalField(
+        label="Reduction achieved",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the reduction achieved as a number, like 120 or 87.5",
+            "max_decimal_places": "Enter the reduction achieved with at most 2 decimal places",
+            "max_digits": "Enter a reduction achieved of less than 10,000,000,000",
+            "max_whole_digits": "Enter a reduction achieved of less than 10,000,000,000",
+        },
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages={"required": INCOMPLETE}
+    )
+
+
+def performance_achieved_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Record the reduction achieved for a payment period of the performance fund (blank: not
+    known yet); the payment due is core's, from it (ADR 0112)."""
+    area = area_for(request, code)
+    payment = PerformancePayment.objects.filter(pk=pk, area=area).first()
+    if payment is None:
+        raise Http404(f"{area.name} has no performance payment {pk}.")
+    if not access_of(request).can_edit_finance(area):
+        raise PermissionDenied(
+            "Only the programme manager and the finance lead can record the reduction achieved."
+        )
+
+    def save(data: dict[str, Any]) -> None:
+        performance_achieved_update(
+            payment=payment,
+            achieved_reduction=data["achieved_reduction"],
+            seen_version=data["version"],
+            by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
+        )
+
+    plan_page = reverse("area-plan", args=[area.code])
+    return versioned_edit(
+        request,
+        area,
+        payment,
+        form_class=AchievedForm,
+        initial=lambda: {
+            "achieved_reduction": payment.achieved_reduction,
+            "version": payment.version,
+        },
+        save=save,
+        saved=f"The reduction achieved for the {payment.period} is saved.",
+        redirect_to=f"{plan_page}?year={payment.financial_year}",
+        template="finance/achieved_edit.jinja",
+        current_page="finance",
+        context={"row": payment, "page_title": f"{payment.period}, {payment.financial_year}"},
     )

@@ -226,3 +226,45 @@ def test_the_reduction_achieved_is_recorded_and_a_bad_one_refused(world):
         performance_achieved_update(
             payment=payment, achieved_reduction=Decimal(3), seen_version=1, by=None
         )
+
+
+def test_the_finance_lead_records_the_reduction_achieved_on_the_plan_page(client, world):
+    from bettercare.web.finance.models import PerformancePayment
+
+    payment = PerformancePayment.objects.get(period="April 2018 payment")
+    client.force_login(world["manager"])
+    plan = text_of(client.get(PLAN))
+    assert "Not known yet Change the reduction achieved for the April 2018 payment" in plan
+    page = f"{PLAN}payments/{payment.pk}/"
+    form = text_of(client.get(page))
+    assert "£100,000 at stake against a planned reduction of 4" in form
+
+    refused = client.post(page, {"achieved_reduction": "three", "version": 1})
+    assert refused.status_code == 400
+    assert error_summary(refused) == [
+        ("#achieved_reduction", "Enter the reduction achieved as a number, like 120 or 87.5")
+    ]
+    assert client.post(page, {"achieved_reduction": "3", "version": 1}).status_code == 302
+    payment.refresh_from_db()
+    assert (payment.achieved_reduction, payment.version) == (3, 2)
+    assert payment.history.first().history_user == world["manager"]
+    # Core's payment due from it: 100,000 x 3 / 4 = 75,000 due, 25,000 withheld.
+    assert (
+        "April 2018 payment £100,000 4 3 Change the reduction achieved for the April 2018 "
+        "payment £75,000 £25,000"
+    ) in text_of(client.get(PLAN))
+
+    stale = client.post(page, {"achieved_reduction": "", "version": 1})
+    assert stale.status_code == 409
+    payment.refresh_from_db()
+    assert payment.achieved_reduction == 3
+
+
+def test_a_viewer_may_not_record_the_reduction_achieved(client, world):
+    from bettercare.web.finance.models import PerformancePayment
+
+    payment = PerformancePayment.objects.get(period="April 2018 payment")
+    client.force_login(world["viewer"])
+    assert "Change the reduction achieved" not in text_of(client.get(PLAN))
+    page = f"{PLAN}payments/{payment.pk}/"
+    assert client.post(page, {"achieved_reduction": "3", "version": 1}).status_code == 403
