@@ -8,6 +8,7 @@ aggregated tables come back to Python; the records stream through the engine.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -122,6 +123,9 @@ def spark_session(master: str | None = None) -> Any:
     master = master or SparkConf().get("spark.master", None) or "local[*]"
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Python workers (risk scoring's Arrow batches) run this interpreter, with its
+        # packages, not whichever ``python3`` is first on the PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.appName("bettercare-pipeline")
         .master(master)

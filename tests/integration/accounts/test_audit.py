@@ -270,6 +270,22 @@ def run_each_action(world):
     )
     yield "bettercare.web.finance.actions.performance_achieved_update", PerformancePayment
 
+    from bettercare.web.programmes.models import PlannedActivity
+    from bettercare.web.risk.actions import practice_staff_assign, practice_staff_remove
+
+    september = programmes.period_open(area=kent, month=Month(2017, 9), by=by)
+    activity = programmes.planned_activity_add(
+        period=september, group="programme", text="Refresh the section 75 agreement", by=by
+    )
+    yield "bettercare.web.programmes.actions.planned_activity_add", PlannedActivity
+    programmes.planned_activity_remove(activity=activity, by=by)
+    yield "bettercare.web.programmes.actions.planned_activity_remove", PlannedActivity
+    quay = Practice.objects.create(code="C84002", name="Quay Surgery", area=kent)
+    practice_staff_assign(username=world["other"].username, practice=quay, by=by)
+    yield "bettercare.web.risk.actions.practice_staff_assign", PracticeStaff
+    practice_staff_remove(user=world["other"], practice=quay, by=by)
+    yield "bettercare.web.risk.actions.practice_staff_remove", PracticeStaff
+
 
 def test_every_action_records_who_acted(world):
     checked = set()
