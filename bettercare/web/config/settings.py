@@ -38,9 +38,14 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from bettercare.web.config.packages import package_dir
+
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = PROJECT_DIR / "bettercare"
 DATA_DIR = Path(os.environ.get("BETTERCARE_DATA_DIR") or PROJECT_DIR / "var")
+
+#: django-ninja's package folder, located without importing it (see TEMPLATES).
+NINJA_DIR = package_dir("ninja")
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
@@ -131,7 +136,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "ninja",  # serves the API docs' assets locally, not from a CDN
     "bettercare.web.accounts",
     "bettercare.web.programmes",
     "bettercare.web.finance",
@@ -206,7 +210,10 @@ TEMPLATES = [
     {
         # Django's own admin.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # django-ninja's API docs pages (ninja/swagger.html), so they use its local assets, not
+        # a CDN; found by path, not by installing "ninja" as an app, which would import all of
+        # ninja and pydantic on every start (ADR 0117).
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -242,6 +249,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     PACKAGE_DIR / "web" / "static",
     ("nhsuk/assets", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk" / "assets"),
+    NINJA_DIR / "static",  # the API docs' assets, ninja/... (see TEMPLATES)
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
