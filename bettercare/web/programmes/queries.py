@@ -8,8 +8,9 @@ record was opened; the record adds the workflow (open, submitted, signed off).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Max, QuerySet, Subquery
 from django.utils import timezone
 
 from bettercare.core.periods import FinancialYear, Month
@@ -46,27 +47,58 @@ def _first_year(value: str | None) -> date | None:
     return FinancialYear.parse(value).start if value else None
 
 
+def _earliest_of(queryset: QuerySet[Any], field: str) -> Subquery:
+    """The smallest non-null ``field`` of ``queryset``, as a scalar subquery (Min, by index)."""
+    return Subquery(
+        queryset.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1]
+    )
+
+
 def first_reportable_month(area: Area) -> Month:
     """The first month of the area's earliest plan or data.
 
     The earliest of: a reporting period, a target or actual metric value (baselines describe
     the time before the plan), a funding or scheme finance year, a scheme start and a milestone
     baseline date. The current month when the area has none of these.
+
+    One query (six scalar subqueries, each the first row of an index), not six: every area
+    page asks for it, for the period selector (ADR 0117).
     """
+    firsts = (
+        Area.objects.filter(pk=area.pk)
+        .annotate(
+            first_period=_earliest_of(ReportingPeriod.objects.filter(area=area), "month"),
+            first_value=_earliest_of(
+                MetricValue.objects.filter(
+                    area=area, kind__in=(MetricValue.Kind.TARGET, MetricValue.Kind.ACTUAL)
+                ),
+                "period_start",
+            ),
+            first_funding=_earliest_of(Funding.objects.filter(area=area), "financial_year"),
+            first_scheme_finance=_earliest_of(
+                SchemeFinance.objects.filter(scheme__area=area), "financial_year"
+            ),
+            first_scheme=_earliest_of(Scheme.objects.filter(area=area), "start_date"),
+            first_milestone=_earliest_of(Milestone.objects.filter(area=area), "baseline_date"),
+        )
+        .values(
+            "first_period",
+            "first_value",
+            "first_funding",
+            "first_scheme_finance",
+            "first_scheme",
+            "first_milestone",
+        )
+        .get()
+    )
     first = _earliest(
         [
-            ReportingPeriod.objects.filter(area=area).aggregate(m=Min("month"))["m"],
-            MetricValue.objects.filter(
-                area=area, kind__in=(MetricValue.Kind.TARGET, MetricValue.Kind.ACTUAL)
-            ).aggregate(m=Min("period_start"))["m"],
-            _first_year(Funding.objects.filter(area=area).aggregate(y=Min("financial_year"))["y"]),
-            _first_year(
-                SchemeFinance.objects.filter(scheme__area=area).aggregate(y=Min("financial_year"))[
-                    "y"
-                ]
-            ),
-            Scheme.objects.filter(area=area).aggregate(d=Min("start_date"))["d"],
-            Milestone.objects.filter(area=area).aggregate(d=Min("baseline_date"))["d"],
+            firsts["first_period"],
+            firsts["first_value"],
+            _first_year(firsts["first_funding"]),
+            _first_year(firsts["first_scheme_finance"]),
+            firsts["first_scheme"],
+            firsts["first_milestone"],
         ]
     )
     now = current_month()
