@@ -20,7 +20,8 @@
 - ``BETTERCARE_HSTS_SECONDS``: Strict-Transport-Security max-age (a year unless debugging);
   ``BETTERCARE_HSTS_DISABLED_REASON``: turn HSTS off, saying why (``bettercare serve`` refuses
   production without HSTS otherwise); ``BETTERCARE_HSTS_PRELOAD``: add ``preload``.
-- ``BETTERCARE_SESSION_IDLE_MINUTES``: sign out after this long without a request (30).
+- ``BETTERCARE_SESSION_IDLE_MINUTES``: sign out after this long without a request (30; the
+  session is renewed once a minute while in use).
 - ``BETTERCARE_LOCKOUT_FAILURES``: failed sign-ins (per username, and per address) before that
   username or address is locked (5); ``BETTERCARE_LOCKOUT_MINUTES``: for how long (30).
 - ``BETTERCARE_REQUIRE_TWO_FACTOR``: administrators, and roles that can see patient-level data,
@@ -190,9 +191,11 @@ TWO_FACTOR_ROLES = frozenset(
 )
 OTP_TOTP_ISSUER = "bettercare"
 
-# Sessions end after BETTERCARE_SESSION_IDLE_MINUTES without a request (each request renews).
+# Sessions end after BETTERCARE_SESSION_IDLE_MINUTES without a request: SignedInMiddleware
+# renews a session in use once a minute (accounts.middleware.RENEW_AFTER), not on every request,
+# which wrote the session row (a database write, serialised on SQLite) for every page (ADR 0117).
 SESSION_COOKIE_AGE = 60 * env_int("BETTERCARE_SESSION_IDLE_MINUTES", 30, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "bettercare.web.config.urls"
