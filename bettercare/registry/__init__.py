@@ -176,12 +176,21 @@ def _definition(
     )
 
 
+#: libyaml's safe loader (ten times faster; the same documents, ADR 0117) where PyYAML has it.
+_FAST_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+
 def _load_file(path: Path) -> tuple[list[MetricDefinition], list[RegistryYear]]:
     file = path.name
+    text = path.read_text(encoding="utf-8")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise RegistryError(f"{file}: not valid YAML: {error}") from None
+        document = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506  # a safe loader
+    except yaml.YAMLError:
+        try:  # the pure-Python parser's message, which names the line and shows it
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise RegistryError(f"{file}: not valid YAML: {error}") from None
+        raise AssertionError(f"{file}: libyaml refused what PyYAML reads") from None
     if not isinstance(document, Mapping):
         raise RegistryError(f"{file}: expected defined_by, reviewed_on, and metrics or years")
     unknown = sorted(set(document) - {"defined_by", "reviewed_on", "metrics", "years"})
