@@ -8,9 +8,10 @@ record was opened; the record adds the workflow (open, submitted, signed off).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from functools import lru_cache
 
-from django.db.models import Max, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Field, Max, Model
 from django.utils import timezone
 
 from bettercare.core.periods import FinancialYear, Month
@@ -47,11 +48,53 @@ def _first_year(value: str | None) -> date | None:
     return FinancialYear.parse(value).start if value else None
 
 
-def _earliest_of(queryset: QuerySet[Any], field: str) -> Subquery:
-    """The smallest non-null ``field`` of ``queryset``, as a scalar subquery (Min, by index)."""
-    return Subquery(
-        queryset.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1]
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), (model, name)  # a concrete field, not a reverse relation
+    assert isinstance(field.column, str), (model, name)
+    return connection.ops.quote_name(field.column)
+
+
+@lru_cache(maxsize=4)
+def _first_dates_sql(vendor: str) -> str:
+    """The earliest date of each kind of plan or data of one area, as one statement of six
+    scalar subqueries (quoted names from the models; the values are bound)."""
+    del vendor  # a key only: the quoting is the connection's
+    quote = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def earliest(model: type[Model], field: str, where: str = "") -> str:
+        return (
+            f"(SELECT MIN({_column(model, field)}) FROM {table(model)} "  # noqa: S608 (quoted names)
+            f"WHERE {_column(model, 'area')} = %s{where})"
+        )
+
+    scheme_id = _column(Scheme, "id")
+    scheme_finance = (
+        f"(SELECT MIN(f.{_column(SchemeFinance, 'financial_year')}) "  # noqa: S608 (quoted names)
+        f"FROM {table(SchemeFinance)} f JOIN {table(Scheme)} s "
+        f"ON f.{_column(SchemeFinance, 'scheme')} = s.{scheme_id} "
+        f"WHERE s.{_column(Scheme, 'area')} = %s)"
     )
+    return "SELECT " + ", ".join(
+        [
+            earliest(ReportingPeriod, "month"),
+            earliest(
+                MetricValue, "period_start", f" AND {_column(MetricValue, 'kind')} IN (%s, %s)"
+            ),
+            earliest(Funding, "financial_year"),
+            scheme_finance,
+            earliest(Scheme, "start_date"),
+            earliest(Milestone, "baseline_date"),
+        ]
+    )
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date the database gave back (SQLite gives an aggregate's date as text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def first_reportable_month(area: Area) -> Month:
@@ -61,44 +104,31 @@ def first_reportable_month(area: Area) -> Month:
     the time before the plan), a funding or scheme finance year, a scheme start and a milestone
     baseline date. The current month when the area has none of these.
 
-    One query (six scalar subqueries, each the first row of an index), not six: every area
-    page asks for it, for the period selector (ADR 0117).
+    One statement of six subqueries, written once per process (ADR 0117): every area page asks
+    for it, for the period selector, and six ORM aggregates took longer to build than to run.
     """
-    firsts = (
-        Area.objects.filter(pk=area.pk)
-        .annotate(
-            first_period=_earliest_of(ReportingPeriod.objects.filter(area=area), "month"),
-            first_value=_earliest_of(
-                MetricValue.objects.filter(
-                    area=area, kind__in=(MetricValue.Kind.TARGET, MetricValue.Kind.ACTUAL)
-                ),
-                "period_start",
-            ),
-            first_funding=_earliest_of(Funding.objects.filter(area=area), "financial_year"),
-            first_scheme_finance=_earliest_of(
-                SchemeFinance.objects.filter(scheme__area=area), "financial_year"
-            ),
-            first_scheme=_earliest_of(Scheme.objects.filter(area=area), "start_date"),
-            first_milestone=_earliest_of(Milestone.objects.filter(area=area), "baseline_date"),
-        )
-        .values(
-            "first_period",
-            "first_value",
-            "first_funding",
-            "first_scheme_finance",
-            "first_scheme",
-            "first_milestone",
-        )
-        .get()
-    )
+    pk: int = area.pk
+    parameters: list[int | str] = [
+        pk,
+        pk,
+        MetricValue.Kind.TARGET.value,
+        MetricValue.Kind.ACTUAL.value,
+        pk,
+        pk,
+        pk,
+        pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_first_dates_sql(connection.vendor), parameters)
+        period, value, funding, scheme_finance, scheme, milestone = cursor.fetchone()
     first = _earliest(
         [
-            firsts["first_period"],
-            firsts["first_value"],
-            _first_year(firsts["first_funding"]),
-            _first_year(firsts["first_scheme_finance"]),
-            firsts["first_scheme"],
-            firsts["first_milestone"],
+            _day(period),
+            _day(value),
+            _first_year(funding),
+            _first_year(scheme_finance),
+            _day(scheme),
+            _day(milestone),
         ]
     )
     now = current_month()
