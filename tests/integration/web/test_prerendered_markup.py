@@ -1,12 +1,16 @@
-"""Markup written in Python (a chart's data table rows, the period selector's options) is what
-the Jinja loops it replaced wrote, to the byte: the old loops are the references."""
+"""Markup written in Python (a chart's data table rows, the period selector's options, NHS.UK's
+summary list) is what the Jinja it replaced writes, to the byte: the old loops and the NHS.UK
+macro are the references."""
 
+import pytest
+from django.template import engines
 from hypothesis import given
 from hypothesis import strategies as st
 from jinja2 import Environment
+from markupsafe import Markup
 
 from bettercare.charts import Chart
-from bettercare.web.presenters import chart_table_rows, period_options
+from bettercare.web.presenters import chart_table_rows, period_options, summary_list
 
 #: The loop chart.jinja had, the reference.
 LOOP = Environment(autoescape=True).from_string(
@@ -74,3 +78,36 @@ def test_the_period_options_are_the_loops_output(choices, selected):
     assert str(period_options(choices, selected)) == OPTIONS.render(
         period_choices=choices, period=period
     )
+
+
+def _macro(params):
+    """NHS.UK frontend's own summaryList, in the site's Jinja environment."""
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    template = env.from_string(
+        '{% from "nhsuk/components/summary-list/macro.jinja" import summaryList %}'
+        "{{ summaryList(params) }}"
+    )
+    return template.render(params=params)
+
+
+words = st.text(alphabet=st.sampled_from("ab <>&\"' \n\t–"), max_size=12)
+cell = st.one_of(
+    st.builds(lambda text: {"text": text}, st.one_of(words, st.just(""), st.integers(0, 3))),
+    st.builds(lambda html: {"html": html}, st.one_of(words, st.just(""))),
+    st.builds(lambda text: {"text": Markup(text)}, words),
+)
+rows = st.lists(st.fixed_dictionaries({"key": cell, "value": cell}), max_size=5)
+
+
+@given(rows)
+def test_the_summary_list_is_nhsuks_macros_output(rows):
+    assert str(summary_list({"rows": rows})) == _macro({"rows": rows})
+
+
+def test_a_summary_list_with_more_than_keys_and_values_is_refused():
+    with pytest.raises(ValueError, match="only 'rows'"):
+        summary_list({"rows": [], "classes": "x"})
+    with pytest.raises(ValueError, match="row 0 must have just a key and a value"):
+        summary_list({"rows": [{"key": {"text": "k"}, "value": {"text": "v"}, "actions": {}}]})
+    with pytest.raises(ValueError, match="row 0 key"):
+        summary_list({"rows": [{"key": "k", "value": {"text": "v"}}]})
