@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 __all__ = [
@@ -129,15 +130,37 @@ def xml_escape(words: str, *, quote: bool = False) -> str:
     return escape(_NOT_XML.sub(" ", words), quote=quote)
 
 
+@lru_cache(maxsize=256)
+def _attribute_name(name: str) -> str:
+    """``stroke_width`` as ``stroke-width``, ``class_`` as ``class`` (a few dozen names)."""
+    return name.rstrip("_").replace("_", "-")
+
+
+@lru_cache(maxsize=4096)
+def _attribute_text(value: str) -> str:
+    """A string attribute value escaped (colours, classes and dashes repeat on every mark)."""
+    return xml_escape(value, quote=True)
+
+
 def _attributes(attributes: Mapping[str, AttributeValue]) -> str:
+    # Called for every mark of every chart: the common types are tested by identity first, and
+    # names and string values are escaped once per process, not once per mark (ADR 0117).
     parts = []
     for name, value in attributes.items():
         if value is None:
             continue
-        if isinstance(value, bool):
+        kind = type(value)
+        if kind is float or kind is int:
+            written = num(value)  # type: ignore[arg-type]  # a float or int, tested above
+        elif kind is str:
+            written = _attribute_text(value)
+        elif isinstance(value, bool):
             raise AssertionError(f"attribute {name} given a bool")
-        written = num(value) if isinstance(value, int | float) else xml_escape(value, quote=True)
-        parts.append(f' {name.rstrip("_").replace("_", "-")}="{written}"')
+        elif isinstance(value, int | float):
+            written = num(value)
+        else:
+            written = xml_escape(value, quote=True)
+        parts.append(f' {_attribute_name(name)}="{written}"')
     return "".join(parts)
 
 

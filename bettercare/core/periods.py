@@ -29,6 +29,15 @@ class Month:
         if not 1 <= self.year <= 9999:
             raise ValueError(f"year must be from 1 to 9999, got {self.year!r}")
 
+    # Pickled by the page caches by the hundred: plain state, without dataclasses' generic
+    # (slots) pickling, which looks the fields up for every instance (ADR 0117).
+    def __getstate__(self) -> tuple[int, int]:
+        return (self.year, self.month)
+
+    def __setstate__(self, state: tuple[int, int]) -> None:
+        object.__setattr__(self, "year", state[0])
+        object.__setattr__(self, "month", state[1])
+
     @classmethod
     def parse(cls, text: str) -> Month:
         """Read ``YYYY-MM``; raise ``ValueError`` naming the expected form otherwise."""
@@ -91,6 +100,12 @@ class FinancialYear:
     def __post_init__(self) -> None:
         if not 1 <= self.start_year <= 9998:
             raise ValueError(f"start_year must be from 1 to 9998, got {self.start_year!r}")
+
+    def __getstate__(self) -> tuple[int]:  # as Month's
+        return (self.start_year,)
+
+    def __setstate__(self, state: tuple[int]) -> None:
+        object.__setattr__(self, "start_year", state[0])
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from jinja2.filters import do_indent, do_trim
 from markupsafe import Markup, escape
 
 from bettercare import formatting
+from bettercare.charts import Chart
 from bettercare.core.status import STATUS_LABELS
 
 #: NHS.UK tag colour for each status.
@@ -165,7 +168,91 @@ def unread_alerts_label(request: Any) -> str:
     return f"Alerts ({count} unread)" if count else "Alerts"
 
 
+def chart_table_rows(chart: Chart) -> Markup:
+    """The rows of a chart's data table, each cell escaped, as one piece of markup.
+
+    What a Jinja loop over ``chart.table_rows`` wrote, to the byte (its whitespace included),
+    without a template call per cell: a metric page's charts have hundreds of cells (ADR 0117).
+    """
+    rows = []
+    for row in chart.table_rows:
+        cells = [f'<th scope="row">{escape(row[0])}</th>' if row else ""]
+        cells.extend(f"<td>{escape(cell)}</td>" for cell in row[1:])
+        rows.append(f"\n        <tr>{''.join(cells)}</tr>\n      ")
+    return Markup("".join(rows))
+
+
+def period_options(choices: list[dict[str, Any]], selected: str | None) -> Markup:
+    """The period selector's ``<optgroup>``s and ``<option>``s (``pages.period_choices``), the
+    ``selected`` month (``YYYY-MM``) marked, as one piece of markup.
+
+    What a Jinja loop wrote, to the byte (its whitespace included), without a template call
+    per option: every area page offers every month since the plan began, and the loop was
+    half of a cached overview's time (ADR 0117).
+    """
+    parts = []
+    for group in choices:
+        parts.append(
+            f'\n                <optgroup label="{escape(group["year"])}">\n                  '
+        )
+        for choice in group["months"]:
+            chosen = "selected" if selected is not None and choice["month"] == selected else ""
+            state = escape(str(choice["state_label"]).lower())
+            parts.append(
+                f'\n                    <option value="{escape(choice["month"])}" {chosen}>'
+                f"{escape(choice['label'])} ({state})</option>\n                  "
+            )
+        parts.append("\n                </optgroup>\n              ")
+    return Markup("".join(parts))
+
+
+def _summary_cell(cell: Any, where: str) -> str:
+    """A summary-list key or value as the NHS.UK row template writes it inside its element."""
+    if not isinstance(cell, Mapping) or not set(cell) <= {"text", "html"}:
+        raise ValueError(f"summary_list: {where} must be {{'text': ...}} or {{'html': ...}}")
+    if cell.get("html"):
+        written = do_indent(do_trim(Markup(cell["html"])), 4)
+    elif cell.get("text"):
+        written = escape(do_indent(do_trim(cell["text"]), 4))
+    else:
+        return ""
+    return f"\n    {written}\n  "
+
+
+def summary_list(params: Mapping[str, Any]) -> Markup:
+    """NHS.UK frontend's ``summaryList`` for rows of a key and a value (text or html) only, to
+    the byte what the macro writes, without its two template calls and attribute macros per
+    row: a metric page has thirty rows (ADR 0117). Anything else (actions, classes, cards)
+    raises ``ValueError``: use the macro for those. A test compares it with the macro.
+    """
+    if set(params) != {"rows"}:
+        raise ValueError("summary_list: only 'rows' is supported; use nhsuk's summaryList")
+    rows = [row for row in params["rows"] if isinstance(row, Mapping)]
+    written = []
+    for number, row in enumerate(rows):
+        if set(row) != {"key", "value"}:
+            raise ValueError(f"summary_list: row {number} must have just a key and a value")
+        markup = Markup(
+            '<div class="nhsuk-summary-list__row"\n  >\n'
+            '  <dt class="nhsuk-summary-list__key"\n  >\n  '
+            f"{_summary_cell(row['key'], f'row {number} key')}\n  </dt>\n"
+            '  <dd class="nhsuk-summary-list__value"\n  >\n  '
+            f"{_summary_cell(row['value'], f'row {number} value')}\n  </dd>\n  \n</div>"
+        )
+        written.append(do_indent(markup, 2, first=True) + "\n  ")
+    return Markup(
+        "\n\n\n"
+        + "\n  \n" * len(rows)
+        + '<dl class="nhsuk-summary-list"\n  >\n\n  '
+        + "".join(written)
+        + "\n\n</dl>\n"
+    )
+
+
 GLOBALS: dict[str, Any] = {
+    "summary_list": summary_list,
+    "period_options": period_options,
+    "chart_table_rows": chart_table_rows,
     "unread_alerts_label": unread_alerts_label,
     "radio_items": radio_items,
     "form_errors": form_errors,

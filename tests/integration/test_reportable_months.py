@@ -109,3 +109,39 @@ def test_a_month_outside_the_range_is_refused_naming_the_range():
             f"Kent (E10000016) reports months from 2014-04 (April 2014) to {now} ({now.label}); "
             f"got {month}"
         )
+
+
+def _every_kind(area, first, metric):
+    """One of each kind of plan or data for ``area``, all starting in the financial year
+    ``first`` (``YYYY-YY``) or later."""
+    year = int(first[:4])
+    make_funding(area, year=first)
+    scheme = make_scheme(area)
+    make_scheme_finance(scheme, "spend", year=first, recurrent="1", non_recurrent="0")
+    make_target(area, metric, first, 100.0)
+    make_period(area, f"{year + 1}-01")
+    make_milestone(area, "M1", baseline=date(year, 9, 30))
+
+
+@pytest.mark.parametrize("earliest", ["period", "value", "milestone", "scheme_finance"])
+def test_the_earliest_of_every_kind_wins_in_one_query_and_other_areas_do_not_count(
+    earliest, django_assert_num_queries
+):
+    kent = make_area()
+    elsewhere = make_area("E10000018", "Leicestershire")
+    metric = make_metric()
+    _every_kind(kent, "2016-17", metric)
+    _every_kind(elsewhere, "2010-11", metric)  # earlier, but another area's
+    if earliest == "period":
+        make_period(kent, "2015-02")
+    elif earliest == "value":
+        make_monthly_values(kent, metric, [5, 6], first="2015-02")
+    elif earliest == "milestone":
+        make_milestone(kent, "M0", baseline=date(2015, 2, 28))
+    else:
+        make_scheme_finance(
+            make_scheme(kent, ref="S2"), "spend", year="2014-15", recurrent="1", non_recurrent="0"
+        )
+    with django_assert_num_queries(1):
+        first = first_reportable_month(kent)
+    assert first == (Month(2014, 4) if earliest == "scheme_finance" else Month(2015, 2))

@@ -7,14 +7,17 @@ may not see 403. Every operation is a GET; nothing here writes except a token's
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.params.functions import Path, Query
 
 from bettercare.core.periods import Month
@@ -75,12 +78,32 @@ class BettercareAPI(NinjaAPI):
         return patterns, app_name, namespace
 
 
+class LocalSwagger(Swagger):
+    """The interactive docs with ninja's own copies of Swagger UI, served from here, never a CDN.
+
+    ninja chooses its CDN template unless "ninja" is an installed app; it is not one (installing
+    it imported all of ninja and pydantic on every start, ADR 0117): its templates and static
+    files are found by path (settings ``TEMPLATES``, ``STATICFILES_DIRS``).
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        # Swagger.render_page with ninja's render_template's installed-app branch.
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 api = BettercareAPI(
     title="bettercare API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=[BearerToken(), SignedInSession()],
+    docs=LocalSwagger(),
 )
 
 

@@ -20,7 +20,8 @@
 - ``BETTERCARE_HSTS_SECONDS``: Strict-Transport-Security max-age (a year unless debugging);
   ``BETTERCARE_HSTS_DISABLED_REASON``: turn HSTS off, saying why (``bettercare serve`` refuses
   production without HSTS otherwise); ``BETTERCARE_HSTS_PRELOAD``: add ``preload``.
-- ``BETTERCARE_SESSION_IDLE_MINUTES``: sign out after this long without a request (30).
+- ``BETTERCARE_SESSION_IDLE_MINUTES``: sign out after this long without a request (30; the
+  session is renewed once a minute while in use).
 - ``BETTERCARE_LOCKOUT_FAILURES``: failed sign-ins (per username, and per address) before that
   username or address is locked (5); ``BETTERCARE_LOCKOUT_MINUTES``: for how long (30).
 - ``BETTERCARE_REQUIRE_TWO_FACTOR``: administrators, and roles that can see patient-level data,
@@ -38,9 +39,14 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from bettercare.web.config.packages import package_dir
+
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = PROJECT_DIR / "bettercare"
 DATA_DIR = Path(os.environ.get("BETTERCARE_DATA_DIR") or PROJECT_DIR / "var")
+
+#: django-ninja's package folder, located without importing it (see TEMPLATES).
+NINJA_DIR = package_dir("ninja")
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
@@ -131,7 +137,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "ninja",  # serves the API docs' assets locally, not from a CDN
     "bettercare.web.accounts",
     "bettercare.web.programmes",
     "bettercare.web.finance",
@@ -186,9 +191,11 @@ TWO_FACTOR_ROLES = frozenset(
 )
 OTP_TOTP_ISSUER = "bettercare"
 
-# Sessions end after BETTERCARE_SESSION_IDLE_MINUTES without a request (each request renews).
+# Sessions end after BETTERCARE_SESSION_IDLE_MINUTES without a request: SignedInMiddleware
+# renews a session in use once a minute (accounts.middleware.RENEW_AFTER), not on every request,
+# which wrote the session row (a database write, serialised on SQLite) for every page (ADR 0117).
 SESSION_COOKIE_AGE = 60 * env_int("BETTERCARE_SESSION_IDLE_MINUTES", 30, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "bettercare.web.config.urls"
@@ -206,7 +213,10 @@ TEMPLATES = [
     {
         # Django's own admin.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # django-ninja's API docs pages (ninja/swagger.html), so they use its local assets, not
+        # a CDN; found by path, not by installing "ninja" as an app, which would import all of
+        # ninja and pydantic on every start (ADR 0117).
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -242,6 +252,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     PACKAGE_DIR / "web" / "static",
     ("nhsuk/assets", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk" / "assets"),
+    NINJA_DIR / "static",  # the API docs' assets, ninja/... (see TEMPLATES)
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

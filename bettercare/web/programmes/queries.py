@@ -8,9 +8,10 @@ record was opened; the record adds the workflow (open, submitted, signed off).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from functools import lru_cache
 
-from django.db.models import Max, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Field, Max, Model
 from django.utils import timezone
 
 from bettercare.core.periods import FinancialYear, Month
@@ -47,40 +48,53 @@ def _first_year(value: str | None) -> date | None:
     return FinancialYear.parse(value).start if value else None
 
 
-def _least(queryset: QuerySet[Any], column: str) -> Subquery:
-    """The least ``column`` of ``queryset`` as a subquery of one value (NULL when none): the
-    first in order, blanks left out, as ``Min`` finds it."""
-    return Subquery(
-        queryset.filter(**{f"{column}__isnull": False}).order_by(column).values(column)[:1]
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), (model, name)  # a concrete field, not a reverse relation
+    assert isinstance(field.column, str), (model, name)
+    return connection.ops.quote_name(field.column)
+
+
+@lru_cache(maxsize=4)
+def _first_dates_sql(vendor: str) -> str:
+    """The earliest date of each kind of plan or data of one area, as one statement of six
+    scalar subqueries (quoted names from the models; the values are bound)."""
+    del vendor  # a key only: the quoting is the connection's
+    quote = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def earliest(model: type[Model], field: str, where: str = "") -> str:
+        return (
+            f"(SELECT MIN({_column(model, field)}) FROM {table(model)} "  # noqa: S608 (quoted names)
+            f"WHERE {_column(model, 'area')} = %s{where})"
+        )
+
+    scheme_id = _column(Scheme, "id")
+    scheme_finance = (
+        f"(SELECT MIN(f.{_column(SchemeFinance, 'financial_year')}) "  # noqa: S608 (quoted names)
+        f"FROM {table(SchemeFinance)} f JOIN {table(Scheme)} s "
+        f"ON f.{_column(SchemeFinance, 'scheme')} = s.{scheme_id} "
+        f"WHERE s.{_column(Scheme, 'area')} = %s)"
     )
-
-
-def _earliest_of_area(area: Area) -> dict[str, Any]:
-    """The earliest month, value period, funding and finance year, scheme start and milestone
-    baseline of the area, in one query (each a subquery)."""
-    found = (
-        Area.objects.filter(pk=area.pk)
-        .values(
-            first_period=_least(ReportingPeriod.objects.filter(area=area), "month"),
-            first_value=_least(
-                MetricValue.objects.filter(
-                    area=area, kind__in=(MetricValue.Kind.TARGET, MetricValue.Kind.ACTUAL)
-                ),
-                "period_start",
+    return "SELECT " + ", ".join(
+        [
+            earliest(ReportingPeriod, "month"),
+            earliest(
+                MetricValue, "period_start", f" AND {_column(MetricValue, 'kind')} IN (%s, %s)"
             ),
-            first_funding=_least(Funding.objects.filter(area=area), "financial_year"),
-            first_finance=_least(SchemeFinance.objects.filter(scheme__area=area), "financial_year"),
-            first_start=_least(Scheme.objects.filter(area=area), "start_date"),
-            first_milestone=_least(Milestone.objects.filter(area=area), "baseline_date"),
-        )
-        .first()
+            earliest(Funding, "financial_year"),
+            scheme_finance,
+            earliest(Scheme, "start_date"),
+            earliest(Milestone, "baseline_date"),
+        ]
     )
-    if found is None:
-        return dict.fromkeys(
-            f"first_{name}"
-            for name in ("period", "value", "funding", "finance", "start", "milestone")
-        )
-    return dict(found)
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date the database gave back (SQLite gives an aggregate's date as text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def first_reportable_month(area: Area) -> Month:
@@ -89,16 +103,32 @@ def first_reportable_month(area: Area) -> Month:
     The earliest of: a reporting period, a target or actual metric value (baselines describe
     the time before the plan), a funding or scheme finance year, a scheme start and a milestone
     baseline date. The current month when the area has none of these.
+
+    One statement of six subqueries, written once per process (ADR 0117): every area page asks
+    for it, for the period selector, and six ORM aggregates took longer to build than to run.
     """
-    earliest = _earliest_of_area(area)
+    pk: int = area.pk
+    parameters: list[int | str] = [
+        pk,
+        pk,
+        MetricValue.Kind.TARGET.value,
+        MetricValue.Kind.ACTUAL.value,
+        pk,
+        pk,
+        pk,
+        pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_first_dates_sql(connection.vendor), parameters)
+        period, value, funding, scheme_finance, scheme, milestone = cursor.fetchone()
     first = _earliest(
         [
-            earliest["first_period"],
-            earliest["first_value"],
-            _first_year(earliest["first_funding"]),
-            _first_year(earliest["first_finance"]),
-            earliest["first_start"],
-            earliest["first_milestone"],
+            _day(period),
+            _day(value),
+            _first_year(funding),
+            _first_year(scheme_finance),
+            _day(scheme),
+            _day(milestone),
         ]
     )
     now = current_month()

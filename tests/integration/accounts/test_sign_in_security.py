@@ -250,6 +250,34 @@ def test_a_session_ends_after_the_idle_time(client, kent, settings):
     assert response["Location"].startswith(SIGN_IN)
 
 
+def test_a_session_in_use_is_renewed_once_a_minute_not_written_by_every_request(
+    client, kent, monkeypatch
+):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bettercare.web.accounts import middleware
+
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: now[0])
+    client.force_login(make_user("viewer", (kent, "viewer")))
+    assert client.get(OVERVIEW).status_code == 200  # renews: the first request of the session
+    expiry = Session.objects.get().expire_date
+
+    def session_writes() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(OVERVIEW).status_code == 200
+        return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+    now[0] += middleware.RENEW_AFTER - 1
+    assert session_writes() == []
+    assert Session.objects.get().expire_date == expiry
+    now[0] += 1
+    assert len(session_writes()) == 1
+    assert Session.objects.get().expire_date >= expiry
+
+
 def test_gp_practice_staff_must_use_two_factors(client, kent, settings):
     from bettercare.web.risk.actions import practice_staff_set
     from bettercare.web.risk.models import Practice

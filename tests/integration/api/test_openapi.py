@@ -73,6 +73,9 @@ def test_the_interactive_docs_are_served(client):
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
     assert b"/api/openapi.json" in response.content
+    # its assets from this server (ninja's templates and static files, found by path), not a CDN
+    assert b"/static/ninja/swagger-ui-bundle.js" in response.content
+    assert b"cdn" not in response.content.lower()
 
 
 def test_every_documented_get_answers_json(client, document, areas):

@@ -70,3 +70,24 @@ def test_bad_financial_year(text, message):
 def test_month_outside_the_year():
     with pytest.raises(ValueError, match="2018-04 is not in the financial year 2017-18"):
         FinancialYear(2017).month_number(Month(2018, 4))
+
+
+@given(st.integers(2, 9998), st.integers(1, 12))
+def test_months_and_years_survive_pickling_for_the_caches(year, month):
+    import pickle
+
+    for value in (Month(year, month), FinancialYear(year), Month(year, month).financial_year):
+        again = pickle.loads(pickle.dumps(value))
+        assert again == value
+        assert type(again) is type(value)
+        assert hash(again) == hash(value)
+
+
+def test_a_month_pickled_with_dataclasses_generic_state_still_loads():
+    """What a cache may hold from before: the state as a list of the fields' values."""
+    month = Month.__new__(Month)
+    month.__setstate__([2017, 8])  # type: ignore[arg-type]  # the old list state
+    assert month == Month(2017, 8)
+    year = FinancialYear.__new__(FinancialYear)
+    year.__setstate__([2017])  # type: ignore[arg-type]
+    assert year == FinancialYear(2017)
