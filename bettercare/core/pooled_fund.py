@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 __all__ = [
     "PROTECTION_CATEGORIES",
@@ -160,6 +160,27 @@ def pooled_fund_problems(lines: Iterable[FundingStreamLine]) -> list[tuple[int, 
     return problems
 
 
+class _Stream(Protocol):
+    @property
+    def part_of(self) -> str | None: ...
+
+
+S = TypeVar("S", bound=_Stream)
+
+
+def counted_once(lines: Iterable[S]) -> list[S]:
+    """The streams whose budgets add up to the year's total, each pound once: a stream within
+    another stream's budget (the 2017-18 DFG inside the BCF) is counted there, not again.
+
+    >>> from decimal import Decimal
+    >>> lines = [FundingStreamLine("BCF", Decimal(42)), FundingStreamLine("DFG", Decimal(3),
+    ...          part_of="BCF")]
+    >>> [line.stream for line in counted_once(lines)]
+    ['BCF']
+    """
+    return [line for line in lines if not line.part_of]
+
+
 def pooled_fund(lines: Iterable[FundingStreamLine]) -> PooledFund:
     """The pool's total, its passported streams and what it retains.
 
@@ -174,8 +195,9 @@ def pooled_fund(lines: Iterable[FundingStreamLine]) -> PooledFund:
     problems = pooled_fund_problems(lines)
     if problems:
         raise ValueError(f"lines: {problems[0][2]}")
-    streams = tuple(line for line in lines if line.pooled and not line.part_of)
-    parts = tuple(line for line in lines if line.pooled and line.part_of)
+    pooled = [line for line in lines if line.pooled]
+    streams = tuple(counted_once(pooled))
+    parts = tuple(line for line in pooled if line.part_of)
     return PooledFund(
         total=sum((line.budget for line in streams), ZERO),
         streams=streams,

@@ -57,6 +57,7 @@ Dates are ISO `YYYY-MM-DD`, months `YYYY-MM`, financial years `YYYY-YY`. Missing
 """
 
 CODE = "The area's ONS code, e.g. E10000018 (GET /api/areas lists yours)."
+LATEST_PERIOD = "The reporting month, YYYY-MM; by default the area's latest period."
 AS_AT_PERIOD = (
     "The reporting month, YYYY-MM: any month from the start of the area's plan or data to the "
     "current month; by default the area's latest reporting period (or, with none opened, the "
@@ -196,11 +197,7 @@ def area_metrics(
 def area_schemes(
     request: HttpRequest,
     code: str = Path(..., description=CODE, example="E10000018"),
-    period: str | None = Query(
-        None,
-        description="The reporting month, YYYY-MM; by default the area's latest period.",
-        example="2017-08",
-    ),
+    period: str | None = Query(None, description=LATEST_PERIOD, example="2017-08"),
 ) -> list[dict[str, Any]]:
     area = area_for(request, code)
     return queries.area_schemes(period_of(area, parse_period(period)))
@@ -238,11 +235,7 @@ def area_milestones(
 def area_planned_activities(
     request: HttpRequest,
     code: str = Path(..., description=CODE, example="E10000018"),
-    period: str | None = Query(
-        None,
-        description="The reporting month, YYYY-MM; by default the area's latest period.",
-        example="2017-08",
-    ),
+    period: str | None = Query(None, description=LATEST_PERIOD, example="2017-08"),
 ) -> list[dict[str, Any]]:
     area = area_for(request, code)
     return queries.area_planned_activities(period_of(area, parse_period(period)))

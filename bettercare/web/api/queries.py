@@ -18,7 +18,6 @@ from bettercare.core.pay_for_performance import performance_payment
 from bettercare.core.periods import Month
 from bettercare.core.plan_details import conditions_line
 from bettercare.core.pooled_fund import (
-    FundingStreamLine,
     SpendLine,
     pooled_fund,
     protection_split,
@@ -50,7 +49,8 @@ from bettercare.web.programmes.models import (
     SchemeStatus,
 )
 from bettercare.web.programmes.queries import latest_period
-from bettercare.web.reporting.highlight import risk_line
+from bettercare.web.reporting.highlight import risk_line, stream_line
+from bettercare.web.reporting.queries import funding_line
 
 PENNY = Decimal("0.01")
 
@@ -261,15 +261,7 @@ def area_plans(area: Area) -> list[dict[str, Any]]:
     performance (ADR 0112): eight queries, whatever the number of years."""
     by_year: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for row in Funding.objects.filter(area=area).order_by("financial_year", "stream"):
-        by_year[row.financial_year]["funding"].append(
-            FundingStreamLine(
-                row.stream,
-                row.budget,
-                pooled=row.pooled,
-                part_of=row.part_of,
-                passported_to=row.passported_to,
-            )
-        )
+        by_year[row.financial_year]["funding"].append(stream_line(funding_line(row)))
     for line in SchemeFinance.objects.filter(scheme__area=area, line=SchemeFinance.Line.SPEND):
         by_year[line.financial_year]["spend"].append(
             SpendLine("spend", line.total, line.protection)

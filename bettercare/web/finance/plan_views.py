@@ -18,14 +18,12 @@ from bettercare.core.pay_for_performance import PerformancePayment as Payment
 from bettercare.core.pay_for_performance import performance_payment
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.plan_details import conditions_line
-from bettercare.reports.model import FundingLine
 from bettercare.web.edits import versioned_edit
 from bettercare.web.finance.actions import (
     national_condition_update,
     performance_achieved_update,
 )
 from bettercare.web.finance.models import (
-    Funding,
     NationalCondition,
     PayForPerformance,
     PerformancePayment,
@@ -36,19 +34,6 @@ from bettercare.web.pages import access_of, area_for, render_area_page
 from bettercare.web.programmes.models import Area
 
 ZERO = Decimal(0)
-
-
-def funding_line(f: Funding) -> FundingLine:
-    """A funding row as the report model (and core's pooled-fund rule) reads it."""
-    return FundingLine(
-        f.stream,
-        f.organisation,
-        f.budget,
-        f.forecast_outturn,
-        pooled=f.pooled,
-        part_of=f.part_of,
-        passported_to=f.passported_to,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,15 +18,16 @@ from django.utils import timezone
 from bettercare.charts import bar_comparison, progress_bar
 from bettercare.core.ordering import natural_key
 from bettercare.core.periods import FinancialYear, Month
-from bettercare.core.pooled_fund import SpendLine
+from bettercare.core.pooled_fund import SpendLine, counted_once
 from bettercare.web.edits import versioned_edit
 from bettercare.web.finance.actions import funding_forecast_update, savings_achieved_update
 from bettercare.web.finance.models import Funding, PayForPerformance, SavingsPlan, SchemeFinance
-from bettercare.web.finance.plan_views import funding_line, pay_for_performance_of
+from bettercare.web.finance.plan_views import pay_for_performance_of
 from bettercare.web.pages import access_of, area_for, render_area_page
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.returns import MoneyField
 from bettercare.web.reporting.highlight import plan_finance, savings_line
+from bettercare.web.reporting.queries import funding_line
 
 ZERO = Decimal(0)
 
@@ -81,8 +82,7 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
     year = _year_asked(request, latest.financial_year)
     fy = str(year)
     funding = list(Funding.objects.filter(area=area, financial_year=fy))
-    # A line within another stream's budget (the 2017-18 DFG in the BCF) is counted there.
-    counted = [f for f in funding if not f.part_of]
+    counted = counted_once(funding)
     budget = sum((f.budget for f in counted), ZERO)
     forecasts = [f.forecast_outturn for f in counted]
     forecast = sum((f for f in forecasts if f is not None), ZERO)

@@ -756,45 +756,33 @@ class _Writer:
         )
 
     def write_metric_commentary(self) -> None:
-        records = self.rows("metric_commentary")
-        if not records:
-            return
-        area_ids = {self.area_id(r["area_code"]) for r in records}
-        self.upsert(
-            "metric_commentary",
-            MetricCommentary,
-            ("area_id", "metric_id", "month"),
-            [
-                {
-                    "area_id": self.area_id(r["area_code"]),
-                    "metric_id": self.metrics[r["metric_code"]].pk,
-                    "month": r["period"].first_day,
-                    "commentary": r["commentary"],
-                }
-                for r in records
-            ],
-            MetricCommentary.objects.filter(area_id__in=area_ids),
-        )
+        self._write_metric_months("metric_commentary", MetricCommentary, "commentary")
 
     def write_spc_rebase(self) -> None:
-        records = self.rows("spc_rebase")
+        self._write_metric_months("spc_rebase", MetricRebase, "reason")
+
+    def _write_metric_months(
+        self, sheet: str, model: type[MetricCommentary | MetricRebase], text: str
+    ) -> None:
+        """A sheet of one text per area, metric and month (commentary, rebase reasons)."""
+        records = self.rows(sheet)
         if not records:
             return
         area_ids = {self.area_id(r["area_code"]) for r in records}
         self.upsert(
-            "spc_rebase",
-            MetricRebase,
+            sheet,
+            model,
             ("area_id", "metric_id", "month"),
             [
                 {
                     "area_id": self.area_id(r["area_code"]),
                     "metric_id": self.metrics[r["metric_code"]].pk,
                     "month": r["period"].first_day,
-                    "reason": r["reason"],
+                    text: r[text],
                 }
                 for r in records
             ],
-            MetricRebase.objects.filter(area_id__in=area_ids),
+            model.objects.filter(area_id__in=area_ids),
         )
 
     def write_milestones_and_risks(self) -> None:

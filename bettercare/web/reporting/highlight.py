@@ -208,23 +208,25 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
     )
 
 
+def stream_line(f: FundingLine) -> FundingStreamLine:
+    """A report's funding line as core's pooled-fund rule reads it."""
+    return FundingStreamLine(
+        f.stream,
+        f.budget,
+        pooled=f.pooled,
+        part_of=f.part_of,
+        passported_to=f.passported_to,
+        organisation=f.organisation,
+    )
+
+
 def plan_finance(funding: Sequence[FundingLine], spend: Sequence[SpendLine]) -> PlanFinance | None:
     """The pooled fund (core's rule: each pound counted once, what is passported shown) and
     its protection split; None with no funding, or funding core cannot read as one pool."""
     if not funding:
         return None
     try:
-        pool = pooled_fund(
-            FundingStreamLine(
-                f.stream,
-                f.budget,
-                pooled=f.pooled,
-                part_of=f.part_of,
-                passported_to=f.passported_to,
-                organisation=f.organisation,
-            )
-            for f in funding
-        )
+        pool = pooled_fund(stream_line(f) for f in funding)
         split = protection_split(spend)
     except ValueError:
         return None

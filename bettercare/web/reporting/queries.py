@@ -300,18 +300,7 @@ def highlight_snapshot(period: ReportingPeriod) -> HighlightSnapshot:
             period__area_id=period.area_id, period__month=period.month
         ).values_list("text", flat=True)
     )
-    funding = tuple(
-        FundingLine(
-            f.stream,
-            f.organisation,
-            f.budget,
-            f.forecast_outturn,
-            pooled=f.pooled,
-            part_of=f.part_of,
-            passported_to=f.passported_to,
-        )
-        for f in Funding.objects.filter(area=area, financial_year=year)
-    )
+    funding = tuple(funding_line(f) for f in Funding.objects.filter(area=area, financial_year=year))
     spend = tuple(
         SpendLine("spend", line.recurrent + line.non_recurrent, line.protection)
         for line in SchemeFinance.objects.filter(
@@ -434,4 +423,17 @@ def dashboard_snapshot(period: ReportingPeriod) -> DashboardSnapshot:
         metrics=metrics,
         schemes=schemes,
         taken_at=timezone.localtime(),
+    )
+
+
+def funding_line(f: Funding) -> FundingLine:
+    """A funding row as the report model (and core's pooled-fund rule) reads it."""
+    return FundingLine(
+        f.stream,
+        f.organisation,
+        f.budget,
+        f.forecast_outturn,
+        pooled=f.pooled,
+        part_of=f.part_of,
+        passported_to=f.passported_to,
     )
