@@ -63,8 +63,8 @@ def floor_sql(folder: Path, index_date: date) -> str:
     start = add_months(index_date, -12)
     code = "upper(trim(replace(code, '.', '')))"
     flags = ",\n".join(
-        f"max(CASE WHEN {' OR '.join(f'starts_with(c, {prefix!r})' for prefix in cluster.prefixes)} "
-        f"THEN 1 ELSE 0 END)::BIGINT AS {cluster.name}"
+        f"bool_or({' OR '.join(f'starts_with(c, {prefix!r})' for prefix in cluster.prefixes)})"
+        f"::TINYINT AS {cluster.name}"
         for cluster in CLUSTERS
     )
     ltc = " + ".join(f"coalesce(d.{name}, 0)" for name in LONG_TERM_CONDITIONS)

@@ -35,12 +35,15 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark", "reference")
 
 
 def _any(condition: ir.BooleanValue) -> ir.IntegerValue:
-    """1 if the condition holds on any row of the group, else 0."""
-    return condition.cast("int64").max()
+    """1 if the condition holds on any row of the group, else 0 (``BOOL_OR``: on DuckDB a
+    boolean aggregate costs less than the maximum of a 64-bit 0/1, ADR 0127)."""
+    return condition.any().cast("int8")
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerValue:
-    return condition.cast("int64").sum()
+def _count(table: ir.Table, condition: ir.BooleanValue) -> ir.IntegerValue:
+    """The number of the group's rows on which the condition holds (a ``COUNT … FILTER``:
+    a 64-bit count, where a sum of 0/1 would accumulate in 128 bits on DuckDB)."""
+    return table.count(where=condition)
 
 
 def feature_query(
@@ -85,10 +88,10 @@ def feature_query(
     stay_end = ibis.least(history.end_date.fill_null(index), index)
     bed_days = ibis.ifelse(emergency, stay_end.delta(history.start_date, unit="day"), 0)
     used = history.group_by(a_patient=history.patient_id).aggregate(
-        prior_emergency_admissions=_count(emergency),
+        prior_emergency_admissions=_count(history, emergency),
         prior_bed_days=bed_days.cast("int64").sum(),
-        ae_attendances=_count(history.activity_type == "ae_attendance"),
-        outpatient_attendances=_count(history.activity_type == "outpatient_attendance"),
+        ae_attendances=_count(history, history.activity_type == "ae_attendance"),
+        outpatient_attendances=_count(history, history.activity_type == "outpatient_attendance"),
     )
 
     medications = tables["medications"]
