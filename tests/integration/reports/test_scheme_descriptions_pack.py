@@ -7,6 +7,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from bettercare.cli.main import main
 from bettercare.reports.render import render_html
 from bettercare.web.programmes.descriptions import scheme_descriptions_report
 from bettercare.web.programmes.models import Area, Scheme, SchemeInvestment
@@ -59,11 +60,14 @@ def sheet_rows(book, name):
     return rows[0], rows[1:]
 
 
-def test_the_excel_pack_has_a_row_a_scheme_in_natural_order_and_a_sheet_a_list(demo):
-    made = board_pack("schemes", leicestershire(), None, "xlsx")
-    assert made.filename == "E10000018-scheme-descriptions.xlsx"
-    assert made.content_type.startswith("application/vnd.openxmlformats")
-    book = load_workbook(io.BytesIO(made.content))
+def test_the_excel_pack_has_a_row_a_scheme_in_natural_order_and_a_sheet_a_list(
+    demo, tmp_path, capsys
+):
+    command = ["report", "schemes", "--area", LEICESTERSHIRE, "--format", "xlsx"]
+    assert main([*command, "--output", str(tmp_path)]) == 0
+    written = tmp_path / "E10000018-scheme-descriptions.xlsx"
+    assert capsys.readouterr().out.startswith(f"Wrote {written} (")
+    book = load_workbook(written)
     assert book.sheetnames == ["Schemes", "Delivery chain", "Local KPIs", "Metrics impacted"]
 
     header, schemes = sheet_rows(book, "Schemes")
