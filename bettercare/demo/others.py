@@ -242,7 +242,10 @@ def area_rows(hwb: Hwb, seed: int, as_at: Month) -> dict[str, list[Row]]:
                 "role": role,
                 "responsibility": None,
             }
-            for organisation, role in ((hwb.commissioners[0], "commissioner"), (delivers, "provider"))
+            for organisation, role in (
+                (hwb.commissioners[0], "commissioner"),
+                (delivers, "provider"),
+            )
         ]
     budgets = _budgets(hwb)
     protection = {s.ref: protection_of(s.enabler, s.name) for s in schemes}

@@ -94,9 +94,7 @@ def test_the_excel_pack_has_a_row_a_scheme_in_natural_order_and_a_sheet_a_list(
     assert book["Schemes"].freeze_panes == "A2"
 
     header, chain = sheet_rows(book, "Delivery chain")
-    assert header == (
-        "scheme_ref", "scheme", "position", "organisation", "role", "responsibility"
-    )
+    assert header == ("scheme_ref", "scheme", "position", "organisation", "role", "responsibility")
     assert (
         "BCF 10",
         "Home First: discharge to assess",

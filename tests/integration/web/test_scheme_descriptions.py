@@ -195,9 +195,7 @@ OLDER_SCHEMES = """\
 """
 
 
-def test_an_older_workbooks_commissioner_and_provider_join_the_delivery_chain(
-    tmp_path, registry
-):
+def test_an_older_workbooks_commissioner_and_provider_join_the_delivery_chain(tmp_path, registry):
     older = workbook(
         tmp_path / "older",
         programme=SEED["programme"],
