@@ -511,14 +511,26 @@ def area_rows(hwb: int, seed: int) -> Rows:
             "name": s.name,
             "theme_code": s.theme,
             "lead": s.lead,
-            "commissioner": f"NHS Area {hwb + 1:03d} CCG",
-            "provider": f"Area {hwb + 1:03d} Community Health Services NHS Trust",
             "enabler": s.enabler,
             "start_date": s.start,
             "description": f"{s.name}: a benchmark scheme.",
             "metrics_impacted": () if s.enabler else tuple(rng.sample(metric_codes, 2)),
         }
         for s in schemes
+    ]
+    rows["scheme_delivery_chain"] = [
+        {
+            "area_code": code,
+            "scheme_ref": s.ref,
+            "organisation": organisation,
+            "role": role,
+            "responsibility": None,
+        }
+        for s in schemes
+        for organisation, role in (
+            (f"NHS Area {hwb + 1:03d} CCG", "commissioner"),
+            (f"Area {hwb + 1:03d} Community Health Services NHS Trust", "provider"),
+        )
     ]
     budgets = {"BCF": 62.3, "iBCF": 13.9, "DFG": 4.8}
     rows["funding"], rows["scheme_finance"], rows["savings"] = [], [], []

@@ -156,7 +156,7 @@ def description_problems(
     for key, what in (
         *(
             (
-                ("chain", p.organisation.strip().lower(), p.role),
+                ("chain", *_names(p)),
                 f"{p.organisation.strip()} as {p.role}",
             )
             for p in partners
@@ -174,6 +174,29 @@ def description_problems(
             problems.append(f"The description gives {what} twice: give it once")
         seen.add(key)
     return problems
+
+
+def _names(partner: DeliveryPartner) -> tuple[str, str]:
+    """What makes two entries of a chain the same: the organisation (case and spacing aside)
+    in the same role, as :func:`description_problems` counts them."""
+    return partner.organisation.strip().lower(), partner.role
+
+
+def legacy_partners(
+    chain: Sequence[DeliveryPartner], commissioner: str, provider: str
+) -> list[DeliveryPartner]:
+    """The delivery-chain entries a scheme's former ``commissioner`` and ``provider`` fields
+    add to ``chain``: each non-blank one in its role, unless the chain already names that
+    organisation in that role (or it is named twice). Appended after ``chain``; what the
+    organisation does is not known, so it is left blank."""
+    held = {_names(p) for p in chain}
+    added: list[DeliveryPartner] = []
+    for name, role in zip((commissioner, provider), ("commissioner", "provider"), strict=True):
+        partner = DeliveryPartner(" ".join(name.split()), role)
+        if partner.organisation and _names(partner) not in held:
+            held.add(_names(partner))
+            added.append(partner)
+    return added
 
 
 def feedback_loop(kpis: Sequence[LocalKpi]) -> list[tuple[str, list[LocalKpi]]]:

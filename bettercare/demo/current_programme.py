@@ -94,15 +94,16 @@ def budgets(hwb: Hwb, year: FinancialYear, seed: int) -> dict[str, int]:
 
 
 def new_area_rows(seed: int, last: Month) -> dict[str, list[Row]]:
-    """Themes and schemes of the areas created since the 2017 example (North and West
+    """Themes, schemes and delivery chains of the areas created since the 2017 example (North and West
     Northamptonshire), drawn like the other lighter programmes, starting no earlier than
     the area itself."""
-    found: dict[str, list[Row]] = {"themes": [], "schemes": []}
+    found: dict[str, list[Row]] = {"themes": [], "schemes": [], "scheme_delivery_chain": []}
     for hwb in hwbs_in(last):
         if hwb.valid_from is None:
             continue
         drawn = area_rows(hwb, seed, last)
         found["themes"] += drawn["themes"]
+        found["scheme_delivery_chain"] += drawn["scheme_delivery_chain"]
         for row in drawn["schemes"]:
             start = max(row["start_date"], hwb.valid_from)
             found["schemes"].append({**row, "start_date": start})

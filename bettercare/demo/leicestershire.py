@@ -401,8 +401,6 @@ def scheme_rows() -> list[Row]:
             "name": s.name,
             "theme_code": s.theme,
             "lead": s.lead,
-            "commissioner": s.commissioner,
-            "provider": s.provider,
             "enabler": s.enabler,
             "start_date": s.start,
             "description": s.description,

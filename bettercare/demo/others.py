@@ -202,6 +202,7 @@ def area_rows(hwb: Hwb, seed: int, as_at: Month) -> dict[str, list[Row]]:
         for name in (
             "themes",
             "schemes",
+            "scheme_delivery_chain",
             "funding",
             "scheme_finance",
             "savings",
@@ -226,16 +227,26 @@ def area_rows(hwb: Hwb, seed: int, as_at: Month) -> dict[str, list[Row]]:
                 "name": s.name,
                 "theme_code": s.theme,
                 "lead": s.lead,
-                "commissioner": hwb.commissioners[0],
-                "provider": hwb.local_authority
-                if s.enabler or "care" in s.name.lower()
-                else provider,
                 "enabler": s.enabler,
                 "start_date": s.start,
                 "metrics_impacted": s.metrics,
                 "description": f"{s.name} for {hwb.name}: a demonstration scheme.",
             }
         )
+        delivers = hwb.local_authority if s.enabler or "care" in s.name.lower() else provider
+        rows["scheme_delivery_chain"] += [
+            {
+                "area_code": code,
+                "scheme_ref": s.ref,
+                "organisation": organisation,
+                "role": role,
+                "responsibility": None,
+            }
+            for organisation, role in (
+                (hwb.commissioners[0], "commissioner"),
+                (delivers, "provider"),
+            )
+        ]
     budgets = _budgets(hwb)
     protection = {s.ref: protection_of(s.enabler, s.name) for s in schemes}
     for index, year in enumerate(("2016-17", "2017-18")):

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bettercare.core.rag import ON_TRACK_LINE
+from bettercare.core.scheme_description import CADENCES, DELIVERY_ROLES, KPI_LEVELS
 from bettercare.reports.model import (
     AssuranceReport,
     DashboardReport,
@@ -28,6 +29,7 @@ from bettercare.reports.model import (
     MetricLine,
     ThemeSection,
 )
+from bettercare.reports.schemes import SchemeDescriptionsReport
 
 FILLS = {
     "G": "CCE5D8",
@@ -345,5 +347,55 @@ def assurance_workbook(report: AssuranceReport) -> bytes:
          Column("significantly_low", width=40), Column("within_limits"), Column("not_assessed")),
         [[line.metric, line.name, line.period_label, line.peer_number, "; ".join(line.high),
           "; ".join(line.low), line.within, line.not_assessed] for line in report.outliers],
+    )  # fmt: skip
+    return _save(book)
+
+
+def scheme_descriptions_workbook(report: SchemeDescriptionsReport) -> bytes:
+    """The scheme descriptions (ADR 0120): a row a scheme with its texts and its investment a
+    column a year, then a sheet for each list (delivery chain, local KPIs, metrics impacted)
+    with a row an entry, each row naming its scheme; schemes in natural order of reference."""
+    book = Workbook()
+    schemes = report.schemes
+    years = sorted({i.financial_year for s in schemes for i in s.investments})
+    add_sheet(
+        book, "Schemes",
+        (Column("scheme_ref"), Column("scheme", width=40), Column("theme", width=36),
+         Column("lead", width=30), Column("enabler"), Column("strategic_objective", width=60),
+         Column("overview", width=60), Column("target_cohorts", width=60),
+         Column("evidence_base", width=60), Column("metrics_impacted", width=50),
+         Column("outcomes", width=50), Column("success_factors", width=60),
+         *(Column(f"investment_{year}", MONEY) for year in years),
+         Column("investment_total", MONEY)),
+        [[s.ref, s.name, s.theme, s.lead, "Y" if s.enabler else "N", s.strategic_objective,
+          s.overview, "\n".join(s.target_cohorts), s.evidence_base,
+          "; ".join(m.name for m in s.metrics), s.outcomes, "\n".join(s.success_factors),
+          *({i.financial_year: i.amount for i in s.investments}.get(year) for year in years),
+          s.investment_total if s.investments else None]
+         for s in schemes],
+    )  # fmt: skip
+    add_sheet(
+        book, "Delivery chain",
+        (Column("scheme_ref"), Column("scheme", width=40), Column("position", "0"),
+         Column("organisation", width=50), Column("role"), Column("responsibility", width=70)),
+        [[s.ref, s.name, n, p.organisation, DELIVERY_ROLES.get(p.role, p.role),
+          p.responsibility or None]
+         for s in schemes for n, p in enumerate(s.delivery_chain, start=1)],
+    )  # fmt: skip
+    add_sheet(
+        book, "Local KPIs",
+        (Column("scheme_ref"), Column("scheme", width=40), Column("kpi", width=60),
+         Column("level"), Column("target", "#,##0.##"), Column("unit"), Column("cadence"),
+         Column("reported_to", width=40)),
+        [[s.ref, s.name, k.name, KPI_LEVELS.get(k.level, k.level), k.target, k.unit or None,
+          CADENCES.get(k.cadence, k.cadence), k.reported_to or None]
+         for s in schemes for k in s.kpis],
+    )  # fmt: skip
+    add_sheet(
+        book, "Metrics impacted",
+        (Column("scheme_ref"), Column("scheme", width=40), Column("metric"),
+         Column("name", width=60), Column("national")),
+        [[s.ref, s.name, m.code, m.name, "Y" if m.national else "N"]
+         for s in schemes for m in s.metrics],
     )  # fmt: skip
     return _save(book)

@@ -53,6 +53,8 @@ class Column:
     type: ColumnType
     required: bool = False
     note: str = ""
+    #: A column of older workbooks: still read, never written (ADR 0120).
+    legacy: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,13 @@ class Sheet:
 
     @property
     def column_names(self) -> tuple[str, ...]:
+        """Every column a workbook may have, older workbooks' included."""
         return tuple(column.name for column in self.columns)
+
+    @property
+    def written_names(self) -> tuple[str, ...]:
+        """The columns an export writes: all but the older workbooks' columns."""
+        return tuple(column.name for column in self.columns if not column.legacy)
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
@@ -149,8 +157,6 @@ SHEETS: tuple[Sheet, ...] = (
         C("name", "text", True),
         C("theme_code", "code"),
         C("lead", "text"),
-        C("commissioner", "text"),
-        C("provider", "text"),
         C("enabler", "yes_no"),
         C("start_date", "date"),
         C("description", "text", note="the overview: the model of care and support"),
@@ -160,6 +166,16 @@ SHEETS: tuple[Sheet, ...] = (
         C("evidence_base", "text"),
         C("outcomes", "text", note="anticipated outcomes beyond the headline metrics"),
         C("success_factors", "text", note="one key success factor a line"),
+        *(
+            C(
+                role,
+                "text",
+                note=f"older workbooks only, never written: a non-blank value joins the "
+                f"scheme's delivery chain as {role} (unless the chain already names it so)",
+                legacy=True,
+            )
+            for role in ("commissioner", "provider")
+        ),
     ),
     _sheet(
         "scheme_delivery_chain",

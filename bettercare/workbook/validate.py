@@ -921,7 +921,26 @@ class _Checker:
 
     def check_scheme_descriptions(self) -> None:
         """The rules of bettercare.core.scheme_description on each KPI (a per-cent target from
-        0 to 100); roles, levels and cadences are checked as they are read."""
+        0 to 100); roles, levels and cadences are checked as they are read. An older
+        workbook's commissioner and provider columns are read into the delivery chain, and a
+        warning says so (ADR 0120)."""
+        schemes = self.rows("schemes")
+        for role in ("commissioner", "provider"):
+            if any(record[role] for record in schemes):
+                self.messages.append(
+                    Message(
+                        "warning",
+                        self.sources.get("schemes", self.workbook.source),
+                        "schemes",
+                        None,
+                        role,
+                        None,
+                        f"the {role} column is an older workbook's: each scheme's {role} is "
+                        f"added to its delivery chain as {role} unless the chain already "
+                        "names it so",
+                        f"the scheme_delivery_chain sheet (an export writes {role}s there)",
+                    )
+                )
         for record in self.rows("scheme_kpis"):
             target = record["target"]
             kpi = scheme_description.LocalKpi(

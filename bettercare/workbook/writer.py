@@ -81,9 +81,9 @@ def write_workbook(path: Path, rows: Rows) -> Path:
         for sheet in sheets:
             with (path / f"{sheet.name}.csv").open("w", newline="", encoding="utf-8") as file:
                 writer = csv.writer(file, lineterminator="\n")
-                writer.writerow(sheet.column_names)
+                writer.writerow(sheet.written_names)
                 for row in rows.get(sheet.name, ()):
-                    writer.writerow([_csv_cell(row.get(name)) for name in sheet.column_names])
+                    writer.writerow([_csv_cell(row.get(name)) for name in sheet.written_names])
     return path
 
 
@@ -97,10 +97,10 @@ def _write_xlsx(path: Path, sheets: Sequence[Any], rows: Rows) -> None:
     for sheet in sheets:
         worksheet = book.create_sheet(sheet.name)
         worksheet.freeze_panes = "A2"
-        widths = [max(10, len(name) + 2) for name in sheet.column_names]
+        widths = [max(10, len(name) + 2) for name in sheet.written_names]
         body = []
         for row in rows.get(sheet.name, ()):
-            values = [_cell_value(row.get(name)) for name in sheet.column_names]
+            values = [_cell_value(row.get(name)) for name in sheet.written_names]
             for index, value in enumerate(values):
                 widths[index] = min(60, max(widths[index], len(cell_text(value)) + 2))
             body.append(values)
@@ -109,7 +109,7 @@ def _write_xlsx(path: Path, sheets: Sequence[Any], rows: Rows) -> None:
         from openpyxl.cell import WriteOnlyCell
 
         header = []
-        for name in sheet.column_names:
+        for name in sheet.written_names:
             cell = WriteOnlyCell(worksheet, value=name)
             cell.font = bold
             header.append(cell)

@@ -17,8 +17,8 @@ SHEETS = {
         E06000017,Rutland,HWB,,Rutland BCF,Rutland County Council,
     """,
     "schemes": """\
-        area_code,ref,name,theme_code,lead,commissioner,provider,enabler,start_date,description,metrics_impacted
-        E06000017,BCF 1,Rapid response,,A Lead,,,N,2016-04-01,,
+        area_code,ref,name,theme_code,lead,enabler,start_date,description,metrics_impacted
+        E06000017,BCF 1,Rapid response,,A Lead,N,2016-04-01,,
     """,
     "status_updates": """\
         area_code,period,scheme_ref,dimension,status,commentary,additional_information

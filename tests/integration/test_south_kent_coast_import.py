@@ -83,6 +83,7 @@ def test_round_trip_is_lossless(south_kent_coast, importer, tmp_path):
             "programme",
             "funding",
             "schemes",
+            "scheme_delivery_chain",
             "scheme_finance",
             "metrics",
             "metric_values",

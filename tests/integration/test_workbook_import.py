@@ -169,18 +169,19 @@ RICH = {
         E10000016,T2,Enablers,
     """,
     "schemes": """\
-        area_code,ref,name,theme_code,lead,commissioner,provider,enabler,start_date,description,metrics_impacted,strategic_objective,target_cohorts,evidence_base,outcomes,success_factors
-        E10000016,BCF 1,Rapid response,T1,Jo Smith,NHS Ashford CCG,Kent Community Health,N,2017-04-01,"Two-hour response, seven days a week",bcf_non_elective_admissions;kent_falls_home_night,Fewer avoidable admissions,"Aged 60+ with one or more LTCs in risk bands 3, 4, 5
+        area_code,ref,name,theme_code,lead,enabler,start_date,description,metrics_impacted,strategic_objective,target_cohorts,evidence_base,outcomes,success_factors
+        E10000016,BCF 1,Rapid response,T1,Jo Smith,N,2017-04-01,"Two-hour response, seven days a week",bcf_non_elective_admissions;kent_falls_home_night,Fewer avoidable admissions,"Aged 60+ with one or more LTCs in risk bands 3, 4, 5
         Those with dementia",Ham C et al. Avoiding Hospital Admissions (2010),More people still at home 91 days after discharge,"Complete sign-up of practices
         A new information sharing agreement"
-        E10000016,BCF 2,Shared care records,T2,,Kent County Council,,Y,,,,,,,,
-        E10000016,BCF 3,Care home support,T1,,,,N,2018-01-01,,kent_discharge_home,,,,,
+        E10000016,BCF 2,Shared care records,T2,,Y,,,,,,,,
+        E10000016,BCF 3,Care home support,T1,,N,2018-01-01,,kent_discharge_home,,,,,
     """,
     "scheme_delivery_chain": """\
         area_code,scheme_ref,organisation,role,responsibility
         E10000016,BCF 1,NHS Ashford CCG,commissioner,Pays for the service
         E10000016,BCF 1,Kent Community Health,provider,"Runs the team, seven days a week"
         E10000016,BCF 1,Kent County Council,partner,
+        E10000016,BCF 2,Kent County Council,commissioner,
     """,
     "scheme_investment": """\
         area_code,scheme_ref,financial_year,amount
@@ -294,7 +295,7 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
         "metrics": (4, 0, 0),
         "themes": (2, 0, 0),
         "schemes": (3, 0, 0),
-        "scheme_delivery_chain": (3, 0, 0),
+        "scheme_delivery_chain": (4, 0, 0),
         "scheme_investment": (2, 0, 0),
         "scheme_kpis": (4, 0, 0),
         "scheme_finance": (4, 0, 0),
@@ -454,8 +455,8 @@ def test_reimporting_the_same_workbook_changes_nothing(rich, importer):
         SHEETS, (0, 0)
     )
     assert (
-        sum(c.unchanged for c in again.counts.values()) == 56
-    )  # 45, 2 planned activities, 9 scheme description rows
+        sum(c.unchanged for c in again.counts.values()) == 57
+    )  # 45, 2 planned activities, 10 scheme description rows
     assert snapshot() == before
 
 

@@ -117,8 +117,6 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "name": s.name,
             "theme_code": s.theme.code if s.theme else None,
             "lead": s.lead,
-            "commissioner": s.commissioner,
-            "provider": s.provider,
             "enabler": s.enabler,
             "start_date": s.start_date,
             "description": s.description,

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
+from bettercare.core.scheme_description import DeliveryPartner, legacy_partners
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.finance.models import (
@@ -557,8 +558,6 @@ class _Writer:
                     if r["theme_code"]
                     else None,
                     "lead": r["lead"] or "",
-                    "commissioner": r["commissioner"] or "",
-                    "provider": r["provider"] or "",
                     "enabler": bool(r["enabler"]),
                     "start_date": r["start_date"],
                     "description": r["description"] or "",
@@ -611,6 +610,41 @@ class _Writer:
             positions[scheme] += 1
         return rows
 
+    def legacy_partners(
+        self, partners: list[dict[str, Any]], held: models.QuerySet[SchemeDeliveryPartner]
+    ) -> list[dict[str, Any]]:
+        """An older workbook's commissioner and provider columns as delivery-chain rows (ADR
+        0120): after the scheme's chain, as the sheet gives it and the database holds it,
+        unless that chain already names the organisation in the role."""
+        records = [r for r in self.rows("schemes") if r["commissioner"] or r["provider"]]
+        if not records:
+            return []
+        chains: dict[int, list[DeliveryPartner]] = defaultdict(list)
+        last: dict[int, int] = defaultdict(lambda: -1)
+        for row in (
+            *held.values("scheme_id", "organisation", "role", "position"),
+            *partners,
+        ):
+            chains[row["scheme_id"]].append(DeliveryPartner(row["organisation"], row["role"]))
+            last[row["scheme_id"]] = max(last[row["scheme_id"]], row["position"])
+        added = []
+        for record in records:
+            scheme = self.schemes[(record["area_code"], record["ref"])].pk
+            for partner in legacy_partners(
+                chains[scheme], record["commissioner"] or "", record["provider"] or ""
+            ):
+                last[scheme] += 1
+                added.append(
+                    {
+                        "scheme_id": scheme,
+                        "organisation": partner.organisation,
+                        "role": partner.role,
+                        "responsibility": "",
+                        "position": last[scheme],
+                    }
+                )
+        return added
+
     def write_scheme_descriptions(self) -> None:
         """The delivery chains (in the order of their rows), investment and local KPIs."""
         area_ids = [a.pk for a in self.areas.values()]
@@ -622,12 +656,14 @@ class _Writer:
                 "responsibility": r["responsibility"] or "",
             },
         )
+        held = SchemeDeliveryPartner.objects.filter(scheme__area_id__in=area_ids)
+        partners += self.legacy_partners(partners, held)
         self.upsert(
             "scheme_delivery_chain",
             SchemeDeliveryPartner,
             ("scheme_id", "organisation", "role"),
             partners,
-            SchemeDeliveryPartner.objects.filter(scheme__area_id__in=area_ids),
+            held,
         )
         self.upsert(
             "scheme_investment",

@@ -189,8 +189,6 @@ class Scheme(Versioned):
         Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="schemes"
     )
     lead = models.CharField(max_length=200, blank=True, help_text="The scheme or theme lead.")
-    commissioner = models.CharField(max_length=200, blank=True)
-    provider = models.CharField(max_length=200, blank=True)
     enabler = models.BooleanField(default=False)
     start_date = models.DateField(null=True, blank=True)
     description = models.TextField(

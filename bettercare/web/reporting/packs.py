@@ -77,15 +77,14 @@ def board_pack(
     label = "latest"
     if kind == "schemes":
         # The plan's detailed scheme descriptions (seed 003): of no month.
-        if output == "xlsx":
-            raise PackError(
-                "the scheme descriptions pack is PDF or HTML; in a spreadsheet they are the "
-                "programme workbook's schemes, scheme_delivery_chain, scheme_investment and "
-                "scheme_kpis sheets (export the workbook)"
-            )
         from bettercare.web.programmes.descriptions import scheme_descriptions_report
 
-        content = _render(scheme_descriptions_report(area), output)
+        described = scheme_descriptions_report(area)
+        content = (
+            excel().scheme_descriptions_workbook(described)
+            if output == "xlsx"
+            else _render(described, output)
+        )
         return Pack(content, f"{area.code}-{TITLES[kind]}.{output}", CONTENT_TYPES[output])
     if kind == "assurance":
         if area.type != Area.Type.REGION:

@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 
+from bettercare.core.scheme_description import DeliveryPartner
 from tests.factories import (
     KENT,
+    describe_scheme,
     dtoc_metric,
     make_area,
     make_milestone,
@@ -37,7 +39,14 @@ def world():
     lead = make_user("lead", (kent, "scheme_lead"))
     theme = make_theme(kent, "T1", "Integrated urgent response")
     rapid = make_scheme(kent, "BCF 1", "Rapid response", leads=[lead], metrics=[dtoc_metric()])
-    rapid.theme, rapid.commissioner, rapid.provider = theme, "Kent CCGs", "Kent Community Health"
+    rapid = describe_scheme(
+        rapid,
+        partners=(
+            DeliveryPartner("Kent CCGs", "commissioner"),
+            DeliveryPartner("Kent Community Health", "provider"),
+        ),
+    )
+    rapid.theme = theme
     rapid.start_date, rapid.description = date(2016, 4, 1), "Two-hour crisis response at home"
     rapid.save()
     homes = make_scheme(kent, "BCF 2", "Care homes")
@@ -104,8 +113,9 @@ def test_a_schemes_page_has_its_details_finance_milestones_risks_and_history(cli
     text = text_of(response)
     assert "BCF 1: Rapid response" in text
     assert (
-        "Reference BCF 1 Theme Integrated urgent response Lead Jo Lead Commissioner Kent CCGs "
-        "Provider Kent Community Health Enabler No Start date 1 April 2016 "
+        "Reference BCF 1 Theme Integrated urgent response Lead Jo Lead "
+        "Delivery chain Kent CCGs (Commissioner) Kent Community Health (Provider) "
+        "Enabler No Start date 1 April 2016 "
         "Metrics it should affect Delayed transfers of care per 100,000 population "
         "Description Two-hour crisis response at home"
     ) in text

@@ -185,6 +185,83 @@ def test_the_seed_scheme_exports_field_for_field_and_imports_again_unchanged(imp
         assert (folder / f"{name}.csv").read_bytes() == (second / f"{name}.csv").read_bytes()
 
 
+# -- an older workbook's commissioner and provider columns (ADR 0120) -----------------------
+
+OLDER_SCHEMES = """\
+    area_code,ref,name,lead,commissioner,provider
+    E06000016,BCF1,Risk stratification,Head of Strategy,leicester city CCG,Leicester City CCG
+    E06000016,BCF2,Falls service,,,Leicestershire Partnership NHS Trust
+    E06000016,BCF3,Shared care records,,,
+"""
+
+
+def test_an_older_workbooks_commissioner_and_provider_join_the_delivery_chain(tmp_path, registry):
+    older = workbook(
+        tmp_path / "older",
+        programme=SEED["programme"],
+        schemes=OLDER_SCHEMES,
+        scheme_delivery_chain=SEED["scheme_delivery_chain"],
+    )
+
+    result = import_workbook(older, by=None)
+
+    assert result.errors == []
+    assert [str(m) for m in result.warnings] == [
+        "warning: schemes.csv, sheet schemes, column commissioner: the commissioner column is "
+        "an older workbook's: each scheme's commissioner is added to its delivery chain as "
+        "commissioner unless the chain already names it so; expected the "
+        "scheme_delivery_chain sheet (an export writes commissioners there)",
+        "warning: schemes.csv, sheet schemes, column provider: the provider column is an older "
+        "workbook's: each scheme's provider is added to its delivery chain as provider unless "
+        "the chain already names it so; expected the scheme_delivery_chain sheet (an export "
+        "writes providers there)",
+    ]
+    chains = {
+        ref: [
+            (p.organisation, p.role, p.responsibility, p.position)
+            for p in SchemeDeliveryPartner.objects.filter(scheme__ref=ref).order_by("position")
+        ]
+        for ref in ("BCF1", "BCF2", "BCF3")
+    }
+    # BCF1's chain names its commissioner already (the sheet's row, with what it does); its
+    # provider is new in that role and comes after the chain.
+    assert chains["BCF1"] == [
+        (
+            "Leicester City CCG",
+            "commissioner",
+            "Pays the licence fee to Johns Hopkins University and pays GEM CSU for the "
+            "processing",
+            0,
+        ),
+        ("Johns Hopkins University, Baltimore, Maryland, USA", "provider",
+         "Providers of the software for the ACG system", 1),
+        ("Greater East Midlands Commissioning Support Unit", "provider",
+         "Providers of the data processing", 2),
+        ("Leicester City CCG", "provider", "", 3),
+    ]  # fmt: skip
+    assert chains["BCF2"] == [("Leicestershire Partnership NHS Trust", "provider", "", 0)]
+    assert chains["BCF3"] == []
+
+    # Again, without its chain sheet: every value is in the chain already, nothing changes.
+    (older / "scheme_delivery_chain.csv").unlink()
+    again = import_workbook(older, by=None)
+    assert again.errors == []
+    assert sum(c.created + c.updated for c in again.counts.values()) == 0
+
+    # The export writes the chain, not the old columns; and it round-trips unchanged.
+    area = Area.objects.get(code=LEICESTER)
+    first = export_workbook(area, tmp_path / "first")
+    assert "commissioner" not in rows_of(first / "schemes.csv")[0]
+    assert ("BCF2", "Leicestershire Partnership NHS Trust", "provider") in [
+        (r["scheme_ref"], r["organisation"], r["role"])
+        for r in rows_of(first / "scheme_delivery_chain.csv")
+    ]
+    assert import_workbook(first, by=None).warnings == []
+    second = export_workbook(area, tmp_path / "second")
+    for name in ("schemes", "scheme_delivery_chain"):
+        assert (first / f"{name}.csv").read_bytes() == (second / f"{name}.csv").read_bytes()
+
+
 def test_a_role_without_an_organisation_refuses_the_whole_workbook(tmp_path, registry):
     chain = SEED["scheme_delivery_chain"].replace(
         "Leicester City CCG,Commissioners", ",Commissioners"

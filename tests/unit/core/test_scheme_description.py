@@ -18,6 +18,7 @@ from bettercare.core.scheme_description import (
     description_problems,
     feedback_loop,
     investment_total,
+    legacy_partners,
     lines,
 )
 from bettercare.formatting import kpi_target
@@ -138,3 +139,43 @@ def test_a_chain_is_refused_exactly_when_an_organisation_repeats_in_a_role(partn
     keys = [(p.organisation.strip().lower(), p.role) for p in partners]
     problems = description_problems(partners, [], [])
     assert bool(problems) == (len(set(keys)) != len(keys))
+
+
+# -- the former single commissioner and provider fields (ADR 0120) ----------------------------
+
+
+def test_the_former_fields_join_the_chain_unless_it_already_names_them_so():
+    chain = [
+        DeliveryPartner("Leicester City CCG", "commissioner", "Pays the licence fee"),
+        DeliveryPartner("GEM CSU", "partner"),
+    ]
+    assert legacy_partners(chain, " leicester  city CCG ", "GEM CSU") == [
+        DeliveryPartner("GEM CSU", "provider")  # a partner before, a provider now
+    ]
+    assert legacy_partners([], "Kent County Council", "Kent County Council") == [
+        DeliveryPartner("Kent County Council", "commissioner"),
+        DeliveryPartner("Kent County Council", "provider"),  # an in-house service
+    ]
+    assert legacy_partners(chain, "", "  ") == []
+
+
+organisations = st.sampled_from(["Kent CCG", " kent ccg", "KCHFT", "Kent County Council", "", " "])
+partners = st.builds(
+    DeliveryPartner, organisations.filter(str.strip), st.sampled_from(list(DELIVERY_ROLES))
+)
+
+
+@given(st.lists(partners, unique_by=lambda p: (p.organisation.strip().lower(), p.role)),
+       organisations, organisations)  # fmt: skip
+def test_the_merged_chain_is_valid_and_names_each_former_field_in_its_role(
+    chain, commissioner, provider
+):
+    added = legacy_partners(chain, commissioner, provider)
+    merged = [*chain, *added]
+    assert description_problems(merged, [], []) == []
+    names = {(p.organisation.strip().lower(), p.role) for p in merged}
+    for value, role in ((commissioner, "commissioner"), (provider, "provider")):
+        if value.strip():
+            assert (value.strip().lower(), role) in names
+    assert all(p.responsibility == "" for p in added)
+    assert len(added) <= 2

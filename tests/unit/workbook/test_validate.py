@@ -92,8 +92,6 @@ def test_a_valid_workbook_has_no_messages_and_typed_records(tmp_path):
         "name": "Rapid response",
         "theme_code": "T1",
         "lead": None,
-        "commissioner": None,
-        "provider": None,
         "enabler": True,
         "start_date": date(2017, 4, 1),
         "description": None,
@@ -103,6 +101,8 @@ def test_a_valid_workbook_has_no_messages_and_typed_records(tmp_path):
         "evidence_base": None,
         "outcomes": None,
         "success_factors": None,
+        "commissioner": None,
+        "provider": None,
     }
     # Blank optional cells get the format's defaults.
     assert (other["enabler"], other["metrics_impacted"], other["start_date"]) == (False, (), None)

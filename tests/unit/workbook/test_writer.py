@@ -85,13 +85,16 @@ def test_xlsx_holds_typed_cells_in_the_format_order(tmp_path):
     book = load_workbook(path)
     assert book.sheetnames == ["programme", "schemes", "metric_values"]
     schemes = book["schemes"]
-    assert [c.value for c in schemes[1]] == list(SHEETS_BY_NAME["schemes"].column_names)
+    # Every column but the older workbooks' commissioner and provider (ADR 0120).
+    assert [c.value for c in schemes[1]] == [
+        name
+        for name in SHEETS_BY_NAME["schemes"].column_names
+        if name not in ("commissioner", "provider")
+    ]
     assert [c.value for c in schemes[2]] == [
         "E10000016",
         "1",
         "=Rapid response",
-        None,
-        None,
         None,
         None,
         "Y",
@@ -105,7 +108,7 @@ def test_xlsx_holds_typed_cells_in_the_format_order(tmp_path):
         None,
     ]
     assert schemes["C2"].data_type == "s"  # text, not a formula
-    assert schemes["I2"].number_format == "yyyy-mm-dd"
+    assert schemes["G2"].number_format == "yyyy-mm-dd"
     assert schemes["A1"].font.bold
     values = book["metric_values"]
     assert (values["F2"].value, values["H2"].value) == (13, 38.5)
@@ -180,8 +183,6 @@ def workbook_rows(draw):
                 "name": draw(text),
                 "theme_code": None,
                 "lead": draw(optional(text)),
-                "commissioner": draw(optional(text)),
-                "provider": draw(optional(text)),
                 "enabler": draw(st.booleans()),
                 "start_date": draw(optional(days)),
                 "description": draw(optional(text)),
@@ -191,6 +192,9 @@ def workbook_rows(draw):
                 "evidence_base": draw(optional(text)),
                 "outcomes": draw(optional(text)),
                 "success_factors": draw(optional(text)),
+                # Older workbooks' columns (ADR 0120): never written, so read back blank.
+                "commissioner": None,
+                "provider": None,
             }
         ],
         "scheme_delivery_chain": [
