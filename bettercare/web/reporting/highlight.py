@@ -16,6 +16,8 @@ from bettercare.core.pooled_fund import (
     FundingStreamLine,
     SpendLine,
     pooled_fund,
+    pooled_fund_problems,
+    protection_problem,
     protection_split,
 )
 from bettercare.core.rag import (
@@ -222,15 +224,22 @@ def stream_line(f: FundingLine) -> FundingStreamLine:
 
 def plan_finance(funding: Sequence[FundingLine], spend: Sequence[SpendLine]) -> PlanFinance | None:
     """The pooled fund (core's rule: each pound counted once, what is passported shown) and
-    its protection split; None with no funding, or funding core cannot read as one pool."""
+    its protection split; None with no funding (the funding table says there is none).
+
+    Funding core cannot read as one pool gives no pool and the reason, in core's words (every
+    problem, joined); a spend line of an unknown category, no split and its reason. The import
+    refuses both, so they come only from rows written another way; a pack then says why the
+    section is missing instead of dropping it.
+    """
     if not funding:
         return None
-    try:
-        pool = pooled_fund(stream_line(f) for f in funding)
-        split = protection_split(spend)
-    except ValueError:
-        return None
-    return PlanFinance(pool, split)
+    lines = [stream_line(f) for f in funding]
+    problems = pooled_fund_problems(lines)
+    pool = None if problems else pooled_fund(lines)
+    reason = "; ".join(message for _, _, message in problems)
+    protection_reason = protection_problem(spend)
+    split = None if protection_reason else protection_split(spend)
+    return PlanFinance(pool, split, reason=reason, protection_reason=protection_reason)
 
 
 def build_highlight_report(period: ReportingPeriod) -> HighlightReport:

@@ -90,9 +90,10 @@ MOST_QUERIES = {
     "benchmark": (25, 18),
     "milestones": (15, 12),
     "risks": (12, 9),
-    # +3 since ADR 0109 (first and cached): the pooled fund's streams, the protection split, the pay
-    # for performance (ADR 0112).
-    "finance": (21, 18),
+    # Made once per version of the area's data since ADR 0121: the first request reads the
+    # money and the version token; served from the cache, only the session, the user, the
+    # area, access, the token and the notifications.
+    "finance": (19, 6),
     "scheme history": (15, 12),
 }
 
