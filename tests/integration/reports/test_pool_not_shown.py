@@ -87,13 +87,15 @@ def test_funding_that_is_not_one_pool_gives_the_reason_not_nothing(funding, reas
 
 def test_a_pool_that_adds_up_has_no_reason():
     found = plan_finance([line("BCF", 1000), line("DFG", 300, part_of="BCF")], SPEND)
-    assert found is not None and found.pool is not None
+    assert found is not None
+    assert found.pool is not None
     assert (found.pool.total, found.reason, found.pool_sentence) == (1000, "", "")
 
 
 def test_an_unknown_protection_category_gives_its_reason_and_keeps_the_pool():
     found = plan_finance([line("BCF", 1000)], [SpendLine("spend", Decimal(5), "housing")])
-    assert found is not None and found.pool is not None
+    assert found is not None
+    assert found.pool is not None
     assert found.protection is None
     assert found.protection_sentence == (
         "The protection-of-services split can't be shown: 'housing' is not a protection "
