@@ -151,3 +151,21 @@ def test_the_highlight_packs_say_why(world):
     assert rows == [["financial_year", "not_shown"], ["2017-18", NOT_ONE_POOL]]
     split = [[c.value for c in row] for row in book["Protection of services"].iter_rows(min_row=2)]
     assert split[1] == ["2017-18", "Social care maintenance", 22_030_000]
+
+
+def test_the_api_says_why_too(client, world):
+    """The API's plan gives the same sentences, and a spend line of an unknown category (which
+    once made the whole answer fail) gives its reason instead of the split."""
+    scheme = make_scheme(world["kent"], "BCF 2", "Housing")
+    make_scheme_finance(scheme, "spend", recurrent="10", non_recurrent="0", protection="housing")
+    client.force_login(world["viewer"])
+    response = client.get(f"/api/areas/{KENT}/plan")
+    assert response.status_code == 200
+    [year] = response.json()
+    assert (year["pooled_fund"], year["retained"]) == (None, None)
+    assert year["pooled_fund_not_shown"] == NOT_ONE_POOL
+    assert year["protection"] == []
+    assert year["protection_not_shown"] == (
+        "The protection-of-services split can't be shown: 'housing' is not a protection "
+        "category; expected one of nhs_out_of_hospital, social_care or none."
+    )
