@@ -10,8 +10,7 @@ from datetime import date
 import pytest
 
 from bettercare.core.periods import Month
-from bettercare.registry import load_registry
-from bettercare.web.performance.models import MetricCommentary, MetricRebase, MetricValue
+from bettercare.web.performance.models import MetricCommentary, MetricRebase
 from bettercare.web.performance.queries import metric_detail_snapshot
 from bettercare.web.performance.views import composite_section
 from bettercare.web.reporting.common import metric_lines
@@ -20,13 +19,12 @@ from tests.factories import (
     KENT,
     dtoc_metric,
     make_area,
-    make_metric,
     make_monthly_values,
     make_period,
     make_region,
     make_user,
 )
-from tests.integration.pages.test_dashboard_composite import COMPOSITE, PARTS, POPULATION, actual
+from tests.integration.pages.test_dashboard_composite import COMPOSITE, PARTS, make_composite
 from tests.integration.web.html import count_queries, text_of
 
 pytestmark = pytest.mark.django_db
@@ -38,23 +36,9 @@ AUGUST_2015 = Month(2015, 8)
 def world():
     """Seed 000's composite with its four parts, commentary on the composite and on a part,
     a rebase recorded for a part, and metrics outside the family (which the page leaves)."""
-    registry = load_registry()
     kent = make_area(KENT, "Kent", parent=make_region())
     make_period(kent, "2015-08")
-    parent = make_metric(COMPOSITE, registry[COMPOSITE].name, frequency="year")
-    actual(kent, parent, sum(n for n, _ in PARTS.values()), POPULATION)
-    MetricValue.objects.create(
-        area=kent,
-        metric=parent,
-        kind=MetricValue.Kind.TARGET,
-        period_start=date(2014, 4, 1),
-        period_end=date(2015, 3, 31),
-        value=1_400.0,
-    )
-    parts = {}
-    for code, (numerator, denominator) in PARTS.items():
-        parts[code] = make_metric(code, registry[code].name, frequency="year", parent=parent)
-        actual(kent, parts[code], numerator, denominator)
+    parent, parts = make_composite(kent)
     make_monthly_values(kent, dtoc_metric(), [1500 + n * 10 for n in range(15)], last="2015-08")
     for metric, text in (
         (parent, "The composite fell after the winter."),
