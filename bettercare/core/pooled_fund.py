@@ -34,6 +34,7 @@ __all__ = [
     "SpendLine",
     "pooled_fund",
     "pooled_fund_problems",
+    "protection_problem",
     "protection_split",
 ]
 
@@ -243,6 +244,23 @@ class ProtectionSplit:
         return self.protected != 0
 
 
+def protection_problem(lines: Iterable[SpendLine]) -> str:
+    """What stops the spend lines being split by protection category: the first spend line
+    whose category is not one of :data:`PROTECTION_CATEGORIES` (empty when none)."""
+    for line in lines:
+        if (
+            line.line == "spend"
+            and line.protection
+            and line.protection not in PROTECTION_CATEGORIES
+        ):
+            allowed = ", ".join(PROTECTION_CATEGORIES)
+            return (
+                f"{line.protection!r} is not a protection category; expected one of {allowed} "
+                "or none"
+            )
+    return ""
+
+
 def protection_split(lines: Iterable[SpendLine]) -> ProtectionSplit:
     """The spend protecting each category of services, from the scheme finance lines.
 
@@ -255,21 +273,19 @@ def protection_split(lines: Iterable[SpendLine]) -> ProtectionSplit:
     Leicestershire 2017-18 (seed 001): £7.7m NHS-commissioned out-of-hospital services and
     £22m social care maintenance of the £52.1m pool.
     """
+    lines = list(lines)
+    problem = protection_problem(lines)
+    if problem:
+        raise ValueError(f"protection: {problem}")
     totals = dict.fromkeys(PROTECTION_CATEGORIES, ZERO)
     other = ZERO
     for line in lines:
         if line.line != "spend":
             continue
-        if not line.protection:
-            other += line.amount
-        elif line.protection in totals:
+        if line.protection:
             totals[line.protection] += line.amount
         else:
-            allowed = ", ".join(PROTECTION_CATEGORIES)
-            raise ValueError(
-                f"protection: {line.protection!r} is not a protection category; expected "
-                f"one of {allowed} or none"
-            )
+            other += line.amount
     return ProtectionSplit(
         tuple(ProtectionShare(c, PROTECTION_CATEGORIES[c], totals[c]) for c in totals), other
     )

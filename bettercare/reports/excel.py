@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bettercare.core.pooled_fund import PooledFund
 from bettercare.core.rag import ON_TRACK_LINE
 from bettercare.core.scheme_description import CADENCES, DELIVERY_ROLES, KPI_LEVELS
 from bettercare.reports.model import (
@@ -195,32 +196,48 @@ def _plan_finance_sheets(book: Workbook, report: HighlightReport) -> None:
     if plan is None:
         return
     pool = plan.pool
+    if pool is None:
+        add_sheet(
+            book, "Pooled fund", (Column("financial_year"), Column("not_shown", width=100)),
+            [[report.funding_year, plan.pool_sentence]],
+        )  # fmt: skip
+    else:
+        _pool_sheet(book, report.funding_year, pool)
+    if plan.protection is None:
+        add_sheet(
+            book, "Protection of services",
+            (Column("financial_year"), Column("not_shown", width=100)),
+            [[report.funding_year, plan.protection_sentence]],
+        )  # fmt: skip
+        return
+    add_sheet(
+        book, "Protection of services",
+        (Column("financial_year"), Column("category", width=50), Column("spend", MONEY)),
+        [[report.funding_year, s.label, s.amount] for s in plan.protection.shares]
+        + [[report.funding_year, "Other spend of the pool", plan.protection.other]],
+    )  # fmt: skip
+
+
+def _pool_sheet(book: Workbook, year: str, pool: PooledFund) -> None:
+    """The pooled fund's sheet: each stream, what is within another, what is outside."""
     rows: list[list[object]] = [
-        [report.funding_year, s.stream, "stream of the pool", s.budget, s.passported_to or None]
+        [year, s.stream, "stream of the pool", s.budget, s.passported_to or None]
         for s in pool.streams
     ]
     rows += [
-        [report.funding_year, p.stream, f"within {p.part_of}", p.budget, p.passported_to or None]
+        [year, p.stream, f"within {p.part_of}", p.budget, p.passported_to or None]
         for p in pool.parts
     ]
+    rows += [[year, o.stream, "outside the pool", o.budget, None] for o in pool.outside]
     rows += [
-        [report.funding_year, o.stream, "outside the pool", o.budget, None] for o in pool.outside
-    ]
-    rows += [
-        [report.funding_year, "Pooled fund total", "", pool.total, None],
-        [report.funding_year, "Retained after passporting", "", pool.retained, None],
+        [year, "Pooled fund total", "", pool.total, None],
+        [year, "Retained after passporting", "", pool.retained, None],
     ]
     add_sheet(
         book, "Pooled fund",
         (Column("financial_year"), Column("stream", width=40), Column("place", width=24),
          Column("budget", MONEY), Column("passported_to", width=40)),
         rows,
-    )  # fmt: skip
-    add_sheet(
-        book, "Protection of services",
-        (Column("financial_year"), Column("category", width=50), Column("spend", MONEY)),
-        [[report.funding_year, s.label, s.amount] for s in plan.protection.shares]
-        + [[report.funding_year, "Other spend of the pool", plan.protection.other]],
     )  # fmt: skip
 
 

@@ -244,15 +244,39 @@ class RiskLine:
 @dataclass(frozen=True, slots=True)
 class PlanFinance:
     """The pooled fund of the report's year as the plan structures it (streams counted once,
-    what is passported out of it) and its protection-of-services split."""
+    what is passported out of it) and its protection-of-services split.
 
-    pool: PooledFund
-    protection: ProtectionSplit
+    Either may be missing, and then its reason says why, in core's words (as a metric's
+    ``forecast_basis`` says why it has no forecast): funding lines that do not form one pool
+    (a part of a stream that is not in it, parts larger than their whole), or a spend line of
+    an unknown protection category. The pages and packs show the sentence in its place.
+    """
+
+    pool: PooledFund | None
+    protection: ProtectionSplit | None
+    #: Why the pool cannot be shown (empty when it is).
+    reason: str = ""
+    #: Why the protection-of-services split cannot be shown (empty when it is).
+    protection_reason: str = ""
+
+    @property
+    def pool_sentence(self) -> str:
+        """What the report says in place of the pool ("" when the pool is shown)."""
+        return f"The pooled fund can't be shown: {self.reason}." if self.pool is None else ""
+
+    @property
+    def protection_sentence(self) -> str:
+        """What the report says in place of the split ("" when the split is shown)."""
+        if self.protection is not None:
+            return ""
+        return f"The protection-of-services split can't be shown: {self.protection_reason}."
 
     @property
     def passported_sentence(self) -> str:
         """The financial summary's line, e.g. "£3.3m DFG passported to Leicestershire
         district councils." (empty when nothing is passported)."""
+        if self.pool is None:
+            return ""
         return " ".join(
             f"{money(p.amount, short=True)} {p.stream} passported to {p.to}."
             for p in self.pool.passported

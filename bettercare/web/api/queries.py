@@ -17,11 +17,7 @@ from bettercare.core.ordering import theme_and_ref_key
 from bettercare.core.pay_for_performance import performance_payment
 from bettercare.core.periods import Month
 from bettercare.core.plan_details import conditions_line
-from bettercare.core.pooled_fund import (
-    SpendLine,
-    pooled_fund,
-    protection_split,
-)
+from bettercare.core.pooled_fund import SpendLine
 from bettercare.core.rag import DIMENSIONS
 from bettercare.reports.model import FundingLine
 from bettercare.reports.schemes import SchemeDescriptionLine
@@ -49,7 +45,7 @@ from bettercare.web.programmes.models import (
     SchemeStatus,
 )
 from bettercare.web.programmes.queries import latest_period
-from bettercare.web.reporting.highlight import risk_line, stream_line
+from bettercare.web.reporting.highlight import plan_money, risk_line
 from bettercare.web.reporting.queries import funding_line
 
 PENNY = Decimal("0.01")
@@ -261,7 +257,7 @@ def area_plans(area: Area) -> list[dict[str, Any]]:
     performance (ADR 0112): eight queries, whatever the number of years."""
     by_year: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for row in Funding.objects.filter(area=area).order_by("financial_year", "stream"):
-        by_year[row.financial_year]["funding"].append(stream_line(funding_line(row)))
+        by_year[row.financial_year]["funding"].append(funding_line(row))
     for line in SchemeFinance.objects.filter(scheme__area=area, line=SchemeFinance.Line.SPEND):
         by_year[line.financial_year]["spend"].append(
             SpendLine("spend", line.total, line.protection)
@@ -281,11 +277,8 @@ def area_plans(area: Area) -> list[dict[str, Any]]:
     answer = []
     for year in sorted(by_year):
         rows = by_year[year]
-        try:
-            pool = pooled_fund(rows["funding"]) if rows["funding"] else None
-        except ValueError:
-            pool = None
-        split = protection_split(rows["spend"])
+        money_of_year = plan_money(rows["funding"], rows["spend"])
+        pool, split = money_of_year.pool, money_of_year.protection
         plan = details.get(year)
         answer.append(
             {
@@ -300,12 +293,14 @@ def area_plans(area: Area) -> list[dict[str, Any]]:
                     {"stream": o.stream, "amount": money(o.budget)}
                     for o in (pool.outside if pool else ())
                 ],
+                "pooled_fund_not_shown": money_of_year.pool_sentence,
                 "protection": [
                     {"category": s.category, "label": s.label, "amount": money(s.amount)}
                     for s in split.shares
                 ]
-                if split.any
+                if split is not None and split.any
                 else [],
+                "protection_not_shown": money_of_year.protection_sentence,
                 "hwb_agreed_on": plan.hwb_agreed_on if plan else None,
                 "hwb_note": plan.hwb_note if plan else "",
                 "submitted_on": plan.submitted_on if plan else None,

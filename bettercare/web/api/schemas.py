@@ -324,8 +324,16 @@ class PlanYearOut(Schema):
     retained: float | None = Field(description=f"The pool less what is passported. {MONEY}")
     passported: list[PassportedOut]
     outside_pool: list[StreamAmountOut]
+    pooled_fund_not_shown: str = Field(
+        description="Why there is no pooled fund, when there is none (the year has no "
+        "funding, or its funding lines do not form one pool); empty when it is shown."
+    )
     protection: list[ProtectionOut] = Field(
         description="The pool's spend by protection-of-services category."
+    )
+    protection_not_shown: str = Field(
+        description="Why the protection split is missing (a spend line of an unknown "
+        "category); empty when it is shown."
     )
     hwb_agreed_on: date | None
     hwb_note: str

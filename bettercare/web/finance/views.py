@@ -26,6 +26,7 @@ from bettercare.web.finance.plan_views import pay_for_performance_of
 from bettercare.web.pages import access_of, area_for, render_area_page
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.returns import MoneyField
+from bettercare.web.reporting import cached
 from bettercare.web.reporting.highlight import plan_finance, savings_line
 from bettercare.web.reporting.queries import funding_line
 
@@ -54,15 +55,16 @@ class SpendAndBenefit:
         return self.benefit[0] + self.benefit[1]
 
 
-def _latest_month(area: Area) -> Month:
+def _latest_month(area: Area, today: Month) -> Month:
     latest = ReportingPeriod.objects.filter(area=area).order_by("-month").first()
-    return latest.reporting_month if latest else Month.of(timezone.localdate())
+    return latest.reporting_month if latest else today
 
 
-def _year_asked(request: HttpRequest, default: FinancialYear) -> FinancialYear:
+def _year_asked(request: HttpRequest) -> FinancialYear | None:
+    """The financial year in the query (None: none asked); 404 for one that is not a year."""
     text = request.GET.get("year")
     if not text:
-        return default
+        return None
     try:
         return FinancialYear.parse(text)
     except ValueError:
@@ -77,9 +79,26 @@ def _as_at(year: FinancialYear, latest: Month) -> Month:
 
 
 def finance(request: HttpRequest, code: str) -> HttpResponse:
+    """The finance page of a year (the latest period's by default): everything it shows of the
+    area's money, read and computed once per version of the area's data (ADR 0102, ADR 0121)
+    and kept in the cache, so a cached page reads only the session, the area and the token."""
     area = area_for(request, code)
-    latest = _latest_month(area)
-    year = _year_asked(request, latest.financial_year)
+    asked = _year_asked(request)
+    today = Month.of(timezone.localdate())
+    context = cached.value(
+        f"finance:{area.pk}:{asked or 'latest'}:{today}",
+        [area.pk],
+        lambda: finance_context(area, asked, today),
+    )
+    return render_area_page(request, "finance/finance.jinja", area, "finance", context)
+
+
+def finance_context(area: Area, asked: FinancialYear | None, today: Month) -> dict[str, Any]:
+    """What the finance page shows of ``area``'s money for the year asked (None: the latest
+    period's, or ``today``'s with no period): every query of the page but the session's, the
+    area's and the cache's."""
+    latest = _latest_month(area, today)
+    year = asked or latest.financial_year
     fy = str(year)
     funding = list(Funding.objects.filter(area=area, financial_year=fy))
     counted = counted_once(funding)
@@ -126,43 +145,35 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
             title=f"Savings achieved against the {fy} plan",
             id_prefix="savings",
         )
-    return render_area_page(
-        request,
-        "finance/finance.jinja",
-        area,
-        "finance",
-        {
-            "year": fy,
-            "years": _years(area, fy),
-            "funding": funding,
-            "funding_total": {
-                "budget": budget,
-                "minimum": sum((f.minimum_contribution or ZERO for f in counted), ZERO),
-                "forecast": forecast if all_forecast else None,
-                "variance": forecast - budget if all_forecast else None,
-            },
-            "funding_chart": funding_chart,
-            "plan_finance": plan_finance(
-                [funding_line(f) for f in funding],
-                [
-                    SpendLine("spend", line.total, line.protection)
-                    for line in lines
-                    if line.financial_year == fy and line.line == SchemeFinance.Line.SPEND
-                ],
-            ),
-            "pay_for_performance": pay_for_performance_of(area, fy),
-            "schemes": [
-                schemes[pk] for pk in sorted(schemes, key=lambda pk: natural_key(refs[pk]))
-            ],
-            "scheme_total": total,
-            "by_year": [by_year[y] for y in sorted(by_year)],
-            "plan": plan,
-            "savings": savings,
-            "savings_chart": savings_chart,
-            "as_at": as_at,
-            "page_title": f"{area.name} finance, {fy}",
+    return {
+        "year": fy,
+        "years": _years(area, fy),
+        "funding": funding,
+        "funding_total": {
+            "budget": budget,
+            "minimum": sum((f.minimum_contribution or ZERO for f in counted), ZERO),
+            "forecast": forecast if all_forecast else None,
+            "variance": forecast - budget if all_forecast else None,
         },
-    )
+        "funding_chart": funding_chart,
+        "plan_finance": plan_finance(
+            [funding_line(f) for f in funding],
+            [
+                SpendLine("spend", line.total, line.protection)
+                for line in lines
+                if line.financial_year == fy and line.line == SchemeFinance.Line.SPEND
+            ],
+        ),
+        "pay_for_performance": pay_for_performance_of(area, fy),
+        "schemes": [schemes[pk] for pk in sorted(schemes, key=lambda pk: natural_key(refs[pk]))],
+        "scheme_total": total,
+        "by_year": [by_year[y] for y in sorted(by_year)],
+        "plan": plan,
+        "savings": savings,
+        "savings_chart": savings_chart,
+        "as_at": as_at,
+        "page_title": f"{area.name} finance, {fy}",
+    }
 
 
 def _stream(funding: Funding) -> str:

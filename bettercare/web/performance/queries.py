@@ -245,7 +245,14 @@ class RebaseShown:
 
 def metric_rebases(area: Area, metric: Metric) -> tuple[RebaseShown, ...]:
     """The rebases recorded for the metric and area, by month, with who recorded each."""
-    rows = list(MetricRebase.objects.filter(area=area, metric=metric).order_by("month"))
+    return rebases_shown(
+        list(MetricRebase.objects.filter(area=area, metric=metric).order_by("month"))
+    )
+
+
+def rebases_shown(rows: list[MetricRebase]) -> tuple[RebaseShown, ...]:
+    """Recorded rebases (in month order) with who recorded each, from their history (one
+    query)."""
     created = {
         h.id: h
         for h in MetricRebase.history.filter(
@@ -412,6 +419,21 @@ class RegionSnapshot:
     values: tuple[RegionValue, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FamilyMember:
+    """A composite measure or one of its parts, shown on another member's page: what its
+    report line is made of (:func:`bettercare.web.reporting.queries.position_row`)."""
+
+    code: str
+    source: str
+    parent_code: str | None
+    position: MetricSummary | AwaitingData
+    #: The month's commentary on it ("" when none).
+    commentary: str
+    #: The reason recorded for each rebase month of the metric.
+    rebase_reasons: tuple[tuple[Month, str], ...]
+
+
 @dataclass(frozen=True)
 class MetricDetailSnapshot:
     """Everything the metric detail page shows of one metric, area and month, read once.
@@ -433,6 +455,9 @@ class MetricDetailSnapshot:
     schemes: tuple[SchemeOnMetric, ...]
     rebases: tuple[RebaseShown, ...] = ()
     region: RegionSnapshot | None = None
+    #: For a composite measure its parts, for a part its composite: those in force at the
+    #: month, with their positions, commentary and rebase reasons (ADR 0121).
+    family: tuple[FamilyMember, ...] = ()
 
 
 def schemes_on_metric(area: Area, metric: Metric, month: Month) -> tuple[SchemeOnMetric, ...]:
@@ -518,9 +543,13 @@ def metric_detail_snapshot(area: Area, month: Month, code: str) -> MetricDetailS
     if metric is None:
         return None
     parts = [m for m in found if m.parent_id == metric.pk]  # in code order, as Meta orders
+    in_force = area_metric_positions(area, month)
     position: MetricSummary | AwaitingData | None = next(
-        (p for m, p in area_metric_positions(area, month) if m.pk == metric.pk), None
+        (p for m, p in in_force if m.pk == metric.pk), None
     )
+    # A composite's parts, a part's composite: only they are read and shown beside it.
+    family = [(m, p) for m, p in in_force if m.parent_id == metric.pk or m.pk == metric.parent_id]
+    ids = [metric.pk, *(m.pk for m, _ in family)]
     if position is None:
         # Not in force this month, but measured before: show what was measured.
         summaries = area_metric_summaries(area, month, metrics=[metric])
@@ -591,13 +620,32 @@ def metric_detail_snapshot(area: Area, month: Month, code: str) -> MetricDetailS
                 )
             ),
         )
-    saved = metric_commentary(area, metric, month)
+    notes = {
+        c.metric_id: c
+        for c in MetricCommentary.objects.filter(area=area, month=month.first_day, metric__in=ids)
+    }
+    saved = notes.get(metric.pk)
+    recorded = list(MetricRebase.objects.filter(area=area, metric__in=ids).order_by("month"))
+    reasons: dict[int, list[tuple[Month, str]]] = defaultdict(list)
+    for row in recorded:
+        reasons[row.metric_id].append((Month.of(row.month), row.reason))
     return MetricDetailSnapshot(
         metric=_metric_shown(metric, parts),
         stored=stored,
         position=position,
         commentary=None if saved is None else CommentaryShown(saved.commentary, saved.version),
         schemes=schemes_on_metric(area, metric, month) if position is not None else (),
-        rebases=metric_rebases(area, metric),
+        rebases=rebases_shown([r for r in recorded if r.metric_id == metric.pk]),
         region=region_snapshot,
+        family=tuple(
+            FamilyMember(
+                code=m.code,
+                source=m.source,
+                parent_code=m.parent.code if m.parent_id and m.parent else None,
+                position=p,
+                commentary=note.commentary if (note := notes.get(m.pk)) else "",
+                rebase_reasons=tuple(reasons.get(m.pk, ())),
+            )
+            for m, p in family
+        ),
     )

@@ -52,6 +52,7 @@ from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.performance.queries import (
     AreaShown,
+    MetricDetailSnapshot,
     MetricShown,
     RegionSnapshot,
     RegionValue,
@@ -283,15 +284,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     composite_parts: list[MetricLine] = []
     composite_parent: MetricLine | None = None
     if line.composition or found.parent is not None:
-        others = metric_lines(area, month)
-        composite_parts = sorted(
-            (other for other in others if other.parent_code == found.code),
-            key=lambda other: registry_order(other.code),
-        )
-        composite_parent = next(
-            (other for other in others if found.parent and other.code == found.parent.code),
-            None,
-        )
+        composite_parts, composite_parent = composite_section(snapshot, month)
     return render_area_page(
         request,
         "performance/metric_detail.jinja",
@@ -324,6 +317,36 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         },
         period=period,
     )
+
+
+def composite_section(
+    snapshot: MetricDetailSnapshot, month: Month
+) -> tuple[list[MetricLine], MetricLine | None]:
+    """A composite's parts (in the registry's order) and a part's composite, as report lines:
+    made from the snapshot's family alone, not from every metric of the area (ADR 0121)."""
+    found = snapshot.metric
+    family = [
+        metric_line(
+            position_row(
+                member.position,
+                code=member.code,
+                source=member.source,
+                parent_code=member.parent_code,
+                commentary=member.commentary,
+                rebase_reasons=dict(member.rebase_reasons),
+                month=month,
+            )
+        )
+        for member in snapshot.family
+    ]
+    parts = sorted(
+        (other for other in family if other.parent_code == found.code),
+        key=lambda other: registry_order(other.code),
+    )
+    parent = next(
+        (other for other in family if found.parent and other.code == found.parent.code), None
+    )
+    return parts, parent
 
 
 def _figures(value: MetricValue | RegionValue) -> AreaFigures:

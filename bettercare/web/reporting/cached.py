@@ -6,6 +6,7 @@ Board packs build theirs afresh (their "generated" time is the moment they are m
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from markupsafe import Markup
@@ -17,6 +18,8 @@ from bettercare.web.reporting.dashboard import build_dashboard
 from bettercare.web.reporting.highlight import build_highlight_report
 
 CACHE_SECONDS = 60 * 60
+
+T = TypeVar("T")
 
 
 def highlight_report(period: ReportingPeriod) -> HighlightReport:
@@ -46,3 +49,14 @@ def fragment(key: str, areas: Iterable[int], render: Callable[[], str]) -> Marku
         html = render()
         cache.set(versioned, html, CACHE_SECONDS)
     return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
+
+
+def value(key: str, areas: Iterable[int], build: Callable[[], T]) -> T:
+    """What ``build`` makes from the data of ``areas`` alone (not from who asks), made once per
+    version of their data: an edit in one of them shows at once (ADR 0102)."""
+    versioned = f"value:{key}:{data_versions(areas)}"
+    found = cache.get(versioned)
+    if found is None:
+        found = build()
+        cache.set(versioned, found, CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]  # the cache's Any: what build made for this key

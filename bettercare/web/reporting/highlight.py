@@ -16,6 +16,8 @@ from bettercare.core.pooled_fund import (
     FundingStreamLine,
     SpendLine,
     pooled_fund,
+    pooled_fund_problems,
+    protection_problem,
     protection_split,
 )
 from bettercare.core.rag import (
@@ -221,16 +223,32 @@ def stream_line(f: FundingLine) -> FundingStreamLine:
 
 
 def plan_finance(funding: Sequence[FundingLine], spend: Sequence[SpendLine]) -> PlanFinance | None:
+    """:func:`plan_money` of a year with funding; None with none (the funding table says
+    there is none, and the section is left out)."""
+    return plan_money(funding, spend) if funding else None
+
+
+def plan_money(funding: Sequence[FundingLine], spend: Sequence[SpendLine]) -> PlanFinance:
     """The pooled fund (core's rule: each pound counted once, what is passported shown) and
-    its protection split; None with no funding, or funding core cannot read as one pool."""
-    if not funding:
-        return None
-    try:
-        pool = pooled_fund(stream_line(f) for f in funding)
-        split = protection_split(spend)
-    except ValueError:
-        return None
-    return PlanFinance(pool, split)
+    its protection split, each with the reason when it cannot be shown, in core's words.
+
+    Funding core cannot read as one pool gives no pool and every problem core finds, joined;
+    a spend line of an unknown category, no split and its reason. The import refuses both,
+    so they come only from rows written another way: a page or pack then says why the
+    section is missing instead of dropping it (ADR 0121).
+    """
+    lines = [stream_line(f) for f in funding]
+    problems = pooled_fund_problems(lines)
+    reason = "; ".join(message for _, _, message in problems)
+    if not lines:
+        reason = "no funding is recorded for the year"
+    protection_reason = protection_problem(spend)
+    return PlanFinance(
+        None if reason else pooled_fund(lines),
+        None if protection_reason else protection_split(spend),
+        reason=reason,
+        protection_reason=protection_reason,
+    )
 
 
 def build_highlight_report(period: ReportingPeriod) -> HighlightReport:

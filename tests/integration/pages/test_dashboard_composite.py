@@ -40,24 +40,32 @@ def actual(area, metric, numerator, denominator):
     )
 
 
-@pytest.fixture
-def world():
+def make_composite(area):
+    """The composite with its 2014-15 figures and target, and its four parts: (the composite,
+    the parts by code)."""
     registry = load_registry()
-    kent = make_area(KENT, "Kent", parent=make_region())
-    period = make_period(kent, "2015-08")
     parent = make_metric(COMPOSITE, registry[COMPOSITE].name, frequency="year")
-    actual(kent, parent, sum(n for n, _ in PARTS.values()), POPULATION)
+    actual(area, parent, sum(n for n, _ in PARTS.values()), POPULATION)
     MetricValue.objects.create(
-        area=kent,
+        area=area,
         metric=parent,
         kind=MetricValue.Kind.TARGET,
         period_start=date(2014, 4, 1),
         period_end=date(2015, 3, 31),
         value=1_400.0,
     )
+    parts = {}
     for code, (numerator, denominator) in PARTS.items():
-        part = make_metric(code, registry[code].name, frequency="year", parent=parent)
-        actual(kent, part, numerator, denominator)
+        parts[code] = make_metric(code, registry[code].name, frequency="year", parent=parent)
+        actual(area, parts[code], numerator, denominator)
+    return parent, parts
+
+
+@pytest.fixture
+def world():
+    kent = make_area(KENT, "Kent", parent=make_region())
+    period = make_period(kent, "2015-08")
+    make_composite(kent)
     return {"kent": kent, "period": period, "viewer": make_user("viewer", (kent, "viewer"))}
 
 

@@ -19,6 +19,7 @@ from bettercare.core.pooled_fund import (
     SpendLine,
     pooled_fund,
     pooled_fund_problems,
+    protection_problem,
     protection_split,
 )
 
@@ -132,6 +133,16 @@ def test_the_protection_split_of_the_highlight_report():
 def test_an_unknown_protection_category_is_refused():
     with pytest.raises(ValueError, match=r"^protection: 'housing' is not a protection category"):
         protection_split([SpendLine("spend", Decimal(1), "housing")])
+
+
+def test_the_problem_behind_the_refusal_is_named_alone():
+    """What a page says in place of the split; a benefit's category counts for nothing."""
+    assert protection_problem([SpendLine("benefit", Decimal(-1), "housing")]) == ""
+    assert protection_problem([SpendLine("spend", Decimal(1), "social_care")]) == ""
+    assert protection_problem([SpendLine("spend", Decimal(1), "housing")]) == (
+        "'housing' is not a protection category; expected one of nhs_out_of_hospital, "
+        "social_care or none"
+    )
 
 
 @given(
