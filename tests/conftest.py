@@ -3,6 +3,12 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No timings in tests: hypothesis judges examples by their values, never by how long they took
+# (its deadline and "too slow" health check would fail a correct test on a busy machine).
+settings.register_profile("bettercare", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bettercare")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
