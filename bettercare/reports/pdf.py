@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import gc
 import importlib
 import os
 import re
@@ -211,6 +212,9 @@ def _serve(html_in: int, pdf_out: int) -> None:  # pragma: no cover - runs in th
         with open(html_in, "rb") as pipe:
             html = pipe.read().decode("utf-8")
         if html and not failure:
+            # One document and the process ends: no cyclic collection pass over the heap
+            # while it is laid out (a tenth of its time), its memory freed at the end.
+            gc.disable()
             try:
                 answer = _DONE + write_pdf(html)
             except Exception:  # the parent raises it

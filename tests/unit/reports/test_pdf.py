@@ -33,7 +33,8 @@ def test_a_pdf_process_writes_the_bytes_this_process_writes():
     assert process.pid  # forked: pytest runs one thread
     made = process(HTML)
     assert process.pid == 0  # the child has ended and been waited for
-    assert made.startswith(b"%PDF") and made == write_pdf(HTML)
+    assert made.startswith(b"%PDF")
+    assert made == write_pdf(HTML)
 
 
 def test_a_pdf_process_never_asked_is_ended_and_then_writes_here():
