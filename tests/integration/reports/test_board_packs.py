@@ -307,7 +307,7 @@ def test_the_command_lines_pdf_is_the_pack_made_in_process(demo, tmp_path, capsy
                  "--format", "pdf", "--output", str(target)]) == 0  # fmt: skip
     ours, here = (
         [
-            re.sub(r"Generated .+? by bettercare", "Generated", page.extract_text())
+            re.sub(r"Generated\s.+?\sby\sbettercare", "Generated", page.extract_text(), flags=re.S)
             for page in pdf.pages
         ]
         for pdf in (PdfReader(target), PdfReader(io.BytesIO(pack("highlight", "pdf").content)))
