@@ -154,18 +154,18 @@ class PdfProcess:
         self._to_child = self._from_child = -1
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return
-        to_child, child_in = os.pipe()
-        child_out, from_child = os.pipe()
+        html_read, html_write = os.pipe()
+        pdf_read, pdf_write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child: its coverage is not collected
-            os.close(child_in)
-            os.close(child_out)
-            _serve(to_child, from_child)
-        os.close(to_child)
-        os.close(from_child)
-        self.pid, self._to_child, self._from_child = pid, child_in, child_out
+            os.close(html_write)
+            os.close(pdf_read)
+            _serve(html_read, pdf_write)
+        os.close(html_read)
+        os.close(pdf_write)
+        self.pid, self._to_child, self._from_child = pid, html_write, pdf_read
 
     def __call__(self, html: str) -> bytes:
         if not self.pid:
