@@ -21,7 +21,6 @@ libraries opened are the same ones.
 from __future__ import annotations
 
 import contextlib
-import ctypes.util
 import gc
 import importlib
 import os
@@ -103,6 +102,8 @@ def _libraries_from_the_linker_cache() -> Iterator[None]:
     if not sys.platform.startswith("linux") or not _linker_cache():
         yield  # elsewhere, or no ldconfig: the standard search
         return
+    import ctypes.util  # here: the HTML and Excel packs need no ctypes
+
     search = ctypes.util.find_library
     ctypes.util.find_library = find_in_linker_cache
     try:
