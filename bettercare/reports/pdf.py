@@ -12,7 +12,7 @@ Django's instead of after it.
 Finding the C libraries: WeasyPrint tries several names per library, most of them for other
 platforms, and cffi asks :func:`ctypes.util.find_library` for each name it cannot open
 directly, which on Linux runs ``ldconfig``, then the C compiler and then the linker in a
-subprocess -- some sixty processes, a fifth of a second. While WeasyPrint is imported the
+subprocess -- some fifty processes, a fifth of a second. While WeasyPrint is imported the
 search consults the dynamic linker's cache, listed once; a name not in it is not found, and
 WeasyPrint goes on to the library's file name, which the dynamic linker opens itself. The
 libraries opened are the same ones.
