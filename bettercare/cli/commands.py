@@ -327,15 +327,23 @@ def command_demo(password: str | None, out: TextIO) -> int:
 def command_report(
     kind: str, area_code: str, period: str | None, output_format: str, output: Path, out: TextIO
 ) -> int:
-    ensure_database()
-    from bettercare.web.reporting.packs import PackError, board_pack
+    # A PDF's WeasyPrint starts in its own process now, beside Django's start-up (ADR 0126).
+    from bettercare.reports.pdf import PdfProcess, write_pdf
 
-    area = _area(area_code)
-    month = _month(period) if period else None
+    writer = PdfProcess() if output_format == "pdf" else None
     try:
-        pack = board_pack(kind, area, month, output_format)  # type: ignore[arg-type]  # board_pack refuses an unknown kind or format
-    except PackError as error:
-        raise UserError(str(error)) from None
+        ensure_database()
+        from bettercare.web.reporting.packs import PackError, board_pack
+
+        area = _area(area_code)
+        month = _month(period) if period else None
+        try:
+            pack = board_pack(kind, area, month, output_format, pdf_writer=writer or write_pdf)  # type: ignore[arg-type]  # board_pack refuses an unknown kind or format
+        except PackError as error:
+            raise UserError(str(error)) from None
+    finally:
+        if writer:
+            writer.close()
     output = Path(output)
     if output.is_dir():
         output = output / pack.filename

@@ -8,7 +8,6 @@ and period in the header and a DRAFT watermark until the period is signed off.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -22,6 +21,7 @@ from bettercare.reports.model import (
     HighlightReport,
     MetricLine,
 )
+from bettercare.reports.pdf import TEMPLATES, PdfWriter, write_pdf
 from bettercare.reports.schemes import (
     CADENCE_NAMES,
     LEVEL_NAMES,
@@ -31,7 +31,6 @@ from bettercare.reports.schemes import (
 
 Report = HighlightReport | DashboardReport | AssuranceReport | SchemeDescriptionsReport
 Medium = Literal["html", "pdf"]
-TEMPLATES = Path(__file__).parent / "templates"
 TAG_CLASSES = {"G": "g", "A": "a", "R": "r", "NA": "na", "E": "e", "Y": "g", "N": "r"}
 
 
@@ -156,10 +155,7 @@ def render_html(report: Report, *, medium: Medium = "html", **extra: Any) -> str
     return template.render(report=report, medium=medium, **_frame(report), **extra)
 
 
-def render_pdf(report: Report, **extra: Any) -> bytes:
-    """The report as an A4 PDF (WeasyPrint), laid out from the same HTML."""
-    from weasyprint import HTML
-
-    html = render_html(report, medium="pdf", **extra)
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
-    return pdf
+def render_pdf(report: Report, *, writer: PdfWriter = write_pdf, **extra: Any) -> bytes:
+    """The report as an A4 PDF (WeasyPrint), laid out from the same HTML: in this process,
+    or by ``writer``, a :class:`~bettercare.reports.pdf.PdfProcess` started ahead."""
+    return writer(render_html(report, medium="pdf", **extra))

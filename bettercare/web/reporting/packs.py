@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Literal
 
 from bettercare.core.periods import Month
+from bettercare.reports.pdf import PdfWriter, write_pdf
 from bettercare.reports.render import render_html, render_pdf
 from bettercare.web.programmes.models import Area
 from bettercare.web.programmes.queries import (
@@ -50,10 +51,10 @@ class Pack:
     content_type: str
 
 
-def _render(report: object, output: Format, **extra: object) -> bytes:
+def _render(report: object, output: Format, writer: PdfWriter) -> bytes:
     if output == "pdf":
-        return render_pdf(report, **extra)  # type: ignore[arg-type]  # report is one of the packs' report types
-    return render_html(report, **extra).encode("utf-8")  # type: ignore[arg-type]  # report is one of the packs' report types
+        return render_pdf(report, writer=writer)  # type: ignore[arg-type]  # report is one of the packs' report types
+    return render_html(report).encode("utf-8")  # type: ignore[arg-type]  # report is one of the packs' report types
 
 
 def excel() -> ModuleType:
@@ -64,10 +65,17 @@ def excel() -> ModuleType:
 
 
 def board_pack(
-    kind: Kind, area: Area, month: Month | None, output: Format, *, round_name: str | None = None
+    kind: Kind,
+    area: Area,
+    month: Month | None,
+    output: Format,
+    *,
+    round_name: str | None = None,
+    pdf_writer: PdfWriter = write_pdf,
 ) -> Pack:
     """Build and render one pack; ``month`` None means the latest period (for assurance,
-    ``round_name`` None means the latest round)."""
+    ``round_name`` None means the latest round). A PDF is written by ``pdf_writer``: in this
+    process, or by a :class:`~bettercare.reports.pdf.PdfProcess` started ahead."""
     if kind not in KINDS:
         raise PackError(
             f"unknown report {kind!r}: choose highlight, dashboard, assurance or schemes"
@@ -83,7 +91,7 @@ def board_pack(
         content = (
             excel().scheme_descriptions_workbook(described)
             if output == "xlsx"
-            else _render(described, output)
+            else _render(described, output, pdf_writer)
         )
         return Pack(content, f"{area.code}-{TITLES[kind]}.{output}", CONTENT_TYPES[output])
     if kind == "assurance":
@@ -97,7 +105,9 @@ def board_pack(
         if not report.rows:
             raise PackError(f"{area.name} has no areas under it to report on")
         content = (
-            excel().assurance_workbook(report) if output == "xlsx" else _render(report, output)
+            excel().assurance_workbook(report)
+            if output == "xlsx"
+            else _render(report, output, pdf_writer)
         )
         label = report.round.replace(" ", "-")
     else:
@@ -114,14 +124,14 @@ def board_pack(
             content = (
                 excel().highlight_workbook(highlight, theme_sections(period))
                 if output == "xlsx"
-                else _render(highlight, output)
+                else _render(highlight, output, pdf_writer)
             )
         else:
             dashboard = build_dashboard(period)
             content = (
                 excel().dashboard_workbook(dashboard)
                 if output == "xlsx"
-                else _render(dashboard, output)
+                else _render(dashboard, output, pdf_writer)
             )
         label = str(period.reporting_month)
     filename = f"{area.code}-{TITLES[kind]}-{label}.{output}"

@@ -299,6 +299,24 @@ def test_cli_writes_each_format(demo, tmp_path, capsys):
     assert "Wrote" in capsys.readouterr().out
 
 
+def test_the_command_lines_pdf_is_the_pack_made_in_process(demo, tmp_path, capsys):
+    """The command line's PDF comes from WeasyPrint in a process started ahead (ADR 0126):
+    the same pages and words as the pack made here (the minute it was made aside)."""
+    target = tmp_path / "pack.pdf"
+    assert main(["report", "highlight", "--area", LEICESTERSHIRE, "--period", "2017-08",
+                 "--format", "pdf", "--output", str(target)]) == 0  # fmt: skip
+    ours, here = (
+        [
+            re.sub(r"Generated\s.+?\sby\sbettercare", "Generated", page.extract_text(), flags=re.S)
+            for page in pdf.pages
+        ]
+        for pdf in (PdfReader(target), PdfReader(io.BytesIO(pack("highlight", "pdf").content)))
+    )
+    assert len(ours) >= 4
+    assert ours == here
+    assert "Wrote" in capsys.readouterr().out
+
+
 def test_a_month_with_nothing_returned_is_packed_as_a_draft(demo):
     from bettercare.web.programmes.actions import period_open
 
