@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -32,6 +33,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from bettercare.web.accounts.models import User
@@ -112,8 +114,7 @@ def upsert(
         position = {name: index for index, name in enumerate(writer.attnames)}
         stored_key = _getter([position[name] for name in key])
         stored: dict[Key, tuple[Any, ...]] = {
-            stored_key(values): values
-            for values in existing.order_by().values_list(*writer.attnames)
+            stored_key(values): values for values in held_rows(existing, writer.attnames)
         }
         creating: dict[Key, dict[str, Any]] = {}
         updating: dict[Key, tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -184,6 +185,48 @@ def upsert(
         if written:
             rows_changed(model, written)
         return result
+
+
+def held_rows(existing: models.QuerySet[Any], names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``existing.values_list(*names)`` as a list of tuples, converted a column at a time:
+    each distinct stored value of a column (a date, a JSON text, a code) is turned into its
+    Python value once, not once a row (a list or dict is copied for each row, so no two rows
+    share one)."""
+    query = existing.order_by().values_list(*names)
+    compiler = query.query.get_compiler(using=query.db)
+    found = compiler.execute_sql(MULTI)
+    rows = [row for chunk in found for row in chunk] if found is not None else []
+    if not rows:
+        return []
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    if not converters:
+        return list(map(tuple, rows))
+    columns = list(zip(*rows, strict=True))
+    database = compiler.connection
+    for position, (functions, expression) in converters.items():
+
+        def convert(value: Any, functions: Any = functions, expression: Any = expression) -> Any:
+            for function in functions:
+                value = function(value, expression, database)
+            return value
+
+        columns[position] = tuple(_converted(columns[position], convert))
+    return list(zip(*columns, strict=True))
+
+
+def _converted(column: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """``convert`` of each value, once for each distinct (hashable) value; a list or dict
+    it gives is copied for each row."""
+    try:
+        distinct = {value: convert(value) for value in set(column)}
+    except TypeError:  # unhashable stored values: each in turn
+        return [convert(value) for value in column]
+    if not any(isinstance(value, list | dict) for value in distinct.values()):
+        return list(map(distinct.__getitem__, column))
+    return [
+        copy(converted) if isinstance(converted, list | dict) else converted
+        for converted in map(distinct.__getitem__, column)
+    ]
 
 
 class _ModelWriter:
