@@ -173,12 +173,15 @@ def _blank(text: str) -> bool:
     return not restore(text).strip()
 
 
-def _add_csv_rows(raw: RawSheet, table: list[list[str]], messages: list[Message]) -> None:
+def _add_csv_rows(
+    raw: RawSheet, table: list[list[str]], messages: list[Message], *, escaped: bool = True
+) -> None:
     """The rows of a CSV file (texts) below its header, as :func:`_add_rows` adds cells, with
     whole rows and columns handled at once: blank rows skipped, a row with a value in a
     column without a name refused, short rows padded. A CSV cell is its text: one Cell per
     distinct text (codes, dates and kinds repeat), with the apostrophe that kept a
-    spreadsheet from evaluating the text removed."""
+    spreadsheet from evaluating the text removed. ``escaped`` false says that no cell holds
+    that apostrophe at all (the file's text has none), so no row is blank only once restored."""
     width = len(raw.columns)
     unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
     kept: list[Sequence[str | None]] = []
@@ -187,7 +190,7 @@ def _add_csv_rows(raw: RawSheet, table: list[list[str]], messages: list[Message]
         not unnamed_columns
         and set(map(len, table)) <= {width}
         and all(map(str.strip, map("".join, table)))  # no row blank as written
-        and not any(ESCAPE in text for text in map("".join, table))  # nor once restored
+        and not (escaped and any(ESCAPE in text for text in map("".join, table)))  # nor restored
     ):  # the usual file: every row as wide as the header, none blank
         numbers.extend(range(2, len(table) + 2))
         kept = list(table)
@@ -356,7 +359,7 @@ def _read_csv_file(file: Path, name: str, messages: list[Message]) -> RawSheet |
     if columns is None:
         return None
     raw = RawSheet(name, file.name, columns)
-    _add_csv_rows(raw, table[1:], messages)
+    _add_csv_rows(raw, table[1:], messages, escaped=ESCAPE in text)
     return raw
 
 

@@ -426,7 +426,7 @@ class _Checker:
             if "area_code" not in sheet.column_names:
                 continue
             for record in self.rows(sheet.name):
-                if record["area_code"] not in areas:
+                if record.values["area_code"] not in areas:
                     self.error(
                         record,
                         "area_code",
@@ -525,17 +525,23 @@ class _Checker:
 
     def check_metric_values(self) -> None:
         metrics = self.metrics()
+        records = self.rows("metric_values")
         baselines = set(self.known.baselines) | {
-            (r["area_code"], r["metric_code"])
-            for r in self.rows("metric_values")
-            if r["kind"] == "baseline"
+            (values["area_code"], values["metric_code"])
+            for values in (r.values for r in records)
+            if values["kind"] == "baseline"
         }
+        unreadable = self.unreadable["metrics"]
+        check_value = self._check_value
         kept: list[Record] = []
-        for record in self.rows("metric_values"):
-            metric = metrics.get(record["metric_code"])
-            if metric is None and (record["metric_code"],) in self.unreadable["metrics"]:
-                continue  # its definition could not be read, so its values cannot be checked
+        keep = kept.append
+        for record in records:
+            values = record.values
+            code = values["metric_code"]
+            metric = metrics.get(code)
             if metric is None:
+                if (code,) in unreadable:
+                    continue  # its definition could not be read, so its values cannot be checked
                 self.error(
                     record,
                     "metric_code",
@@ -543,8 +549,9 @@ class _Checker:
                     "a code from the metric registry or the metrics sheet",
                 )
                 continue
+            kind = values["kind"]
             problem = (
-                metric.years_problem(record["kind"], record["period_start"], record["period_end"])
+                metric.years_problem(kind, values["period_start"], values["period_end"])
                 if metric.national
                 else None  # a local metric has no years
             )
@@ -552,18 +559,15 @@ class _Checker:
                 self.error(
                     record,
                     "period_start",
-                    f"{problem} {record['metric_code']} applies in ({metric.years}): the "
-                    f"national metric is not in force then, so it has no {record['kind']}",
+                    f"{problem} {code} applies in ({metric.years}): the "
+                    f"national metric is not in force then, so it has no {kind}",
                     f"a period in the years it applies ({metric.years}), or a local metric "
                     "defined on the metrics sheet",
                 )
                 continue
-            if self._check_value(record, metric):
-                kept.append(record)
-            if (
-                record["kind"] == "target"
-                and (record["area_code"], record["metric_code"]) not in baselines
-            ):
+            if check_value(record, metric):
+                keep(record)
+            if kind == "target" and (values["area_code"], code) not in baselines:
                 self.warn(record, "kind", "has no baseline for the same area and metric")
         self.records["metric_values"] = kept
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -32,6 +33,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from bettercare.web.accounts.models import User
@@ -112,8 +114,7 @@ def upsert(
         position = {name: index for index, name in enumerate(writer.attnames)}
         stored_key = _getter([position[name] for name in key])
         stored: dict[Key, tuple[Any, ...]] = {
-            stored_key(values): values
-            for values in existing.order_by().values_list(*writer.attnames)
+            stored_key(values): values for values in held_rows(existing, writer.attnames)
         }
         creating: dict[Key, dict[str, Any]] = {}
         updating: dict[Key, tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -164,25 +165,68 @@ def upsert(
         now = timezone.now()
         written: list[Mapping[str, Any]] = []
         if creating:
-            new_rows = writer.complete(list(creating.values()))
-            inserted = writer.insert(new_rows)
-            if inserted is None:  # COPY returns nothing: read them back by key
+            # By column from here on: each field's values (defaults filled in) are adapted
+            # once, and the same adapted columns are the history rows' (ADR 0122).
+            columns = writer.columns(list(creating.values()))
+            pks = writer.insert(columns)
+            if pks is None:  # the database gave no keys: read them back by key
                 ids = writer.ids_of(existing, key, set(creating))
-                inserted = [ids[identity] for identity in creating]
-            for identity, values, pk in zip(creating, new_rows, inserted, strict=True):
-                values[writer.pk] = pk
-                result.ids[identity] = pk
-            writer.history(new_rows, "+", now=now, by=by, reason=reason)
+                pks = [ids[identity] for identity in creating]
+            columns.set(writer.pk, pks)
+            result.ids.update(zip(creating, pks, strict=True))
+            writer.history(columns, "+", now=now, by=by, reason=reason)
             result.changed |= set(creating)
-            written.extend(new_rows)
+            written.extend(columns.distinct(_AREA_COLUMNS))
         if updating:
             after = writer.update(list(updating.values()))
-            writer.history(after, "~", now=now, by=by, reason=reason)
+            writer.history(writer.columns(after), "~", now=now, by=by, reason=reason)
             result.changed |= set(updating)
             written.extend(after)
         if written:
             rows_changed(model, written)
         return result
+
+
+def held_rows(existing: models.QuerySet[Any], names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``existing.values_list(*names)`` as a list of tuples, converted a column at a time:
+    each distinct stored value of a column (a date, a JSON text, a code) is turned into its
+    Python value once, not once a row (a list or dict is copied for each row, so no two rows
+    share one)."""
+    query = existing.order_by().values_list(*names)
+    compiler = query.query.get_compiler(using=query.db)
+    found = compiler.execute_sql(MULTI)
+    rows = [row for chunk in found for row in chunk] if found is not None else []
+    if not rows:
+        return []
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    if not converters:
+        return list(map(tuple, rows))
+    columns = list(zip(*rows, strict=True))
+    database = compiler.connection
+    for position, (functions, expression) in converters.items():
+
+        def convert(value: Any, functions: Any = functions, expression: Any = expression) -> Any:
+            for function in functions:
+                value = function(value, expression, database)
+            return value
+
+        columns[position] = tuple(_converted(columns[position], convert))
+    return list(zip(*columns, strict=True))
+
+
+def _converted(column: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """``convert`` of each value, once for each distinct (hashable) value; a list or dict
+    it gives is copied for each row."""
+    try:
+        distinct = {value: convert(value) for value in set(column)}
+    except TypeError:  # unhashable stored values: each in turn
+        return [convert(value) for value in column]
+    if not any(isinstance(value, list | dict) for value in distinct.values()):
+        return list(map(distinct.__getitem__, column))
+    return [
+        copy(converted) if isinstance(converted, list | dict) else converted
+        for converted in map(distinct.__getitem__, column)
+    ]
 
 
 class _ModelWriter:
@@ -201,18 +245,27 @@ class _ModelWriter:
 
     # -- values -------------------------------------------------------------------------------
 
-    def complete(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """New rows' values with every field's default filled in."""
-        completed = []
-        fixed = {name: default for name, default in self.defaults if not callable(default)}
-        fresh = [(name, default) for name, default in self.defaults if callable(default)]
-        for values in rows:
-            row = {**fixed, **values}
-            for name, default in fresh:
-                if name not in values:
-                    row[name] = default()
-            completed.append(row)
-        return completed
+    def columns(self, rows: Sequence[Mapping[str, Any]]) -> _Columns:
+        """Rows as columns, every field's default filled in where a row leaves it out (and
+        the primary key's column where the rows give it)."""
+        count = len(rows)
+        shapes = set(map(tuple, rows))  # the sets of fields given (usually one)
+        everywhere = set.intersection(*map(set, shapes)) if shapes else set()
+        somewhere = set().union(*shapes)
+        values: dict[str, list[Any]] = {}
+        if self.pk in everywhere:
+            values[self.pk] = list(map(itemgetter(self.pk), rows))
+        for name, default in self.defaults:
+            fresh = callable(default)
+            if name in everywhere:
+                values[name] = list(map(itemgetter(name), rows))
+            elif name not in somewhere:
+                values[name] = [default() for _ in rows] if fresh else [default] * count
+            else:
+                values[name] = [
+                    row[name] if name in row else default() if fresh else default for row in rows
+                ]
+        return _Columns(count, values)
 
     @cached_property
     def defaults(self) -> list[tuple[str, Any]]:
@@ -283,23 +336,34 @@ class _ModelWriter:
         self,
         model: type[models.Model],
         fields: Sequence[models.Field[Any, Any]],
-        rows: Sequence[Mapping[str, Any]],
+        columns: _Columns,
         constant: Mapping[str, Any] | None = None,
         *,
         returning: bool = False,
     ) -> list[int] | None:
-        """Insert ``rows``; with ``returning``, their new primary keys in order where the
-        database says them as it inserts (SQLite), else None."""
+        """Insert the rows of ``columns`` (and a ``constant`` value for every row of those
+        fields); with ``returning``, their new primary keys in order where the database says
+        them as it inserts (SQLite), else None."""
         table = self.quote(model._meta.db_table)
         # arg-type: a built model's fields have their column (None only while the class is made).
-        columns = ", ".join(self.quote(f.column) for f in fields)  # type: ignore[arg-type]
-        parameters = self._parameters(fields, rows, constant)
+        names = ", ".join(self.quote(f.column) for f in fields)  # type: ignore[arg-type]
+        constant = constant or {}
+        by_column = []
+        for f in fields:
+            if f.attname in constant:
+                adapt = self._adapter(f)
+                value = constant[f.attname]
+                by_column.append([value if adapt is None else adapt(value)] * columns.length)
+            else:
+                by_column.append(columns.adapted(f, self._adapter))
+        parameters = list(zip(*by_column, strict=True))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    write_row = copy.write_row
                     for values in parameters:
-                        copy.write_row(values)
+                        write_row(values)
                 return None
             # SQLite: many rows a statement (far fewer steps than one row each), as many as
             # its limit of bound variables allows; RETURNING gives the keys in row order (as
@@ -311,20 +375,53 @@ class _ModelWriter:
             pk_column = self.quote(model._meta.pk.column)  # type: ignore[arg-type]
             raw_cursor = cursor.cursor
             ids: list[int] = []
+            statements: dict[int, str] = {}
             for start in range(0, len(parameters), per_statement):
                 batch = parameters[start : start + per_statement]
-                marks = ", ".join([row_marks] * len(batch))
-                sql = f"INSERT INTO {table} ({columns}) VALUES {marks}"  # noqa: S608 (names quoted)
+                sql = statements.get(len(batch))
+                if sql is None:
+                    marks = ", ".join([row_marks] * len(batch))
+                    sql = f"INSERT INTO {table} ({names}) VALUES {marks}"  # noqa: S608 (names quoted)
+                    if returning:
+                        sql += f" RETURNING {pk_column}"
+                    statements[len(batch)] = sql
                 flat = list(chain.from_iterable(batch))
+                sqlite3.Cursor.execute(raw_cursor, sql, flat)
                 if returning:
-                    sqlite3.Cursor.execute(raw_cursor, f"{sql} RETURNING {pk_column}", flat)
                     ids.extend(pk for (pk,) in raw_cursor.fetchall())
-                else:
-                    sqlite3.Cursor.execute(raw_cursor, sql, flat)
             return ids if returning else None
 
-    def insert(self, rows: Sequence[Mapping[str, Any]]) -> list[int] | None:
-        return self._insert(self.model, self.fields, rows, returning=True)
+    def insert(self, columns: _Columns) -> list[int] | None:
+        """Insert new rows; their primary keys in row order, or None when the database does
+        not say them. On PostgreSQL the keys are taken from the table's sequence first (one
+        query) and sent with the rows, so nothing is read back by key afterwards."""
+        if connection.vendor == "postgresql" and self.sequence:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    [self.sequence, columns.length],
+                )
+                pks = [pk for (pk,) in cursor.fetchall()]
+            columns.set(self.pk, pks)
+            pk_field = self.model._meta.pk
+            assert pk_field is not None
+            self._insert(self.model, [pk_field, *self.fields], columns)
+            return pks
+        return self._insert(self.model, self.fields, columns, returning=True)
+
+    @cached_property
+    def sequence(self) -> str | None:
+        """The sequence that numbers the table's rows on PostgreSQL (None if none)."""
+        pk = self.model._meta.pk
+        if not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)",
+                [self.quote(self.model._meta.db_table), pk.column],
+            )
+            found = cursor.fetchone()
+        return None if found is None else found[0]
 
     def ids_of(
         self, existing: models.QuerySet[Any], key: Sequence[str], wanted: set[Key]
@@ -385,7 +482,7 @@ class _ModelWriter:
 
     def history(
         self,
-        rows: Sequence[Mapping[str, Any]],
+        columns: _Columns,
         kind: str,
         *,
         now: Any,
@@ -402,7 +499,51 @@ class _ModelWriter:
             "history_type": kind,
             "history_user_id": by.pk if by is not None else None,
         }
-        self._insert(self.history_model, fields, rows, extra)
+        self._insert(self.history_model, fields, columns, extra)
+
+
+#: The fields that say which areas a row is in (for moving their data versions on).
+_AREA_COLUMNS = ("area_id", "period_id", "scheme_id")
+
+
+class _Columns:
+    """Rows held by column: each field's values by attribute name, and each column's
+    database parameters, adapted once and kept (a history row's fields are the model's)."""
+
+    def __init__(self, length: int, values: dict[str, list[Any]]) -> None:
+        self.length = length
+        self.values = values
+        self._adapted: dict[str, tuple[type[Any], list[Any]]] = {}
+
+    def set(self, name: str, column: list[Any]) -> None:
+        self.values[name] = column
+        self._adapted.pop(name, None)
+
+    def adapted(
+        self,
+        f: models.Field[Any, Any],
+        adapter: Callable[[models.Field[Any, Any]], Callable[[Any], Any] | None],
+    ) -> list[Any]:
+        """The column of ``f`` as database parameters (``adapter`` says how)."""
+        kept = self._adapted.get(f.attname)
+        if kept is not None and kept[0] is type(f):
+            return kept[1]
+        adapt = adapter(f)
+        column = self.values[f.attname]
+        if adapt is not None:
+            column = _adapted(column, adapt)
+        self._adapted[f.attname] = (type(f), column)
+        return column
+
+    def distinct(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        """The distinct combinations of the ``names`` the rows have (one empty row if none)."""
+        present = [name for name in names if name in self.values]
+        if not self.length:
+            return []
+        if not present:
+            return [{}]
+        combinations = set(zip(*(self.values[name] for name in present), strict=True))
+        return [dict(zip(present, values, strict=True)) for values in combinations]
 
 
 def _getter(items: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:

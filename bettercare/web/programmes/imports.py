@@ -432,7 +432,8 @@ class _Writer:
         codes: set[str] | list[str]  # every area named, then each level's in turn
         codes = {r["parent_code"] for r in records if r["parent_code"]}
         for sheet in self.validated.records.values():
-            codes |= {r["area_code"] for r in sheet if r["area_code"]}
+            codes |= {r.values.get("area_code") or "" for r in sheet}
+        codes.discard("")
         known = {a.code: a for a in Area.objects.filter(code__in=codes)}
         rows = []
         for record in records:
@@ -760,16 +761,17 @@ class _Writer:
         records = self.rows("metric_values")
         if not records:
             return
-        area_ids = {self.area_id(r["area_code"]) for r in records}
-        metric_ids = {self.metrics[r["metric_code"]].pk for r in records}
         area_of = {code: area.pk for code, area in self.areas.items()}
         metric_of = {code: metric.pk for code, metric in self.metrics.items()}
+        values = [r.values for r in records]
+        area_ids = {area_of[code] for code in {v["area_code"] for v in values}}
+        metric_ids = {metric_of[code] for code in {v["metric_code"] for v in values}}
         source = f"workbook {self.validated.source}"
         self.upsert(
             "metric_values",
             MetricValue,
             ("area_id", "metric_id", "period_start", "period_end", "kind"),
-            (
+            [
                 {
                     "area_id": area_of[v["area_code"]],
                     "metric_id": metric_of[v["metric_code"]],
@@ -784,9 +786,8 @@ class _Writer:
                     "source": v.get("source") or source,
                     "sum_of_squares": v.get("sum_of_squares"),
                 }
-                for r in records
-                for v in (r.values,)
-            ),
+                for r, v in zip(records, values, strict=True)
+            ],
             MetricValue.objects.filter(area_id__in=area_ids, metric_id__in=metric_ids),
             provenance=("source",),
         )

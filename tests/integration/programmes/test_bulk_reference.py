@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bettercare.web.accounts.models import User
 from bettercare.web.performance.models import Metric, MetricValue
-from bettercare.web.programmes.bulk import upsert
+from bettercare.web.programmes.bulk import held_rows, upsert
 from bettercare.web.programmes.models import Area
 from tests.factories import KENT, MEDWAY, make_area, make_metric
 
@@ -132,3 +132,33 @@ def test_the_bulk_writer_leaves_what_writing_row_by_row_leaves(data):
     rounds = [value_rows(data.draw, areas, metrics) for _ in range(data.draw(st.integers(1, 3)))]
     expected = outcome(reference_upsert, rounds, user)
     assert outcome(bulk, rounds, user) == expected
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_held_rows_read_a_column_at_a_time_are_what_values_list_gives(data):
+    """The bulk writer's read of what is held (each distinct stored value converted once)
+    against Django's ``values_list`` (each row's values converted in turn): the same tuples,
+    and no list (a row's warnings) shared between two rows."""
+    user, _ = User.objects.get_or_create(username="importer")
+    areas = [
+        Area.objects.filter(code=code).first() or make_area(code, name)
+        for code, name in ((KENT, "Kent"), (MEDWAY, "Medway"))
+    ]
+    metrics = [
+        Metric.objects.filter(code=code).first() or make_metric(code)
+        for code in ("admissions", "discharges")
+    ]
+    rows = value_rows(data.draw, areas, metrics)
+    names = ["id", *KEY, "numerator", "value", "warnings", "bands", "version"]
+    try:
+        with transaction.atomic():
+            bulk(rows, by=user, reason="held")
+            held = held_rows(MetricValue.objects.filter(area__in=areas), names)
+            expected = list(MetricValue.objects.filter(area__in=areas).values_list(*names))
+            raise RollbackError
+    except RollbackError:
+        pass
+    assert sorted(held, key=repr) == sorted(expected, key=repr)
+    lists = [row[names.index("warnings")] for row in held]
+    assert len({id(found) for found in lists}) == len(lists)
