@@ -7,7 +7,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from markupsafe import Markup
 
 from bettercare.core.periods import Month
 from bettercare.web.accounts.access import Access
@@ -36,9 +38,26 @@ def access_of(request: HttpRequest) -> Access:
     return request.access  # type: ignore[attr-defined,no-any-return]  # AccessMiddleware sets it
 
 
+#: Stands for the CSRF field in HTML cached for more than one request: :func:`with_csrf` puts
+#: each request's own field in its place. No text a template escapes can contain it ("<").
+CSRF_MARK = "<bettercare-csrf-input>"
+
+
+def with_csrf(request: HttpRequest, html: str) -> Markup:
+    """Cached HTML with this request's CSRF field where :data:`CSRF_MARK` stands."""
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, str(csrf_input(request)))
+    return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
+
+
 def area_for(request: HttpRequest, code: str) -> Area:
-    """The area with this code: 404 if there is none, 403 if the user may not see it."""
-    area = Area.objects.select_related("parent", "programme").filter(code=code).first()
+    """The area with this code: 404 if there is none, 403 if the user may not see it.
+
+    Its parent and grandparent come with it (an HWB's ICB and region), so the pages find the
+    region above without another query."""
+    area = (
+        Area.objects.select_related("parent__parent", "programme").filter(code=code).first()
+    )
     if area is None:
         raise Http404(f"There is no area {code}.")
     if not access_of(request).can_view(area):
@@ -131,6 +150,11 @@ def render_area_page(
         **context,
     }
     return render(request, template, context, status=status)
+
+
+def region_above(area: Area) -> Area | None:
+    """The nearest region above ``area`` (None when it is in none), from its loaded parents."""
+    return next((a for a in _ancestors(area) if a.type == Area.Type.REGION), None)
 
 
 def _ancestors(area: Area) -> list[Area]:
