@@ -154,29 +154,44 @@ def plan_chart(
 
 
 def metric_list(request: HttpRequest, code: str) -> HttpResponse:
-    """Every metric with a value at the period: the headline metrics, then composites' parts."""
+    """Every metric with a value at the period: the headline metrics, then composites' parts.
+
+    The same for everyone who may see the area: cached per version of its data (ADR 0124)."""
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
-    lines = metric_lines(area, period.reporting_month)
-    by_code = {line.code: line for line in lines}
-    parts: dict[str, list[MetricLine]] = defaultdict(list)
-    for line in lines:
-        if line.parent_code:
-            parts[line.parent_code].append(line)
-    composites = [
-        (by_code[code], sorted(children, key=lambda line: registry_order(line.code)))
-        for code, children in parts.items()
-        if code in by_code
-    ]
-    orphans = [line for code, children in parts.items() if code not in by_code for line in children]
+
+    def body() -> str:
+        lines = metric_lines(area, period.reporting_month)
+        by_code = {line.code: line for line in lines}
+        parts: dict[str, list[MetricLine]] = defaultdict(list)
+        for line in lines:
+            if line.parent_code:
+                parts[line.parent_code].append(line)
+        composites = [
+            (by_code[code], sorted(children, key=lambda line: registry_order(line.code)))
+            for code, children in parts.items()
+            if code in by_code
+        ]
+        orphans = [
+            line for code, children in parts.items() if code not in by_code for line in children
+        ]
+        return render_to_string(
+            "performance/metric_list_body.jinja",
+            {
+                "area": area,
+                "period": period,
+                "metrics": [line for line in lines if line.parent_code is None] + orphans,
+                "composites": composites,
+            },
+        )
+
     return render_area_page(
         request,
         "performance/metric_list.jinja",
         area,
         "metrics",
         {
-            "metrics": [line for line in lines if line.parent_code is None] + orphans,
-            "composites": composites,
+            "body": cached.fragment(f"metric-list:{period.cache_key}", [area.pk], body),
             "page_title": f"{area.name} metrics, {period.label}",
         },
         period=period,
