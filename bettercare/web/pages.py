@@ -15,7 +15,6 @@ from bettercare.core.periods import Month
 from bettercare.web.accounts.access import Access
 from bettercare.web.presenters import period_options
 from bettercare.web.programmes.models import Area, ReportingPeriod
-from bettercare.web.programmes.versioning import read_ahead, reading_once
 from bettercare.web.programmes.queries import (
     MonthOutOfRangeError,
     check_reportable,
@@ -24,6 +23,7 @@ from bettercare.web.programmes.queries import (
     reportable_months,
     reporting_period,
 )
+from bettercare.web.programmes.versioning import read_ahead, reading_once
 
 AREA_PAGES = (
     ("overview", "Overview"),
@@ -58,9 +58,7 @@ def area_for(request: HttpRequest, code: str) -> Area:
 
     Its parent and grandparent come with it (an HWB's ICB and region), so the pages find the
     region above without another query."""
-    area = (
-        Area.objects.select_related("parent__parent", "programme").filter(code=code).first()
-    )
+    area = Area.objects.select_related("parent__parent", "programme").filter(code=code).first()
     if area is None:
         raise Http404(f"There is no area {code}.")
     # The area's version and the shared one in one query, before the access (which keys on
@@ -101,7 +99,9 @@ def period_of(area: Area, month: Month | None) -> ReportingPeriod:
         lambda: _period_values(_find_period(area, month)),
     )
     period = (
-        ReportingPeriod(**values) if db is None else ReportingPeriod.from_db(db, None, values.values())
+        ReportingPeriod(**values)
+        if db is None
+        else ReportingPeriod.from_db(db, list(values), list(values.values()))
     )
     period.area = area
     return period

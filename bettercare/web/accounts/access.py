@@ -76,8 +76,10 @@ class Access:
         if not self.roles and not self.led_schemes:
             return "none"
         text = repr(
-            (sorted((area, sorted(roles)) for area, roles in self.roles.items()),
-             sorted(self.led_schemes))
+            (
+                sorted((area, sorted(roles)) for area, roles in self.roles.items()),
+                sorted(self.led_schemes),
+            )
         )
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
