@@ -24,49 +24,24 @@ from bettercare.web.programmes.versioning import (
     shared_version,
     versions_read_once,
 )
-from tests.factories import (
-    ICB_CODE,
-    KENT,
-    MEDWAY,
-    make_area,
-    make_metric,
-    make_monthly_values,
-    make_period,
-    make_region,
-    make_target,
-    make_user,
-)
+from tests.factories import KENT, make_user
 from tests.integration.web.html import charts, text_of
+from tests.integration.web.test_metrics import DETAIL, world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AUGUST = Month(2017, 8)
-DETAIL = f"/areas/{KENT}/metrics/emergency_admissions/?period=2017-08"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.fixture
-def world():
-    """Kent and Medway under an ICB, Surrey beside them in the region."""
-    region = make_region()
-    icb = make_area(ICB_CODE, "Kent and Medway ICB", parent=region, type="ICB")
-    kent = make_area(KENT, "Kent", parent=icb)
-    medway = make_area(MEDWAY, "Medway", parent=icb)
-    surrey = make_area("E10000030", "Surrey", parent=region)
-    metric = make_metric(applies_from="2016-17")
-    make_monthly_values(kent, metric, [900, 880, 870, 860, 890, 875, 865, 880, 870] * 2)
-    make_target(kent, metric, "2017-18", 150.0)
-    make_monthly_values(medway, metric, [300] * 17, denominator=200_000)
-    make_monthly_values(surrey, metric, [500] * 17, denominator=400_000)
-    make_period(kent, "2017-08")
+def people(world):  # noqa: F811 - the fixture imported above
+    """test_metrics' region (Kent and Medway under an ICB, Surrey and West Sussex beside
+    them), its ICB viewer, a regional lead and the ICB's programme manager."""
     return {
-        "region": region,
-        "kent": kent,
-        "surrey": surrey,
-        "metric": metric,
-        "viewer": make_user("viewer", (icb, "viewer")),
-        "lead": make_user("lead", (region, "regional_lead")),
-        "manager": make_user("manager", (icb, "programme_manager")),
+        "viewer": world["viewer"],
+        "lead": make_user("lead", (world["region"], "regional_lead")),
+        "manager": make_user("manager", (world["kent"].parent, "programme_manager")),
     }
 
 
@@ -77,15 +52,15 @@ def league_names(response) -> list[str]:
 
 
 @override_settings(CACHES=LOCMEM)
-def test_each_viewer_sees_only_their_areas_and_forms_from_the_cache(world):
+def test_each_viewer_sees_only_their_areas_and_forms_from_the_cache(people):
     cache.clear()
     viewer, lead, manager = Client(), Client(), Client()
-    viewer.force_login(world["viewer"])
-    lead.force_login(world["lead"])
-    manager.force_login(world["manager"])
+    viewer.force_login(people["viewer"])
+    lead.force_login(people["lead"])
+    manager.force_login(people["manager"])
     for _ in range(2):  # computed, then from the cache: the same for each viewer
         assert league_names(viewer.get(DETAIL)) == ["Kent", "Medway"]
-        assert league_names(lead.get(DETAIL)) == ["Kent", "Medway", "Surrey"]
+        assert league_names(lead.get(DETAIL)) == ["Kent", "Medway", "Surrey", "West Sussex"]
         assert "Save commentary" not in text_of(viewer.get(DETAIL))
         assert "Save commentary" not in text_of(lead.get(DETAIL))
         assert "Save commentary" in text_of(manager.get(DETAIL))
@@ -93,12 +68,12 @@ def test_each_viewer_sees_only_their_areas_and_forms_from_the_cache(world):
 
 
 @override_settings(CACHES=LOCMEM)
-def test_a_write_to_another_area_of_the_region_shows_at_once(world):
+def test_a_write_to_another_area_of_the_region_shows_at_once(world, people):  # noqa: F811
     cache.clear()
     client = Client()
-    client.force_login(world["lead"])
+    client.force_login(people["lead"])
     before = text_of(client.get(DETAIL))
-    assert "the 3 areas in the region with a value for August 2017" in before
+    assert "the 4 areas in the region with a value for August 2017" in before
     value = MetricValue.objects.get(
         area=world["surrey"], kind="actual", period_start=AUGUST.first_day
     )
@@ -106,15 +81,18 @@ def test_a_write_to_another_area_of_the_region_shows_at_once(world):
 
     after = text_of(client.get(DETAIL))
 
-    assert "the 2 areas in the region with a value for August 2017" in after
-    assert league_names(client.get(DETAIL)) == ["Kent", "Medway"]
+    assert "the 3 areas in the region with a value for August 2017" in after
+    assert league_names(client.get(DETAIL)) == ["Kent", "Medway", "West Sussex"]
 
 
 @override_settings(CACHES=LOCMEM)
-def test_a_cached_page_carries_this_requests_csrf_field_and_a_saved_commentary_shows(world):
+def test_a_cached_page_carries_this_requests_csrf_field_and_a_saved_commentary_shows(
+    world,  # noqa: F811
+    people,
+):
     cache.clear()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world["manager"])
+    client.force_login(people["manager"])
     client.get(DETAIL)  # computed and cached
     page = client.get(DETAIL).content.decode()  # from the cache
     assert "<bettercare-csrf-input>" not in page
@@ -135,23 +113,23 @@ def test_a_cached_page_carries_this_requests_csrf_field_and_a_saved_commentary_s
         month=AUGUST,
         commentary="Changed by the action",
         seen_version=1,
-        by=world["manager"],
+        by=people["manager"],
     )
     assert "Changed by the action" in text_of(client.get(DETAIL))
 
 
 @override_settings(CACHES=LOCMEM)
-def test_the_period_selector_follows_the_areas_periods(world):
+def test_the_period_selector_follows_the_areas_periods(world, people):  # noqa: F811
     cache.clear()
     client = Client()
-    client.force_login(world["manager"])
+    client.force_login(people["manager"])
     july = re.compile(r'<option value="2017-07"\s*>July 2017 \(([^)]+)\)</option>')
     assert july.findall(client.get(DETAIL).content.decode()) == ["not opened"]
-    period_open(area=world["kent"], month=AUGUST - 1, by=world["manager"])
+    period_open(area=world["kent"], month=AUGUST - 1, by=people["manager"])
     assert july.findall(client.get(DETAIL).content.decode()) == ["open"]
 
 
-def test_within_a_read_each_version_is_read_once_until_a_write(world):
+def test_within_a_read_each_version_is_read_once_until_a_write(world):  # noqa: F811
     kent, surrey = world["kent"].pk, world["surrey"].pk
     with versions_read_once():
         with CaptureQueriesContext(connection) as first:
@@ -171,10 +149,10 @@ def test_within_a_read_each_version_is_read_once_until_a_write(world):
     assert len(outside.captured_queries) == 2
 
 
-def test_the_access_signature_is_the_same_exactly_for_the_same_access(world):
+def test_the_access_signature_is_the_same_exactly_for_the_same_access(world, people):  # noqa: F811
     other_viewer = make_user("other", (world["kent"].parent, "viewer"))
     signatures = {
-        name: Access.for_user(world[name]).signature for name in ("viewer", "lead", "manager")
+        name: Access.for_user(people[name]).signature for name in ("viewer", "lead", "manager")
     }
     assert Access.for_user(other_viewer).signature == signatures["viewer"]
     assert len(set(signatures.values())) == 3
