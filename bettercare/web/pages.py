@@ -7,18 +7,23 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from markupsafe import Markup
 
 from bettercare.core.periods import Month
 from bettercare.web.accounts.access import Access
+from bettercare.web.presenters import period_options
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.queries import (
     MonthOutOfRangeError,
     check_reportable,
+    current_month,
     latest_period,
     reportable_months,
     reporting_period,
 )
+from bettercare.web.programmes.versioning import read_ahead, reading_once
 
 AREA_PAGES = (
     ("overview", "Overview"),
@@ -36,11 +41,29 @@ def access_of(request: HttpRequest) -> Access:
     return request.access  # type: ignore[attr-defined,no-any-return]  # AccessMiddleware sets it
 
 
+#: Stands for the CSRF field in HTML cached for more than one request: :func:`with_csrf` puts
+#: each request's own field in its place. No text a template escapes can contain it ("<").
+CSRF_MARK = "<bettercare-csrf-input>"
+
+
+def with_csrf(request: HttpRequest, html: str) -> Markup:
+    """Cached HTML with this request's CSRF field where :data:`CSRF_MARK` stands."""
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, str(csrf_input(request)))
+    return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
+
+
 def area_for(request: HttpRequest, code: str) -> Area:
-    """The area with this code: 404 if there is none, 403 if the user may not see it."""
-    area = Area.objects.select_related("parent", "programme").filter(code=code).first()
+    """The area with this code: 404 if there is none, 403 if the user may not see it.
+
+    Its parent and grandparent come with it (an HWB's ICB and region), so the pages find the
+    region above without another query."""
+    area = Area.objects.select_related("parent__parent", "programme").filter(code=code).first()
     if area is None:
         raise Http404(f"There is no area {code}.")
+    # The area's version and the shared one in one query, before the access (which keys on
+    # the shared version) and the page's cached parts ask for them (ADR 0124).
+    read_ahead([area.pk])
     if not access_of(request).can_view(area):
         raise PermissionDenied(f"You do not have access to {area.name}.")
     return area
@@ -64,6 +87,27 @@ def period_for(area: Area, text: str | None) -> ReportingPeriod:
 def period_of(area: Area, month: Month | None) -> ReportingPeriod:
     """The area's period for a month already parsed at the edge (None: the latest); 404 for a
     month outside the months the area can report. The period may be unopened (not saved)."""
+    if not reading_once():
+        return _find_period(area, month)
+    from bettercare.web.reporting.cached import versioned
+
+    # Kept per version of the area's data and current month (the latest may be the current
+    # month), as its field values, not the instance with its area (ADR 0124).
+    db, values = versioned(
+        f"period:{area.pk}:{month or 'latest'}:{current_month()}",
+        [area.pk],
+        lambda: _period_values(_find_period(area, month)),
+    )
+    period = (
+        ReportingPeriod(**values)
+        if db is None
+        else ReportingPeriod.from_db(db, list(values), list(values.values()))
+    )
+    period.area = area
+    return period
+
+
+def _find_period(area: Area, month: Month | None) -> ReportingPeriod:
     if month is None:
         return latest_period(area)
     try:
@@ -71,6 +115,12 @@ def period_of(area: Area, month: Month | None) -> ReportingPeriod:
     except MonthOutOfRangeError as error:
         raise Http404(str(error)) from None
     return reporting_period(area, month)
+
+
+def _period_values(period: ReportingPeriod) -> tuple[str | None, dict[str, Any]]:
+    """A period's database (None when it is not saved) and field values, in field order."""
+    values = {f.attname: getattr(period, f.attname) for f in ReportingPeriod._meta.concrete_fields}
+    return (None if period._state.adding else period._state.db), values
 
 
 def period_choices(area: Area) -> list[dict[str, Any]]:
@@ -94,6 +144,18 @@ def period_choices(area: Area) -> list[dict[str, Any]]:
     return groups
 
 
+def period_selector(area: Area, selected: Month) -> Markup:
+    """The period selector's options with ``selected`` chosen, rendered once per version of
+    the area's data and month of the year (the months run to the current one, ADR 0124)."""
+    from bettercare.web.reporting.cached import fragment
+
+    return fragment(
+        f"period-options:{area.pk}:{current_month()}:{selected}",
+        [area.pk],
+        lambda: str(period_options(period_choices(area), str(selected))),
+    )
+
+
 def area_navigation(area: Area, current: str, query: str = "") -> list[dict[str, Any]]:
     items = []
     for name, label in AREA_PAGES:
@@ -114,13 +176,12 @@ def render_area_page(
 ) -> HttpResponse:
     query = f"?period={period.reporting_month}" if period is not None else ""
     access = access_of(request)
-    choices = period_choices(area) if period is not None else []
     context = {
         "area": area,
         "current_page": current,
         "subnav": area_navigation(area, current, query),
         "period": period,
-        "period_choices": choices,
+        "period_selector": period_selector(area, period.reporting_month) if period else None,
         "can_manage": access.can_manage(area),
         "can_edit_finance": access.can_edit_finance(area),
         "regions": [
@@ -131,6 +192,11 @@ def render_area_page(
         **context,
     }
     return render(request, template, context, status=status)
+
+
+def region_above(area: Area) -> Area | None:
+    """The nearest region above ``area`` (None when it is in none), from its loaded parents."""
+    return next((a for a in _ancestors(area) if a.type == Area.Type.REGION), None)
 
 
 def _ancestors(area: Area) -> list[Area]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from jinja2 import Environment, pass_environment
 from jinja2.filters import do_indent, do_trim
 from markupsafe import Markup, escape
 
@@ -168,6 +169,40 @@ def unread_alerts_label(request: Any) -> str:
     return f"Alerts ({count} unread)" if count else "Alerts"
 
 
+def header_params(
+    name: str | None, links: tuple[tuple[str, str], ...], navigation: Any = None
+) -> dict[str, Any]:
+    """The site's parameters for NHS.UK's header: the signed-in user's name (None for no one)
+    and their account links ((href, text) pairs)."""
+    items = [{"text": name, "icon": True}, *({"href": h, "text": t} for h, t in links)]
+    return {
+        "containerClasses": "bc-wide-container",
+        "service": {"text": "bettercare", "href": "/"},
+        "account": {"items": items} if name is not None else None,
+        "navigation": {"items": navigation} if navigation else None,
+    }
+
+
+def _header_macro(env: Environment) -> Any:
+    return env.get_template("nhsuk/components/header/macro.jinja").module.header  # type: ignore[attr-defined]  # the template's macro
+
+
+@lru_cache(maxsize=1024)
+def _site_header(env: Environment, name: str | None, links: tuple[tuple[str, str], ...]) -> Markup:
+    return Markup(_header_macro(env)(header_params(name, links)))
+
+
+@pass_environment
+def site_header(
+    env: Environment, name: str | None, links: tuple[tuple[str, str], ...], navigation: Any = None
+) -> Markup:
+    """NHS.UK's header as its macro writes it for ``header_params``: without navigation, written
+    once per process for each name and links (every page has one; ADR 0124)."""
+    if navigation:
+        return Markup(_header_macro(env)(header_params(name, links, navigation)))
+    return _site_header(env, name, tuple(tuple(link) for link in links))
+
+
 def chart_table_rows(chart: Chart) -> Markup:
     """The rows of a chart's data table, each cell escaped, as one piece of markup.
 
@@ -254,6 +289,7 @@ GLOBALS: dict[str, Any] = {
     "period_options": period_options,
     "chart_table_rows": chart_table_rows,
     "unread_alerts_label": unread_alerts_label,
+    "site_header": site_header,
     "radio_items": radio_items,
     "form_errors": form_errors,
     "sparkline": sparkline,

@@ -7,9 +7,11 @@ do anything. One ``Access`` is built per request from two small queries.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -64,6 +66,22 @@ class Access:
             )
         )
         return cls(user, roles=dict(roles), led_schemes=led)
+
+    @cached_property
+    def signature(self) -> str:
+        """A short token that is the same for two users exactly when they may see and do the
+        same: a page cached for one viewer (e.g. the metric page, ADR 0124) keys on it."""
+        if self.is_admin:
+            return "admin"
+        if not self.roles and not self.led_schemes:
+            return "none"
+        text = repr(
+            (
+                sorted((area, sorted(roles)) for area, roles in self.roles.items()),
+                sorted(self.led_schemes),
+            )
+        )
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
     # -- seeing -----------------------------------------------------------------------------
 

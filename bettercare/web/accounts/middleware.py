@@ -17,6 +17,10 @@ from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 
 from bettercare.web.accounts.access import Access
+from bettercare.web.programmes.versioning import versions_read_once
+
+#: Requests that only read: the data versions they ask for are read once each (ADR 0124).
+READS = frozenset({"GET", "HEAD"})
 
 #: Seconds between renewals of a session in use (a write each time, not on every request).
 RENEW_AFTER = 60
@@ -34,7 +38,10 @@ class AccessMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.access = SimpleLazyObject(lambda: Access.for_user(request.user))  # type: ignore[attr-defined]  # the attribute pages.access_of reads
-        return self.get_response(request)
+        if request.method not in READS:
+            return self.get_response(request)
+        with versions_read_once():
+            return self.get_response(request)
 
 
 class SignedInMiddleware:

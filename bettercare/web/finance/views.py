@@ -85,8 +85,8 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
     asked = _year_asked(request)
     today = Month.of(timezone.localdate())
-    context = cached.value(
-        f"finance:{area.pk}:{asked or 'latest'}:{today}",
+    context = cached.versioned(
+        f"value:finance:{area.pk}:{asked or 'latest'}:{today}",
         [area.pk],
         lambda: finance_context(area, asked, today),
     )

@@ -9,6 +9,7 @@ which is computed from the summed numerators and denominators of every area in t
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from datetime import date
 from typing import TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from markupsafe import Markup
 
 from bettercare.charts import (
     Chart,
@@ -47,7 +50,15 @@ from bettercare.core.summary import (
 from bettercare.reports.model import MetricLine
 from bettercare.reports.positions import span_label
 from bettercare.web.accounts.access import Access
-from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.pages import (
+    CSRF_MARK,
+    access_of,
+    area_for,
+    period_for,
+    region_above,
+    render_area_page,
+    with_csrf,
+)
 from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import MetricValue
 from bettercare.web.performance.queries import (
@@ -62,7 +73,8 @@ from bettercare.web.performance.queries import (
     rebase_months_of,
 )
 from bettercare.web.performance.rebase_views import month_items
-from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.reporting import cached
 from bettercare.web.reporting.common import metric_line, metric_lines
 from bettercare.web.reporting.queries import position_row, registry_order
 
@@ -143,29 +155,44 @@ def plan_chart(
 
 
 def metric_list(request: HttpRequest, code: str) -> HttpResponse:
-    """Every metric with a value at the period: the headline metrics, then composites' parts."""
+    """Every metric with a value at the period: the headline metrics, then composites' parts.
+
+    The same for everyone who may see the area: cached per version of its data (ADR 0124)."""
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
-    lines = metric_lines(area, period.reporting_month)
-    by_code = {line.code: line for line in lines}
-    parts: dict[str, list[MetricLine]] = defaultdict(list)
-    for line in lines:
-        if line.parent_code:
-            parts[line.parent_code].append(line)
-    composites = [
-        (by_code[code], sorted(children, key=lambda line: registry_order(line.code)))
-        for code, children in parts.items()
-        if code in by_code
-    ]
-    orphans = [line for code, children in parts.items() if code not in by_code for line in children]
+
+    def body() -> str:
+        lines = metric_lines(area, period.reporting_month)
+        by_code = {line.code: line for line in lines}
+        parts: dict[str, list[MetricLine]] = defaultdict(list)
+        for line in lines:
+            if line.parent_code:
+                parts[line.parent_code].append(line)
+        composites = [
+            (by_code[code], sorted(children, key=lambda line: registry_order(line.code)))
+            for code, children in parts.items()
+            if code in by_code
+        ]
+        orphans = [
+            line for code, children in parts.items() if code not in by_code for line in children
+        ]
+        return render_to_string(
+            "performance/metric_list_body.jinja",
+            {
+                "area": area,
+                "period": period,
+                "metrics": [line for line in lines if line.parent_code is None] + orphans,
+                "composites": composites,
+            },
+        )
+
     return render_area_page(
         request,
         "performance/metric_list.jinja",
         area,
         "metrics",
         {
-            "metrics": [line for line in lines if line.parent_code is None] + orphans,
-            "composites": composites,
+            "body": cached.fragment(f"metric-list:{period.cache_key}", [area.pk], body),
             "page_title": f"{area.name} metrics, {period.label}",
         },
         period=period,
@@ -211,9 +238,39 @@ class RegionComparison:
 
 
 def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
-    """One metric in full: one pass down, from the snapshot of its values (ADR 0107)."""
+    """One metric in full: one pass down, from the snapshot of its values (ADR 0107).
+
+    The page's content is cached (ADR 0124) per version of the data it reads (the area's, the
+    region's areas', the shared registry and tree) and per viewer's access (the forms a
+    manager gets, the region's areas the viewer may see): a cached page runs no query for it
+    but the one that reads those versions.
+    """
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
+    access = access_of(request)
+    region = region_above(area)
+    areas = Area.objects.descendants(region).values("pk") if region else [area.pk]
+    name = hashlib.blake2b(metric.encode(), digest_size=8).hexdigest()
+    title, html = cached.versioned(
+        f"metric-page:{area.pk}:{period.reporting_month}:{name}:{access.signature}",
+        areas,
+        lambda: metric_content(access, area, period, metric),
+    )
+    return render_area_page(
+        request,
+        "performance/metric_detail.jinja",
+        area,
+        "metrics",
+        {"content": with_csrf(request, html), "page_title": title},
+        period=period,
+    )
+
+
+def metric_content(
+    access: Access, area: Area, period: ReportingPeriod, metric: str
+) -> tuple[str, str]:
+    """The metric page's title and content for a viewer with this access (its forms' CSRF
+    fields left as :data:`~bettercare.web.pages.CSRF_MARK`); 404 for no such metric."""
     month = period.reporting_month
     snapshot = metric_detail_snapshot(area, month, metric)
     if snapshot is None:
@@ -239,7 +296,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     )
     commentary_form = (
         CommentaryForm(initial={"commentary": commentary, "version": saved.version if saved else 0})
-        if access_of(request).can_manage(area)
+        if access.can_manage(area)
         else None
     )
     summary = position if isinstance(position, MetricSummary) else None
@@ -277,7 +334,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
         special_points.update(POINT_STYLES[t][3] for t in spc.point_type if t != "common_cause")
         reason = variation_reason(spc, summary.spc_months)
-    can_rebase = access_of(request).can_rebase_metric(area)
+    can_rebase = access.can_rebase_metric(area)
     actual_periods = [
         (v.period_start, v.period_end) for v in stored if v.kind == MetricValue.Kind.ACTUAL
     ]
@@ -285,12 +342,12 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     composite_parent: MetricLine | None = None
     if line.composition or found.parent is not None:
         composite_parts, composite_parent = composite_section(snapshot, month)
-    return render_area_page(
-        request,
-        "performance/metric_detail.jinja",
-        area,
-        "metrics",
+    html = render_to_string(
+        "performance/metric_detail_content.jinja",
         {
+            "area": area,
+            "period": period,
+            "csrf_input": Markup(CSRF_MARK),  # noqa: S704 - a constant: each request's own field replaces it
             "metric": found,
             "line": line,
             "spc": spc,
@@ -308,15 +365,14 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             "targets": [r for r in rows if r.value.kind == MetricValue.Kind.TARGET],
             "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
             "schemes": snapshot.schemes,
-            "comparison": _compare_with_region(access_of(request), area, found, snapshot.region),
+            "comparison": _compare_with_region(access, area, found, snapshot.region),
             "commentary": commentary,
             "form": commentary_form,
-            "page_title": found.name,
             "composite_parts": composite_parts,
             "composite_parent": composite_parent,
         },
-        period=period,
     )
+    return found.name, html
 
 
 def composite_section(

@@ -23,7 +23,9 @@ seen by all.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
@@ -45,10 +47,13 @@ __all__ = [
     "areas_of",
     "connect",
     "data_versions",
+    "read_ahead",
+    "reading_once",
     "record_login",
     "rows_changed",
     "shared_changed",
     "shared_version",
+    "versions_read_once",
 ]
 
 APPS = ("accounts", "programmes", "finance", "performance", "assurance")
@@ -61,11 +66,49 @@ EVERY_AREA = frozenset({"programmes.Area", "accounts.Membership"})
 SHARED = 1  # the primary key of the shared version's row
 
 
+#: The versions already read while answering one request (see :func:`versions_read_once`);
+#: None outside one.
+_READ: ContextVar[dict[Any, Any] | None] = ContextVar("bettercare_versions_read", default=None)
+
+
+@contextmanager
+def versions_read_once() -> Iterator[None]:
+    """Within, each version is read from the database once: a page asks for the same versions
+    several times (the user's access, each cached part), and they do not change while it is
+    answered unless it writes, which forgets them (ADR 0124). For requests that read only."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def reading_once() -> bool:
+    """Whether versions are being read once (:func:`versions_read_once`): a request that reads
+    only, for which a part worth caching costs no query to key."""
+    return _READ.get() is not None
+
+
+def read_ahead(areas: Iterable[int]) -> None:
+    """Within :func:`versions_read_once`, read these areas' versions and the shared one now, in
+    one query, for what asks for them later (outside it, nothing: no one would reuse them)."""
+    if _READ.get() is not None:
+        data_versions(areas)
+
+
+def _forget() -> None:
+    """A version moves on: read them afresh."""
+    read = _READ.get()
+    if read is not None:
+        read.clear()
+
+
 # -- moving versions on -----------------------------------------------------------------------
 
 
 def shared_changed() -> None:
     """Move the shared version on: every cached page is recomputed."""
+    _forget()
     with transaction.atomic():
         updated = DataVersion.objects.filter(pk=SHARED).update(number=models.F("number") + 1)
         if not updated:
@@ -78,6 +121,7 @@ def areas_changed(area_ids: Iterable[int]) -> None:
     wanted = set(area_ids)
     if not wanted:
         return
+    _forget()
     with transaction.atomic():
         rows = AreaVersion.objects.filter(area_id__in=sorted(wanted))
         if rows.update(number=models.F("number") + 1) == len(wanted):
@@ -122,7 +166,12 @@ def rows_changed(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -
 
 def shared_version() -> int:
     """The shared version (0 before anything has changed)."""
+    read = _READ.get()
+    if read is not None and "shared" in read:
+        return int(read["shared"])
     found = DataVersion.objects.filter(pk=SHARED).values_list("number", flat=True).first()
+    if read is not None:
+        read["shared"] = found or 0
     return found or 0
 
 
@@ -136,15 +185,25 @@ def data_versions(areas: Iterable[int] | models.QuerySet[Any]) -> str:
     """A short token that changes when the shared version or any of ``areas``' versions does
     (one query). ``areas`` is area primary keys, or a query of them such as
     ``Area.objects.descendants(region).values("pk")``."""
+    read = _READ.get()
+    remembered = None
     if not isinstance(areas, models.QuerySet):
         areas = sorted(set(areas))
+        remembered = tuple(areas)
+        if read is not None and remembered in read:
+            return str(read[remembered])
     rows = AreaVersion.objects.filter(area_id__in=areas).values_list("area_id", "number")
     shared = DataVersion.objects.filter(pk=SHARED).values_list(
         models.Value(0, output_field=models.BigIntegerField()), "number"
     )
     found = sorted(rows.union(shared, all=True))
+    if read is not None:  # the shared version came with them
+        read["shared"] = next((number for area, number in found if area == 0), 0)
     text = ";".join(f"{area}:{number}" for area, number in found)
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    token = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    if read is not None and remembered is not None:
+        read[remembered] = token
+    return token
 
 
 # -- signals ----------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ Board packs build theirs afresh (their "generated" time is the moment they are m
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from markupsafe import Markup
 
 from bettercare.reports.model import DashboardReport, HighlightReport
@@ -40,23 +41,18 @@ def dashboard(period: ReportingPeriod) -> DashboardReport:
     return report  # type: ignore[no-any-return]  # the cache's Any: the report stored under this key
 
 
-def fragment(key: str, areas: Iterable[int], render: Callable[[], str]) -> Markup:
-    """HTML that depends only on the data of ``areas`` (not on who asks), rendered once per
-    version of their data."""
-    versioned = f"fragment:{key}:{data_versions(areas)}"
-    html = cache.get(versioned)
-    if html is None:
-        html = render()
-        cache.set(versioned, html, CACHE_SECONDS)
-    return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
-
-
-def value(key: str, areas: Iterable[int], build: Callable[[], T]) -> T:
-    """What ``build`` makes from the data of ``areas`` alone (not from who asks), made once per
-    version of their data: an edit in one of them shows at once (ADR 0102)."""
-    versioned = f"value:{key}:{data_versions(areas)}"
-    found = cache.get(versioned)
+def versioned(key: str, areas: Iterable[int] | QuerySet[Any], build: Callable[[], T]) -> T:
+    """What ``build`` makes from the data of ``areas`` (and the shared data), made once per
+    version of that data and kept in the cache under ``key`` and the versions."""
+    full = f"{key}:{data_versions(areas)}"
+    found = cache.get(full)
     if found is None:
         found = build()
-        cache.set(versioned, found, CACHE_SECONDS)
+        cache.set(full, found, CACHE_SECONDS)
     return found  # type: ignore[no-any-return]  # the cache's Any: what build made for this key
+
+
+def fragment(key: str, areas: Iterable[int] | QuerySet[Any], render: Callable[[], str]) -> Markup:
+    """HTML that depends only on the data of ``areas`` (not on who asks), rendered once per
+    version of their data."""
+    return Markup(versioned(f"fragment:{key}", areas, render))  # noqa: S704 - rendered by our autoescaping templates

@@ -10,7 +10,13 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from bettercare.charts import Chart
-from bettercare.web.presenters import chart_table_rows, period_options, summary_list
+from bettercare.web.presenters import (
+    chart_table_rows,
+    header_params,
+    period_options,
+    site_header,
+    summary_list,
+)
 
 #: The loop chart.jinja had, the reference.
 LOOP = Environment(autoescape=True).from_string(
@@ -111,3 +117,40 @@ def test_a_summary_list_with_more_than_keys_and_values_is_refused():
         summary_list({"rows": [{"key": {"text": "k"}, "value": {"text": "v"}, "actions": {}}]})
     with pytest.raises(ValueError, match="row 0 key"):
         summary_list({"rows": [{"key": "k", "value": {"text": "v"}}]})
+
+
+#: The header base.jinja wrote with NHS.UK's macro, the reference.
+HEADER = """{% from "nhsuk/components/header/macro.jinja" import header %}
+{%- set account_items = [] -%}
+{%- if name is not none -%}
+  {%- set account_items = [{"text": name, "icon": true}] + links -%}
+{%- endif -%}
+{{ header({
+    "containerClasses": "bc-wide-container",
+    "service": {"text": "bettercare", "href": "/"},
+    "account": {"items": account_items} if account_items else none,
+    "navigation": {"items": navigation} if navigation else none
+  }) }}"""
+
+link = st.tuples(st.sampled_from(["/alerts/", "/accounts/logout/", "/a?b=1&c=<2>"]), words)
+navigation = st.one_of(
+    st.none(), st.lists(st.fixed_dictionaries({"href": st.just("/x/"), "text": words}), max_size=2)
+)
+
+
+@given(st.one_of(st.none(), words), st.lists(link, max_size=2), navigation)
+def test_the_site_header_is_nhsuks_macros_output(name, links, nav):
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    expected = env.from_string(HEADER).render(
+        name=name, links=[{"href": h, "text": t} for h, t in links], navigation=nav
+    )
+    written = env.from_string("{{ site_header(name, links, navigation) }}").render(
+        name=name, links=tuple(links), navigation=nav
+    )
+    assert written == expected
+    assert site_header is env.globals["site_header"]
+    assert header_params(name, tuple(links), nav)["account"] == (
+        None
+        if name is None
+        else {"items": [{"text": name, "icon": True}] + [{"href": h, "text": t} for h, t in links]}
+    )
