@@ -232,7 +232,10 @@ class XmrBatch:
 
     Row arrays are sorted by series and position; ``series_ids`` lists each series once, in
     sorted order, with its icons in ``variation_icon``, ``assurance_icon`` and
-    ``short_baseline`` at the same index, and its rows in ``row_slices``.
+    ``short_baseline`` at the same index, and its rows in ``row_slices``. Each row's rule and
+    point type are kept as small codes (``rule_code`` indexes :data:`RULE_LABELS`,
+    ``point_type_code`` :data:`POINT_TYPE_LABELS`); the ``rule`` and ``point_type`` arrays of
+    names are built from them on first use.
     """
 
     series_id: NDArray[np.generic]
@@ -244,8 +247,8 @@ class XmrBatch:
     upper_limit: FloatArray
     lower_2sigma: FloatArray
     upper_2sigma: FloatArray
-    rule: ObjectArray
-    point_type: ObjectArray
+    rule_code: NDArray[np.int8]
+    point_type_code: NDArray[np.int8]
     series_ids: NDArray[np.generic]
     variation_icon: ObjectArray
     assurance_icon: ObjectArray
@@ -253,10 +256,20 @@ class XmrBatch:
     improvement: ObjectArray
     target: FloatArray
     rules: RuleSet
-    _index: dict[object, int] = field(repr=False, compare=False, default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self._index.update({key: i for i, key in enumerate(self.series_ids.tolist())})
+    @functools.cached_property
+    def _index(self) -> dict[object, int]:
+        return {key: i for i, key in enumerate(self.series_ids.tolist())}
+
+    @functools.cached_property
+    def rule(self) -> ObjectArray:
+        """Per row: the rule that flags the point (a :data:`Rule` name) or None."""
+        return freeze(RULE_LABELS.take(self.rule_code))
+
+    @functools.cached_property
+    def point_type(self) -> ObjectArray:
+        """Per row: the :data:`PointType` name of the point."""
+        return freeze(POINT_TYPE_LABELS.take(self.point_type_code))
 
     @property
     def row_slices(self) -> list[slice]:
@@ -281,8 +294,8 @@ class XmrBatch:
             upper_limit=self.upper_limit[rows],
             lower_2sigma=self.lower_2sigma[rows],
             upper_2sigma=self.upper_2sigma[rows],
-            rule=tuple(self.rule[rows].tolist()),
-            point_type=tuple(self.point_type[rows].tolist()),
+            rule=_labels(_RULE_TUPLE, self.rule_code[rows].tolist()),
+            point_type=_labels(_POINT_TYPE_TUPLE, self.point_type_code[rows].tolist()),
             variation_icon=self.variation_icon[index],
             assurance_icon=self.assurance_icon[index],
             short_baseline=bool(self.short_baseline[index]),
@@ -408,12 +421,12 @@ _SIGNS: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
 def _per_series(
-    name: str, option: object, order: IntArray, series_first: IntArray
+    name: str, option: object, order: IntArray | None, series_first: IntArray, size: int
 ) -> NDArray[np.generic]:
     """Spread a per-series option given once or per row, checking it is constant per series.
 
-    ``order`` sorts the rows by series and position; ``series_first`` is each series' first
-    row in that order.
+    ``order`` sorts the rows by series and position (None when they already are);
+    ``series_first`` is each series' first row in that order.
     """
     array = np.asarray(option)
     n_series = len(series_first)
@@ -421,23 +434,23 @@ def _per_series(
         return np.full(
             n_series, array.item(), dtype=object if array.dtype.kind == "U" else array.dtype
         )
-    size = len(order)
     if array.shape != (size,):
         raise ValueError(
             f"{name} must be a single value or one value per row ({size}), got shape {array.shape}"
         )
-    rows = array[order]
+    rows = array if order is None else array[order]
     per_series = rows[series_first]
     expanded = np.repeat(per_series, np.diff(np.r_[series_first, size]))
     differs = expanded != rows
     if rows.dtype.kind == "f":
         differs &= ~(np.isnan(expanded) & np.isnan(rows))
     if differs.any():
-        row = int(order[np.flatnonzero(differs)[0]])
+        first = int(np.flatnonzero(differs)[0])
+        row = first if order is None else int(order[first])
         raise ValueError(
             f"{name} must be the same for every row of a series; row {row} has {array[row]!r} "
             "but another row of its series has "
-            f"{expanded[np.flatnonzero(differs)[0]]!r}"
+            f"{expanded[first]!r}"
         )
     return per_series
 
@@ -543,29 +556,29 @@ def xmr_batch(
         raise ValueError("value must hold at least one row")
     check_finite("position", positions)
     check_finite("value", values)
-    unique_ids, codes, order = _sort_rows(ids, positions)
+    unique_ids, series_start, order = _sort_rows(ids, positions)
+    if order is None and ids.dtype.kind in "iubUS":
+        row_ids = ids  # sorted, and equal ids are the same id (not so for 0.0 and -0.0)
+    else:
+        row_ids = unique_ids[np.cumsum(series_start) - 1]
     if order is not None:
         positions, values = positions[order], values[order]
-    n_series = len(unique_ids)
-    if order is None:  # already sorted by series, positions strictly increasing in each
-        order = np.arange(size)
-    else:
-        repeated = (codes[1:] == codes[:-1]) & (positions[1:] == positions[:-1])
+        repeated = ~series_start[1:] & (positions[1:] == positions[:-1])
         if repeated.any():
             row = int(np.flatnonzero(repeated)[0]) + 1
             raise ValueError(
-                f"position must be unique within a series; series {unique_ids[codes[row]]!r} "
+                f"position must be unique within a series; series {row_ids[row]!r} "
                 f"has position {positions[row]!r} more than once"
             )
+    n_series = len(unique_ids)
 
-    series_start = np.r_[True, codes[1:] != codes[:-1]]
     series_first = np.flatnonzero(series_start)
-    improvements = _per_series("improvement", improvement, order, series_first).astype(object)
+    improvements = _per_series("improvement", improvement, order, series_first, size).astype(object)
     bad = ~np.isin(improvements, IMPROVEMENTS)
     if bad.any():
         check_choice("improvement", improvements[int(np.flatnonzero(bad)[0])], IMPROVEMENTS)
     targets = _per_series(
-        "target", np.nan if target is None else target, order, series_first
+        "target", np.nan if target is None else target, order, series_first, size
     ).astype(np.float64)
     if np.isinf(targets).any():
         raise ValueError("target must be a finite number or None")
@@ -574,6 +587,7 @@ def xmr_batch(
         0 if fix_after_n_points is None else fix_after_n_points,
         order,
         series_first,
+        size,
     ).astype(np.float64)
     if ((fix != 0) & (fix < 2)).any() or (fix != np.round(fix)).any():
         raise ValueError(
@@ -586,7 +600,7 @@ def xmr_batch(
         flags = np.asarray(rebase, dtype=bool)
         if flags.shape != (size,):
             raise ValueError(f"rebase must have one flag per row ({size}), got shape {flags.shape}")
-        period_start |= flags[order]
+        period_start |= flags if order is None else flags[order]
     signs = np.select([improvements == "increase", improvements == "decrease"], [1, -1], default=0)
 
     # Series are independent, so the rows are computed a block of whole series at a time:
@@ -598,14 +612,14 @@ def xmr_batch(
     short = np.zeros(n_series, dtype=bool)
     for first, stop in _series_blocks(series_first, size):
         rows = slice(int(series_first[first]), stop)
-        block_codes = codes[rows] - first
+        block_codes = np.cumsum(series_start[rows], dtype=np.int64) - 1  # series in the block
         short[first : first + int(block_codes[-1]) + 1] = _xmr_rows(
             values[rows],
             block_codes,
             series_first[first : first + int(block_codes[-1]) + 1] - rows.start,
             period_start[rows],
-            fix[codes[rows]] if fixed else None,
-            signs[codes[rows]] if mixed_signs else int(signs[0]),
+            fix[first + block_codes] if fixed else None,
+            signs[first + block_codes] if mixed_signs else int(signs[0]),
             screen_outliers=screen_outliers,
             rule_set=rule_set,
             out=outputs.rows(rows),
@@ -616,18 +630,19 @@ def xmr_batch(
     variation = VARIATION_LABELS.take(_variation_codes(outputs.type_code[last], signs))
     assurance = _assurance_icons(targets, improvements, outputs.lower[last], outputs.upper[last])
 
+    # Read-only views: the caller's own columns stay writeable.
     return XmrBatch(
-        series_id=freeze(unique_ids[codes]),
-        position=freeze(positions),
-        value=freeze(values),
+        series_id=freeze(row_ids.view()),
+        position=freeze(positions.view()),
+        value=freeze(values.view()),
         period=freeze(outputs.period),
         mean=freeze(outputs.centre),
         lower_limit=freeze(outputs.lower),
         upper_limit=freeze(outputs.upper),
         lower_2sigma=freeze(outputs.lower_2sigma),
         upper_2sigma=freeze(outputs.upper_2sigma),
-        rule=freeze(RULE_LABELS.take(outputs.rule_code)),
-        point_type=freeze(POINT_TYPE_LABELS.take(outputs.type_code)),
+        rule_code=freeze(outputs.rule_code),
+        point_type_code=freeze(outputs.type_code),
         series_ids=freeze(unique_ids),
         variation_icon=freeze(variation),
         assurance_icon=freeze(assurance),
@@ -640,8 +655,8 @@ def xmr_batch(
 
 def _sort_rows(
     ids: NDArray[np.generic], positions: FloatArray
-) -> tuple[NDArray[np.generic], IntArray, IntArray | None]:
-    """The distinct series, each row's series code and the order sorting rows by series.
+) -> tuple[NDArray[np.generic], BoolArray, IntArray | None]:
+    """The distinct series, the sorted rows that start a series and the order sorting rows.
 
     The order is ``None`` when the rows are already sorted by series with strictly
     increasing positions (as a long table read in order usually is): then no sort is needed,
@@ -654,12 +669,12 @@ def _sort_rows(
             new_series | (positions[1:] > positions[:-1])
         ).all():
             starts = np.r_[True, new_series]
-            codes = np.cumsum(starts, dtype=np.int64) - 1
-            return ids[starts], codes, None
+            return ids[starts], starts, None
     unique_ids, codes = np.unique(ids, return_inverse=True)
     codes = codes.astype(np.int64).reshape(-1)
     order = np.lexsort((positions, codes))
-    return unique_ids, codes[order], order
+    codes = codes[order]
+    return unique_ids, np.r_[True, codes[1:] != codes[:-1]], order
 
 
 #: Labels of the integer codes the row kernel works in (object arrays, for ``take``).
