@@ -32,7 +32,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add, itemgetter, sub
@@ -353,7 +354,7 @@ def xmr(
     if series.ndim != 1 or series.size == 0:
         raise ValueError(f"values must be a non-empty sequence of numbers, got {values!r}")
     points = series.tolist()
-    if not all(map(math.isfinite, points)):
+    if not math.isfinite(_ordered_sum(points)):  # a NaN or infinity makes the sum one
         check_finite("values", series)
     if fix_after_n_points is not None and (
         isinstance(fix_after_n_points, bool) or fix_after_n_points < 2
@@ -362,7 +363,7 @@ def xmr(
             f"fix_after_n_points must be a whole number of 2 or more, got {fix_after_n_points!r}"
         )
     starts = {0}
-    for position in rebase_at:
+    for position in rebase_at or ():
         if isinstance(position, bool) or not isinstance(position, int | np.integer):
             raise ValueError(f"rebase_at must hold integer positions; got {position!r}")
         if not 1 <= position < series.size:
@@ -371,17 +372,19 @@ def xmr(
                 f"(0-based, within the series); got {position!r}"
             )
         starts.add(int(position))
-    check_choice("improvement", improvement, IMPROVEMENTS)
+    if improvement not in _SIGNS:
+        check_choice("improvement", improvement, IMPROVEMENTS)
     goal = None if target is None else float(target)
     if goal is not None and math.isinf(goal):
         raise ValueError("target must be a finite number or None")
     if goal is not None and math.isnan(goal):  # as in the batch: NaN means no target
         goal = None
     rule_set = _rule_set(rules)
-    # The kernel in plain Python: a chart is short, and numpy's calls would cost more.
+    # The kernel in plain Python and a few numpy calls: a chart is short.
     size = series.size
     sign = _SIGNS[improvement]
     periods, lengths, rule_code, type_code = _xmr_one(
+        series,
         points,
         sorted(starts),
         None
@@ -392,7 +395,7 @@ def xmr(
         rule_set=rule_set,
     )
     # One array holds the five lines, a row each (read-only views of it are returned).
-    lines = np.repeat(np.array(periods).T, lengths, axis=1)
+    lines = freeze(np.repeat(np.array(periods).T, lengths, axis=1))
     if len(lengths) == 1:
         period = np.zeros(size, dtype=np.int64)
     else:
@@ -401,11 +404,11 @@ def xmr(
     return XmrResult(
         values=freeze(series),
         period=freeze(period),
-        mean=freeze(lines[0]),
-        lower_limit=freeze(lines[1]),
-        upper_limit=freeze(lines[2]),
-        lower_2sigma=freeze(lines[3]),
-        upper_2sigma=freeze(lines[4]),
+        mean=lines[0],
+        lower_limit=lines[1],
+        upper_limit=lines[2],
+        lower_2sigma=lines[3],
+        upper_2sigma=lines[4],
         rule=_labels(_RULE_TUPLE, rule_code),
         point_type=_labels(_POINT_TYPE_TUPLE, type_code),
         variation_icon=_VARIATION_TUPLE[_VARIATION_ROWS[type_code[-1]][sign == 1]],
@@ -903,6 +906,7 @@ def _xmr_rows(
 
 
 def _xmr_one(
+    values: FloatArray,
     series: list[float],
     starts: list[int],
     fix: int | None,
@@ -911,15 +915,17 @@ def _xmr_one(
     screen_outliers: bool,
     rule_set: RuleSet,
 ) -> tuple[list[tuple[float, float, float, float, float]], list[int], list[int], list[int]]:
-    """The XmR kernel on one series in plain Python, with the arithmetic of :func:`_xmr_rows`.
+    """The XmR kernel on one series, with the arithmetic of :func:`_xmr_rows`.
 
-    A chart is a few dozen points, where plain Python costs less than numpy's overhead per
-    call. Sums are taken in row order (``reduce``), as ``np.bincount`` takes them, so every
-    line equals the batch's to the last bit; the rules are regular expressions over a letter
-    a row (``a`` below the mean or falling, ``b`` on it or level, ``c`` above or rising; in
-    capitals beyond a 2-sigma line). ``starts`` are the first rows of the periods (0 first).
-    Returns each period's lines (mean, lower and upper limits, lower and upper 2-sigma) and
-    length, and each row's rule and point type codes.
+    A chart is a few dozen points, where plain Python and a few numpy calls cost less than
+    the batch kernel's hundred. Sums are taken in row order (:func:`_ordered_sum`), as
+    ``np.bincount`` takes them, so every line equals the batch's to the last bit; the rules
+    are regular expressions over a letter a row (``a`` below the mean or falling, ``b`` on it
+    or level, ``c`` above or rising; in capitals beyond a 2-sigma line), the letters looked
+    up from each point's place among the lines (``np.searchsorted``). ``values`` and
+    ``series`` are the points as an array and a list; ``starts`` are the first rows of the
+    periods (0 first). Returns each period's lines (mean, lower and upper limits, lower and
+    upper 2-sigma) and length, and each row's rule and point type codes.
     """
     size = len(series)
     limit_factor = rule_set.limit_factor
@@ -927,6 +933,8 @@ def _xmr_one(
     shift_run, trend_run, two_in_three = _rule_patterns(
         rule_set.shift_points, rule_set.trend_points
     )
+    shift_letters = ("a" * rule_set.shift_points, "c" * rule_set.shift_points)
+    trend_letters = ("a" * (rule_set.trend_points - 1), "c" * (rule_set.trend_points - 1))
     beyond_letter = _BEYOND_LETTER
     periods: list[tuple[float, float, float, float, float]] = []
     lengths: list[int] = []
@@ -939,50 +947,43 @@ def _xmr_one(
     slope_of: list[str] = []
     for start, stop in zip(starts, [*starts[1:], size], strict=True):
         lengths.append(stop - start)
-        segment = series[start:stop]
-        changes = list(map(sub, segment[1:], segment[:-1]))
+        segment = series[start:stop] if len(starts) > 1 else series
+        points = values[start:stop]
+        changes = points[1:] - points[:-1]
         count = len(segment) if fix is None or fix >= len(segment) else fix
-        centre = reduce(add, segment[:count], 0.0) / count
+        centre = _ordered_sum(segment[:count] if count < len(segment) else segment) / count
         spread = math.nan
         if count > 1:
-            steps = list(map(abs, changes[: count - 1]))
-            spread = reduce(add, steps, 0.0) / len(steps)
+            steps: list[float] = np.abs(changes[: count - 1]).tolist()
+            spread = _ordered_sum(steps) / len(steps)
             if screen_outliers:
                 cut = rule_set.outlier_factor * spread
-                kept = [step for step in steps if step < cut]
-                spread = reduce(add, kept, 0.0) / len(kept) if kept else math.nan
+                if not max(steps) < cut:  # else every step is kept: the same sum
+                    kept = [step for step in steps if step < cut]
+                    spread = _ordered_sum(kept) / len(kept) if kept else math.nan
         lower = centre - limit_factor * spread
         upper = centre + limit_factor * spread
         low = centre - sigma_factor * spread
         high = centre + sigma_factor * spread
         periods.append((centre, lower, upper, low, high))
 
-        marked = "".join(
-            [
-                "C"
-                if v > high
-                else "c"
-                if v > centre
-                else "A"
-                if v < low
-                else "a"
-                if v < centre
-                else "b"
-                for v in segment
-            ]
-        )
+        marked = _marks(points, segment, centre, low, high)
         side = marked.lower()
-        slope = "b" + "".join(["c" if d > 0.0 else "a" if d < 0.0 else "b" for d in changes])
+        slope = "b" + _SLOPE_LETTERS[
+            np.searchsorted(_ZERO, changes, "left") + np.searchsorted(_ZERO, changes, "right")
+        ].tobytes().decode()
         side_of.append(side)
         slope_of.append(slope)
-        shifts.extend(
-            (start + match.start(), start + match.end(), side[match.start()])
-            for match in shift_run.finditer(side)
-        )
-        trends.extend(
-            (start + match.start() - 1, start + match.end(), slope[match.start()])
-            for match in trend_run.finditer(slope)
-        )
+        if shift_letters[0] in side or shift_letters[1] in side:
+            shifts.extend(
+                (start + match.start(), start + match.end(), side[match.start()])
+                for match in shift_run.finditer(side)
+            )
+        if trend_letters[0] in slope or trend_letters[1] in slope:
+            trends.extend(
+                (start + match.start() - 1, start + match.end(), slope[match.start()])
+                for match in trend_run.finditer(slope)
+            )
         if marked == side:
             continue
         beyond = [match.start() for match in beyond_letter.finditer(marked)]
@@ -1035,6 +1036,39 @@ def _xmr_one(
 
 
 _BEYOND_LETTER = re.compile("[AC]")
+#: Letters by a point's place among (low, centre, high), counted from both sides by
+#: ``np.searchsorted``: 0 below low, 1 on low, 2 between low and the mean, 3 on the mean,
+#: 4 between the mean and high, 5 on high, 6 above high.
+_MARK_LETTERS = np.frombuffer(b"AaabccC", dtype=np.uint8)
+#: Slope letters by a change's place about zero, counted the same way: falling, level, rising.
+_SLOPE_LETTERS = np.frombuffer(b"abc", dtype=np.uint8)
+_ZERO = np.zeros(1)
+
+if sys.version_info < (3, 12):
+    #: Floats summed one after another in row order, as ``np.bincount`` sums them
+    #: (``sum`` of floats does so here; from Python 3.12 it compensates, so ``reduce``).
+    _ordered_sum: Callable[[list[float]], float] = sum
+else:  # pragma: no cover - Python 3.12 and later
+    _ordered_sum = functools.partial(reduce, add, initial=0.0)
+
+
+def _marks(
+    points: FloatArray, segment: list[float], centre: float, low: float, high: float
+) -> str:
+    """A letter a point: ``A``/``a`` below the mean (beyond/within the lower 2-sigma line),
+    ``b`` on it, ``c``/``C`` above (within/beyond the upper one); NaN lines are never crossed."""
+    if math.isfinite(centre):
+        bounds = np.array(
+            (low if low == low else -math.inf, centre, high if high == high else math.inf)
+        )
+        place = np.searchsorted(bounds, points, "left") + np.searchsorted(bounds, points, "right")
+        return str(_MARK_LETTERS[place].tobytes().decode())
+    return "".join(
+        [
+            "C" if v > high else "c" if v > centre else "A" if v < low else "a" if v < centre else "b"
+            for v in segment
+        ]
+    )
 LabelT = TypeVar("LabelT")
 
 
