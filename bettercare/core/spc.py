@@ -34,9 +34,9 @@ import math
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
-from operator import add, itemgetter, sub
+from operator import add, itemgetter
 from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
@@ -949,7 +949,8 @@ def _xmr_one(
         lengths.append(stop - start)
         segment = series[start:stop] if len(starts) > 1 else series
         points = values[start:stop]
-        changes = points[1:] - points[:-1]
+        with np.errstate(over="ignore"):  # as plain Python: a change beyond the floats is inf
+            changes = points[1:] - points[:-1]
         count = len(segment) if fix is None or fix >= len(segment) else fix
         centre = _ordered_sum(segment[:count] if count < len(segment) else segment) / count
         spread = math.nan
@@ -969,9 +970,14 @@ def _xmr_one(
 
         marked = _marks(points, segment, centre, low, high)
         side = marked.lower()
-        slope = "b" + _SLOPE_LETTERS[
-            np.searchsorted(_ZERO, changes, "left") + np.searchsorted(_ZERO, changes, "right")
-        ].tobytes().decode()
+        slope = (
+            "b"
+            + _SLOPE_LETTERS[
+                np.searchsorted(_ZERO, changes, "left") + np.searchsorted(_ZERO, changes, "right")
+            ]
+            .tobytes()
+            .decode()
+        )
         side_of.append(side)
         slope_of.append(slope)
         if shift_letters[0] in side or shift_letters[1] in side:
@@ -1052,9 +1058,7 @@ else:  # pragma: no cover - Python 3.12 and later
     _ordered_sum = functools.partial(reduce, add, initial=0.0)
 
 
-def _marks(
-    points: FloatArray, segment: list[float], centre: float, low: float, high: float
-) -> str:
+def _marks(points: FloatArray, segment: list[float], centre: float, low: float, high: float) -> str:
     """A letter a point: ``A``/``a`` below the mean (beyond/within the lower 2-sigma line),
     ``b`` on it, ``c``/``C`` above (within/beyond the upper one); NaN lines are never crossed."""
     if math.isfinite(centre):
@@ -1065,10 +1069,20 @@ def _marks(
         return str(_MARK_LETTERS[place].tobytes().decode())
     return "".join(
         [
-            "C" if v > high else "c" if v > centre else "A" if v < low else "a" if v < centre else "b"
+            "C"
+            if v > high
+            else "c"
+            if v > centre
+            else "A"
+            if v < low
+            else "a"
+            if v < centre
+            else "b"
             for v in segment
         ]
     )
+
+
 LabelT = TypeVar("LabelT")
 
 
