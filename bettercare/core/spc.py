@@ -363,7 +363,7 @@ def xmr(
             f"fix_after_n_points must be a whole number of 2 or more, got {fix_after_n_points!r}"
         )
     starts = {0}
-    for position in rebase_at or ():
+    for position in rebase_at:
         if isinstance(position, bool) or not isinstance(position, int | np.integer):
             raise ValueError(f"rebase_at must hold integer positions; got {position!r}")
         if not 1 <= position < series.size:
@@ -372,7 +372,7 @@ def xmr(
                 f"(0-based, within the series); got {position!r}"
             )
         starts.add(int(position))
-    if improvement not in _SIGNS:
+    if improvement not in IMPROVEMENTS:
         check_choice("improvement", improvement, IMPROVEMENTS)
     goal = None if target is None else float(target)
     if goal is not None and math.isinf(goal):

@@ -1194,3 +1194,10 @@ def test_batch_names_come_from_its_codes_and_the_callers_columns_stay_writeable(
     assert positions.flags.writeable
     assert values.flags.writeable
     assert batch.series_id.tolist() == ids.tolist()
+
+
+def test_xmr_takes_rebases_as_an_array_and_names_a_bad_improvement() -> None:
+    values = [1.0, 2.0, 1.0, 2.0, 9.0, 8.0, 9.0, 8.0]
+    assert xmr(values, rebase_at=np.array([4])).period.tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
+    with pytest.raises(ValueError, match="improvement must be one of"):
+        xmr(values, improvement=["up"])  # type: ignore[arg-type]
