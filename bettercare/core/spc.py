@@ -970,14 +970,9 @@ def _xmr_one(
 
         marked = _marks(points, segment, centre, low, high)
         side = marked.lower()
-        slope = (
-            "b"
-            + _SLOPE_LETTERS[
-                np.searchsorted(_ZERO, changes, "left") + np.searchsorted(_ZERO, changes, "right")
-            ]
-            .tobytes()
-            .decode()
-        )
+        place = _ZERO.searchsorted(changes, "left")
+        place += _ZERO.searchsorted(changes, "right")
+        slope = "b" + _SLOPE_LETTERS[place].tobytes().decode()
         side_of.append(side)
         slope_of.append(slope)
         if shift_letters[0] in side or shift_letters[1] in side:
@@ -1065,7 +1060,8 @@ def _marks(points: FloatArray, segment: list[float], centre: float, low: float, 
         bounds = np.array(
             (low if low == low else -math.inf, centre, high if high == high else math.inf)
         )
-        place = np.searchsorted(bounds, points, "left") + np.searchsorted(bounds, points, "right")
+        place = bounds.searchsorted(points, "left")
+        place += bounds.searchsorted(points, "right")
         return str(_MARK_LETTERS[place].tobytes().decode())
     return "".join(
         [
