@@ -395,11 +395,14 @@ def xmr(
         rule_set=rule_set,
     )
     # One array holds the five lines, a row each (read-only views of it are returned).
-    lines = freeze(np.repeat(np.array(periods).T, lengths, axis=1))
     if len(lengths) == 1:
+        lines = np.empty((5, size))
+        lines.T[...] = periods[0]
         period = np.zeros(size, dtype=np.int64)
     else:
+        lines = np.repeat(np.array(periods).T, lengths, axis=1)
         period = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    freeze(lines)
     _, lower, upper, _, _ = periods[-1]
     return XmrResult(
         values=freeze(series),
