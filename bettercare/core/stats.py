@@ -448,11 +448,19 @@ def rate(
             small = 0
             for block in blocks:
                 xb, nb = xs[block], ns[block]
-                low = xb.min()
-                if not (low >= 0 and np.isfinite(xb.max()) and _positive_finite(nb)):
+                low, high = xb.min(), xb.max()
+                if not (low >= 0 and np.isfinite(high) and _positive_finite(nb)):
                     return -1
                 small += _rate_into(
-                    xb, nb, z, multiplier, level, [out[block] for out in outputs], work, low < 10
+                    xb,
+                    nb,
+                    z,
+                    multiplier,
+                    level,
+                    [out[block] for out in outputs],
+                    work,
+                    any_small=bool(low < 10),
+                    all_small=bool(high < 10),
                 )
             return small
 
@@ -507,19 +515,28 @@ def _rate_into(
     level: float,
     outputs: list[FloatArray],
     work: _Workspace,
+    *,
     any_small: bool,
+    all_small: bool,
 ) -> int:
     """:func:`_rate_block` written into ``outputs`` (value, lower, upper) in one fused pass.
 
     The operations of :func:`_rate_block` and :func:`_byar_limits` in the same order on the
     same operands (so the same bits), through ``out=`` into the outputs and reused scratch
-    arrays (the value's slice holds ``x + 1`` until the value is written). ``any_small``
-    says whether any count is below 10. Returns how many rows took exact limits.
+    arrays (the value's slice holds ``x + 1`` until the value is written). ``any_small`` and
+    ``all_small`` say whether any or every count is below 10 (then only the exact limits are
+    computed). Returns how many rows took exact limits.
     """
     value, lower, upper = outputs
     scale, part = work.take(xs.size)
-    above = value
     np.divide(multiplier, ns, out=scale)
+    if all_small:
+        np.multiply(xs, scale, out=value)
+        exact_lower, exact_upper = _exact_poisson_lookup(xs, level)
+        np.multiply(exact_lower, scale, out=lower)
+        np.multiply(exact_upper, scale, out=upper)
+        return xs.size
+    above = value
     with np.errstate(divide="ignore", invalid="ignore"):  # x = 0 takes the exact limits below
         # lower = count * (1 - 1 / (9 * count) - z / (3 * sqrt(count))) ** 3 * scale
         np.multiply(9, xs, out=part)

@@ -168,3 +168,23 @@ def test_bad_row_in_the_last_threads_share_is_named(function):
             ValueError, match=f"x must be zero or more; got -2.0 at position {position}$"
         ):
             function(x, n)
+
+
+def test_blocks_of_only_small_only_large_and_mixed_counts_equal_the_plain_pass():
+    # A block whose counts are all below 10 takes only the exact limits; one with none below
+    # 10 only Byar's; whole and fractional small counts, in blocks of each kind.
+    rng = np.random.default_rng(123)
+    small = rng.integers(0, 10, 3 * 64).astype(np.float64)
+    small[70] = 2.5
+    large = rng.integers(10, 10**6, 3 * 64).astype(np.float64)
+    mixed = np.where(rng.uniform(size=3 * 64) < 0.5, small, large)
+    x = np.concatenate([small, large, mixed, small, large])
+    n = np.maximum(x, 1.0) * rng.uniform(1.0, 50.0, x.size)
+    z = stats._z(0.95)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stats, "BLOCK_ROWS", 64)
+        ours = rate(x, n)
+    expected = plain_rate_per_row(x, n, z, 0.95, 100_000)
+    for got, plain in zip((ours.value, ours.lower, ours.upper), expected, strict=True):
+        np.testing.assert_array_equal(got, plain)
+    assert ours.method == "Byar (10 or more events), exact Poisson"
