@@ -14,6 +14,7 @@ import numpy as np
 from scipy import stats as scipy_stats
 
 from benchmarks._timing import best_of, report
+from bettercare.core import stats
 from bettercare.core.stats import proportion, rate
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
@@ -118,16 +119,23 @@ def main() -> None:
 
     fresh_seconds, _ = best_of(3, fresh_columns)
     report("reading 2 columns into 3 fresh ones (floor with faults)", fresh_seconds, ROWS)
+    # The aim is taken against the floor with fresh outputs: a result is new memory, and the
+    # copy above writes into pages faulted in by an earlier run (both are printed).
+    threads = stats.THREADS
     for name, ours in (
         ("proportion (Wilson), fused in blocks", lambda: proportion(x, n)),
         ("rate (Byar), fused in blocks", lambda: rate(x_rates, n)),
     ):
-        seconds, _ = best_of(3, ours)
-        report(name, seconds, ROWS, bandwidth_seconds)
-        print(
-            f"  -> {seconds / bandwidth_seconds:.2f}x the bandwidth floor (aim: within 3x), "
-            f"{seconds / fresh_seconds:.2f}x the floor with fresh outputs"
-        )
+        for label, count in ((f"{threads} threads", threads), ("1 thread", 1)):
+            stats.THREADS = count
+            seconds, _ = best_of(3, ours)
+            report(f"{name}, {label}", seconds, ROWS, fresh_seconds)
+            print(
+                f"  -> {seconds / fresh_seconds:.2f}x the floor with fresh outputs "
+                f"(aim: within 3x), {seconds / bandwidth_seconds:.2f}x the copy into "
+                "reused memory"
+            )
+        stats.THREADS = threads
 
     mixed_seconds, _ = best_of(3, lambda: rate(x, n))
     small = int((x < 10).sum())

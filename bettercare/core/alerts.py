@@ -38,9 +38,12 @@ from bettercare.core._checks import as_float_array, check_choice
 from bettercare.core.funnel import funnel_significance
 from bettercare.core.periods import Month
 from bettercare.core.rag import Status, data_rag, milestone_slippage_days, risk_trend
-from bettercare.core.spc import Improvement, xmr, xmr_batch
+from bettercare.core.spc import POINT_TYPE_LABELS, Improvement, xmr, xmr_batch
 from bettercare.core.stats import Polarity, compare_to_target
 from bettercare.core.summary import MIN_SPC_POINTS, MetricSpec, Observation
+
+#: The code of a "special_cause_concern" point in an XmR batch's ``point_type_code``.
+_CONCERN_CODE = POINT_TYPE_LABELS.tolist().index("special_cause_concern")
 
 __all__ = [
     "RULES",
@@ -350,7 +353,7 @@ def spc_concern_onsets(
     if ids.size == 0:
         return {}
     batch = xmr_batch(ids, position, value, improvement=improvement, rebase=rebase)
-    concern = batch.point_type == "special_cause_concern"
+    concern = batch.point_type_code == _CONCERN_CODE
     found: dict[object, Onset] = {}
     for key, rows in zip(batch.series_ids.tolist(), batch.row_slices, strict=True):
         flags = concern[rows]

@@ -32,10 +32,11 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import reduce
-from operator import add, itemgetter, sub
+from operator import add, itemgetter
 from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
@@ -232,7 +233,10 @@ class XmrBatch:
 
     Row arrays are sorted by series and position; ``series_ids`` lists each series once, in
     sorted order, with its icons in ``variation_icon``, ``assurance_icon`` and
-    ``short_baseline`` at the same index, and its rows in ``row_slices``.
+    ``short_baseline`` at the same index, and its rows in ``row_slices``. Each row's rule and
+    point type are kept as small codes (``rule_code`` indexes :data:`RULE_LABELS`,
+    ``point_type_code`` :data:`POINT_TYPE_LABELS`); the ``rule`` and ``point_type`` arrays of
+    names are built from them on first use.
     """
 
     series_id: NDArray[np.generic]
@@ -244,8 +248,8 @@ class XmrBatch:
     upper_limit: FloatArray
     lower_2sigma: FloatArray
     upper_2sigma: FloatArray
-    rule: ObjectArray
-    point_type: ObjectArray
+    rule_code: NDArray[np.int8]
+    point_type_code: NDArray[np.int8]
     series_ids: NDArray[np.generic]
     variation_icon: ObjectArray
     assurance_icon: ObjectArray
@@ -253,10 +257,20 @@ class XmrBatch:
     improvement: ObjectArray
     target: FloatArray
     rules: RuleSet
-    _index: dict[object, int] = field(repr=False, compare=False, default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self._index.update({key: i for i, key in enumerate(self.series_ids.tolist())})
+    @functools.cached_property
+    def _index(self) -> dict[object, int]:
+        return {key: i for i, key in enumerate(self.series_ids.tolist())}
+
+    @functools.cached_property
+    def rule(self) -> ObjectArray:
+        """Per row: the rule that flags the point (a :data:`Rule` name) or None."""
+        return freeze(RULE_LABELS.take(self.rule_code))
+
+    @functools.cached_property
+    def point_type(self) -> ObjectArray:
+        """Per row: the :data:`PointType` name of the point."""
+        return freeze(POINT_TYPE_LABELS.take(self.point_type_code))
 
     @property
     def row_slices(self) -> list[slice]:
@@ -281,8 +295,8 @@ class XmrBatch:
             upper_limit=self.upper_limit[rows],
             lower_2sigma=self.lower_2sigma[rows],
             upper_2sigma=self.upper_2sigma[rows],
-            rule=tuple(self.rule[rows].tolist()),
-            point_type=tuple(self.point_type[rows].tolist()),
+            rule=_labels(_RULE_TUPLE, self.rule_code[rows].tolist()),
+            point_type=_labels(_POINT_TYPE_TUPLE, self.point_type_code[rows].tolist()),
             variation_icon=self.variation_icon[index],
             assurance_icon=self.assurance_icon[index],
             short_baseline=bool(self.short_baseline[index]),
@@ -340,7 +354,7 @@ def xmr(
     if series.ndim != 1 or series.size == 0:
         raise ValueError(f"values must be a non-empty sequence of numbers, got {values!r}")
     points = series.tolist()
-    if not all(map(math.isfinite, points)):
+    if not math.isfinite(_ordered_sum(points)):  # a NaN or infinity makes the sum one
         check_finite("values", series)
     if fix_after_n_points is not None and (
         isinstance(fix_after_n_points, bool) or fix_after_n_points < 2
@@ -358,17 +372,19 @@ def xmr(
                 f"(0-based, within the series); got {position!r}"
             )
         starts.add(int(position))
-    check_choice("improvement", improvement, IMPROVEMENTS)
+    if improvement not in IMPROVEMENTS:
+        check_choice("improvement", improvement, IMPROVEMENTS)
     goal = None if target is None else float(target)
     if goal is not None and math.isinf(goal):
         raise ValueError("target must be a finite number or None")
     if goal is not None and math.isnan(goal):  # as in the batch: NaN means no target
         goal = None
     rule_set = _rule_set(rules)
-    # The kernel in plain Python: a chart is short, and numpy's calls would cost more.
+    # The kernel in plain Python and a few numpy calls: a chart is short.
     size = series.size
     sign = _SIGNS[improvement]
     periods, lengths, rule_code, type_code = _xmr_one(
+        series,
         points,
         sorted(starts),
         None
@@ -379,20 +395,23 @@ def xmr(
         rule_set=rule_set,
     )
     # One array holds the five lines, a row each (read-only views of it are returned).
-    lines = np.repeat(np.array(periods).T, lengths, axis=1)
     if len(lengths) == 1:
+        lines = np.empty((5, size))
+        lines.T[...] = periods[0]
         period = np.zeros(size, dtype=np.int64)
     else:
+        lines = np.repeat(np.array(periods).T, lengths, axis=1)
         period = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    freeze(lines)
     _, lower, upper, _, _ = periods[-1]
     return XmrResult(
         values=freeze(series),
         period=freeze(period),
-        mean=freeze(lines[0]),
-        lower_limit=freeze(lines[1]),
-        upper_limit=freeze(lines[2]),
-        lower_2sigma=freeze(lines[3]),
-        upper_2sigma=freeze(lines[4]),
+        mean=lines[0],
+        lower_limit=lines[1],
+        upper_limit=lines[2],
+        lower_2sigma=lines[3],
+        upper_2sigma=lines[4],
         rule=_labels(_RULE_TUPLE, rule_code),
         point_type=_labels(_POINT_TYPE_TUPLE, type_code),
         variation_icon=_VARIATION_TUPLE[_VARIATION_ROWS[type_code[-1]][sign == 1]],
@@ -408,12 +427,12 @@ _SIGNS: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
 def _per_series(
-    name: str, option: object, order: IntArray, series_first: IntArray
+    name: str, option: object, order: IntArray | None, series_first: IntArray, size: int
 ) -> NDArray[np.generic]:
     """Spread a per-series option given once or per row, checking it is constant per series.
 
-    ``order`` sorts the rows by series and position; ``series_first`` is each series' first
-    row in that order.
+    ``order`` sorts the rows by series and position (None when they already are);
+    ``series_first`` is each series' first row in that order.
     """
     array = np.asarray(option)
     n_series = len(series_first)
@@ -421,23 +440,23 @@ def _per_series(
         return np.full(
             n_series, array.item(), dtype=object if array.dtype.kind == "U" else array.dtype
         )
-    size = len(order)
     if array.shape != (size,):
         raise ValueError(
             f"{name} must be a single value or one value per row ({size}), got shape {array.shape}"
         )
-    rows = array[order]
+    rows = array if order is None else array[order]
     per_series = rows[series_first]
     expanded = np.repeat(per_series, np.diff(np.r_[series_first, size]))
     differs = expanded != rows
     if rows.dtype.kind == "f":
         differs &= ~(np.isnan(expanded) & np.isnan(rows))
     if differs.any():
-        row = int(order[np.flatnonzero(differs)[0]])
+        first = int(np.flatnonzero(differs)[0])
+        row = first if order is None else int(order[first])
         raise ValueError(
             f"{name} must be the same for every row of a series; row {row} has {array[row]!r} "
             "but another row of its series has "
-            f"{expanded[np.flatnonzero(differs)[0]]!r}"
+            f"{expanded[first]!r}"
         )
     return per_series
 
@@ -543,29 +562,29 @@ def xmr_batch(
         raise ValueError("value must hold at least one row")
     check_finite("position", positions)
     check_finite("value", values)
-    unique_ids, codes, order = _sort_rows(ids, positions)
+    unique_ids, series_start, order = _sort_rows(ids, positions)
+    if order is None and ids.dtype.kind in "iubUS":
+        row_ids = ids  # sorted, and equal ids are the same id (not so for 0.0 and -0.0)
+    else:
+        row_ids = unique_ids[np.cumsum(series_start) - 1]
     if order is not None:
         positions, values = positions[order], values[order]
-    n_series = len(unique_ids)
-    if order is None:  # already sorted by series, positions strictly increasing in each
-        order = np.arange(size)
-    else:
-        repeated = (codes[1:] == codes[:-1]) & (positions[1:] == positions[:-1])
+        repeated = ~series_start[1:] & (positions[1:] == positions[:-1])
         if repeated.any():
             row = int(np.flatnonzero(repeated)[0]) + 1
             raise ValueError(
-                f"position must be unique within a series; series {unique_ids[codes[row]]!r} "
+                f"position must be unique within a series; series {row_ids[row]!r} "
                 f"has position {positions[row]!r} more than once"
             )
+    n_series = len(unique_ids)
 
-    series_start = np.r_[True, codes[1:] != codes[:-1]]
     series_first = np.flatnonzero(series_start)
-    improvements = _per_series("improvement", improvement, order, series_first).astype(object)
+    improvements = _per_series("improvement", improvement, order, series_first, size).astype(object)
     bad = ~np.isin(improvements, IMPROVEMENTS)
     if bad.any():
         check_choice("improvement", improvements[int(np.flatnonzero(bad)[0])], IMPROVEMENTS)
     targets = _per_series(
-        "target", np.nan if target is None else target, order, series_first
+        "target", np.nan if target is None else target, order, series_first, size
     ).astype(np.float64)
     if np.isinf(targets).any():
         raise ValueError("target must be a finite number or None")
@@ -574,6 +593,7 @@ def xmr_batch(
         0 if fix_after_n_points is None else fix_after_n_points,
         order,
         series_first,
+        size,
     ).astype(np.float64)
     if ((fix != 0) & (fix < 2)).any() or (fix != np.round(fix)).any():
         raise ValueError(
@@ -586,7 +606,7 @@ def xmr_batch(
         flags = np.asarray(rebase, dtype=bool)
         if flags.shape != (size,):
             raise ValueError(f"rebase must have one flag per row ({size}), got shape {flags.shape}")
-        period_start |= flags[order]
+        period_start |= flags if order is None else flags[order]
     signs = np.select([improvements == "increase", improvements == "decrease"], [1, -1], default=0)
 
     # Series are independent, so the rows are computed a block of whole series at a time:
@@ -598,14 +618,14 @@ def xmr_batch(
     short = np.zeros(n_series, dtype=bool)
     for first, stop in _series_blocks(series_first, size):
         rows = slice(int(series_first[first]), stop)
-        block_codes = codes[rows] - first
+        block_codes = np.cumsum(series_start[rows], dtype=np.int64) - 1  # series in the block
         short[first : first + int(block_codes[-1]) + 1] = _xmr_rows(
             values[rows],
             block_codes,
             series_first[first : first + int(block_codes[-1]) + 1] - rows.start,
             period_start[rows],
-            fix[codes[rows]] if fixed else None,
-            signs[codes[rows]] if mixed_signs else int(signs[0]),
+            fix[first + block_codes] if fixed else None,
+            signs[first + block_codes] if mixed_signs else int(signs[0]),
             screen_outliers=screen_outliers,
             rule_set=rule_set,
             out=outputs.rows(rows),
@@ -616,18 +636,19 @@ def xmr_batch(
     variation = VARIATION_LABELS.take(_variation_codes(outputs.type_code[last], signs))
     assurance = _assurance_icons(targets, improvements, outputs.lower[last], outputs.upper[last])
 
+    # Read-only views: the caller's own columns stay writeable.
     return XmrBatch(
-        series_id=freeze(unique_ids[codes]),
-        position=freeze(positions),
-        value=freeze(values),
+        series_id=freeze(row_ids.view()),
+        position=freeze(positions.view()),
+        value=freeze(values.view()),
         period=freeze(outputs.period),
         mean=freeze(outputs.centre),
         lower_limit=freeze(outputs.lower),
         upper_limit=freeze(outputs.upper),
         lower_2sigma=freeze(outputs.lower_2sigma),
         upper_2sigma=freeze(outputs.upper_2sigma),
-        rule=freeze(RULE_LABELS.take(outputs.rule_code)),
-        point_type=freeze(POINT_TYPE_LABELS.take(outputs.type_code)),
+        rule_code=freeze(outputs.rule_code),
+        point_type_code=freeze(outputs.type_code),
         series_ids=freeze(unique_ids),
         variation_icon=freeze(variation),
         assurance_icon=freeze(assurance),
@@ -640,8 +661,8 @@ def xmr_batch(
 
 def _sort_rows(
     ids: NDArray[np.generic], positions: FloatArray
-) -> tuple[NDArray[np.generic], IntArray, IntArray | None]:
-    """The distinct series, each row's series code and the order sorting rows by series.
+) -> tuple[NDArray[np.generic], BoolArray, IntArray | None]:
+    """The distinct series, the sorted rows that start a series and the order sorting rows.
 
     The order is ``None`` when the rows are already sorted by series with strictly
     increasing positions (as a long table read in order usually is): then no sort is needed,
@@ -654,12 +675,12 @@ def _sort_rows(
             new_series | (positions[1:] > positions[:-1])
         ).all():
             starts = np.r_[True, new_series]
-            codes = np.cumsum(starts, dtype=np.int64) - 1
-            return ids[starts], codes, None
+            return ids[starts], starts, None
     unique_ids, codes = np.unique(ids, return_inverse=True)
     codes = codes.astype(np.int64).reshape(-1)
     order = np.lexsort((positions, codes))
-    return unique_ids, codes[order], order
+    codes = codes[order]
+    return unique_ids, np.r_[True, codes[1:] != codes[:-1]], order
 
 
 #: Labels of the integer codes the row kernel works in (object arrays, for ``take``).
@@ -888,6 +909,7 @@ def _xmr_rows(
 
 
 def _xmr_one(
+    values: FloatArray,
     series: list[float],
     starts: list[int],
     fix: int | None,
@@ -896,15 +918,17 @@ def _xmr_one(
     screen_outliers: bool,
     rule_set: RuleSet,
 ) -> tuple[list[tuple[float, float, float, float, float]], list[int], list[int], list[int]]:
-    """The XmR kernel on one series in plain Python, with the arithmetic of :func:`_xmr_rows`.
+    """The XmR kernel on one series, with the arithmetic of :func:`_xmr_rows`.
 
-    A chart is a few dozen points, where plain Python costs less than numpy's overhead per
-    call. Sums are taken in row order (``reduce``), as ``np.bincount`` takes them, so every
-    line equals the batch's to the last bit; the rules are regular expressions over a letter
-    a row (``a`` below the mean or falling, ``b`` on it or level, ``c`` above or rising; in
-    capitals beyond a 2-sigma line). ``starts`` are the first rows of the periods (0 first).
-    Returns each period's lines (mean, lower and upper limits, lower and upper 2-sigma) and
-    length, and each row's rule and point type codes.
+    A chart is a few dozen points, where plain Python and a few numpy calls cost less than
+    the batch kernel's hundred. Sums are taken in row order (:func:`_ordered_sum`), as
+    ``np.bincount`` takes them, so every line equals the batch's to the last bit; the rules
+    are regular expressions over a letter a row (``a`` below the mean or falling, ``b`` on it
+    or level, ``c`` above or rising; in capitals beyond a 2-sigma line), the letters looked
+    up from each point's place among the lines (``np.searchsorted``). ``values`` and
+    ``series`` are the points as an array and a list; ``starts`` are the first rows of the
+    periods (0 first). Returns each period's lines (mean, lower and upper limits, lower and
+    upper 2-sigma) and length, and each row's rule and point type codes.
     """
     size = len(series)
     limit_factor = rule_set.limit_factor
@@ -912,6 +936,8 @@ def _xmr_one(
     shift_run, trend_run, two_in_three = _rule_patterns(
         rule_set.shift_points, rule_set.trend_points
     )
+    shift_letters = ("a" * rule_set.shift_points, "c" * rule_set.shift_points)
+    trend_letters = ("a" * (rule_set.trend_points - 1), "c" * (rule_set.trend_points - 1))
     beyond_letter = _BEYOND_LETTER
     periods: list[tuple[float, float, float, float, float]] = []
     lengths: list[int] = []
@@ -924,50 +950,44 @@ def _xmr_one(
     slope_of: list[str] = []
     for start, stop in zip(starts, [*starts[1:], size], strict=True):
         lengths.append(stop - start)
-        segment = series[start:stop]
-        changes = list(map(sub, segment[1:], segment[:-1]))
+        segment = series[start:stop] if len(starts) > 1 else series
+        points = values[start:stop]
+        with np.errstate(over="ignore"):  # as plain Python: a change beyond the floats is inf
+            changes = points[1:] - points[:-1]
         count = len(segment) if fix is None or fix >= len(segment) else fix
-        centre = reduce(add, segment[:count], 0.0) / count
+        centre = _ordered_sum(segment[:count] if count < len(segment) else segment) / count
         spread = math.nan
         if count > 1:
-            steps = list(map(abs, changes[: count - 1]))
-            spread = reduce(add, steps, 0.0) / len(steps)
+            steps: list[float] = np.abs(changes[: count - 1]).tolist()
+            spread = _ordered_sum(steps) / len(steps)
             if screen_outliers:
                 cut = rule_set.outlier_factor * spread
-                kept = [step for step in steps if step < cut]
-                spread = reduce(add, kept, 0.0) / len(kept) if kept else math.nan
+                if not max(steps) < cut:  # else every step is kept: the same sum
+                    kept = [step for step in steps if step < cut]
+                    spread = _ordered_sum(kept) / len(kept) if kept else math.nan
         lower = centre - limit_factor * spread
         upper = centre + limit_factor * spread
         low = centre - sigma_factor * spread
         high = centre + sigma_factor * spread
         periods.append((centre, lower, upper, low, high))
 
-        marked = "".join(
-            [
-                "C"
-                if v > high
-                else "c"
-                if v > centre
-                else "A"
-                if v < low
-                else "a"
-                if v < centre
-                else "b"
-                for v in segment
-            ]
-        )
+        marked = _marks(points, segment, centre, low, high)
         side = marked.lower()
-        slope = "b" + "".join(["c" if d > 0.0 else "a" if d < 0.0 else "b" for d in changes])
+        place = _ZERO.searchsorted(changes, "left")
+        place += _ZERO.searchsorted(changes, "right")
+        slope = "b" + _SLOPE_LETTERS[place].tobytes().decode()
         side_of.append(side)
         slope_of.append(slope)
-        shifts.extend(
-            (start + match.start(), start + match.end(), side[match.start()])
-            for match in shift_run.finditer(side)
-        )
-        trends.extend(
-            (start + match.start() - 1, start + match.end(), slope[match.start()])
-            for match in trend_run.finditer(slope)
-        )
+        if shift_letters[0] in side or shift_letters[1] in side:
+            shifts.extend(
+                (start + match.start(), start + match.end(), side[match.start()])
+                for match in shift_run.finditer(side)
+            )
+        if trend_letters[0] in slope or trend_letters[1] in slope:
+            trends.extend(
+                (start + match.start() - 1, start + match.end(), slope[match.start()])
+                for match in trend_run.finditer(slope)
+            )
         if marked == side:
             continue
         beyond = [match.start() for match in beyond_letter.finditer(marked)]
@@ -1020,6 +1040,48 @@ def _xmr_one(
 
 
 _BEYOND_LETTER = re.compile("[AC]")
+#: Letters by a point's place among (low, centre, high), counted from both sides by
+#: ``np.searchsorted``: 0 below low, 1 on low, 2 between low and the mean, 3 on the mean,
+#: 4 between the mean and high, 5 on high, 6 above high.
+_MARK_LETTERS = np.frombuffer(b"AaabccC", dtype=np.uint8)
+#: Slope letters by a change's place about zero, counted the same way: falling, level, rising.
+_SLOPE_LETTERS = np.frombuffer(b"abc", dtype=np.uint8)
+_ZERO = np.zeros(1)
+
+if sys.version_info < (3, 12):
+    #: Floats summed one after another in row order, as ``np.bincount`` sums them
+    #: (``sum`` of floats does so here; from Python 3.12 it compensates, so ``reduce``).
+    _ordered_sum: Callable[[list[float]], float] = sum
+else:  # pragma: no cover - Python 3.12 and later
+    _ordered_sum = functools.partial(reduce, add, initial=0.0)
+
+
+def _marks(points: FloatArray, segment: list[float], centre: float, low: float, high: float) -> str:
+    """A letter a point: ``A``/``a`` below the mean (beyond/within the lower 2-sigma line),
+    ``b`` on it, ``c``/``C`` above (within/beyond the upper one); NaN lines are never crossed."""
+    if math.isfinite(centre):
+        bounds = np.array(
+            (low if low == low else -math.inf, centre, high if high == high else math.inf)
+        )
+        place = bounds.searchsorted(points, "left")
+        place += bounds.searchsorted(points, "right")
+        return str(_MARK_LETTERS[place].tobytes().decode())
+    return "".join(
+        [
+            "C"
+            if v > high
+            else "c"
+            if v > centre
+            else "A"
+            if v < low
+            else "a"
+            if v < centre
+            else "b"
+            for v in segment
+        ]
+    )
+
+
 LabelT = TypeVar("LabelT")
 
 

@@ -13,9 +13,12 @@ immutable :class:`Estimate`: floats for scalar input, read-only numpy arrays oth
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -173,12 +176,19 @@ def proportion(
     z = _z(level)
     if _blockable(xs, ns):
         outputs = _empty_outputs(xs.size, 3)
-        work = _Workspace(3)
-        for block in _blocks(xs.size):
-            xb, nb = xs[block], ns[block]
-            if not _proportion_inputs_valid(xb, nb):
-                _check_proportion_inputs(xs, ns, scalar=scalar)
-            _wilson_into(xb, nb, z, multiplier, [out[block] for out in outputs], work)
+
+        def run(blocks: list[slice]) -> bool:
+            """Validate and compute some blocks; False at the first invalid one."""
+            work = _Workspace(2)
+            for block in blocks:
+                xb, nb = xs[block], ns[block]
+                if not _proportion_inputs_valid(xb, nb):
+                    return False
+                _wilson_into(xb, nb, z, multiplier, [out[block] for out in outputs], work)
+            return True
+
+        if not all(_in_parallel(run, xs.size)):
+            _check_proportion_inputs(xs, ns, scalar=scalar)  # raises, naming the first bad row
         value, lower, upper = outputs
     else:
         xs, ns = _check_proportion_inputs(xs, ns, scalar=scalar)
@@ -204,6 +214,52 @@ def _blockable(*arrays: FloatArray) -> bool:
 
 def _blocks(size: int) -> list[slice]:
     return [slice(start, start + BLOCK_ROWS) for start in range(0, size, BLOCK_ROWS)]
+
+
+#: Threads that compute a long column's blocks together (numpy releases the GIL inside each
+#: operation): one per processor this process may run on, at most four; 1 computes in the
+#: calling thread only. Every row is computed by the same operations whichever thread takes
+#: it, so the results are the same bits for any number.
+THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+#: Blocks a thread takes at least (fewer rows are not worth a thread).
+_BLOCKS_PER_THREAD = 8
+_pool: ThreadPoolExecutor | None = None
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(THREADS - 1, thread_name_prefix="bettercare-stats")
+    return _pool
+
+
+def _forget_thread_pool() -> None:  # a forked child has the pool object but not its threads
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_thread_pool)
+
+ResultT = TypeVar("ResultT")
+
+
+def _in_parallel(run: Callable[[list[slice]], ResultT], size: int) -> list[ResultT]:
+    """``run`` over the blocks of ``size`` rows, in contiguous shares for :data:`THREADS`.
+
+    The calling thread takes the first share and the pool the others; the results come back
+    in block order.
+    """
+    blocks = _blocks(size)
+    threads = min(THREADS, len(blocks) // _BLOCKS_PER_THREAD) or 1
+    if threads == 1:
+        return [run(blocks)]
+    share = -(-len(blocks) // threads)
+    shares = [blocks[start : start + share] for start in range(0, len(blocks), share)]
+    pool = _thread_pool()
+    futures = [pool.submit(run, blocks) for blocks in shares[1:]]
+    first = run(shares[0])
+    return [first, *(future.result() for future in futures)]
 
 
 def _empty_outputs(size: int, count: int) -> list[FloatArray]:
@@ -270,25 +326,27 @@ def _wilson_into(
     arrays: no temporary is allocated, and a block's data stays in the processor's cache.
     """
     value, lower, upper = outputs
-    centre, spread, scale = work.take(xs.size)
+    centre, spread = work.take(xs.size)
+    scale = upper  # the upper limit's slice holds the scale until the limit is written
     z2 = z * z
     np.divide(xs, ns, out=value)  # p
-    np.subtract(1, value, out=spread)
-    np.multiply(4, xs, out=centre)
+    np.subtract(1.0, value, out=spread)
+    np.multiply(4.0, xs, out=centre)
     np.multiply(centre, spread, out=spread)
     np.add(z2, spread, out=spread)
     np.sqrt(spread, out=spread)
     np.multiply(z, spread, out=spread)
-    np.multiply(2, xs, out=centre)
+    np.multiply(2.0, xs, out=centre)
     np.add(centre, z2, out=centre)
     np.add(ns, z2, out=scale)
-    np.multiply(2, scale, out=scale)
+    np.multiply(2.0, scale, out=scale)
     np.divide(multiplier, scale, out=scale)
-    np.multiply(value, multiplier, out=value)
+    if multiplier != 1:  # p * 1 is p, bit for bit
+        np.multiply(value, multiplier, out=value)
     np.subtract(centre, spread, out=lower)
     np.multiply(lower, scale, out=lower)
-    np.add(centre, spread, out=upper)
-    np.multiply(upper, scale, out=upper)
+    np.add(centre, spread, out=centre)
+    np.multiply(centre, scale, out=upper)
 
 
 def _byar_limits(
@@ -383,15 +441,33 @@ def rate(
     z = _z(level)
     if _blockable(xs, ns):
         outputs = _empty_outputs(xs.size, 3)
-        work = _Workspace(3)
-        small_rows = 0
-        for block in _blocks(xs.size):
-            xb, nb = xs[block], ns[block]
-            if not (xb.min() >= 0 and np.isfinite(xb.max()) and _positive_finite(nb)):
-                _check_rate_inputs(xs, ns)
-            small_rows += _rate_into(
-                xb, nb, z, multiplier, level, [out[block] for out in outputs], work
-            )
+
+        def run(blocks: list[slice]) -> int:
+            """Validate and compute some blocks: their exact rows, or -1 at an invalid one."""
+            work = _Workspace(2)
+            small = 0
+            for block in blocks:
+                xb, nb = xs[block], ns[block]
+                low, high = xb.min(), xb.max()
+                if not (low >= 0 and np.isfinite(high) and _positive_finite(nb)):
+                    return -1
+                small += _rate_into(
+                    xb,
+                    nb,
+                    z,
+                    multiplier,
+                    level,
+                    [out[block] for out in outputs],
+                    work,
+                    any_small=bool(low < 10),
+                    all_small=bool(high < 10),
+                )
+            return small
+
+        counts = _in_parallel(run, xs.size)
+        if min(counts) < 0:
+            _check_rate_inputs(xs, ns)  # raises, naming the first bad row
+        small_rows = sum(counts)
         value, lower, upper = outputs
     else:
         xs, ns = _check_rate_inputs(xs, ns)
@@ -439,16 +515,28 @@ def _rate_into(
     level: float,
     outputs: list[FloatArray],
     work: _Workspace,
+    *,
+    any_small: bool,
+    all_small: bool,
 ) -> int:
     """:func:`_rate_block` written into ``outputs`` (value, lower, upper) in one fused pass.
 
     The operations of :func:`_rate_block` and :func:`_byar_limits` in the same order on the
     same operands (so the same bits), through ``out=`` into the outputs and reused scratch
-    arrays. Returns how many rows took exact limits.
+    arrays (the value's slice holds ``x + 1`` until the value is written). ``any_small`` and
+    ``all_small`` say whether any or every count is below 10 (then only the exact limits are
+    computed). Returns how many rows took exact limits.
     """
     value, lower, upper = outputs
-    scale, part, above = work.take(xs.size)
+    scale, part = work.take(xs.size)
     np.divide(multiplier, ns, out=scale)
+    if all_small:
+        np.multiply(xs, scale, out=value)
+        exact_lower, exact_upper = _exact_poisson_lookup(xs, level)
+        np.multiply(exact_lower, scale, out=lower)
+        np.multiply(exact_upper, scale, out=upper)
+        return xs.size
+    above = value
     with np.errstate(divide="ignore", invalid="ignore"):  # x = 0 takes the exact limits below
         # lower = count * (1 - 1 / (9 * count) - z / (3 * sqrt(count))) ** 3 * scale
         np.multiply(9, xs, out=part)
@@ -474,6 +562,8 @@ def _rate_into(
         np.multiply(above, part, out=upper)
         np.multiply(upper, scale, out=upper)
     np.multiply(xs, scale, out=value)
+    if not any_small:
+        return 0
     small = xs < 10
     count = int(np.count_nonzero(small))
     if count:

@@ -28,7 +28,9 @@ from hypothesis import strategies as st
 from bettercare.core import spc
 from bettercare.core.spc import (
     MDC_2023_RULES,
+    POINT_TYPE_LABELS,
     REFERENCE_RULES,
+    RULE_LABELS,
     RULE_SETS,
     SIX_POINT_RULES,
     XmrResult,
@@ -1156,3 +1158,46 @@ def test_xmr_treats_a_nan_target_as_no_target_and_refuses_an_infinite_one() -> N
     assert chart.assurance_icon is None
     with pytest.raises(ValueError, match="target must be a finite number or None"):
         xmr([1, 2, 3, 2], target=float("inf"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, -0.0, 1.0, 2.0, 1e308, -1e308, 5e-324, 1e-300]), min_size=1
+    ),
+    screen_outliers=st.booleans(),
+)
+def test_xmr_equals_the_batch_at_the_edges_of_the_floats(
+    values: list[float], screen_outliers: bool
+) -> None:
+    # Signed zeros, sums and ranges that overflow to infinity (a mean or spread that is not a
+    # number) and the smallest numbers: the one-series kernel places each point among the
+    # lines as the batch's comparisons do.
+    size = len(values)
+    with np.errstate(over="ignore", invalid="ignore"):  # the batch's lines overflow too
+        batch = xmr_batch(np.zeros(size), np.arange(size), values, screen_outliers=screen_outliers)
+    assert_same_chart(xmr(values, screen_outliers=screen_outliers), batch.series(0.0))
+
+
+def test_batch_names_come_from_its_codes_and_the_callers_columns_stay_writeable() -> None:
+    ids = np.array([1, 1, 1, 1, 1, 1, 1, 1, 2, 2])
+    positions = np.arange(10.0)
+    values = np.array([1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 30.0, 4.0, 5.0])
+    batch = xmr_batch(ids, positions, values)
+    assert batch.rule.tolist() == [RULE_LABELS[code] for code in batch.rule_code]
+    assert batch.point_type.tolist() == [POINT_TYPE_LABELS[code] for code in batch.point_type_code]
+    assert batch.rule[7] == "astronomical"
+    assert batch.series(1).rule[7] == "astronomical"
+    for array in (batch.series_id, batch.position, batch.value, batch.rule, batch.point_type):
+        assert not array.flags.writeable
+    assert ids.flags.writeable
+    assert positions.flags.writeable
+    assert values.flags.writeable
+    assert batch.series_id.tolist() == ids.tolist()
+
+
+def test_xmr_takes_rebases_as_an_array_and_names_a_bad_improvement() -> None:
+    values = [1.0, 2.0, 1.0, 2.0, 9.0, 8.0, 9.0, 8.0]
+    assert xmr(values, rebase_at=np.array([4])).period.tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
+    with pytest.raises(ValueError, match="improvement must be one of"):
+        xmr(values, improvement=["up"])  # type: ignore[arg-type]

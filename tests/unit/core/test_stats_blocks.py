@@ -6,6 +6,8 @@ tests hold them to the plain per-row formulas (chi-square per row, one numpy pas
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import special
 
 from bettercare.core import stats
@@ -94,3 +96,95 @@ def test_bad_row_in_a_late_block_is_named_by_its_position_in_the_column(
         function(x, n)
     assert str(error.value).startswith(message)
     assert str(error.value).endswith(f"position {position}")
+
+
+def plain_rate_per_row(x, n, z, level, multiplier):
+    """:func:`plain_rate` with every exact limit computed from the chi-square distribution."""
+    scale = multiplier / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3 * scale
+        upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3 * scale
+    small = x < 10
+    alpha = 1 - level
+    exact_lower = np.where(x[small] > 0, special.chdtri(2 * x[small], 1 - alpha / 2) / 2, 0.0)
+    lower[small] = exact_lower * scale[small]
+    upper[small] = special.chdtri(2 * x[small] + 2, alpha / 2) / 2 * scale[small]
+    return x * scale, lower, upper
+
+
+pairs = st.tuples(
+    st.integers(0, 10**6) | st.integers(0, 12) | st.floats(1e-3, 1e6),
+    st.integers(1, 10**6) | st.floats(1e-3, 1e7, allow_nan=False),
+).map(lambda pair: (min(pair[0], pair[1]), pair[1]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(pairs, min_size=1, max_size=40),
+    blocks=st.integers(2, 40),
+    threads=st.integers(1, 4),
+    multiplier=st.sampled_from([1, 100, 100_000]),
+    level=st.sampled_from([0.95, 0.998]),
+)
+def test_blocks_shared_between_threads_equal_one_plain_pass_bit_for_bit(
+    rows, blocks, threads, multiplier, level
+):
+    # Small blocks, so a column of a few thousand rows is shared between threads as a long
+    # one is: whichever thread takes a block, every row has the plain formula's bits.
+    block_rows = 64
+    size = blocks * block_rows + len(rows)
+    x, n = (
+        np.resize(np.array(column, dtype=np.float64), size) for column in zip(*rows, strict=True)
+    )
+    z = stats._z(level)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stats, "BLOCK_ROWS", block_rows)
+        patch.setattr(stats, "THREADS", threads)
+        wilson = proportion(x, n, confidence=level, multiplier=multiplier)
+        rates = rate(x, n, confidence=level, multiplier=multiplier)
+    for ours, plain in (
+        (wilson, plain_wilson(x, n, z, multiplier)),
+        (rates, plain_rate_per_row(x, n, z, level, multiplier)),
+    ):
+        for got, expected in zip((ours.value, ours.lower, ours.upper), plain, strict=True):
+            np.testing.assert_array_equal(got, expected)
+            assert not got.flags.writeable
+    expected_method = {
+        (True, False): "exact Poisson",
+        (False, True): "Byar",
+    }.get(((x < 10).all(), (x >= 10).all()), "Byar (10 or more events), exact Poisson")
+    assert rates.method == expected_method
+
+
+@pytest.mark.parametrize("function", [proportion, rate])
+def test_bad_row_in_the_last_threads_share_is_named(function):
+    x, n = columns(20 * 64 + 3)
+    position = 20 * 64 + 1
+    x[position] = -2.0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stats, "BLOCK_ROWS", 64)
+        patch.setattr(stats, "THREADS", 2)
+        with pytest.raises(
+            ValueError, match=f"x must be zero or more; got -2.0 at position {position}$"
+        ):
+            function(x, n)
+
+
+def test_blocks_of_only_small_only_large_and_mixed_counts_equal_the_plain_pass():
+    # A block whose counts are all below 10 takes only the exact limits; one with none below
+    # 10 only Byar's; whole and fractional small counts, in blocks of each kind.
+    rng = np.random.default_rng(123)
+    small = rng.integers(0, 10, 3 * 64).astype(np.float64)
+    small[70] = 2.5
+    large = rng.integers(10, 10**6, 3 * 64).astype(np.float64)
+    mixed = np.where(rng.uniform(size=3 * 64) < 0.5, small, large)
+    x = np.concatenate([small, large, mixed, small, large])
+    n = np.maximum(x, 1.0) * rng.uniform(1.0, 50.0, x.size)
+    z = stats._z(0.95)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stats, "BLOCK_ROWS", 64)
+        ours = rate(x, n)
+    expected = plain_rate_per_row(x, n, z, 0.95, 100_000)
+    for got, plain in zip((ours.value, ours.lower, ours.upper), expected, strict=True):
+        np.testing.assert_array_equal(got, plain)
+    assert ours.method == "Byar (10 or more events), exact Poisson"
