@@ -22,7 +22,12 @@ pytestmark = pytest.mark.django_db
 REFERENCES = {"scheme_ref", "theme_code", "metric_code", "parent_code"}
 #: Columns that hold the same names: a name changed in one is changed in the others.
 SAME_NAMES = (
-    {(sheet.name, column.name) for sheet in SHEETS for column in sheet.columns if column.type == "code"},
+    {
+        (sheet.name, column.name)
+        for sheet in SHEETS
+        for column in sheet.columns
+        if column.type == "code"
+    },
     {("funding", "stream"), ("funding", "part_of")},
 )
 #: Longer than any field with a ``max_length`` holds: a text field takes it.
@@ -107,9 +112,9 @@ def test_a_text_longer_than_its_field_is_refused_and_nothing_written(
     expected = f"error: {sheet}.csv, sheet {sheet}, row {row}, column {column}: " + problem.replace(
         "; expected", f" (got {text!r}); expected"
     )
-    assert [str(m) for m in result.errors if (m.sheet, m.row, m.column) == (sheet, row, column)] == [
-        expected
-    ]
+    assert [
+        str(m) for m in result.errors if (m.sheet, m.row, m.column) == (sheet, row, column)
+    ] == [expected]
     assert not result.written
     assert snapshot() == before
 
@@ -134,4 +139,12 @@ def test_the_limits_apply_only_where_given(workbook):
         (m.sheet, m.row, m.column, m.problem, m.expected)
         for m in validate_workbook(raw, lengths).errors
         if m.column == "organisation"
-    ] == [("scheme_delivery_chain", 2, "organisation", "is 301 characters long", "at most 300 characters")]
+    ] == [
+        (
+            "scheme_delivery_chain",
+            2,
+            "organisation",
+            "is 301 characters long",
+            "at most 300 characters",
+        )
+    ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, models, transaction
 
@@ -180,14 +180,20 @@ def _actual_months(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], set[dat
     return found
 
 
-def _fields(model: type[models.Model], sheet: str, **columns: str) -> dict[tuple[str, str], Any]:
-    return {(sheet, column): model._meta.get_field(name) for column, name in columns.items()}
+def _fields(
+    model: type[models.Model], sheet: str, **columns: str
+) -> dict[tuple[str, str], models.Field[Any, Any]]:
+    # Each a column of the model, never a relation's reverse side.
+    return {
+        (sheet, column): cast("models.Field[Any, Any]", model._meta.get_field(name))
+        for column, name in columns.items()
+    }
 
 
 #: The model field each text column of the workbook is written to (a code column too where it
 #: is a row's own code or ref, not a reference to another row): where the limits on their
 #: lengths come from (ADR 0128).
-COLUMN_FIELDS: dict[tuple[str, str], Any] = {
+COLUMN_FIELDS: dict[tuple[str, str], models.Field[Any, Any]] = {
     **_fields(
         Area,
         "programme",

@@ -52,7 +52,10 @@ TEXTS = {
     "denominator": (["100", "1,000", "", "50"], ["0", "-5"]),
     "value": (["12", "12.0%", "1200", "7%", "", "2400", "4%"], ["-1", "x", "'=1"]),
     "sum_of_squares": ([""], ["200", "1"]),
-    "source": (["", "SUS", " SUS, extract of 2017-05-1 "], ["SUS, extract of 2017-05-12", "x" * 40]),
+    "source": (
+        ["", "SUS", " SUS, extract of 2017-05-1 "],
+        ["SUS, extract of 2017-05-12", "x" * 40],
+    ),
 }
 #: The most characters a column holds (the source's field, made short here).
 LENGTHS = {("metric_values", "source"): 25}
