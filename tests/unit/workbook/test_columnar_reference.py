@@ -1,7 +1,8 @@
 """The column-at-a-time reader and checks against the plain row-at-a-time reference they
 replaced (kept here as the oracle): for random CSV sheets of metric values, with blank rows,
 short and long rows, stray values, escaped text, bad numbers and dates, missing values and
-duplicate keys, the same rows, the same records and the same messages, in the same order.
+duplicate keys, texts longer than their column holds, the same rows, the same records and the
+same messages, in the same order.
 """
 
 from __future__ import annotations
