@@ -37,7 +37,7 @@ from bettercare.core.summary import MetricSpec
 from bettercare.workbook.messages import Message
 from bettercare.workbook.proposals import RowProposer
 from bettercare.workbook.reader import RawSheet, RawWorkbook
-from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Column, Sheet
+from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Column, ColumnType, Sheet
 from bettercare.workbook.values import PARSERS, Cell, CellError, Measure
 
 
@@ -105,6 +105,10 @@ class Known:
     actual_months: Callable[[set[tuple[str, str]]], dict[tuple[str, str], set[date]]] = field(
         default=lambda pairs: {}
     )
+    #: The most characters the database holds of each text column, by (sheet, column): the
+    #: ``max_length`` of the field the column is written to (ADR 0128). A column not named
+    #: has no limit.
+    lengths: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 #: The columns that make a return row what it is, for comparing with a signed-off period.
@@ -241,6 +245,25 @@ def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any
     return result
 
 
+def too_long(length: int, limit: int) -> CellError:
+    """The problem with a text of ``length`` characters where at most ``limit`` are held."""
+    return CellError(f"is {length:,} characters long", f"at most {limit:,} characters")
+
+
+def _limited(column_type: ColumnType, limit: int) -> Callable[[Cell], Any]:
+    """The parser of ``column_type`` that also refuses a text of more than ``limit``
+    characters (run once for each distinct cell, as every parser is)."""
+    parse = PARSERS[column_type]
+
+    def limited(cell: Cell) -> Any:
+        value = parse(cell)
+        if type(value) is str and len(value) > limit:
+            raise too_long(len(value), limit)
+        return value
+
+    return limited
+
+
 def _parse_column(parse: Callable[[Cell], Any], cells: list[Cell]) -> tuple[list[Any], bool]:
     """:func:`_parse_cached` of every cell of a column, each distinct cell once (cells read
     from CSV are shared, one per distinct text, and equal cells parse alike), and whether any
@@ -316,7 +339,9 @@ class _Checker:
         problems: dict[int, list[tuple[Column, Any]]] = {}
         for column in sheet.columns:
             cells = raw.cells.get(column.name, blank_column)
-            results, problem = _parse_column(PARSERS[column.type], cells)
+            limit = self.known.lengths.get((sheet.name, column.name))
+            parse = PARSERS[column.type] if limit is None else _limited(column.type, limit)
+            results, problem = _parse_column(parse, cells)
             bad = (
                 [
                     index

@@ -11,7 +11,7 @@ from django.db import transaction
 from bettercare.core import assurance
 from bettercare.web.accounts.models import User
 from bettercare.web.assurance.models import AssuranceRating
-from bettercare.web.programmes.actions import ActionError, StaleEditError
+from bettercare.web.programmes.actions import ActionError, StaleEditError, check_lengths
 from bettercare.web.programmes.models import Area
 
 
@@ -42,6 +42,7 @@ def assurance_ratings_save(
     round_name = round_name.strip()
     if not round_name:
         raise ActionError("Give the assessment round, e.g. 2017-18 Q2.")
+    check_lengths(AssuranceRating, {"round": round_name})
     problems = [
         problem
         for edit in edits

@@ -4,12 +4,12 @@ leaves its own entry in the history. Views, commands and tests call these, never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from bettercare.core.milestones import activity_problem
@@ -45,6 +45,32 @@ from bettercare.web.programmes.models import (
 
 class ActionError(Exception):
     """An action that cannot be done, with the reason in words a user understands."""
+
+
+def max_length(model: type[models.Model], name: str) -> int | None:
+    """The most characters ``model``'s field ``name`` holds (its ``max_length``), or None for
+    a field without a limit: the one source of every limit on a text's length (ADR 0128)."""
+    field = model._meta.get_field(name)
+    return field.max_length if isinstance(field, models.CharField) else None
+
+
+def length_problem(
+    model: type[models.Model], name: str, value: object, what: str = ""
+) -> str | None:
+    """Why ``value`` is too long for ``model``'s field ``name`` (``what`` it is, in words:
+    the field's name when not given), or None."""
+    limit = max_length(model, name)
+    if limit is None or not isinstance(value, str) or len(value) <= limit:
+        return None
+    what = what or name.replace("_", " ")
+    return f"The {what} must be at most {limit:,} characters, not {len(value):,}"
+
+
+def check_lengths(model: type[models.Model], values: dict[str, Any]) -> None:
+    """Refuse (:class:`ActionError`) any text too long for its field of ``model``."""
+    problems = [p for name, value in values.items() if (p := length_problem(model, name, value))]
+    if problems:
+        raise ActionError("; ".join(problems) + ".")
 
 
 def _alerts_after_change(area_id: int) -> None:
@@ -338,6 +364,7 @@ def versioned_update(
     reason: str,
 ) -> Any:
     """Update one row only if nobody has saved it since ``seen_version`` was read."""
+    check_lengths(model, changes)
     with transaction.atomic():
         row = model.objects.select_for_update().get(pk=pk)
         if row.version != seen_version:
@@ -507,6 +534,21 @@ def scheme_description_save(
     scheme since ``seen_version`` was read (:class:`StaleEditError` names who).
     """
     problems = description_problems(description.partners, description.investments, description.kpis)
+    problems += [
+        problem
+        for model, entries in (
+            (SchemeDeliveryPartner, description.partners),
+            (SchemeInvestment, description.investments),
+            (SchemeKpi, description.kpis),
+        )
+        for entry in entries
+        for name, value in asdict(entry).items()
+        if (
+            problem := length_problem(
+                model, name, value.strip() if isinstance(value, str) else value
+            )
+        )
+    ]
     if problems:
         raise ActionError("; ".join(problems) + ".")
     unknown = set(description.texts) - set(DESCRIPTION_TEXTS)

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 
@@ -35,10 +36,17 @@ from bettercare.web.programmes.actions import (
     ActionError,
     SchemeDescription,
     StaleEditError,
+    length_problem,
     scheme_description_save,
 )
 from bettercare.web.programmes.descriptions import describe, with_descriptions
-from bettercare.web.programmes.models import Area, Scheme
+from bettercare.web.programmes.models import (
+    Area,
+    Scheme,
+    SchemeDeliveryPartner,
+    SchemeInvestment,
+    SchemeKpi,
+)
 from bettercare.web.programmes.scheme_views import scheme_for
 
 #: Blank rows offered under each list, to add to it.
@@ -49,6 +57,15 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "investment": ("financial_year", "amount"),
     "kpi": ("name", "level", "target", "unit", "cadence", "reported_to"),
 }
+#: The model each list's rows are saved as (its fields named as the columns): each cell's
+#: longest text is its field's ``max_length``.
+ROW_MODELS: dict[str, type[models.Model]] = {
+    "chain": SchemeDeliveryPartner,
+    "investment": SchemeInvestment,
+    "kpi": SchemeKpi,
+}
+#: What a cell is, in words, where its column's name does not say.
+CELL_NAMES = {("kpi", "name"): "KPI's name", ("kpi", "unit"): "KPI's unit"}
 TEXT_LABELS: dict[str, tuple[str, str]] = {
     "strategic_objective": (
         "Strategic objective",
@@ -124,6 +141,12 @@ def read_rows(data: QueryDict) -> Rows:
                 row["index"] = str(len(rows))  # as the page shows it again, blanks left out
                 rows.append(row)
         typed[prefix] = rows
+        for row in rows:
+            for name in names:
+                what = CELL_NAMES.get((prefix, name), "")
+                problem = length_problem(ROW_MODELS[prefix], name, row[name], what)
+                if problem is not None:
+                    errors[f"{prefix}-{row['index']}-{name}"] = problem
     partners = [
         DeliveryPartner(r["organisation"], r["role"], r["responsibility"]) for r in typed["chain"]
     ]

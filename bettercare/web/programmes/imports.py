@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, models, transaction
 
@@ -180,6 +180,114 @@ def _actual_months(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], set[dat
     return found
 
 
+def _fields(
+    model: type[models.Model], sheet: str, **columns: str
+) -> dict[tuple[str, str], models.Field[Any, Any]]:
+    # Each a column of the model, never a relation's reverse side.
+    return {
+        (sheet, column): cast("models.Field[Any, Any]", model._meta.get_field(name))
+        for column, name in columns.items()
+    }
+
+
+#: The model field each text column of the workbook is written to (a code column too where it
+#: is a row's own code or ref, not a reference to another row): where the limits on their
+#: lengths come from (ADR 0128).
+COLUMN_FIELDS: dict[tuple[str, str], models.Field[Any, Any]] = {
+    **_fields(
+        Area,
+        "programme",
+        area_name="name",
+    ),
+    **_fields(
+        Programme,
+        "programme",
+        programme_name="name",
+        local_authority="local_authority",
+        commissioners="commissioners",
+    ),
+    **_fields(
+        Funding,
+        "funding",
+        stream="stream",
+        organisation="organisation",
+        part_of="part_of",
+        passported_to="passported_to",
+    ),
+    **_fields(Theme, "themes", code="code", name="name", priority="priority"),
+    **_fields(
+        Scheme,
+        "schemes",
+        ref="ref",
+        name="name",
+        lead="lead",
+        **{name: name for name in DESCRIPTION_TEXTS},
+    ),
+    # An older workbook's commissioner and provider join the delivery chain (ADR 0120).
+    **_fields(SchemeDeliveryPartner, "schemes", commissioner="organisation"),
+    **_fields(SchemeDeliveryPartner, "schemes", provider="organisation"),
+    **_fields(
+        SchemeDeliveryPartner,
+        "scheme_delivery_chain",
+        organisation="organisation",
+        responsibility="responsibility",
+    ),
+    **_fields(SchemeKpi, "scheme_kpis", kpi="name", unit="unit", reported_to="reported_to"),
+    **_fields(Metric, "metrics", code="code", name="name", description="description"),
+    **_fields(MetricValue, "metric_values", note="note", source="source"),
+    **_fields(MetricCommentary, "metric_commentary", commentary="commentary"),
+    **_fields(MetricRebase, "spc_rebase", reason="reason"),
+    **_fields(Milestone, "milestones", ref="ref", title="title", comments="comments"),
+    **_fields(
+        Risk,
+        "risks",
+        ref="ref",
+        title="title",
+        description="description",
+        mitigation="mitigation",
+        owner="owner",
+    ),
+    **_fields(
+        SchemeStatus,
+        "status_updates",
+        commentary="commentary",
+        additional_information="additional_information",
+    ),
+    **_fields(ProgrammeStatus, "programme_status", summary="summary"),
+    **_fields(Achievement, "achievements", text="text"),
+    **_fields(PlannedActivity, "planned_activities", text="text"),
+    **_fields(
+        AssuranceRating,
+        "assurance",
+        round="round",
+        criterion="criterion",
+        comment="comment",
+        footnote="footnote",
+    ),
+    **_fields(PayForPerformance, "pay_for_performance", metric="metric", basis="basis"),
+    **_fields(PerformancePayment, "performance_payments", period="period", covers="covers"),
+    **_fields(PlanDetails, "plan_details", hwb_note="hwb_note"),
+    **_fields(
+        PlanSignOff,
+        "plan_sign_offs",
+        on_behalf_of="on_behalf_of",
+        signed_by="signed_by",
+        position="position",
+    ),
+    **_fields(
+        NationalCondition, "national_conditions", condition="condition", statement="statement"
+    ),
+}
+
+#: The most characters each text column's field holds (its ``max_length``; a text field
+#: has none): the workbook refuses a longer text with one line (ADR 0128).
+COLUMN_LENGTHS: dict[tuple[str, str], int] = {
+    column: field.max_length
+    for column, field in COLUMN_FIELDS.items()
+    if isinstance(field, models.CharField) and field.max_length is not None
+}
+
+
 def known_references() -> Known:
     """What the database holds that a workbook may refer to."""
     return Known(
@@ -235,6 +343,7 @@ def known_references() -> Known:
         },
         signed_off_rows=_signed_off_rows(),
         actual_months=_actual_months,
+        lengths=COLUMN_LENGTHS,
     )
 
 

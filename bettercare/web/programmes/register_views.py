@@ -20,7 +20,7 @@ from bettercare.core.periods import Month
 from bettercare.core.rag import risk_order
 from bettercare.web.edits import versioned_edit
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
-from bettercare.web.programmes.actions import milestone_update, risk_update
+from bettercare.web.programmes.actions import max_length, milestone_update, risk_update
 from bettercare.web.programmes.models import Area, Milestone, ReportingPeriod, Risk
 from bettercare.web.reporting.highlight import milestone_line, risk_line
 
@@ -199,6 +199,10 @@ def _scale_field(name: str, names: dict[int, str]) -> forms.TypedChoiceField:
 RATING_CHOICES = [("", "Not rated"), *Risk.Rating.choices]
 
 
+#: The longest owner the register holds (its field's ``max_length``).
+OWNER_LENGTH = max_length(Risk, "owner")
+
+
 class RiskForm(forms.Form):
     """A risk is scored (likelihood and impact), rated by the plan, or both: never half-scored."""
 
@@ -212,9 +216,9 @@ class RiskForm(forms.Form):
     )
     owner = forms.CharField(
         required=False,
-        max_length=200,
+        max_length=OWNER_LENGTH,
         label="Owner",
-        error_messages={"max_length": "The owner must be 200 characters or fewer"},
+        error_messages={"max_length": f"The owner must be {OWNER_LENGTH} characters or fewer"},
     )
     mitigation = forms.CharField(required=False, widget=forms.Textarea, label="Mitigation")
     version = forms.IntegerField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bettercare.web.programmes.actions import ActionError, risk_update
 from bettercare.web.programmes.models import Risk
 from tests.factories import (
     KENT,
@@ -259,3 +260,22 @@ def test_the_action_keeps_a_rating_valid_and_a_score_whole(world):
     cleared = risk_update(risk=rated, changes={"rating": None}, seen_version=2, by=by)
     assert cleared.rating == ""
     assert [h.rating for h in cleared.history.order_by("history_id")] == ["", "medium", ""]
+
+
+def test_an_owner_longer_than_the_register_holds_is_refused_by_the_form_and_the_action(
+    client, world
+):
+    """ADR 0128: the field's max_length is the limit, in the form and in the action."""
+    risk = world["workforce"]
+    client.force_login(world["manager"])
+
+    response = client.post(f"{PAGE}{risk.pk}/", form(risk, owner="O" * 201))
+
+    assert response.status_code == 400
+    assert error_summary(response) == [("#owner", "The owner must be 200 characters or fewer")]
+    with pytest.raises(ActionError, match=r"^The owner must be at most 200 characters, not 201\.$"):
+        risk_update(
+            risk=risk, changes={"owner": "O" * 201}, seen_version=risk.version, by=world["manager"]
+        )
+    risk.refresh_from_db()
+    assert (risk.owner, risk.version) == ("Sam Owner", 1)

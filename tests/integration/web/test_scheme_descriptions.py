@@ -9,6 +9,12 @@ from decimal import Decimal
 
 import pytest
 
+from bettercare.core.scheme_description import DeliveryPartner, LocalKpi
+from bettercare.web.programmes.actions import (
+    ActionError,
+    SchemeDescription,
+    scheme_description_save,
+)
 from bettercare.web.programmes.exports import export_workbook
 from bettercare.web.programmes.imports import import_workbook
 from bettercare.web.programmes.models import (
@@ -495,3 +501,49 @@ def test_another_areas_people_cannot_see_the_description(client, world):
     )
     # Nor through another area's address.
     assert client.get(f"/areas/E10000016/schemes/{scheme.pk}/description/").status_code == 404
+
+
+def test_a_text_longer_than_its_field_holds_is_named_beside_its_cell(client, world):
+    """ADR 0128: each cell's limit is its field's max_length; nothing is saved."""
+    client.force_login(world["manager"])
+    scheme = world["scheme"]
+
+    response = client.post(
+        edit_url(scheme),
+        posted(
+            scheme,
+            strategic_objective="Changed",
+            **{"chain-0-organisation": "N" * 301, "kpi-0-unit": "%" * 61},
+        ),
+    )
+
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("#chain-0-organisation", "The organisation must be at most 300 characters, not 301"),
+        ("#kpi-0-unit", "The KPI's unit must be at most 60 characters, not 61"),
+    ]
+    assert Scheme.objects.get(pk=scheme.pk).strategic_objective != "Changed"
+    assert SchemeDeliveryPartner.objects.filter(scheme=scheme, organisation="N" * 301).count() == 0
+
+
+def test_the_action_refuses_a_text_longer_than_its_field_holds(world):
+    scheme = world["scheme"]
+    description = SchemeDescription(
+        texts={},
+        partners=(DeliveryPartner("N" * 301, "provider"),),
+        kpis=(LocalKpi("Referrals", "area", "monthly", reported_to="R" * 301),),
+    )
+
+    with pytest.raises(ActionError) as refused:
+        scheme_description_save(
+            scheme=scheme, description=description, seen_version=scheme.version, by=world["lead"]
+        )
+
+    assert str(refused.value) == (
+        "The organisation must be at most 300 characters, not 301; "
+        "The reported to must be at most 300 characters, not 301."
+    )
+    assert Scheme.objects.get(pk=scheme.pk).version == scheme.version
+    assert not SchemeDeliveryPartner.objects.filter(
+        scheme=scheme, role="provider", organisation="N" * 301
+    )

@@ -1,7 +1,8 @@
 """The column-at-a-time reader and checks against the plain row-at-a-time reference they
 replaced (kept here as the oracle): for random CSV sheets of metric values, with blank rows,
 short and long rows, stray values, escaped text, bad numbers and dates, missing values and
-duplicate keys, the same rows, the same records and the same messages, in the same order.
+duplicate keys, texts longer than their column holds, the same rows, the same records and the
+same messages, in the same order.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ COLUMNS = [
     "denominator",
     "value",
     "sum_of_squares",
+    "source",
 ]
 #: Each column's texts: mostly ones that parse (first), sometimes ones that do not.
 TEXTS = {
@@ -51,7 +53,13 @@ TEXTS = {
     "denominator": (["100", "1,000", "", "50"], ["0", "-5"]),
     "value": (["12", "12.0%", "1200", "7%", "", "2400", "4%"], ["-1", "x", "'=1"]),
     "sum_of_squares": ([""], ["200", "1"]),
+    "source": (
+        ["", "SUS", " SUS, extract of 2017-05-1 "],
+        ["SUS, extract of 2017-05-12", "x" * 40],
+    ),
 }
+#: The most characters a column holds (the source's field, made short here).
+LENGTHS = {("metric_values", "source"): 25}
 
 
 def cell_texts(name: str) -> st.SearchStrategy[str]:
@@ -126,6 +134,16 @@ class ReferenceChecker(_Checker):
                     record.values[column.name] = default
                 elif isinstance(result, CellError):
                     self.error(record, column.name, result.problem, result.expected)
+                    usable = False
+                elif isinstance(result, str) and len(result) > (
+                    limit := self.known.lengths.get((sheet.name, column.name), len(result))
+                ):
+                    self.error(
+                        record,
+                        column.name,
+                        f"is {len(result):,} characters long",
+                        f"at most {limit:,} characters",
+                    )
                     usable = False
                 else:
                     record.values[column.name] = result
@@ -204,7 +222,7 @@ def test_columnar_reading_and_checking_match_the_row_at_a_time_reference(tmp_pat
     assert raw.rows == expected_rows
     assert workbook.messages == messages
 
-    known = Known(areas={"E10000016", "E06000035"}, metrics=METRICS)
+    known = Known(areas={"E10000016", "E06000035"}, metrics=METRICS, lengths=LENGTHS)
     reference.numbers = [number for number, _ in expected_rows]
     reference.cells = {
         name: [cells[name] for _, cells in expected_rows] for name in raw.columns if name
