@@ -13,7 +13,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from bettercare.core.milestones import ACTIVITY_GROUP_LABELS, milestone_in_report
+from bettercare.core.milestones import (
+    ACTIVITY_GROUP_LABELS,
+    MAX_ACTIVITY_LENGTH,
+    milestone_in_report,
+)
 from bettercare.core.periods import Month
 from bettercare.core.rag import (
     DIMENSION_LABELS,
@@ -543,7 +547,7 @@ class PlannedActivity(models.Model):
         ReportingPeriod, on_delete=models.CASCADE, related_name="planned_activities"
     )
     group = models.CharField(max_length=10, choices=Group.choices)
-    text = models.TextField()
+    text = models.CharField(max_length=MAX_ACTIVITY_LENGTH)  # one line of the report
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
