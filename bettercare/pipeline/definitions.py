@@ -34,6 +34,7 @@ __all__ = [
     "MetricQuery",
     "Population",
     "aggregate_queries",
+    "combined_query",
     "band_of_age",
     "month_key",
 ]
@@ -359,3 +360,50 @@ def population_query(population: ir.Table, years: tuple[int, int]) -> ir.Table:
         .group_by(["area_code", "year", "age_band"])
         .aggregate(population=population.population.sum().cast("int64"))
     )
+
+
+#: How many measure columns the combined query has (the most any aggregate has).
+WIDTH = max(len(aggregate.measures) for aggregate in AGGREGATES.values())
+
+
+def combined_query(
+    tables: dict[str, ir.Table], first: date, last: date, years: tuple[int, int]
+) -> ir.Table:
+    """Every aggregate and the population in one table, for one query on the engine.
+
+    The columns: ``aggregate`` (its name, or ``population``), ``area_code``, ``month``
+    (YYYYMM; the mid-year for the population), ``band`` (admissions), ``age_band`` (the
+    population) and ``m0`` .. ``m4``, the aggregate's measures in order (the population's
+    count in ``m0``), NULL beyond them.
+    """
+    parts = []
+    for name, query in aggregate_queries(tables, first, last).items():
+        measures = AGGREGATES[name].measures
+        parts.append(
+            query.select(
+                aggregate=ibis.literal(name, "string"),
+                area_code=query.area_code.cast("string"),
+                month=query.month.cast("int32"),
+                band=(query.band if AGGREGATES[name].banded else ibis.null()).cast("int8"),
+                age_band=ibis.null().cast("string"),
+                **{
+                    f"m{index}": (
+                        query[measures[index]] if index < len(measures) else ibis.null()
+                    ).cast("int64")
+                    for index in range(WIDTH)
+                },
+            )
+        )
+    population = population_query(tables["population"], years)
+    parts.append(
+        population.select(
+            aggregate=ibis.literal("population", "string"),
+            area_code=population.area_code.cast("string"),
+            month=population.year.cast("int32"),
+            band=ibis.null().cast("int8"),
+            age_band=population.age_band.cast("string"),
+            m0=population.population.cast("int64"),
+            **{f"m{index}": ibis.null().cast("int64") for index in range(1, WIDTH)},
+        )
+    )
+    return ibis.union(*parts, distinct=False)

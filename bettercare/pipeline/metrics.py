@@ -50,6 +50,7 @@ __all__ = [
     "Period",
     "Years",
     "metric_values",
+    "metric_values_of",
     "periods",
     "population_year",
 ]
@@ -205,23 +206,51 @@ def _values(
     """Each row's value, computed by bettercare.core in one call per metric."""
     if not rows:
         return []
+    if query.standardised:
+        return metric_values_of(
+            definition,
+            query,
+            np.array([row["bands"]["counts"] for row in rows], dtype=float),
+            np.array([row["bands"]["populations"] for row in rows], dtype=float),
+        )
+    return metric_values_of(
+        definition,
+        query,
+        np.array([row["numerator"] for row in rows], dtype=float),
+        np.array([row["denominator"] for row in rows], dtype=float),
+        None
+        if query.sum_of_squares is None
+        else np.array([row["sum_of_squares"] for row in rows], dtype=float),
+    )
+
+
+def metric_values_of(
+    definition: MetricDefinition,
+    query: MetricQuery,
+    numerators: np.ndarray[Any, np.dtype[np.float64]],
+    denominators: np.ndarray[Any, np.dtype[np.float64]],
+    squares: np.ndarray[Any, np.dtype[np.float64]] | None = None,
+) -> list[float | None]:
+    """The values of a metric's rows, computed by bettercare.core in one call and rounded.
+
+    For a standardised metric ``numerators`` and ``denominators`` are the rows' band counts
+    and band populations (one row of :data:`DSR_BANDS` each); otherwise one number a row.
+    """
+    if not len(numerators):
+        return []
     multiplier = float(definition.multiplier)
     if query.standardised:
-        counts = np.array([row["bands"]["counts"] for row in rows], dtype=float)
-        populations = np.array([row["bands"]["populations"] for row in rows], dtype=float)
         values = np.atleast_1d(
-            np.asarray(dsr(counts, populations, DSR_WEIGHTS, multiplier=multiplier).value)
+            np.asarray(dsr(numerators, denominators, DSR_WEIGHTS, multiplier=multiplier).value)
         )
     else:
-        x = np.array([row["numerator"] for row in rows], dtype=float)
-        n = np.array([row["denominator"] for row in rows], dtype=float)
+        x, n = numerators, denominators
         if definition.unit == "rate":
             values = np.asarray(rate(x, n, multiplier=multiplier).value)
         elif definition.unit == "proportion":
             values = np.asarray(proportion(x, n, multiplier=multiplier).value)
-        elif query.sum_of_squares is not None:  # a mean of record values, by core.means
-            q = np.array([row["sum_of_squares"] for row in rows], dtype=float)
-            values = np.asarray(mean(x, n, q, multiplier=multiplier).value)
+        elif squares is not None:  # a mean of record values, by core.means
+            values = np.asarray(mean(x, n, squares, multiplier=multiplier).value)
         else:  # a mean, as bettercare.core.indicators computes it
             values = x / n * multiplier
     values = np.asarray(values, dtype=np.float64)

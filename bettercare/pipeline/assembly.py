@@ -1,0 +1,386 @@
+"""Assembling metric values from the engines' Arrow tables, a whole array at a time.
+
+What :func:`bettercare.pipeline.metrics.metric_values` does with dicts and loops (it stays,
+as the plain reference the tests hold this to), done on dense arrays: each aggregate becomes
+an (area, month, band, measure) array, the population an (area, mid-year, band) array; a
+metric's numerators and denominators for every area and period are one matrix product of its
+monthly totals with the period-by-month selection; the population estimate is chosen once per
+area and financial year. The values come from the same :func:`metric_values_of` (so from
+bettercare.core, rounded the same way), and the rows are sorted by area, metric and period.
+
+The result is columnar (:class:`MetricValues`): written to CSV or Parquet without a Python
+object per row, and turned into :class:`MetricValueRow` objects only when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bettercare.core.periods import Month
+from bettercare.core.stats import ESP2013_AGE_BANDS
+from bettercare.pipeline.aggregates import AggregateTables
+from bettercare.pipeline.definitions import (
+    AGGREGATES,
+    DSR_BANDS,
+    DSR_WEIGHTS,
+    METRICS,
+    Measure,
+    MetricQuery,
+    Population,
+)
+from bettercare.pipeline.metrics import (
+    YEARS,
+    MetricValueRow,
+    Years,
+    metric_values_of,
+    periods,
+    population_year,
+)
+from bettercare.registry import MetricDefinition, load_registry
+
+__all__ = ["MetricValues", "assemble"]
+
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+BANDS = len(ESP2013_AGE_BANDS)
+DSR_LABELS = [ESP2013_AGE_BANDS[band] for band in DSR_BANDS]
+
+
+@dataclass(frozen=True)
+class MetricValues:
+    """Metric values as columns, sorted by area, metric and period (one list a column).
+
+    ``bands`` holds a standardised row's bands (as :class:`MetricValueRow` has them), else
+    None; ``kind`` is ``actual`` for every row.
+    """
+
+    area_code: list[str]
+    metric_code: list[str]
+    period_start: list[date]
+    period_end: list[date]
+    numerator: list[int]
+    denominator: list[int]
+    value: list[float | None]
+    note: list[str]
+    sum_of_squares: list[int | None]
+    bands: list[dict[str, Any] | None]
+
+    def __len__(self) -> int:
+        return len(self.area_code)
+
+    def rows(self) -> list[MetricValueRow]:
+        """One :class:`MetricValueRow` a value, in the same order."""
+        return [
+            MetricValueRow(
+                area_code=area,
+                metric_code=metric,
+                period_start=start,
+                period_end=end,
+                numerator=numerator,
+                denominator=denominator,
+                value=value,
+                note=note,
+                bands=bands,
+                sum_of_squares=squares,
+            )
+            for area, metric, start, end, numerator, denominator, value, note, squares, bands in zip(
+                self.area_code,
+                self.metric_code,
+                self.period_start,
+                self.period_end,
+                self.numerator,
+                self.denominator,
+                self.value,
+                self.note,
+                self.sum_of_squares,
+                self.bands,
+                strict=True,
+            )
+        ]
+
+
+# -- dense arrays ----------------------------------------------------------------------------
+
+
+def _indexes(column: pa.ChunkedArray | pa.Array, values: Sequence[str]) -> Ints:
+    """Each text's position in ``values``, -1 where it is not one of them."""
+    found = pc.index_in(column.cast(pa.string()), value_set=pa.array(values, pa.string()))
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _integers(column: pa.ChunkedArray | pa.Array) -> Ints:
+    return np.asarray(pc.fill_null(column, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _dense(table: pa.Table, name: str, areas: Sequence[str], first: Month, months: int) -> Ints:
+    """An aggregate as an (area, month, band, measure) array of its sums (band 0: unbanded)."""
+    aggregate = AGGREGATES[name]
+    bands = BANDS if aggregate.banded else 1
+    dense = np.zeros((len(areas), months, bands, len(aggregate.measures)), dtype=np.int64)
+    if not table.num_rows:
+        return dense
+    area = _indexes(table.column("area_code"), areas)
+    key = _integers(table.column("month"))
+    month = (key // 100) * 12 + key % 100 - 1 - (first.year * 12 + first.month - 1)
+    band = _integers(table.column("band")) if aggregate.banded else np.zeros_like(month)
+    measures = np.column_stack([_integers(table.column(m)) for m in aggregate.measures])
+    keep = (area >= 0) & (month >= 0) & (month < months) & (band >= 0) & (band < bands)
+    np.add.at(dense, (area[keep], month[keep], band[keep]), measures[keep])
+    return dense
+
+
+@dataclass(frozen=True)
+class _Populations:
+    """Populations as an (area, mid-year, band) array from ``first_year``, and which
+    (area, mid-year) have an estimate at all."""
+
+    counts: Ints
+    present: np.ndarray[Any, np.dtype[np.bool_]]
+    first_year: int
+
+    @classmethod
+    def of(cls, table: pa.Table, areas: Sequence[str]) -> _Populations:
+        area = _indexes(table.column("area_code"), areas)
+        year = _integers(table.column("year"))
+        band = _indexes(table.column("age_band"), ESP2013_AGE_BANDS)
+        keep = (area >= 0) & (band >= 0)
+        area, year, band = area[keep], year[keep], band[keep]
+        first_year = int(year.min()) if len(year) else 0
+        years = int(year.max()) - first_year + 1 if len(year) else 0
+        counts = np.zeros((len(areas), years, BANDS), dtype=np.int64)
+        np.add.at(counts, (area, year - first_year, band), _integers(table.column("population"))[keep])
+        present = np.zeros((len(areas), years), dtype=np.bool_)
+        present[area, year - first_year] = True
+        return cls(counts, present, first_year)
+
+    def chosen(self, wanted: int) -> Ints:
+        """Each area's latest estimate year up to ``wanted`` (as an offset), -1 for none."""
+        upto = min(wanted - self.first_year, self.present.shape[1] - 1)
+        if upto < 0:
+            return np.full(self.present.shape[0], -1, dtype=np.int64)
+        offsets = np.arange(upto + 1, dtype=np.int64)
+        found: Ints = np.where(self.present[:, : upto + 1], offsets, -1).max(axis=1)
+        return found
+
+
+def _monthly(dense: dict[str, Ints], measure: Measure, band: int | None = None) -> Ints:
+    """A measure's (area, month) totals over its bands from ``first_band`` (or one band)."""
+    position = AGGREGATES[measure.aggregate].measures.index(measure.column)
+    values = dense[measure.aggregate][:, :, :, position]
+    if band is not None:
+        return np.ascontiguousarray(values[:, :, band])
+    summed: Ints = values[:, :, measure.first_band :].sum(axis=2)
+    return summed
+
+
+# -- assembling ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """One metric's rows, unsorted."""
+
+    area: Ints
+    start: Ints
+    end: Ints
+    numerator: Ints
+    denominator: Ints
+    squares: Ints | None
+    note: list[str]
+    value: list[float | None]
+    counts: Ints | None = None
+    populations: Ints | None = None
+
+
+def _note(year: int, wanted: int) -> str:
+    return f"population: mid-{year} estimate, the latest available (no mid-{wanted})"
+
+
+def _metric(
+    query: MetricQuery,
+    definition: MetricDefinition,
+    dense: dict[str, Ints],
+    population: _Populations,
+    first: Month,
+    last: Month,
+    years: Years,
+    areas: int,
+) -> _Chunk | None:
+    spans = [
+        period
+        for period in periods(definition.frequency, first, last)
+        if years == "all" or definition.applies_in(period.months[0].financial_year)
+    ]
+    if not spans:
+        return None
+    months = first.months_until(last) + 1
+    selection = np.zeros((len(spans), months), dtype=np.int64)
+    for row, period in enumerate(spans):
+        for month in period.months:
+            if not query.months or month.month in query.months:
+                selection[row, first.months_until(month)] = 1
+    wanted = [population_year(period.months[0]) for period in spans]
+    keep = np.ones((areas, len(spans)), dtype=np.bool_)
+    note = np.zeros((areas, len(spans)), dtype=np.int64)  # the chosen year where it differs
+    counts = bands = None
+    if isinstance(query.denominator, Population):
+        chosen = np.full((areas, len(spans)), -1, dtype=np.int64)
+        for year in set(wanted):
+            columns = [index for index, found in enumerate(wanted) if found == year]
+            chosen[:, columns] = population.chosen(year)[:, None]
+        keep &= chosen >= 0
+        offsets = np.where(keep, chosen, 0)
+        chosen_year = offsets + population.first_year
+        note = np.where(keep & (chosen_year != np.array(wanted)[None, :]), chosen_year, 0)
+        area_of = np.arange(areas)[:, None]
+        if population.counts.shape[1]:
+            by_band = population.counts[area_of, offsets]  # (area, period, band)
+        else:
+            by_band = np.zeros((areas, len(spans), BANDS), dtype=np.int64)
+        denominator: Ints = by_band[:, :, query.denominator.first_band :].sum(axis=2)
+        if query.standardised:
+            counts = np.stack(
+                [_monthly(dense, query.numerator, band) @ selection.T for band in DSR_BANDS],
+                axis=2,
+            )
+            bands = by_band[:, :, list(DSR_BANDS)]
+            keep &= bands.min(axis=2) > 0
+            numerator: Ints = counts.sum(axis=2)
+        else:
+            numerator = _monthly(dense, query.numerator) @ selection.T
+    else:
+        numerator = _monthly(dense, query.numerator) @ selection.T
+        denominator = _monthly(dense, query.denominator) @ selection.T
+    keep &= denominator > 0
+    squares = (
+        None
+        if query.sum_of_squares is None
+        else (_monthly(dense, query.sum_of_squares) @ selection.T)[keep]
+    )
+    area, period = np.nonzero(keep)
+    starts = np.array([span.start.toordinal() for span in spans], dtype=np.int64)
+    ends = np.array([span.end.toordinal() for span in spans], dtype=np.int64)
+    notes = [
+        _note(year, wanted[index]) if year else ""
+        for year, index in zip(note[keep].tolist(), period.tolist(), strict=True)
+    ]
+    if counts is not None and bands is not None:
+        counts, bands = counts[keep], bands[keep]
+        value = metric_values_of(definition, query, counts.astype(float), bands.astype(float))
+    else:
+        value = metric_values_of(
+            definition,
+            query,
+            numerator[keep].astype(float),
+            denominator[keep].astype(float),
+            None if squares is None else squares.astype(float),
+        )
+    return _Chunk(
+        area,
+        starts[period],
+        ends[period],
+        numerator[keep],
+        denominator[keep],
+        squares,
+        notes,
+        value,
+        counts,
+        bands,
+    )
+
+
+def assemble(
+    tables: AggregateTables,
+    *,
+    first: Month,
+    last: Month,
+    areas: Sequence[str],
+    metrics: Sequence[MetricQuery] = METRICS,
+    registry: dict[str, MetricDefinition] | None = None,
+    years: Years = "all",
+) -> MetricValues:
+    """Every metric's values for every area and period: what
+    :func:`~bettercare.pipeline.metrics.metric_values` gives, as columns."""
+    if years not in YEARS:
+        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
+    registry = registry if registry is not None else load_registry()
+    names = sorted(set(areas))
+    months = first.months_until(last) + 1
+    dense = {
+        name: _dense(table, name, names, first, months) for name, table in tables.tables.items()
+    }
+    population = _Populations.of(tables.population, names)
+    chunks: list[tuple[str, _Chunk]] = []
+    for query in metrics:
+        needed = {query.numerator.aggregate}
+        if isinstance(query.denominator, Measure):
+            needed.add(query.denominator.aggregate)
+        if not needed <= set(dense):
+            continue
+        chunk = _metric(
+            query, registry[query.code], dense, population, first, last, years, len(names)
+        )
+        if chunk is not None and len(chunk.area):
+            chunks.append((query.code, chunk))
+    return _sorted(chunks, names)
+
+
+def _sorted(chunks: list[tuple[str, _Chunk]], areas: list[str]) -> MetricValues:
+    """The chunks' rows as one set of columns sorted by area, metric and period."""
+    if not chunks:
+        return MetricValues([], [], [], [], [], [], [], [], [], [])
+    codes = sorted({code for code, _ in chunks})
+    rank = np.concatenate(
+        [np.full(len(chunk.area), codes.index(code), dtype=np.int64) for code, chunk in chunks]
+    )
+    area = np.concatenate([chunk.area for _, chunk in chunks])
+    start = np.concatenate([chunk.start for _, chunk in chunks])
+    end = np.concatenate([chunk.end for _, chunk in chunks])
+    order = np.lexsort((end, start, rank, area))
+    days: dict[int, date] = {}
+
+    def dates(ordinals: Ints) -> list[date]:
+        return [
+            days.get(day) or days.setdefault(day, date.fromordinal(day))
+            for day in ordinals[order].tolist()
+        ]
+
+    def column(values: list[Any]) -> list[Any]:
+        return [values[index] for index in order.tolist()]
+
+    squares: list[int | None] = []
+    bands: list[dict[str, Any] | None] = []
+    for _, chunk in chunks:
+        squares += [None] * len(chunk.area) if chunk.squares is None else chunk.squares.tolist()
+        if chunk.counts is None or chunk.populations is None:
+            bands += [None] * len(chunk.area)
+        else:
+            bands += [
+                {
+                    "labels": list(DSR_LABELS),
+                    "counts": counts,
+                    "populations": populations,
+                    "standard_population": list(DSR_WEIGHTS),
+                }
+                for counts, populations in zip(
+                    chunk.counts.tolist(), chunk.populations.tolist(), strict=True
+                )
+            ]
+    return MetricValues(
+        area_code=[areas[index] for index in area[order].tolist()],
+        metric_code=[codes[index] for index in rank[order].tolist()],
+        period_start=dates(start),
+        period_end=dates(end),
+        numerator=np.concatenate([chunk.numerator for _, chunk in chunks])[order].tolist(),
+        denominator=np.concatenate([chunk.denominator for _, chunk in chunks])[order].tolist(),
+        value=column([value for _, chunk in chunks for value in chunk.value]),
+        note=column([note for _, chunk in chunks for note in chunk.note]),
+        sum_of_squares=column(squares),
+        bands=column(bands),
+    )
