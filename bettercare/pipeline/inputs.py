@@ -224,7 +224,6 @@ class _Check:
     expected: str
     shown: str  # the SQL of the value to show
     detectors: tuple[Detector, ...] = ()
-    choices: tuple[str, ...] = ()  # a grouped column whose values must be one of these
 
 
 def _typed(input_file: InputFile, field_: Field) -> tuple[str, str]:
@@ -283,14 +282,15 @@ def _checks(input_file: InputFile, today: date, columns: set[str]) -> list[_Chec
             )
         if field_.choices:
             allowed = ", ".join(_quote(choice) for choice in field_.choices)
+            outside = f"({value}) NOT IN ({allowed})"
             checks.append(
                 _Check(
                     field_.name,
-                    f"({value}) NOT IN ({allowed})",
+                    outside,
                     "is not an allowed value",
                     field_.expected,
                     raw,
-                    choices=field_.choices,
+                    (("positive", f"count(*) FILTER (WHERE {outside})", 0),),
                 )
             )
         if field_.minimum is not None and field_.maximum is not None:
@@ -416,8 +416,8 @@ def _dataset_problems(
 ) -> tuple[int, dict[str, set[int]], list[Problem]]:
     """Rows, the (area -> years) found, and the problems of one input.
 
-    One pass grouped by area (and by the columns with a fixed set of values) computes only
-    counts, minimums and maximums; the rows behind a problem are looked up afterwards.
+    One pass grouped by area (and year, for the population) computes only counts, minimums
+    and maximums; the rows behind a problem are looked up afterwards.
     """
     columns, problems = _columns(connection, input_file)
     if problems or not columns:
@@ -427,7 +427,6 @@ def _dataset_problems(
     keys = ["area_code"]
     if dataset.name == "population":
         keys.append("year")
-    keys += [check.column for check in checks if check.choices and check.column]
     group = [_typed(input_file, dataset.field(key))[1] for key in keys]
     detectors = [detector for check in checks for detector in check.detectors]
     selected = ", ".join([*group, "count(*)", *(sql for _, sql, _ in detectors)])
@@ -449,11 +448,6 @@ def _dataset_problems(
             values = [found[position] for found in results]
             fired = fired or _fires(kind, values, limit)
             position += 1
-        if check.choices:
-            index = keys.index(check.column or "")
-            fired = any(
-                found[index] is not None and found[index] not in check.choices for found in results
-            )
         if fired:
             file, row, value, count = _first_row(input_file, check)
             problems.append(

@@ -98,21 +98,24 @@ def values_csv_text(values: MetricValues) -> str:
     """:func:`csv_text` of columns already sorted: each column formatted at once, each
     distinct date and note once, the lines joined without a csv writer."""
     days: dict[date, str] = {}
-    notes: dict[str, str] = {}
+    texts: dict[str, str] = {"": ""}
 
     def dates(column: list[date]) -> list[str]:
         return [days.get(day) or days.setdefault(day, day.isoformat()) for day in column]
 
+    def fields(column: list[str]) -> list[str]:
+        return [texts.get(text) or texts.setdefault(text, _field(text)) for text in column]
+
     columns = (
-        [_field(area) for area in values.area_code],
-        [_field(code) for code in values.metric_code],
+        fields(values.area_code),
+        fields(values.metric_code),
         dates(values.period_start),
         dates(values.period_end),
         ["actual"] * len(values),
-        [str(number) for number in values.numerator],
-        [str(number) for number in values.denominator],
-        [_number(value) for value in values.value],
-        [notes.get(note) or notes.setdefault(note, _field(note)) for note in values.note],
+        list(map(str, values.numerator)),
+        list(map(str, values.denominator)),
+        list(map(_number, values.value)),
+        fields(values.note),
         [_field(SOURCE)] * len(values),
         ["" if squares is None else str(squares) for squares in values.sum_of_squares],
     )
