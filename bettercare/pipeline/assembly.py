@@ -36,6 +36,7 @@ from bettercare.pipeline.definitions import (
     Population,
 )
 from bettercare.pipeline.metrics import (
+    DECIMALS,
     YEARS,
     MetricValueRow,
     Years,
@@ -45,7 +46,7 @@ from bettercare.pipeline.metrics import (
 )
 from bettercare.registry import MetricDefinition, load_registry
 
-__all__ = ["MetricValues", "assemble"]
+__all__ = ["MetricValues", "assemble", "rounded_array"]
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 BANDS = len(ESP2013_AGE_BANDS)
@@ -105,6 +106,29 @@ class MetricValues:
         ]
 
 
+def rounded_array(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float | None]:
+    """:func:`bettercare.pipeline.metrics.rounded` (Python's ``round``) on a whole array.
+
+    ``rint(x * 10**6) / 10**6`` is Python's answer whenever the product is not within its
+    own rounding error of a half (then both pick the same integer, and dividing it by the
+    exact power of ten is correctly rounded, as ``round`` is); those rows and very large
+    values are rounded by ``round`` itself.
+    """
+    finite = np.isfinite(values)
+    safe = np.where(finite, values, 0.0)
+    scale = 10.0**DECIMALS
+    scaled = safe * scale
+    result = np.rint(scaled) / scale
+    tie = np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5)
+    doubtful = (tie <= np.abs(scaled) * 2.0**-50 + 1e-9) | (np.abs(safe) >= 1e9)
+    for index in np.flatnonzero(doubtful & finite).tolist():
+        result[index] = round(float(safe[index]), DECIMALS)
+    found: list[float | None] = result.tolist()
+    for index in np.flatnonzero(~finite).tolist():
+        found[index] = None
+    return found
+
+
 # -- dense arrays ----------------------------------------------------------------------------
 
 
@@ -129,10 +153,18 @@ def _dense(table: pa.Table, name: str, areas: Sequence[str], first: Month, month
     key = _integers(table.column("month"))
     month = (key // 100) * 12 + key % 100 - 1 - (first.year * 12 + first.month - 1)
     band = _integers(table.column("band")) if aggregate.banded else np.zeros_like(month)
-    measures = np.column_stack([_integers(table.column(m)) for m in aggregate.measures])
     keep = (area >= 0) & (month >= 0) & (month < months) & (band >= 0) & (band < bands)
-    np.add.at(dense, (area[keep], month[keep], band[keep]), measures[keep])
+    cell = (area[keep] * months + month[keep]) * bands + band[keep]
+    for position, measure in enumerate(aggregate.measures):
+        dense[..., position] = _summed(cell, _integers(table.column(measure))[keep], dense[..., 0])
     return dense
+
+
+def _summed(cell: Ints, values: Ints, like: Ints) -> Ints:
+    """``values`` summed into the cells of an array shaped ``like`` (flat index ``cell``)."""
+    found = np.zeros(like.size, dtype=np.int64)
+    np.add.at(found, cell, values)
+    return found.reshape(like.shape)
 
 
 @dataclass(frozen=True)
@@ -192,8 +224,9 @@ class _Chunk:
     numerator: Ints
     denominator: Ints
     squares: Ints | None
-    note: list[str]
-    value: list[float | None]
+    note_year: Ints  # the estimate used where it is not the one wanted, else 0
+    wanted: Ints
+    value: np.ndarray[Any, np.dtype[np.float64]]
     counts: Ints | None = None
     populations: Ints | None = None
 
@@ -266,10 +299,6 @@ def _metric(
     area, period = np.nonzero(keep)
     starts = np.array([span.start.toordinal() for span in spans], dtype=np.int64)
     ends = np.array([span.end.toordinal() for span in spans], dtype=np.int64)
-    notes = [
-        _note(year, wanted[index]) if year else ""
-        for year, index in zip(note[keep].tolist(), period.tolist(), strict=True)
-    ]
     if counts is not None and bands is not None:
         counts, bands = counts[keep], bands[keep]
         value = metric_values_of(definition, query, counts.astype(float), bands.astype(float))
@@ -288,7 +317,8 @@ def _metric(
         numerator[keep],
         denominator[keep],
         squares,
-        notes,
+        note[keep],
+        np.array(wanted, dtype=np.int64)[period],
         value,
         counts,
         bands,
@@ -336,51 +366,57 @@ def _sorted(chunks: list[tuple[str, _Chunk]], areas: list[str]) -> MetricValues:
     if not chunks:
         return MetricValues([], [], [], [], [], [], [], [], [], [])
     codes = sorted({code for code, _ in chunks})
+
+    def joined(column: str) -> Any:
+        return np.concatenate([getattr(chunk, column) for _, chunk in chunks])
+
     rank = np.concatenate(
         [np.full(len(chunk.area), codes.index(code), dtype=np.int64) for code, chunk in chunks]
     )
-    area = np.concatenate([chunk.area for _, chunk in chunks])
-    start = np.concatenate([chunk.start for _, chunk in chunks])
-    end = np.concatenate([chunk.end for _, chunk in chunks])
+    area, start, end = joined("area"), joined("start"), joined("end")
     order = np.lexsort((end, start, rank, area))
-    days: dict[int, date] = {}
 
-    def dates(ordinals: Ints) -> list[date]:
-        return [
-            days.get(day) or days.setdefault(day, date.fromordinal(day))
-            for day in ordinals[order].tolist()
-        ]
+    def distinct(values: Ints, text: Any) -> list[Any]:
+        """``text`` of each value, computed once a distinct value."""
+        found, inverse = np.unique(values[order], return_inverse=True)
+        texts = [text(value) for value in found.tolist()]
+        return [texts[index] for index in inverse.tolist()]
 
-    def column(values: list[Any]) -> list[Any]:
-        return [values[index] for index in order.tolist()]
-
-    squares: list[int | None] = []
-    bands: list[dict[str, Any] | None] = []
+    note_year, wanted = joined("note_year"), joined("wanted")
+    notes = distinct(
+        note_year * 10_000 + wanted,
+        lambda key: _note(key // 10_000, key % 10_000) if key // 10_000 else "",
+    )
+    squares: list[int | None] = [None] * len(order)
+    bands: list[dict[str, Any] | None] = [None] * len(order)
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))  # where each unsorted row goes
+    offset = 0
     for _, chunk in chunks:
-        squares += [None] * len(chunk.area) if chunk.squares is None else chunk.squares.tolist()
-        if chunk.counts is None or chunk.populations is None:
-            bands += [None] * len(chunk.area)
-        else:
-            bands += [
-                {
+        rows = position[offset : offset + len(chunk.area)].tolist()
+        offset += len(chunk.area)
+        if chunk.squares is not None:
+            for row, value in zip(rows, chunk.squares.tolist(), strict=True):
+                squares[row] = value
+        if chunk.counts is not None and chunk.populations is not None:
+            for row, counts, populations in zip(
+                rows, chunk.counts.tolist(), chunk.populations.tolist(), strict=True
+            ):
+                bands[row] = {
                     "labels": list(DSR_LABELS),
                     "counts": counts,
                     "populations": populations,
                     "standard_population": list(DSR_WEIGHTS),
                 }
-                for counts, populations in zip(
-                    chunk.counts.tolist(), chunk.populations.tolist(), strict=True
-                )
-            ]
     return MetricValues(
-        area_code=[areas[index] for index in area[order].tolist()],
-        metric_code=[codes[index] for index in rank[order].tolist()],
-        period_start=dates(start),
-        period_end=dates(end),
-        numerator=np.concatenate([chunk.numerator for _, chunk in chunks])[order].tolist(),
-        denominator=np.concatenate([chunk.denominator for _, chunk in chunks])[order].tolist(),
-        value=column([value for _, chunk in chunks for value in chunk.value]),
-        note=column([note for _, chunk in chunks for note in chunk.note]),
-        sum_of_squares=column(squares),
-        bands=column(bands),
+        area_code=distinct(area, areas.__getitem__),
+        metric_code=distinct(rank, codes.__getitem__),
+        period_start=distinct(start, date.fromordinal),
+        period_end=distinct(end, date.fromordinal),
+        numerator=joined("numerator")[order].tolist(),
+        denominator=joined("denominator")[order].tolist(),
+        value=rounded_array(joined("value")[order]),
+        note=notes,
+        sum_of_squares=squares,
+        bands=bands,
     )

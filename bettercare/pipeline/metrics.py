@@ -51,6 +51,7 @@ __all__ = [
     "Years",
     "metric_values",
     "metric_values_of",
+    "rounded",
     "periods",
     "population_year",
 ]
@@ -207,20 +208,24 @@ def _values(
     if not rows:
         return []
     if query.standardised:
-        return metric_values_of(
+        return rounded(
+            metric_values_of(
+                definition,
+                query,
+                np.array([row["bands"]["counts"] for row in rows], dtype=float),
+                np.array([row["bands"]["populations"] for row in rows], dtype=float),
+            )
+        )
+    return rounded(
+        metric_values_of(
             definition,
             query,
-            np.array([row["bands"]["counts"] for row in rows], dtype=float),
-            np.array([row["bands"]["populations"] for row in rows], dtype=float),
+            np.array([row["numerator"] for row in rows], dtype=float),
+            np.array([row["denominator"] for row in rows], dtype=float),
+            None
+            if query.sum_of_squares is None
+            else np.array([row["sum_of_squares"] for row in rows], dtype=float),
         )
-    return metric_values_of(
-        definition,
-        query,
-        np.array([row["numerator"] for row in rows], dtype=float),
-        np.array([row["denominator"] for row in rows], dtype=float),
-        None
-        if query.sum_of_squares is None
-        else np.array([row["sum_of_squares"] for row in rows], dtype=float),
     )
 
 
@@ -230,14 +235,14 @@ def metric_values_of(
     numerators: np.ndarray[Any, np.dtype[np.float64]],
     denominators: np.ndarray[Any, np.dtype[np.float64]],
     squares: np.ndarray[Any, np.dtype[np.float64]] | None = None,
-) -> list[float | None]:
-    """The values of a metric's rows, computed by bettercare.core in one call and rounded.
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The values of a metric's rows, computed by bettercare.core in one call (NaN: none).
 
     For a standardised metric ``numerators`` and ``denominators`` are the rows' band counts
     and band populations (one row of :data:`DSR_BANDS` each); otherwise one number a row.
     """
     if not len(numerators):
-        return []
+        return np.zeros(0)
     multiplier = float(definition.multiplier)
     if query.standardised:
         values = np.atleast_1d(
@@ -253,7 +258,13 @@ def metric_values_of(
             values = np.asarray(mean(x, n, squares, multiplier=multiplier).value)
         else:  # a mean, as bettercare.core.indicators computes it
             values = x / n * multiplier
-    values = np.asarray(values, dtype=np.float64)
+    found: np.ndarray[Any, np.dtype[np.float64]] = np.asarray(values, dtype=np.float64)
+    return found
+
+
+def rounded(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float | None]:
+    """Each value rounded to :data:`DECIMALS` places by Python's ``round``; None where not
+    finite (no value to give)."""
     finite = np.isfinite(values).tolist()
     return [
         round(value, DECIMALS) if ok else None

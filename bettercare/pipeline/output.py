@@ -97,14 +97,13 @@ def _field(text: str) -> str:
 def values_csv_text(values: MetricValues) -> str:
     """:func:`csv_text` of columns already sorted: each column formatted at once, each
     distinct date and note once, the lines joined without a csv writer."""
-    days: dict[date, str] = {}
-    texts: dict[str, str] = {"": ""}
-
     def dates(column: list[date]) -> list[str]:
-        return [days.get(day) or days.setdefault(day, day.isoformat()) for day in column]
+        text = {day: day.isoformat() for day in set(column)}
+        return [text[day] for day in column]
 
     def fields(column: list[str]) -> list[str]:
-        return [texts.get(text) or texts.setdefault(text, _field(text)) for text in column]
+        text = {value: _field(value) for value in set(column)}
+        return [text[value] for value in column]
 
     columns = (
         fields(values.area_code),
@@ -114,7 +113,10 @@ def values_csv_text(values: MetricValues) -> str:
         ["actual"] * len(values),
         list(map(str, values.numerator)),
         list(map(str, values.denominator)),
-        list(map(_number, values.value)),
+        [
+            "" if value is None else str(int(value)) if value.is_integer() else repr(value)
+            for value in values.value
+        ],
         fields(values.note),
         [_field(SOURCE)] * len(values),
         ["" if squares is None else str(squares) for squares in values.sum_of_squares],
