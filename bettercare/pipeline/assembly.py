@@ -115,14 +115,14 @@ def rounded_array(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float |
     values are rounded by ``round`` itself.
     """
     finite = np.isfinite(values)
-    safe = np.where(finite, values, 0.0)
+    moderate = finite & (np.abs(np.where(finite, values, 0.0)) < 1e9)
     scale = 10.0**DECIMALS
-    scaled = safe * scale
+    scaled = np.where(moderate, values, 0.0) * scale
     result = np.rint(scaled) / scale
     tie = np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5)
-    doubtful = (tie <= np.abs(scaled) * 2.0**-50 + 1e-9) | (np.abs(safe) >= 1e9)
+    doubtful = (tie <= np.abs(scaled) * 2.0**-50 + 1e-9) | ~moderate
     for index in np.flatnonzero(doubtful & finite).tolist():
-        result[index] = round(float(safe[index]), DECIMALS)
+        result[index] = round(float(values[index]), DECIMALS)
     found: list[float | None] = result.tolist()
     for index in np.flatnonzero(~finite).tolist():
         found[index] = None
