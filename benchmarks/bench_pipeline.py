@@ -147,15 +147,14 @@ def floor_sql(folder: Path, first: Month, last: Month, output: Path) -> str:
                 wanted[_column(measure)] = "sum(delay) FILTER (WHERE ready)"
             elif measure.column == "adult_delay_days_squared":
                 wanted[_column(measure)] = "sum(delay * delay) FILTER (WHERE ready)"
-            elif query.standardised and measure is query.numerator:
-                for band in DSR_BANDS:
-                    wanted[_column(measure, band)] = (
-                        f"count(*) FILTER (WHERE {counted} AND least(age // 5, 18) = {band})"
+            elif measure.aggregate == "admissions":  # summed from the counts by age band
+                cuts = [(measure.first_band, ">=")]
+                if query.standardised and measure is query.numerator:
+                    cuts = [(band, "=") for band in DSR_BANDS]
+                for band, compare in cuts:
+                    wanted[_column(measure, band if compare == "=" else None)] = (
+                        f"sum({measure.column}) FILTER (WHERE band {compare} {band})"
                     )
-            elif measure.first_band:
-                wanted[_column(measure)] = (
-                    f"count(*) FILTER (WHERE {counted} AND age >= {measure.first_band * 5})"
-                )
             else:
                 wanted[_column(measure)] = f"count(*) FILTER (WHERE {counted})"
 
@@ -236,13 +235,18 @@ def floor_sql(folder: Path, first: Month, last: Month, output: Path) -> str:
                left({code}, 3) IN ({_sql_list(FALLS_PREFIXES, 3)}) AS falls
         FROM (SELECT DISTINCT primary_diagnosis FROM {source["admissions"]})
     ),
-    adm AS (
-        SELECT area_code, {month_of.format("admission_date")} AS month, {sums("admissions")}
+    by_band AS (
+        SELECT area_code, {month_of.format("admission_date")} AS month,
+               least(age // 5, 18) AS band,
+               count(*) FILTER (WHERE {RECORD_MEASURES["emergency"]}) AS emergency,
+               count(*) FILTER (WHERE {RECORD_MEASURES["emergency_acsc"]}) AS emergency_acsc,
+               count(*) FILTER (WHERE {RECORD_MEASURES["emergency_falls"]}) AS emergency_falls
         FROM (SELECT *, admission_method = 'emergency' AS emergency
               FROM {source["admissions"]} WHERE admission_date {between})
              LEFT JOIN codes USING (primary_diagnosis)
         GROUP BY ALL
     ),
+    adm AS (SELECT area_code, month, {sums("admissions")} FROM by_band GROUP BY ALL),
     dis AS (
         SELECT area_code, {month_of.format("discharge_date")} AS month, {sums("discharges")}
         FROM (SELECT *, age >= 18 AND discharge_ready_date IS NOT NULL AS ready,

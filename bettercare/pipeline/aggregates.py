@@ -91,7 +91,6 @@ class Aggregates:
             populations[key] = populations.get(key, 0) + int(count)
         return cls(built, populations)
 
-
     def to_tables(self) -> AggregateTables:
         """The same aggregates as Arrow tables, the shape the engines return."""
         import pyarrow as pa
@@ -118,7 +117,9 @@ class Aggregates:
             {
                 "area_code": pa.array([key[0] for key in self.population], pa.string()),
                 "year": pa.array([key[1] for key in self.population], pa.int64()),
-                "age_band": pa.array([ESP2013_AGE_BANDS[key[2]] for key in self.population], pa.string()),
+                "age_band": pa.array(
+                    [ESP2013_AGE_BANDS[key[2]] for key in self.population], pa.string()
+                ),
                 "population": pa.array(list(self.population.values()), pa.int64()),
             }
         )

@@ -132,14 +132,18 @@ def rounded_array(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float |
 # -- dense arrays ----------------------------------------------------------------------------
 
 
-def _indexes(column: pa.ChunkedArray | pa.Array, values: Sequence[str]) -> Ints:
+def _indexes(column: pa.ChunkedArray[Any], values: Sequence[str]) -> Ints:
     """Each text's position in ``values``, -1 where it is not one of them."""
-    found = pc.index_in(column.cast(pa.string()), value_set=pa.array(values, pa.string()))
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    found: Any = pc.index_in(
+        column.cast(pa.string()), value_set=pa.array(values, pa.string())
+    )
+    return _integers(found, -1)
 
 
-def _integers(column: pa.ChunkedArray | pa.Array) -> Ints:
-    return np.asarray(pc.fill_null(column, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+def _integers(column: pa.ChunkedArray[Any], missing: int = 0) -> Ints:
+    """A column of whole numbers as an array, ``missing`` where it is null."""
+    filled: Any = pc.fill_null(column, pa.scalar(missing, column.type))
+    return np.asarray(filled.to_numpy(), dtype=np.int64)
 
 
 def _dense(table: pa.Table, name: str, areas: Sequence[str], first: Month, months: int) -> Ints:
@@ -186,7 +190,9 @@ class _Populations:
         first_year = int(year.min()) if len(year) else 0
         years = int(year.max()) - first_year + 1 if len(year) else 0
         counts = np.zeros((len(areas), years, BANDS), dtype=np.int64)
-        np.add.at(counts, (area, year - first_year, band), _integers(table.column("population"))[keep])
+        np.add.at(
+            counts, (area, year - first_year, band), _integers(table.column("population"))[keep]
+        )
         present = np.zeros((len(areas), years), dtype=np.bool_)
         present[area, year - first_year] = True
         return cls(counts, present, first_year)
@@ -296,7 +302,7 @@ def _metric(
         if query.sum_of_squares is None
         else (_monthly(dense, query.sum_of_squares) @ selection.T)[keep]
     )
-    area, period = np.nonzero(keep)
+    area, chosen_period = np.nonzero(keep)
     starts = np.array([span.start.toordinal() for span in spans], dtype=np.int64)
     ends = np.array([span.end.toordinal() for span in spans], dtype=np.int64)
     if counts is not None and bands is not None:
@@ -312,13 +318,13 @@ def _metric(
         )
     return _Chunk(
         area,
-        starts[period],
-        ends[period],
+        starts[chosen_period],
+        ends[chosen_period],
         numerator[keep],
         denominator[keep],
         squares,
         note[keep],
-        np.array(wanted, dtype=np.int64)[period],
+        np.array(wanted, dtype=np.int64)[chosen_period],
         value,
         counts,
         bands,

@@ -34,8 +34,8 @@ __all__ = [
     "MetricQuery",
     "Population",
     "aggregate_queries",
-    "combined_query",
     "band_of_age",
+    "combined_query",
     "month_key",
 ]
 

@@ -19,7 +19,6 @@ from typing import Any, Literal, Protocol
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -107,13 +106,13 @@ def split_combined(combined: pa.Table, aggregates: list[str]) -> AggregateTables
     found: dict[str, pa.Table] = {}
     for name in aggregates:
         aggregate = AGGREGATES[name]
-        rows = combined.filter(pc.equal(names, name))
+        rows = combined.filter(pc.equal(names, pa.scalar(name)))
         keys = ["area_code", "month", "band"] if aggregate.banded else ["area_code", "month"]
         columns = {key: rows.column(key) for key in keys}
         for index, measure in enumerate(aggregate.measures):
             columns[measure] = rows.column(f"m{index}")
         found[name] = pa.table(columns)
-    rows = combined.filter(pc.equal(names, "population"))
+    rows = combined.filter(pc.equal(names, pa.scalar("population")))
     population = pa.table(
         {
             "area_code": rows.column("area_code"),

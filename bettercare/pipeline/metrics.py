@@ -51,9 +51,9 @@ __all__ = [
     "Years",
     "metric_values",
     "metric_values_of",
-    "rounded",
     "periods",
     "population_year",
+    "rounded",
 ]
 
 DECIMALS = 6

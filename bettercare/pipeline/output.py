@@ -97,6 +97,7 @@ def _field(text: str) -> str:
 def values_csv_text(values: MetricValues) -> str:
     """:func:`csv_text` of columns already sorted: each column formatted at once, each
     distinct date and note once, the lines joined without a csv writer."""
+
     def dates(column: list[date]) -> list[str]:
         text = {day: day.isoformat() for day in set(column)}
         return [text[day] for day in column]
