@@ -241,9 +241,13 @@ def floor_sql(folder: Path, first: Month, last: Month, output: Path) -> str:
                count(*) FILTER (WHERE {RECORD_MEASURES["emergency"]}) AS emergency,
                count(*) FILTER (WHERE {RECORD_MEASURES["emergency_acsc"]}) AS emergency_acsc,
                count(*) FILTER (WHERE {RECORD_MEASURES["emergency_falls"]}) AS emergency_falls
-        FROM (SELECT *, admission_method = 'emergency' AS emergency
+        FROM (SELECT area_code, admission_date, age,
+                     admission_method = 'emergency' AS emergency,
+                     primary_diagnosis IN (SELECT primary_diagnosis FROM codes WHERE acsc)
+                       AS acsc,
+                     primary_diagnosis IN (SELECT primary_diagnosis FROM codes WHERE falls)
+                       AS falls
               FROM {source["admissions"]} WHERE admission_date {between})
-             LEFT JOIN codes USING (primary_diagnosis)
         GROUP BY ALL
     ),
     adm AS (SELECT area_code, month, {sums("admissions")} FROM by_band GROUP BY ALL),

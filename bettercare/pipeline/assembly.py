@@ -134,9 +134,7 @@ def rounded_array(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float |
 
 def _indexes(column: pa.ChunkedArray[Any], values: Sequence[str]) -> Ints:
     """Each text's position in ``values``, -1 where it is not one of them."""
-    found: Any = pc.index_in(
-        column.cast(pa.string()), value_set=pa.array(values, pa.string())
-    )
+    found: Any = pc.index_in(column.cast(pa.string()), value_set=pa.array(values, pa.string()))
     return _integers(found, -1)
 
 

@@ -20,6 +20,7 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 from ibis import _
+from ibis.common.deferred import Deferred
 
 from bettercare.core.stats import ESP2013, ESP2013_AGE_BANDS
 
@@ -255,8 +256,11 @@ def _diagnosis_in(diagnosis: ir.StringValue, prefixes: tuple[str, ...]) -> ir.Bo
     return condition.fill_null(False)
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    return condition.fill_null(False).cast("int64").sum().fill_null(0)
+def _count(condition: Deferred) -> Deferred:
+    """How many of the group's rows meet ``condition`` (a NULL one does not): a filtered
+    ``COUNT(*)`` where the engine has one, never NULL."""
+    counted: Deferred = _.count(where=condition.fill_null(False))
+    return counted
 
 
 def _in_months(day: ir.DateValue, first: date, last: date) -> ir.BooleanValue:
