@@ -2,9 +2,10 @@
 
 A metric is a numerator and a denominator by area and period. The engines compute a few
 *monthly aggregates* from the records (one scan per input: counts and sums by area, month and,
-for admissions, five-year age band); every metric is then assembled from them in Python
-(:mod:`bettercare.pipeline.metrics`): summed over the months of its period and divided by a
-population or by another aggregate. So quarterly and yearly metrics are exactly the sums of
+for admissions, five-year age band); every metric is then assembled from them
+(:mod:`bettercare.pipeline.assembly`, with :mod:`bettercare.pipeline.metrics` as its plain
+reference): summed over the months of its period and divided by a population or by another
+aggregate. So quarterly and yearly metrics are exactly the sums of
 monthly ones, and the engines only have to agree on integers.
 
 ``docs/pipeline.md`` explains each choice (ACSC list, falls codes, discharge delay, the

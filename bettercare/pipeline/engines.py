@@ -1,8 +1,9 @@
 """The engines: DuckDB (embedded, the default) and Apache Spark, both running the Ibis queries.
 
 An engine reads the checked input files with their canonical types and returns the monthly
-aggregates of :func:`bettercare.pipeline.definitions.aggregate_queries`. Only the small
-aggregated tables come back to Python; the records stream through the engine.
+aggregates of :func:`bettercare.pipeline.definitions.aggregate_queries` and the populations,
+all from one query (:func:`~bettercare.pipeline.definitions.combined_query`). Only that small
+table comes back to Python, as Arrow; the records stream through the engine.
 """
 
 from __future__ import annotations

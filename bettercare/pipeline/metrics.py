@@ -1,6 +1,8 @@
 """Assembling metric values from the monthly aggregates: periods, populations, values.
 
-The same Python for every engine, so equal aggregates give byte-identical outputs.
+The plain reference: dicts and loops, what the reference engine's runs use and what the
+tests hold :mod:`bettercare.pipeline.assembly` (the same rules on whole arrays, which the
+DuckDB and Spark runs use) to, row for row.
 
 - **Periods.** Monthly metrics get a row per month from ``--from`` to ``--to``; quarterly and
   yearly ones a row per financial quarter (April-June, ...) or financial year (April-March)
