@@ -37,11 +37,12 @@ from bettercare.pipeline.definitions import (
 )
 from bettercare.pipeline.metrics import (
     DECIMALS,
-    YEARS,
     MetricValueRow,
     Years,
+    check_years,
+    computable,
+    metric_periods,
     metric_values_of,
-    periods,
     population_year,
 )
 from bettercare.registry import MetricDefinition, load_registry
@@ -249,11 +250,7 @@ def _metric(
     years: Years,
     areas: int,
 ) -> _Chunk | None:
-    spans = [
-        period
-        for period in periods(definition.frequency, first, last)
-        if years == "all" or definition.applies_in(period.months[0].financial_year)
-    ]
+    spans = metric_periods(definition, first, last, years)
     if not spans:
         return None
     months = first.months_until(last) + 1
@@ -341,8 +338,7 @@ def assemble(
 ) -> MetricValues:
     """Every metric's values for every area and period: what
     :func:`~bettercare.pipeline.metrics.metric_values` gives, as columns."""
-    if years not in YEARS:
-        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
+    check_years(years)
     registry = registry if registry is not None else load_registry()
     names = sorted(set(areas))
     months = first.months_until(last) + 1
@@ -352,10 +348,7 @@ def assemble(
     population = _Populations.of(tables.population, names)
     chunks: list[tuple[str, _Chunk]] = []
     for query in metrics:
-        needed = {query.numerator.aggregate}
-        if isinstance(query.denominator, Measure):
-            needed.add(query.denominator.aggregate)
-        if not needed <= set(dense):
+        if not computable(query, dense):
             continue
         chunk = _metric(
             query, registry[query.code], dense, population, first, last, years, len(names)

@@ -23,7 +23,7 @@ DuckDB and Spark runs use) to, row for row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, TypeAlias
@@ -51,6 +51,9 @@ __all__ = [
     "MetricValueRow",
     "Period",
     "Years",
+    "check_years",
+    "computable",
+    "metric_periods",
     "metric_values",
     "metric_values_of",
     "periods",
@@ -274,6 +277,31 @@ def rounded(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float | None]
     ]
 
 
+def check_years(years: str) -> None:
+    """Raise ValueError unless ``years`` is one of :data:`YEARS`."""
+    if years not in YEARS:
+        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
+
+
+def computable(query: MetricQuery, aggregates: Iterable[str]) -> bool:
+    """Whether the aggregates a metric needs were computed (its inputs were given)."""
+    needed = {query.numerator.aggregate}
+    if isinstance(query.denominator, Measure):
+        needed.add(query.denominator.aggregate)
+    return needed <= set(aggregates)
+
+
+def metric_periods(
+    definition: MetricDefinition, first: Month, last: Month, years: Years
+) -> list[Period]:
+    """A metric's periods from ``first`` to ``last``: all, or those of its years in force."""
+    return [
+        period
+        for period in periods(definition.frequency, first, last)
+        if years == "all" or definition.applies_in(period.months[0].financial_year)
+    ]
+
+
 def metric_values(
     aggregates: Aggregates,
     *,
@@ -290,24 +318,19 @@ def metric_values(
     ``years="in_force"`` only the periods of the financial years in which the metric's
     registry definition applies are computed; with ``"all"`` every period in the range.
     """
-    if years not in YEARS:
-        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
+    check_years(years)
     registry = registry if registry is not None else load_registry()
     sums = _Sums(aggregates)
     estimates = _available_years(aggregates)
     found: list[MetricValueRow] = []
     for query in metrics:
         definition = registry[query.code]
-        needed = {query.numerator.aggregate}
-        if isinstance(query.denominator, Measure):
-            needed.add(query.denominator.aggregate)
-        if not needed <= set(aggregates.tables):
+        if not computable(query, aggregates.tables):
             continue
         rows: list[dict[str, Any]] = []
         spans = [
             (period, [m for m in period.months if not query.months or m.month in query.months])
-            for period in periods(definition.frequency, first, last)
-            if years == "all" or definition.applies_in(period.months[0].financial_year)
+            for period in metric_periods(definition, first, last, years)
         ]
         # Per period, once: its months as YYYYMM keys and the population estimate it wants.
         keyed = [

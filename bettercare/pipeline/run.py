@@ -18,7 +18,13 @@ from bettercare.pipeline.aggregates import Aggregates, AggregateTables
 from bettercare.pipeline.assembly import MetricValues, assemble
 from bettercare.pipeline.engines import Engine, make_engine
 from bettercare.pipeline.inputs import InputError, Inputs, Problem, check_inputs
-from bettercare.pipeline.metrics import YEARS, MetricValueRow, Years, metric_values, population_year
+from bettercare.pipeline.metrics import (
+    MetricValueRow,
+    Years,
+    check_years,
+    metric_values,
+    population_year,
+)
 from bettercare.pipeline.output import FORMATS, write_metric_values
 
 __all__ = ["PipelineRun", "population_problems", "run_pipeline"]
@@ -102,8 +108,7 @@ def run_pipeline(
     """
     if last < first:
         raise ValueError(f"--to {last} is before --from {first}")
-    if years not in YEARS:
-        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
+    check_years(years)
     if output is not None and Path(output).suffix.lower() not in FORMATS:
         raise ValueError(
             f"--output must end in .csv or .parquet to choose its format; got {str(output)!r}"
