@@ -137,7 +137,7 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
             raise UserError(str(error)) from None
     seconds = run.timings["total"]
     print(
-        f"{len(run.rows):,} metric values from {run.input_rows:,} input rows "
+        f"{len(run.values):,} metric values from {run.input_rows:,} input rows "
         f"({first} to {last}, {run.engine}) in {seconds:.1f} s "
         f"[check {run.timings['check']:.1f} s, {run.engine} {run.timings['aggregate']:.1f} s]: "
         f"{run.output}",

@@ -16,7 +16,7 @@ from bettercare.pipeline.definitions import AGGREGATES
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["BAND_INDEX", "Aggregates", "Key"]
+__all__ = ["BAND_INDEX", "AggregateTables", "Aggregates", "Key"]
 
 #: (area, YYYYMM) or, for admissions, (area, YYYYMM, band index).
 Key = tuple[Any, ...]
@@ -90,6 +90,56 @@ class Aggregates:
             key = (area, int(year), band)
             populations[key] = populations.get(key, 0) + int(count)
         return cls(built, populations)
+
+    def to_tables(self) -> AggregateTables:
+        """The same aggregates as Arrow tables, the shape the engines return."""
+        import pyarrow as pa
+
+        built = {}
+        for name, table in self.tables.items():
+            aggregate = AGGREGATES[name]
+            keys = list(table)
+            columns: dict[str, list[Any]] = {
+                "area_code": [key[0] for key in keys],
+                "month": [key[1] for key in keys],
+            }
+            if aggregate.banded:
+                columns["band"] = [key[2] for key in keys]
+            for position, measure in enumerate(aggregate.measures):
+                columns[measure] = [table[key][position] for key in keys]
+            built[name] = pa.table(
+                {
+                    column: pa.array(values, pa.string() if column == "area_code" else pa.int64())
+                    for column, values in columns.items()
+                }
+            )
+        population = pa.table(
+            {
+                "area_code": pa.array([key[0] for key in self.population], pa.string()),
+                "year": pa.array([key[1] for key in self.population], pa.int64()),
+                "age_band": pa.array(
+                    [ESP2013_AGE_BANDS[key[2]] for key in self.population], pa.string()
+                ),
+                "population": pa.array(list(self.population.values()), pa.int64()),
+            }
+        )
+        return AggregateTables(built, population)
+
+
+@dataclass(frozen=True)
+class AggregateTables:
+    """The monthly aggregates and populations as the engines return them: Arrow tables.
+
+    ``tables`` maps an aggregate's name to its table (``area_code``, ``month``, ``band`` for
+    admissions, then its measures); ``population`` has ``area_code``, ``year``, ``age_band``
+    and ``population`` (both sexes). :meth:`aggregates` gives the same as plain dicts.
+    """
+
+    tables: dict[str, pa.Table]
+    population: pa.Table
+
+    def aggregates(self) -> Aggregates:
+        return Aggregates.from_arrow(self.tables, self.population)
 
 
 def _column(table: pa.Table, name: str) -> list[Any]:

@@ -2,9 +2,10 @@
 
 A metric is a numerator and a denominator by area and period. The engines compute a few
 *monthly aggregates* from the records (one scan per input: counts and sums by area, month and,
-for admissions, five-year age band); every metric is then assembled from them in Python
-(:mod:`bettercare.pipeline.metrics`): summed over the months of its period and divided by a
-population or by another aggregate. So quarterly and yearly metrics are exactly the sums of
+for admissions, five-year age band); every metric is then assembled from them
+(:mod:`bettercare.pipeline.assembly`, with :mod:`bettercare.pipeline.metrics` as its plain
+reference): summed over the months of its period and divided by a population or by another
+aggregate. So quarterly and yearly metrics are exactly the sums of
 monthly ones, and the engines only have to agree on integers.
 
 ``docs/pipeline.md`` explains each choice (ACSC list, falls codes, discharge delay, the
@@ -20,6 +21,7 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 from ibis import _
+from ibis.common.deferred import Deferred
 
 from bettercare.core.stats import ESP2013, ESP2013_AGE_BANDS
 
@@ -35,6 +37,7 @@ __all__ = [
     "Population",
     "aggregate_queries",
     "band_of_age",
+    "combined_query",
     "month_key",
 ]
 
@@ -254,8 +257,11 @@ def _diagnosis_in(diagnosis: ir.StringValue, prefixes: tuple[str, ...]) -> ir.Bo
     return condition.fill_null(False)
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    return condition.fill_null(False).cast("int64").sum().fill_null(0)
+def _count(condition: Deferred) -> Deferred:
+    """How many of the group's rows meet ``condition`` (a NULL one does not): a filtered
+    ``COUNT(*)`` where the engine has one, never NULL."""
+    counted: Deferred = _.count(where=condition.fill_null(False))
+    return counted
 
 
 def _in_months(day: ir.DateValue, first: date, last: date) -> ir.BooleanValue:
@@ -359,3 +365,50 @@ def population_query(population: ir.Table, years: tuple[int, int]) -> ir.Table:
         .group_by(["area_code", "year", "age_band"])
         .aggregate(population=population.population.sum().cast("int64"))
     )
+
+
+#: How many measure columns the combined query has (the most any aggregate has).
+WIDTH = max(len(aggregate.measures) for aggregate in AGGREGATES.values())
+
+
+def combined_query(
+    tables: dict[str, ir.Table], first: date, last: date, years: tuple[int, int]
+) -> ir.Table:
+    """Every aggregate and the population in one table, for one query on the engine.
+
+    The columns: ``aggregate`` (its name, or ``population``), ``area_code``, ``month``
+    (YYYYMM; the mid-year for the population), ``band`` (admissions), ``age_band`` (the
+    population) and ``m0`` .. ``m4``, the aggregate's measures in order (the population's
+    count in ``m0``), NULL beyond them.
+    """
+    parts = []
+    for name, query in aggregate_queries(tables, first, last).items():
+        measures = AGGREGATES[name].measures
+        parts.append(
+            query.select(
+                aggregate=ibis.literal(name, "string"),
+                area_code=query.area_code.cast("string"),
+                month=query.month.cast("int32"),
+                band=(query.band if AGGREGATES[name].banded else ibis.null()).cast("int8"),
+                age_band=ibis.null().cast("string"),
+                **{
+                    f"m{index}": (
+                        query[measures[index]] if index < len(measures) else ibis.null()
+                    ).cast("int64")
+                    for index in range(WIDTH)
+                },
+            )
+        )
+    population = population_query(tables["population"], years)
+    parts.append(
+        population.select(
+            aggregate=ibis.literal("population", "string"),
+            area_code=population.area_code.cast("string"),
+            month=population.year.cast("int32"),
+            band=ibis.null().cast("int8"),
+            age_band=population.age_band.cast("string"),
+            m0=population.population.cast("int64"),
+            **{f"m{index}": ibis.null().cast("int64") for index in range(1, WIDTH)},
+        )
+    )
+    return ibis.union(*parts, distinct=False)

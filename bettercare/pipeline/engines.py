@@ -1,8 +1,9 @@
 """The engines: DuckDB (embedded, the default) and Apache Spark, both running the Ibis queries.
 
 An engine reads the checked input files with their canonical types and returns the monthly
-aggregates of :func:`bettercare.pipeline.definitions.aggregate_queries`. Only the small
-aggregated tables come back to Python; the records stream through the engine.
+aggregates of :func:`bettercare.pipeline.definitions.aggregate_queries` and the populations,
+all from one query (:func:`~bettercare.pipeline.definitions.combined_query`). Only that small
+table comes back to Python, as Arrow; the records stream through the engine.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from typing import Any, Literal, Protocol
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from bettercare.pipeline.aggregates import Aggregates
-from bettercare.pipeline.definitions import aggregate_queries, population_query
+from bettercare.pipeline.aggregates import Aggregates, AggregateTables
+from bettercare.pipeline.definitions import AGGREGATES, combined_query
 from bettercare.pipeline.inputs import InputFile, Inputs
 from bettercare.pipeline.schema import EARLIEST_DATE
 
@@ -42,6 +45,10 @@ class Engine(Protocol):
     def aggregates(
         self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
     ) -> Aggregates: ...
+
+    def tables(
+        self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
+    ) -> AggregateTables: ...
 
     def close(self) -> None: ...
 
@@ -69,26 +76,53 @@ class _IbisEngine(ABC):
     def aggregates(
         self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
     ) -> Aggregates:
+        return self.tables(inputs, first, last, step=step).aggregates()
+
+    def tables(
+        self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
+    ) -> AggregateTables:
+        """The aggregates and populations as Arrow tables, from one query on the engine."""
         step = step or (lambda text: None)
         tables = {
             name: _canonical(self.read(input_file), input_file)
             for name, input_file in inputs.files.items()
             if name != "areas"
         }
-        results = {}
-        for name, query in aggregate_queries(tables, first, last).items():
-            step(f"{self.name}: {name}")
-            results[name] = query.to_pyarrow()
-        step(f"{self.name}: population")
+        step(f"{self.name}: aggregates and population")
         # Every estimate up to the last year: a later month may use an earlier estimate.
         years = (EARLIEST_DATE.year, last.year)
-        population = population_query(tables["population"], years).to_pyarrow()
-        return Aggregates.from_arrow(results, population)
+        names = [name for name, found in AGGREGATES.items() if found.dataset in tables]
+        return split_combined(combined_query(tables, first, last, years).to_pyarrow(), names)
 
     def close(self) -> None:
         disconnect = getattr(self.backend, "disconnect", None)
         if disconnect is not None:
             disconnect()
+
+
+def split_combined(combined: pa.Table, aggregates: list[str]) -> AggregateTables:
+    """The combined query's result (:func:`combined_query`) as one table an aggregate of
+    ``aggregates`` (an empty one where it has no rows)."""
+    names = combined.column("aggregate")
+    found: dict[str, pa.Table] = {}
+    for name in aggregates:
+        aggregate = AGGREGATES[name]
+        rows = combined.filter(pc.equal(names, pa.scalar(name)))
+        keys = ["area_code", "month", "band"] if aggregate.banded else ["area_code", "month"]
+        columns = {key: rows.column(key) for key in keys}
+        for index, measure in enumerate(aggregate.measures):
+            columns[measure] = rows.column(f"m{index}")
+        found[name] = pa.table(columns)
+    rows = combined.filter(pc.equal(names, pa.scalar("population")))
+    population = pa.table(
+        {
+            "area_code": rows.column("area_code"),
+            "year": rows.column("month"),
+            "age_band": rows.column("age_band"),
+            "population": rows.column("m0"),
+        }
+    )
+    return AggregateTables(found, population)
 
 
 class DuckDBEngine(_IbisEngine):

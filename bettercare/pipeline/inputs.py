@@ -206,6 +206,9 @@ def find_inputs(directory: Path) -> tuple[dict[str, InputFile], list[Problem]]:
 
 
 Detector = tuple[Literal["positive", "below", "above"], str, Any]
+#: What Parquet's footer can answer for a detector instead of the pass: (column, nulls|min|max).
+Statistic = tuple[str, Literal["nulls", "min", "max"]]
+INTEGER_KINDS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +227,7 @@ class _Check:
     expected: str
     shown: str  # the SQL of the value to show
     detectors: tuple[Detector, ...] = ()
-    choices: tuple[str, ...] = ()  # a grouped column whose values must be one of these
+    statistics: tuple[Statistic | None, ...] = ()  # one a detector, when the footer can say
 
 
 def _typed(input_file: InputFile, field_: Field) -> tuple[str, str]:
@@ -279,18 +282,20 @@ def _checks(input_file: InputFile, today: date, columns: set[str]) -> list[_Chec
                     field_.expected,
                     "NULL",
                     (("positive", f"count(*) - count({raw})", 0),),
+                    ((field_.name, "nulls"),),
                 )
             )
         if field_.choices:
             allowed = ", ".join(_quote(choice) for choice in field_.choices)
+            outside = f"({value}) NOT IN ({allowed})"
             checks.append(
                 _Check(
                     field_.name,
-                    f"({value}) NOT IN ({allowed})",
+                    outside,
                     "is not an allowed value",
                     field_.expected,
                     raw,
-                    choices=field_.choices,
+                    (("positive", f"count(*) FILTER (WHERE {outside})", 0),),
                 )
             )
         if field_.minimum is not None and field_.maximum is not None:
@@ -305,6 +310,7 @@ def _checks(input_file: InputFile, today: date, columns: set[str]) -> list[_Chec
                         ("below", f"min({value})", field_.minimum),
                         ("above", f"max({value})", field_.maximum),
                     ),
+                    ((field_.name, "min"), (field_.name, "max")),
                 )
             )
         if field_.type == "date":
@@ -316,6 +322,7 @@ def _checks(input_file: InputFile, today: date, columns: set[str]) -> list[_Chec
                     f"a date from {EARLIEST_DATE} to {today}",
                     raw,
                     (("below", f"min({value})", EARLIEST_DATE), ("above", f"max({value})", today)),
+                    ((field_.name, "min"), (field_.name, "max")),
                 )
             )
     for later in ("discharge_date", "discharge_ready_date"):
@@ -331,6 +338,48 @@ def _checks(input_file: InputFile, today: date, columns: set[str]) -> list[_Chec
                 )
             )
     return checks
+
+
+def _footer_statistics(
+    connection: duckdb.DuckDBPyConnection, input_file: InputFile, columns: dict[str, str]
+) -> dict[Statistic, Any]:
+    """What the Parquet footers say for sure: a column's null count, and the minimum and
+    maximum of an integer or date column, where every row group of every file records them.
+
+    Detectors answered here are left out of the pass (which then reads fewer columns).
+    """
+    files = "[" + ", ".join(_quote(str(path)) for path in input_file.paths) + "]"
+    try:
+        found = connection.execute(
+            "SELECT file_name, row_group_id, row_group_num_rows, path_in_schema, num_values, "  # noqa: S608
+            f"stats_null_count, stats_min_value, stats_max_value FROM parquet_metadata({files})"
+        ).fetchall()
+    except duckdb.Error:  # pragma: no cover - the files were read just before
+        return {}
+    groups = {(name, group) for name, group, *_ in found}
+    by_column: dict[str, list[tuple[Any, ...]]] = {}
+    for name, group, rows, column, values, nulls, low, high in found:
+        by_column.setdefault(column, []).append((name, group, rows, values, nulls, low, high))
+    known: dict[Statistic, Any] = {}
+    for field_ in input_file.dataset.fields:
+        entries = by_column.get(field_.name, [])
+        complete = len(entries) == len(groups) and {(e[0], e[1]) for e in entries} == groups
+        if not complete or any(rows != values for _, _, rows, values, *_ in entries):
+            continue  # a file without the column, or not one value a row
+        if all(nulls is not None for *_, nulls, _, _ in entries):
+            known[(field_.name, "nulls")] = sum(nulls for *_, nulls, _, _ in entries)
+        kind = columns.get(field_.name, "")
+        parse: Any = None
+        if field_.type == "date" and kind == "DATE":
+            parse = date.fromisoformat
+        elif field_.type == "integer" and kind in INTEGER_KINDS:
+            parse = int
+        if parse is not None and all(
+            low is not None and high is not None for *_, low, high in entries
+        ):
+            known[(field_.name, "min")] = min(parse(low) for *_, low, _ in entries)
+            known[(field_.name, "max")] = max(parse(high) for *_, high in entries)
+    return known
 
 
 def _fires(kind: str, values: list[Any], limit: Any) -> bool:
@@ -416,8 +465,8 @@ def _dataset_problems(
 ) -> tuple[int, dict[str, set[int]], list[Problem]]:
     """Rows, the (area -> years) found, and the problems of one input.
 
-    One pass grouped by area (and by the columns with a fixed set of values) computes only
-    counts, minimums and maximums; the rows behind a problem are looked up afterwards.
+    One pass grouped by area (and year, for the population) computes only counts, minimums
+    and maximums; the rows behind a problem are looked up afterwards.
     """
     columns, problems = _columns(connection, input_file)
     if problems or not columns:
@@ -427,9 +476,23 @@ def _dataset_problems(
     keys = ["area_code"]
     if dataset.name == "population":
         keys.append("year")
-    keys += [check.column for check in checks if check.choices and check.column]
     group = [_typed(input_file, dataset.field(key))[1] for key in keys]
-    detectors = [detector for check in checks for detector in check.detectors]
+    footer = (
+        _footer_statistics(connection, input_file, columns)
+        if input_file.format == "parquet"
+        else {}
+    )
+
+    def answered(check: _Check, index: int) -> bool:
+        statistic = check.statistics[index] if index < len(check.statistics) else None
+        return statistic is not None and statistic in footer
+
+    detectors = [
+        detector
+        for check in checks
+        for index, detector in enumerate(check.detectors)
+        if not answered(check, index)
+    ]
     selected = ", ".join([*group, "count(*)", *(sql for _, sql, _ in detectors)])
     query = f"SELECT {selected} FROM {input_file.duckdb_source()} GROUP BY ALL"  # noqa: S608
     results = connection.execute(query).fetchall()
@@ -445,15 +508,13 @@ def _dataset_problems(
     position = width + 1
     for check in checks:
         fired = False
-        for kind, _, limit in check.detectors:
-            values = [found[position] for found in results]
+        for index, (kind, _, limit) in enumerate(check.detectors):
+            if answered(check, index):
+                values = [footer[check.statistics[index]]]  # type: ignore[index]  # answered
+            else:
+                values = [found[position] for found in results]
+                position += 1
             fired = fired or _fires(kind, values, limit)
-            position += 1
-        if check.choices:
-            index = keys.index(check.column or "")
-            fired = any(
-                found[index] is not None and found[index] not in check.choices for found in results
-            )
         if fired:
             file, row, value, count = _first_row(input_file, check)
             problems.append(

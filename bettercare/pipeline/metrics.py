@@ -1,6 +1,8 @@
 """Assembling metric values from the monthly aggregates: periods, populations, values.
 
-The same Python for every engine, so equal aggregates give byte-identical outputs.
+The plain reference: dicts and loops, what the reference engine's runs use and what the
+tests hold :mod:`bettercare.pipeline.assembly` (the same rules on whole arrays, which the
+DuckDB and Spark runs use) to, row for row.
 
 - **Periods.** Monthly metrics get a row per month from ``--from`` to ``--to``; quarterly and
   yearly ones a row per financial quarter (April-June, ...) or financial year (April-March)
@@ -21,7 +23,7 @@ The same Python for every engine, so equal aggregates give byte-identical output
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, TypeAlias
@@ -49,9 +51,14 @@ __all__ = [
     "MetricValueRow",
     "Period",
     "Years",
+    "check_years",
+    "computable",
+    "metric_periods",
     "metric_values",
+    "metric_values_of",
     "periods",
     "population_year",
+    "rounded",
 ]
 
 DECIMALS = 6
@@ -205,30 +212,93 @@ def _values(
     """Each row's value, computed by bettercare.core in one call per metric."""
     if not rows:
         return []
+    if query.standardised:
+        return rounded(
+            metric_values_of(
+                definition,
+                query,
+                np.array([row["bands"]["counts"] for row in rows], dtype=float),
+                np.array([row["bands"]["populations"] for row in rows], dtype=float),
+            )
+        )
+    return rounded(
+        metric_values_of(
+            definition,
+            query,
+            np.array([row["numerator"] for row in rows], dtype=float),
+            np.array([row["denominator"] for row in rows], dtype=float),
+            None
+            if query.sum_of_squares is None
+            else np.array([row["sum_of_squares"] for row in rows], dtype=float),
+        )
+    )
+
+
+def metric_values_of(
+    definition: MetricDefinition,
+    query: MetricQuery,
+    numerators: np.ndarray[Any, np.dtype[np.float64]],
+    denominators: np.ndarray[Any, np.dtype[np.float64]],
+    squares: np.ndarray[Any, np.dtype[np.float64]] | None = None,
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The values of a metric's rows, computed by bettercare.core in one call (NaN: none).
+
+    For a standardised metric ``numerators`` and ``denominators`` are the rows' band counts
+    and band populations (one row of :data:`DSR_BANDS` each); otherwise one number a row.
+    """
+    if not len(numerators):
+        return np.zeros(0)
     multiplier = float(definition.multiplier)
     if query.standardised:
-        counts = np.array([row["bands"]["counts"] for row in rows], dtype=float)
-        populations = np.array([row["bands"]["populations"] for row in rows], dtype=float)
         values = np.atleast_1d(
-            np.asarray(dsr(counts, populations, DSR_WEIGHTS, multiplier=multiplier).value)
+            np.asarray(dsr(numerators, denominators, DSR_WEIGHTS, multiplier=multiplier).value)
         )
     else:
-        x = np.array([row["numerator"] for row in rows], dtype=float)
-        n = np.array([row["denominator"] for row in rows], dtype=float)
+        x, n = numerators, denominators
         if definition.unit == "rate":
             values = np.asarray(rate(x, n, multiplier=multiplier).value)
         elif definition.unit == "proportion":
             values = np.asarray(proportion(x, n, multiplier=multiplier).value)
-        elif query.sum_of_squares is not None:  # a mean of record values, by core.means
-            q = np.array([row["sum_of_squares"] for row in rows], dtype=float)
-            values = np.asarray(mean(x, n, q, multiplier=multiplier).value)
+        elif squares is not None:  # a mean of record values, by core.means
+            values = np.asarray(mean(x, n, squares, multiplier=multiplier).value)
         else:  # a mean, as bettercare.core.indicators computes it
             values = x / n * multiplier
-    values = np.asarray(values, dtype=np.float64)
+    found: np.ndarray[Any, np.dtype[np.float64]] = np.asarray(values, dtype=np.float64)
+    return found
+
+
+def rounded(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float | None]:
+    """Each value rounded to :data:`DECIMALS` places by Python's ``round``; None where not
+    finite (no value to give)."""
     finite = np.isfinite(values).tolist()
     return [
         round(value, DECIMALS) if ok else None
         for value, ok in zip(values.tolist(), finite, strict=True)
+    ]
+
+
+def check_years(years: str) -> None:
+    """Raise ValueError unless ``years`` is one of :data:`YEARS`."""
+    if years not in YEARS:
+        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
+
+
+def computable(query: MetricQuery, aggregates: Iterable[str]) -> bool:
+    """Whether the aggregates a metric needs were computed (its inputs were given)."""
+    needed = {query.numerator.aggregate}
+    if isinstance(query.denominator, Measure):
+        needed.add(query.denominator.aggregate)
+    return needed <= set(aggregates)
+
+
+def metric_periods(
+    definition: MetricDefinition, first: Month, last: Month, years: Years
+) -> list[Period]:
+    """A metric's periods from ``first`` to ``last``: all, or those of its years in force."""
+    return [
+        period
+        for period in periods(definition.frequency, first, last)
+        if years == "all" or definition.applies_in(period.months[0].financial_year)
     ]
 
 
@@ -248,24 +318,19 @@ def metric_values(
     ``years="in_force"`` only the periods of the financial years in which the metric's
     registry definition applies are computed; with ``"all"`` every period in the range.
     """
-    if years not in YEARS:
-        raise ValueError(f"years must be one of {', '.join(YEARS)}; got {years!r}")
+    check_years(years)
     registry = registry if registry is not None else load_registry()
     sums = _Sums(aggregates)
     estimates = _available_years(aggregates)
     found: list[MetricValueRow] = []
     for query in metrics:
         definition = registry[query.code]
-        needed = {query.numerator.aggregate}
-        if isinstance(query.denominator, Measure):
-            needed.add(query.denominator.aggregate)
-        if not needed <= set(aggregates.tables):
+        if not computable(query, aggregates.tables):
             continue
         rows: list[dict[str, Any]] = []
         spans = [
             (period, [m for m in period.months if not query.months or m.month in query.months])
-            for period in periods(definition.frequency, first, last)
-            if years == "all" or definition.applies_in(period.months[0].financial_year)
+            for period in metric_periods(definition, first, last, years)
         ]
         # Per period, once: its months as YYYYMM keys and the population estimate it wants.
         keyed = [

@@ -17,10 +17,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bettercare.pipeline.assembly import MetricValues
 from bettercare.pipeline.metrics import MetricValueRow
 from bettercare.workbook.schema import SHEETS_BY_NAME
 
-__all__ = ["COLUMNS", "FORMATS", "SOURCE", "write_metric_values"]
+__all__ = ["COLUMNS", "FORMATS", "SOURCE", "values_csv_text", "write_metric_values"]
 
 COLUMNS: tuple[str, ...] = SHEETS_BY_NAME["metric_values"].column_names
 FORMATS = (".csv", ".parquet")
@@ -86,6 +87,63 @@ def csv_text(rows: Sequence[MetricValueRow]) -> str:
     return buffer.getvalue()
 
 
+def _field(text: str) -> str:
+    """A text cell as the csv module writes it (quoted only when it must be)."""
+    if any(character in text for character in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def values_csv_text(values: MetricValues) -> str:
+    """:func:`csv_text` of columns already sorted: each column formatted at once, each
+    distinct date and note once, the lines joined without a csv writer."""
+
+    def dates(column: list[date]) -> list[str]:
+        text = {day: day.isoformat() for day in set(column)}
+        return [text[day] for day in column]
+
+    def fields(column: list[str]) -> list[str]:
+        text = {value: _field(value) for value in set(column)}
+        return [text[value] for value in column]
+
+    columns = (
+        fields(values.area_code),
+        fields(values.metric_code),
+        dates(values.period_start),
+        dates(values.period_end),
+        ["actual"] * len(values),
+        list(map(str, values.numerator)),
+        list(map(str, values.denominator)),
+        [
+            "" if value is None else str(int(value)) if value.is_integer() else repr(value)
+            for value in values.value
+        ],
+        fields(values.note),
+        [_field(SOURCE)] * len(values),
+        ["" if squares is None else str(squares) for squares in values.sum_of_squares],
+    )
+    lines = [",".join(COLUMNS), *map(",".join, zip(*columns, strict=True))]
+    return "\n".join(lines) + "\n"
+
+
+def values_arrow_table(values: MetricValues) -> pa.Table:
+    """:func:`arrow_table` of columns already sorted."""
+    columns = {
+        "area_code": values.area_code,
+        "metric_code": values.metric_code,
+        "period_start": values.period_start,
+        "period_end": values.period_end,
+        "kind": ["actual"] * len(values),
+        "numerator": pa.array(values.numerator, pa.int64()).cast(pa.float64()),
+        "denominator": pa.array(values.denominator, pa.int64()).cast(pa.float64()),
+        "value": values.value,
+        "note": values.note,
+        "source": [SOURCE] * len(values),
+        "sum_of_squares": pa.array(values.sum_of_squares, pa.int64()).cast(pa.float64()),
+    }
+    return pa.table(columns, schema=SCHEMA)
+
+
 def arrow_table(rows: Sequence[MetricValueRow]) -> pa.Table:
     """The rows as an Arrow table with the ``metric_values`` columns."""
     ordered = sorted(rows, key=lambda r: r.sort_key)
@@ -107,8 +165,12 @@ def arrow_table(rows: Sequence[MetricValueRow]) -> pa.Table:
     return pa.table(columns, schema=SCHEMA)
 
 
-def write_metric_values(rows: Sequence[MetricValueRow], path: Path) -> Path:
-    """Write ``rows`` to ``path``, as CSV or Parquet by its suffix; return the path."""
+def write_metric_values(rows: Sequence[MetricValueRow] | MetricValues, path: Path) -> Path:
+    """Write ``rows`` to ``path``, as CSV or Parquet by its suffix; return the path.
+
+    Rows as objects go through the csv module (the plain reference); :class:`MetricValues`
+    (already sorted columns) through :func:`values_csv_text` - the same bytes.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -117,7 +179,9 @@ def write_metric_values(rows: Sequence[MetricValueRow], path: Path) -> Path:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        path.write_text(csv_text(rows), encoding="utf-8", newline="")
+        text = values_csv_text(rows) if isinstance(rows, MetricValues) else csv_text(rows)
+        path.write_text(text, encoding="utf-8", newline="")
     else:
-        pq.write_table(arrow_table(rows), path, compression="zstd")
+        table = values_arrow_table(rows) if isinstance(rows, MetricValues) else arrow_table(rows)
+        pq.write_table(table, path, compression="zstd")
     return path

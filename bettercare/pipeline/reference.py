@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from bettercare.pipeline.aggregates import Aggregates, Key
+from bettercare.pipeline.aggregates import Aggregates, AggregateTables, Key
 from bettercare.pipeline.definitions import (
     ACSC_PREFIXES,
     ADULT_AGE,
@@ -185,6 +185,17 @@ class ReferenceEngine:
             for name, table in tables.items()
         }
         return Aggregates.from_rows(rows, population)
+
+    def tables(
+        self,
+        inputs: Inputs,
+        first: date,
+        last: date,
+        *,
+        step: Callable[[str], None] | None = None,
+    ) -> AggregateTables:
+        """:meth:`aggregates` as Arrow tables, as the other engines return them."""
+        return self.aggregates(inputs, first, last, step=step).to_tables()
 
     def close(self) -> None:
         pass

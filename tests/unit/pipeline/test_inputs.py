@@ -222,3 +222,35 @@ def test_an_unknown_choice_of_years_stops_the_run_before_any_work(tmp_path):
             today=TODAY,
             years="current",
         )
+
+
+def test_parquet_footers_answer_the_null_and_range_checks_with_the_same_messages(tmp_path):
+    """Null counts and integer/date ranges come from the files' statistics when every row
+    group records them; without statistics the pass finds the same problems."""
+    rows = [
+        admission(AREA, "2023-04-01"),
+        {**admission(AREA, "2023-04-02", age=130), "person_id": None},
+        admission(AREA, "2027-01-05"),  # after today
+        {**admission(AREA, "2023-04-03"), "person_id": None},
+    ]
+    found = {}
+    for statistics in (True, False):
+        folder = tmp_path / str(statistics)
+        folder.mkdir()
+        write_inputs(folder, admissions=rows, populations=population(AREA, [2023]))
+        table = pq.read_table(folder / "admissions.parquet")
+        pq.write_table(table, folder / "admissions.parquet", write_statistics=statistics)
+        found[statistics] = problems(folder)
+    assert (
+        found[True]
+        == found[False]
+        == [
+            "error: admissions.parquet, row 2, column person_id: is empty; expected text "
+            "[2 rows like this]",
+            "error: admissions.parquet, row 3, column admission_date: is out of range: before "
+            "1948-07-05 or after today (2026-11-23) (got '2027-01-05'); expected a date from "
+            "1948-07-05 to 2026-11-23",
+            "error: admissions.parquet, row 2, column age: is outside 0 to 120 (got 130); "
+            "expected a whole number from 0 to 120",
+        ]
+    )
