@@ -42,11 +42,13 @@ from bettercare.core.summary import (
     MetricSummary,
     expected_period,
     latest_baseline,
+    position_period,
     target_for,
 )
 from bettercare.reports.model import MetricLine
 from bettercare.reports.positions import span_label
 from bettercare.web.accounts.access import Access
+from bettercare.web.benchmarking.queries import own_position, region_peer_name
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.performance.commentary_views import CommentaryForm
 from bettercare.web.performance.models import MetricValue
@@ -225,6 +227,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         )
     saved = snapshot.commentary
     commentary = saved.commentary if saved else ""
+    region = snapshot.region
     line = metric_line(
         position_row(
             position,
@@ -234,6 +237,15 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             commentary=commentary,
             rebase_reasons={r.month: r.reason for r in snapshot.rebases},
             month=month,
+            # Its place among the region's areas, from the region's actuals already read.
+            benchmark=None
+            if region is None or not isinstance(position, MetricSummary)
+            else own_position(
+                found.spec,
+                region_peer_name(region.region.name),
+                {v.area.pk: v.observed for v in region.values},
+                area.pk,
+            ),
         )
     )
     commentary_form = (
@@ -311,7 +323,19 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             else [],
             "special_points": sorted(special_points.items()),
             "plan_chart": plan_figure,
-            "actuals": [r for r in rows if r.value.kind == MetricValue.Kind.ACTUAL],
+            "actuals": [
+                r
+                for r in rows
+                if r.value.kind == MetricValue.Kind.ACTUAL
+                and position_period(found.frequency, r.value.period_start, r.value.period_end)
+            ],
+            # An annual metric's monthly figures: listed apart, as counts (ADR 0111, 0119).
+            "monthly_figures": [
+                r
+                for r in rows
+                if r.value.kind == MetricValue.Kind.ACTUAL
+                and not position_period(found.frequency, r.value.period_start, r.value.period_end)
+            ],
             "targets": [r for r in rows if r.value.kind == MetricValue.Kind.TARGET],
             "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
             "schemes": snapshot.schemes,
