@@ -147,3 +147,29 @@ def test_an_area_deleted_with_its_data_moves_the_shared_version_and_commits(worl
     assert not Area.objects.filter(code="E06000036").exists()
     assert shared_version() == shared + 1
     assert Area.objects.get(code=KENT).name == "Kent"
+
+
+@override_settings(CACHES=LOCMEM)
+def test_a_dashboard_is_recomputed_when_its_regions_areas_change(client, world):
+    # The dashboard places each metric among the region's areas (ADR 0119): a write to Kent
+    # changes what Medway's dashboard may say, so it is recomputed; Medway's overview is not.
+    client.force_login(world["manager"])
+    client.get("/")
+    cache.clear()
+    dashboard, overview = f"/areas/{MEDWAY}/dashboard/", f"/areas/{MEDWAY}/"
+    dashboard_cold, _ = get(client, dashboard)
+    get(client, overview)
+    dashboard_warm, _ = get(client, dashboard)
+    overview_warm, _ = get(client, overview)
+    assert dashboard_warm < dashboard_cold
+
+    latest = world["kent"].periods[-1]
+    programme_status_save(
+        period=latest,
+        statuses={"plan": ("R", "Night nursing lost its provider")},
+        seen_versions={s.dimension: s.version for s in latest.programme_statuses.all()},
+        by=world["manager"],
+    )
+
+    assert get(client, dashboard)[0] > dashboard_warm
+    assert get(client, overview)[0] == overview_warm
