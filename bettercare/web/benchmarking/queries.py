@@ -362,7 +362,7 @@ def region_outliers(region: Area, areas: list[Area]) -> tuple[OutlierLine, ...]:
     """
     from bettercare.formatting import metric_value
 
-    peers = PeerSet("region", f"{region.name} region", "", tuple(areas))
+    peers = region_peers(region, tuple(areas))
     latest: dict[int, tuple[date, date]] = {}
     for metric_id, frequency, start, end in (
         MetricValue.objects.filter(kind=MetricValue.Kind.ACTUAL, area__in=areas)
