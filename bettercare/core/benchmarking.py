@@ -41,6 +41,7 @@ __all__ = [
     "FunnelStatistic",
     "SpineRow",
     "benchmark_funnel",
+    "benchmark_labels",
     "funnel_position",
     "funnel_statistic",
     "pool",
@@ -146,29 +147,13 @@ def benchmark_funnel(
     >>> result.labels
     ('Not significant', 'Low (0.001)', 'High (0.001)')
     """
-    kind = funnel_statistic(unit)
-    if kind is None:
-        raise ValueError(
-            f"unit must be one drawn on a funnel plot ('proportion', 'rate', 'dsr'); got {unit!r}"
-        )
-    numerator = as_float_array("numerators", numerators)
-    denominator = as_float_array("denominators", denominators)
-    value = as_float_array("values", values)
+    kind, numerator, denominator, rate = _funnel_inputs(
+        unit, multiplier, numerators, denominators, values
+    )
+    labels = benchmark_labels(unit, multiplier, numerators, denominators, values)
     if kind.statistic == "proportion":
-        labels = funnel_significance(
-            numerator, denominator, statistic="proportion", multiplier=multiplier
-        )
         table = funnel_limits(numerator, denominator, statistic="proportion", multiplier=multiplier)
     else:
-        rate = value if kind.rate_type == "dsr" else numerator / denominator * multiplier
-        labels = funnel_significance(
-            numerator,
-            denominator,
-            statistic="rate",
-            multiplier=multiplier,
-            rate=rate,
-            rate_type=kind.rate_type,
-        )
         table = funnel_limits(
             numerator,
             denominator,
@@ -178,7 +163,64 @@ def benchmark_funnel(
             rate_type=kind.rate_type,
             years_of_data=years_of_data,
         )
-    return FunnelBenchmark(tuple(str(label) for label in labels), table, table.baseline)
+    return FunnelBenchmark(labels, table, table.baseline)
+
+
+def _funnel_inputs(
+    unit: str,
+    multiplier: float,
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    values: Sequence[float],
+) -> tuple[FunnelStatistic, np.ndarray, np.ndarray, np.ndarray | None]:
+    """The funnel a unit is drawn on, the checked counts, and a rate funnel's rates."""
+    kind = funnel_statistic(unit)
+    if kind is None:
+        raise ValueError(
+            f"unit must be one drawn on a funnel plot ('proportion', 'rate', 'dsr'); got {unit!r}"
+        )
+    numerator = as_float_array("numerators", numerators)
+    denominator = as_float_array("denominators", denominators)
+    value = as_float_array("values", values)
+    if kind.statistic == "proportion":
+        return kind, numerator, denominator, None
+    rate = value if kind.rate_type == "dsr" else numerator / denominator * multiplier
+    return kind, numerator, denominator, rate
+
+
+def benchmark_labels(
+    unit: str,
+    multiplier: float,
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    values: Sequence[float],
+) -> tuple[str, ...]:
+    """PHE's significance label of each area: :func:`benchmark_funnel`'s labels without its
+    plotting table (which costs most of the time), for a position said in words.
+
+    Examples
+    --------
+    >>> benchmark_labels("rate", 100_000, [30, 60, 31], [10_000, 10_000, 10_000],
+    ...                  [300, 600, 310])
+    ('Not significant', 'High (0.025)', 'Not significant')
+    """
+    kind, numerator, denominator, rate = _funnel_inputs(
+        unit, multiplier, numerators, denominators, values
+    )
+    if kind.statistic == "proportion":
+        labels = funnel_significance(
+            numerator, denominator, statistic="proportion", multiplier=multiplier
+        )
+    else:
+        labels = funnel_significance(
+            numerator,
+            denominator,
+            statistic="rate",
+            multiplier=multiplier,
+            rate=rate,
+            rate_type=kind.rate_type,
+        )
+    return tuple(str(label) for label in labels)
 
 
 def pool(

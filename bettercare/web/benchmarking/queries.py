@@ -25,6 +25,7 @@ from bettercare.core.benchmarking import (
     FunnelBenchmark,
     FunnelPosition,
     benchmark_funnel,
+    benchmark_labels,
     funnel_position,
     funnel_statistic,
     pool,
@@ -218,22 +219,34 @@ def _peer_figures(spec: MetricSpec, observed: Mapping[int, Observation]) -> _Pee
     return _PeerFigures(estimates, counts, [area for area in observed if is_usable(area)])
 
 
+def _drawn(spec: MetricSpec, compared: Sequence[int]) -> bool:
+    """Whether the unit is drawn on a funnel, with enough areas to compare."""
+    return funnel_statistic(spec.unit) is not None and len(compared) >= MIN_FUNNEL_AREAS
+
+
 def _funnel(
     spec: MetricSpec, figures: _PeerFigures, compared: Sequence[int]
 ) -> FunnelBenchmark | None:
     """PHE's funnel of the ``compared`` areas; None for a unit drawn on no funnel or fewer
     than core's :data:`~bettercare.core.benchmarking.MIN_FUNNEL_AREAS` areas."""
-    if funnel_statistic(spec.unit) is None or len(compared) < MIN_FUNNEL_AREAS:
+    if not _drawn(spec, compared):
         return None
-    return benchmark_funnel(
+    # Values are per period (a month's events over the population), so one "year" of data is
+    # one period: the funnel's x axis is then the denominator itself.
+    return benchmark_funnel(*_funnel_arguments(spec, figures, compared), years_of_data=1.0)
+
+
+def _funnel_arguments(
+    spec: MetricSpec, figures: _PeerFigures, compared: Sequence[int]
+) -> tuple[str, float, list[float], list[float], list[float]]:
+    """Core's funnel arguments for the ``compared`` areas: unit, multiplier, events,
+    populations and values."""
+    return (
         spec.unit,
         spec.multiplier,
         [figures.counts[area][0] or 0.0 for area in compared],
         [figures.counts[area][1] or 0.0 for area in compared],
         [_or_nan(figures.estimates[area].value) for area in compared],
-        # Values are per period (a month's events over the population), so one "year"
-        # of data is one period: the funnel's x axis is then the denominator itself.
-        years_of_data=1.0,
     )
 
 
@@ -336,13 +349,15 @@ def own_position(
     The pooled figure is not part of it, so it gives no other area's figures away.
     """
     figures = _peer_figures(spec, observed)
-    if area not in figures.usable or small_numbers([figures.counts[area][0]])[0]:
+    compared = figures.usable
+    if area not in compared or small_numbers([figures.counts[area][0]])[0]:
         return None
-    funnel = _funnel(spec, figures, figures.usable)
-    if funnel is None:
+    if not _drawn(spec, compared):
         return None
-    label = funnel.labels[figures.usable.index(area)]
-    return funnel_position(label, peers=peers, areas=len(figures.usable), polarity=spec.polarity)
+    # The funnel's labels only: its plotting table is not drawn here.
+    labels = benchmark_labels(*_funnel_arguments(spec, figures, compared))
+    label = labels[compared.index(area)]
+    return funnel_position(label, peers=peers, areas=len(compared), polarity=spec.polarity)
 
 
 def _every_area() -> Access:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bettercare.core.benchmarking import (
     MIN_FUNNEL_AREAS,
     benchmark_funnel,
+    benchmark_labels,
     funnel_position,
     funnel_statistic,
     pool,
@@ -187,3 +188,19 @@ def test_a_position_is_said_only_for_a_band_on_a_funnel_of_enough_areas(label, a
     assert f"the {areas} areas of the peers" in sentence
     assert "significan" not in sentence.lower()
     assert "target" not in sentence
+
+
+@given(
+    unit=st.sampled_from(["proportion", "rate", "dsr"]),
+    counts=st.lists(
+        st.tuples(st.integers(1, 400), st.integers(400, 50_000)), min_size=2, max_size=12
+    ),
+)
+def test_the_labels_alone_are_the_funnels_labels(unit, counts):
+    # benchmark_labels is benchmark_funnel without its plotting table: the same labels.
+    numerators = [float(n) for n, _ in counts]
+    denominators = [float(d) for _, d in counts]
+    multiplier = 100.0 if unit == "proportion" else 100_000.0
+    values = [n / d * multiplier for n, d in zip(numerators, denominators, strict=True)]
+    full = benchmark_funnel(unit, multiplier, numerators, denominators, values)
+    assert benchmark_labels(unit, multiplier, numerators, denominators, values) == full.labels
