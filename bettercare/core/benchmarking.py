@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
@@ -147,22 +147,13 @@ def benchmark_funnel(
     >>> result.labels
     ('Not significant', 'Low (0.001)', 'High (0.001)')
     """
-    kind, numerator, denominator, rate = _funnel_inputs(
+    numerator, denominator, statistic = _funnel_inputs(
         unit, multiplier, numerators, denominators, values
     )
     labels = benchmark_labels(unit, multiplier, numerators, denominators, values)
-    if kind.statistic == "proportion":
-        table = funnel_limits(numerator, denominator, statistic="proportion", multiplier=multiplier)
-    else:
-        table = funnel_limits(
-            numerator,
-            denominator,
-            statistic="rate",
-            multiplier=multiplier,
-            rate=rate,
-            rate_type=kind.rate_type,
-            years_of_data=years_of_data,
-        )
+    # years_of_data places a rate funnel's axis; a proportion's has none.
+    years = None if statistic["statistic"] == "proportion" else years_of_data
+    table = funnel_limits(numerator, denominator, **statistic, years_of_data=years)
     return FunnelBenchmark(labels, table, table.baseline)
 
 
@@ -172,8 +163,9 @@ def _funnel_inputs(
     numerators: Sequence[float],
     denominators: Sequence[float],
     values: Sequence[float],
-) -> tuple[FunnelStatistic, np.ndarray, np.ndarray, np.ndarray | None]:
-    """The funnel a unit is drawn on, the checked counts, and a rate funnel's rates."""
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """The checked counts and the keyword arguments of the funnel a unit is drawn on (with a
+    rate funnel's rates), for core's ``funnel_significance`` and ``funnel_limits``."""
     kind = funnel_statistic(unit)
     if kind is None:
         raise ValueError(
@@ -183,9 +175,13 @@ def _funnel_inputs(
     denominator = as_float_array("denominators", denominators)
     value = as_float_array("values", values)
     if kind.statistic == "proportion":
-        return kind, numerator, denominator, None
+        return numerator, denominator, {"statistic": "proportion", "multiplier": multiplier}
     rate = value if kind.rate_type == "dsr" else numerator / denominator * multiplier
-    return kind, numerator, denominator, rate
+    return (
+        numerator,
+        denominator,
+        {"statistic": "rate", "multiplier": multiplier, "rate": rate, "rate_type": kind.rate_type},
+    )
 
 
 def benchmark_labels(
@@ -204,23 +200,10 @@ def benchmark_labels(
     ...                  [300, 600, 310])
     ('Not significant', 'High (0.025)', 'Not significant')
     """
-    kind, numerator, denominator, rate = _funnel_inputs(
+    numerator, denominator, statistic = _funnel_inputs(
         unit, multiplier, numerators, denominators, values
     )
-    if kind.statistic == "proportion":
-        labels = funnel_significance(
-            numerator, denominator, statistic="proportion", multiplier=multiplier
-        )
-    else:
-        labels = funnel_significance(
-            numerator,
-            denominator,
-            statistic="rate",
-            multiplier=multiplier,
-            rate=rate,
-            rate_type=kind.rate_type,
-        )
-    return tuple(str(label) for label in labels)
+    return tuple(str(label) for label in funnel_significance(numerator, denominator, **statistic))
 
 
 def pool(
