@@ -8,7 +8,8 @@ same thing:
 - :func:`benchmark_funnel` - every area's PHE significance label and the plotting table;
 - :func:`pool` - the peer group's own figure from its summed numerators and denominators;
 - :func:`small_numbers` - which counts are too small to publish (NHS disclosure control);
-- :func:`spine_row` - Fingertips' spine chart: where an area sits in its peers' range.
+- :func:`spine_row` - Fingertips' spine chart: where an area sits in its peers' range;
+- :func:`funnel_position` - where an area sits on its peers' funnel plot, in words.
 """
 
 from __future__ import annotations
@@ -16,19 +17,32 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
 from bettercare.core._checks import as_float_array, check_choice
-from bettercare.core.funnel import FunnelTable, funnel_limits, funnel_significance
+from bettercare.core.funnel import (
+    HIGH_2S,
+    HIGH_3S,
+    LOW_2S,
+    LOW_3S,
+    NOT_SIGNIFICANT,
+    FunnelTable,
+    funnel_limits,
+    funnel_significance,
+)
 
 __all__ = [
+    "MIN_FUNNEL_AREAS",
     "SMALL_NUMBER_THRESHOLD",
     "FunnelBenchmark",
+    "FunnelPosition",
     "FunnelStatistic",
     "SpineRow",
     "benchmark_funnel",
+    "benchmark_labels",
+    "funnel_position",
     "funnel_statistic",
     "pool",
     "small_numbers",
@@ -38,6 +52,8 @@ __all__ = [
 #: Counts from 1 to 7 are not published (NHS England / NHS Digital disclosure control for
 #: small numbers in health statistics); 0 may be.
 SMALL_NUMBER_THRESHOLD = 8
+#: A funnel plot compares at least this many areas with a numerator and denominator.
+MIN_FUNNEL_AREAS = 2
 Unit: TypeAlias = Literal["rate", "proportion", "count", "dsr", "mean"]
 
 
@@ -131,6 +147,25 @@ def benchmark_funnel(
     >>> result.labels
     ('Not significant', 'Low (0.001)', 'High (0.001)')
     """
+    numerator, denominator, statistic = _funnel_inputs(
+        unit, multiplier, numerators, denominators, values
+    )
+    labels = benchmark_labels(unit, multiplier, numerators, denominators, values)
+    # years_of_data places a rate funnel's axis; a proportion's has none.
+    years = None if statistic["statistic"] == "proportion" else years_of_data
+    table = funnel_limits(numerator, denominator, **statistic, years_of_data=years)
+    return FunnelBenchmark(labels, table, table.baseline)
+
+
+def _funnel_inputs(
+    unit: str,
+    multiplier: float,
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    values: Sequence[float],
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """The checked counts and the keyword arguments of the funnel a unit is drawn on (with a
+    rate funnel's rates), for core's ``funnel_significance`` and ``funnel_limits``."""
     kind = funnel_statistic(unit)
     if kind is None:
         raise ValueError(
@@ -140,30 +175,35 @@ def benchmark_funnel(
     denominator = as_float_array("denominators", denominators)
     value = as_float_array("values", values)
     if kind.statistic == "proportion":
-        labels = funnel_significance(
-            numerator, denominator, statistic="proportion", multiplier=multiplier
-        )
-        table = funnel_limits(numerator, denominator, statistic="proportion", multiplier=multiplier)
-    else:
-        rate = value if kind.rate_type == "dsr" else numerator / denominator * multiplier
-        labels = funnel_significance(
-            numerator,
-            denominator,
-            statistic="rate",
-            multiplier=multiplier,
-            rate=rate,
-            rate_type=kind.rate_type,
-        )
-        table = funnel_limits(
-            numerator,
-            denominator,
-            statistic="rate",
-            multiplier=multiplier,
-            rate=rate,
-            rate_type=kind.rate_type,
-            years_of_data=years_of_data,
-        )
-    return FunnelBenchmark(tuple(str(label) for label in labels), table, table.baseline)
+        return numerator, denominator, {"statistic": "proportion", "multiplier": multiplier}
+    rate = value if kind.rate_type == "dsr" else numerator / denominator * multiplier
+    return (
+        numerator,
+        denominator,
+        {"statistic": "rate", "multiplier": multiplier, "rate": rate, "rate_type": kind.rate_type},
+    )
+
+
+def benchmark_labels(
+    unit: str,
+    multiplier: float,
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    values: Sequence[float],
+) -> tuple[str, ...]:
+    """PHE's significance label of each area: :func:`benchmark_funnel`'s labels without its
+    plotting table (which costs most of the time), for a position said in words.
+
+    Examples
+    --------
+    >>> benchmark_labels("rate", 100_000, [30, 60, 31], [10_000, 10_000, 10_000],
+    ...                  [300, 600, 310])
+    ('Not significant', 'High (0.025)', 'Not significant')
+    """
+    numerator, denominator, statistic = _funnel_inputs(
+        unit, multiplier, numerators, denominators, values
+    )
+    return tuple(str(label) for label in funnel_significance(numerator, denominator, **statistic))
 
 
 def pool(
@@ -290,3 +330,96 @@ def spine_row(
         None if area_value is None or not math.isfinite(area_value) else place(float(area_value))
     )
     return SpineRow(ends[0], quartiles[0], quartiles[1], ends[1], shown, worst, best)
+
+
+#: PHE's funnel labels as a side of the limits and the outermost limit crossed.
+_BANDS: dict[str, tuple[Literal["within", "above", "below"], str]] = {
+    NOT_SIGNIFICANT: ("within", "95%"),
+    HIGH_2S: ("above", "95%"),
+    HIGH_3S: ("above", "99.8%"),
+    LOW_2S: ("below", "95%"),
+    LOW_3S: ("below", "99.8%"),
+}
+_BETTER = {"lower_is_better": "lower is better", "higher_is_better": "higher is better"}
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelPosition:
+    """Where an area sits on its peers' funnel plot: PHE's label, in words.
+
+    Attributes
+    ----------
+    label
+        PHE's significance label (``"Not significant"``, ``"High (0.025)"``, ...).
+    side
+        ``"within"`` the 95% limits, or ``"above"``/``"below"`` them.
+    limit
+        The outermost limit crossed (``"95%"`` or ``"99.8%"``); ``"95%"`` when within.
+    peers
+        The peer set's name (e.g. ``"East Midlands region"``).
+    areas
+        How many areas the funnel compares (the area among them).
+    polarity
+        ``"lower_is_better"``, ``"higher_is_better"`` or ``None``.
+    """
+
+    label: str
+    side: Literal["within", "above", "below"]
+    limit: str
+    peers: str
+    areas: int
+    polarity: str | None
+
+    @property
+    def sentence(self) -> str:
+        """The position as the benchmark page and the dashboard say it.
+
+        Examples
+        --------
+        >>> funnel_position("Not significant", peers="East Midlands region", areas=9,
+        ...                 polarity="lower_is_better").sentence
+        'Within the 95% limits of the funnel plot of the 9 areas of East Midlands region.'
+        >>> funnel_position("High (0.001)", peers="East Midlands region", areas=9,
+        ...                 polarity="lower_is_better").sentence  # doctest: +NORMALIZE_WHITESPACE
+        "Above the 99.8% limit of the funnel plot of the 9 areas of East Midlands region:
+        higher than the peers' figure, where lower is better."
+        """
+        funnel = f"the funnel plot of the {self.areas} areas of {self.peers}"
+        if self.side == "within":
+            return f"Within the 95% limits of {funnel}."
+        limit = "the 95% limit (within the 99.8%)" if self.limit == "95%" else "the 99.8% limit"
+        text = f"{self.side.capitalize()} {limit} of {funnel}: "
+        text += f"{'higher' if self.side == 'above' else 'lower'} than the peers' figure"
+        better = _BETTER.get(self.polarity or "")
+        return text + (f", where {better}." if better else ".")
+
+
+def funnel_position(
+    label: str | None, *, peers: str, areas: int, polarity: str | None
+) -> FunnelPosition | None:
+    """An area's position on its peers' funnel plot from PHE's significance label.
+
+    ``None`` when there is no comparison to state: no label (no funnel, or the area's value
+    not shown), PHE's "not applicable" (a DSR from fewer than 10 events), or fewer than
+    :data:`MIN_FUNNEL_AREAS` areas on the funnel. The position is PHE's funnel-plot test
+    against the peers' pooled figure, at the 95% (0.025 each side) and 99.8% (0.001) limits;
+    nothing is said about a target.
+
+    References
+    ----------
+    PHEindicatormethods 2.0.2 ``assign_funnel_significance`` (see
+    :func:`bettercare.core.funnel.funnel_significance`).
+
+    Examples
+    --------
+    >>> funnel_position("Low (0.025)", peers="NHS Kent ICB", areas=3, polarity=None).sentence
+    "Below the 95% limit (within the 99.8%) of the funnel plot of the 3 areas of NHS Kent ICB: lower than the peers' figure."
+    >>> funnel_position("Not significant", peers="NHS Kent ICB", areas=1, polarity=None) is None
+    True
+    """
+    if label is None or label not in _BANDS or areas < MIN_FUNNEL_AREAS:
+        return None
+    if polarity is not None:
+        check_choice("polarity", polarity, ("higher_is_better", "lower_is_better"))
+    side, limit = _BANDS[label]
+    return FunnelPosition(label, side, limit, peers, areas, polarity)

@@ -44,6 +44,7 @@ __all__ = [
     "metric_in_force",
     "metric_position",
     "month_span",
+    "position_period",
     "summarise_metric",
     "target_for",
 ]
@@ -121,6 +122,27 @@ class Observation:
 def month_span(start: date, end: date) -> int:
     """Number of calendar months from ``start``'s month to ``end``'s month, inclusive."""
     return Month.of(start).months_until(Month.of(end)) + 1
+
+
+def position_period(frequency: str, start: date, end: date) -> bool:
+    """Whether an actual for ``start`` to ``end`` can be a metric's position (its latest
+    value, compared with its target and its peers).
+
+    Every actual can, except a month of an annual metric: an annual metric's monthly figures
+    (e.g. a council's own monthly counts of permanent admissions, held in the metric's series
+    over the year's population) forecast its year end (ADR 0111) and are never read as the
+    annual measure, nor compared with an annual target or with other areas' annual figures.
+
+    Examples
+    --------
+    >>> position_period("year", date(2017, 4, 1), date(2017, 4, 30))
+    False
+    >>> position_period("year", date(2016, 4, 1), date(2017, 3, 31))
+    True
+    >>> position_period("month", date(2017, 4, 1), date(2017, 4, 30))
+    True
+    """
+    return not (frequency == "year" and month_span(start, end) == 1)
 
 
 @dataclass(frozen=True)
@@ -413,11 +435,12 @@ def summarise_metric(
     cutoff = month.last_day
     annual_monthly: list[Observation] = []
     if spec.frequency == "year":
-        # An annual metric's monthly figures (e.g. a council's own monthly counts of permanent
-        # admissions) forecast its year end; they are not its position, which is annual (or
-        # an in-year measure over a longer period).
-        annual_monthly = [a for a in actuals if a.months == 1]
-        actuals = [a for a in actuals if a.months != 1]
+        # An annual metric's monthly figures forecast its year end; they are not its position,
+        # which is annual (or an in-year measure over a longer period).
+        annual_monthly = [
+            a for a in actuals if not position_period("year", a.period_start, a.period_end)
+        ]
+        actuals = [a for a in actuals if position_period("year", a.period_start, a.period_end)]
     known = sorted(
         (a for a in actuals if a.period_end <= cutoff),
         key=lambda a: (a.period_end, -a.months, a.period_start),

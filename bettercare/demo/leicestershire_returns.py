@@ -517,9 +517,11 @@ METRIC_COMMENTARY: dict[Month, dict[str, str]] = {
         "Home providers.",
     },
     M(2017, 8): {
-        "bcf_permanent_admissions_65": "The source tables for the permanent care admissions "
-        "ASCOF measure are published once a year: the figure shown is the latest annual one. "
-        "Work continues on a monthly local count from the placements system.",
+        "bcf_permanent_admissions_65": "The BCF target for 2017/18 is a maximum of 879 "
+        "admissions to residential and nursing care. The current full year forecast, from the "
+        "council's monthly figures, is 840 admissions (602.9 per 100,000 population). The "
+        "ASCOF source tables are published once a year: the figure shown is the latest annual "
+        "one.",
         "bcf_reablement_91_days": "This ASCOF measure relates to hospital discharges between "
         "October and December followed by where people lived 91 days later, so it is reported "
         "once a year.",

@@ -8,7 +8,8 @@ after Home First started in October 2015, and the winter of 2016-17.
 A handful of Leicestershire figures are fixed because bettercare reproduces the worked
 example of the real September/October 2017 highlight report: August 2017 delayed days 1,611
 for 546,195 adults (294.95 per 100,000 against a target of 278.57), non-elective admissions
-of 26,913 from April to August 2017, and the permanent admissions and reablement targets.
+of 26,913 from April to August 2017, the permanent admissions and reablement targets, and the
+council's monthly permanent admissions from April 2017 that forecast the year's 840.
 """
 
 from __future__ import annotations
@@ -82,7 +83,10 @@ DTOC_TARGETS = {2014: 267.06, 2015: 285.0, 2016: 270.0, 2017: 278.57}
 NEL_APRIL_TO_AUGUST_2017 = (5480.0, 5330.0, 5360.0, 5420.0, 5323.0)
 NEL_TARGETS = {2015: 760.0, 2016: 748.0, 2017: 737.92}
 PERMANENT_TARGETS = {2014: 563.06, 2015: 650.0, 2016: 640.0, 2017: 630.6}
-PERMANENT_FORECAST_2017 = (840.0, 139_327.0)  # 602.9 per 100,000
+#: The council's monthly counts of permanent admissions, April to August 2017 (its own
+#: performance indicators): 350 in five months, 840 for the year at the run rate, 602.9 per
+#: 100,000 of the 139,327 people aged 65 and over, the seed report's forecast (ADR 0111, 0119).
+PERMANENT_APRIL_TO_AUGUST_2017 = (72.0, 68.0, 70.0, 71.0, 69.0)
 REABLEMENT_TARGETS = {2014: 93.86, 2015: 85.0, 2016: 86.0, 2017: 87.0}
 REABLEMENT_APRIL_TO_JUNE_2017 = (331.0, 371.0)  # 89.2%
 FALLS_TARGETS = {2014: 140.48, 2015: 152.0, 2016: 150.0, 2017: 148.0}
@@ -314,19 +318,7 @@ def yearly_rows(hwb: Hwb, seed: int, as_at: Month) -> list[Row]:
     rows += _year_rows(hwb.code, PERMANENT, permanent, targets, as_at)
     if hwb.code != LEICESTERSHIRE:
         return rows
-    forecast = FinancialYear(2017)
-    rows.append(
-        _value(
-            hwb.code,
-            PERMANENT,
-            forecast.start,
-            forecast.end,
-            "forecast",
-            numerator=PERMANENT_FORECAST_2017[0],
-            denominator=PERMANENT_FORECAST_2017[1],
-            note="September forecast for 2017-18, from the council's performance indicators.",
-        )
-    )
+    rows += _permanent_monthly_rows(hwb, as_at)
     reablement = {2013: (287.0, 365.0)}
     for year, share in ((2014, 0.824), (2015, 0.849), (2016, 0.867)):
         people = float(rng.randint(360, 420))
@@ -362,6 +354,29 @@ def yearly_rows(hwb: Hwb, seed: int, as_at: Month) -> list[Row]:
         fy = FinancialYear(year)
         rows.append(_value(hwb.code, FALLS, fy.start, fy.end, "target", value=target))
     return rows
+
+
+def _permanent_monthly_rows(hwb: Hwb, as_at: Month) -> list[Row]:
+    """Leicestershire's monthly counts of permanent admissions in 2017-18, held in the annual
+    metric's own series over the year's population: they forecast the year end and are never
+    its position, which stays the annual figure (ADR 0111)."""
+    year = FinancialYear(2017)
+    older = denominator(hwb.older, "older", year)
+    return [
+        _value(
+            hwb.code,
+            PERMANENT,
+            month.first_day,
+            month.last_day,
+            "actual",
+            numerator=count,
+            denominator=older,
+            note="The council's monthly count (its performance indicators), over the year's "
+            "population aged 65 and over: for the year-end forecast, not the annual measure.",
+        )
+        for month, count in zip(year.months(), PERMANENT_APRIL_TO_AUGUST_2017, strict=False)
+        if month <= as_at
+    ]
 
 
 def _composite_rows(hwb: Hwb, rng: random.Random, as_at: Month) -> list[Row]:

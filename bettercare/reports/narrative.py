@@ -146,14 +146,16 @@ def _listed(items: tuple[str, ...]) -> str:
 
 
 def additional_information(
-    line: MetricLine, month: Month | None = None, spc_reading: str = ""
+    line: MetricLine, month: Month | None = None, spc_reading: str = "", benchmark: str = ""
 ) -> tuple[str, ...]:
     """The dashboard's "Additional information" for a metric: context the seed's board paper
     writes by hand ("Current data shows the figure for Apr 2014", "Annual activity baseline =
     9913"), here each sentence generated from a figure bettercare holds, so none says more
     than its statistic. In order: how recent the data are against the report ``month``, the
-    plan's baseline, the year to date against its target (ADR 0094), and why the SPC chart's
-    variation icon reads as it does (``spc_reading``, from ``core.spc_reading``).
+    plan's baseline, the year to date against its target (ADR 0094), why the SPC chart's
+    variation icon reads as it does (``spc_reading``, from ``core.spc_reading``) and where the
+    area sits on its peers' funnel plot (``benchmark``, core's
+    ``FunnelPosition.sentence``; ADR 0119).
     """
     sentences = []
     if line.awaiting_data:
@@ -175,4 +177,6 @@ def additional_information(
         sentences.append(line.year_to_date.sentence)
     if spc_reading:
         sentences.append(f"SPC reading: {spc_reading}")
+    if benchmark and not line.awaiting_data:
+        sentences.append(benchmark)
     return tuple(sentences)

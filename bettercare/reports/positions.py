@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
+from bettercare.core.benchmarking import FunnelPosition
 from bettercare.core.periods import Month
 from bettercare.core.spc_reading import variation_reason
 from bettercare.core.summary import AwaitingData, MetricSummary, Observation
@@ -255,13 +256,16 @@ def report_line(
     spc_rebases: tuple[tuple[str, str], ...] = (),
     month: Month | None = None,
     composition: str = "",
+    benchmark: FunnelPosition | None = None,
 ) -> MetricLine:
     """The report line of a metric's figures, with its plain-English summary.
 
     ``source`` is the metric's own source, shown when the latest actual names none;
     ``parent_code`` the composite metric it is a part of; ``commentary`` what was written about
     it for the month; ``month`` the report's month (how recent the data are is said against
-    it); ``composition`` how a composite measure is formed from its parts (the registry's words).
+    it); ``composition`` how a composite measure is formed from its parts (the registry's words);
+    ``benchmark`` where the area sits on its peers' funnel plot (said in its additional
+    information).
     """
     forecast = figures.forecast
     baseline = figures.baseline
@@ -323,5 +327,7 @@ def report_line(
     return replace(
         line,
         summary=metric_summary(line),
-        additional_information=additional_information(line, month, figures.spc_reading),
+        additional_information=additional_information(
+            line, month, figures.spc_reading, benchmark.sentence if benchmark else ""
+        ),
     )

@@ -23,7 +23,7 @@ from bettercare.core.milestones import milestone_in_report
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.proposals import MetricFacts, Proposal, SchemeFacts, propose_statuses
 from bettercare.core.rag import Dimension, milestone_slippage_days
-from bettercare.core.summary import MetricSpec, Observation
+from bettercare.core.summary import MetricSpec, Observation, position_period
 from bettercare.core.summary import _find_target as find_target
 
 Row = Mapping[str, Any]
@@ -111,7 +111,8 @@ class RowProposer:
         """One metric's latest value and its target at ``month``, or None without both.
 
         They are found as :func:`bettercare.core.summary.summarise_metric` finds them
-        (without the SPC and forecast a proposal does not use).
+        (without the SPC and forecast a proposal does not use; an annual metric's monthly
+        figures are not its position).
         """
         spec = self.specs.get(code)
         if spec is None:
@@ -121,6 +122,7 @@ class RowProposer:
                 a
                 for a in self.values.get((area, code, "actual"), [])
                 if a.period_end <= month.last_day
+                and position_period(spec.frequency, a.period_start, a.period_end)
             ),
             key=lambda a: (a.period_end, -a.months, a.period_start),
         )

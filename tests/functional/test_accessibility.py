@@ -30,6 +30,12 @@ PAGES = [
     ("metrics", "viewer", f"{AREA}/metrics/"),
     ("metric", "viewer", f"{AREA}/metrics/bcf_dtoc/?period=2017-08"),
     # The manager's view carries the rebase form (ADR 0095); its own page repeats it.
+    # An annual metric with its monthly figures listed apart (ADR 0119).
+    (
+        "metric-annual",
+        "viewer",
+        f"{AREA}/metrics/bcf_permanent_admissions_65/?period=2017-08",
+    ),
     ("metric-manager", "manager", f"{AREA}/metrics/bcf_dtoc/?period=2017-08"),
     ("metric-rebases", "manager", f"{AREA}/metrics/bcf_dtoc/rebases/?period=2017-08"),
     ("metric-benchmark", "region", f"{AREA}/metrics/bcf_dtoc/benchmark/?period=2017-08"),

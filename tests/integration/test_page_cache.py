@@ -65,20 +65,17 @@ def test_a_second_request_is_served_from_the_cache_with_fewer_queries(client, wo
     assert second == first
 
 
-@override_settings(CACHES=LOCMEM)
-def test_a_write_to_one_area_recomputes_its_pages_and_no_other_areas(client, world):
+def cold_and_warm(client: Client, world, *paths: str) -> list[tuple[int, int]]:
+    """The queries of each page from an empty cache, then from the cache, signed in."""
     client.force_login(world["manager"])
     client.get("/")
     cache.clear()
-    kent, medway = f"/areas/{KENT}/", f"/areas/{MEDWAY}/"
-    kent_cold, _ = get(client, kent)
-    medway_cold, _ = get(client, medway)
-    kent_warm, _ = get(client, kent)
-    medway_warm, _ = get(client, medway)
-    assert (kent_warm < kent_cold, medway_warm < medway_cold) == (True, True)
-    shared = shared_version()
-    medway_version = area_version(world["medway"].area.pk)
+    cold = [get(client, path)[0] for path in paths]
+    return list(zip(cold, [get(client, path)[0] for path in paths], strict=True))
 
+
+def write_to_kent(world) -> None:
+    """A write to Kent's latest period (its programme status), through its action."""
     latest = world["kent"].periods[-1]
     programme_status_save(
         period=latest,
@@ -86,6 +83,17 @@ def test_a_write_to_one_area_recomputes_its_pages_and_no_other_areas(client, wor
         seen_versions={s.dimension: s.version for s in latest.programme_statuses.all()},
         by=world["manager"],
     )
+
+
+@override_settings(CACHES=LOCMEM)
+def test_a_write_to_one_area_recomputes_its_pages_and_no_other_areas(client, world):
+    kent, medway = f"/areas/{KENT}/", f"/areas/{MEDWAY}/"
+    (kent_cold, kent_warm), (medway_cold, medway_warm) = cold_and_warm(client, world, kent, medway)
+    assert (kent_warm < kent_cold, medway_warm < medway_cold) == (True, True)
+    shared = shared_version()
+    medway_version = area_version(world["medway"].area.pk)
+
+    write_to_kent(world)
 
     assert (shared_version(), area_version(world["medway"].area.pk)) == (shared, medway_version)
     recomputed, page = get(client, kent)
@@ -147,3 +155,19 @@ def test_an_area_deleted_with_its_data_moves_the_shared_version_and_commits(worl
     assert not Area.objects.filter(code="E06000036").exists()
     assert shared_version() == shared + 1
     assert Area.objects.get(code=KENT).name == "Kent"
+
+
+@override_settings(CACHES=LOCMEM)
+def test_a_dashboard_is_recomputed_when_its_regions_areas_change(client, world):
+    # The dashboard places each metric among the region's areas (ADR 0119): a write to Kent
+    # changes what Medway's dashboard may say, so it is recomputed; Medway's overview is not.
+    dashboard, overview = f"/areas/{MEDWAY}/dashboard/", f"/areas/{MEDWAY}/"
+    (dashboard_cold, dashboard_warm), (_, overview_warm) = cold_and_warm(
+        client, world, dashboard, overview
+    )
+    assert dashboard_warm < dashboard_cold
+
+    write_to_kent(world)
+
+    assert get(client, dashboard)[0] > dashboard_warm
+    assert get(client, overview)[0] == overview_warm

@@ -13,6 +13,7 @@ depend on who looks; but only the areas the user may see are listed. Two disclos
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -20,13 +21,18 @@ from typing import cast
 from django.http import Http404
 
 from bettercare.core.benchmarking import (
+    MIN_FUNNEL_AREAS,
     FunnelBenchmark,
+    FunnelPosition,
     benchmark_funnel,
+    benchmark_labels,
+    funnel_position,
     funnel_statistic,
     pool,
     small_numbers,
 )
 from bettercare.core.indicators import MetricEstimate, Unit, metric_estimate
+from bettercare.core.summary import MetricSpec, Observation, position_period
 from bettercare.reports.model import OutlierLine
 from bettercare.web.accounts.access import Access
 from bettercare.web.benchmarking.models import PeerGroup
@@ -86,6 +92,21 @@ class MetricBenchmark:
         return self.pooled.value if self.pooled is not None else None
 
 
+def region_peer_name(region: str) -> str:
+    """The name of the default peer set, the areas of the region named ``region``."""
+    return f"{region} region"
+
+
+def region_peers(region: Area, members: tuple[Area, ...]) -> PeerSet:
+    """The default peer set: the HWB areas of the region (``members``, from the tree)."""
+    return PeerSet(
+        DEFAULT_PEERS,
+        region_peer_name(region.name),
+        f"The Health and Wellbeing Board areas of {region.name}",
+        members,
+    )
+
+
 def peer_sets(area: Area) -> list[PeerSet]:
     """The peer sets ``area`` belongs to: its region, its ICB, then loaded groups (3 queries:
     the tree ``area`` is in, the groups and their members)."""
@@ -94,15 +115,7 @@ def peer_sets(area: Area) -> list[PeerSet]:
     for ancestor in tree.ancestors(area):
         members = tuple(tree.hwbs_below(ancestor))
         if ancestor.type == Area.Type.REGION:
-            found.insert(
-                0,
-                PeerSet(
-                    "region",
-                    f"{ancestor.name} region",
-                    f"The Health and Wellbeing Board areas of {ancestor.name}",
-                    members,
-                ),
-            )
+            found.insert(0, region_peers(ancestor, members))
         elif ancestor.type == Area.Type.ICB:
             found.append(PeerSet("icb", ancestor.name, f"The areas of {ancestor.name}", members))
     groups = (
@@ -145,16 +158,20 @@ def peer_set_or_404(area: Area, key: str | None) -> tuple[PeerSet, list[PeerSet]
 
 
 def latest_period(area: Area, metric: Metric, on_or_before: date) -> tuple[date, date] | None:
-    """The period of the area's latest actual value of ``metric`` ending by a date."""
-    found = (
+    """The period of the area's latest actual value of ``metric`` ending by a date that can be
+    its position (core's :func:`~bettercare.core.summary.position_period`: not a month of an
+    annual metric, whose monthly figures only forecast its year end)."""
+    periods = (
         MetricValue.objects.filter(
             area=area, metric=metric, kind=MetricValue.Kind.ACTUAL, period_end__lte=on_or_before
         )
         .order_by("-period_end", "period_start")
         .values_list("period_start", "period_end")
-        .first()
     )
-    return found
+    return next(
+        ((start, end) for start, end in periods if position_period(metric.frequency, start, end)),
+        None,
+    )
 
 
 def _or_nan(value: float | None) -> float:
@@ -162,20 +179,75 @@ def _or_nan(value: float | None) -> float:
 
 
 def _counts(
-    metric: Metric, value: MetricValue, estimate: MetricEstimate
+    spec: MetricSpec, observed: Observation, estimate: MetricEstimate
 ) -> tuple[float | None, float | None]:
     """The events and population behind a value (a DSR's summed over its bands).
 
     A DSR stored without bands but with its events uses the population PHE derives from the
     rate (``events / rate * multiplier``), as PHE's DSR funnel does.
     """
-    if metric.unit == Metric.Unit.DSR:
-        if value.bands:
-            return float(sum(value.bands["counts"])), float(sum(value.bands["populations"]))
-        if value.numerator is not None and estimate.value:
-            return value.numerator, value.numerator / estimate.value * float(metric.multiplier)
+    if spec.unit == "dsr":
+        if observed.bands is not None:
+            return float(sum(observed.bands.counts)), float(sum(observed.bands.populations))
+        if observed.numerator is not None and estimate.value:
+            return observed.numerator, observed.numerator / estimate.value * spec.multiplier
         return None, None
-    return value.numerator, value.denominator
+    return observed.numerator, observed.denominator
+
+
+@dataclass(frozen=True)
+class _PeerFigures:
+    """Each peer's estimate and counts, and which of them a funnel can compare, by area id."""
+
+    estimates: dict[int, MetricEstimate]
+    counts: dict[int, tuple[float | None, float | None]]
+    usable: list[int]
+
+
+def _peer_figures(spec: MetricSpec, observed: Mapping[int, Observation]) -> _PeerFigures:
+    estimates = {area: o.estimate(spec) for area, o in observed.items()}
+    counts = {area: _counts(spec, o, estimates[area]) for area, o in observed.items()}
+
+    def is_usable(area: int) -> bool:
+        events, population = counts[area]
+        if events is None or population is None or population <= 0:
+            return False
+        # A DSR from fewer than 10 events has no value; PHE still counts it (labelled
+        # "not applicable"), so it stays in with its rate missing.
+        return estimates[area].value is not None or spec.unit == "dsr"
+
+    return _PeerFigures(estimates, counts, [area for area in observed if is_usable(area)])
+
+
+def _drawn(spec: MetricSpec, compared: Sequence[int]) -> bool:
+    """Whether the unit is drawn on a funnel, with enough areas to compare."""
+    return funnel_statistic(spec.unit) is not None and len(compared) >= MIN_FUNNEL_AREAS
+
+
+def _funnel(
+    spec: MetricSpec, figures: _PeerFigures, compared: Sequence[int]
+) -> FunnelBenchmark | None:
+    """PHE's funnel of the ``compared`` areas; None for a unit drawn on no funnel or fewer
+    than core's :data:`~bettercare.core.benchmarking.MIN_FUNNEL_AREAS` areas."""
+    if not _drawn(spec, compared):
+        return None
+    # Values are per period (a month's events over the population), so one "year" of data is
+    # one period: the funnel's x axis is then the denominator itself.
+    return benchmark_funnel(*_funnel_arguments(spec, figures, compared), years_of_data=1.0)
+
+
+def _funnel_arguments(
+    spec: MetricSpec, figures: _PeerFigures, compared: Sequence[int]
+) -> tuple[str, float, list[float], list[float], list[float]]:
+    """Core's funnel arguments for the ``compared`` areas: unit, multiplier, events,
+    populations and values."""
+    return (
+        spec.unit,
+        spec.multiplier,
+        [figures.counts[area][0] or 0.0 for area in compared],
+        [figures.counts[area][1] or 0.0 for area in compared],
+        [_or_nan(figures.estimates[area].value) for area in compared],
+    )
 
 
 def metric_benchmark(
@@ -194,55 +266,30 @@ def metric_benchmark(
         )
     )
     spec = metric.spec
-    estimates = {v.area_id: v.observation().estimate(spec) for v in values}
-    counts = {v.area_id: _counts(metric, v, estimates[v.area_id]) for v in values}
-
-    def is_usable(v: MetricValue) -> bool:
-        events, population = counts[v.area_id]
-        if events is None or population is None or population <= 0:
-            return False
-        # A DSR from fewer than 10 events has no value; PHE still counts it (labelled
-        # "not applicable"), so it stays in with its rate missing.
-        return estimates[v.area_id].value is not None or metric.unit == Metric.Unit.DSR
-
-    usable = [v for v in values if is_usable(v)]
-    hidden = sum(1 for v in usable if not access.can_view(by_pk[v.area_id]))
+    figures = _peer_figures(spec, {v.area_id: v.observation() for v in values})
+    estimates, counts = figures.estimates, figures.counts
+    usable = figures.usable
+    hidden = sum(1 for area in usable if not access.can_view(by_pk[area]))
     notes: list[str] = []
     compared = usable
     if hidden == 1:
-        compared = [v for v in usable if access.can_view(by_pk[v.area_id])]
+        compared = [area for area in usable if access.can_view(by_pk[area])]
         notes.append(
             "One area of this peer set is one you do not have access to; its figures could be "
             "worked out from the peer set's total, so the comparison uses only the areas shown."
         )
-    funnel = None
-    kind = funnel_statistic(metric.unit)
-    if kind is None:
+    if funnel_statistic(metric.unit) is None:
         notes.append(
             f"Funnel plots compare rates and proportions with their denominators; a "
             f"{metric.get_unit_display().lower()} has none, so areas are compared by their "
             "intervals only."
         )
-    elif len(compared) < 2:
+    elif len(compared) < MIN_FUNNEL_AREAS:
         notes.append("A funnel plot needs at least two areas with a numerator and denominator.")
-    else:
-        funnel = benchmark_funnel(
-            metric.unit,
-            float(metric.multiplier),
-            [counts[v.area_id][0] or 0.0 for v in compared],
-            [counts[v.area_id][1] or 0.0 for v in compared],
-            [_or_nan(estimates[v.area_id].value) for v in compared],
-            # Values are per period (a month's events over the population), so one "year"
-            # of data is one period: the funnel's x axis is then the denominator itself.
-            years_of_data=1.0,
-        )
-    labels = (
-        {v.area_id: label for v, label in zip(compared, funnel.labels, strict=True)}
-        if funnel is not None
-        else {}
-    )
+    funnel = _funnel(spec, figures, compared)
+    labels = dict(zip(compared, funnel.labels, strict=True)) if funnel is not None else {}
     pooled_numerator, pooled_denominator, pooled_areas = pool(
-        [counts[v.area_id][0] for v in compared], [counts[v.area_id][1] for v in compared]
+        [counts[area][0] for area in compared], [counts[area][1] for area in compared]
     )
     pooled = None
     if pooled_areas >= 2 and metric.unit in (Metric.Unit.RATE, Metric.Unit.PROPORTION):
@@ -252,8 +299,8 @@ def metric_benchmark(
             numerator=pooled_numerator,
             denominator=pooled_denominator,
         )
-    visible = [v for v in values if access.can_view(by_pk[v.area_id])]
-    suppressed = small_numbers([counts[v.area_id][0] for v in visible])
+    visible = [v.area_id for v in values if access.can_view(by_pk[v.area_id])]
+    suppressed = small_numbers([counts[area][0] for area in visible])
     if any(suppressed):
         notes.append(
             "Values from 1 to 7 events are not shown (small-number disclosure control); those "
@@ -263,14 +310,14 @@ def metric_benchmark(
         sorted(
             (
                 AreaFigure(
-                    area=by_pk[v.area_id],
-                    estimate=estimates[v.area_id],
-                    numerator=None if hide else counts[v.area_id][0],
-                    denominator=None if hide else counts[v.area_id][1],
-                    significance=None if hide else labels.get(v.area_id),
+                    area=by_pk[area],
+                    estimate=estimates[area],
+                    numerator=None if hide else counts[area][0],
+                    denominator=None if hide else counts[area][1],
+                    significance=None if hide else labels.get(area),
                     suppressed=hide,
                 )
-                for v, hide in zip(visible, suppressed, strict=True)
+                for area, hide in zip(visible, suppressed, strict=True)
             ),
             key=lambda row: row.area.name,
         )
@@ -287,6 +334,30 @@ def metric_benchmark(
         hidden=hidden if hidden != 1 else 0,
         notes=tuple(notes),
     )
+
+
+def own_position(
+    spec: MetricSpec, peers: str, observed: Mapping[int, Observation], area: int
+) -> FunnelPosition | None:
+    """``area``'s position on the funnel of every area in ``observed`` (its peers' actuals for
+    one period, by area id), as :func:`metric_benchmark` labels it for a reader who may see
+    them all, in core's words (:func:`~bettercare.core.benchmarking.funnel_position`).
+
+    Nothing reads the database. None when there is no comparison: a unit drawn on no funnel,
+    too few areas with a numerator and denominator, the area's own value not among them, PHE's
+    "not applicable", or an own count of 1 to 7 (not shown on the benchmark page either).
+    The pooled figure is not part of it, so it gives no other area's figures away.
+    """
+    figures = _peer_figures(spec, observed)
+    compared = figures.usable
+    if area not in compared or small_numbers([figures.counts[area][0]])[0]:
+        return None
+    if not _drawn(spec, compared):
+        return None
+    # The funnel's labels only: its plotting table is not drawn here.
+    labels = benchmark_labels(*_funnel_arguments(spec, figures, compared))
+    label = labels[compared.index(area)]
+    return funnel_position(label, peers=peers, areas=len(compared), polarity=spec.polarity)
 
 
 def _every_area() -> Access:
@@ -306,14 +377,15 @@ def region_outliers(region: Area, areas: list[Area]) -> tuple[OutlierLine, ...]:
     """
     from bettercare.formatting import metric_value
 
-    peers = PeerSet("region", f"{region.name} region", "", tuple(areas))
+    peers = region_peers(region, tuple(areas))
     latest: dict[int, tuple[date, date]] = {}
-    for metric_id, start, end in (
+    for metric_id, frequency, start, end in (
         MetricValue.objects.filter(kind=MetricValue.Kind.ACTUAL, area__in=areas)
         .order_by("metric_id", "-period_end", "period_start")
-        .values_list("metric_id", "period_start", "period_end")
+        .values_list("metric_id", "metric__frequency", "period_start", "period_end")
     ):
-        latest.setdefault(metric_id, (start, end))
+        if position_period(frequency, start, end):
+            latest.setdefault(metric_id, (start, end))
     metrics = Metric.objects.filter(pk__in=latest).order_by("code")
     lines = []
     for metric in metrics:

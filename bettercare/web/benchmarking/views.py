@@ -23,7 +23,7 @@ from bettercare.charts import (
     league_table,
     spine_chart,
 )
-from bettercare.core.benchmarking import spine_row
+from bettercare.core.benchmarking import funnel_position, spine_row
 from bettercare.web.benchmarking.queries import (
     MetricBenchmark,
     latest_period,
@@ -98,9 +98,17 @@ def metric_benchmark_page(request: HttpRequest, code: str, metric: str) -> HttpR
     if dates is None:
         raise Http404(f"{area.name} has no value of {found.name} by {period.label}.")
     bench = metric_benchmark(access_of(request), found, peers, dates)
+    own = next((row for row in bench.rows if row.area == area), None)
     context: dict[str, Any] = {
         "metric": found,
         "bench": bench,
+        # The area's place in words, as its dashboard says it (core's one rule).
+        "own_position": funnel_position(
+            own.significance if own is not None else None,
+            peers=peers.name,
+            areas=bench.contributing,
+            polarity=found.polarity,
+        ),
         "centre": bench.centre,
         "period_words": span_label(*dates),
         "peers": peers,

@@ -45,11 +45,13 @@ from bettercare.core.summary import (
     MetricSummary,
     expected_period,
     latest_baseline,
+    position_period,
     target_for,
 )
 from bettercare.reports.model import MetricLine
 from bettercare.reports.positions import span_label
 from bettercare.web.accounts.access import Access
+from bettercare.web.benchmarking.queries import own_position, region_peer_name
 from bettercare.web.pages import (
     CSRF_MARK,
     access_of,
@@ -283,6 +285,7 @@ def metric_content(
         )
     saved = snapshot.commentary
     commentary = saved.commentary if saved else ""
+    region = snapshot.region
     line = metric_line(
         position_row(
             position,
@@ -292,6 +295,15 @@ def metric_content(
             commentary=commentary,
             rebase_reasons={r.month: r.reason for r in snapshot.rebases},
             month=month,
+            # Its place among the region's areas, from the region's actuals already read.
+            benchmark=None
+            if region is None or not isinstance(position, MetricSummary)
+            else own_position(
+                found.spec,
+                region_peer_name(region.region.name),
+                {v.area.pk: v.observed for v in region.values},
+                area.pk,
+            ),
         )
     )
     commentary_form = (
@@ -361,7 +373,19 @@ def metric_content(
             else [],
             "special_points": sorted(special_points.items()),
             "plan_chart": plan_figure,
-            "actuals": [r for r in rows if r.value.kind == MetricValue.Kind.ACTUAL],
+            "actuals": [
+                r
+                for r in rows
+                if r.value.kind == MetricValue.Kind.ACTUAL
+                and position_period(found.frequency, r.value.period_start, r.value.period_end)
+            ],
+            # An annual metric's monthly figures: listed apart, as counts (ADR 0111, 0119).
+            "monthly_figures": [
+                r
+                for r in rows
+                if r.value.kind == MetricValue.Kind.ACTUAL
+                and not position_period(found.frequency, r.value.period_start, r.value.period_end)
+            ],
             "targets": [r for r in rows if r.value.kind == MetricValue.Kind.TARGET],
             "baselines": [r for r in rows if r.value.kind == MetricValue.Kind.BASELINE],
             "schemes": snapshot.schemes,

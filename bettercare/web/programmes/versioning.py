@@ -186,12 +186,14 @@ def data_versions(areas: Iterable[int] | models.QuerySet[Any]) -> str:
     (one query). ``areas`` is area primary keys, or a query of them such as
     ``Area.objects.descendants(region).values("pk")``."""
     read = _READ.get()
-    remembered = None
-    if not isinstance(areas, models.QuerySet):
+    remembered: tuple[Any, ...]
+    if isinstance(areas, models.QuerySet):
+        remembered = ("query", str(areas.query))  # the same query asked again in one request
+    else:
         areas = sorted(set(areas))
         remembered = tuple(areas)
-        if read is not None and remembered in read:
-            return str(read[remembered])
+    if read is not None and remembered in read:
+        return str(read[remembered])
     rows = AreaVersion.objects.filter(area_id__in=areas).values_list("area_id", "number")
     shared = DataVersion.objects.filter(pk=SHARED).values_list(
         models.Value(0, output_field=models.BigIntegerField()), "number"
@@ -201,7 +203,7 @@ def data_versions(areas: Iterable[int] | models.QuerySet[Any]) -> str:
         read["shared"] = next((number for area, number in found if area == 0), 0)
     text = ";".join(f"{area}:{number}" for area, number in found)
     token = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-    if read is not None and remembered is not None:
+    if read is not None:
         read[remembered] = token
     return token
 

@@ -95,7 +95,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         themes_and_report()
         return render_to_string("programmes/dashboard_body.jinja", context, request=request)
 
-    context["body"] = cached.fragment(f"dashboard:{period.cache_key}:{wanted}", [area.pk], body)
+    context["body"] = cached.fragment(
+        f"dashboard:{period.cache_key}:{wanted}", cached.dashboard_areas(area.pk), body
+    )
     partial = request.headers.get("HX-Request") and request.GET.get("partial") == "themes"
     if partial:
         themes_and_report()

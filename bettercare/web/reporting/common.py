@@ -32,6 +32,7 @@ def metric_line(row: MetricRow) -> MetricLine:
         spc_rebases=tuple((month.label, reason) for month, reason in row.rebases),
         month=row.month,
         composition=row.composition,
+        benchmark=row.benchmark,
     )
 
 

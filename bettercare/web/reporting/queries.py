@@ -9,6 +9,7 @@ back to the database.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,15 +18,19 @@ from typing import cast
 
 from django.utils import timezone
 
+from bettercare.core.benchmarking import FunnelPosition, funnel_statistic
 from bettercare.core.periods import Month
 from bettercare.core.pooled_fund import SpendLine
 from bettercare.core.rag import Status
-from bettercare.core.summary import AwaitingData, MetricSummary
+from bettercare.core.summary import AwaitingData, MetricSummary, Observation
 from bettercare.registry import composition_words, load_registry
 from bettercare.reports.model import AreaRef, FundingLine, PeriodRef
+from bettercare.web.benchmarking.queries import own_position, region_peer_name
 from bettercare.web.finance.models import Funding, SavingsPlan, SchemeFinance
-from bettercare.web.performance.models import Metric
+from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.performance.queries import (
+    FIELDS,
+    _observation,
     area_metric_positions,
     metric_commentaries,
     metric_rebase_reasons,
@@ -41,6 +46,7 @@ from bettercare.web.programmes.models import (
     Scheme,
     SchemeStatus,
 )
+from bettercare.web.programmes.tree import AreaTree
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,9 @@ class MetricRow:
     month: Month | None = None
     #: For a composite measure: how it is formed from its parts (the registry's words).
     composition: str = ""
+    #: Where the area sits on the funnel plot of its region's areas for the latest value's
+    #: period (None: no comparison, or not read for this report).
+    benchmark: FunnelPosition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +185,7 @@ def metric_row(
     commentary: str,
     rebase_reasons: dict[Month, str] | None = None,
     month: Month | None = None,
+    benchmark: FunnelPosition | None = None,
 ) -> MetricRow:
     """The row of a metric's position; ``rebase_reasons`` gives the reason recorded for each
     rebase month of the metric (the chart's applied rebases are taken from the position)."""
@@ -187,6 +197,7 @@ def metric_row(
         commentary=commentary,
         rebase_reasons=rebase_reasons,
         month=month,
+        benchmark=benchmark,
     )
 
 
@@ -199,9 +210,10 @@ def position_row(
     commentary: str,
     rebase_reasons: dict[Month, str] | None = None,
     month: Month | None = None,
+    benchmark: FunnelPosition | None = None,
 ) -> MetricRow:
     """:func:`metric_row` from the metric's code, source and parent as plain values (a
-    snapshot's), at the report's ``month``."""
+    snapshot's), at the report's ``month``, with its ``benchmark`` position when read."""
     applied = position.spc_rebases if isinstance(position, MetricSummary) else ()
     reasons = rebase_reasons or {}
     return MetricRow(
@@ -212,17 +224,72 @@ def position_row(
         tuple((rebase, reasons.get(rebase, "")) for rebase in applied),
         month,
         compositions().get(code, ""),
+        benchmark,
     )
 
 
-def metric_rows(area: Area, month: Month) -> list[MetricRow]:
+def benchmark_positions(
+    area: Area, positions: Sequence[tuple[Metric, MetricSummary | AwaitingData]]
+) -> dict[int, FunnelPosition]:
+    """Each measured metric's position on the funnel plot of the areas of the area's region,
+    for the period of its latest value, by metric id: the benchmark page's default comparison,
+    made for a reader who may see every area (so it can be cached for the area) and stated
+    without the pooled figure (:func:`bettercare.web.benchmarking.queries.own_position`).
+
+    Two queries whatever the number of metrics: the area's tree, and the region's actuals for
+    those metrics and periods. Metrics with no funnel (counts, means) are not read.
+    """
+    wanted = {
+        metric.pk: (metric.spec, position.latest.period_start, position.latest.period_end)
+        for metric, position in positions
+        if isinstance(position, MetricSummary) and funnel_statistic(metric.unit) is not None
+    }
+    if not wanted:
+        return {}
+    tree = AreaTree.of(Area.objects.tree_of(area))
+    region = tree.region_of(area)
+    if region is None:
+        return {}
+    peers = [a.pk for a in tree.hwbs_below(region)]
+    rows = MetricValue.objects.filter(
+        metric_id__in=list(wanted),
+        kind=MetricValue.Kind.ACTUAL,
+        area_id__in=peers,
+        period_start__in={start for _, start, _ in wanted.values()},
+        period_end__in={end for _, _, end in wanted.values()},
+    ).values_list("area_id", *FIELDS)
+    observed: dict[int, dict[int, Observation]] = defaultdict(dict)
+    for row in rows.order_by("area_id"):
+        observation = _observation(row[1:])
+        _, start, end = wanted[row[1]]
+        if (observation.period_start, observation.period_end) == (start, end):
+            observed[row[1]][row[0]] = observation
+    name = region_peer_name(region.name)
+    found = {
+        metric_id: own_position(spec, name, observed[metric_id], area.pk)
+        for metric_id, (spec, _, _) in wanted.items()
+    }
+    return {metric_id: position for metric_id, position in found.items() if position}
+
+
+def metric_rows(area: Area, month: Month, *, benchmarks: bool = False) -> list[MetricRow]:
     """Every metric in force for the area at ``month`` (measured, or awaiting data), each with
-    the month's commentary on it."""
+    the month's commentary on it; with ``benchmarks``, each with its position among its
+    region's areas (:func:`benchmark_positions`, two queries more)."""
     notes = metric_commentaries(area, month)
     reasons = metric_rebase_reasons(area)
+    positions = area_metric_positions(area, month)
+    placed = benchmark_positions(area, positions) if benchmarks else {}
     return [
-        metric_row(metric, position, notes.get(metric.code, ""), reasons.get(metric.code), month)
-        for metric, position in area_metric_positions(area, month)
+        metric_row(
+            metric,
+            position,
+            notes.get(metric.code, ""),
+            reasons.get(metric.code),
+            month,
+            placed.get(metric.pk),
+        )
+        for metric, position in positions
     ]
 
 
@@ -413,7 +480,7 @@ def scheme_rows(period: ReportingPeriod) -> tuple[SchemeRow, ...]:
 def dashboard_snapshot(period: ReportingPeriod) -> DashboardSnapshot:
     """Everything the dashboard of ``period``'s area and month needs, read once."""
     area = period.area
-    metrics = tuple(metric_rows(area, period.reporting_month))
+    metrics = tuple(metric_rows(area, period.reporting_month, benchmarks=True))
     name = programme_name(area)
     schemes = scheme_rows(period)
     return DashboardSnapshot(

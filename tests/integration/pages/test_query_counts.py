@@ -116,8 +116,10 @@ MOST_QUERIES = {
     # front), and the period, its selector and the metric pages' content come from the cache:
     # a cached area page is the session, the user, the area, the versions and the alerts.
     "overview": (26, 5),
-    "dashboard": (19, 5),
-    "dashboard filtered": (19, 5),
+    # +3 first, +1 cached since ADR 0119: each metric's position among the region's areas (the
+    # region's areas, their values, their versions).
+    "dashboard": (22, 6),
+    "dashboard filtered": (22, 6),
     "schemes": (14, 8),
     # +1 since ADR 0120: the scheme's delivery chain (its commissioner and provider among them).
     "scheme detail": (20, 14),

@@ -1,14 +1,18 @@
 """Nothing on the dashboard says more than its statistics: for every metric of the demo, in
 every area's current period (and Leicestershire's worked August 2017), each sentence, icon and
 colour of the report model is backed by the figure behind it — and the same checks over every
-reporting period the demo holds; one HTML check of the page."""
+reporting period the demo holds; one HTML check of the page. The position among the region's
+areas (ADR 0119) is checked against the benchmark page's own comparison."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from bettercare.core.benchmarking import FunnelPosition, funnel_position
 from bettercare.core.periods import Month
 from bettercare.core.rag import STATUS_LABELS, data_rag, on_track
 from bettercare.core.summary import MIN_SPC_POINTS
@@ -16,6 +20,9 @@ from bettercare.demo.areas import LEICESTERSHIRE
 from bettercare.formatting import DIRECTION_WORDS
 from bettercare.reports.model import DashboardReport, MetricLine
 from bettercare.reports.positions import TREND_POINTS
+from bettercare.web.accounts.access import Access
+from bettercare.web.benchmarking.queries import PeerSet, metric_benchmark, peer_set
+from bettercare.web.performance.models import Metric
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.queries import reporting_period
 from bettercare.web.reporting.dashboard import build_dashboard
@@ -25,6 +32,7 @@ from tests.integration.web.html import text_of
 pytestmark = pytest.mark.django_db
 
 SIGNIFICANT = re.compile(r"\bsignificant(ly)?\b", re.IGNORECASE)
+POSITION = re.compile(r"^(Within|Above|Below) the (95|99\.8)% limit")
 
 
 def reports() -> list[DashboardReport]:
@@ -113,6 +121,68 @@ def check_line(line: MetricLine, where: str) -> None:
         ), where
 
 
+@pytest.fixture(autouse=True)
+def _fresh_lookups():
+    """The areas and metrics looked up below are this test's (its demo's rows)."""
+    region_of.cache_clear()
+    metric_named.cache_clear()
+
+
+@cache
+def region_of(code: str) -> tuple[Area, PeerSet]:
+    area = Area.objects.get(code=code)
+    peers, _ = peer_set(area, "region")
+    assert peers is not None
+    return area, peers
+
+
+@cache
+def metric_named(code: str) -> Metric:
+    return Metric.objects.get(code=code)
+
+
+def expected_position(code: str, line: MetricLine) -> FunnelPosition | None:
+    """The line's position as the benchmark page compares it (region, for a reader who may
+    see every area): its own label among the areas with a value for the line's period."""
+    area, peers = region_of(code)
+    metric = metric_named(line.code)
+    bench = metric_benchmark(
+        Access(AnonymousUser(), is_admin=True),
+        metric,
+        peers,
+        (line.period_start, line.period_end),
+    )
+    own = next((row for row in bench.rows if row.area == area), None)
+    position = funnel_position(
+        own.significance if own is not None else None,
+        peers=peers.name,
+        areas=bench.contributing,
+        polarity=metric.polarity,
+    )
+    if position is not None:
+        # The side said is the side of the funnel's centre the area's value is on.
+        assert bench.funnel is not None
+        assert own is not None
+        assert own.value is not None
+        if position.side == "above":
+            assert own.value > bench.funnel.average
+        elif position.side == "below":
+            assert own.value < bench.funnel.average
+    return position
+
+
+def check_benchmark(line: MetricLine, code: str, where: str) -> bool:
+    """The position among the region's areas is said once, as the benchmark page's own
+    comparison gives it, and nothing is said without one. True when one is said."""
+    said = [s for s in line.additional_information if POSITION.match(s)]
+    if line.awaiting_data:
+        assert not said, where
+        return False
+    expected = expected_position(code, line)
+    assert said == ([expected.sentence] if expected else []), where
+    return expected is not None
+
+
 def test_every_metric_of_the_demo_is_backed_by_its_statistic(demo):
     seen: dict[str, int] = dict.fromkeys(
         (
@@ -123,12 +193,18 @@ def test_every_metric_of_the_demo_is_backed_by_its_statistic(demo):
             "awaiting",
             "year_to_date",
             "composite",
+            "benchmark",
+            "no_benchmark",
         ),
         0,
     )
     for report in reports():
         for line in lines(report):
-            check_line(line, f"{report.area.code} {report.period.month} {line.code}")
+            where = f"{report.area.code} {report.period.month} {line.code}"
+            check_line(line, where)
+            placed = check_benchmark(line, report.area.code, where)
+            seen["benchmark"] += placed
+            seen["no_benchmark"] += not placed and not line.awaiting_data
             has_interval = line.lower is not None
             seen["interval"] += has_interval
             seen["no_interval_target"] += (
@@ -156,13 +232,16 @@ def test_every_period_of_the_demo_is_backed_by_its_statistics(demo):
     "every demo metric and period"), not only the current ones."""
     periods = list(ReportingPeriod.objects.select_related("area").order_by("area__code", "month"))
     assert len({p.area_id for p in periods}) >= 10
-    checked = 0
+    checked = placed = 0
     for period in periods:
         report = build_dashboard(period)
         for line in lines(report):
-            check_line(line, f"{period.area.code} {period.month} {line.code}")
+            where = f"{period.area.code} {period.month} {line.code}"
+            check_line(line, where)
+            placed += check_benchmark(line, period.area.code, where)
             checked += 1
     assert checked > 4 * len(periods)  # about five metrics a period
+    assert checked > placed > len(periods)  # most periods place a metric among the region
 
 
 def test_on_track_lines_only_where_every_scheme_is_on_track(demo):

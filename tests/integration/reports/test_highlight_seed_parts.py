@@ -1,22 +1,29 @@
 """The demo's August 2017 highlight report against the seed (001): scheme milestones in the
 milestone table, only the plan year in force, the next three months grouped with the seed's
-activities, and the reason beside an annual metric's missing forecast (ADR 0111)."""
+activities, and an annual metric's forecast from its monthly figures, or the reason beside its
+missing forecast (ADR 0111, 0119)."""
 
 from __future__ import annotations
 
 import io
+import math
 import re
+from statistics import NormalDist
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bettercare.web.programmes.models import Area, ReportingPeriod
+from bettercare.web.programmes.queries import reporting_period
 from bettercare.web.reporting.highlight import build_highlight_report
 from bettercare.web.reporting.packs import board_pack
-from tests.integration.reports.test_board_packs import AUGUST, LEICESTERSHIRE
+from tests.factories import make_user
+from tests.integration.reports.test_board_packs import AUGUST, LEICESTERSHIRE, pdf_text
+from tests.integration.web.html import text_of
 
 pytestmark = pytest.mark.django_db
+PERMANENT = "bcf_permanent_admissions_65"
 
 
 @pytest.fixture
@@ -52,8 +59,11 @@ def test_the_next_three_months_are_grouped_as_the_seed(report):
             assert (m.scheme_ref is None) == (group.group == "programme")
 
 
-def test_an_annual_metric_without_monthly_figures_says_why_there_is_no_forecast(report):
-    permanent = next(m for m in report.metrics if m.code == "bcf_permanent_admissions_65")
+def test_an_annual_metric_without_monthly_figures_says_why_there_is_no_forecast(demo):
+    # Leicester holds no monthly figures of permanent admissions (Leicestershire does).
+    leicester = Area.objects.get(code="E06000016")
+    report = build_highlight_report(reporting_period(leicester, AUGUST))
+    permanent = next(m for m in report.metrics if m.code == PERMANENT)
     assert permanent.forecast is None
     assert permanent.forecast_note == (
         "No forecast: an annual metric is forecast from its monthly figures, and none are held "
@@ -62,6 +72,74 @@ def test_an_annual_metric_without_monthly_figures_says_why_there_is_no_forecast(
     dtoc = next(m for m in report.metrics if m.code == "bcf_dtoc")
     assert dtoc.forecast is not None
     assert dtoc.forecast_note == ""
+
+
+#: Seed 001: "The current full year forecast is 840 admissions (or 602.9 per 100,000
+#: population)" for a 2017-18 target of 630.6 (879 admissions) and 139,327 people aged 65+.
+SEED_FORECAST = 840 / 139_327 * 100_000
+METHOD = "from the monthly figures at the run rate so far"
+
+
+def test_the_annual_forecast_is_the_seeds_from_the_monthly_figures(report):
+    permanent = next(m for m in report.metrics if m.code == PERMANENT)
+    # The position stays the annual figure: 2016-17, not a month of 2017-18.
+    assert (permanent.period_label, permanent.status) == ("2016-17", "measured")
+    assert permanent.denominator != 139_327
+    forecast = permanent.forecast
+    assert forecast is not None
+    assert forecast.value == pytest.approx(SEED_FORECAST, rel=1e-12)
+    assert round(forecast.value, 1) == 602.9
+    assert forecast.target == 630.6
+    assert forecast.method == METHOD
+    # The interval and the chance of the run rate over five months: 350 admissions, k = 7/5.
+    spread = math.sqrt(350 * 1.4 * 2.4)
+    assert forecast.upper == pytest.approx(
+        (840 + 1.959963984540054 * spread) / 139_327 * 100_000, rel=1e-9
+    )
+    assert forecast.probability_meeting_target == pytest.approx(
+        NormalDist(840, spread).cdf(630.6 * 139_327 / 100_000), rel=1e-9
+    )
+    assert permanent.forecast_note == ""
+    assert f"The year-end forecast ({METHOD}) is 602.90" in permanent.summary
+
+
+def test_the_annual_forecast_and_its_method_are_in_every_pack_and_on_the_page(client, demo):
+    area = Area.objects.get(code=LEICESTERSHIRE)
+    said = f"The year-end forecast ({METHOD}) is 602.90"
+    html = board_pack("highlight", area, AUGUST, "html").content.decode()
+    row = html.split("Permanent admissions of older people", 1)[1].split("</tr>", 1)[0]
+    assert "602.90" in row
+    assert METHOD in row
+    assert said in html
+    pdf = board_pack("highlight", area, AUGUST, "pdf").content
+    _, text = pdf_text(pdf)
+    flat = re.sub(r"\s+", " ", text)
+    assert said in flat
+    assert METHOD in flat
+    book = load_workbook(io.BytesIO(board_pack("highlight", area, AUGUST, "xlsx").content))
+    rows = list(book["Metrics"].iter_rows(values_only=True))
+    header = rows[0]
+    permanent = next(r for r in rows[1:] if r[0] == PERMANENT)
+    assert permanent[header.index("forecast")] == pytest.approx(SEED_FORECAST, rel=1e-12)
+    assert permanent[header.index("forecast_method")] == f"Forecast {METHOD}"
+    client.force_login(make_user("forecast-viewer", (area, "viewer")))
+    page = text_of(client.get(f"/areas/{LEICESTERSHIRE}/?period=2017-08"))
+    assert f"602.90 about 87% chance of meeting the target Forecast {METHOD}" in page
+
+
+def test_the_monthly_figures_are_listed_apart_on_the_metric_page(client, demo):
+    area = Area.objects.get(code=LEICESTERSHIRE)
+    client.force_login(make_user("monthly-viewer", (area, "viewer")))
+    response = client.get(f"/areas/{LEICESTERSHIRE}/metrics/{PERMANENT}/?period=2017-08")
+    html = response.content.decode()
+    monthly = html.split('id="monthly"', 1)[1].split("</table>", 1)[0]
+    months = re.findall(r"<th scope=\"row\">([A-Za-z]+ 2017)", monthly)
+    assert months == ["April 2017", "May 2017", "June 2017", "July 2017", "August 2017"]
+    assert "139,327" in monthly
+    values = html.split('id="values"', 1)[1].split("</table>", 1)[0]
+    assert "2017</th>" not in values.replace("2016-17</th>", "")  # no month among the values
+    assert "2016-17" in values
+    assert "An annual metric has no SPC chart" in text_of(response)
 
 
 def test_the_packs_carry_the_groups_and_the_scheme_references(demo):

@@ -9,13 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bettercare.core.benchmarking import (
+    MIN_FUNNEL_AREAS,
     benchmark_funnel,
+    benchmark_labels,
+    funnel_position,
     funnel_statistic,
     pool,
     small_numbers,
     spine_row,
 )
-from bettercare.core.funnel import funnel_significance
+from bettercare.core.funnel import SIGNIFICANCE_LABELS, funnel_significance
 
 
 @pytest.mark.parametrize(
@@ -103,3 +106,101 @@ def test_spine_needs_a_value_and_a_finite_benchmark():
         spine_row([1.0], None, float("nan"), None)
     with pytest.raises(ValueError, match="polarity must be one of"):
         spine_row([1.0], None, 1.0, "up")
+
+
+# -- the area's position on its peers' funnel, in words (ADR 0119) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "polarity", "sentence"),
+    [
+        (
+            "Not significant",
+            "lower_is_better",
+            "Within the 95% limits of the funnel plot of the 9 areas of East Midlands region.",
+        ),
+        (
+            "High (0.025)",
+            "lower_is_better",
+            "Above the 95% limit (within the 99.8%) of the funnel plot of the 9 areas of East "
+            "Midlands region: higher than the peers' figure, where lower is better.",
+        ),
+        (
+            "High (0.001)",
+            "higher_is_better",
+            "Above the 99.8% limit of the funnel plot of the 9 areas of East Midlands region: "
+            "higher than the peers' figure, where higher is better.",
+        ),
+        (
+            "Low (0.025)",
+            None,
+            "Below the 95% limit (within the 99.8%) of the funnel plot of the 9 areas of East "
+            "Midlands region: lower than the peers' figure.",
+        ),
+        (
+            "Low (0.001)",
+            "lower_is_better",
+            "Below the 99.8% limit of the funnel plot of the 9 areas of East Midlands region: "
+            "lower than the peers' figure, where lower is better.",
+        ),
+    ],
+)
+def test_each_phe_label_is_said_as_its_side_of_the_limits(label, polarity, sentence):
+    found = funnel_position(label, peers="East Midlands region", areas=9, polarity=polarity)
+    assert found is not None
+    assert found.sentence == sentence
+    assert found.label == label
+
+
+@pytest.mark.parametrize(
+    ("label", "areas"),
+    [
+        (None, 9),  # no funnel, or the area's own value not shown
+        ("Not applicable for events less than 10 for dsrs", 9),
+        ("Not significant", 1),  # an area compared with itself alone
+        ("High (0.001)", 0),
+    ],
+)
+def test_no_position_without_a_comparison(label, areas):
+    assert funnel_position(label, peers="Kent", areas=areas, polarity=None) is None
+
+
+def test_a_position_refuses_an_unknown_polarity():
+    with pytest.raises(ValueError, match="polarity"):
+        funnel_position("Not significant", peers="Kent", areas=3, polarity="up")
+
+
+@given(
+    label=st.sampled_from([*SIGNIFICANCE_LABELS, None]),
+    areas=st.integers(min_value=0, max_value=400),
+    polarity=st.sampled_from(["lower_is_better", "higher_is_better", None]),
+)
+def test_a_position_is_said_only_for_a_band_on_a_funnel_of_enough_areas(label, areas, polarity):
+    found = funnel_position(label, peers="the peers", areas=areas, polarity=polarity)
+    banded = label is not None and label.startswith(("High", "Low", "Not significant"))
+    assert (found is not None) == (banded and areas >= MIN_FUNNEL_AREAS)
+    if found is None:
+        return
+    sentence = found.sentence
+    # The side and the limit named are PHE's; never a word of significance or of a target.
+    side = {"High": "Above", "Low": "Below", "Not": "Within"}[label.split()[0]]
+    assert sentence.startswith(f"{side} the {'99.8' if '0.001' in label else '95'}% limit")
+    assert f"the {areas} areas of the peers" in sentence
+    assert "significan" not in sentence.lower()
+    assert "target" not in sentence
+
+
+@given(
+    unit=st.sampled_from(["proportion", "rate", "dsr"]),
+    counts=st.lists(
+        st.tuples(st.integers(1, 400), st.integers(400, 50_000)), min_size=2, max_size=12
+    ),
+)
+def test_the_labels_alone_are_the_funnels_labels(unit, counts):
+    # benchmark_labels is benchmark_funnel without its plotting table: the same labels.
+    numerators = [float(n) for n, _ in counts]
+    denominators = [float(d) for _, d in counts]
+    multiplier = 100.0 if unit == "proportion" else 100_000.0
+    values = [n / d * multiplier for n, d in zip(numerators, denominators, strict=True)]
+    full = benchmark_funnel(unit, multiplier, numerators, denominators, values)
+    assert benchmark_labels(unit, multiplier, numerators, denominators, values) == full.labels
