@@ -10,7 +10,7 @@ on PostgreSQL (sequential scans priced out) it must not scan the table.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -50,8 +50,9 @@ def plans(read: Callable[[], Any]) -> list[tuple[str, list[str]]]:
         for sql in statements:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute(f"EXPLAIN {sql}")
-                lines = [row[0] for row in cursor.fetchall()]
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+                plan = cursor.fetchone()[0]
+                lines = list(_postgres_reads(plan[0]["Plan"] if isinstance(plan, list) else plan))
             else:
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
                 lines = [row[-1] for row in cursor.fetchall()]
@@ -59,10 +60,22 @@ def plans(read: Callable[[], Any]) -> list[tuple[str, list[str]]]:
     return found
 
 
+def _postgres_reads(node: dict[str, Any]) -> Iterator[str]:
+    """Each read of the table in a PostgreSQL plan, as "NODE on TABLE" with " by CONDITION"
+    when an index condition narrows it (a bitmap scan's is its index scan's)."""
+    if node.get("Relation Name") == TABLE:
+        children = node.get("Plans", [])
+        conditions = [node.get("Index Cond")] + [c.get("Index Cond") for c in children]
+        found = next((c for c in conditions if c), None)
+        yield f"{node['Node Type']} on {TABLE}" + (f" by {found}" if found else "")
+    for child in node.get("Plans", []):
+        yield from _postgres_reads(child)
+
+
 def scans(lines: list[str]) -> list[str]:
     """The plan lines that read the metric values table without searching an index."""
     if connection.vendor == "postgresql":
-        return [line for line in lines if f"Seq Scan on {TABLE}" in line]
+        return [line for line in lines if " by " not in line]
     return [
         line
         for line in lines
