@@ -83,8 +83,13 @@ class MetricValue(Versioned):
         ACTUAL = "actual", "Actual"
         FORECAST = "forecast", "Forecast"
 
+    # The unique constraint's index, which leads with the area, serves every read by area:
+    # no index of the area alone (ADR 0131).
     area = models.ForeignKey(
-        "programmes.Area", on_delete=models.CASCADE, related_name="metric_values"
+        "programmes.Area",
+        on_delete=models.CASCADE,
+        related_name="metric_values",
+        db_index=False,
     )
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="values")
     period_start = models.DateField()
@@ -108,7 +113,9 @@ class MetricValue(Versioned):
         blank=True,
         help_text="For a mean: the sum of the squared record-level values (for its interval).",
     )
-    history = HistoricalRecords()
+    # Nothing reads the history by metric (the audit pages read it by area, user, date and
+    # row): no index of the metric there (ADR 0131).
+    history = HistoricalRecords(no_db_index=["metric"])
 
     class Meta:
         ordering = ["area", "metric", "kind", "period_start", "period_end"]
@@ -122,7 +129,6 @@ class MetricValue(Versioned):
                 name="metric_value_period_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["area", "metric", "kind", "period_end"])]
 
     def observation(self) -> Observation:
         bands = None
