@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from bettercare import formatting
 from bettercare.charts import Chart
 from bettercare.core.status import STATUS_LABELS
+from bettercare.web.components import component
 
 #: NHS.UK tag colour for each status.
 TAG_COLOURS = {
@@ -285,6 +286,7 @@ def summary_list(params: Mapping[str, Any]) -> Markup:
 
 
 GLOBALS: dict[str, Any] = {
+    "component": component,
     "summary_list": summary_list,
     "period_options": period_options,
     "chart_table_rows": chart_table_rows,
