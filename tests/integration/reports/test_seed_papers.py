@@ -3,14 +3,19 @@ person wrote beside the figures says no more than the figures shown with it."""
 
 from __future__ import annotations
 
+import io
 import re
+from html import unescape
 
 import pytest
+from openpyxl import load_workbook
 
 from bettercare.core.periods import Month
-from bettercare.web.programmes.models import ReportingPeriod
+from bettercare.web.accounts.models import User
+from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.reporting.dashboard import build_dashboard
-from tests.integration.reports.test_board_packs import LEICESTERSHIRE
+from bettercare.web.reporting.packs import board_pack
+from tests.integration.reports.test_board_packs import AUGUST, LEICESTERSHIRE, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +42,34 @@ def test_an_exception_commentary_quotes_the_year_to_date_the_dashboard_shows(dem
     for text in commentaries:
         for percent, side in QUOTED.findall(text):
             assert f"({percent}% {side} plan" in admissions.year_to_date.sentence, text
+
+
+#: Seed 001's key risk as the demo words it: the register's title and its statement.
+DTOC_RISK = (
+    "If the NHS England target for DTOC reduction is not achieved by November 2017, "
+    "Leicestershire will be escalated, which may bring a financial penalty and a CQC review."
+)
+
+
+def test_the_key_risks_give_each_risks_statement_in_every_format(demo, client):
+    """Seed 001's "Risk" column is the risk's statement ("If … then …"), not a short title:
+    the highlight pack (PDF text read back, HTML, Excel), the overview and the risks page
+    give both."""
+    area = Area.objects.get(code=LEICESTERSHIRE)
+    _, text = pdf_text(board_pack("highlight", area, AUGUST, "pdf").content)
+    # The PDF hyphenates at the cell's edge ("tar‐ get"): read back without the breaks.
+    flat = re.sub(r"\s+", " ", re.sub(r"\u2010\s*\n", "", text))
+    assert "DTOC reduction target " + DTOC_RISK in flat
+    html = board_pack("highlight", area, AUGUST, "html").content.decode()
+    assert f"<strong>DTOC reduction target</strong><br>{DTOC_RISK}" in unescape(html)
+    book = load_workbook(io.BytesIO(board_pack("highlight", area, AUGUST, "xlsx").content))
+    rows = list(book["Risks"].iter_rows(values_only=True))
+    header = rows[0]
+    statements = {row[header.index("ref")]: row[header.index("description")] for row in rows[1:]}
+    assert statements["BCF10"] == DTOC_RISK
+    from bettercare.web.demo_load import create_demo_users
+
+    create_demo_users("seed-papers-password")
+    client.force_login(User.objects.get(username="viewer"))
+    for page in (f"/areas/{LEICESTERSHIRE}/?period=2017-08", f"/areas/{LEICESTERSHIRE}/risks/"):
+        assert DTOC_RISK in unescape(client.get(page).content.decode()), page

@@ -302,6 +302,5 @@ def test_the_pooled_budget_counts_each_pound_once_and_says_what_is_not_recorded(
     client.force_login(world["viewer"])
     text = text_of(client.get(PLAN))
     assert (
-        "Pooled budget 2017-18 Minimum required value Not recorded "
-        "Total agreed value £52,100,000"
+        "Pooled budget 2017-18 Minimum required value Not recorded Total agreed value £52,100,000"
     ) in text
