@@ -34,6 +34,7 @@ from bettercare.core.indicators import (
     disclose,
     metric_estimates,
     pool_areas,
+    published_value_mismatch,
 )
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.spc_reading import variation_reason
@@ -194,6 +195,9 @@ class ValueRow:
     period: str
     estimate: MetricEstimate
     after_period: bool
+    #: The value as published, when it disagrees with its numerator and denominator (core's
+    #: ``published_value_mismatch``): the page shows the computed value and this beside it.
+    published: float | None = None
 
 
 @dataclass(frozen=True)
@@ -255,8 +259,22 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
         bands=[o.bands for o in observations],
     )
     rows = [
-        ValueRow(v, period_text(v.period_start, v.period_end), estimate, v.period_end > cutoff)
-        for v, estimate in zip(stored, estimates, strict=True)
+        ValueRow(
+            v,
+            period_text(v.period_start, v.period_end),
+            estimate,
+            v.period_end > cutoff,
+            published=o.value
+            if published_value_mismatch(
+                spec.unit,
+                multiplier=spec.multiplier,
+                numerator=o.numerator,
+                denominator=o.denominator,
+                value=o.value,
+            )
+            else None,
+        )
+        for v, o, estimate in zip(stored, observations, estimates, strict=True)
     ]
     spc = summary.spc if summary is not None else None
     reason = None

@@ -304,3 +304,20 @@ def test_the_pooled_budget_counts_each_pound_once_and_says_what_is_not_recorded(
     assert (
         "Pooled budget 2017-18 Minimum required value Not recorded Total agreed value £52,100,000"
     ) in text
+
+
+def test_a_published_value_that_disagrees_with_its_counts_is_shown_beside_the_computed(
+    client, south_kent_coast, importer
+):
+    """Seed 002 publishes a baseline of 156.2 from 358 / 43,636 (820.42 per 100,000): the
+    import keeps the published value with a warning, and the metric page shows the computed
+    value with "published as" beside it, never the note "As published in the plan" alone."""
+    assert import_workbook(south_kent_coast, by=importer).errors == []
+    client.force_login(make_user("skc-analyst", (Area.objects.get(code=KENT), "viewer")))
+    page = f"/areas/{KENT}/metrics/skc_perm_admissions/?period=2015-03"
+    text = text_of(client.get(page))
+    assert "2014-15 776.62 published as 154.00 October 2015 payment" in text
+    assert "2012-13 820.42 published as 156.20 737.63 to 909.97 As published in the plan" in text
+    # A value that agrees with its counts says nothing more.
+    text = text_of(client.get(f"/areas/{KENT}/metrics/skc_reablement_91/?period=2015-03"))
+    assert "published as" not in text
