@@ -34,7 +34,6 @@ from bettercare.core.indicators import (
     disclose,
     metric_estimates,
     pool_areas,
-    published_value_mismatch,
 )
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.spc_reading import variation_reason
@@ -264,15 +263,7 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
             period_text(v.period_start, v.period_end),
             estimate,
             v.period_end > cutoff,
-            published=o.value
-            if published_value_mismatch(
-                spec.unit,
-                multiplier=spec.multiplier,
-                numerator=o.numerator,
-                denominator=o.denominator,
-                value=o.value,
-            )
-            else None,
+            published=o.value if o.published_mismatch(spec) else None,
         )
         for v, o, estimate in zip(stored, observations, estimates, strict=True)
     ]
