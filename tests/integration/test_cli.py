@@ -80,19 +80,20 @@ def test_import_prints_warnings_and_counts_and_exits_0(south_kent_coast, capsys)
     assert out.splitlines() == [
         *SKC_WARNINGS,
         "Imported south-kent-coast-2014 (4 warning(s)):",
-        "sheet                created  updated  unchanged",
-        "-------------------  -------  -------  ---------",
-        "programme            1        0        0",
-        "metrics              6        0        0",
-        "schemes              6        0        0",
-        "scheme_finance       24       0        0",
-        "funding              2        0        0",
-        "metric_values        12       0        0",
-        "risks                9        0        0",
-        "pay_for_performance  5        0        0",
-        "plan_details         1        0        0",
-        "plan_sign_offs       3        0        0",
-        "national_conditions  4        0        0",
+        "sheet                  created  updated  unchanged",
+        "---------------------  -------  -------  ---------",
+        "programme              1        0        0",
+        "metrics                6        0        0",
+        "schemes                6        0        0",
+        "scheme_delivery_chain  6        0        0",
+        "scheme_finance         24       0        0",
+        "funding                2        0        0",
+        "metric_values          12       0        0",
+        "risks                  9        0        0",
+        "pay_for_performance    5        0        0",
+        "plan_details           1        0        0",
+        "plan_sign_offs         3        0        0",
+        "national_conditions    4        0        0",
     ]
     assert MetricValue.objects.count() == 12
     # Recorded against the command-line account.
@@ -102,18 +103,19 @@ def test_import_prints_warnings_and_counts_and_exits_0(south_kent_coast, capsys)
 
     code, out, _ = run(capsys, "import", str(south_kent_coast))
     assert code == 0
-    assert out.splitlines()[-11:] == [
-        "programme            0        0        1",
-        "metrics              0        0        6",
-        "schemes              0        0        6",
-        "scheme_finance       0        0        24",
-        "funding              0        0        2",
-        "metric_values        0        0        12",
-        "risks                0        0        9",
-        "pay_for_performance  0        0        5",
-        "plan_details         0        0        1",
-        "plan_sign_offs       0        0        3",
-        "national_conditions  0        0        4",
+    assert out.splitlines()[-12:] == [
+        "programme              0        0        1",
+        "metrics                0        0        6",
+        "schemes                0        0        6",
+        "scheme_delivery_chain  0        0        6",
+        "scheme_finance         0        0        24",
+        "funding                0        0        2",
+        "metric_values          0        0        12",
+        "risks                  0        0        9",
+        "pay_for_performance    0        0        5",
+        "plan_details           0        0        1",
+        "plan_sign_offs         0        0        3",
+        "national_conditions    0        0        4",
     ]
 
 
@@ -275,6 +277,7 @@ def test_export_to_a_workbook_and_to_a_folder(south_kent_coast, tmp_path, capsys
         "plan_sign_offs.csv",
         "programme.csv",
         "risks.csv",
+        "scheme_delivery_chain.csv",
         "scheme_finance.csv",
         "schemes.csv",
     ]
