@@ -73,3 +73,27 @@ def test_the_key_risks_give_each_risks_statement_in_every_format(demo, client):
     client.force_login(User.objects.get(username="viewer"))
     for page in (f"/areas/{LEICESTERSHIRE}/?period=2017-08", f"/areas/{LEICESTERSHIRE}/risks/"):
         assert DTOC_RISK in unescape(client.get(page).content.decode()), page
+
+
+def test_a_milestone_open_in_august_2017_is_not_complete_in_its_report(demo):
+    """The carers strategy consultation (PM09, due 31 July 2017) had not launched by the end
+    of August 2017 — its comment says so and the dashboard rates BCF 2's action plan Red —
+    so the August 2017 highlight report shows it late, not complete; it was completed later."""
+    from bettercare.web.reporting.highlight import build_highlight_report
+
+    period = ReportingPeriod.objects.get(area__code=LEICESTERSHIRE, month=AUGUST.first_day)
+    milestones = {m.ref: m for m in build_highlight_report(period).milestones}
+    carers = milestones["PM09"]
+    assert carers.comments.startswith("Still awaiting formal sign-off by all partners")
+    assert carers.status == "R"
+    assert carers.completed_date is None or carers.completed_date > AUGUST.last_day
+    assert carers.slippage_days > 30
+    for m in milestones.values():
+        if m.status == "complete":
+            assert m.completed_date <= AUGUST.last_day, m.ref
+    [carers_scheme] = [
+        s for t in build_dashboard(period).themes for s in t.schemes if s.ref == "BCF 2"
+    ]
+    assert carers_scheme.statuses["milestones"] == "R"
+    # The Red it is saved with is now the status the data propose: no override reason.
+    assert "Rated Red rather than the proposed" not in carers_scheme.additional_information
