@@ -325,20 +325,46 @@ def command_demo(password: str | None, out: TextIO) -> int:
 
 
 def command_report(
-    kind: str, area_code: str, period: str | None, output_format: str, output: Path, out: TextIO
+    kind: str,
+    area_code: str,
+    period: str | None,
+    output_format: str,
+    output: Path,
+    out: TextIO,
+    *,
+    round_name: str | None = None,
 ) -> int:
+    """Write a board pack. A month is asked of the monthly packs only and a round of the
+    assurance pack only: an option the pack cannot use is refused, never ignored."""
     # A PDF's WeasyPrint starts in its own process now, beside Django's start-up (ADR 0126).
     from bettercare.reports.pdf import PdfProcess, write_pdf
 
     writer = PdfProcess() if output_format == "pdf" else None
     try:
         ensure_database()
+        from bettercare.web.programmes.models import Area
         from bettercare.web.reporting.packs import PackError, board_pack
 
         area = _area(area_code)
+        if round_name and kind != "assurance":
+            raise UserError(f"--round: only the assurance pack has rounds, not the {kind} pack")
+        if period and kind == "schemes":
+            raise UserError("--period: the scheme descriptions are of no month; leave it out")
+        if period and kind == "assurance" and area.type == Area.Type.REGION:
+            raise UserError(
+                "--period: the assurance pack is of a round, not a month; give --round "
+                "(e.g. --round '2017-18 Q2'), or neither for the latest round"
+            )
         month = _month(period) if period else None
         try:
-            pack = board_pack(kind, area, month, output_format, pdf_writer=writer or write_pdf)  # type: ignore[arg-type]  # board_pack refuses an unknown kind or format
+            pack = board_pack(
+                kind,  # type: ignore[arg-type]  # board_pack refuses an unknown kind or format
+                area,
+                month,
+                output_format,  # type: ignore[arg-type]
+                round_name=round_name,
+                pdf_writer=writer or write_pdf,
+            )
         except PackError as error:
             raise UserError(str(error)) from None
     finally:

@@ -79,7 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--area", required=True, help="the area's ONS code (a region for assurance)"
     )
-    report.add_argument("--period", help="the reporting month, YYYY-MM (default: the latest)")
+    report.add_argument(
+        "--period",
+        help="the reporting month, YYYY-MM (default: the latest); not for assurance or schemes",
+    )
+    report.add_argument(
+        "--round",
+        dest="round_name",
+        help="assurance only: the round, e.g. '2017-18 Q2' (default: the latest)",
+    )
     report.add_argument("--format", choices=("pdf", "html", "xlsx"), required=True)
     report.add_argument("--output", type=Path, required=True, help="the file to write")
 
@@ -248,7 +256,13 @@ def run(args: argparse.Namespace) -> int:
         return serve(args.host, args.port, demo=args.demo, out=out)
     if args.command == "report":
         return commands.command_report(
-            args.kind, args.area, args.period, args.format, args.output, out
+            args.kind,
+            args.area,
+            args.period,
+            args.format,
+            args.output,
+            out,
+            round_name=args.round_name,
         )
     if args.command == "peers":
         return commands.command_peers_load(args.path, args.username, out)

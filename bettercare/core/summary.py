@@ -109,6 +109,17 @@ class Observation:
             sum_of_squares=self.sum_of_squares,
         )
 
+    def published_mismatch(self, spec: MetricSpec) -> str | None:
+        """Why the published value disagrees with the numerator and denominator by more than
+        rounding (:func:`~bettercare.core.indicators.published_value_mismatch`), or None."""
+        return published_value_mismatch(
+            spec.unit,
+            multiplier=spec.multiplier,
+            numerator=self.numerator,
+            denominator=self.denominator,
+            value=self.value,
+        )
+
     def contains(self, other: Observation) -> bool:
         return self.period_start <= other.period_start and other.period_end <= self.period_end
 
@@ -450,13 +461,7 @@ def summarise_metric(
     latest = known[-1]
     estimate = latest.estimate(spec)
     warnings = list(latest.warnings)
-    mismatch = published_value_mismatch(
-        spec.unit,
-        multiplier=spec.multiplier,
-        numerator=latest.numerator,
-        denominator=latest.denominator,
-        value=latest.value,
-    )
+    mismatch = latest.published_mismatch(spec)
     if mismatch and not any(mismatch in warning for warning in warnings):
         warnings.append(mismatch + "; the computed value is shown")
 

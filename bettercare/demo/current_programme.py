@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from bettercare.core.periods import FinancialYear, Month
@@ -24,7 +24,15 @@ from bettercare.demo.leicestershire import PROTECTION as LEICESTERSHIRE_PROTECTI
 from bettercare.demo.leicestershire_returns import ENABLER, HEADLINES, not_started
 from bettercare.demo.others import EXCEPTION_TEXT, NAMES, area_rows, passported_to, protection_of
 from bettercare.demo.proposals import Proposer, override_reason
-from bettercare.demo.timeline import CURRENT_FROM, Row, Rows, months, pounds, rng_for
+from bettercare.demo.timeline import (
+    CURRENT_FROM,
+    LATEST,
+    Row,
+    Rows,
+    months,
+    pounds,
+    rng_for,
+)
 from bettercare.registry import load_years
 
 #: Monthly returns of the current programme start with the 2026-27 year.
@@ -130,12 +138,16 @@ def continued_schemes(base: list[Row], last: Month) -> list[Row]:
 
 
 def completed_milestones(base: list[Row]) -> list[Row]:
-    """The earlier milestones, all since completed (on their revised or baseline date)."""
+    """The earlier milestones, all since completed: on their revised or baseline date, but
+    never before the day after the worked example's last month (August 2017), when the
+    milestone was still open — a report of that month keeps it open, as its comments and
+    returns say (the carers strategy consultation, due 31 July 2017, had not launched)."""
+    after = LATEST.last_day + timedelta(days=1)
     rows = []
     for row in base:
         row = dict(row)
         if row.get("completed_date") is None:
-            row["completed_date"] = row.get("revised_date") or row["baseline_date"]
+            row["completed_date"] = max(row.get("revised_date") or row["baseline_date"], after)
         rows.append(row)
     return rows
 

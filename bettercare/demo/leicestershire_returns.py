@@ -53,8 +53,8 @@ EXCEPTIONS: dict[tuple[str, str], list[tuple[Month, Month, str, str]]] = {
             M(2017, 4),
             M(2017, 8),
             "A",
-            "Non-elective admissions are 6.8% above plan for the year "
-            "to date. The crisis response is seeing more people but admissions continue to grow; "
+            "Non-elective admissions are above plan for the year to date (the metric's "
+            "year-to-date figures give by how much). The crisis response is seeing more people but admissions continue to grow; "
             "referral criteria being reviewed with the Urgent Care Working Group.",
         ),
     ],

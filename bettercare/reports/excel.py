@@ -265,10 +265,11 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
     )  # fmt: skip
     add_sheet(
         book, "Risks",
-        (Column("ref"), Column("title", width=40), Column("owner"), Column("likelihood", "0"),
+        (Column("ref"), Column("title", width=40), Column("description", width=60),
+         Column("owner"), Column("likelihood", "0"),
          Column("impact", "0"), Column("score", "0"), Column("band"), Column("rating"),
          Column("previous_score", "0"), Column("trend"), Column("mitigation", width=60)),
-        [[r.ref, r.title, r.owner, r.likelihood, r.impact, r.score, r.band, r.rating_label,
+        [[r.ref, r.title, r.description, r.owner, r.likelihood, r.impact, r.score, r.band, r.rating_label,
           r.previous_score, r.trend, r.mitigation] for r in report.risks],
     )  # fmt: skip
     add_sheet(

@@ -1,6 +1,7 @@
-"""The plan page (seed 002's plan details: Health and Wellbeing Board dates, sign-offs,
-national conditions statements, pay for performance) and its one edit: a national
-condition's met / not met and statement (ADR 0112)."""
+"""The plan page (seed 002's plan details: the local authority and commissioners, the pooled
+budget's minimum and agreed values, Health and Wellbeing Board dates, sign-offs, national
+conditions statements, pay for performance) and its one edit: a national condition's met /
+not met and statement (ADR 0112)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from bettercare.core.pay_for_performance import PerformancePayment as Payment
 from bettercare.core.pay_for_performance import performance_payment
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.plan_details import conditions_line
+from bettercare.core.pooled_fund import counted_once, pooled_fund, pooled_fund_problems
 from bettercare.web.edits import versioned_edit
 from bettercare.web.finance.actions import (
     national_condition_update,
     performance_achieved_update,
 )
 from bettercare.web.finance.models import (
+    Funding,
     NationalCondition,
     PayForPerformance,
     PerformancePayment,
@@ -31,7 +34,9 @@ from bettercare.web.finance.models import (
     PlanSignOff,
 )
 from bettercare.web.pages import access_of, area_for, render_area_page
-from bettercare.web.programmes.models import Area
+from bettercare.web.programmes.models import Area, Programme
+from bettercare.web.reporting.highlight import stream_line
+from bettercare.web.reporting.queries import funding_line
 
 ZERO = Decimal(0)
 
@@ -63,6 +68,47 @@ def pay_for_performance_of(area: Area, year: str) -> dict[str, Any]:
         "maximum_support": sum((p.maximum_support for p in lines), ZERO),
         "payments": payments,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PooledBudget:
+    """A year's pooled budget as the plan's summary states it: the minimum required value
+    (the pooled streams' minimum contributions, each pound once; None when none is given)
+    and the total agreed value (core's pooled fund; None, with core's reason, for funding it
+    cannot read as one pool)."""
+
+    year: str
+    minimum: Decimal | None
+    agreed: Decimal | None
+    reason: str = ""
+
+
+def pooled_budgets(area: Area, year: str) -> list[PooledBudget]:
+    """The pooled budget of the plan's year and the next, as the planning template gives both
+    (seed 002: 2014/15 and 2015/16), for the years with funding (one query)."""
+    first = FinancialYear.parse(year)
+    years = [str(first), str(FinancialYear(first.start_year + 1))]
+    funding: dict[str, list[Funding]] = {}
+    for f in Funding.objects.filter(area=area, financial_year__in=years).order_by("pk"):
+        funding.setdefault(f.financial_year, []).append(f)
+    budgets = []
+    for fy in years:
+        rows = funding.get(fy)
+        if not rows:
+            continue
+        pooled = counted_once([f for f in rows if f.pooled])
+        minimums = [f.minimum_contribution for f in pooled if f.minimum_contribution is not None]
+        lines = [stream_line(funding_line(f)) for f in rows]
+        problems = pooled_fund_problems(lines)
+        budgets.append(
+            PooledBudget(
+                fy,
+                sum(minimums, ZERO) if minimums else None,
+                None if problems else pooled_fund(lines).total,
+                "; ".join(message for _, _, message in problems),
+            )
+        )
+    return budgets
 
 
 def _years(area: Area, current: str) -> list[str]:
@@ -103,6 +149,8 @@ def plan(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "years": _years(area, year),
             "details": details,
+            "programme": Programme.objects.filter(area=area).first(),
+            "pooled_budgets": pooled_budgets(area, year),
             "sign_offs": list(PlanSignOff.objects.filter(area=area, financial_year=year)),
             "conditions": conditions,
             "conditions_line": conditions_line([c.met for c in conditions]),

@@ -223,6 +223,9 @@ class ValueRow:
     period: str
     estimate: MetricEstimate
     after_period: bool
+    #: The value as published, when it disagrees with its numerator and denominator (core's
+    #: ``published_value_mismatch``): the page shows the computed value and this beside it.
+    published: float | None = None
 
 
 @dataclass(frozen=True)
@@ -324,8 +327,14 @@ def metric_content(
         bands=[o.bands for o in observations],
     )
     rows = [
-        ValueRow(v, period_text(v.period_start, v.period_end), estimate, v.period_end > cutoff)
-        for v, estimate in zip(stored, estimates, strict=True)
+        ValueRow(
+            v,
+            period_text(v.period_start, v.period_end),
+            estimate,
+            v.period_end > cutoff,
+            published=o.value if o.published_mismatch(spec) else None,
+        )
+        for v, o, estimate in zip(stored, observations, estimates, strict=True)
     ]
     spc = summary.spc if summary is not None else None
     reason = None

@@ -279,6 +279,20 @@ def test_dashboard_and_assurance_excel(demo):
             "--period: expected a month as YYYY-MM",
         ),
         (["assurance", "--area", LEICESTERSHIRE, "--period", "2017-08"], "is not a region"),
+        # An option the pack cannot use is refused, never silently ignored.
+        (
+            ["assurance", "--area", REGION, "--period", "2017-08"],
+            "--period: the assurance pack is of a round, not a month; give --round",
+        ),
+        (
+            ["dashboard", "--area", LEICESTERSHIRE, "--round", "2017-18 Q2"],
+            "--round: only the assurance pack has rounds, not the dashboard pack",
+        ),
+        (
+            ["schemes", "--area", LEICESTERSHIRE, "--period", "2017-08"],
+            "--period: the scheme descriptions are of no month",
+        ),
+        (["assurance", "--area", REGION, "--round", "1999-00 Q1"], "no assurance round"),
     ],
 )
 def test_cli_refuses_with_one_clear_line(demo, tmp_path, capsys, args, message):
@@ -288,6 +302,17 @@ def test_cli_refuses_with_one_clear_line(demo, tmp_path, capsys, args, message):
     assert message in error
     assert "Traceback" not in error
     assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_cli_writes_the_assurance_pack_of_the_round_asked(demo, tmp_path, capsys):
+    """Seed 004's matrix is of a round: `--round` chooses it, the PDF reads it back."""
+    target = tmp_path / "assurance.pdf"
+    assert main(["report", "assurance", "--area", REGION, "--round", "2017-18 Q2",
+                 "--format", "pdf", "--output", str(target)]) == 0  # fmt: skip
+    _, text = pdf_text(target.read_bytes())
+    flat = re.sub(r"\s+", " ", text)
+    assert "East Midlands: regional assurance matrix, 2017-18 Q2" in flat
+    assert "Northamptonshire" in flat
 
 
 def test_cli_writes_each_format(demo, tmp_path, capsys):

@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 
 from bettercare.web.finance.models import NationalCondition
+from bettercare.web.programmes.imports import import_workbook
+from bettercare.web.programmes.models import Area
 from tests.factories import (
     KENT,
     make_area,
@@ -268,3 +270,54 @@ def test_a_viewer_may_not_record_the_reduction_achieved(client, world):
     assert "Change the reduction achieved" not in text_of(client.get(PLAN))
     page = f"{PLAN}payments/{payment.pk}/"
     assert client.post(page, {"achieved_reduction": "3", "version": 1}).status_code == 403
+
+
+def test_the_plan_summary_gives_seed_002s_partners_and_pooled_budget(
+    client, south_kent_coast, importer
+):
+    """The planning template's summary (seed 002): the local authority, the clinical
+    commissioning groups, and the pooled budget's minimum required and total agreed values
+    for the plan's year and the next (£3,884,000 in 2014/15, £13,283,000 in 2015/16)."""
+    assert import_workbook(south_kent_coast, by=importer).errors == []
+    client.force_login(make_user("skc-viewer", (Area.objects.get(code=KENT), "viewer")))
+    text = text_of(client.get("/areas/E10000016/plan/?year=2014-15"))
+    assert (
+        "Summary of the plan Local authority Kent County Council "
+        "Clinical commissioning groups NHS South Kent Coast CCG"
+    ) in text
+    assert (
+        "Pooled budget 2014-15 2015-16 "
+        "Minimum required value £3,884,000 £13,283,000 "
+        "Total agreed value £3,884,000 £13,283,000"
+    ) in text
+    # The last year of the plan has no next year's funding: only its own column.
+    assert "Pooled budget 2015-16 Minimum required value £13,283,000 Total agreed value" in (
+        text_of(client.get("/areas/E10000016/plan/?year=2015-16"))
+    )
+
+
+def test_the_pooled_budget_counts_each_pound_once_and_says_what_is_not_recorded(client, world):
+    """The agreed value is core's pool (the DFG within the BCF is not added again); a year
+    whose streams give no minimum contribution says so rather than showing £0."""
+    client.force_login(world["viewer"])
+    text = text_of(client.get(PLAN))
+    assert (
+        "Pooled budget 2017-18 Minimum required value Not recorded Total agreed value £52,100,000"
+    ) in text
+
+
+def test_a_published_value_that_disagrees_with_its_counts_is_shown_beside_the_computed(
+    client, south_kent_coast, importer
+):
+    """Seed 002 publishes a baseline of 156.2 from 358 / 43,636 (820.42 per 100,000): the
+    import keeps the published value with a warning, and the metric page shows the computed
+    value with "published as" beside it, never the note "As published in the plan" alone."""
+    assert import_workbook(south_kent_coast, by=importer).errors == []
+    client.force_login(make_user("skc-analyst", (Area.objects.get(code=KENT), "viewer")))
+    page = f"/areas/{KENT}/metrics/skc_perm_admissions/?period=2015-03"
+    text = text_of(client.get(page))
+    assert "2014-15 776.62 published as 154.00 October 2015 payment" in text
+    assert "2012-13 820.42 published as 156.20 737.63 to 909.97 As published in the plan" in text
+    # A value that agrees with its counts says nothing more.
+    text = text_of(client.get(f"/areas/{KENT}/metrics/skc_reablement_91/?period=2015-03"))
+    assert "published as" not in text

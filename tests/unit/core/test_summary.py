@@ -132,3 +132,20 @@ def test_direction_against_the_previous_period_of_the_same_length():
     summary = summarise_metric(spec, [older_year, quarter, year], [], Month(2017, 3))
     assert summary.previous == older_year
     assert summary.direction == "improving"  # 81.3% (79.3-83.1) -> 93.8% (92.4-94.8)
+
+
+def test_an_observation_says_when_its_published_value_disagrees_with_its_counts():
+    """Seed 002's permanent admissions baseline: 156.2 published from 358 / 43,636, which is
+    820.42 per 100,000; a value within rounding of its counts, or without counts, says nothing."""
+    spec = MetricSpec("perm", "Permanent admissions", "rate", 100_000, "lower_is_better", "year")
+    year = (date(2012, 4, 1), date(2013, 3, 31))
+    published = Observation(*year, numerator=358, denominator=43_636, value=156.2)
+    assert published.published_mismatch(spec) == (
+        "published value 156.2 does not match numerator / denominator x multiplier = "
+        "358 / 43,636 x 100,000 = 820.42"
+    )
+    assert (
+        Observation(*year, numerator=358, denominator=43_636, value=820.4).published_mismatch(spec)
+        is None
+    )
+    assert Observation(*year, value=156.2).published_mismatch(spec) is None
