@@ -502,7 +502,7 @@ NO_METRIC = "Contribution to the metrics not yet quantified; to be set in the ne
 JUDGEMENTS = {
     (LEICESTERSHIRE, "BCF 15", "metrics"): (
         "A",
-        "Rated Amber rather than the proposed Green: the average delay is inside the plan "
+        "Impact on metrics rated Amber rather than the proposed Green: the average delay is inside the plan "
         "this month, but the longest waits (over 14 days) have not fallen and winter is "
         "coming; the board asked to keep it under exception reporting.",
     ),

@@ -279,8 +279,9 @@ ENABLER = "Enabler: supports the programme's schemes rather than a metric direct
 #: close to its words).
 ADDITIONAL_INFORMATION: dict[Month, dict[str, str]] = {
     M(2017, 8): {
-        "BCF 2": "Carers consultation complete; the report goes to Cabinet in September. A new "
-        "model of carers support will follow the outcome of the consultation.",
+        "BCF 2": "The carers strategy consultation waits on sign-off by all partners, so its "
+        "report goes to Cabinet after the consultation closes, not in September. A new model of "
+        "carers support will follow the outcome of the consultation.",
         "BCF 7": "Records of data collected are in place and can evidence elements of the impact "
         "on metrics; some data quality elements are still to be worked on. Co-location is being "
         "trialled in Narborough, testing joint assessments and triage.",

@@ -12,11 +12,13 @@ overrides a proposal must (:func:`reconcile`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from bettercare.core.periods import Month
 from bettercare.core.rag import STATUS_LABELS, Assessment
+from bettercare.core.status import DIMENSION_LABELS, DIMENSIONS, Dimension
 from bettercare.core.summary import MetricSpec
-from bettercare.demo.timeline import Rows
+from bettercare.demo.timeline import Row, Rows
 from bettercare.registry import load_registry
 from bettercare.workbook.proposals import RowProposer
 
@@ -93,32 +95,53 @@ OVERRIDE_REASONS = {
 
 
 def override_reason(dimension: str, status: str, proposed: str) -> str:
-    """The reason a lead gives for keeping ``status`` over the proposed status."""
+    """The reason a lead gives for keeping ``status`` over the proposed status, naming the
+    dimension (a return has one additional information for its four dimensions)."""
     reason = OVERRIDE_REASONS.get(
         (dimension, status), "the lead's judgement on the latest position, agreed with the board"
     )
     return (
-        f"Rated {STATUS_WORDS[status]} rather than the proposed {STATUS_WORDS[proposed]}: {reason}."
+        f"{reason_prefix(dimension)}{STATUS_WORDS[status]} rather than the proposed "
+        f"{STATUS_WORDS[proposed]}: {reason}."
     )
 
 
+def reason_prefix(dimension: str) -> str:
+    """How a lead's reason for overriding ``dimension``'s proposal begins."""
+    return f"{DIMENSION_LABELS[cast(Dimension, dimension)]} rated "
+
+
 def reconcile(rows: Rows, proposer: Proposer | None = None) -> int:
-    """Give every scheme return that differs from its proposal the lead's reason (in its
-    additional information); return how many do. ``proposer`` must hold the same data."""
+    """Give every scheme return that differs from its proposal the lead's reasons; return how
+    many statuses differ. A return has one additional information (the return form saves one
+    text for its four dimensions), so every dimension of a return gets the same text: the
+    reason for each overridden status, naming its dimension, then the scheme's note.
+    ``proposer`` must hold the same data."""
     proposer = proposer or Proposer(rows)
-    cache: dict[tuple[str, str, str], dict[str, Assessment | None]] = {}
-    overridden = 0
+    returns: dict[tuple[str, str, str], list[Row]] = {}
     for row in rows["status_updates"]:
-        key = (row["area_code"], row["scheme_ref"], row["period"])
-        if key not in cache:
-            cache[key] = proposer.propose(row["area_code"], row["scheme_ref"], Month.parse(key[2]))
-        proposal = cache[key][row["dimension"]]
-        if proposal is None or proposal.status == row["status"]:
-            continue
-        overridden += 1
-        note = row.get("additional_information") or ""
-        if not note.startswith("Rated "):
-            # The reason first, then whatever else the lead wrote about the scheme's progress.
-            reason = override_reason(row["dimension"], row["status"], proposal.status)
-            row["additional_information"] = f"{reason} {note}".strip()
+        returns.setdefault((row["area_code"], row["scheme_ref"], row["period"]), []).append(row)
+    overridden = 0
+    for (area, ref, period), found in returns.items():
+        proposals = proposer.propose(area, ref, Month.parse(period))
+        reasons: list[str] = []
+        notes: list[str] = []
+        for row in sorted(found, key=lambda r: DIMENSIONS.index(r["dimension"])):
+            text = row.get("additional_information") or ""
+            prefix = reason_prefix(row["dimension"])
+            proposal = proposals[row["dimension"]]
+            if proposal is None or proposal.status == row["status"]:
+                if text and not text.startswith(prefix):
+                    notes.append(text)
+                continue
+            overridden += 1
+            if text.startswith(prefix):
+                reasons.append(text)  # the lead's own words
+            else:
+                reasons.append(override_reason(row["dimension"], row["status"], proposal.status))
+                if text:
+                    notes.append(text)
+        one = " ".join(dict.fromkeys([*reasons, *notes]))
+        for row in found:
+            row["additional_information"] = one or None
     return overridden

@@ -16,6 +16,7 @@ from django.apps import apps
 
 from bettercare.cli.main import main
 from bettercare.core.periods import Month
+from bettercare.core.status import DIMENSION_LABELS
 from bettercare.demo import LEICESTERSHIRE, reporting_month
 from bettercare.demo.proposals import STATUS_WORDS
 from bettercare.web.accounts.models import Membership, User
@@ -347,8 +348,11 @@ def test_every_demo_return_agrees_with_the_proposal_or_says_why(demo):
         overridden += 1
         reason = status.additional_information
         where = (status.period.area.code, str(status.period.reporting_month), status.scheme.ref)
-        assert reason.startswith(f"Rated {STATUS_WORDS[status.status]} rather than the "), where
-        assert f"rather than the proposed {STATUS_WORDS[assessment.status]}: " in reason, where
+        label = DIMENSION_LABELS[status.dimension]
+        assert (
+            f"{label} rated {STATUS_WORDS[status.status]} rather than the proposed "
+            f"{STATUS_WORDS[assessment.status]}: "
+        ) in reason, where
     assert agreed > 7 * overridden > 0
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from bettercare.core.benchmarking import FunnelPosition, funnel_position
 from bettercare.core.periods import Month
 from bettercare.core.rag import STATUS_LABELS, data_rag, on_track
+from bettercare.core.status import DIMENSION_LABELS
 from bettercare.core.summary import MIN_SPC_POINTS
 from bettercare.demo.areas import LEICESTERSHIRE
 from bettercare.formatting import DIRECTION_WORDS
@@ -240,8 +241,42 @@ def test_every_period_of_the_demo_is_backed_by_its_statistics(demo):
             check_line(line, where)
             placed += check_benchmark(line, period.area.code, where)
             checked += 1
+        check_no_sentence_repeated(report, f"{period.area.code} {period.month}")
     assert checked > 4 * len(periods)  # about five metrics a period
     assert checked > placed > len(periods)  # most periods place a metric among the region
+
+
+SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
+
+
+def sentences(*texts: str) -> list[str]:
+    return [s for text in texts for s in SENTENCE_END.split(text) if s]
+
+
+def check_no_sentence_repeated(report: DashboardReport, where: str) -> None:
+    """No line of the dashboard says a sentence twice: a scheme's additional information, an
+    exception's commentary beside it, a metric's sentences."""
+    said: list[list[str]] = []
+    for theme in report.themes:
+        said += [sentences(line.additional_information) for line in theme.schemes]
+        said += [sentences(e.commentary, e.additional_information) for e in theme.exceptions]
+        said += [sentences(note) for _, note in theme.additional_information]
+    said += [list(line.additional_information) for line in lines(report)]
+    for found in said:
+        assert len(found) == len(set(found)), (where, found)
+
+
+def test_bcf_13_says_its_august_2017_note_once(demo):
+    """The worked example's case: BCF 13's return overrides a proposal and has a note; its
+    one additional information gives the reason, naming its dimension, then the note, once."""
+    period = ReportingPeriod.objects.get(area__code=LEICESTERSHIRE, month="2017-08-01")
+    [line] = [s for t in build_dashboard(period).themes for s in t.schemes if s.ref == "BCF 13"]
+    note = "Services in place."
+    assert line.additional_information.count(note) == 1
+    reason, rest = line.additional_information.split(note)
+    assert " rated " in reason and "rather than the proposed" in reason, reason
+    assert reason.split(" rated ")[0] in DIMENSION_LABELS.values(), reason
+    assert rest.startswith(" Hospital social workers")
 
 
 def test_on_track_lines_only_where_every_scheme_is_on_track(demo):

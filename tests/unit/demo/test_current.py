@@ -1,6 +1,7 @@
 """The demo's current BCF years, without a database: relative to today, deterministic for a
 month, shaped like a 2025-26/2026-27 plan, with statuses that agree with the proposals."""
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -14,7 +15,7 @@ from bettercare.demo.areas import hwbs_in
 from bettercare.demo.current_metrics import CARE_HOME, DELAY, EMERGENCY
 from bettercare.demo.current_programme import stream_name
 from bettercare.demo.current_records import current_metric_values
-from bettercare.demo.proposals import Proposer
+from bettercare.demo.proposals import STATUS_WORDS, Proposer, reason_prefix
 
 TODAY = date(2026, 12, 4)
 NOVEMBER = Month(2026, 11)
@@ -187,9 +188,24 @@ def test_statuses_agree_with_the_proposals_or_say_why_not(rows):
         proposal = proposer.propose(row["area_code"], row["scheme_ref"], month)[row["dimension"]]
         if proposal is not None and proposal.status != row["status"]:
             overridden += 1
-            assert row["additional_information"].startswith("Rated "), row
-            assert "rather than the proposed" in row["additional_information"]
+            reason = f"{reason_prefix(row['dimension'])}{STATUS_WORDS[row['status']]} rather "
+            assert reason + f"than the proposed {STATUS_WORDS[proposal.status]}: " in (
+                row["additional_information"]
+            ), row
     assert 0 < overridden < len(rows["status_updates"]) / 8
+
+
+def test_a_return_has_one_additional_information_for_its_four_dimensions(rows):
+    """As the return form saves it: the same text on each dimension, the reasons (each naming
+    its dimension) before the scheme's note, and no sentence twice."""
+    texts: dict[tuple[str, str, str], set[str | None]] = {}
+    for row in rows["status_updates"]:
+        key = (row["area_code"], row["scheme_ref"], row["period"])
+        texts.setdefault(key, set()).add(row["additional_information"])
+    assert {len(found) for found in texts.values()} == {1}
+    for (found,) in (tuple(t) for t in texts.values()):
+        sentences = [s for s in re.split(r"(?<=\.) ", found or "") if s]
+        assert len(sentences) == len(set(sentences)), found
 
 
 def test_the_current_schemes_are_linked_to_the_current_metrics(rows):
