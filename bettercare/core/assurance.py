@@ -9,11 +9,15 @@ remedial actions) and *should the plan be recommended for final sign-off?*. Any 
 footnote, so a qualifier without one is refused.
 
 The summary line says how many areas satisfied every criterion: rated Green or Yes, without
-a qualification, on every criterion of the round (the headline questions aside). It is
-counted from the ratings, never written by hand, so it cannot say more than they do.
+a qualification, on every criterion of the round (the headline questions aside); one line for
+each group of criteria (the national conditions; the overall assessment) does the same for
+the criteria of its group. They are counted from the ratings, never written by hand, so they
+cannot say more than the ratings do.
 """
 
 from __future__ import annotations
+
+import re
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +32,10 @@ HEADLINE_CRITERIA: tuple[str, ...] = (HIGH_RISK, SIGN_OFF)
 RATINGS: tuple[str, ...] = ("G", "A", "R", "Y", "N")
 #: The answers a headline question takes.
 ANSWERS: tuple[str, ...] = ("Y", "N")
+#: The two groups of criteria seed 004 sums up, each under its own table.
+NATIONAL_CONDITIONS = "National conditions"
+OVERALL_ASSESSMENT = "Overall assessment"
+NATIONAL_CONDITION = re.compile(r"^(NC\d+|National condition)\b", re.IGNORECASE)
 #: The ratings that satisfy a condition.
 SATISFIED: frozenset[str] = frozenset({"G", "Y"})
 
@@ -81,6 +89,64 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{words.get(number, str(number))} {one if number == 1 else many}"
 
 
+def _satisfied(
+    areas: Sequence[tuple[str, Mapping[str, Rating]]], criteria: Sequence[str], what: str
+) -> str:
+    """The sentence naming the areas that satisfied ``what`` (each of ``criteria``)."""
+    satisfied = [name for name, ratings in areas if satisfies_all(ratings, criteria)]
+    total = len(areas)
+    others = total - len(satisfied)
+    if not satisfied:
+        first = (
+            f"No area has satisfied {what}: all {total} are likely to require further monitoring."
+        )
+    elif others == 0:
+        first = f"All {total} areas have satisfied {what}."
+    else:
+        lead = "Only " if len(satisfied) * 2 < total else ""
+        verb = "has" if len(satisfied) == 1 else "have"
+        first = (
+            f"{lead}{_count(len(satisfied), 'area', 'areas')} ({_names(satisfied)}) {verb} "
+            f"satisfied {what}; "
+            + ("the other is likely" if others == 1 else f"the other {others} are likely")
+            + " to require further monitoring."
+        )
+    return first[0].upper() + first[1:]
+
+
+def is_national_condition(criterion: str) -> bool:
+    """Whether a criterion is one of the national conditions (named ``NC1: …`` or
+    ``National condition: …``); the others are the overall assessment of the plan."""
+    return bool(NATIONAL_CONDITION.match(criterion))
+
+
+def group_summaries(
+    areas: Sequence[tuple[str, Mapping[str, Rating]]], criteria: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """One line for each group of criteria (the national conditions, then the overall
+    assessment), as seed 004 writes one under each table: the group's name and the areas
+    that satisfied every criterion of it, counted from the ratings. A group without criteria,
+    or a round without areas, has no line."""
+    conditions = [c for c in criteria if c not in HEADLINE_CRITERIA]
+    groups = (
+        (
+            NATIONAL_CONDITIONS,
+            [c for c in conditions if is_national_condition(c)],
+            "every national condition",
+        ),
+        (
+            OVERALL_ASSESSMENT,
+            [c for c in conditions if not is_national_condition(c)],
+            "every criterion of the overall assessment",
+        ),
+    )
+    return tuple(
+        (name, _satisfied(areas, members, what))
+        for name, members, what in groups
+        if members and areas
+    )
+
+
 def summary_line(areas: Sequence[tuple[str, Mapping[str, Rating]]], criteria: Sequence[str]) -> str:
     """The round in one or two sentences, counted from the ratings.
 
@@ -91,26 +157,7 @@ def summary_line(areas: Sequence[tuple[str, Mapping[str, Rating]]], criteria: Se
     """
     if not areas or not [c for c in criteria if c not in HEADLINE_CRITERIA]:
         return ""
-    satisfied = [name for name, ratings in areas if satisfies_all(ratings, criteria)]
-    total = len(areas)
-    others = total - len(satisfied)
-    if not satisfied:
-        first = (
-            f"No area has satisfied every criterion: all {total} are likely to require "
-            "further monitoring."
-        )
-    elif others == 0:
-        first = f"All {total} areas have satisfied every criterion."
-    else:
-        lead = "Only " if len(satisfied) * 2 < total else ""
-        verb = "has" if len(satisfied) == 1 else "have"
-        first = (
-            f"{lead}{_count(len(satisfied), 'area', 'areas')} ({_names(satisfied)}) {verb} "
-            "satisfied every criterion; "
-            + ("the other is likely" if others == 1 else f"the other {others} are likely")
-            + " to require further monitoring."
-        )
-    first = first[0].upper() + first[1:]
+    first = _satisfied(areas, criteria, "every criterion")
     parts = []
     for criterion, what in (
         (HIGH_RISK, "assessed as high risk"),

@@ -356,7 +356,8 @@ def assurance_workbook(report: AssuranceReport) -> bytes:
     add_sheet(
         book, "Summary",
         (Column("summary", width=120),),
-        [[report.summary], *([f"{n}. {note}"] for n, note in enumerate(report.footnotes, 1))],
+        [[report.summary], *([f"{group}: {line}"] for group, line in report.group_summaries),
+         *([f"{n}. {note}"] for n, note in enumerate(report.footnotes, 1))],
     )  # fmt: skip
     add_sheet(
         book, "Funnel outliers",

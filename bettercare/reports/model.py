@@ -445,6 +445,9 @@ class AssuranceReport:
     footnotes: tuple[str, ...] = ()
     #: The round counted in a sentence or two (``bettercare.core.assurance.summary_line``).
     summary: str = ""
+    #: One line for each group of criteria: (the group, its line), counted likewise
+    #: (``bettercare.core.assurance.group_summaries``).
+    group_summaries: tuple[tuple[str, str], ...] = ()
 
     @property
     def conditions(self) -> tuple[str, ...]:

@@ -275,19 +275,17 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
         )
     from bettercare.web.benchmarking.queries import region_outliers
 
-    summary = assurance.summary_line(
-        [
-            (
-                area.name,
-                {
-                    c: assurance.Rating(cell.status, cell.qualified)
-                    for c, cell in cells.get(area.pk, {}).items()
-                },
-            )
-            for area in areas
-        ],
-        criteria,
-    )
+    rated = [
+        (
+            area.name,
+            {
+                c: assurance.Rating(cell.status, cell.qualified)
+                for c, cell in cells.get(area.pk, {}).items()
+            },
+        )
+        for area in areas
+    ]
+    summary = assurance.summary_line(rated, criteria)
     return AssuranceReport(
         region=area_ref(region),
         round=chosen,
@@ -299,6 +297,7 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
         headline=headline,
         footnotes=tuple(footnotes),
         summary=summary,
+        group_summaries=assurance.group_summaries(rated, criteria),
     )
 
 

@@ -399,3 +399,32 @@ def test_the_assurance_pack_has_the_headline_questions_footnotes_and_summary(dem
     assert report.footnotes[0] in flat
     first = report.rows[0]
     assert f"{first.area.code} {first.area.name} {first.high_risk.label}" in flat
+
+
+def test_the_assurance_pack_sums_up_each_group_of_criteria(demo):
+    """One line under the matrix for the national conditions and one for the overall
+    assessment, as the web matrix counts them from the ratings (seed 004's round)."""
+    report = build_assurance(Area.objects.get(code=REGION), "2017-18 Q2")
+    assert [group for group, _ in report.group_summaries] == [
+        "National conditions",
+        "Overall assessment",
+    ]
+    made = board_pack(
+        "assurance", Area.objects.get(code=REGION), None, "pdf", round_name="2017-18 Q2"
+    )
+    _, text = pdf_text(made.content)
+    flat = re.sub(r"\s+", " ", text).replace("\u2010 ", "").replace("\u2010", "")
+    for group, line in report.group_summaries:
+        assert f"{group}: {line}" in flat
+    book = load_workbook(
+        io.BytesIO(
+            board_pack(
+                "assurance", Area.objects.get(code=REGION), None, "xlsx", round_name="2017-18 Q2"
+            ).content
+        )
+    )
+    lines = [row[0] for row in book["Summary"].iter_rows(min_row=2, values_only=True)]
+    assert lines[: 1 + len(report.group_summaries)] == [
+        report.summary,
+        *(f"{group}: {line}" for group, line in report.group_summaries),
+    ]

@@ -79,6 +79,26 @@ def test_an_earlier_round_can_be_chosen(client, world):
     assert client.get(f"{PAGE}?round=2030-31 Q9").status_code == 404
 
 
+def test_one_summary_line_under_each_group_of_criteria(client, world):
+    """As seed 004 sums up its tables: the national conditions, then the overall assessment,
+    each counted from the ratings (Medway, not rated in this round, satisfies neither)."""
+    for area, condition, finance in ((world["kent"], "Y", "A"), (world["surrey"], "N", "G")):
+        make_rating(area, "NC1: Plan jointly agreed", condition, round="2018-19 Q1")
+        make_rating(area, "Finance: pooled budget", finance, round="2018-19 Q1")
+    client.force_login(world["lead"])
+    text = text_of(client.get(f"{PAGE}?round=2018-19 Q1"))
+    assert (
+        "National conditions Only one area (Kent) has satisfied every national condition; the "
+        "other 2 are likely to require further monitoring. Overall assessment Only one area "
+        "(Surrey) has satisfied every criterion of the overall assessment; the other 2 are "
+        "likely to require further monitoring."
+    ) in text
+    # A round of criteria of one group has one line.
+    earlier = text_of(client.get(f"{PAGE}?round=2017-18 Q1"))
+    assert "Overall assessment No area has satisfied every criterion of the overall" in earlier
+    assert "National conditions" not in earlier
+
+
 @pytest.mark.parametrize("role", ["viewer", "programme_manager"])
 def test_other_roles_in_the_region_are_forbidden(client, world, role):
     client.force_login(make_user("someone", (world["region"], role)))

@@ -10,7 +10,11 @@ from bettercare.core.assurance import (
     HIGH_RISK,
     SIGN_OFF,
     Rating,
+    NATIONAL_CONDITIONS,
+    OVERALL_ASSESSMENT,
     answer_label,
+    group_summaries,
+    is_national_condition,
     rating_problem,
     satisfies_all,
     summary_line,
@@ -102,3 +106,82 @@ def test_the_count_of_satisfied_areas_matches_the_names_given(flags):
         assert all(name in line for name in named)
     assert ("No area" in line) == (not named)
     assert line.startswith(f"All {len(flags)} areas") == (len(named) == len(flags))
+
+
+NC = ("NC1: Plan jointly agreed", "National condition: NHS minimum contribution maintained")
+OVERALL = ("Finance: pooled budget", "Delivery: progress against the plan")
+
+
+def test_one_line_under_each_group_of_criteria():
+    """Seed 004 sums up each table: the national conditions, then the overall assessment."""
+    areas = [
+        ("Coventry", {**{c: Rating("Y") for c in NC}, **{c: Rating("A") for c in OVERALL}}),
+        ("Dudley", {**{c: Rating("N") for c in NC}, **{c: Rating("G") for c in OVERALL}}),
+        ("Walsall", {**{c: Rating("N") for c in NC}, **{c: Rating("G") for c in OVERALL}}),
+    ]
+    criteria = (HIGH_RISK, *NC, *OVERALL)
+    assert group_summaries(areas, criteria) == (
+        (
+            NATIONAL_CONDITIONS,
+            "Only one area (Coventry) has satisfied every national condition; the other 2 are "
+            "likely to require further monitoring.",
+        ),
+        (
+            OVERALL_ASSESSMENT,
+            "Two areas (Dudley and Walsall) have satisfied every criterion of the overall "
+            "assessment; the other is likely to require further monitoring.",
+        ),
+    )
+    assert group_summaries(areas, (HIGH_RISK, *NC))[0][0] == NATIONAL_CONDITIONS
+    assert len(group_summaries(areas, (HIGH_RISK, *NC))) == 1
+    assert group_summaries([], criteria) == ()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["G", "A", "R", "Y", "N", "Y*"]), min_size=4, max_size=4)
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_each_group_line_counts_the_areas_satisfying_its_criteria(grid):
+    """Against a plain reference: an area is named in a group's line when it is rated Green or
+    Yes, unqualified, on every criterion of the group, and only then."""
+    criteria = (*NC, *OVERALL)
+    areas = [
+        (
+            f"Area {i}",
+            {c: Rating(r[0], r.endswith("*")) for c, r in zip(criteria, row, strict=True)},
+        )
+        for i, (row,) in enumerate(grid)
+    ]
+    lines = dict(group_summaries(areas, criteria))
+    for group, members in ((NATIONAL_CONDITIONS, NC), (OVERALL_ASSESSMENT, OVERALL)):
+        satisfied = [
+            name
+            for name, ratings in areas
+            if all(ratings[c].status in ("G", "Y") and not ratings[c].qualified for c in members)
+        ]
+        line = lines[group]
+        if not satisfied:
+            assert line.startswith("No area has satisfied"), line
+        elif len(satisfied) == len(areas):
+            assert line.startswith(f"All {len(areas)} areas"), line
+        else:
+            named = line.split("(", 1)[1].split(")", 1)[0]
+            assert named.replace(" and ", ", ").split(", ") == satisfied, line
+
+
+@pytest.mark.parametrize(
+    ("criterion", "national"),
+    [
+        ("NC1: Plan jointly agreed", True),
+        ("National condition: plan jointly agreed", True),
+        ("Metrics: non-elective admissions against the plan", False),
+        ("Finance: pooled budget and section 75 agreement", False),
+    ],
+)
+def test_the_national_conditions_are_told_by_their_names(criterion, national):
+    assert is_national_condition(criterion) is national
