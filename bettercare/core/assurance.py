@@ -18,7 +18,6 @@ cannot say more than the ratings do.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 

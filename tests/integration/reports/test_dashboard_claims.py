@@ -274,7 +274,8 @@ def test_bcf_13_says_its_august_2017_note_once(demo):
     note = "Services in place."
     assert line.additional_information.count(note) == 1
     reason, rest = line.additional_information.split(note)
-    assert " rated " in reason and "rather than the proposed" in reason, reason
+    assert " rated " in reason, reason
+    assert "rather than the proposed" in reason, reason
     assert reason.split(" rated ")[0] in DIMENSION_LABELS.values(), reason
     assert rest.startswith(" Hospital social workers")
 

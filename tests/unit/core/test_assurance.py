@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from bettercare.core.assurance import (
     HIGH_RISK,
-    SIGN_OFF,
-    Rating,
     NATIONAL_CONDITIONS,
     OVERALL_ASSESSMENT,
+    SIGN_OFF,
+    Rating,
     answer_label,
     group_summaries,
     is_national_condition,

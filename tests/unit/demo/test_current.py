@@ -189,8 +189,9 @@ def test_statuses_agree_with_the_proposals_or_say_why_not(rows):
         if proposal is not None and proposal.status != row["status"]:
             overridden += 1
             reason = f"{reason_prefix(row['dimension'])}{STATUS_WORDS[row['status']]} rather "
-            assert reason + f"than the proposed {STATUS_WORDS[proposal.status]}: " in (
-                row["additional_information"]
+            assert (
+                reason + f"than the proposed {STATUS_WORDS[proposal.status]}: "
+                in (row["additional_information"])
             ), row
     assert 0 < overridden < len(rows["status_updates"]) / 8
 
