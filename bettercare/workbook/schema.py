@@ -379,7 +379,9 @@ SHEETS: tuple[Sheet, ...] = (
             "text",
             True,
             note="the headline questions are `High-risk plan` and `Recommended for final "
-            "sign-off`, answered Y or N",
+            "sign-off`, answered Y or N; a national condition is named `NC1: …` or `National "
+            "condition: …` (the matrix sums up the national conditions and, apart, the other "
+            "criteria, the overall assessment)",
         ),
         C("status", "assurance_status", True),
         C("comment", "text", note="for `High-risk plan`: why, and the remedial actions"),
