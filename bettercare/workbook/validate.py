@@ -866,7 +866,7 @@ class _Checker:
                     record,
                     "month",
                     f"is not one of the three months after the period {period}",
-                    f"{', '.join(str(m) for m in activity_months(period))} or blank",
+                    "{}, {} or {}, or blank".format(*activity_months(period)),
                 )
         for record in self.rows("programme_status"):
             if summary_required(record["status"]) and not record["summary"]:
