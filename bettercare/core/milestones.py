@@ -23,6 +23,8 @@ __all__ = [
     "ACTIVITY_GROUP_LABELS",
     "MAX_ACTIVITY_LENGTH",
     "activity_group",
+    "activity_month_problem",
+    "activity_months",
     "activity_problem",
     "milestone_in_report",
     "milestone_order",
@@ -62,6 +64,25 @@ def activity_problem(group: str, text: str) -> str | None:
         return (
             f"An activity is one line of the report: at most {MAX_ACTIVITY_LENGTH} characters, "
             f"got {len(text)}."
+        )
+    return None
+
+
+def activity_months(period: Month) -> tuple[Month, Month, Month]:
+    """The three months after a report's period, in which its planned activities fall."""
+    return (period + 1, period + 2, period + 3)
+
+
+def activity_month_problem(period: Month, month: Month | None) -> str | None:
+    """Why ``month`` cannot be a planned activity's month in the report for ``period`` (None
+    when it can). No month is allowed: the activity runs "during the three months"."""
+    if month is None:
+        return None
+    months = activity_months(period)
+    if month not in months:
+        return (
+            f"The activity's month must be one of the three after {period.label} "
+            f"({', '.join(str(m) for m in months)}) or blank, got {month}."
         )
     return None
 

@@ -475,10 +475,19 @@ PLANNED_ACTIVITIES: dict[Month, tuple[tuple[str, str], ...]] = {
             "Leicestershire Unified Prevention Strategy – develop the “Keep Safe” "
             "implementation plan",
         ),
+        (
+            "schemes",
+            "Prevention at Scale (LGA) – initiation meeting with national consultant",
+        ),
+        ("schemes", "Prevention at Scale (LGA) – agree 2 demonstrator sites"),
         ("schemes", "New Falls Programme – awareness raising with key professionals"),
         (
             "schemes",
             "DTOC – undertake a self-assessment against the CQC methodology for Local Area Reviews",
+        ),
+        (
+            "schemes",
+            "HTLAH service review – review of health activity data and report to November IFPG",
         ),
         ("schemes", "HTLAH – new lots commence"),
         ("enablers", "LLR Points of Access – business case completed"),
@@ -491,9 +500,32 @@ PLANNED_ACTIVITIES: dict[Month, tuple[tuple[str, str], ...]] = {
 }
 
 
+#: The month of an activity where the seed gives it ("initiation meeting … (Oct). Agree 2
+#: demonstrator sites (Nov)", "report to November IFPG"); the others run during the three
+#: months (ADR 0133).
+ACTIVITY_MONTHS: dict[tuple[Month, str], Month] = {
+    (M(2017, 8), "Prevention at Scale (LGA) – initiation meeting with national consultant"): M(
+        2017, 10
+    ),
+    (M(2017, 8), "Prevention at Scale (LGA) – agree 2 demonstrator sites"): M(2017, 11),
+    (
+        M(2017, 8),
+        "HTLAH service review – review of health activity data and report to November IFPG",
+    ): M(2017, 11),
+}
+
+
 def planned_activity_rows(as_at: Month) -> list[Row]:
     return [
-        {"area_code": AREA, "period": str(month), "group": group, "text": text}
+        {
+            "area_code": AREA,
+            "period": str(month),
+            "group": group,
+            "text": text,
+            "month": None
+            if (month, text) not in ACTIVITY_MONTHS
+            else str(ACTIVITY_MONTHS[(month, text)]),
+        }
         for month, planned in PLANNED_ACTIVITIES.items()
         if month <= as_at
         for group, text in planned

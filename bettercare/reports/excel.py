@@ -295,10 +295,11 @@ def highlight_workbook(report: HighlightReport, themes: Sequence[ThemeSection] =
     add_sheet(
         book, "Next three months",
         (Column("group", width=24), Column("activity", width=80), Column("scheme_ref"),
-         Column("due_date")),
+         Column("due_date"), Column("month", width=16)),
         [row for g in report.upcoming_groups
-         for row in ([[g.label, text, None, None] for text in g.activities]
-                     + [[g.label, m.title, m.scheme_ref, m.revised_date or m.baseline_date]
+         for row in ([[g.label, a.text, None, None, a.month] for a in g.activities]
+                     + [[g.label, m.title, m.scheme_ref, m.revised_date or m.baseline_date,
+                         (m.revised_date or m.baseline_date).strftime("%B %Y")]
                         for m in g.milestones])],
     )  # fmt: skip
     _plan_finance_sheets(book, report)

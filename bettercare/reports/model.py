@@ -284,13 +284,22 @@ class PlanFinance:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivityLine:
+    """A planned activity of the next three months: its text and the month it falls in, as
+    ``upcoming_months`` names it ("October 2017"), or None: during the three (ADR 0133)."""
+
+    text: str
+    month: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class UpcomingGroup:
     """One group of the key activity over the next three months (ADR 0111): the activities
     the programme manager wrote for it, then the milestones of the group falling due."""
 
     group: str
     label: str
-    activities: tuple[str, ...]
+    activities: tuple[ActivityLine, ...]
     milestones: tuple[MilestoneLine, ...]
 
 

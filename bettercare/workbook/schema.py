@@ -367,6 +367,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("period", "month", True, note="the report's month; the activity is in the three after"),
         C("group", "activity_group", True),
         C("text", "text", True, note="one line of the report, at most 500 characters"),
+        C("month", "month", note="one of the three months after the period; blank: during them"),
     ),
     _sheet(
         "assurance",

@@ -27,6 +27,7 @@ from typing import Any
 
 from bettercare.core import assurance, scheme_description
 from bettercare.core.indicators import published_value_mismatch
+from bettercare.core.milestones import activity_month_problem, activity_months
 from bettercare.core.pay_for_performance import pay_for_performance_problem
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.plan_details import condition_problem, sign_off_problem
@@ -129,7 +130,7 @@ RETURN_COLUMNS = {
     ),
     "programme_status": ("area_code", "period", "dimension", "status", "summary"),
     "achievements": ("area_code", "period", "text"),
-    "planned_activities": ("area_code", "period", "group", "text"),
+    "planned_activities": ("area_code", "period", "group", "text", "month"),
 }
 
 
@@ -858,6 +859,15 @@ class _Checker:
                 )
             elif problem:
                 self.error(record, "commentary", problem, "exception commentary")
+        for record in self.rows("planned_activities"):
+            month, period = record["month"], record["period"]
+            if period is not None and activity_month_problem(period, month) is not None:
+                self.error(
+                    record,
+                    "month",
+                    f"is not one of the three months after the period {period}",
+                    "{}, {} or {}, or blank".format(*activity_months(period)),
+                )
         for record in self.rows("programme_status"):
             if summary_required(record["status"]) and not record["summary"]:
                 self.error(

@@ -263,9 +263,9 @@ RICH = {
         E10000016,2017-08,"= 100% of care homes visited"
     """,
     "planned_activities": """\
-        area_code,period,group,text
-        E10000016,2017-08,programme,Quarterly review of the BCF financial position
-        E10000016,2017-08,BCF Enablers,"DARS application – renew the dataflow, if approved"
+        area_code,period,group,text,month
+        E10000016,2017-08,programme,Quarterly review of the BCF financial position,2017-10
+        E10000016,2017-08,BCF Enablers,"DARS application – renew the dataflow, if approved",
     """,
     "assurance": """\
         area_code,round,criterion,status,comment,qualified,footnote
@@ -341,9 +341,9 @@ def test_the_rich_workbook_imports_every_sheet(rich, importer):
         ("Section 75 agreement signed", 0),
         ("= 100% of care homes visited", 1),
     ]
-    assert list(august.planned_activities.values_list("group", "text")) == [
-        ("enablers", "DARS application – renew the dataflow, if approved"),
-        ("programme", "Quarterly review of the BCF financial position"),
+    assert list(august.planned_activities.values_list("group", "text", "month")) == [
+        ("enablers", "DARS application – renew the dataflow, if approved", None),
+        ("programme", "Quarterly review of the BCF financial position", date(2017, 10, 1)),
     ]
     assert Risk.objects.get(ref="R1").score == 16
     note = MetricCommentary.objects.get(metric__code="bcf_dtoc")
@@ -701,6 +701,12 @@ def test_round_trip_of_every_sheet_is_lossless(rich, importer, tmp_path):
         'E10000016,M1,BCF 1,Recruit the night team,2017-06-30,2017-08-31,,"Delayed by '
         'recruitment.\nSecond advert out."\n'
     )
+    # An activity's month (ADR 0133), blank for one during the three months.
+    assert (first / "planned_activities.csv").read_text(encoding="utf-8") == (
+        "area_code,period,group,text,month\n"
+        'E10000016,2017-08,enablers,"DARS application – renew the dataflow, if approved",\n'
+        "E10000016,2017-08,programme,Quarterly review of the BCF financial position,2017-10\n"
+    )
     assert (first / "spc_rebase.csv").read_text(encoding="utf-8") == (
         "area_code,metric_code,period,reason\n"
         'E10000016,kent_discharge_home,2017-05,"Home First started: discharge to assess, at '
@@ -790,3 +796,50 @@ def test_a_workbook_without_the_return_figures_leaves_them_alone(rich, importer,
     assert import_workbook(cleared, by=importer).counts["status_updates"].updated == 1
     finance.refresh_from_db()
     assert finance.forecast_outturn is None
+
+
+# -- an activity's month (ADR 0133) --------------------------------------------------------
+
+
+def test_a_workbook_without_the_activity_month_leaves_the_months_alone(rich, importer, tmp_path):
+    assert import_workbook(rich, by=importer).ok
+    old = tmp_path / "old"
+    shutil.copytree(rich, old)
+    (old / "planned_activities.csv").write_text(
+        "area_code,period,group,text\n"
+        "E10000016,2017-08,programme,Quarterly review of the BCF financial position\n"
+        'E10000016,2017-08,enablers,"DARS application – renew the dataflow, if approved"\n',
+        encoding="utf-8",
+    )
+    again = import_workbook(old, by=importer)
+    assert again.errors == [], [str(m) for m in again.errors]
+    assert again.counts["planned_activities"].updated == 0
+    assert sorted(PlannedActivity.objects.values_list("month", flat=True), key=str) == [
+        date(2017, 10, 1),
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("month", "shown"),
+    [("2017-08", "'2017-08'"), ("2017-12", "'2017-12'"), ("Oct", "'Oct'")],
+)
+def test_an_activity_month_outside_the_three_months_is_refused_in_one_line(
+    rich, importer, tmp_path, month, shown
+):
+    edit_csv(rich / "planned_activities.csv", 2, "month", month)
+    before = snapshot()
+    result = import_workbook(rich, by=importer)
+    problem, expected = (
+        ("is not a reporting period", "a month as YYYY-MM, e.g. 2017-08")
+        if month == "Oct"
+        else (
+            "is not one of the three months after the period 2017-08",
+            "2017-09, 2017-10 or 2017-11, or blank",
+        )
+    )
+    assert [str(m) for m in result.errors] == [
+        f"error: planned_activities.csv, sheet planned_activities, row 2, column month: "
+        f"{problem} (got {shown}); expected {expected}"
+    ]
+    assert snapshot() == before

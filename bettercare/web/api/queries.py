@@ -186,7 +186,12 @@ def area_planned_activities(period: ReportingPeriod) -> list[dict[str, Any]]:
     """The period's planned activities, group by group in the seed's order."""
     planned = list(PlannedActivity.objects.filter(period=period)) if period.is_recorded else []
     return [
-        {"group": a.group, "group_label": ACTIVITY_GROUP_LABELS[a.group], "text": a.text}
+        {
+            "group": a.group,
+            "group_label": ACTIVITY_GROUP_LABELS[a.group],
+            "text": a.text,
+            "month": None if a.month is None else f"{a.month:%Y-%m}",
+        }
         for group in ACTIVITY_GROUPS
         for a in planned
         if a.group == group

@@ -206,6 +206,11 @@ class PlannedActivityOut(Schema):
     )
     group_label: str
     text: str = Field(description="The activity as the programme manager wrote it.")
+    month: str | None = Field(
+        default=None,
+        description="The month (YYYY-MM) of the three after the period the activity falls in; "
+        "null: during the three months.",
+    )
 
 
 class RiskOut(Schema):

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from bettercare.core.milestones import activity_problem
+from bettercare.core.milestones import activity_month_problem, activity_problem
 from bettercare.core.periods import Month
 from bettercare.core.rag import (
     DIMENSIONS,
@@ -435,14 +435,19 @@ def risk_update(*, risk: Risk, changes: dict[str, Any], seen_version: int, by: U
 
 @transaction.atomic
 def planned_activity_add(
-    *, period: ReportingPeriod, group: str, text: str, by: User | None
+    *,
+    period: ReportingPeriod,
+    group: str,
+    text: str,
+    by: User | None,
+    month: Month | None = None,
 ) -> PlannedActivity:
     """Add a key activity planned over the next three months to the period's highlight
-    report, at the end of its group."""
+    report, at the end of its group; in one of the three months, or none (during them)."""
     period = _locked(period)
     _editable(period)
     text = text.strip()
-    problem = activity_problem(group, text)
+    problem = activity_problem(group, text) or activity_month_problem(period.reporting_month, month)
     if problem is not None:
         raise ActionError(problem)
     siblings = PlannedActivity.objects.filter(period=period, group=group)
@@ -450,7 +455,11 @@ def planned_activity_add(
         raise ActionError(f"{text!r} is already planned in this group for {period.label}.")
     last = siblings.order_by("-position").values_list("position", flat=True).first()
     activity = PlannedActivity(
-        period=period, group=group, text=text, position=0 if last is None else last + 1
+        period=period,
+        group=group,
+        text=text,
+        month=None if month is None else month.first_day,
+        position=0 if last is None else last + 1,
     )
     _record(activity, by, f"{period.label} planned activity added")
     activity.save()

@@ -3,6 +3,8 @@ for a period's highlight report in the seed's groups (ADR 0111)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from bettercare.core.milestones import ACTIVITY_GROUP_LABELS, MAX_ACTIVITY_LENGTH
+from bettercare.core.milestones import ACTIVITY_GROUP_LABELS, MAX_ACTIVITY_LENGTH, activity_months
+from bettercare.core.periods import Month
 from bettercare.web.pages import access_of, area_for, period_for, render_area_page
 from bettercare.web.programmes.actions import (
     ActionError,
@@ -35,6 +38,22 @@ class ActivityForm(forms.Form):
             "max_length": f"Describe the activity in at most {MAX_ACTIVITY_LENGTH} characters",
         },
     )
+    month = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "Select one of the three months, or none"},
+    )
+
+    def __init__(self, data: Any, *, period: Month) -> None:
+        super().__init__(data)
+        self.month_choices = [("", "During the three months")] + [
+            (str(m), m.label) for m in activity_months(period)
+        ]
+        self.fields["month"].choices = self.month_choices  # type: ignore[attr-defined]  # a ChoiceField
+
+    def chosen_month(self) -> Month | None:
+        """The month chosen (after ``is_valid``), None for "during the three months"."""
+        value = self.cleaned_data.get("month") or ""
+        return Month.parse(value) if value else None
 
 
 def _back(code: str, period: ReportingPeriod) -> str:
@@ -45,7 +64,9 @@ def activities(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
     period = period_for(area, request.GET.get("period"))
     status = 200
-    form = ActivityForm(request.POST if request.method == "POST" else None)
+    form = ActivityForm(
+        request.POST if request.method == "POST" else None, period=period.reporting_month
+    )
     if request.method == "POST":
         if not access_of(request).can_manage(area):
             raise PermissionDenied("Only the programme manager plans the key activities.")
@@ -55,6 +76,7 @@ def activities(request: HttpRequest, code: str) -> HttpResponse:
                     period=period,
                     group=form.cleaned_data["group"],
                     text=form.cleaned_data["text"],
+                    month=form.chosen_month(),
                     by=request.user,  # type: ignore[arg-type]  # signed in (LoginRequiredMiddleware): a User
                 )
             except ActionError as error:

@@ -320,6 +320,7 @@ def workbook_rows(area: Area) -> dict[str, list[dict[str, Any]]]:
             "period": _month(a.period.month),
             "group": a.group,
             "text": a.text,
+            "month": None if a.month is None else _month(a.month),
         }
         for a in PlannedActivity.objects.filter(period__area_id__in=ids).select_related(
             "period__area"

@@ -154,6 +154,7 @@ def _signed_off_rows() -> dict[str, set[tuple[Any, ...]]]:
                 "period": f"{a.period.month:%Y-%m}",
                 "group": a.group,
                 "text": a.text,
+                "month": None if a.month is None else f"{a.month:%Y-%m}",
             },
         )
         for a in PlannedActivity.objects.filter(**signed_off).select_related("period__area")
@@ -1062,16 +1063,18 @@ class _Writer:
         )
         in_group: dict[tuple[int, str], int] = defaultdict(int)
         activities = []
+        with_month = self.validated.has_column("planned_activities", "month")
         for record in self.rows("planned_activities"):
             period = self.period_id(record)
-            activities.append(
-                {
-                    "period_id": period,
-                    "group": record["group"],
-                    "text": record["text"].strip(),
-                    "position": in_group[(period, record["group"])],
-                }
-            )
+            activity = {
+                "period_id": period,
+                "group": record["group"],
+                "text": record["text"].strip(),
+                "position": in_group[(period, record["group"])],
+            }
+            if with_month:  # an older workbook without the column leaves the months held
+                activity["month"] = None if record["month"] is None else record["month"].first_day
+            activities.append(activity)
             in_group[(period, record["group"])] += 1
         self.upsert(
             "planned_activities",

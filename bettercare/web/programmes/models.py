@@ -548,6 +548,9 @@ class PlannedActivity(models.Model):
     )
     group = models.CharField(max_length=10, choices=Group.choices)
     text = models.CharField(max_length=MAX_ACTIVITY_LENGTH)  # one line of the report
+    #: The first day of the one of the three months after the period the activity falls in;
+    #: None: during the three months (ADR 0133).
+    month = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 

@@ -30,6 +30,7 @@ from bettercare.core.rag import (
     savings_planned_to_date,
 )
 from bettercare.reports.model import (
+    ActivityLine,
     Change,
     FundingLine,
     HighlightReport,
@@ -175,7 +176,11 @@ def highlight_report(snapshot: HighlightSnapshot) -> HighlightReport:
         UpcomingGroup(
             group=group,
             label=ACTIVITY_GROUP_LABELS[group],
-            activities=tuple(text for g, text in snapshot.activities if g == group),
+            activities=tuple(
+                ActivityLine(text, None if due is None else Month.of(due).label)
+                for g, text, due in snapshot.activities
+                if g == group
+            ),
             milestones=tuple(
                 line
                 for line in upcoming

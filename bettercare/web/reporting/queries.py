@@ -135,8 +135,9 @@ class HighlightSnapshot:
     savings: SavingsRow | None
     periods: tuple[PeriodRef, ...]
     taken_at: datetime
-    #: The planned activities of the period: (group, text), in their order.
-    activities: tuple[tuple[str, str], ...] = ()
+    #: The planned activities of the period: (group, text, month's first day or None), in
+    #: their order.
+    activities: tuple[tuple[str, str, date | None], ...] = ()
     #: The year's scheme spend lines with their protection category (ADR 0112).
     spend: tuple[SpendLine, ...] = ()
 
@@ -378,7 +379,7 @@ def highlight_snapshot(period: ReportingPeriod) -> HighlightSnapshot:
     activities = tuple(
         PlannedActivity.objects.filter(
             period__area_id=period.area_id, period__month=period.month
-        ).values_list("group", "text")
+        ).values_list("group", "text", "month")
     )
     periods = tuple(
         period_ref(p) for p in ReportingPeriod.objects.filter(area=area).order_by("-month")

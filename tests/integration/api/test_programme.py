@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from bettercare.core.periods import Month
 from bettercare.web.programmes.actions import DimensionReturn, planned_activity_add
 from tests.factories import (
     describe_scheme,
@@ -292,13 +293,13 @@ def test_milestones_at_a_later_month_have_slipped_further(viewer, milestones):
 def test_planned_activities_of_the_period_by_group(viewer, areas):
     area = areas.leicestershire
     august = make_period(area, "2017-08")
-    for group, text in (
-        ("enablers", "LLR Points of Access – business case completed"),
-        ("programme", "BCF Quarterly Report to NHSE"),
-        ("schemes", "HTLAH – new lots commence"),
-        ("programme", "IBCF Quarterly Report to DCLG"),
+    for group, text, month in (
+        ("enablers", "LLR Points of Access – business case completed", None),
+        ("programme", "BCF Quarterly Report to NHSE", Month(2017, 10)),
+        ("schemes", "HTLAH – new lots commence", None),
+        ("programme", "IBCF Quarterly Report to DCLG", None),
     ):
-        planned_activity_add(period=august, group=group, text=text, by=None)
+        planned_activity_add(period=august, group=group, text=text, month=month, by=None)
     response = viewer.get("/api/areas/E10000018/activities", {"period": "2017-08"})
     assert response.status_code == 200
     assert response.json() == [
@@ -306,17 +307,25 @@ def test_planned_activities_of_the_period_by_group(viewer, areas):
             "group": "programme",
             "group_label": "Programme management",
             "text": "BCF Quarterly Report to NHSE",
+            "month": "2017-10",
         },
         {
             "group": "programme",
             "group_label": "Programme management",
             "text": "IBCF Quarterly Report to DCLG",
+            "month": None,
         },
-        {"group": "schemes", "group_label": "Schemes", "text": "HTLAH – new lots commence"},
+        {
+            "group": "schemes",
+            "group_label": "Schemes",
+            "text": "HTLAH – new lots commence",
+            "month": None,
+        },
         {
             "group": "enablers",
             "group_label": "Enablers",
             "text": "LLR Points of Access – business case completed",
+            "month": None,
         },
     ]
 

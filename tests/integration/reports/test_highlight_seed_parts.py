@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from bettercare.reports.model import ActivityLine
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.queries import reporting_period
 from bettercare.web.reporting.highlight import build_highlight_report
@@ -51,9 +52,13 @@ def test_the_milestone_table_holds_scheme_milestones_of_2017_18_only(report):
 def test_the_next_three_months_are_grouped_as_the_seed(report):
     groups = {g.label: g for g in report.upcoming_groups}
     assert list(groups) == ["Programme management", "Schemes", "Enablers"]
-    assert groups["Programme management"].activities[0] == "Sign-off BCF section 75 agreement"
-    assert "HTLAH – new lots commence" in groups["Schemes"].activities
-    assert groups["Enablers"].activities[0] == "LLR Points of Access – business case completed"
+    assert groups["Programme management"].activities[0] == ActivityLine(
+        "Sign-off BCF section 75 agreement"
+    )
+    assert "HTLAH – new lots commence" in [a.text for a in groups["Schemes"].activities]
+    assert groups["Enablers"].activities[0] == ActivityLine(
+        "LLR Points of Access – business case completed"
+    )
     for group in report.upcoming_groups:
         for m in group.milestones:
             assert (m.scheme_ref is None) == (group.group == "programme")
@@ -158,5 +163,47 @@ def test_the_packs_carry_the_groups_and_the_scheme_references(demo):
         assert expected in text, expected
     book = load_workbook(io.BytesIO(board_pack("highlight", area, AUGUST, "xlsx").content))
     rows = list(book["Next three months"].iter_rows(values_only=True))
-    assert rows[0] == ("group", "activity", "scheme_ref", "due_date")
-    assert rows[1] == ("Programme management", "Sign-off BCF section 75 agreement", None, None)
+    assert rows[0] == ("group", "activity", "scheme_ref", "due_date", "month")
+    assert rows[1] == (
+        "Programme management",
+        "Sign-off BCF section 75 agreement",
+        None,
+        None,
+        None,
+    )
+
+
+#: The seed's activities whose month it gives (ADR 0133): "initiation meeting with national
+#: consultant (Oct). Agree 2 demonstrator sites (Nov)", "report to November IFPG".
+MEETING = "Prevention at Scale (LGA) – initiation meeting with national consultant"
+SITES = "Prevention at Scale (LGA) – agree 2 demonstrator sites"
+HTLAH_REVIEW = "HTLAH service review – review of health activity data and report to November IFPG"
+
+
+def test_an_activity_is_shown_in_its_month_on_the_page_and_in_every_pack(client, demo, report):
+    schemes = next(g for g in report.upcoming_groups if g.group == "schemes")
+    months = {a.text: a.month for a in schemes.activities}
+    assert report.upcoming_months == ("September 2017", "October 2017", "November 2017")
+    assert months[MEETING] == "October 2017"
+    assert months[SITES] == "November 2017"
+    assert months[HTLAH_REVIEW] == "November 2017"
+    assert months["HTLAH – new lots commence"] is None  # during the three months
+    area = Area.objects.get(code=LEICESTERSHIRE)
+    # The grid marks the activity's month as it marks a milestone's due date.
+    html = board_pack("highlight", area, AUGUST, "html").content.decode()
+    row = html.split(MEETING, 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r'<td class="due">([^<]*)</td>', row) == ["", "● Oct", ""]
+    _, text = pdf_text(board_pack("highlight", area, AUGUST, "pdf").content)
+    flat = re.sub(r"\s+", " ", text.replace("\u2010\n", ""))  # soft hyphens at line ends
+    assert f"{MEETING} ● Oct" in flat
+    assert f"{HTLAH_REVIEW} ● Nov" in flat
+    assert f"{SITES} ● Nov" in flat
+    assert "HTLAH – new lots commence ●" not in flat
+    book = load_workbook(io.BytesIO(board_pack("highlight", area, AUGUST, "xlsx").content))
+    rows = {r[1]: r for r in book["Next three months"].iter_rows(values_only=True)}
+    assert rows[MEETING] == ("Schemes", MEETING, None, None, "October 2017")
+    assert rows["HTLAH – new lots commence"][-1] is None
+    client.force_login(make_user("month-viewer", (area, "viewer")))
+    page = text_of(client.get(f"/areas/{LEICESTERSHIRE}/?period=2017-08"))
+    assert f"October 2017: {MEETING}" in page
+    assert f"November 2017: {HTLAH_REVIEW}" in page

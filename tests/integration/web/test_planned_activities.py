@@ -3,8 +3,11 @@ grouped as the seed groups it, kept in the history (ADR 0111)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bettercare.core.periods import Month
 from bettercare.web.programmes.actions import (
     ActionError,
     planned_activity_add,
@@ -114,3 +117,63 @@ def test_a_signed_off_period_can_no_longer_be_changed(world):
     with pytest.raises(ActionError, match="August 2017 is signed off"):
         planned_activity_remove(activity=activity, by=None)
     assert PlannedActivity.objects.filter(pk=activity.pk).exists()
+
+
+# -- an activity's month (ADR 0133) ---------------------------------------------------------
+
+
+def test_the_form_offers_the_three_months_and_records_the_one_chosen(client, world):
+    client.force_login(world["manager"])
+    page = client.get(f"{PAGE}?period=2017-08").content.decode()
+    assert '<option value="" selected>During the three months</option>' in page
+    for value, label in (
+        ("2017-09", "September 2017"),
+        ("2017-10", "October 2017"),
+        ("2017-11", "November 2017"),
+    ):
+        assert f'<option value="{value}">{label}</option>' in page
+    response = client.post(
+        f"{PAGE}?period=2017-08",
+        {"group": "programme", "text": "IBCF Quarterly Report to DCLG", "month": "2017-10"},
+    )
+    assert response.status_code == 302
+    during = client.post(
+        f"{PAGE}?period=2017-08", {"group": "programme", "text": "Risk register review"}
+    )
+    assert during.status_code == 302
+    assert list(PlannedActivity.objects.values_list("text", "month")) == [
+        ("IBCF Quarterly Report to DCLG", date(2017, 10, 1)),
+        ("Risk register review", None),
+    ]
+    assert "IBCF Quarterly Report to DCLG (October 2017)" in text_of(
+        client.get(f"{PAGE}?period=2017-08")
+    )
+    overview = text_of(client.get(f"/areas/{KENT}/", {"period": "2017-08"}))
+    assert "October 2017: IBCF Quarterly Report to DCLG" in overview
+
+
+def test_a_month_outside_the_three_is_refused_by_the_form(client, world):
+    client.force_login(world["manager"])
+    response = client.post(
+        f"{PAGE}?period=2017-08", {"group": "schemes", "text": "Too late", "month": "2017-12"}
+    )
+    assert response.status_code == 400
+    assert error_summary(response) == [("#month", "Select one of the three months, or none")]
+    assert not PlannedActivity.objects.exists()
+
+
+def test_the_action_refuses_a_month_outside_the_three_in_one_line(world):
+    with pytest.raises(ActionError) as refused:
+        planned_activity_add(
+            period=world["august"], group="schemes", text="A review", month=Month(2017, 8), by=None
+        )
+    assert str(refused.value) == (
+        "The activity's month must be one of the three after August 2017 "
+        "(2017-09, 2017-10, 2017-11) or blank, got 2017-08."
+    )
+    assert not PlannedActivity.objects.exists()
+    kept = planned_activity_add(
+        period=world["august"], group="schemes", text="A review", month=Month(2017, 11), by=None
+    )
+    assert kept.month == date(2017, 11, 1)
+    assert kept.history.get().month == date(2017, 11, 1)

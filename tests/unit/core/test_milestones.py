@@ -7,7 +7,12 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bettercare.core.milestones import milestone_in_report, milestone_order
+from bettercare.core.milestones import (
+    activity_month_problem,
+    activity_months,
+    milestone_in_report,
+    milestone_order,
+)
 from bettercare.core.periods import FinancialYear, Month
 
 AUGUST_2017 = Month(2017, 8)
@@ -87,3 +92,37 @@ def test_programme_milestones_come_first_then_schemes_in_natural_order() -> None
     ]
     ordered = sorted(rows, key=lambda r: milestone_order(*r))
     assert [r[2] for r in ordered] == ["PM01", "PM02", "M5", "M3", "M4"]
+
+
+# -- an activity's month (ADR 0133) ---------------------------------------------------------
+
+
+def test_an_activity_falls_in_one_of_the_three_months_after_the_report_or_none() -> None:
+    assert activity_months(AUGUST_2017) == (Month(2017, 9), Month(2017, 10), Month(2017, 11))
+    assert activity_months(Month(2017, 11)) == (Month(2017, 12), Month(2018, 1), Month(2018, 2))
+    assert activity_month_problem(AUGUST_2017, None) is None
+    assert activity_month_problem(AUGUST_2017, Month(2017, 11)) is None
+    assert activity_month_problem(AUGUST_2017, Month(2017, 8)) == (
+        "The activity's month must be one of the three after August 2017 "
+        "(2017-09, 2017-10, 2017-11) or blank, got 2017-08."
+    )
+    assert activity_month_problem(AUGUST_2017, Month(2017, 12)) is not None
+
+
+def _plain_activity_month_allowed(period: Month, month: Month) -> bool:
+    """The rule as a reader states it: from one to three months after the period's month."""
+    after = (month.year - period.year) * 12 + (month.month - period.month)
+    return 1 <= after <= 3
+
+
+months = st.builds(Month, st.integers(2000, 2100), st.integers(1, 12))
+
+
+@given(months, months)
+def test_the_activity_month_rule_agrees_with_its_plain_statement(
+    period: Month, month: Month
+) -> None:
+    assert (activity_month_problem(period, month) is None) == _plain_activity_month_allowed(
+        period, month
+    )
+    assert all(activity_month_problem(period, m) is None for m in activity_months(period))

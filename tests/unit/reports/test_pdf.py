@@ -2,8 +2,6 @@
 
 import ctypes.util
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -12,7 +10,6 @@ import pytest
 
 from bettercare.reports.pdf import (
     PdfProcess,
-    PdfProcessError,
     find_in_linker_cache,
     load_weasyprint,
     write_pdf,
@@ -28,32 +25,65 @@ td { hyphens: auto; width: 3em }</style></head>
 <td>1,234.5</td></tr></table></body></html>"""
 
 
-def test_a_pdf_process_writes_the_bytes_this_process_writes():
+# A process forks only while it runs one thread (a fork copies only the thread that calls
+# it). The suite's process may hold others by now (the statistics' thread pool, say), so the
+# forking cases run in a fresh interpreter, as the command line does.
+FORKING = textwrap.dedent(
+    """
+    import os, signal, sys
+    import pytest
+    from bettercare.reports.pdf import PdfProcess, PdfProcessError, write_pdf
+
+    html = sys.stdin.read()
+    case = sys.argv[1]
     process = PdfProcess()
-    assert process.pid  # forked: pytest runs one thread
-    made = process(HTML)
-    assert process.pid == 0  # the child has ended and been waited for
-    assert made.startswith(b"%PDF")
-    assert made == write_pdf(HTML)
+    assert process.pid > 0, "one thread: forked"
+    if case == "writes":
+        made = process(html)
+        assert process.pid == 0  # the child has ended and been waited for
+        assert made.startswith(b"%PDF")
+        assert made == write_pdf(html)
+    elif case == "never asked":
+        child = process.pid
+        process.close()
+        assert process.pid == 0
+        with pytest.raises(ChildProcessError):
+            os.waitpid(child, os.WNOHANG)  # already waited for: no zombie left behind
+        process.close()  # a second close does nothing
+        assert process(html) == write_pdf(html)  # no child: written in this process
+    elif case == "died":
+        os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(PdfProcessError, match="ended without an answer"):
+            process(html)
+        assert process.pid == 0
+    print("checked", case)
+    """
+)
 
 
-def test_a_pdf_process_never_asked_is_ended_and_then_writes_here():
-    process = PdfProcess()
-    child = process.pid
-    process.close()
-    assert process.pid == 0
-    with pytest.raises(ChildProcessError):
-        os.waitpid(child, os.WNOHANG)  # already waited for: no zombie left behind
-    process.close()  # a second close does nothing
-    assert process(HTML) == write_pdf(HTML)  # no child: written in this process
+@pytest.mark.parametrize("case", ["writes", "never asked", "died"])
+def test_a_pdf_process(case):
+    """writes: the child writes the bytes this process writes; never asked: it is ended and
+    the PDF is then written here; died: an error, not an empty PDF."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORKING, case], input=HTML, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"checked {case}"), done.stderr
 
 
-def test_a_pdf_process_that_died_is_an_error_not_an_empty_pdf():
-    process = PdfProcess()
-    os.kill(process.pid, signal.SIGKILL)
-    with pytest.raises(PdfProcessError, match="ended without an answer"):
-        process(HTML)
-    assert process.pid == 0
+def test_a_process_running_threads_writes_here_without_forking():
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        process = PdfProcess()
+        assert process.pid == 0  # another thread is running: no fork
+        assert process(HTML) == write_pdf(HTML)
+    finally:
+        stop.set()
+        other.join()
 
 
 @pytest.mark.parametrize("name", WEASYPRINT_LIBRARIES)
