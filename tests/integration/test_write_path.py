@@ -34,6 +34,10 @@ NOT_ACTIONS = {
     "bettercare.web.benchmarking.actions.parse_peer_group_rows",
     "bettercare.web.benchmarking.actions.read_peer_group_file",
     "bettercare.web.programmes.actions.missing_returns",
+    # The text-length check every action runs before it writes (ADR 0128).
+    "bettercare.web.programmes.actions.check_lengths",
+    "bettercare.web.programmes.actions.length_problem",
+    "bettercare.web.programmes.actions.max_length",
 }
 
 
