@@ -64,12 +64,20 @@ def _postgres_reads(node: dict[str, Any]) -> Iterator[str]:
     """Each read of the table in a PostgreSQL plan, as "NODE on TABLE" with " by CONDITION"
     when an index condition narrows it (a bitmap scan's is its index scan's)."""
     if node.get("Relation Name") == TABLE:
-        children = node.get("Plans", [])
-        conditions = [node.get("Index Cond")] + [c.get("Index Cond") for c in children]
-        found = next((c for c in conditions if c), None)
+        found = next(_index_conditions(node), None)
         yield f"{node['Node Type']} on {TABLE}" + (f" by {found}" if found else "")
     for child in node.get("Plans", []):
         yield from _postgres_reads(child)
+
+
+def _index_conditions(node: dict[str, Any]) -> Iterator[str]:
+    """The index conditions of a scan: its own, or (a bitmap heap scan) those of the bitmap
+    index scans under it, through any BitmapAnd/BitmapOr that combines them."""
+    if node.get("Index Cond"):
+        yield node["Index Cond"]
+    for child in node.get("Plans", []):
+        if child.get("Node Type", "").startswith("Bitmap"):
+            yield from _index_conditions(child)
 
 
 def scans(lines: list[str]) -> list[str]:
@@ -88,7 +96,9 @@ def assert_indexed(read: Callable[[], Any]) -> list[str]:
     explained = plans(read)
     assert explained, "the read sent no statement to the metric values table"
     unindexed = {sql: scans(lines) for sql, lines in explained if scans(lines)}
-    assert unindexed == {}
+    assert unindexed == {}, [
+        (sql[sql.index(" FROM ") :], lines) for sql, lines in explained if scans(lines)
+    ]
     return [line for _, lines in explained for line in lines]
 
 
@@ -131,3 +141,25 @@ def test_a_plan_that_scans_the_table_is_found(world: dict[str, Any]) -> None:
     """The check itself: a read by a column no index leads with is reported."""
     explained = plans(lambda: list(MetricValue.objects.filter(note="Agreed in the plan")))
     assert [bool(scans(lines)) for _, lines in explained] == [True]
+
+
+def test_a_bitmap_heap_scan_under_an_or_of_index_scans_is_a_search() -> None:
+    """A read with OR'ed conditions (the metric page's values of its area and of its region)
+    is one bitmap heap scan over a BitmapOr of index scans: each narrows it by an index."""
+    plan = {
+        "Node Type": "Bitmap Heap Scan",
+        "Relation Name": TABLE,
+        "Plans": [
+            {
+                "Node Type": "BitmapOr",
+                "Plans": [
+                    {"Node Type": "Bitmap Index Scan", "Index Cond": "(area_id = 807)"},
+                    {"Node Type": "Bitmap Index Scan", "Index Cond": "(metric_id = 3)"},
+                ],
+            }
+        ],
+    }
+    assert list(_postgres_reads(plan)) == [f"Bitmap Heap Scan on {TABLE} by (area_id = 807)"]
+    assert list(_postgres_reads({"Node Type": "Seq Scan", "Relation Name": TABLE})) == [
+        f"Seq Scan on {TABLE}"
+    ]
