@@ -10,8 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from bettercare.web.finance.actions import (
     national_condition_update,
     performance_achieved_update,
 )
+from bettercare.web.finance.lookups import finance_row, parsed_year
 from bettercare.web.finance.models import (
     Funding,
     NationalCondition,
@@ -133,10 +133,7 @@ def plan(request: HttpRequest, code: str) -> HttpResponse:
     text = request.GET.get("year") or latest
     if text is None:
         text = str(Month.of(timezone.localdate()).financial_year)
-    try:
-        year = str(FinancialYear.parse(text))
-    except ValueError:
-        raise Http404(f"{text!r} is not a financial year (expected YYYY-YY).") from None
+    year = str(parsed_year(text))
     if details is None or details.financial_year != year:
         details = PlanDetails.objects.filter(area=area, financial_year=year).first()
     conditions = list(NationalCondition.objects.filter(area=area, financial_year=year))
@@ -187,14 +184,14 @@ class ConditionForm(forms.Form):
 
 
 def national_condition_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    area = area_for(request, code)
-    condition = NationalCondition.objects.filter(pk=pk, area=area).first()
-    if condition is None:
-        raise Http404(f"{area.name} has no national condition {pk}.")
-    if not access_of(request).can_edit_finance(area):
-        raise PermissionDenied(
-            "Only the programme manager and the finance lead can change the plan's statements."
-        )
+    area, condition = finance_row(
+        request,
+        code,
+        NationalCondition,
+        pk,
+        named="national condition",
+        to="change the plan's statements",
+    )
 
     def save(data: dict[str, Any]) -> None:
         national_condition_update(
@@ -249,14 +246,14 @@ class AchievedForm(forms.Form):
 def performance_achieved_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Record the reduction achieved for a payment period of the performance fund (blank: not
     known yet); the payment due is core's, from it (ADR 0112)."""
-    area = area_for(request, code)
-    payment = PerformancePayment.objects.filter(pk=pk, area=area).first()
-    if payment is None:
-        raise Http404(f"{area.name} has no performance payment {pk}.")
-    if not access_of(request).can_edit_finance(area):
-        raise PermissionDenied(
-            "Only the programme manager and the finance lead can record the reduction achieved."
-        )
+    area, payment = finance_row(
+        request,
+        code,
+        PerformancePayment,
+        pk,
+        named="performance payment",
+        to="record the reduction achieved",
+    )
 
     def save(data: dict[str, Any]) -> None:
         performance_achieved_update(

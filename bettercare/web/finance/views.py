@@ -10,8 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,9 +20,10 @@ from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.pooled_fund import SpendLine, counted_once
 from bettercare.web.edits import versioned_edit
 from bettercare.web.finance.actions import funding_forecast_update, savings_achieved_update
+from bettercare.web.finance.lookups import finance_row, year_asked
 from bettercare.web.finance.models import Funding, PayForPerformance, SavingsPlan, SchemeFinance
 from bettercare.web.finance.plan_views import pay_for_performance_of
-from bettercare.web.pages import access_of, area_for, render_area_page
+from bettercare.web.pages import area_for, render_area_page
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.returns import MoneyField
 from bettercare.web.reporting import cached
@@ -60,17 +60,6 @@ def _latest_month(area: Area, today: Month) -> Month:
     return latest.reporting_month if latest else today
 
 
-def _year_asked(request: HttpRequest) -> FinancialYear | None:
-    """The financial year in the query (None: none asked); 404 for one that is not a year."""
-    text = request.GET.get("year")
-    if not text:
-        return None
-    try:
-        return FinancialYear.parse(text)
-    except ValueError:
-        raise Http404(f"{text!r} is not a financial year (expected YYYY-YY).") from None
-
-
 def _as_at(year: FinancialYear, latest: Month) -> Month:
     """The month the savings plan is judged at: the latest period, within the year asked."""
     if latest < year.first_month:
@@ -83,7 +72,7 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
     area's money, read and computed once per version of the area's data (ADR 0102, ADR 0121)
     and kept in the cache, so a cached page reads only the session, the area and the token."""
     area = area_for(request, code)
-    asked = _year_asked(request)
+    asked = year_asked(request)
     today = Month.of(timezone.localdate())
     context = cached.versioned(
         f"value:finance:{area.pk}:{asked or 'latest'}:{today}",
@@ -225,13 +214,6 @@ class SavingsForm(forms.Form):
         return amount
 
 
-def _finance_editor(request: HttpRequest, area: Area) -> None:
-    if not access_of(request).can_edit_finance(area):
-        raise PermissionDenied(
-            "Only the programme manager and the finance lead can change the finance figures."
-        )
-
-
 def _edit(
     request: HttpRequest,
     area: Area,
@@ -261,11 +243,9 @@ def _edit(
 
 
 def funding_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    area = area_for(request, code)
-    funding = Funding.objects.filter(pk=pk, area=area).first()
-    if funding is None:
-        raise Http404(f"{area.name} has no funding line {pk}.")
-    _finance_editor(request, area)
+    area, funding = finance_row(
+        request, code, Funding, pk, named="funding line", to="change the finance figures"
+    )
 
     def save(data: dict[str, Any]) -> None:
         funding_forecast_update(
@@ -291,11 +271,9 @@ def funding_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 def savings_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    area = area_for(request, code)
-    plan = SavingsPlan.objects.filter(pk=pk, area=area).first()
-    if plan is None:
-        raise Http404(f"{area.name} has no savings plan {pk}.")
-    _finance_editor(request, area)
+    area, plan = finance_row(
+        request, code, SavingsPlan, pk, named="savings plan", to="change the finance figures"
+    )
 
     def save(data: dict[str, Any]) -> None:
         savings_achieved_update(
