@@ -1,5 +1,5 @@
 """``python -m bettercare``: the command line."""
 
-from bettercare.cli.main import main
+from bettercare.cli.main import console
 
-raise SystemExit(main())
+console()
