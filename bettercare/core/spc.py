@@ -340,6 +340,11 @@ def xmr(
     -------
     XmrResult
 
+    Notes
+    -----
+    Computed by a small C kernel (``_xmr_kernel.c``, built by ``make setup``) where it is
+    built, else by the same arithmetic in plain Python: the charts are identical (ADR 0132).
+
     References
     ----------
     NHS England, Making Data Count; NHSRplotthedots 0.2.x ``ptd_spc`` (the reference for
