@@ -2,7 +2,7 @@
 # Needs only Python 3.11+ and the package registries; uv is installed with pip if missing.
 
 SHELL := /bin/bash
-.PHONY: help uv setup assets run test check lint format typecheck pytest bench clean
+.PHONY: help uv setup assets kernel run test check lint format typecheck pytest bench clean
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --locked
@@ -19,7 +19,7 @@ uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
 		$(PYTHON) -m pip install --quiet uv
 
-setup: uv assets
+setup: uv assets kernel
 	$(UV) sync --locked --all-extras --quiet
 	@# Bytecode ahead of time, so no command compiles the libraries it imports on every start
 	@# (compileall skips what is current; some packages ship files for other Pythons: -qq).
@@ -27,6 +27,17 @@ setup: uv assets
 		"$$($(RUN) python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
 	@# Static files collected (and compressed) once here, not on the first `bettercare serve`.
 	$(RUN) python -m bettercare.cli.serve
+
+# The compiled kernel of bettercare.core.spc.xmr (ADR 0132): plain C99 loaded with ctypes, no
+# Python headers. Optional: without a C compiler xmr() uses its Python kernel (the same charts,
+# slower), and then the test that the kernel is built fails unless BETTERCARE_NO_COMPILED_KERNEL
+# is set. No fused multiply-adds or reordered sums, so every line equals the batch's to the bit.
+KERNEL := bettercare/core/_xmr_kernel.so
+kernel: $(KERNEL)
+
+$(KERNEL): bettercare/core/_xmr_kernel.c
+	@$(CC) -O2 -ffp-contract=off -fno-fast-math -std=c99 -shared -fPIC -o $@ $< || \
+		echo "No C compiler ($(CC)): xmr() will use its slower Python kernel."
 
 # Front-end assets from their published npm packages (never copied into the repository):
 # NHS.UK frontend compiled with our settings (self-hosted, no external fonts), and htmx.
@@ -110,4 +121,4 @@ bench: setup
 		--database $${BETTERCARE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 
 clean:
-	rm -rf .venv node_modules $(BUILD) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf .venv node_modules $(BUILD) $(KERNEL) .mypy_cache .ruff_cache .pytest_cache .hypothesis

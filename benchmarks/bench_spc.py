@@ -3,8 +3,9 @@
 For 1,000, 10,000 and 100,000 series x 60 months: ``bettercare.core.spc.xmr_batch`` against a
 straightforward 2-D numpy implementation of the same chart (series as rows, no rebases: the
 floor), which must give the same limits and special-cause rules; then ``xmr`` called once per
-series against the batch's time per series, and the plain per-point Python oracle the tests
-use (timed on a slice of the series and scaled).
+series against the batch's time per series, with its compiled kernel (ADR 0132) and with the
+pure-Python kernel it falls back to, and the plain per-point Python oracle the tests use (timed
+on a slice of the series and scaled).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from benchmarks._timing import best_of, report
+from bettercare.core import spc
 from bettercare.core.spc import xmr, xmr_batch
 from tests.unit.core.spc_reference import reference_xmr
 
@@ -117,15 +119,28 @@ def main() -> None:
 
     values = series_values(SLICE)
     loop_seconds, charts = best_of(3, lambda: [xmr(values[i]) for i in range(SLICE)])
+    compiled = spc._compiled_kernel
+    spc._compiled_kernel = None  # the pure-Python kernel xmr() falls back to
+    try:
+        fallback_seconds, fallback = best_of(3, lambda: [xmr(values[i]) for i in range(SLICE)])
+    finally:
+        spc._compiled_kernel = compiled
     python_seconds, oracle = best_of(
         1, lambda: [reference_xmr(values[i].tolist()) for i in range(SLICE)]
     )
     for i in range(SLICE):
         assert list(charts[i].rule) == oracle[i].rule
+        assert fallback[i].rule == charts[i].rule
     one = loop_seconds / SLICE
-    print("One series at a time (what the pages and packs call)")
+    kernel = "compiled kernel" if compiled is not None else "no compiled kernel: Python"
+    print(f"One series at a time (what the pages and packs call; xmr() with its {kernel})")
     print(f"  xmr_batch per series (10,000 series){per_series * 1e6:16.1f} us")
     print(f"  xmr() on one series{one * 1e6:33.1f} us  {one / per_series:6.2f}x (aim: within 3x)")
+    fallback_one = fallback_seconds / SLICE
+    print(
+        f"  xmr() with its Python kernel (the fallback){fallback_one * 1e6:9.1f} us  "
+        f"{fallback_one / per_series:6.2f}x"
+    )
     print(
         f"  plain per-point Python{python_seconds / SLICE * 1e6:30.1f} us  "
         f"{python_seconds / SLICE / per_series:6.2f}x"

@@ -42,6 +42,7 @@ from typing import Any, Literal, TypeAlias, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bettercare.core import _xmr_ctypes
 from bettercare.core._checks import (
     FloatArray,
     as_float_array,
@@ -339,6 +340,11 @@ def xmr(
     -------
     XmrResult
 
+    Notes
+    -----
+    Computed by a small C kernel (``_xmr_kernel.c``, built by ``make setup``) where it is
+    built, else by the same arithmetic in plain Python: the charts are identical (ADR 0132).
+
     References
     ----------
     NHS England, Making Data Count; NHSRplotthedots 0.2.x ``ptd_spc`` (the reference for
@@ -350,12 +356,15 @@ def xmr(
     >>> chart.rule[-1], chart.point_type[-1], chart.variation_icon, chart.assurance_icon
     ('astronomical', 'special_cause_concern', 'concern_high', 'hit_and_miss')
     """
-    series = as_float_array("values", values).copy()  # the result freezes its own copy
+    series = as_float_array("values", values)
     if series.ndim != 1 or series.size == 0:
         raise ValueError(f"values must be a non-empty sequence of numbers, got {values!r}")
-    points = series.tolist()
-    if not math.isfinite(_ordered_sum(points)):  # a NaN or infinity makes the sum one
-        check_finite("values", series)
+    kernel = _compiled_kernel
+    if kernel is None:
+        series = series.copy()  # the result freezes its own copy
+        points = series.tolist()
+        if not math.isfinite(_ordered_sum(points)):  # a NaN or infinity makes the sum one
+            check_finite("values", series)
     if fix_after_n_points is not None and (
         isinstance(fix_after_n_points, bool) or fix_after_n_points < 2
     ):
@@ -380,16 +389,23 @@ def xmr(
     if goal is not None and math.isnan(goal):  # as in the batch: NaN means no target
         goal = None
     rule_set = _rule_set(rules)
-    # The kernel in plain Python and a few numpy calls: a chart is short.
     size = series.size
     sign = _SIGNS[improvement]
+    fix = (
+        None
+        if fix_after_n_points is None or fix_after_n_points >= size
+        else math.ceil(fix_after_n_points)
+    )
+    if kernel is not None:
+        return _xmr_compiled(
+            kernel, series, starts, fix, improvement, goal, screen_outliers, rule_set
+        )
+    # Without the compiled kernel: plain Python and a few numpy calls (the same charts).
     periods, lengths, rule_code, type_code = _xmr_one(
         series,
         points,
         sorted(starts),
-        None
-        if fix_after_n_points is None or fix_after_n_points >= size
-        else math.ceil(fix_after_n_points),
+        fix,
         sign,
         screen_outliers=screen_outliers,
         rule_set=rule_set,
@@ -402,28 +418,123 @@ def xmr(
     else:
         lines = np.repeat(np.array(periods).T, lengths, axis=1)
         period = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    freeze(lines)
-    _, lower, upper, _, _ = periods[-1]
-    return XmrResult(
-        values=freeze(series),
-        period=freeze(period),
-        mean=lines[0],
-        lower_limit=lines[1],
-        upper_limit=lines[2],
-        lower_2sigma=lines[3],
-        upper_2sigma=lines[4],
-        rule=_labels(_RULE_TUPLE, rule_code),
-        point_type=_labels(_POINT_TYPE_TUPLE, type_code),
-        variation_icon=_VARIATION_TUPLE[_VARIATION_ROWS[type_code[-1]][sign == 1]],
-        assurance_icon=_assurance_icon(goal, improvement, lower, upper),
-        short_baseline=min(lengths) < rule_set.short_baseline_points,
-        improvement=improvement,
-        target=goal,
-        rules=rule_set,
+    return _chart(
+        freeze(series),
+        freeze(period),
+        freeze(lines),
+        0,
+        rule_code,
+        type_code,
+        improvement,
+        goal,
+        min(lengths),
+        rule_set,
     )
 
 
 _SIGNS: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
+
+#: The compiled one-series kernel (``_xmr_kernel.c``), or None where it is not built.
+_compiled_kernel = _xmr_ctypes.load()
+
+
+def _xmr_compiled(
+    kernel: _xmr_ctypes.XmrKernel,
+    series: FloatArray,
+    starts: set[int],
+    fix: int | None,
+    improvement: Improvement,
+    goal: float | None,
+    screen_outliers: bool,
+    rule_set: RuleSet,
+) -> XmrResult:
+    """:func:`xmr` with the compiled kernel, on checked arguments.
+
+    One array holds everything the kernel reads and writes, a row of ``size`` each: the
+    values (the result's own copy), the five lines, then the rule and point type codes (and the
+    kernel's scratch letters) as bytes; read-only views of it are returned.
+    """
+    size = series.size
+    table = np.empty((7, size))
+    table[0] = series
+    base = table.ctypes.data
+    if len(starts) == 1:
+        later = None
+        shortest = size
+        period = np.zeros(size, dtype=np.int64)
+    else:
+        ordered = sorted(starts)
+        lengths = np.diff([*ordered, size])
+        shortest = int(lengths.min())
+        period = np.repeat(np.arange(len(ordered), dtype=np.int64), lengths)
+        later = np.array(ordered[1:], dtype=np.int64)
+    sign = _SIGNS[improvement]
+    if kernel(
+        base,
+        size,
+        None if later is None else later.ctypes.data,
+        len(starts) - 1,
+        0 if fix is None else fix,
+        sign,
+        1 if screen_outliers else 0,
+        1 if rule_set.two_in_three_counts_beyond_limits else 0,
+        rule_set.shift_points,
+        rule_set.trend_points,
+        rule_set.limit_factor,
+        rule_set.two_sigma_factor,
+        rule_set.outlier_factor,
+        base + 8 * size,
+    ):
+        check_finite("values", series)
+    freeze(table)
+    codes = table[6].view(np.int8)
+    return _chart(
+        table[0],
+        freeze(period),
+        table,
+        1,
+        codes[:size].tolist(),
+        codes[size : 2 * size].tolist(),
+        improvement,
+        goal,
+        shortest,
+        rule_set,
+    )
+
+
+def _chart(
+    values: FloatArray,
+    period: IntArray,
+    lines: FloatArray,
+    first: int,
+    rule_code: list[int],
+    type_code: list[int],
+    improvement: Improvement,
+    goal: float | None,
+    shortest: int,
+    rule_set: RuleSet,
+) -> XmrResult:
+    """The result of :func:`xmr` from its kernel's (read-only) arrays: the five lines are the
+    rows of ``lines`` from ``first`` on (mean, lower and upper limits, lower and upper 2-sigma
+    lines); ``shortest`` is the length of the shortest period."""
+    lower, upper = lines[first + 1 : first + 3, -1].tolist()  # the last period's limits
+    return XmrResult(
+        values=values,
+        period=period,
+        mean=lines[first],
+        lower_limit=lines[first + 1],
+        upper_limit=lines[first + 2],
+        lower_2sigma=lines[first + 3],
+        upper_2sigma=lines[first + 4],
+        rule=_labels(_RULE_TUPLE, rule_code),
+        point_type=_labels(_POINT_TYPE_TUPLE, type_code),
+        variation_icon=_VARIATION_TUPLE[_VARIATION_ROWS[type_code[-1]][_SIGNS[improvement] == 1]],
+        assurance_icon=_assurance_icon(goal, improvement, lower, upper),
+        short_baseline=shortest < rule_set.short_baseline_points,
+        improvement=improvement,
+        target=goal,
+        rules=rule_set,
+    )
 
 
 def _per_series(
@@ -756,7 +867,12 @@ class _RowOutputs:
 
 
 #: Rows per block of series (whole series are never split; a longer series is one block).
-BLOCK_ROWS = 1 << 15
+#: A block's float temporaries are 64 KB and all of them together (about 85 bytes a row) well
+#: under 1 MB, so they stay in the processor's cache and glibc reuses the same heap memory
+#: from one block, and one call, to the next. With 1 << 15 rows (256 KB temporaries, 5 MB a
+#: block) it handed them back to the system and faulted them in again: ~2,000 page faults a
+#: call for 1,000 series, and a first call at 1.65x the 2-D floor (ADR 0132).
+BLOCK_ROWS = 1 << 13
 
 
 def _series_blocks(series_first: IntArray, size: int) -> list[tuple[int, int]]:
@@ -814,7 +930,7 @@ def _xmr_rows(
     step = np.abs(difference)
     has_range = row_in_group > 0 if fix is None else baseline & (row_in_group > 0)
 
-    def mean_range(rows: BoolArray) -> FloatArray:
+    def mean_range(rows: BoolArray, step: FloatArray) -> FloatArray:
         count = np.bincount(group, weights=rows, minlength=n_groups)
         total = np.bincount(group, weights=np.where(rows, step, 0.0), minlength=n_groups)
         average: FloatArray = np.divide(
@@ -822,11 +938,11 @@ def _xmr_rows(
         )
         return average
 
-    moving_range = mean_range(has_range)
+    moving_range = mean_range(has_range, step)
     if screen_outliers:
         with np.errstate(invalid="ignore"):
             kept = has_range & (step < rule_set.outlier_factor * moving_range[group])
-        moving_range = mean_range(kept)
+        moving_range = mean_range(kept, step)
 
     # The lines straight into the outputs (the same operations as centre +/- factor * spread).
     centre = np.take(mean, group, out=out.centre)
@@ -838,6 +954,7 @@ def _xmr_rows(
     upper_2sigma = np.add(centre, offset, out=out.upper_2sigma)
     lower_2sigma = np.subtract(centre, offset, out=out.lower_2sigma)
 
+    del spread, offset, step, has_range  # a block's temporaries stay few (BLOCK_ROWS)
     outside = (values > upper) | (values < lower)
     side = np.sign(values - centre)
     beyond_2sigma = (values > upper_2sigma) | (values < lower_2sigma)
@@ -846,6 +963,7 @@ def _xmr_rows(
     # Trend: strictly increasing or decreasing points within a period.
     in_period = row_in_group > 0
     slope = np.where(in_period, np.sign(difference), 0.0)
+    del difference, row_in_group
     slope_continues = _same_as_previous(slope)
     trend_ends = _run_ends(slope, slope_continues, rule_set.trend_points - 1)
     trend = _covered_by(trend_ends, rule_set.trend_points)
@@ -884,10 +1002,14 @@ def _xmr_rows(
     slope_after = np.zeros(size)
     slope_after[:-1] = slope[1:]
     trend_slope = np.where(next_in_trend & trend, slope_after, slope)
+    del slope_after, slope
+    up, down = np.int8(1), np.int8(-1)  # a byte a row
     direction = np.where(
         outside,
-        np.where(side == 1, 1, -1),
-        np.where(trend & ~outside, np.where(trend_slope == 1, 1, -1), np.where(side > 0, 1, -1)),
+        np.where(side == 1, up, down),
+        np.where(
+            trend & ~outside, np.where(trend_slope == 1, up, down), np.where(side > 0, up, down)
+        ),
     )
     if isinstance(signs, int):  # one direction of improvement for every row
         if signs == 0:
@@ -1065,6 +1187,8 @@ def _marks(points: FloatArray, segment: list[float], centre: float, low: float, 
         )
         place = bounds.searchsorted(points, "left")
         place += bounds.searchsorted(points, "right")
+        if low == centre or high == centre:  # a line rounded onto the mean (huge values)
+            place[points == centre] = 3  # a point on the mean is on it, not beyond a line
         return str(_MARK_LETTERS[place].tobytes().decode())
     return "".join(
         [

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bettercare.core import spc
@@ -39,6 +40,22 @@ from bettercare.core.spc import (
 )
 
 from .spc_reference import close, reference_xmr
+
+
+@pytest.fixture(scope="module", autouse=True, params=["compiled", "python"])
+def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs with each of xmr()'s kernels: the compiled one (``_xmr_kernel.c``)
+    and the pure-Python ``_xmr_one`` it falls back to (test_spc_kernel.py checks that the
+    compiled one is built)."""
+    if request.param == "compiled":
+        if spc._compiled_kernel is None:
+            pytest.skip("the compiled XmR kernel is not built or is switched off")
+        yield request.param
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(spc, "_compiled_kernel", None)
+        yield request.param
+
 
 RULE_CODE = {None: ".", "astronomical": "A", "trend": "T", "two_in_three": "2", "shift": "S"}
 TYPE_CODE = {
@@ -1177,6 +1194,37 @@ def test_xmr_equals_the_batch_at_the_edges_of_the_floats(
     with np.errstate(over="ignore", invalid="ignore"):  # the batch's lines overflow too
         batch = xmr_batch(np.zeros(size), np.arange(size), values, screen_outliers=screen_outliers)
     assert_same_chart(xmr(values, screen_outliers=screen_outliers), batch.series(0.0))
+
+
+# Whole numbers near 2**53, where the floats are 1, 2 or 4 apart: a moving range of a few
+# units puts a 2-sigma line less than half a step from the mean, so it rounds onto the mean on
+# one side only; a point on the mean is still on it (not beyond the line).
+ON_A_ROUNDED_LINE = [2.0**54] * 9 + [2.0**54 - 2, 2.0**54 + 4, 2.0**54, 2.0**54 - 4]
+
+
+@settings(max_examples=100, deadline=None)
+@example(offsets=[v - 2.0**54 for v in ON_A_ROUNDED_LINE], base=2.0**54, screen_outliers=True)
+@given(
+    offsets=st.lists(st.sampled_from([-4, -2, -1, 0, 0, 0, 1, 2, 4]), min_size=1, max_size=20),
+    base=st.sampled_from([2.0**52, 2.0**53, 3.0 * 2**52, 2.0**54, 1e16]),
+    screen_outliers=st.booleans(),
+)
+def test_xmr_equals_the_batch_when_a_line_rounds_onto_the_mean(
+    offsets: list[float], base: float, screen_outliers: bool
+) -> None:
+    values = [base + offset for offset in offsets]
+    size = len(values)
+    batch = xmr_batch(np.zeros(size), np.arange(size), values, screen_outliers=screen_outliers)
+    assert_same_chart(xmr(values, screen_outliers=screen_outliers), batch.series(0.0))
+
+
+def test_a_point_on_the_mean_is_on_it_when_a_line_rounds_onto_the_mean() -> None:
+    chart = xmr(ON_A_ROUNDED_LINE)
+    assert chart.mean[0] == 2.0**54
+    assert chart.upper_2sigma[0] == chart.mean[0] < chart.upper_limit[0]  # rounded onto it
+    assert chart.lower_2sigma[0] < chart.mean[0]
+    # Nine points on the mean are no shift; the last, 4 below, is outside the limits.
+    assert rules_of(chart) == "." * 12 + "A"
 
 
 def test_batch_names_come_from_its_codes_and_the_callers_columns_stay_writeable() -> None:
