@@ -1,7 +1,7 @@
 """Finding and checking the input files before any work is done.
 
-Every input is checked with one streaming DuckDB query (whatever engine then computes): the
-columns are there, the values have the right types, required values are present, categories
+Every input is checked with one streaming DuckDB statement (whatever engine then computes; on
+DuckDB, on the engine's own connection): the columns are there, the values have the right types, required values are present, categories
 and ranges hold, dates are neither before 1948 nor in the future, a discharge is not before
 its admission, and every area has population estimates. Each problem is reported once, with
 the file, the first row that has it, the column, the value and what was expected, and how many

@@ -1,5 +1,8 @@
 """One pipeline run: check the inputs, aggregate on an engine, assemble, write.
 
+On DuckDB the engine starts first: the inputs are checked on its connection while it compiles
+its query in a thread (ADR 0134); any other engine starts once the inputs are good.
+
 Framework-free (no Django): ``bettercare pipeline run`` calls :func:`run_pipeline`, and with
 ``--load`` hands the rows to :mod:`bettercare.web.performance.pipeline_load`.
 """
