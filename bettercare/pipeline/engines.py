@@ -12,10 +12,11 @@ import os
 import sys
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -26,7 +27,10 @@ import pyarrow.compute as pc
 from bettercare.pipeline.aggregates import Aggregates, AggregateTables
 from bettercare.pipeline.definitions import AGGREGATES, combined_query
 from bettercare.pipeline.inputs import InputFile, Inputs
-from bettercare.pipeline.schema import EARLIEST_DATE
+from bettercare.pipeline.schema import DATASETS, EARLIEST_DATE, Dataset
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["ENGINES", "DuckDBEngine", "Engine", "SparkEngine", "make_engine"]
 
@@ -35,6 +39,8 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 Step = Callable[[str], None]
 LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 IBIS_TYPES = {"string": dt.string, "date": dt.date, "integer": dt.int64, "boolean": dt.boolean}
+#: The same types in DuckDB's SQL, for the DuckDB engine's views.
+SQL_TYPES = {"string": "VARCHAR", "date": "DATE", "integer": "BIGINT", "boolean": "BOOLEAN"}
 
 
 class Engine(Protocol):
@@ -63,6 +69,21 @@ def _canonical(table: ir.Table, input_file: InputFile) -> ir.Table:
     return table.select(**columns)
 
 
+def _computed(datasets: Iterable[str]) -> list[str]:
+    """The datasets of ``datasets`` an engine reads (all but the areas), in a fixed order."""
+    return [name for name in DATASETS if name in set(datasets) and name != "areas"]
+
+
+def _aggregate_names(datasets: Iterable[str]) -> list[str]:
+    """The aggregates computed from ``datasets``, in :data:`AGGREGATES` order."""
+    found = set(datasets)
+    return [name for name, aggregate in AGGREGATES.items() if aggregate.dataset in found]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 class _IbisEngine(ABC):
     name = "ibis"
 
@@ -89,15 +110,19 @@ class _IbisEngine(ABC):
             if name != "areas"
         }
         step(f"{self.name}: aggregates and population")
-        # Every estimate up to the last year: a later month may use an earlier estimate.
-        years = (EARLIEST_DATE.year, last.year)
-        names = [name for name, found in AGGREGATES.items() if found.dataset in tables]
-        return split_combined(combined_query(tables, first, last, years).to_pyarrow(), names)
+        query = combined_query(tables, first, last, _years(last))
+        return split_combined(query.to_pyarrow(), _aggregate_names(tables))
 
     def close(self) -> None:
         disconnect = getattr(self.backend, "disconnect", None)
         if disconnect is not None:
             disconnect()
+
+
+def _years(last: date) -> tuple[int, int]:
+    """The population years read: every estimate up to the last year (a later month may use
+    an earlier estimate)."""
+    return (EARLIEST_DATE.year, last.year)
 
 
 def split_combined(combined: pa.Table, aggregates: list[str]) -> AggregateTables:
@@ -126,7 +151,13 @@ def split_combined(combined: pa.Table, aggregates: list[str]) -> AggregateTables
 
 
 class DuckDBEngine(_IbisEngine):
-    """DuckDB in this process: no server, streams Parquet and CSV, uses every core."""
+    """DuckDB in this process: no server, streams Parquet and CSV, uses every core.
+
+    Its connection also serves the input checks (:attr:`connection`), and the combined query
+    is written against views of the inputs' canonical columns, not the files themselves: so
+    :meth:`prepare` can compile it in the background while the inputs are being checked
+    (ADR 0134). The views cast each column to its type, as :func:`_canonical` does.
+    """
 
     name = "duckdb"
 
@@ -137,12 +168,81 @@ class DuckDBEngine(_IbisEngine):
         if memory_limit:
             config["memory_limit"] = memory_limit
         super().__init__(ibis.duckdb.connect(**config))
+        self._prepared: tuple[tuple[Any, ...], Future[tuple[ir.Table, str]]] | None = None
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection the engine runs on (in UTC)."""
+        connection: duckdb.DuckDBPyConnection = self.backend.con
+        return connection
 
     def read(self, input_file: InputFile) -> ir.Table:
-        paths = [str(path) for path in input_file.paths]
-        if input_file.format == "parquet":
-            return self.backend.read_parquet(paths, union_by_name=True)
-        return self.backend.read_csv(paths, header=True, all_varchar=True, union_by_name=True)
+        """The input as a view of its canonical columns, and that view as an unbound table."""
+        dataset = input_file.dataset
+        columns = ", ".join(
+            f"CAST({_quoted(field.name)} AS {SQL_TYPES[field.type]}) AS {_quoted(field.name)}"
+            for field in dataset.fields
+        )
+        self.connection.execute(
+            f"CREATE OR REPLACE TEMP VIEW {_quoted(_view(dataset))} AS "  # noqa: S608 - quoted
+            f"SELECT {columns} FROM {input_file.duckdb_source()}"
+        )
+        return _canonical_table(dataset)
+
+    def prepare(self, datasets: Iterable[str], first: date, last: date) -> None:
+        """Start compiling the combined query for inputs of ``datasets`` in a thread.
+
+        Compiling is Python (Ibis and SQLGlot) and needs only the datasets' names and the
+        months, so it can run while the inputs are being checked (DuckDB releases the GIL).
+        :meth:`tables` uses it when asked for the same datasets and months, and otherwise
+        compiles its own.
+        """
+        key = (tuple(_computed(datasets)), first, last)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bettercare-compile")
+        self._prepared = (key, pool.submit(self._compile, *key))
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+    def _compile(self, datasets: tuple[str, ...], first: date, last: date) -> tuple[ir.Table, str]:
+        tables = {name: _canonical_table(DATASETS[name]) for name in datasets}
+        query = combined_query(tables, first, last, _years(last))
+        return query, self.backend.compile(query)
+
+    def tables(
+        self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
+    ) -> AggregateTables:
+        """The aggregates and populations as Arrow tables, from one query on the engine."""
+        from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+        step = step or (lambda text: None)
+        datasets = tuple(_computed(inputs.files))
+        for name in datasets:
+            self.read(inputs.files[name])
+        step(f"{self.name}: aggregates and population")
+        key = (datasets, first, last)
+        if self._prepared is not None and self._prepared[0] == key:
+            query, sql = self._prepared[1].result()
+        else:
+            query, sql = self._compile(*key)
+        found = self.connection.sql(sql).to_arrow_table()
+        combined = query.__pyarrow_result__(found, data_mapper=DuckDBPyArrowData)
+        return split_combined(combined, _aggregate_names(datasets))
+
+    def close(self) -> None:
+        if self._prepared is not None:
+            self._prepared[1].cancel()
+        super().close()
+
+
+def _view(dataset: Dataset) -> str:
+    return f"bettercare_{dataset.name}"
+
+
+def _canonical_table(dataset: Dataset) -> ir.Table:
+    """An unbound table named like the DuckDB engine's view of ``dataset``, with its columns'
+    canonical types."""
+    return ibis.table(
+        {field.name: IBIS_TYPES[field.type] for field in dataset.fields}, name=_view(dataset)
+    )
 
 
 def spark_session(master: str | None = None) -> Any:

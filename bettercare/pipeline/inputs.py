@@ -1,7 +1,7 @@
 """Finding and checking the input files before any work is done.
 
-Every input is checked with one streaming DuckDB query (whatever engine then computes): the
-columns are there, the values have the right types, required values are present, categories
+Every input is checked with one streaming DuckDB statement (whatever engine then computes; on
+DuckDB, on the engine's own connection): the columns are there, the values have the right types, required values are present, categories
 and ranges hold, dates are neither before 1948 nor in the future, a discharge is not before
 its admission, and every area has population estimates. Each problem is reported once, with
 the file, the first row that has it, the column, the value and what was expected, and how many
@@ -457,6 +457,73 @@ def _first_row(input_file: InputFile, check: _Check) -> tuple[str, int | None, A
     return input_file.file_label(name), int(row), value, int(count)
 
 
+def _aggregate_pass(
+    connection: duckdb.DuckDBPyConnection,
+    input_file: InputFile,
+    checks: list[_Check],
+    group: list[str],
+) -> tuple[list[tuple[Any, ...]], list[bool]]:
+    """One pass over a CSV input (parsing it is the cost, so it is parsed once): its rows by
+    ``group`` with their count, and which checks fire, from every detector at once."""
+    detectors = [detector for check in checks for detector in check.detectors]
+    selected = ", ".join([*group, "count(*)", *(sql for _, sql, _ in detectors)])
+    query = f"SELECT {selected} FROM {input_file.duckdb_source()} GROUP BY ALL"  # noqa: S608
+    results = connection.execute(query).fetchall()
+    position = len(group) + 1
+    fired = []
+    for check in checks:
+        fires = False
+        for kind, _, limit in check.detectors:
+            fires = _fires(kind, [found[position] for found in results], limit) or fires
+            position += 1
+        fired.append(fires)
+    return results, fired
+
+
+def _parquet_pass(
+    connection: duckdb.DuckDBPyConnection,
+    input_file: InputFile,
+    checks: list[_Check],
+    group: list[str],
+    footer: dict[Statistic, Any],
+) -> tuple[list[tuple[Any, ...]], list[bool]]:
+    """The same for Parquet input, in one statement: its rows by ``group`` with their count,
+    and, for each check the footers do not answer, how many rows meet its condition.
+
+    Each condition is its own filtered count, which DuckDB pushes into the Parquet reader (a
+    category is tested once per dictionary entry, a row group whose statistics rule the
+    condition out is skipped): several times cheaper than evaluating every detector on every
+    row in one grouped pass (ADR 0134). A check fires exactly when a detector would have.
+    """
+    fired: list[bool] = []
+    scanned: list[int] = []
+    for index, check in enumerate(checks):
+        fires = False
+        unanswered = False
+        for position, (kind, _, limit) in enumerate(check.detectors):
+            statistic = check.statistics[position] if position < len(check.statistics) else None
+            if statistic is not None and statistic in footer:
+                fires = _fires(kind, [footer[statistic]], limit) or fires
+            else:
+                unanswered = True
+        if unanswered and not fires:
+            scanned.append(index)
+        fired.append(fires)
+    # Identifiers come from the schema, paths and values are quoted: no injection.
+    source = input_file.duckdb_source()
+    keys, nothing = ", ".join(group), ", ".join("NULL" for _ in group)
+    parts = [f"SELECT NULL AS check_index, {keys}, count(*) FROM {source} GROUP BY ALL"]  # noqa: S608
+    for index in scanned:
+        condition = checks[index].condition
+        parts.append(f"SELECT {index}, {nothing}, count(*) FROM {source} WHERE {condition}")  # noqa: S608
+    found = connection.execute(" UNION ALL ".join(parts)).fetchall()
+    results = [row[1:] for row in found if row[0] is None]
+    for row in found:
+        if row[0] is not None and row[-1] > 0:
+            fired[row[0]] = True
+    return results, fired
+
+
 def _dataset_problems(
     connection: duckdb.DuckDBPyConnection,
     input_file: InputFile,
@@ -465,8 +532,8 @@ def _dataset_problems(
 ) -> tuple[int, dict[str, set[int]], list[Problem]]:
     """Rows, the (area -> years) found, and the problems of one input.
 
-    One pass grouped by area (and year, for the population) computes only counts, minimums
-    and maximums; the rows behind a problem are looked up afterwards.
+    One statement reads the rows by area (and year, for the population) and finds which checks
+    fire; the rows behind a problem are looked up afterwards.
     """
     columns, problems = _columns(connection, input_file)
     if problems or not columns:
@@ -477,25 +544,11 @@ def _dataset_problems(
     if dataset.name == "population":
         keys.append("year")
     group = [_typed(input_file, dataset.field(key))[1] for key in keys]
-    footer = (
-        _footer_statistics(connection, input_file, columns)
-        if input_file.format == "parquet"
-        else {}
-    )
-
-    def answered(check: _Check, index: int) -> bool:
-        statistic = check.statistics[index] if index < len(check.statistics) else None
-        return statistic is not None and statistic in footer
-
-    detectors = [
-        detector
-        for check in checks
-        for index, detector in enumerate(check.detectors)
-        if not answered(check, index)
-    ]
-    selected = ", ".join([*group, "count(*)", *(sql for _, sql, _ in detectors)])
-    query = f"SELECT {selected} FROM {input_file.duckdb_source()} GROUP BY ALL"  # noqa: S608
-    results = connection.execute(query).fetchall()
+    if input_file.format == "parquet":
+        footer = _footer_statistics(connection, input_file, columns)
+        results, fired = _parquet_pass(connection, input_file, checks, group, footer)
+    else:
+        results, fired = _aggregate_pass(connection, input_file, checks, group)
     width = len(group)
     rows = sum(found[width] for found in results)
     areas: dict[str, set[int]] = {}
@@ -505,17 +558,8 @@ def _dataset_problems(
             years = areas.setdefault(code, set())
             if dataset.name == "population" and found[1] is not None:
                 years.add(int(found[1]))
-    position = width + 1
-    for check in checks:
-        fired = False
-        for index, (kind, _, limit) in enumerate(check.detectors):
-            if answered(check, index):
-                values = [footer[check.statistics[index]]]  # type: ignore[index]  # answered
-            else:
-                values = [found[position] for found in results]
-                position += 1
-            fired = fired or _fires(kind, values, limit)
-        if fired:
+    for check, fires in zip(checks, fired, strict=True):
+        if fires:
             file, row, value, count = _first_row(input_file, check)
             problems.append(
                 Problem(
@@ -559,7 +603,12 @@ def _dataset_problems(
     return rows, areas, problems
 
 
-def check_inputs(directory: Path, *, today: date | None = None) -> Inputs:
+def check_inputs(
+    directory: Path,
+    *,
+    today: date | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> Inputs:
     """Find and check the inputs in ``directory``; raise :class:`InputError` with every problem.
 
     Parameters
@@ -568,10 +617,15 @@ def check_inputs(directory: Path, *, today: date | None = None) -> Inputs:
         The folder holding the inputs (see :mod:`bettercare.pipeline.schema`).
     today : date, optional
         Dates after it are errors; default the real today.
+    connection : duckdb.DuckDBPyConnection, optional
+        The connection to check on (the DuckDB engine's, which then computes), left open;
+        default a new one, closed after.
     """
     today = today or date.today()
     files, problems = find_inputs(Path(directory))
-    connection = duckdb.connect()
+    owned = connection is None
+    if connection is None:
+        connection = duckdb.connect()
     rows: dict[str, int] = {}
     population_years: dict[str, set[int]] = {}
     try:
@@ -593,7 +647,8 @@ def check_inputs(directory: Path, *, today: date | None = None) -> Inputs:
             rows[name] = count
             problems += found
     finally:
-        connection.close()
+        if owned:
+            connection.close()
     if problems:
         raise InputError(problems)
     return Inputs(

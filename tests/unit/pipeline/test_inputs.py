@@ -1,13 +1,27 @@
 """Bad input files give clear errors, naming file, row, column and value, before any work."""
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bettercare.core.periods import Month
-from bettercare.pipeline.inputs import InputError, check_inputs
+from bettercare.pipeline.inputs import (
+    InputError,
+    _aggregate_pass,
+    _checks,
+    _columns,
+    _footer_statistics,
+    _parquet_pass,
+    check_inputs,
+    find_inputs,
+)
 from bettercare.pipeline.run import run_pipeline
 from tests.unit.pipeline.builders import (
     admission,
@@ -254,3 +268,92 @@ def test_parquet_footers_answer_the_null_and_range_checks_with_the_same_messages
             "expected a whole number from 0 to 120",
         ]
     )
+
+
+# -- the Parquet pass: a filtered count a condition (ADR 0134) ----------------------------------
+
+dates = st.dates(min_value=date(1940, 1, 1), max_value=date(2028, 12, 31))
+records = st.fixed_dictionaries(
+    {
+        "person_id": st.sampled_from(["p1", "p2", None]),
+        "admission_date": st.one_of(st.none(), dates),
+        "discharge_date": st.one_of(st.none(), dates),
+        "admission_method": st.sampled_from(["elective", "emergency", "planned", None]),
+        "age": st.sampled_from([70, 0, 120, -1, 121, None]),
+        "sex": st.sampled_from(["F", "M", "X", None]),
+        "area_code": st.sampled_from([AREA, "E06000002", "Rutland", None]),
+        "primary_diagnosis": st.sampled_from(["J44.1", None]),
+        "discharge_destination": st.sampled_from(["19", "79", None]),
+        "discharge_ready_date": st.one_of(st.none(), dates),
+    }
+)
+
+
+def _passes(folder, statistics):
+    """Which checks fire and the rows by area, by the Parquet pass and by the one grouped pass
+    of every detector (the reference: what every input went through before)."""
+    input_file = find_inputs(folder)[0]["admissions"]
+    table = pq.read_table(input_file.paths[0])
+    pq.write_table(table, input_file.paths[0], write_statistics=statistics)
+    connection = duckdb.connect()
+    try:
+        columns, _ = _columns(connection, input_file)
+        checks = _checks(input_file, TODAY, set(columns))
+        group = ['"area_code"']
+        footer = _footer_statistics(connection, input_file, columns)
+        fast = _parquet_pass(connection, input_file, checks, group, footer)
+        reference = _aggregate_pass(connection, input_file, checks, group)
+    finally:
+        connection.close()
+    return [check.problem for check in checks], fast, reference
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(records, min_size=1, max_size=12), statistics=st.booleans())
+def test_the_parquet_pass_fires_exactly_when_a_detector_would(rows, statistics):
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        write_inputs(folder, admissions=rows, populations=population(AREA, [2023]))
+        _, (rows_by_area, fired), (reference_rows, reference_fired) = _passes(folder, statistics)
+    assert fired == reference_fired
+    # (area, rows); the reference's rows go on with its detectors.
+    assert sorted(rows_by_area, key=repr) == sorted((row[:2] for row in reference_rows), key=repr)
+
+
+def test_a_problem_the_parquet_pass_finds_stops_a_duckdb_run_and_writes_nothing(tmp_path):
+    """On DuckDB the checks run on the engine's connection while it compiles its query: a
+    problem is the same message, and no output is written."""
+    folder = tmp_path / "inputs"
+    rows = [
+        admission(AREA, "2023-04-01", discharged="2023-04-05"),
+        admission(AREA, "2023-04-10", discharged="2023-04-09", sex="X"),
+    ]
+    write_inputs(folder, admissions=rows, populations=population(AREA, [2023]))
+    output = tmp_path / "out.csv"
+    with pytest.raises(InputError) as raised:
+        run_pipeline(
+            folder,
+            first=Month(2023, 4),
+            last=Month(2023, 6),
+            engine="duckdb",
+            output=output,
+            today=TODAY,
+        )
+    assert [str(problem) for problem in raised.value.problems] == [
+        "error: admissions.parquet, row 2, column sex: is not an allowed value (got 'X'); "
+        "expected one of F, M",
+        "error: admissions.parquet, row 2, column discharge_date: is before the admission date "
+        "(got '2023-04-09'); expected a date on or after the admission date",
+    ]
+    assert not output.exists()
+
+
+def test_checks_on_a_given_connection_leave_it_open(tmp_path):
+    folder = csv_inputs(tmp_path, GOOD)
+    connection = duckdb.connect()
+    try:
+        inputs = check_inputs(folder, today=TODAY, connection=connection)
+        assert connection.execute("SELECT 1").fetchall() == [(1,)]
+    finally:
+        connection.close()
+    assert inputs.rows == {"population": 38, "admissions": 1}
