@@ -32,7 +32,7 @@ class TextCells(Mapping[str, list[Cell]]):
     (one Cell per distinct text): the checks read a CSV sheet's texts a column at a time
     and ask for cells only to quote one in a message."""
 
-    def __init__(self, texts: dict[str, list[str | None]]) -> None:
+    def __init__(self, texts: dict[str, Sequence[str | None]]) -> None:
         self._texts = texts
         self._made: dict[str, list[Cell]] = {}
 
@@ -64,7 +64,7 @@ class RawSheet:
     columns: list[str]
     numbers: list[int] = field(default_factory=list)
     cells: Mapping[str, list[Cell]] = field(default_factory=dict)
-    texts: dict[str, list[str | None]] | None = None
+    texts: dict[str, Sequence[str | None]] | None = None
 
     @property
     def rows(self) -> list[tuple[int, dict[str, Cell]]]:
@@ -249,7 +249,7 @@ def _add_csv_rows(
     for index, name in enumerate(raw.columns):
         if not name:
             continue
-        texts_of_column: list[str | None] = list(columns[index])
+        texts_of_column: Sequence[str | None] = columns[index]
         if escaped:  # the texts a spreadsheet would evaluate lose their apostrophe
             for text in set(texts_of_column) - restored.keys():
                 restored[text] = None if text is None else restore(text)

@@ -463,11 +463,10 @@ class _Checker:
         key_at = [names.index(name) for name in sheet.key]
         name = sheet.name
         rows = list(zip(*parsed, strict=True)) if parsed else [()] * count
-        if not problems:  # every row usable: made at once
-            records = [
-                Record(name, number, dict(zip(names, values, strict=True)))
-                for number, values in zip(numbers, rows, strict=True)
-            ]
+        if not problems:  # every row usable: made at once (each row as wide as the names)
+            records = list(
+                map(Record, repeat(name), numbers, map(dict, map(zip, repeat(names), rows)))
+            )
         else:
             records = []
             for index, values in enumerate(rows):
