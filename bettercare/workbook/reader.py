@@ -44,6 +44,9 @@ class TextCells(Mapping[str, list[Cell]]):
             made = self._made[name] = list(map(cells.__getitem__, texts))
         return made
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._texts
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._texts)
 
