@@ -657,11 +657,13 @@ class _Checker:
         rows = [record.values for record in records]
         columns = _columns(rows, self.parsed.get("metric_values"), records)
         areas, codes, kinds = columns["area_code"], columns["metric_code"], columns["kind"]
-        baselines = set(self.known.baselines) | {
-            pair
-            for pair, kind in zip(zip(areas, codes, strict=True), kinds, strict=True)
-            if kind == "baseline"
-        }
+        baselines = set(self.known.baselines)
+        if "baseline" in kinds:
+            baselines |= {
+                pair
+                for pair, kind in zip(zip(areas, codes, strict=True), kinds, strict=True)
+                if kind == "baseline"
+            }
         quiet, published = _quiet_values(columns, metrics)
         targets = np.fromiter(map(operator.eq, kinds, repeat("target")), bool, len(kinds))
         for index in np.flatnonzero(quiet & targets).tolist():
