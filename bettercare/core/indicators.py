@@ -359,12 +359,28 @@ def published_values_agree(
 ) -> NDArray[np.bool_]:
     """:func:`published_value_agrees` of each pair of two arrays, at once (the same answers).
 
+    Parameters
+    ----------
+    published : array of float
+        Published values, finite.
+    computed : array of float
+        The values computed from their figures, one for each.
+
+    Returns
+    -------
+    array of bool
+        Whether each published value is its computed one, rounded as it was published.
+
+    Notes
+    -----
     The places of a value's shortest text (``repr``) are the fewest ``k`` for which the value
     rounded to ``k`` places is the value itself: that rounding (times ``10**k``, to the
     nearest whole number, divided again) is exact while the whole number is below 2**50, and
     the quotient is then the float nearest the ``k``-place decimal, which is the value only
-    if that decimal reads back as it. A value outside 1e-4 to 1e15 (written with an exponent
-    or too long to round exactly), or of more places, is asked of the function itself.
+    if that decimal reads back as it (IEEE 754 division is correctly rounded; Steele and
+    White, "How to print floating-point numbers accurately", 1990, for the shortest text).
+    A value outside 1e-4 to 1e15 (written with an exponent, or too long to round exactly),
+    or of more places, is asked of :func:`published_value_agrees` itself.
     """
     published = np.asarray(published, dtype=np.float64)
     computed = np.asarray(computed, dtype=np.float64)
@@ -394,8 +410,22 @@ def published_values_disagree(
     denominators: NDArray[np.float64],
     values: NDArray[np.float64],
 ) -> NDArray[np.bool_]:
-    """Whether :func:`published_value_mismatch` warns of each row (NaN for a figure that is
-    None), at once: the same rows compared, by the same expressions."""
+    """Whether :func:`published_value_mismatch` warns of each row, at once: the same rows
+    compared, by the same expressions.
+
+    Parameters
+    ----------
+    units : array of str
+        Each row's metric unit (``rate``, ``proportion``, ``count``, ``dsr`` or ``mean``).
+    multipliers, numerators, denominators, values : arrays of float
+        Each row's multiplier and figures, NaN for a figure that is None.
+
+    Returns
+    -------
+    array of bool
+        True where the published value disagrees with numerator / denominator x multiplier
+        by more than its rounding (where the scalar function returns a warning).
+    """
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         compared = (
             ~np.isnan(values)
