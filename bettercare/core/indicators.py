@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, TypeAlias
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bettercare.core.means import mean
 from bettercare.core.stats import ESP2013, Estimate, dsr, proportion, rate
 
@@ -343,6 +346,99 @@ def published_value_mismatch(
         f"{_plain(numerator)} / {_plain(denominator)} x {_format_multiplier(multiplier)} = "
         f"{computed:,.2f}"
     )
+
+
+#: The places of a published value's shortest text read at once (below): at most so many,
+#: each place's tolerance computed as :func:`published_value_agrees` computes it.
+_PLACES = 15
+_TOLERANCES = np.array([0.5 * 10.0**-places for places in range(_PLACES + 1)])
+
+
+def published_values_agree(
+    published: NDArray[np.float64], computed: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """:func:`published_value_agrees` of each pair of two arrays, at once (the same answers).
+
+    Parameters
+    ----------
+    published : array of float
+        Published values, finite.
+    computed : array of float
+        The values computed from their figures, one for each.
+
+    Returns
+    -------
+    array of bool
+        Whether each published value is its computed one, rounded as it was published.
+
+    Notes
+    -----
+    The places of a value's shortest text (``repr``) are the fewest ``k`` for which the value
+    rounded to ``k`` places is the value itself: that rounding (times ``10**k``, to the
+    nearest whole number, divided again) is exact while the whole number is below 2**50, and
+    the quotient is then the float nearest the ``k``-place decimal, which is the value only
+    if that decimal reads back as it (IEEE 754 division is correctly rounded; Steele and
+    White, "How to print floating-point numbers accurately", 1990, for the shortest text).
+    A value outside 1e-4 to 1e15 (written with an exponent, or too long to round exactly),
+    or of more places, is asked of :func:`published_value_agrees` itself.
+    """
+    published = np.asarray(published, dtype=np.float64)
+    computed = np.asarray(computed, dtype=np.float64)
+    places = np.full(published.shape, -1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        size = np.abs(published)
+        open_ = np.flatnonzero((size >= 1e-4) & (size < 1e15))
+        for k in range(_PLACES + 1):
+            if not open_.size:
+                break
+            value = published[open_]
+            exact = size[open_] * 10.0**k < 2.0**50
+            found = exact & (np.round(value, k) == value)
+            places[open_[found]] = k
+            open_ = open_[exact & ~found]
+        known = places >= 0
+        agree = np.abs(published - computed) <= _TOLERANCES[np.where(known, places, 0)] * (1 + 1e-9)
+    for index in np.flatnonzero(~known).tolist():
+        agree[index] = published_value_agrees(float(published[index]), float(computed[index]))
+    return agree
+
+
+def published_values_disagree(
+    units: NDArray[np.str_],
+    multipliers: NDArray[np.float64],
+    numerators: NDArray[np.float64],
+    denominators: NDArray[np.float64],
+    values: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """Whether :func:`published_value_mismatch` warns of each row, at once: the same rows
+    compared, by the same expressions.
+
+    Parameters
+    ----------
+    units : array of str
+        Each row's metric unit (``rate``, ``proportion``, ``count``, ``dsr`` or ``mean``).
+    multipliers, numerators, denominators, values : arrays of float
+        Each row's multiplier and figures, NaN for a figure that is None.
+
+    Returns
+    -------
+    array of bool
+        True where the published value disagrees with numerator / denominator x multiplier
+        by more than its rounding (where the scalar function returns a warning).
+    """
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        compared = (
+            ~np.isnan(values)
+            & np.isfinite(numerators)
+            & np.isfinite(denominators)
+            & (denominators > 0)
+            & ~np.isin(units, ["dsr", "count"])
+        )
+        computed = numerators / denominators * multipliers
+    disagree = np.zeros(values.shape, dtype=bool)
+    rows = np.flatnonzero(compared)
+    disagree[rows] = ~published_values_agree(values[rows], computed[rows])
+    return disagree
 
 
 @dataclass(frozen=True, slots=True)

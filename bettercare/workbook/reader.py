@@ -12,7 +12,7 @@ import difflib
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,17 +27,47 @@ from bettercare.workbook.schema import SHEET_NAMES, SHEETS_BY_NAME
 from bettercare.workbook.values import Cell
 
 
+class TextCells(Mapping[str, list[Cell]]):
+    """A CSV sheet's cells by column, made from its texts when a column is first asked for
+    (one Cell per distinct text): the checks read a CSV sheet's texts a column at a time
+    and ask for cells only to quote one in a message."""
+
+    def __init__(self, texts: dict[str, Sequence[str | None]]) -> None:
+        self._texts = texts
+        self._made: dict[str, list[Cell]] = {}
+
+    def __getitem__(self, name: str) -> list[Cell]:
+        made = self._made.get(name)
+        if made is None:
+            texts = self._texts[name]
+            cells = {text: Cell(text) for text in set(texts)}
+            made = self._made[name] = list(map(cells.__getitem__, texts))
+        return made
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._texts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
 @dataclass
 class RawSheet:
     """A sheet's column names and its non-empty rows, held by column: ``numbers`` are the
     rows' numbers (as Excel numbers them) and ``cells[name]`` each row's cell of a named
-    column, in the same order."""
+    column, in the same order. A sheet read from CSV also has ``texts[name]``: each row's
+    text of the column, restored (None for a cell the row did not have), of which its cells
+    are made."""
 
     name: str
     source: str
     columns: list[str]
     numbers: list[int] = field(default_factory=list)
-    cells: dict[str, list[Cell]] = field(default_factory=dict)
+    cells: Mapping[str, list[Cell]] = field(default_factory=dict)
+    texts: dict[str, Sequence[str | None]] | None = None
 
     @property
     def rows(self) -> list[tuple[int, dict[str, Cell]]]:
@@ -180,7 +210,8 @@ def _add_csv_rows(
     whole rows and columns handled at once: blank rows skipped, a row with a value in a
     column without a name refused, short rows padded. A CSV cell is its text: one Cell per
     distinct text (codes, dates and kinds repeat), with the apostrophe that kept a
-    spreadsheet from evaluating the text removed. ``escaped`` false says that no cell holds
+    spreadsheet from evaluating the text removed (the sheet's ``texts``, its ``cells`` made
+    from them when asked for). ``escaped`` false says that no cell holds
     that apostrophe at all (the file's text has none), so no row is blank only once restored."""
     width = len(raw.columns)
     unnamed_columns = [index for index, name in enumerate(raw.columns) if not name]
@@ -216,15 +247,18 @@ def _add_csv_rows(
         else:  # a missing cell is None, as in a workbook
             kept.append([*texts, *[None] * (width - len(texts))][:width])
     columns = list(zip(*kept, strict=True)) if kept else [()] * width
-    made: dict[str | None, Cell] = {}
-    raw.cells = {}
+    restored: dict[str | None, str | None] = {}
+    raw.texts = {}
     for index, name in enumerate(raw.columns):
         if not name:
             continue
-        texts_of_column = columns[index]
-        for text in set(texts_of_column) - made.keys():
-            made[text] = Cell(None if text is None else restore(text))
-        raw.cells[name] = list(map(made.__getitem__, texts_of_column))
+        texts_of_column: Sequence[str | None] = columns[index]
+        if escaped:  # the texts a spreadsheet would evaluate lose their apostrophe
+            for text in set(texts_of_column) - restored.keys():
+                restored[text] = None if text is None else restore(text)
+            texts_of_column = list(map(restored.__getitem__, texts_of_column))
+        raw.texts[name] = texts_of_column
+    raw.cells = TextCells(raw.texts)
 
 
 def _unreadable(source: str, error: BaseException) -> WorkbookError:

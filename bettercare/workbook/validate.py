@@ -18,15 +18,22 @@ already holds (``Known``), so a monthly return can refer to schemes imported ear
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
+from math import nan
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bettercare.core import assurance, scheme_description
-from bettercare.core.indicators import published_value_mismatch
+from bettercare.core.indicators import published_value_mismatch, published_values_disagree
 from bettercare.core.milestones import activity_month_problem, activity_months
 from bettercare.core.pay_for_performance import pay_for_performance_problem
 from bettercare.core.periods import FinancialYear, Month
@@ -39,7 +46,15 @@ from bettercare.workbook.messages import Message
 from bettercare.workbook.proposals import RowProposer
 from bettercare.workbook.reader import RawSheet, RawWorkbook
 from bettercare.workbook.schema import SHEETS, SHEETS_BY_NAME, Column, ColumnType, Sheet
-from bettercare.workbook.values import PARSERS, Cell, CellError, Measure
+from bettercare.workbook.values import (
+    BLANK,
+    PARSERS,
+    Cell,
+    CellError,
+    Measure,
+    parse_one,
+    parse_texts,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,10 +233,6 @@ REQUIRED: dict[tuple[str, str], str] = {
 _SHAREABLE = (str, int, float, bool, date, Decimal, Measure, Month, FinancialYear, tuple)
 
 
-#: What :func:`_parse_cached` gives for a blank cell.
-BLANK = object()
-
-
 def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any]) -> Any:
     """``parse(cell)``, the :class:`CellError` it raises, or :data:`BLANK` for a blank cell,
     remembered for equal cells (most cells of a column repeat: codes, dates, kinds)."""
@@ -234,13 +245,7 @@ def _parse_cached(parse: Callable[[Cell], Any], cell: Cell, cache: dict[Any, Any
         pass
     except TypeError:  # an unhashable value: parse it every time
         key = None
-    if cell.is_blank:
-        result: Any = BLANK
-    else:
-        try:
-            result = parse(cell)
-        except CellError as problem:
-            result = problem
+    result = parse_one(parse, cell)
     if key is not None and (result is BLANK or isinstance(result, (*_SHAREABLE, CellError))):
         cache[key] = result
     return result
@@ -277,6 +282,82 @@ def _parse_column(parse: Callable[[Cell], Any], cells: list[Cell]) -> tuple[list
     return list(map(results.__getitem__, identities)), problem
 
 
+def _columns(
+    rows: list[dict[str, Any]],
+    parsed: tuple[list[Record], dict[str, list[Any]]] | None,
+    records: list[Record],
+) -> Mapping[str, Sequence[Any]]:
+    """The values of the metric values' records by column: as parsed, when they are still
+    those records' (every row a record), otherwise read off the records."""
+    if parsed is not None and parsed[0] is records:
+        return parsed[1]
+    names = SHEETS_BY_NAME["metric_values"].column_names
+    if not rows:
+        return dict.fromkeys(names, ())
+    return dict(zip(names, zip(*map(itemgetter(*names), rows), strict=True), strict=True))
+
+
+def _quiet_values(
+    columns: Mapping[str, Sequence[Any]], metrics: dict[str, MetricInfo]
+) -> tuple[NDArray[np.bool_], list[float | None]]:
+    """Which metric values have nothing to say, a whole sheet at once, and each one's
+    published value as kept (None: none): the rows of a known local metric that
+    :meth:`_Checker._check_value` passes at once (the same conditions, on arrays) with a
+    published value that agrees with the figures (core's rule, on arrays)."""
+    codes = columns["metric_code"]
+    count = len(codes)
+    infos = list(metrics.values())
+    index_of = {code: index for index, code in enumerate(metrics)}
+    at = np.fromiter(map(index_of.get, codes, repeat(len(infos))), np.intp, count)
+    # One more metric, last, for a code not known (never quiet).
+    units = np.array([m.unit for m in infos] + [""])[at]
+    multipliers = np.array([m.multiplier for m in infos] + [1.0], dtype=np.float64)[at]
+    local = np.array([not m.national for m in infos] + [False], dtype=bool)[at]
+    starts, ends, measures = columns["period_start"], columns["period_end"], columns["value"]
+    numerators, denominators = columns["numerator"], columns["denominator"]
+    squares = columns["sum_of_squares"]
+    numerator = np.array(numerators, dtype=np.float64)
+    denominator = np.array(denominators, dtype=np.float64)
+    number = np.array(list(map(getattr, measures, repeat("number"), repeat(nan))), np.float64)
+    percent = np.fromiter(map(getattr, measures, repeat("percent"), repeat(False)), bool, count)
+    has_measure = ~np.isnan(number)
+    proportion = units == "proportion"
+    # A percentage of a proportion is scaled by its multiplier, in decimal, as
+    # _check_value scales it (each distinct pair once).
+    value = number.copy()
+    scaled_rows = np.flatnonzero(percent & proportion & (multipliers > 0))
+    pairs = list(zip(number[scaled_rows].tolist(), multipliers[scaled_rows].tolist(), strict=True))
+    scaled = {
+        pair: float(Decimal(repr(pair[0])) * Decimal(repr(pair[1])) / 100) for pair in set(pairs)
+    }
+    value[scaled_rows] = list(map(scaled.__getitem__, pairs))
+    with np.errstate(invalid="ignore"):
+        quiet = (  # the conditions of _check_value's common row
+            local
+            & np.isnan(np.array(squares, dtype=np.float64))
+            & np.fromiter(map(operator.ge, ends, starts), bool, count)
+            & (~percent | (proportion & (multipliers > 0)))
+            & (np.isnan(numerator) | (numerator >= 0))
+            & (np.isnan(denominator) | (denominator > 0))
+            & (~has_measure | (number >= 0))
+            & ~(proportion & (numerator > denominator))
+            & (
+                has_measure
+                | (
+                    ~np.isnan(numerator)
+                    & (~np.isnan(denominator) | ~np.isin(units, ["rate", "proportion", "mean"]))
+                )
+            )
+        )
+    quiet[quiet] = ~published_values_disagree(
+        units[quiet], multipliers[quiet], numerator[quiet], denominator[quiet], value[quiet]
+    )
+    published: list[float | None] = value.tolist()
+    for index in np.flatnonzero(~has_measure).tolist():
+        published[index] = None
+    return quiet, published
+
+
 class _Checker:
     def __init__(self, workbook: RawWorkbook, known: Known) -> None:
         self.workbook = workbook
@@ -289,6 +370,8 @@ class _Checker:
         # references to them are not also reported as unknown.
         self.unreadable: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
         self.sources = {name: sheet.source for name, sheet in workbook.sheets.items()}
+        # A sheet's records and its parsed values by column, when every row is a record.
+        self.parsed: dict[str, tuple[list[Record], dict[str, list[Any]]]] = {}
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -338,21 +421,34 @@ class _Checker:
         blank_column = [Cell(None)] * count
         parsed: list[list[Any]] = []
         problems: dict[int, list[tuple[Column, Any]]] = {}
+        texts = raw.texts or {}
         for column in sheet.columns:
-            cells = raw.cells.get(column.name, blank_column)
             limit = self.known.lengths.get((sheet.name, column.name))
             parse = PARSERS[column.type] if limit is None else _limited(column.type, limit)
-            results, problem = _parse_column(parse, cells)
-            bad = (
-                [
-                    index
-                    for index, result in enumerate(results)
-                    if result is BLANK or type(result) is CellError
-                ]
-                if problem
-                else []
-            )
             default = DEFAULTS.get((sheet.name, column.name))
+            if column.name in texts:  # read from CSV: by text, plain figures all at once
+                column_texts = texts[column.name]
+                results, wrong = parse_texts(
+                    column.type, column_texts, parse, BLANK if column.required else default
+                )
+                bad = (
+                    np.flatnonzero(
+                        np.fromiter(map(wrong.__contains__, column_texts), bool, count)
+                    ).tolist()
+                    if wrong
+                    else []
+                )
+            else:
+                results, problem = _parse_column(parse, raw.cells.get(column.name, blank_column))
+                bad = (
+                    [
+                        index
+                        for index, result in enumerate(results)
+                        if result is BLANK or type(result) is CellError
+                    ]
+                    if problem
+                    else []
+                )
             for index in bad:
                 result = results[index]
                 if result is BLANK:
@@ -367,11 +463,10 @@ class _Checker:
         key_at = [names.index(name) for name in sheet.key]
         name = sheet.name
         rows = list(zip(*parsed, strict=True)) if parsed else [()] * count
-        if not problems:  # every row usable: made at once
-            records = [
-                Record(name, number, dict(zip(names, values, strict=True)))
-                for number, values in zip(numbers, rows, strict=True)
-            ]
+        if not problems:  # every row usable: made at once (each row as wide as the names)
+            records = list(
+                map(Record, repeat(name), numbers, map(dict, map(zip, repeat(names), rows)))
+            )
         else:
             records = []
             for index, values in enumerate(rows):
@@ -402,6 +497,8 @@ class _Checker:
         )
         if len(set(keys)) == len(keys):  # no key twice (the usual case): nothing to refuse
             self.records[name] = records
+            if not problems:  # a record for every row: the parsed columns are the records'
+                self.parsed[name] = (records, dict(zip(names, parsed, strict=True)))
             return
         seen: dict[tuple[Any, ...], int] = {}
         unique: list[Record] = []
@@ -550,18 +647,36 @@ class _Checker:
                     )
 
     def check_metric_values(self) -> None:
+        """Each value's metric, years and figures. The rows with nothing to say (the usual
+        ones: a local metric, figures that pass every check of :meth:`_check_value` and a
+        published value that agrees with them, not a target without a baseline) are found a
+        whole sheet at a time and keep their published value as a number; every other row is
+        checked alone, in order, as before, so each message is the same."""
         metrics = self.metrics()
         records = self.rows("metric_values")
-        baselines = set(self.known.baselines) | {
-            (values["area_code"], values["metric_code"])
-            for values in (r.values for r in records)
-            if values["kind"] == "baseline"
-        }
+        rows = [record.values for record in records]
+        columns = _columns(rows, self.parsed.get("metric_values"), records)
+        areas, codes, kinds = columns["area_code"], columns["metric_code"], columns["kind"]
+        baselines = set(self.known.baselines)
+        if "baseline" in kinds:
+            baselines |= {
+                pair
+                for pair, kind in zip(zip(areas, codes, strict=True), kinds, strict=True)
+                if kind == "baseline"
+            }
+        quiet, published = _quiet_values(columns, metrics)
+        targets = np.fromiter(map(operator.eq, kinds, repeat("target")), bool, len(kinds))
+        for index in np.flatnonzero(quiet & targets).tolist():
+            if (areas[index], codes[index]) not in baselines:
+                quiet[index] = False
+        for values, value in zip(compress(rows, quiet), compress(published, quiet), strict=True):
+            if value is not None:
+                values["value"] = value
+        usable = quiet.tolist()
         unreadable = self.unreadable["metrics"]
         check_value = self._check_value
-        kept: list[Record] = []
-        keep = kept.append
-        for record in records:
+        for index in np.flatnonzero(~quiet).tolist():
+            record = records[index]
             values = record.values
             code = values["metric_code"]
             metric = metrics.get(code)
@@ -591,11 +706,10 @@ class _Checker:
                     "defined on the metrics sheet",
                 )
                 continue
-            if check_value(record, metric):
-                keep(record)
+            usable[index] = check_value(record, metric)
             if kind == "target" and (values["area_code"], code) not in baselines:
                 self.warn(record, "kind", "has no baseline for the same area and metric")
-        self.records["metric_values"] = kept
+        self.records["metric_values"] = list(compress(records, usable))
 
     def check_metric_commentary(self) -> None:
         metrics = self.metrics()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -351,3 +351,80 @@ PARSERS: dict[ColumnType, Callable[[Cell], Any]] = {
         {rating: rating for rating in RISK_RATINGS}, "High, Medium or Low", "a risk rating"
     ),
 }
+
+
+#: What a column parse gives for a blank cell.
+BLANK: Any = object()
+
+
+def parse_one(parse: Callable[[Cell], Any], cell: Cell) -> Any:
+    """``parse(cell)``, the :class:`CellError` it raises, or :data:`BLANK` for a blank cell."""
+    if cell.is_blank:
+        return BLANK
+    try:
+        return parse(cell)
+    except CellError as problem:
+        return problem
+
+
+#: A plain decimal, as people and the writer write most numbers (``-42042.5``): what
+#: ``float`` reads exactly as :func:`_number` does (no spaces, separators or signs to
+#: remove). Longer ones are left to it, so none overflows.
+_PLAIN = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
+_PLAIN_PERCENT = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?%")
+_PLAIN_WHOLE = re.compile(r"-?[0-9]{1,15}")
+
+
+def _plain_numbers(texts: Collection[str | None]) -> dict[str | None, Any]:
+    plain = list(filter(_PLAIN.fullmatch, filter(None, texts)))
+    return dict(zip(plain, map(float, plain), strict=True))
+
+
+def _plain_measures(texts: Collection[str | None]) -> dict[str | None, Any]:
+    present: list[str] = list(filter(None, texts))
+    plain = list(filter(_PLAIN.fullmatch, present))
+    made: dict[str | None, Any] = {text: Measure(float(text)) for text in plain}
+    for text in filter(_PLAIN_PERCENT.fullmatch, present):
+        made[text] = Measure(float(text[:-1]), percent=True)
+    return made
+
+
+def _plain_integers(texts: Collection[str | None]) -> dict[str | None, Any]:
+    # Up to 15 digits a float holds a whole number exactly: int() of the text is the same.
+    plain = list(filter(_PLAIN_WHOLE.fullmatch, filter(None, texts)))
+    return dict(zip(plain, map(int, plain), strict=True))
+
+
+#: For the column types whose texts are mostly distinct (figures), the parse of their plain
+#: texts at once; the texts it leaves out are parsed one at a time.
+_AT_ONCE: dict[ColumnType, Callable[[Collection[str | None]], dict[str | None, Any]]] = {
+    "number": _plain_numbers,
+    "measure": _plain_measures,
+    "integer": _plain_integers,
+}
+
+
+def parse_texts(
+    column_type: ColumnType,
+    texts: Sequence[str | None],
+    parse: Callable[[Cell], Any],
+    blank: Any = BLANK,
+) -> tuple[list[Any], set[str | None]]:
+    """:func:`parse_one` of each CSV text of a column (None for a missing cell), made once
+    for each distinct text, with ``blank`` for a blank cell; and the texts that are a
+    problem (a :class:`CellError` or :data:`BLANK`). The plain figures of a number, measure
+    or integer column are read all at once, as ``parse`` would read each, and every other
+    text by ``parse`` (the column's parser, perhaps with a limit on its length), so each
+    problem is the same."""
+    distinct = set(texts)
+    at_once = _AT_ONCE.get(column_type)
+    made = {} if at_once is None else at_once(distinct)
+    bad: set[str | None] = set()
+    for text in distinct - made.keys() if made else distinct:
+        result = parse_one(parse, Cell(text))
+        if result is BLANK:
+            result = blank
+        if result is BLANK or type(result) is CellError:
+            bad.add(text)
+        made[text] = result
+    return list(map(made.__getitem__, texts)), bad

@@ -1,7 +1,9 @@
 """Stored metric values to estimates, and the published-value check on real BCF returns."""
 
+import math
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +15,8 @@ from bettercare.core.indicators import (
     metric_point_value,
     published_value_agrees,
     published_value_mismatch,
+    published_values_agree,
+    published_values_disagree,
 )
 from bettercare.core.stats import ESP2013, dsr
 
@@ -178,3 +182,63 @@ def _agrees_by_decimal(published: float, computed: float) -> bool:
 def test_published_value_agrees_as_the_decimal_reference_does(published, offset):
     computed = published + offset
     assert published_value_agrees(published, computed) is _agrees_by_decimal(published, computed)
+
+
+@settings(max_examples=300)
+@given(
+    published=st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.floats(allow_nan=False, allow_infinity=False, width=32),
+            st.builds(round, st.floats(-1e6, 1e6), st.integers(0, 8)),
+            st.builds(round, st.floats(-1e16, 1e16), st.integers(0, 3)),
+            st.sampled_from([0.0, -0.0, 1e-4, 9.99e-5, 1e15, 0.1 + 0.2, 123.4, 88.1, 1e-7]),
+        ),
+        max_size=40,
+    ),
+    offsets=st.lists(
+        st.sampled_from([0.0, 4e-9, -4e-9, 4e-5, 5e-5, 4e-3, 0.04, 0.05, 0.06, 0.4, 0.5, 5.0]),
+        min_size=40,
+        max_size=40,
+    ),
+)
+def test_published_values_agree_as_each_does_alone(published, offsets):
+    computed = [value + offset for value, offset in zip(published, offsets, strict=False)]
+    together = published_values_agree(np.array(published), np.array(computed)).tolist()
+    assert together == [
+        published_value_agrees(value, other)
+        for value, other in zip(published, computed, strict=True)
+    ]
+
+
+@settings(max_examples=300)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["rate", "proportion", "count", "dsr", "mean"]),
+            st.sampled_from([1.0, 100.0, 1000.0, 100_000.0]),
+            st.one_of(st.none(), st.floats(-10, 1e6), st.sampled_from([0.0, 7.0, 1e308])),
+            st.one_of(st.none(), st.floats(-10, 1e6), st.sampled_from([0.0, 10.0, 1e308])),
+            st.one_of(st.none(), st.floats(-10, 1e6), st.sampled_from([70.0, 70000.0, 7.0])),
+        ),
+        max_size=30,
+    )
+)
+def test_published_values_disagree_where_each_row_has_a_mismatch(rows):
+    def array(column):
+        return np.array([math.nan if row[column] is None else row[column] for row in rows])
+
+    together = published_values_disagree(
+        np.array([row[0] for row in rows], dtype=str),
+        np.array([row[1] for row in rows], dtype=np.float64),
+        array(2),
+        array(3),
+        array(4),
+    ).tolist()
+    assert together == [
+        published_value_mismatch(
+            unit, multiplier=multiplier, numerator=numerator, denominator=denominator, value=value
+        )
+        is not None
+        for unit, multiplier, numerator, denominator, value in rows
+    ]

@@ -167,6 +167,45 @@ class ReferenceChecker(_Checker):
             unique.append(record)
         self.records[sheet.name] = unique
 
+    def check_metric_values(self) -> None:
+        """Each metric value checked alone, in order (the loop the sheet-at-once checks
+        replaced)."""
+        metrics = self.metrics()
+        records = self.rows("metric_values")
+        baselines = set(self.known.baselines) | {
+            (r["area_code"], r["metric_code"]) for r in records if r["kind"] == "baseline"
+        }
+        kept: list[Record] = []
+        for record in records:
+            code = record["metric_code"]
+            metric = metrics.get(code)
+            if metric is None:
+                if (code,) not in self.unreadable["metrics"]:
+                    self.error(
+                        record,
+                        "metric_code",
+                        "is not a known metric",
+                        "a code from the metric registry or the metrics sheet",
+                    )
+                continue
+            kind = record["kind"]
+            problem = metric.years_problem(kind, record["period_start"], record["period_end"])
+            if problem is not None:
+                self.error(
+                    record,
+                    "period_start",
+                    f"{problem} {code} applies in ({metric.years}): the "
+                    f"national metric is not in force then, so it has no {kind}",
+                    f"a period in the years it applies ({metric.years}), or a local metric "
+                    "defined on the metrics sheet",
+                )
+                continue
+            if self._check_value(record, metric):
+                kept.append(record)
+            if kind == "target" and (record["area_code"], code) not in baselines:
+                self.warn(record, "kind", "has no baseline for the same area and metric")
+        self.records["metric_values"] = kept
+
     def _check_value(self, record: Record, metric: MetricInfo) -> bool:
         return self._check_value_closely(record, metric)
 
