@@ -730,7 +730,8 @@ def _copy_texts(column: Sequence[Any]) -> list[str] | None:
             distinct = set(column)
         except TypeError:  # unhashable: each in turn
             return [_copy_text(value) for value in column]
-        types = {type(value) for value in distinct} - {type(None)}
+        # The types of every value, not of the set's (where 1 and True are one value).
+        types = set(map(type, column)) - {type(None)}
         if types == {float} and len(distinct) * 2 > len(column):  # mostly distinct figures
             return ["\\N" if value is None else repr(value) for value in column]
         if len(types) > 1:  # 1 == True == 1.0 would be one value of the set
