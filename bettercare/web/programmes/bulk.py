@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import itemgetter, ne
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models import F, Func
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
@@ -223,29 +224,33 @@ def upsert_columns(
         result = Upserted()
         position = {name: index for index, name in enumerate(writer.attnames)}
         stored_key = _getter([position[name] for name in key])
-        stored: dict[Key, tuple[Any, ...]] = {
-            stored_key(values): values for values in held_rows(existing, writer.attnames)
-        }
+        held = held_rows(existing, writer.attnames)
+        stored: dict[Key, tuple[Any, ...]] = dict(zip(map(stored_key, held), held, strict=True))
         pk_at = position[writer.pk]
         new_at: list[int] | None = None  # every row is new unless something is held
         updating: list[tuple[dict[str, Any], dict[str, Any]]] = []
         updated_keys: list[Key] = []
         if stored:
-            new_at = []
+            # Each row's held row (a row of markers where none is), and the rows whose compared
+            # fields differ from it, found in C (map, zip, !=): only those are looked at.
+            absent = (_ABSENT,) * len(writer.attnames)
+            helds = list(map(stored.get, keys, repeat(absent, count)))
             provenance_only = set(provenance)
             compared = [name for name in names if name not in provenance_only]
             held_compared = _getter([position[name] for name in compared])
-            incoming = zip(*(given[name] for name in compared), strict=True)
-            ids = result.ids
-            for index, (identity, new) in enumerate(zip(keys, incoming, strict=True)):
-                held = stored.get(identity)
-                if held is None:
+            differing = map(
+                ne,
+                zip(*(given[name] for name in compared), strict=True),
+                map(held_compared, helds),
+            )
+            result.ids.update(zip(keys, map(itemgetter(pk_at), helds), strict=True))
+            new_at = []
+            for index in compress(range(count), differing):
+                held_row = helds[index]
+                if held_row is absent:
                     new_at.append(index)
                     continue
-                ids[identity] = held[pk_at]
-                if new == held_compared(held):
-                    continue  # equal field by field (== in C): no change at all
-                old = dict(zip(writer.attnames, held, strict=True))
+                old = dict(zip(writer.attnames, held_row, strict=True))
                 changes = {
                     n: given[n][index]
                     for n in names
@@ -254,7 +259,9 @@ def upsert_columns(
                 if not changes or set(changes) <= provenance_only:
                     continue
                 updating.append((old, changes))
-                updated_keys.append(identity)
+                updated_keys.append(keys[index])
+            for index in new_at:  # no key yet: the insert gives it
+                del result.ids[keys[index]]
         created = count if new_at is None else len(new_at)
         result.created = created
         result.updated = len(updating)
@@ -293,7 +300,7 @@ def held_rows(existing: models.QuerySet[Any], names: Sequence[str]) -> list[tupl
     each distinct stored value of a column (a date, a JSON text, a code) is turned into its
     Python value once, not once a row (a list or dict is copied for each row, so no two rows
     share one)."""
-    query = existing.order_by().values_list(*names)
+    query = existing.order_by().values_list(*_selected(existing.model, names, existing.db))
     compiler = query.query.get_compiler(using=query.db)
     found = compiler.execute_sql(MULTI)
     rows = [row for chunk in found for row in chunk] if found is not None else []
@@ -313,6 +320,24 @@ def held_rows(existing: models.QuerySet[Any], names: Sequence[str]) -> list[tupl
 
         columns[position] = tuple(_converted(columns[position], convert))
     return list(zip(*columns, strict=True))
+
+
+def _selected(model: type[models.Model], names: Sequence[str], using: str) -> list[Any]:
+    """What ``held_rows`` selects for ``names``: each field by name, except on SQLite a date,
+    time or timestamp, whose column is selected as ``+column``. An expression has no declared
+    type, so sqlite3 leaves its text alone instead of parsing it in each row; the field's
+    own converters then parse each distinct text once (ADR 0136)."""
+    if connections[using].vendor != "sqlite":
+        return list(names)
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    selected: list[Any] = []
+    for name in names:
+        found = fields.get(name)
+        if isinstance(found, models.DateField | models.TimeField):  # a DateTimeField too
+            selected.append(Func(F(name), template="+%(expressions)s", output_field=found))
+        else:
+            selected.append(name)
+    return selected
 
 
 def _converted(column: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
@@ -626,6 +651,9 @@ class _ModelWriter:
         }
         self._insert(self.history_model, fields, columns, extra)
 
+
+#: What a row not held has in each field (equal to nothing but itself).
+_ABSENT = object()
 
 #: The fields that say which areas a row is in (for moving their data versions on).
 _AREA_COLUMNS = ("area_id", "period_id", "scheme_id")

@@ -902,9 +902,16 @@ class _Writer:
         area_of = {code: area.pk for code, area in self.areas.items()}
         metric_of = {code: metric.pk for code, metric in self.metrics.items()}
         values = [r.values for r in records]
+        taken = ("period_start", "period_end", "kind", "numerator", "denominator", "value")
+        taken += ("note", "source", "sum_of_squares")
+        try:  # every row has every column (as read from a sheet that has them): at once
+            rows = zip(*map(itemgetter(*taken), values), strict=True)
+            columns = dict(zip(taken, rows, strict=True))
+        except KeyError:
+            columns = {name: [v.get(name) for v in values] for name in taken}
 
         def column(name: str) -> list[Any]:
-            return [v.get(name) for v in values]
+            return list(columns.get(name, ()))
 
         area_ids = list(map(area_of.__getitem__, map(itemgetter("area_code"), values)))
         metric_ids = list(map(metric_of.__getitem__, map(itemgetter("metric_code"), values)))
