@@ -902,8 +902,11 @@ class _Writer:
         area_of = {code: area.pk for code, area in self.areas.items()}
         metric_of = {code: metric.pk for code, metric in self.metrics.items()}
         values = [r.values for r in records]
-        taken = ("period_start", "period_end", "kind", "numerator", "denominator", "value")
-        taken += ("note", "source", "sum_of_squares")
+        taken = (
+            *("period_start", "period_end", "kind", "numerator", "denominator", "value"),
+            *("note", "source", "sum_of_squares"),
+        )
+        columns: dict[str, Sequence[Any]]
         try:  # every row has every column (as read from a sheet that has them): at once
             rows = zip(*map(itemgetter(*taken), values), strict=True)
             columns = dict(zip(taken, rows, strict=True))
