@@ -501,7 +501,7 @@ class _ModelWriter:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor
-                texts = [_copy_texts(column) for column in by_column]
+                texts = [columns.copy_texts(column) for column in by_column]
                 with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     if all(text is not None for text in texts):
                         # COPY's text format made a column at a time (each distinct value
@@ -667,6 +667,7 @@ class _Columns:
         self.length = length
         self.values = values
         self._adapted: dict[str, tuple[type[Any], list[Any]]] = {}
+        self._copy_texts: dict[int, tuple[list[Any], list[str] | None]] = {}
 
     def set(self, name: str, column: list[Any]) -> None:
         self.values[name] = column
@@ -687,6 +688,14 @@ class _Columns:
             column = _adapted(column, adapt)
         self._adapted[f.attname] = (type(f), column)
         return column
+
+    def copy_texts(self, column: list[Any]) -> list[str] | None:
+        """``_copy_texts`` of a column of parameters, made once for the rows and their
+        history rows (the same adapted list)."""
+        kept = self._copy_texts.get(id(column))
+        if kept is None or kept[0] is not column:
+            kept = self._copy_texts[id(column)] = (column, _copy_texts(column))
+        return kept[1]
 
     def distinct(self, names: Sequence[str]) -> list[dict[str, Any]]:
         """The distinct combinations of the ``names`` the rows have (one empty row if none)."""
@@ -764,7 +773,8 @@ def _copy_texts(column: Sequence[Any]) -> list[str] | None:
             return ["\\N" if value is None else repr(value) for value in column]
         if len(types) > 1:  # 1 == True == 1.0 would be one value of the set
             return [_copy_text(value) for value in column]
-        texts = {value: _copy_text(value) for value in distinct}
+        make = repr if types == {float} else _copy_text
+        texts = {value: "\\N" if value is None else make(value) for value in distinct}
     except TypeError:
         return None
     return list(map(texts.__getitem__, column))
