@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from operator import itemgetter, ne
 from typing import Any
 
@@ -514,28 +514,32 @@ class _ModelWriter:
                         for values in zip(*by_column, strict=True):
                             write_row(values)
                 return None
-            parameters = list(zip(*by_column, strict=True))
             # SQLite: many rows a statement (far fewer steps than one row each), as many as
             # its limit of bound variables allows; RETURNING gives the keys in row order (as
             # Django's bulk_create relies on).
             # The statements go to sqlite3's own cursor (as COPY goes to psycopg's), in its own
             # "?" style: Django's wrapper would rewrite every "%s" of these long statements.
-            per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, len(fields))))
-            row_marks = "(" + ", ".join(["?"] * len(fields)) + ")"
+            width = len(fields)
+            per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, width)))
+            row_marks = "(" + ", ".join(["?"] * width) + ")"
             pk_column = self.quote(model._meta.pk.column)  # type: ignore[arg-type]
             raw_cursor = cursor.cursor
             ids: list[int] = []
             statements: dict[int, str] = {}
-            for start in range(0, len(parameters), per_statement):
-                batch = parameters[start : start + per_statement]
-                sql = statements.get(len(batch))
+            for start in range(0, columns.length, per_statement):
+                rows = min(per_statement, columns.length - start)
+                sql = statements.get(rows)
                 if sql is None:
-                    marks = ", ".join([row_marks] * len(batch))
+                    marks = ", ".join([row_marks] * rows)
                     sql = f"INSERT INTO {table} ({names}) VALUES {marks}"  # noqa: S608 (names quoted)
                     if returning:
                         sql += f" RETURNING {pk_column}"
-                    statements[len(batch)] = sql
-                flat = list(chain.from_iterable(batch))
+                    statements[rows] = sql
+                # The statement's parameters row after row, filled a column at a time (a slice
+                # assignment each, in C; no tuple a row).
+                flat: list[Any] = [None] * (rows * width)
+                for offset, column in enumerate(by_column):
+                    flat[offset::width] = column[start : start + rows]
                 sqlite3.Cursor.execute(raw_cursor, sql, flat)
                 if returning:
                     ids.extend(pk for (pk,) in raw_cursor.fetchall())
