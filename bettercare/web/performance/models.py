@@ -114,8 +114,10 @@ class MetricValue(Versioned):
         help_text="For a mean: the sum of the squared record-level values (for its interval).",
     )
     # Nothing reads the history by metric (the audit pages read it by area, user, date and
-    # row): no index of the metric there (ADR 0131).
-    history = HistoricalRecords(no_db_index=["metric"])
+    # row): no index of the metric there (ADR 0131). Its user, like every other reference of
+    # a history row, is not a database constraint: PostgreSQL would check it row by row when
+    # an import commits (ADR 0136).
+    history = HistoricalRecords(no_db_index=["metric"], user_db_constraint=False)
 
     class Meta:
         ordering = ["area", "metric", "kind", "period_start", "period_end"]

@@ -26,25 +26,29 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
-from itertools import chain
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import itemgetter, ne
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models import F, Func
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from bettercare.web.accounts.models import User
 from bettercare.web.programmes.versioning import rows_changed
 
-__all__ = ["StaleRowsError", "Upserted", "upsert"]
+__all__ = ["StaleRowsError", "Upserted", "upsert", "upsert_columns"]
 
 Key = tuple[Any, ...]
 #: Rows per INSERT/UPDATE statement batch (SQLite's variable limit is far above this times
 #: the columns only with executemany, which binds one row at a time).
 BATCH_ROWS = 5_000
+#: Lines of COPY text sent to PostgreSQL at once.
+COPY_LINES = 10_000
 #: SQLite's limit on bound variables in one statement (32,766 since 3.32).
 SQLITE_VARIABLES = 32_000
 
@@ -187,12 +191,116 @@ def upsert(
         return result
 
 
+def upsert_columns(
+    model: type[models.Model],
+    key: Sequence[str],
+    given: Mapping[str, Sequence[Any]],
+    *,
+    existing: models.QuerySet[Any],
+    by: User | None,
+    reason: str,
+    provenance: Sequence[str] = (),
+) -> Upserted:
+    """:func:`upsert` of rows given by column (each field's values, all of one length): the
+    same rows, history and data versions, without a dict a row (ADR 0136).
+
+    Each row's key and compared fields are taken as tuples at once (``zip`` of the columns),
+    a new row is never made a dict, and an import into an empty table compares nothing. Rows
+    that repeat a key go through :func:`upsert` (the later row wins there).
+    """
+    names = list(given)
+    count = len(given[names[0]]) if names else 0
+    assert all(len(given[name]) == count for name in names), "columns of unequal lengths"
+    keys = list(zip(*(given[name] for name in key), strict=True)) if count else []
+    if len(set(keys)) != count:
+        rows = [
+            dict(zip(names, values, strict=True)) for values in zip(*given.values(), strict=True)
+        ]
+        return upsert(
+            model, key, rows, existing=existing, by=by, reason=reason, provenance=provenance
+        )
+    with transaction.atomic():
+        writer = _ModelWriter(model)
+        result = Upserted()
+        position = {name: index for index, name in enumerate(writer.attnames)}
+        stored_key = _getter([position[name] for name in key])
+        held = held_rows(existing, writer.attnames)
+        stored: dict[Key, tuple[Any, ...]] = dict(zip(map(stored_key, held), held, strict=True))
+        pk_at = position[writer.pk]
+        new_at: list[int] | None = None  # every row is new unless something is held
+        updating: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        updated_keys: list[Key] = []
+        if stored:
+            # Each row's held row (a row of markers where none is), and the rows whose compared
+            # fields differ from it, found in C (map, zip, !=): only those are looked at.
+            absent = (_ABSENT,) * len(writer.attnames)
+            helds = list(map(stored.get, keys, repeat(absent, count)))
+            provenance_only = set(provenance)
+            compared = [name for name in names if name not in provenance_only]
+            held_compared = _getter([position[name] for name in compared])
+            differing = map(
+                ne,
+                zip(*(given[name] for name in compared), strict=True),
+                map(held_compared, helds),
+            )
+            result.ids.update(zip(keys, map(itemgetter(pk_at), helds), strict=True))
+            new_at = []
+            for index in compress(range(count), differing):
+                held_row = helds[index]
+                if held_row is absent:
+                    new_at.append(index)
+                    continue
+                old = dict(zip(writer.attnames, held_row, strict=True))
+                changes = {
+                    n: given[n][index]
+                    for n in names
+                    if old[n] != given[n][index] and not same(old[n], given[n][index])
+                }
+                if not changes or set(changes) <= provenance_only:
+                    continue
+                updating.append((old, changes))
+                updated_keys.append(keys[index])
+            for index in new_at:  # no key yet: the insert gives it
+                del result.ids[keys[index]]
+        created = count if new_at is None else len(new_at)
+        result.created = created
+        result.updated = len(updating)
+        result.unchanged = count - created - len(updating)
+        now = timezone.now()
+        written: list[Mapping[str, Any]] = []
+        if created:
+            if new_at is None:
+                chosen: Mapping[str, Sequence[Any]] = given
+                new_keys = keys
+            else:
+                chosen = {name: [given[name][i] for i in new_at] for name in names}
+                new_keys = [keys[i] for i in new_at]
+            columns = writer.columns_of(chosen, created)
+            pks = writer.insert(columns)
+            if pks is None:  # the database gave no keys: read them back by key
+                found = writer.ids_of(existing, key, set(new_keys))
+                pks = [found[identity] for identity in new_keys]
+            columns.set(writer.pk, pks)
+            result.ids.update(zip(new_keys, pks, strict=True))
+            writer.history(columns, "+", now=now, by=by, reason=reason)
+            result.changed.update(new_keys)
+            written.extend(columns.distinct(_AREA_COLUMNS))
+        if updating:
+            after = writer.update(updating)
+            writer.history(writer.columns(after), "~", now=now, by=by, reason=reason)
+            result.changed.update(updated_keys)
+            written.extend(after)
+        if written:
+            rows_changed(model, written)
+        return result
+
+
 def held_rows(existing: models.QuerySet[Any], names: Sequence[str]) -> list[tuple[Any, ...]]:
     """``existing.values_list(*names)`` as a list of tuples, converted a column at a time:
     each distinct stored value of a column (a date, a JSON text, a code) is turned into its
     Python value once, not once a row (a list or dict is copied for each row, so no two rows
     share one)."""
-    query = existing.order_by().values_list(*names)
+    query = existing.order_by().values_list(*_selected(existing.model, names, existing.db))
     compiler = query.query.get_compiler(using=query.db)
     found = compiler.execute_sql(MULTI)
     rows = [row for chunk in found for row in chunk] if found is not None else []
@@ -212,6 +320,24 @@ def held_rows(existing: models.QuerySet[Any], names: Sequence[str]) -> list[tupl
 
         columns[position] = tuple(_converted(columns[position], convert))
     return list(zip(*columns, strict=True))
+
+
+def _selected(model: type[models.Model], names: Sequence[str], using: str) -> list[Any]:
+    """What ``held_rows`` selects for ``names``: each field by name, except on SQLite a date,
+    time or timestamp, whose column is selected as ``+column``. An expression has no declared
+    type, so sqlite3 leaves its text alone instead of parsing it in each row; the field's
+    own converters then parse each distinct text once (ADR 0136)."""
+    if connections[using].vendor != "sqlite":
+        return list(names)
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    selected: list[Any] = []
+    for name in names:
+        found = fields.get(name)
+        if isinstance(found, models.DateField | models.TimeField):  # a DateTimeField too
+            selected.append(Func(F(name), template="+%(expressions)s", output_field=found))
+        else:
+            selected.append(name)
+    return selected
 
 
 def _converted(column: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
@@ -265,6 +391,22 @@ class _ModelWriter:
                 values[name] = [
                     row[name] if name in row else default() if fresh else default for row in rows
                 ]
+        return _Columns(count, values)
+
+    def columns_of(self, given: Mapping[str, Sequence[Any]], count: int) -> _Columns:
+        """Columns given by name as :meth:`columns` makes them of rows: every other field's
+        default filled in (the given lists are used as they are, not copied)."""
+        values: dict[str, list[Any]] = {}
+        if self.pk in given:
+            values[self.pk] = list(given[self.pk])
+        for name, default in self.defaults:
+            if name in given:
+                column = given[name]
+                values[name] = column if isinstance(column, list) else list(column)
+            elif callable(default):
+                values[name] = [default() for _ in range(count)]
+            else:
+                values[name] = [default] * count
         return _Columns(count, values)
 
     @cached_property
@@ -356,36 +498,48 @@ class _ModelWriter:
                 by_column.append([value if adapt is None else adapt(value)] * columns.length)
             else:
                 by_column.append(columns.adapted(f, self._adapter))
-        parameters = list(zip(*by_column, strict=True))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor
+                texts = [columns.copy_texts(column) for column in by_column]
                 with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    write_row = copy.write_row
-                    for values in parameters:
-                        write_row(values)
+                    if all(text is not None for text in texts):
+                        # COPY's text format made a column at a time (each distinct value
+                        # once), the lines joined in C and sent in large pieces (ADR 0136).
+                        lines = list(map("\t".join, zip(*texts, strict=True)))
+                        for start in range(0, len(lines), COPY_LINES):
+                            copy.write("\n".join(lines[start : start + COPY_LINES]) + "\n")
+                    else:  # a value COPY's text is not made here for: psycopg writes each row
+                        write_row = copy.write_row
+                        for values in zip(*by_column, strict=True):
+                            write_row(values)
                 return None
             # SQLite: many rows a statement (far fewer steps than one row each), as many as
             # its limit of bound variables allows; RETURNING gives the keys in row order (as
             # Django's bulk_create relies on).
             # The statements go to sqlite3's own cursor (as COPY goes to psycopg's), in its own
             # "?" style: Django's wrapper would rewrite every "%s" of these long statements.
-            per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, len(fields))))
-            row_marks = "(" + ", ".join(["?"] * len(fields)) + ")"
+            width = len(fields)
+            per_statement = max(1, min(BATCH_ROWS, SQLITE_VARIABLES // max(1, width)))
+            row_marks = "(" + ", ".join(["?"] * width) + ")"
             pk_column = self.quote(model._meta.pk.column)  # type: ignore[arg-type]
             raw_cursor = cursor.cursor
             ids: list[int] = []
             statements: dict[int, str] = {}
-            for start in range(0, len(parameters), per_statement):
-                batch = parameters[start : start + per_statement]
-                sql = statements.get(len(batch))
+            for start in range(0, columns.length, per_statement):
+                rows = min(per_statement, columns.length - start)
+                sql = statements.get(rows)
                 if sql is None:
-                    marks = ", ".join([row_marks] * len(batch))
+                    marks = ", ".join([row_marks] * rows)
                     sql = f"INSERT INTO {table} ({names}) VALUES {marks}"  # noqa: S608 (names quoted)
                     if returning:
                         sql += f" RETURNING {pk_column}"
-                    statements[len(batch)] = sql
-                flat = list(chain.from_iterable(batch))
+                    statements[rows] = sql
+                # The statement's parameters row after row, filled a column at a time (a slice
+                # assignment each, in C; no tuple a row).
+                flat: list[Any] = [None] * (rows * width)
+                for offset, column in enumerate(by_column):
+                    flat[offset::width] = column[start : start + rows]
                 sqlite3.Cursor.execute(raw_cursor, sql, flat)
                 if returning:
                     ids.extend(pk for (pk,) in raw_cursor.fetchall())
@@ -502,6 +656,9 @@ class _ModelWriter:
         self._insert(self.history_model, fields, columns, extra)
 
 
+#: What a row not held has in each field (equal to nothing but itself).
+_ABSENT = object()
+
 #: The fields that say which areas a row is in (for moving their data versions on).
 _AREA_COLUMNS = ("area_id", "period_id", "scheme_id")
 
@@ -514,6 +671,7 @@ class _Columns:
         self.length = length
         self.values = values
         self._adapted: dict[str, tuple[type[Any], list[Any]]] = {}
+        self._copy_texts: dict[int, tuple[list[Any], list[str] | None]] = {}
 
     def set(self, name: str, column: list[Any]) -> None:
         self.values[name] = column
@@ -534,6 +692,14 @@ class _Columns:
             column = _adapted(column, adapt)
         self._adapted[f.attname] = (type(f), column)
         return column
+
+    def copy_texts(self, column: list[Any]) -> list[str] | None:
+        """``_copy_texts`` of a column of parameters, made once for the rows and their
+        history rows (the same adapted list)."""
+        kept = self._copy_texts.get(id(column))
+        if kept is None or kept[0] is not column:
+            kept = self._copy_texts[id(column)] = (column, _copy_texts(column))
+        return kept[1]
 
     def distinct(self, names: Sequence[str]) -> list[dict[str, Any]]:
         """The distinct combinations of the ``names`` the rows have (one empty row if none)."""
@@ -567,3 +733,52 @@ def _adapted(column: list[Any], adapt: Callable[[Any], Any]) -> list[Any]:
         return [adapt(value) for value in column]
     adapted = {value: adapt(value) for value in distinct}
     return list(map(adapted.__getitem__, column))
+
+
+#: COPY's text format: a backslash, tab, newline or carriage return in a text is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """One database parameter as PostgreSQL's COPY text format writes it (``\\N`` for null);
+    a type it is not made for here raises TypeError."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is bool:
+        return "t" if value else "f"
+    if issubclass(kind, str):  # a choice's member too: its text, as psycopg sends it
+        text = str.__str__(value)
+        if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+            return text.translate(_COPY_ESCAPES)
+        return text
+    if issubclass(kind, int):
+        return int.__repr__(value)
+    if kind is float:
+        return repr(value)  # the shortest text that reads back as the same float (inf, nan too)
+    if kind is Decimal:
+        return str(value)
+    if kind is date or kind is datetime:
+        return str(value.isoformat())
+    raise TypeError(kind)
+
+
+def _copy_texts(column: Sequence[Any]) -> list[str] | None:
+    """A column of database parameters as COPY text, each distinct value made once where
+    the values are of one type and hashable; None when a value is of a type not made here."""
+    try:
+        try:
+            distinct = set(column)
+        except TypeError:  # unhashable: each in turn
+            return [_copy_text(value) for value in column]
+        # The types of every value, not of the set's (where 1 and True are one value).
+        types = set(map(type, column)) - {type(None)}
+        if types == {float} and len(distinct) * 2 > len(column):  # mostly distinct figures
+            return ["\\N" if value is None else repr(value) for value in column]
+        if len(types) > 1:  # 1 == True == 1.0 would be one value of the set
+            return [_copy_text(value) for value in column]
+        make = repr if types == {float} else _copy_text
+        texts = {value: "\\N" if value is None else make(value) for value in distinct}
+    except TypeError:
+        return None
+    return list(map(texts.__getitem__, column))

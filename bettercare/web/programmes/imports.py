@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -498,6 +499,32 @@ class _Writer:
         self.progress(sheet, result.created + result.updated + result.unchanged)
         return result
 
+    def upsert_columns(
+        self,
+        sheet: str,
+        model: type[models.Model],
+        key: Sequence[str],
+        columns: dict[str, list[Any]],
+        existing: models.QuerySet[Any],
+        provenance: Sequence[str] = (),
+    ) -> Upserted:
+        """:meth:`upsert` of rows given by column (:func:`bulk.upsert_columns`)."""
+        counts = self.counts.setdefault(sheet, SheetCounts())
+        result = bulk.upsert_columns(
+            model,
+            key,
+            columns,
+            existing=existing,
+            by=self.by,
+            reason=self.reason,
+            provenance=provenance,
+        )
+        counts.created += result.created
+        counts.updated += result.updated
+        counts.unchanged += result.unchanged
+        self.progress(sheet, result.created + result.updated + result.unchanged)
+        return result
+
     def upsert_present(
         self,
         sheet: str,
@@ -868,37 +895,49 @@ class _Writer:
         )
 
     def write_metric_values(self) -> None:
+        """The metric values, by column (the sheet is most of a large workbook, ADR 0136)."""
         records = self.rows("metric_values")
         if not records:
             return
         area_of = {code: area.pk for code, area in self.areas.items()}
         metric_of = {code: metric.pk for code, metric in self.metrics.items()}
         values = [r.values for r in records]
-        area_ids = {area_of[code] for code in {v["area_code"] for v in values}}
-        metric_ids = {metric_of[code] for code in {v["metric_code"] for v in values}}
+        taken = (
+            *("period_start", "period_end", "kind", "numerator", "denominator", "value"),
+            *("note", "source", "sum_of_squares"),
+        )
+        columns: dict[str, Sequence[Any]]
+        try:  # every row has every column (as read from a sheet that has them): at once
+            rows = zip(*map(itemgetter(*taken), values), strict=True)
+            columns = dict(zip(taken, rows, strict=True))
+        except KeyError:
+            columns = {name: [v.get(name) for v in values] for name in taken}
+
+        def column(name: str) -> list[Any]:
+            return list(columns.get(name, ()))
+
+        area_ids = list(map(area_of.__getitem__, map(itemgetter("area_code"), values)))
+        metric_ids = list(map(metric_of.__getitem__, map(itemgetter("metric_code"), values)))
         source = f"workbook {self.validated.source}"
-        self.upsert(
+        self.upsert_columns(
             "metric_values",
             MetricValue,
             ("area_id", "metric_id", "period_start", "period_end", "kind"),
-            [
-                {
-                    "area_id": area_of[v["area_code"]],
-                    "metric_id": metric_of[v["metric_code"]],
-                    "period_start": v["period_start"],
-                    "period_end": v["period_end"],
-                    "kind": v["kind"],
-                    "numerator": v.get("numerator"),
-                    "denominator": v.get("denominator"),
-                    "value": v.get("value"),
-                    "note": v.get("note") or "",
-                    "warnings": list(r.warnings),
-                    "source": v.get("source") or source,
-                    "sum_of_squares": v.get("sum_of_squares"),
-                }
-                for r, v in zip(records, values, strict=True)
-            ],
-            MetricValue.objects.filter(area_id__in=area_ids, metric_id__in=metric_ids),
+            {
+                "area_id": area_ids,
+                "metric_id": metric_ids,
+                "period_start": column("period_start"),
+                "period_end": column("period_end"),
+                "kind": column("kind"),
+                "numerator": column("numerator"),
+                "denominator": column("denominator"),
+                "value": column("value"),
+                "note": [note or "" for note in column("note")],
+                "warnings": [list(r.warnings) for r in records],
+                "source": [given or source for given in column("source")],
+                "sum_of_squares": column("sum_of_squares"),
+            },
+            MetricValue.objects.filter(area_id__in=set(area_ids), metric_id__in=set(metric_ids)),
             provenance=("source",),
         )
 
