@@ -32,7 +32,7 @@ from bettercare.web.programmes.queries import (
     reportable_months,
     reporting_period,
 )
-from bettercare.web.programmes.versioning import read_ahead, reading_once
+from bettercare.web.programmes.versioning import area_id_reading_ahead, read_ahead, reading_once
 
 AREA_PAGES = (
     ("overview", "Overview"),
@@ -158,14 +158,26 @@ def area_for(request: HttpRequest, code: str) -> Area:
 
     Its parent and grandparent come with it (an HWB's ICB and region), so the pages find the
     region above without another query."""
+    # Within a GET, the area's id with its version and the shared one in one query, before the
+    # access (which keys on the shared version) and the page's cached parts ask for them (ADR
+    # 0124), and the area with its parents and programme from the cache under them (ADR 0137).
+    known = area_id_reading_ahead(code)
+    if known is None:
+        area = _area_of(code)
+        read_ahead([area.pk])
+    else:
+        from bettercare.web.reporting.cached import versioned
+
+        area = versioned(f"area:{known}", [known], lambda: _area_of(code))
+    if not access_of(request).can_view(area):
+        raise PermissionDenied(f"You do not have access to {area.name}.")
+    return area
+
+
+def _area_of(code: str) -> Area:
     area = Area.objects.select_related("parent__parent", "programme").filter(code=code).first()
     if area is None:
         raise Http404(f"There is no area {code}.")
-    # The area's version and the shared one in one query, before the access (which keys on
-    # the shared version) and the page's cached parts ask for them (ADR 0124).
-    read_ahead([area.pk])
-    if not access_of(request).can_view(area):
-        raise PermissionDenied(f"You do not have access to {area.name}.")
     return area
 
 
