@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
@@ -66,17 +67,21 @@ def with_csrf(request: HttpRequest, html: str) -> Markup:
 #: whole page cached for more than one viewer (:func:`cached_page`, ADR 0137).
 CSRF_TOKEN_MARK = "<bettercare-csrf-token>"  # noqa: S105 - a mark, not a secret
 HEADER_MARK = "<bettercare-site-header>"
+_HEADER_BYTES, _CSRF_TOKEN_BYTES, _CSRF_BYTES = (
+    mark.encode() for mark in (HEADER_MARK, CSRF_TOKEN_MARK, CSRF_MARK)
+)
 
 #: Whether the page being rendered is made for the cache (its per-request parts as marks).
 _MARKING: ContextVar[bool] = ContextVar("bettercare_page_marking", default=False)
 
 
 class _NotKept(Exception):  # noqa: N818 - not an error: a page made for the cache but not kept
-    """A page made for the cache that must not be kept (not a 200, or it showed a message)."""
+    """A page made for the cache that must not be kept (not a plain 200, or it showed a
+    message)."""
 
-    def __init__(self, status: int, html: str) -> None:
-        super().__init__(status)
-        self.status, self.html = status, html
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
 def cached_page(
@@ -92,9 +97,10 @@ def cached_page(
     date. The request's own CSRF field and token and its site header (the user's name and
     unread alerts) are put in place of marks on every request. Made afresh, not from the
     cache, for anything but a signed-in GET or HEAD read once (versions remembered), for
-    htmx requests, and when the user has messages to see; a page that is not a 200, or that
-    shows a message its making added, is served but not kept. An exception (404, 403)
-    propagates and nothing is kept.
+    htmx requests, and when the user has messages to see; a page that is not a 200 with no
+    header but its content type, or that shows a message its making added, is served but
+    not kept. An exception (404, 403) propagates and nothing is kept. Kept compressed: a
+    page is 20-200 KB of HTML, and the cache holds up to 5,000 entries per process.
     """
     if not _may_cache(request):
         return build()
@@ -104,12 +110,13 @@ def cached_page(
     asked = f"{request.get_full_path()}|{access.signature}|{request.user.is_superuser}"
     name = hashlib.blake2b(asked.encode(), digest_size=12).hexdigest()
     try:
-        status, html = versioned(
+        kept = versioned(
             f"page:{name}:{timezone.localdate()}", areas, lambda: _made_marked(request, build)
         )
     except _NotKept as made:
-        status, html = made.status, made.html
-    return HttpResponse(personal(request, html), status=status)
+        made.response.content = personal(request, made.response.content)
+        return made.response
+    return HttpResponse(personal(request, zlib.decompress(kept)))
 
 
 def _may_cache(request: HttpRequest) -> bool:
@@ -122,24 +129,36 @@ def _may_cache(request: HttpRequest) -> bool:
     )
 
 
-def _made_marked(request: HttpRequest, build: Callable[[], HttpResponse]) -> tuple[int, str]:
+#: The headers of a page that may be kept: the content type is that of every HttpResponse.
+_PLAIN_HEADERS = frozenset({"content-type"})
+
+
+def _made_marked(request: HttpRequest, build: Callable[[], HttpResponse]) -> bytes:
     marking = _MARKING.set(True)
     try:
         response = build()
     finally:
         _MARKING.reset(marking)
-    html = response.content.decode(response.charset)
-    if response.status_code != 200 or len(get_messages(request)):
-        raise _NotKept(response.status_code, html)
-    return response.status_code, html
+    if (
+        response.status_code != 200
+        or response.streaming
+        or {name.lower() for name in response.headers} != _PLAIN_HEADERS
+        or response["Content-Type"] != HttpResponse()["Content-Type"]
+        or len(get_messages(request))
+    ):
+        raise _NotKept(response)
+    return zlib.compress(response.content, 1)
 
 
-def personal(request: HttpRequest, html: str) -> str:
-    """A cached page with this request's site header, CSRF field and token in their marks."""
-    html = html.replace(HEADER_MARK, str(account_header(request)), 1)
-    if CSRF_TOKEN_MARK in html:
-        html = html.replace(CSRF_TOKEN_MARK, get_token(request))
-    return str(with_csrf(request, html))
+def personal(request: HttpRequest, page: bytes) -> bytes:
+    """A page made for the cache (UTF-8) with this request's site header, CSRF field and token
+    in their marks."""
+    page = page.replace(_HEADER_BYTES, str(account_header(request)).encode(), 1)
+    if _CSRF_TOKEN_BYTES in page:
+        page = page.replace(_CSRF_TOKEN_BYTES, get_token(request).encode())
+    if _CSRF_BYTES in page:
+        page = page.replace(_CSRF_BYTES, str(csrf_input(request)).encode())
+    return page
 
 
 def account_header(request: HttpRequest) -> Markup:
