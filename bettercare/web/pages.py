@@ -100,7 +100,7 @@ def cached_page(
     htmx requests, and when the user has messages to see; a page that is not a 200 with no
     header but its content type, or that shows a message its making added, is served but
     not kept. An exception (404, 403) propagates and nothing is kept. Kept compressed: a
-    page is 20-200 KB of HTML, and the cache holds up to 5,000 entries per process.
+    page is 30-120 KB of HTML, and the cache holds up to 5,000 entries per process.
     """
     if not _may_cache(request):
         return build()
