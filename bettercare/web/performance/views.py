@@ -258,8 +258,19 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     """
     area = area_for(request, code)
     region = region_above(area)
-    areas = Area.objects.descendants(region).values("pk") if region else [area.pk]
-    return cached_page(request, areas, lambda: _metric_detail(request, area, metric, areas))
+    if region is None:
+        return cached_page(
+            request, [area.pk], lambda: _metric_detail(request, area, metric, [area.pk])
+        )
+
+    def areas() -> QuerySet[Area, Any]:
+        return Area.objects.descendants(region).values("pk")
+
+    return cached_page(
+        request,
+        cached.area_ids("region", area.pk, areas),
+        lambda: _metric_detail(request, area, metric, areas()),
+    )
 
 
 def _metric_detail(

@@ -70,7 +70,8 @@ def _overview(request: HttpRequest, area: Area) -> HttpResponse:
 
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
-    return cached_page(request, cached.dashboard_areas(area.pk), lambda: _dashboard(request, area))
+    areas = cached.area_ids("tree", area.pk, lambda: cached.dashboard_areas(area.pk))
+    return cached_page(request, areas, lambda: _dashboard(request, area))
 
 
 def _dashboard(request: HttpRequest, area: Area) -> HttpResponse:
