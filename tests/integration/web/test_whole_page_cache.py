@@ -10,12 +10,21 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from bettercare.core.periods import Month
 from bettercare.web import pages
 from bettercare.web.alerts.models import RULE_CHOICES, Alert, Delivery, Notification
 from bettercare.web.programmes.actions import milestone_update, period_open, risk_update
+from bettercare.web.programmes.models import AreaVersion
+from bettercare.web.programmes.versioning import (
+    area_id_reading_ahead,
+    areas_changed,
+    data_versions,
+    versions_read_once,
+)
 from tests.factories import KENT, build_programme, make_area, make_region, make_user
 from tests.integration.pages.forms import return_post
 from tests.integration.web.html import error_summary, text_of
@@ -257,3 +266,36 @@ def test_an_htmx_request_is_made_afresh(world):
     answer = signed_in(world["manager"]).get(path, headers={"HX-Request": "true"})
     assert answer.status_code == 200
     assert page_entries() == 0
+
+
+@override_settings(CACHES=LOCMEM)
+def test_an_area_renamed_shows_at_once_on_its_cached_pages(world):
+    cache.clear()
+    address = paths(world["programme"])
+    manager = signed_in(world["manager"])
+    for path in address.values():
+        assert "Kent" in text_of(manager.get(path))
+    area = world["programme"].area
+    area.name = "Kent County"
+    area.save()  # as an action's save: the signal moves the shared version on
+    for path in address.values():
+        assert "Kent County" in text_of(manager.get(path))
+
+
+def test_the_area_is_read_by_its_code_with_its_versions(world):
+    kent = world["programme"].area
+    areas_changed([kent.pk])  # its version has a row
+    expected = data_versions([kent.pk])
+    assert area_id_reading_ahead(KENT) is None  # outside a GET: nothing remembered
+    with versions_read_once():
+        with CaptureQueriesContext(connection) as read:
+            assert area_id_reading_ahead(KENT) == kent.pk
+        assert len(read) == 1
+        with CaptureQueriesContext(connection) as again:
+            assert data_versions([kent.pk]) == expected
+        assert len(again) == 0
+        assert area_id_reading_ahead("E99999999") is None  # no such area
+    unversioned = make_area("E06000035", "Medway", parent=kent.parent)
+    AreaVersion.objects.filter(area=unversioned).delete()
+    with versions_read_once():
+        assert area_id_reading_ahead("E06000035") is None  # read as before, by the area
