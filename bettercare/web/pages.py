@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import zlib
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template import engines
 from django.template.backends.utils import csrf_input
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from markupsafe import Markup
 
 from bettercare.core.periods import Month
 from bettercare.web.accounts.access import Access
-from bettercare.web.presenters import period_options
+from bettercare.web.presenters import period_options, site_header, unread_alerts_label
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.queries import (
     MonthOutOfRangeError,
@@ -23,7 +33,7 @@ from bettercare.web.programmes.queries import (
     reportable_months,
     reporting_period,
 )
-from bettercare.web.programmes.versioning import read_ahead, reading_once
+from bettercare.web.programmes.versioning import area_id_reading_ahead, read_ahead, reading_once
 
 AREA_PAGES = (
     ("overview", "Overview"),
@@ -53,19 +63,140 @@ def with_csrf(request: HttpRequest, html: str) -> Markup:
     return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
 
 
+#: Stand for the request's own CSRF token and site header (the user's name, their alerts) in a
+#: whole page cached for more than one viewer (:func:`cached_page`, ADR 0137).
+CSRF_TOKEN_MARK = "<bettercare-csrf-token>"  # noqa: S105 - a mark, not a secret
+HEADER_MARK = "<bettercare-site-header>"
+_HEADER_BYTES, _CSRF_TOKEN_BYTES, _CSRF_BYTES = (
+    mark.encode() for mark in (HEADER_MARK, CSRF_TOKEN_MARK, CSRF_MARK)
+)
+
+#: Whether the page being rendered is made for the cache (its per-request parts as marks).
+_MARKING: ContextVar[bool] = ContextVar("bettercare_page_marking", default=False)
+
+
+class _NotKept(Exception):  # noqa: N818 - not an error: a page made for the cache but not kept
+    """A page made for the cache that must not be kept (not a plain 200, or it showed a
+    message)."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def cached_page(
+    request: HttpRequest,
+    areas: Iterable[int] | QuerySet[Any],
+    build: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """The page ``build`` makes, kept whole in the cache (``cached.versioned``) under the
+    versions of the data of ``areas`` and what else it shows (ADR 0137).
+
+    Keyed on the path with its query, the viewer's access (``Access.signature``: roles by
+    area, led schemes, administrator), whether they are a superuser (the footer) and today's
+    date. The request's own CSRF field and token and its site header (the user's name and
+    unread alerts) are put in place of marks on every request. Made afresh, not from the
+    cache, for anything but a signed-in GET or HEAD read once (versions remembered), for
+    htmx requests, and when the user has messages to see; a page that is not a 200 with no
+    header but its content type, or that shows a message its making added, is served but
+    not kept. An exception (404, 403) propagates and nothing is kept. Kept compressed: a
+    page is 30-120 KB of HTML, and the cache holds up to 5,000 entries per process.
+    """
+    if not _may_cache(request):
+        return build()
+    from bettercare.web.reporting.cached import versioned
+
+    access = access_of(request)
+    asked = f"{request.get_full_path()}|{access.signature}|{request.user.is_superuser}"
+    name = hashlib.blake2b(asked.encode(), digest_size=12).hexdigest()
+    try:
+        kept = versioned(
+            f"page:{name}:{timezone.localdate()}", areas, lambda: _made_marked(request, build)
+        )
+    except _NotKept as made:
+        made.response.content = personal(request, made.response.content)
+        return made.response
+    return HttpResponse(personal(request, zlib.decompress(kept)))
+
+
+def _may_cache(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and reading_once()
+        and request.user.is_authenticated
+        and not request.headers.get("HX-Request")
+        and len(get_messages(request)) == 0  # counts without marking them seen
+    )
+
+
+#: The headers of a page that may be kept: the content type is that of every HttpResponse.
+_PLAIN_HEADERS = frozenset({"content-type"})
+
+
+def _made_marked(request: HttpRequest, build: Callable[[], HttpResponse]) -> bytes:
+    marking = _MARKING.set(True)
+    try:
+        response = build()
+    finally:
+        _MARKING.reset(marking)
+    if (
+        response.status_code != 200
+        or response.streaming
+        or {name.lower() for name in response.headers} != _PLAIN_HEADERS
+        or response["Content-Type"] != HttpResponse()["Content-Type"]
+        or len(get_messages(request))
+    ):
+        raise _NotKept(response)
+    return zlib.compress(response.content, 1)
+
+
+def personal(request: HttpRequest, page: bytes) -> bytes:
+    """A page made for the cache (UTF-8) with this request's site header, CSRF field and token
+    in their marks."""
+    page = page.replace(_HEADER_BYTES, str(account_header(request)).encode(), 1)
+    if _CSRF_TOKEN_BYTES in page:
+        page = page.replace(_CSRF_TOKEN_BYTES, get_token(request).encode())
+    if _CSRF_BYTES in page:
+        page = page.replace(_CSRF_BYTES, str(csrf_input(request)).encode())
+    return page
+
+
+def account_header(request: HttpRequest) -> Markup:
+    """The site header of a signed-in user without navigation, as ``base.jinja`` writes it."""
+    user = request.user
+    links = (
+        (reverse("notifications"), unread_alerts_label(request)),
+        (reverse("logout"), "Sign out"),
+    )
+    environment = engines["jinja2"].env  # type: ignore[attr-defined]  # the Jinja2 backend's
+    return site_header(environment, user.get_full_name() or user.username, links)  # type: ignore[union-attr]  # signed in: a User
+
+
 def area_for(request: HttpRequest, code: str) -> Area:
     """The area with this code: 404 if there is none, 403 if the user may not see it.
 
     Its parent and grandparent come with it (an HWB's ICB and region), so the pages find the
     region above without another query."""
+    # Within a GET, the area's id with its version and the shared one in one query, before the
+    # access (which keys on the shared version) and the page's cached parts ask for them (ADR
+    # 0124), and the area with its parents and programme from the cache under them (ADR 0137).
+    known = area_id_reading_ahead(code)
+    if known is None:
+        area = _area_of(code)
+        read_ahead([area.pk])
+    else:
+        from bettercare.web.reporting.cached import versioned
+
+        area = versioned(f"area:{known}", [known], lambda: _area_of(code))
+    if not access_of(request).can_view(area):
+        raise PermissionDenied(f"You do not have access to {area.name}.")
+    return area
+
+
+def _area_of(code: str) -> Area:
     area = Area.objects.select_related("parent__parent", "programme").filter(code=code).first()
     if area is None:
         raise Http404(f"There is no area {code}.")
-    # The area's version and the shared one in one query, before the access (which keys on
-    # the shared version) and the page's cached parts ask for them (ADR 0124).
-    read_ahead([area.pk])
-    if not access_of(request).can_view(area):
-        raise PermissionDenied(f"You do not have access to {area.name}.")
     return area
 
 
@@ -191,7 +322,24 @@ def render_area_page(
         ],
         **context,
     }
+    if _MARKING.get():
+        return HttpResponse(_render_marked(request, template, context), status=status)
     return render(request, template, context, status=status)
+
+
+def _render_marked(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
+    """The page as ``render`` writes it, with marks for the CSRF field and token and the site
+    header, which :func:`personal` fills in for each request."""
+    page = get_template(template)
+    context = {**context, "request": request}
+    for processor in page.backend.template_context_processors:  # type: ignore[attr-defined]  # the Jinja2 backend's
+        context.update(processor(request))
+    context.update(
+        csrf_input=Markup(CSRF_MARK),  # noqa: S704 - a constant: each request's own field replaces it
+        csrf_token=Markup(CSRF_TOKEN_MARK),  # noqa: S704 - a constant, as above
+        header_mark=Markup(HEADER_MARK),  # noqa: S704 - a constant: the request's header replaces it
+    )
+    return str(page.template.render(context))  # type: ignore[attr-defined]  # the Jinja2 backend's
 
 
 def region_above(area: Area) -> Area | None:

@@ -37,7 +37,7 @@ from bettercare.web.api.schemas import (
 from bettercare.web.benchmarking.api import BenchmarkOut, benchmark_json
 from bettercare.web.pages import access_of, area_for, period_of
 from bettercare.web.programmes.models import Area
-from bettercare.web.programmes.queries import MonthOutOfRangeError, check_reportable
+from bettercare.web.programmes.queries import MonthOutOfRangeError, check_reportable, current_month
 
 DESCRIPTION = """\
 Read-only JSON for Power BI, Excel and scripts: the same figures as the pages, scoped to
@@ -182,7 +182,18 @@ def area_metrics(
     period: str | None = Query(None, description=AS_AT_PERIOD, example="2017-08"),
 ) -> list[dict[str, Any]]:
     area = area_for(request, code)
-    return queries.area_metrics(area, _as_at(area, parse_period(period)))
+    asked = parse_period(period)
+    from bettercare.web.reporting.cached import versioned
+
+    # The same for everyone who may see the area: made once per version of its data (its
+    # values, commentary and periods) and month of the year (the latest period may be the
+    # current month), as the pages' parts are (ADR 0137). A month out of range is a 404, kept
+    # by no one.
+    return versioned(
+        f"api-metrics:{area.pk}:{asked or 'latest'}:{current_month()}",
+        [area.pk],
+        lambda: queries.area_metrics(area, _as_at(area, asked)),
+    )
 
 
 @api.get(

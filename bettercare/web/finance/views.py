@@ -23,7 +23,7 @@ from bettercare.web.finance.actions import funding_forecast_update, savings_achi
 from bettercare.web.finance.lookups import finance_row, year_asked
 from bettercare.web.finance.models import Funding, PayForPerformance, SavingsPlan, SchemeFinance
 from bettercare.web.finance.plan_views import pay_for_performance_of
-from bettercare.web.pages import area_for, render_area_page
+from bettercare.web.pages import area_for, cached_page, render_area_page
 from bettercare.web.programmes.models import Area, ReportingPeriod
 from bettercare.web.programmes.returns import MoneyField
 from bettercare.web.reporting import cached
@@ -72,6 +72,10 @@ def finance(request: HttpRequest, code: str) -> HttpResponse:
     area's money, read and computed once per version of the area's data (ADR 0102, ADR 0121)
     and kept in the cache, so a cached page reads only the session, the area and the token."""
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _finance(request, area))
+
+
+def _finance(request: HttpRequest, area: Area) -> HttpResponse:
     asked = year_asked(request)
     today = Month.of(timezone.localdate())
     context = cached.versioned(

@@ -15,8 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from markupsafe import Markup
@@ -56,6 +57,7 @@ from bettercare.web.pages import (
     CSRF_MARK,
     access_of,
     area_for,
+    cached_page,
     period_for,
     region_above,
     render_area_page,
@@ -161,6 +163,10 @@ def metric_list(request: HttpRequest, code: str) -> HttpResponse:
 
     The same for everyone who may see the area: cached per version of its data (ADR 0124)."""
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _metric_list(request, area))
+
+
+def _metric_list(request: HttpRequest, area: Area) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
 
     def body() -> str:
@@ -251,10 +257,27 @@ def metric_detail(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     but the one that reads those versions.
     """
     area = area_for(request, code)
+    region = region_above(area)
+    if region is None:
+        return cached_page(
+            request, [area.pk], lambda: _metric_detail(request, area, metric, [area.pk])
+        )
+
+    def areas() -> QuerySet[Area, Any]:
+        return Area.objects.descendants(region).values("pk")
+
+    return cached_page(
+        request,
+        cached.area_ids("region", area.pk, areas),
+        lambda: _metric_detail(request, area, metric, areas()),
+    )
+
+
+def _metric_detail(
+    request: HttpRequest, area: Area, metric: str, areas: list[int] | QuerySet[Any]
+) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
     access = access_of(request)
-    region = region_above(area)
-    areas = Area.objects.descendants(region).values("pk") if region else [area.pk]
     name = hashlib.blake2b(metric.encode(), digest_size=8).hexdigest()
     title, html = cached.versioned(
         f"metric-page:{area.pk}:{period.reporting_month}:{name}:{access.signature}",

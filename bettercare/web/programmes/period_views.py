@@ -18,6 +18,7 @@ from bettercare.core.rag import PROGRAMME_STATUSES, STATUS_LABELS, programme_sta
 from bettercare.web.pages import (
     access_of,
     area_for,
+    cached_page,
     parse_month,
     period_choices,
     period_for,
@@ -35,6 +36,7 @@ from bettercare.web.programmes.actions import (
     programme_status_save,
 )
 from bettercare.web.programmes.models import (
+    Area,
     Milestone,
     ProgrammeStatus,
     ReportingPeriod,
@@ -96,7 +98,13 @@ class ProgrammeStatusForm(forms.Form):
 
 
 def periods(request: HttpRequest, code: str) -> HttpResponse:
+    """The area's reporting periods and the programme status form: a GET is cached whole
+    (ADR 0137); a POST (its errors) is made afresh."""
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _periods(request, area))
+
+
+def _periods(request: HttpRequest, area: Area) -> HttpResponse:
     all_periods = list(
         ReportingPeriod.objects.filter(area=area)
         .select_related("submitted_by", "signed_off_by")

@@ -19,7 +19,7 @@ from bettercare.charts.risk import IMPACT_NAMES, LIKELIHOOD_NAMES
 from bettercare.core.periods import Month
 from bettercare.core.rag import risk_order
 from bettercare.web.edits import versioned_edit
-from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.pages import access_of, area_for, cached_page, period_for, render_area_page
 from bettercare.web.programmes.actions import max_length, milestone_update, risk_update
 from bettercare.web.programmes.models import Area, Milestone, ReportingPeriod, Risk
 from bettercare.web.reporting.highlight import milestone_line, risk_line
@@ -45,6 +45,10 @@ def _as_at(request: HttpRequest, area: Area) -> tuple[ReportingPeriod | None, Mo
 
 def milestones(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _milestones(request, area))
+
+
+def _milestones(request: HttpRequest, area: Area) -> HttpResponse:
     period, month = _as_at(request, area)
     access = access_of(request)
     rows = [
@@ -153,6 +157,10 @@ def milestone_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def risks(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _risks(request, area))
+
+
+def _risks(request: HttpRequest, area: Area) -> HttpResponse:
     access = access_of(request)
     rows = sorted(
         (

@@ -14,7 +14,7 @@ from bettercare.core.ordering import theme_and_ref_key
 from bettercare.core.proposals import override_problem
 from bettercare.core.rag import DIMENSION_LABELS, DIMENSIONS
 from bettercare.web.finance.models import SchemeFinance
-from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.pages import access_of, area_for, cached_page, period_for, render_area_page
 from bettercare.web.programmes.actions import (
     ActionError,
     DimensionReturn,
@@ -44,6 +44,10 @@ def scheme_for(request: HttpRequest, area: Area, pk: int) -> Scheme:
 
 def scheme_list(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _scheme_list(request, area))
+
+
+def _scheme_list(request: HttpRequest, area: Area) -> HttpResponse:
     periods = ReportingPeriod.objects.filter(area=area)
     period = period_for(area, request.GET.get("period")) if periods.exists() else None
     schemes = sorted(
@@ -133,8 +137,14 @@ def _errors(form: SchemeReturnForm) -> list[dict[str, str]]:
 
 
 def scheme_return(request: HttpRequest, code: str, pk: int, month: str) -> HttpResponse:
-    """The monthly return for one scheme: GET shows it, POST saves it (or explains why not)."""
+    """The monthly return for one scheme: GET shows it, POST saves it (or explains why not).
+
+    A GET is cached whole (ADR 0137); a POST (its errors, the check) is made afresh."""
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _scheme_return(request, area, pk, month))
+
+
+def _scheme_return(request: HttpRequest, area: Area, pk: int, month: str) -> HttpResponse:
     scheme = scheme_for(request, area, pk)
     period = period_for(area, month)
     access = access_of(request)

@@ -42,6 +42,7 @@ from bettercare.web.programmes.models import (
 )
 
 __all__ = [
+    "area_id_reading_ahead",
     "area_version",
     "areas_changed",
     "areas_of",
@@ -94,6 +95,35 @@ def read_ahead(areas: Iterable[int]) -> None:
     one query, for what asks for them later (outside it, nothing: no one would reuse them)."""
     if _READ.get() is not None:
         data_versions(areas)
+
+
+def area_id_reading_ahead(code: str) -> int | None:
+    """Within :func:`versions_read_once`, the id of the area with this code, its version and
+    the shared one read in one query and remembered as :func:`data_versions` of the area
+    (ADR 0137); None outside, or for no such area or one whose version has no row yet."""
+    read = _READ.get()
+    if read is None:
+        return None
+    rows = AreaVersion.objects.filter(area__code=code).values_list("area_id", "number")
+    shared = DataVersion.objects.filter(pk=SHARED).values_list(
+        models.Value(0, output_field=models.BigIntegerField()), "number"
+    )
+    found = sorted(rows.union(shared, all=True))
+    areas = [area for area, _ in found if area != 0]
+    if len(areas) != 1:
+        return None
+    _remember(read, (areas[0],), found)
+    return areas[0]
+
+
+def _remember(read: dict[Any, Any], remembered: tuple[Any, ...], found: list[Any]) -> str:
+    """Remember versions read (area, number pairs, the shared one as area 0) under
+    ``remembered``, and the shared one; their token."""
+    read["shared"] = next((number for area, number in found if area == 0), 0)
+    text = ";".join(f"{area}:{number}" for area, number in found)
+    token = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    read[remembered] = token
+    return token
 
 
 def _forget() -> None:
@@ -199,13 +229,8 @@ def data_versions(areas: Iterable[int] | models.QuerySet[Any]) -> str:
         models.Value(0, output_field=models.BigIntegerField()), "number"
     )
     found = sorted(rows.union(shared, all=True))
-    if read is not None:  # the shared version came with them
-        read["shared"] = next((number for area, number in found if area == 0), 0)
-    text = ";".join(f"{area}:{number}" for area, number in found)
-    token = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-    if read is not None:
-        read[remembered] = token
-    return token
+    # The shared version came with them.
+    return _remember({} if read is None else read, remembered, found)
 
 
 # -- signals ----------------------------------------------------------------------------------

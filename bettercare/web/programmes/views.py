@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS, ON_TRACK_LINE, STATUSES
-from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.pages import access_of, area_for, cached_page, period_for, render_area_page
 from bettercare.web.programmes.models import Area, SchemeStatus
 from bettercare.web.reporting import cached
 
@@ -44,6 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    return cached_page(request, [area.pk], lambda: _overview(request, area))
+
+
+def _overview(request: HttpRequest, area: Area) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
     body = cached.fragment(
         f"overview:{period.cache_key}",
@@ -66,6 +70,11 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    areas = cached.area_ids("tree", area.pk, lambda: cached.dashboard_areas(area.pk))
+    return cached_page(request, areas, lambda: _dashboard(request, area))
+
+
+def _dashboard(request: HttpRequest, area: Area) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
     wanted = request.GET.get("status") or ""
     if wanted not in STATUSES:

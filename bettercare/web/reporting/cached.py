@@ -58,6 +58,19 @@ def versioned(key: str, areas: Iterable[int] | QuerySet[Any], build: Callable[[]
     return found  # type: ignore[no-any-return]  # the cache's Any: what build made for this key
 
 
+def area_ids(name: str, area_id: int, areas: Callable[[], QuerySet[Area, Any]]) -> list[int]:
+    """The ids of the query ``areas`` makes of areas related to ``area_id`` (its tree, its
+    region's areas), kept in the cache: which areas they are changes only with the area tree,
+    which moves the shared version (ADR 0137). Keyed on ``area_id``'s versions, which a GET
+    has read already, so :func:`data_versions` of the ids is one plain query where the
+    query's would compile it twice (once to remember it by its SQL)."""
+    return versioned(
+        f"area-ids:{name}:{area_id}",
+        [area_id],
+        lambda: sorted(areas().values_list("pk", flat=True)),
+    )
+
+
 def fragment(key: str, areas: Iterable[int] | QuerySet[Any], render: Callable[[], str]) -> Markup:
     """HTML that depends only on the data of ``areas`` (not on who asks), rendered once per
     version of their data."""

@@ -3,10 +3,14 @@
 import json
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 
 from bettercare.cli.main import main
+from bettercare.core.periods import Month
+from bettercare.web.performance.actions import metric_commentary_save
 from bettercare.web.performance.contract import KEYS
-from bettercare.web.performance.models import Metric
+from bettercare.web.performance.models import Metric, MetricValue
 from bettercare.web.performance.registry import sync_registry
 from tests.factories import (
     bearer,
@@ -106,3 +110,35 @@ def test_a_month_outside_the_plan_and_data_is_not_found(client, areas, metrics, 
     capsys.readouterr()
     assert main(["metrics", "--area", "E10000018", "--period", "2010-01"]) == 1
     assert capsys.readouterr().err == f"bettercare metrics: error: --period: {detail}\n"
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+def test_a_cached_answer_changes_with_the_areas_data_at_once(client, areas, metrics):
+    """Kept per version of the area's data (ADR 0137): a commentary saved, a value deleted,
+    each shows in the next answer; a month out of range is a 404, never kept."""
+    cache.clear()
+    client.force_login(make_user("viewer", (areas.leicestershire, "viewer")))
+    path = "/api/areas/E10000018/metrics?period=2017-08"
+
+    def entry(code: str) -> dict:
+        answer = client.get(path)
+        assert answer.status_code == 200
+        return next(m for m in answer.json() if m["metric"] == code)
+
+    before = entry("test_admissions")
+    assert entry("test_admissions") == before  # from the cache
+    metric_commentary_save(
+        area=areas.leicestershire,
+        metric=Metric.objects.get(code="test_admissions"),
+        month=Month(2017, 8),
+        commentary="Winter pressures came early",
+        seen_version=0,
+        by=None,
+    )
+    assert entry("test_admissions")["commentary"] == "Winter pressures came early"
+    MetricValue.objects.filter(
+        area=areas.leicestershire, metric__code="test_admissions", kind="actual"
+    ).order_by("-period_end").first().delete()
+    assert entry("test_admissions")["value"] != before["value"]
+    for _ in range(2):
+        assert client.get("/api/areas/E10000018/metrics?period=2031-01").status_code == 404
