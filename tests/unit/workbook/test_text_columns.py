@@ -277,4 +277,3 @@ def test_metric_values_read_and_checked_a_column_at_a_time_match_the_reference(
     ]
     for record in fast.rows("metric_values"):  # the published value kept as a number
         assert record["value"] is None or type(record["value"]) is float
-
