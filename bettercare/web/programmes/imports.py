@@ -483,7 +483,6 @@ class _Writer:
         ``provenance`` fields (where a row came from) are written with a change but are not a
         change by themselves, so the same workbook under another file name changes nothing.
         """
-        counts = self.counts.setdefault(sheet, SheetCounts())
         result = bulk.upsert(
             model,
             key,
@@ -493,11 +492,7 @@ class _Writer:
             reason=self.reason,
             provenance=provenance,
         )
-        counts.created += result.created
-        counts.updated += result.updated
-        counts.unchanged += result.unchanged
-        self.progress(sheet, result.created + result.updated + result.unchanged)
-        return result
+        return self.counted(sheet, result)
 
     def upsert_columns(
         self,
@@ -509,7 +504,6 @@ class _Writer:
         provenance: Sequence[str] = (),
     ) -> Upserted:
         """:meth:`upsert` of rows given by column (:func:`bulk.upsert_columns`)."""
-        counts = self.counts.setdefault(sheet, SheetCounts())
         result = bulk.upsert_columns(
             model,
             key,
@@ -519,6 +513,11 @@ class _Writer:
             reason=self.reason,
             provenance=provenance,
         )
+        return self.counted(sheet, result)
+
+    def counted(self, sheet: str, result: Upserted) -> Upserted:
+        """Add an upsert's rows to ``sheet``'s counts and report the progress."""
+        counts = self.counts.setdefault(sheet, SheetCounts())
         counts.created += result.created
         counts.updated += result.updated
         counts.unchanged += result.unchanged
@@ -585,13 +584,9 @@ class _Writer:
             if self.mark_demo:
                 values["is_demo"] = True
             rows.append(values)
-        counts = self.counts.setdefault("programme", SheetCounts())
 
         def counted(level: Upserted) -> None:
-            counts.created += level.created
-            counts.updated += level.updated
-            counts.unchanged += level.unchanged
-            self.progress("programme", level.created + level.updated + level.unchanged)
+            self.counted("programme", level)
 
         # Parents first (validation has named any parent that does not exist).
         written = areas_upsert(rows, known=known, by=self.by, reason=self.reason, on_level=counted)

@@ -141,9 +141,8 @@ def value_rows(draw: Any, areas: list[Area], metrics: list[Metric]) -> list[dict
     return rows
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.data())
-def test_the_bulk_writer_leaves_what_writing_row_by_row_leaves(data):
+def importer_and_rounds(data):
+    """The importing user and one to three rounds of value rows for two areas and metrics."""
     user, _ = User.objects.get_or_create(username="importer")
     areas = [
         Area.objects.filter(code=code).first() or make_area(code, name)
@@ -154,6 +153,13 @@ def test_the_bulk_writer_leaves_what_writing_row_by_row_leaves(data):
         for code in ("admissions", "discharges")
     ]
     rounds = [value_rows(data.draw, areas, metrics) for _ in range(data.draw(st.integers(1, 3)))]
+    return user, rounds
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_the_bulk_writer_leaves_what_writing_row_by_row_leaves(data):
+    user, rounds = importer_and_rounds(data)
     expected = outcome(reference_upsert, rounds, user)
     assert outcome(bulk, rounds, user) == expected
 
@@ -163,16 +169,7 @@ def test_the_bulk_writer_leaves_what_writing_row_by_row_leaves(data):
 def test_the_column_writer_leaves_what_writing_row_by_row_leaves(data, repeat):
     """The same rows given by column: the same stored rows and history as the ORM row by row,
     and the same counts as the row writer (a key given twice goes the row writer's way)."""
-    user, _ = User.objects.get_or_create(username="importer")
-    areas = [
-        Area.objects.filter(code=code).first() or make_area(code, name)
-        for code, name in ((KENT, "Kent"), (MEDWAY, "Medway"))
-    ]
-    metrics = [
-        Metric.objects.filter(code=code).first() or make_metric(code)
-        for code in ("admissions", "discharges")
-    ]
-    rounds = [value_rows(data.draw, areas, metrics) for _ in range(data.draw(st.integers(1, 3)))]
+    user, rounds = importer_and_rounds(data)
     if repeat and rounds[-1]:  # the last row's key again, with other figures
         rounds[-1].append({**rounds[-1][0], "numerator": 99.0, "note": "again"})
     by_rows: list[tuple[int, int, int]] = []

@@ -40,6 +40,7 @@ from bettercare.core.spc import (
 )
 
 from .spc_reference import close, reference_xmr
+from .test_spc_kernel import require_compiled_kernel
 
 
 @pytest.fixture(scope="module", autouse=True, params=["compiled", "python"])
@@ -48,8 +49,7 @@ def kernel(request: pytest.FixtureRequest) -> Iterator[str]:
     and the pure-Python ``_xmr_one`` it falls back to (test_spc_kernel.py checks that the
     compiled one is built)."""
     if request.param == "compiled":
-        if spc._compiled_kernel is None:
-            pytest.skip("the compiled XmR kernel is not built or is switched off")
+        require_compiled_kernel()
         yield request.param
         return
     with pytest.MonkeyPatch.context() as patch:
