@@ -498,7 +498,9 @@ class _ModelWriter:
                 by_column.append([value if adapt is None else adapt(value)] * columns.length)
             else:
                 by_column.append(columns.adapted(f, self._adapter))
-        with connection.cursor() as cursor:
+        # The driver's own cursor is used below; its errors are raised as Django's (a row a
+        # database check refuses is an IntegrityError, whichever way it was written).
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor
                 texts = [columns.copy_texts(column) for column in by_column]
