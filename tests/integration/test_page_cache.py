@@ -10,11 +10,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from bettercare.web.accounts.actions import user_set_password
 from bettercare.web.accounts.models import User
 from bettercare.web.programmes.actions import programme_status_save
-from bettercare.web.programmes.models import Area, AreaVersion
-from bettercare.web.programmes.versioning import area_version, shared_version
+from bettercare.web.programmes.models import Area, AreaVersion, ReportingPeriod
+from bettercare.web.programmes.versioning import area_version, areas_changed, shared_version
 from tests.factories import (
     KENT,
     MEDWAY,
@@ -120,7 +122,16 @@ def test_a_login_leaves_every_data_version_unchanged_and_writes_no_history(clien
     assert user.history.count() == history
 
 
-def test_a_real_edit_of_a_user_still_leaves_history_but_moves_no_version(world):
+def test_a_new_password_leaves_history_and_moves_no_version(world):
+    user = world["manager"]
+    shared = shared_version()
+    before = user.history.count()
+    user_set_password(user=user, password="a new long passphrase", by=None)
+    assert user.history.count() == before + 1
+    assert shared_version() == shared
+
+
+def test_a_users_new_name_leaves_history_and_moves_the_shared_version(world):
     user = world["manager"]
     shared = shared_version()
     before = user.history.count()
@@ -128,7 +139,30 @@ def test_a_real_edit_of_a_user_still_leaves_history_but_moves_no_version(world):
     user.save()
     assert user.history.count() == before + 1
     assert user.history.latest().first_name == "Margaret"
-    assert shared_version() == shared
+    assert shared_version() == shared + 1
+    user.save(update_fields=["last_name"])
+    assert shared_version() == shared + 2
+    user.delete()
+    assert shared_version() > shared + 2  # and its memberships went with them
+
+
+@override_settings(CACHES=LOCMEM)
+def test_a_cached_page_names_a_user_by_their_new_name(client, world):
+    manager = world["manager"]
+    period = world["kent"].periods[0]
+    ReportingPeriod.objects.filter(pk=period.pk).update(
+        submitted_at=timezone.now(), submitted_by=manager
+    )
+    areas_changed([period.area_id])  # as the submitting action does
+    manager.first_name, manager.last_name = "Margaret", "Jones"
+    manager.save()
+    client.force_login(manager)
+    path = f"/areas/{KENT}/periods/"
+    assert b"by Margaret Jones" in get(client, path)[1]
+    assert b"by Margaret Jones" in get(client, path)[1]  # from the cache
+    manager.first_name = "Peggy"
+    manager.save()
+    assert b"by Peggy Jones" in get(client, path)[1]
 
 
 def test_area_and_membership_writes_move_the_shared_version(world):

@@ -12,8 +12,10 @@ Who moves them on:
   the row's area on (a signal), or the shared version for a row in no area;
 - the bulk writer (:mod:`bettercare.web.programmes.bulk`) moves on the versions of the areas
   of the rows it wrote (:func:`rows_changed`), as it sends no signals;
-- nothing else: users and API tokens are not data (a login changes no version and, see
-  :func:`record_login`, writes no history row).
+- users and API tokens are not data (a login or a new password changes no version and, see
+  :func:`record_login`, a login writes no history row), except what pages show of a user:
+  saving a user's name (or deleting a user) moves the shared version, as the periods page
+  says who submitted and signed off each return.
 
 Every version moves on inside the writing transaction, so a rollback undoes it too, and
 every server process reads them from the database, so a change made through one process is
@@ -65,6 +67,8 @@ NOT_DATA = frozenset({"accounts.User", "accounts.ApiToken"})
 #: memberships (who may see what: the access cache keys on the shared version).
 EVERY_AREA = frozenset({"programmes.Area", "accounts.Membership"})
 SHARED = 1  # the primary key of the shared version's row
+#: The fields of a user that pages show (``get_full_name() or username``).
+USER_SHOWN = frozenset({"username", "first_name", "last_name"})
 
 
 #: The versions already read while answering one request (see :func:`versions_read_once`);
@@ -281,8 +285,25 @@ def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
 
 
+def _user_saved(
+    sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """A user's name as pages show it may have changed: every page is recomputed. A new user
+    is named on no page yet; a save of other fields only (``update_fields``) shows nothing."""
+    if created or (update_fields is not None and not USER_SHOWN & set(update_fields)):
+        return
+    shared_changed()
+
+
+def _user_deleted(sender: Any, **kwargs: Any) -> None:
+    shared_changed()  # the pages that named them name nobody now
+
+
 def connect() -> None:
     """Listen to every bettercare model's saves, deletes and many-to-many changes."""
+    user = apps.get_model("accounts", "User")
+    post_save.connect(_user_saved, sender=user, dispatch_uid="data-version-user-name")
+    post_delete.connect(_user_deleted, sender=user, dispatch_uid="data-version-user-deleted")
     for config in APPS:
         for model in apps.get_app_config(config).get_models():
             if not _is_data(model):
