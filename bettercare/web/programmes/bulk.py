@@ -51,6 +51,11 @@ BATCH_ROWS = 5_000
 COPY_LINES = 10_000
 #: SQLite's limit on bound variables in one statement (32,766 since 3.32).
 SQLITE_VARIABLES = 32_000
+#: Primary keys named in one history ``INSERT … SELECT`` when they are not one unbroken run.
+HISTORY_KEYS = 10_000
+#: History rows copied by the database from the rows written (False: sent from here, the way
+#: the rows themselves are; the tests compare the two).
+HISTORY_BY_SELECT = True
 
 
 class StaleRowsError(Exception):
@@ -643,7 +648,10 @@ class _ModelWriter:
         by: User | None,
         reason: str,
     ) -> None:
-        """One history row per written row, as django-simple-history would record it."""
+        """One history row per written row, as django-simple-history would record it: copied
+        by the database from the rows just written (one ``INSERT … SELECT`` a batch, who, when
+        and why as parameters), or sent from here where the history holds a field the model
+        does not (ADR 0140)."""
         meta = self.history_model._meta
         fields = [f for f in meta.concrete_fields if f.attname != "history_id"]
         longest = meta.get_field("history_change_reason").max_length
@@ -653,7 +661,67 @@ class _ModelWriter:
             "history_type": kind,
             "history_user_id": by.pk if by is not None else None,
         }
-        self._insert(self.history_model, fields, columns, extra)
+        if HISTORY_BY_SELECT and self._history_selectable(fields, extra):
+            self._history_selected(fields, extra, columns.values[self.pk])
+        else:
+            self._insert(self.history_model, fields, columns, extra)
+
+    def _history_selectable(
+        self, fields: Sequence[models.Field[Any, Any]], extra: Mapping[str, Any]
+    ) -> bool:
+        """Whether every field of the history is the model's own (by attribute name) or one
+        of the ``extra`` who, when and why."""
+        own = {f.attname for f in self.model._meta.concrete_fields}
+        return all(f.attname in own or f.attname in extra for f in fields)
+
+    def _history_selected(
+        self,
+        fields: Sequence[models.Field[Any, Any]],
+        extra: Mapping[str, Any],
+        pks: Sequence[Any],
+    ) -> None:
+        """The history rows of the rows ``pks`` copied from the table by the database, in
+        the order of their primary keys (the order they were created in)."""
+        own = {f.attname: f for f in self.model._meta.concrete_fields}
+        history_table = self.quote(self.history_model._meta.db_table)
+        table = self.quote(self.model._meta.db_table)
+        pk_column = self.quote(own[self.pk].column)  # type: ignore[arg-type]
+        postgresql = connection.vendor == "postgresql"
+        names: list[str] = []
+        selected: list[str] = []
+        parameters: list[Any] = []
+        for f in fields:
+            names.append(self.quote(f.column))  # type: ignore[arg-type]
+            if f.attname in extra:
+                adapt = self._adapter(f)
+                value = extra[f.attname]
+                parameters.append(value if adapt is None else adapt(value))
+                # PostgreSQL types a parameter of a select list as text unless told.
+                selected.append(f"CAST(%s AS {f.cast_db_type(connection)})" if postgresql else "%s")
+            else:
+                selected.append(f"{table}.{self.quote(own[f.attname].column)}")  # type: ignore[arg-type]
+        sql = (
+            f"INSERT INTO {history_table} ({', '.join(names)}) "  # noqa: S608 (names quoted)
+            f"SELECT {', '.join(selected)} FROM {table} WHERE "
+        )
+        ordered = sorted(pks)
+        with connection.cursor() as cursor:
+            if all(type(pk) is int for pk in ordered) and (
+                ordered[-1] - ordered[0] + 1 == len(ordered)
+            ):
+                # New keys are usually one unbroken run: one range read by the primary key.
+                cursor.execute(
+                    f"{sql}{pk_column} BETWEEN %s AND %s ORDER BY {pk_column}",
+                    [*parameters, ordered[0], ordered[-1]],
+                )
+                return
+            for start in range(0, len(ordered), HISTORY_KEYS):
+                batch = ordered[start : start + HISTORY_KEYS]
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(
+                    f"{sql}{pk_column} IN ({marks}) ORDER BY {pk_column}",
+                    [*parameters, *batch],
+                )
 
 
 #: What a row not held has in each field (equal to nothing but itself).
