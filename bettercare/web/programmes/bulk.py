@@ -547,7 +547,7 @@ class _ModelWriter:
                     flat[offset::width] = column[start : start + rows]
                 sqlite3.Cursor.execute(raw_cursor, sql, flat)
                 if returning:
-                    ids.extend(pk for (pk,) in raw_cursor.fetchall())
+                    ids.extend(map(itemgetter(0), raw_cursor.fetchall()))
             return ids if returning else None
 
     def insert(self, columns: _Columns) -> list[int] | None:
@@ -706,9 +706,7 @@ class _ModelWriter:
         )
         ordered = sorted(pks)
         with connection.cursor() as cursor:
-            if all(type(pk) is int for pk in ordered) and (
-                ordered[-1] - ordered[0] + 1 == len(ordered)
-            ):
+            if set(map(type, ordered)) == {int} and (ordered[-1] - ordered[0] + 1 == len(ordered)):
                 # New keys are usually one unbroken run: one range read by the primary key.
                 cursor.execute(
                     f"{sql}{pk_column} BETWEEN %s AND %s ORDER BY {pk_column}",
@@ -795,7 +793,9 @@ def _adapted(column: list[Any], adapt: Callable[[Any], Any]) -> list[Any]:
     one type and hashable (dates, times, amounts), else once for each."""
     try:
         distinct = set(column)
-    except TypeError:  # unhashable (lists of warnings): each in turn
+    except TypeError:  # unhashable (lists of warnings): each in turn, unless all are empty
+        if column.count([]) == len(column):  # no row has a warning: one value for all
+            return [adapt([])] * len(column)
         return [adapt(value) for value in column]
     if len({type(value) for value in distinct if value is not None}) > 1:  # 1 == True
         return [adapt(value) for value in column]
