@@ -843,6 +843,8 @@ def _copy_texts(column: Sequence[Any]) -> list[str] | None:
         types = set(map(type, column)) - {type(None)}
         if types == {float} and len(distinct) * 2 > len(column):  # mostly distinct figures
             return ["\\N" if value is None else repr(value) for value in column]
+        if types == {int} and len(distinct) == len(column):  # keys: each distinct, in C
+            return list(map(int.__repr__, column))
         if len(types) > 1:  # 1 == True == 1.0 would be one value of the set
             return [_copy_text(value) for value in column]
         make = repr if types == {float} else _copy_text
