@@ -11,7 +11,7 @@ They all go through :func:`upsert`, which
   changed ones by primary key and version (the optimistic lock: a row someone else changed
   since it was read stops the whole write with :class:`StaleRowsError`);
 - writes one history row per created or updated row (django-simple-history's tables, with
-  who and why), in bulk;
+  who and why), copied by the database from the rows just written (ADR 0140);
 - moves on the data versions of the areas of the rows it wrote (or the shared version, for
   rows in no area), in the same transaction, so their cached pages are recomputed (ADR 0102).
 
@@ -705,6 +705,8 @@ class _ModelWriter:
             f"SELECT {', '.join(selected)} FROM {table} WHERE "
         )
         ordered = sorted(pks)
+        if not ordered:
+            return
         with connection.cursor() as cursor:
             if set(map(type, ordered)) == {int} and (ordered[-1] - ordered[0] + 1 == len(ordered)):
                 # New keys are usually one unbroken run: one range read by the primary key.
