@@ -179,16 +179,42 @@ class Record:
         return tuple(self.values.get(column) for column in sheet.key)
 
 
+#: The sheets kept by column to the end when every row is usable and none has a message to
+#: say (the writer takes them so, ADR 0140): their records are made only if something asks.
+BY_COLUMN = frozenset({"metric_values"})
+
+
+@dataclass
+class HeldColumns:
+    """A sheet's rows held by column: each row's number and each column's parsed values (every
+    column of the sheet, as a record of it would hold them), none with a warning."""
+
+    sheet: str
+    numbers: list[int]
+    values: dict[str, list[Any]]
+
+    def records(self) -> list[Record]:
+        """The rows as records (each as wide as the columns)."""
+        names = list(self.values)
+        rows = zip(*self.values.values(), strict=True)
+        return list(
+            map(Record, repeat(self.sheet), self.numbers, map(dict, map(zip, repeat(names), rows)))
+        )
+
+
 @dataclass
 class ValidatedWorkbook:
     """A workbook's parsed records and every message about it."""
 
     source: str
+    #: Each sheet's records, but for a sheet ``held`` by column until its records are asked for.
     records: dict[str, list[Record]]
     messages: list[Message]
     #: The columns each sheet was read with: an optional column left out of a workbook leaves
     #: what is held alone, where a blank cell clears it.
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The sheets (of :data:`BY_COLUMN`) whose rows are held by column.
+    held: dict[str, HeldColumns] = field(default_factory=dict)
 
     def has_column(self, sheet: str, column: str) -> bool:
         """Whether the workbook's ``sheet`` has ``column`` (blank or not)."""
@@ -207,7 +233,29 @@ class ValidatedWorkbook:
         return not self.errors
 
     def rows(self, sheet: str) -> list[Record]:
+        held = self.held.pop(sheet, None)
+        if held is not None:
+            self.records[sheet] = held.records()
         return self.records.get(sheet, [])
+
+    def by_column(self, sheet: str) -> dict[str, list[Any]] | None:
+        """The values of ``sheet``'s rows by column when it is held so (every row usable,
+        none with a warning; the lists are not to be changed), else None: read its rows."""
+        held = self.held.get(sheet)
+        return None if held is None else held.values
+
+    @property
+    def sheet_names(self) -> set[str]:
+        """The sheets that have records (or are held by column)."""
+        return set(self.records) | set(self.held)
+
+    def distinct(self, sheet: str, column: str) -> set[Any]:
+        """The distinct values of ``column`` in ``sheet``'s rows (None where a row has none),
+        without making records of a sheet held by column."""
+        held = self.held.get(sheet)
+        if held is not None:
+            return set(held.values.get(column, ())) if held.numbers else set()
+        return {record.values.get(column) for record in self.records.get(sheet, [])}
 
 
 DEFAULTS: dict[tuple[str, str], Any] = {
@@ -282,15 +330,8 @@ def _parse_column(parse: Callable[[Cell], Any], cells: list[Cell]) -> tuple[list
     return list(map(results.__getitem__, identities)), problem
 
 
-def _columns(
-    rows: list[dict[str, Any]],
-    parsed: tuple[list[Record], dict[str, list[Any]]] | None,
-    records: list[Record],
-) -> Mapping[str, Sequence[Any]]:
-    """The values of the metric values' records by column: as parsed, when they are still
-    those records' (every row a record), otherwise read off the records."""
-    if parsed is not None and parsed[0] is records:
-        return parsed[1]
+def _columns(rows: list[dict[str, Any]]) -> Mapping[str, Sequence[Any]]:
+    """The values of the metric values' records by column, read off the records."""
     names = SHEETS_BY_NAME["metric_values"].column_names
     if not rows:
         return dict.fromkeys(names, ())
@@ -370,8 +411,8 @@ class _Checker:
         # references to them are not also reported as unknown.
         self.unreadable: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
         self.sources = {name: sheet.source for name, sheet in workbook.sheets.items()}
-        # A sheet's records and its parsed values by column, when every row is a record.
-        self.parsed: dict[str, tuple[list[Record], dict[str, list[Any]]]] = {}
+        # The sheets of BY_COLUMN held by column (every row usable): no records until asked.
+        self.held: dict[str, HeldColumns] = {}
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -462,6 +503,11 @@ class _Checker:
         numbers = raw.numbers
         key_at = [names.index(name) for name in sheet.key]
         name = sheet.name
+        if not problems and name in BY_COLUMN:
+            keys = list(zip(*(parsed[at] for at in key_at), strict=True))
+            if len(set(keys)) == len(keys):  # every row usable, no key twice: kept by column
+                self.held[name] = HeldColumns(name, numbers, dict(zip(names, parsed, strict=True)))
+                return
         rows = list(zip(*parsed, strict=True)) if parsed else [()] * count
         if not problems:  # every row usable: made at once (each row as wide as the names)
             records = list(
@@ -497,8 +543,6 @@ class _Checker:
         )
         if len(set(keys)) == len(keys):  # no key twice (the usual case): nothing to refuse
             self.records[name] = records
-            if not problems:  # a record for every row: the parsed columns are the records'
-                self.parsed[name] = (records, dict(zip(names, parsed, strict=True)))
             return
         seen: dict[tuple[Any, ...], int] = {}
         unique: list[Record] = []
@@ -525,6 +569,9 @@ class _Checker:
         )
 
     def rows(self, sheet: str) -> list[Record]:
+        held = self.held.pop(sheet, None)
+        if held is not None:  # asked for by record: made now, and no longer held
+            self.records[sheet] = held.records()
         return self.records.get(sheet, [])
 
     def schemes(self) -> dict[tuple[str, str], date | None]:
@@ -548,6 +595,9 @@ class _Checker:
         for sheet in SHEETS:
             if "area_code" not in sheet.column_names:
                 continue
+            held = self.held.get(sheet.name)
+            if held is not None and areas.issuperset(held.values["area_code"]):
+                continue  # every area known: nothing to say, and no records made
             for record in self.rows(sheet.name):
                 if record.values["area_code"] not in areas:
                     self.error(
@@ -651,11 +701,13 @@ class _Checker:
         ones: a local metric, figures that pass every check of :meth:`_check_value` and a
         published value that agrees with them, not a target without a baseline) are found a
         whole sheet at a time and keep their published value as a number; every other row is
-        checked alone, in order, as before, so each message is the same."""
+        checked alone, in order, as before, so each message is the same. A sheet held by
+        column whose rows all say nothing stays so (no records are made)."""
         metrics = self.metrics()
-        records = self.rows("metric_values")
+        held = self.held.get("metric_values")
+        records = [] if held is not None else self.rows("metric_values")
         rows = [record.values for record in records]
-        columns = _columns(rows, self.parsed.get("metric_values"), records)
+        columns = held.values if held is not None else _columns(rows)
         areas, codes, kinds = columns["area_code"], columns["metric_code"], columns["kind"]
         baselines = set(self.known.baselines)
         if "baseline" in kinds:
@@ -669,6 +721,15 @@ class _Checker:
         for index in np.flatnonzero(quiet & targets).tolist():
             if (areas[index], codes[index]) not in baselines:
                 quiet[index] = False
+        if held is not None:
+            if quiet.all():
+                held.values["value"] = [
+                    given if value is None else value
+                    for given, value in zip(held.values["value"], published, strict=True)
+                ]
+                return
+            records = self.rows("metric_values")  # a row to check alone: records after all
+            rows = [record.values for record in records]
         for values, value in zip(compress(rows, quiet), compress(published, quiet), strict=True):
             if value is not None:
                 values["value"] = value
@@ -1217,7 +1278,9 @@ class _Checker:
         order = {name: index for index, name in enumerate(SHEETS_BY_NAME)}
         self.messages.sort(key=lambda m: (order.get(m.sheet, 99), m.row or 0, m.severity))
         columns = {name: tuple(raw.columns) for name, raw in self.workbook.sheets.items()}
-        return ValidatedWorkbook(self.workbook.source, self.records, self.messages, columns)
+        return ValidatedWorkbook(
+            self.workbook.source, self.records, self.messages, columns, held=self.held
+        )
 
 
 def exact_number(number: float | None) -> Decimal | None:

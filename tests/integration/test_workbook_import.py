@@ -843,3 +843,56 @@ def test_an_activity_month_outside_the_three_months_is_refused_in_one_line(
         f"{problem} (got {shown}); expected {expected}"
     ]
     assert snapshot() == before
+
+
+# -- a clean metric values sheet by column ----------------------------------------------------
+
+
+def test_a_clean_metric_values_sheet_written_by_column_is_what_its_records_write(
+    importer, tmp_path, monkeypatch
+):
+    """A sheet whose every row is usable and says nothing goes from the reader to the writer
+    by column (ADR 0140); the same sheet written from its records stores the same values and
+    history."""
+    from bettercare.workbook import validate
+
+    lines = textwrap.dedent(RICH["metric_values"]).splitlines()
+    # The local metrics' rows that say nothing (a national metric's are checked by record).
+    clean = "\n".join(lines[at] for at in (0, 3, 5)) + "\n"
+    folder = csv_folder(
+        tmp_path / "clean",
+        programme=RICH["programme"],
+        metrics=RICH["metrics"],
+        metric_values=clean,
+    )
+    held = []
+    by_column = validate.ValidatedWorkbook.by_column
+
+    def spied(self, sheet):
+        found = by_column(self, sheet)
+        held.append(found is not None)
+        return found
+
+    monkeypatch.setattr(validate.ValidatedWorkbook, "by_column", spied)
+    found = {}
+    for way in ("by column", "by record"):
+        if way == "by record":
+            monkeypatch.setattr(validate, "BY_COLUMN", frozenset())
+        result = import_workbook(folder, by=importer)
+        assert (result.errors, result.warnings) == ([], [])
+        assert counts(result)["metric_values"] == (2, 0, 0)
+        history = sorted(
+            MetricValue.history.values_list(
+                "metric__code", "kind", "period_start", "value", "note", "warnings", "history_type"
+            )
+        )
+        found[way] = (database_contents(), history)
+        wipe_programme_data()
+        MetricValue.history.all().delete()
+    assert held == [True, False]
+    assert found["by column"] == found["by record"]
+    values = found["by column"][0][0]["metric_values"]
+    assert sorted((v["metric_code"], v["value"]) for v in values) == [
+        ("kent_discharge_home", 91.2),
+        ("kent_falls_home_night", None),
+    ]

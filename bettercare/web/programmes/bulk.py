@@ -11,7 +11,7 @@ They all go through :func:`upsert`, which
   changed ones by primary key and version (the optimistic lock: a row someone else changed
   since it was read stops the whole write with :class:`StaleRowsError`);
 - writes one history row per created or updated row (django-simple-history's tables, with
-  who and why), in bulk;
+  who and why), copied by the database from the rows just written (ADR 0140);
 - moves on the data versions of the areas of the rows it wrote (or the shared version, for
   rows in no area), in the same transaction, so their cached pages are recomputed (ADR 0102).
 
@@ -51,6 +51,11 @@ BATCH_ROWS = 5_000
 COPY_LINES = 10_000
 #: SQLite's limit on bound variables in one statement (32,766 since 3.32).
 SQLITE_VARIABLES = 32_000
+#: Primary keys named in one history ``INSERT … SELECT`` when they are not one unbroken run.
+HISTORY_KEYS = 10_000
+#: History rows copied by the database from the rows written (False: sent from here, the way
+#: the rows themselves are; the tests compare the two).
+HISTORY_BY_SELECT = True
 
 
 class StaleRowsError(Exception):
@@ -544,7 +549,7 @@ class _ModelWriter:
                     flat[offset::width] = column[start : start + rows]
                 sqlite3.Cursor.execute(raw_cursor, sql, flat)
                 if returning:
-                    ids.extend(pk for (pk,) in raw_cursor.fetchall())
+                    ids.extend(map(itemgetter(0), raw_cursor.fetchall()))
             return ids if returning else None
 
     def insert(self, columns: _Columns) -> list[int] | None:
@@ -645,7 +650,10 @@ class _ModelWriter:
         by: User | None,
         reason: str,
     ) -> None:
-        """One history row per written row, as django-simple-history would record it."""
+        """One history row per written row, as django-simple-history would record it: copied
+        by the database from the rows just written (one ``INSERT … SELECT`` a batch, who, when
+        and why as parameters), or sent from here where the history holds a field the model
+        does not (ADR 0140)."""
         meta = self.history_model._meta
         fields = [f for f in meta.concrete_fields if f.attname != "history_id"]
         longest = meta.get_field("history_change_reason").max_length
@@ -655,7 +663,67 @@ class _ModelWriter:
             "history_type": kind,
             "history_user_id": by.pk if by is not None else None,
         }
-        self._insert(self.history_model, fields, columns, extra)
+        if HISTORY_BY_SELECT and self._history_selectable(fields, extra):
+            self._history_selected(fields, extra, columns.values[self.pk])
+        else:
+            self._insert(self.history_model, fields, columns, extra)
+
+    def _history_selectable(
+        self, fields: Sequence[models.Field[Any, Any]], extra: Mapping[str, Any]
+    ) -> bool:
+        """Whether every field of the history is the model's own (by attribute name) or one
+        of the ``extra`` who, when and why."""
+        own = {f.attname for f in self.model._meta.concrete_fields}
+        return all(f.attname in own or f.attname in extra for f in fields)
+
+    def _history_selected(
+        self,
+        fields: Sequence[models.Field[Any, Any]],
+        extra: Mapping[str, Any],
+        pks: Sequence[Any],
+    ) -> None:
+        """The history rows of the rows ``pks`` copied from the table by the database, in
+        the order of their primary keys (the order they were created in)."""
+        own = {f.attname: f for f in self.model._meta.concrete_fields}
+        history_table = self.quote(self.history_model._meta.db_table)
+        table = self.quote(self.model._meta.db_table)
+        pk_column = self.quote(own[self.pk].column)  # type: ignore[arg-type]
+        postgresql = connection.vendor == "postgresql"
+        names: list[str] = []
+        selected: list[str] = []
+        parameters: list[Any] = []
+        for f in fields:
+            names.append(self.quote(f.column))  # type: ignore[arg-type]
+            if f.attname in extra:
+                adapt = self._adapter(f)
+                value = extra[f.attname]
+                parameters.append(value if adapt is None else adapt(value))
+                # PostgreSQL types a parameter of a select list as text unless told.
+                selected.append(f"CAST(%s AS {f.cast_db_type(connection)})" if postgresql else "%s")
+            else:
+                selected.append(f"{table}.{self.quote(own[f.attname].column)}")  # type: ignore[arg-type]
+        sql = (
+            f"INSERT INTO {history_table} ({', '.join(names)}) "  # noqa: S608 (names quoted)
+            f"SELECT {', '.join(selected)} FROM {table} WHERE "
+        )
+        ordered = sorted(pks)
+        if not ordered:
+            return
+        with connection.cursor() as cursor:
+            if set(map(type, ordered)) == {int} and (ordered[-1] - ordered[0] + 1 == len(ordered)):
+                # New keys are usually one unbroken run: one range read by the primary key.
+                cursor.execute(
+                    f"{sql}{pk_column} BETWEEN %s AND %s ORDER BY {pk_column}",
+                    [*parameters, ordered[0], ordered[-1]],
+                )
+                return
+            for start in range(0, len(ordered), HISTORY_KEYS):
+                batch = ordered[start : start + HISTORY_KEYS]
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(
+                    f"{sql}{pk_column} IN ({marks}) ORDER BY {pk_column}",
+                    [*parameters, *batch],
+                )
 
 
 #: What a row not held has in each field (equal to nothing but itself).
@@ -729,7 +797,9 @@ def _adapted(column: list[Any], adapt: Callable[[Any], Any]) -> list[Any]:
     one type and hashable (dates, times, amounts), else once for each."""
     try:
         distinct = set(column)
-    except TypeError:  # unhashable (lists of warnings): each in turn
+    except TypeError:  # unhashable (lists of warnings): each in turn, unless all are empty
+        if column.count([]) == len(column):  # no row has a warning: one value for all
+            return [adapt([])] * len(column)
         return [adapt(value) for value in column]
     if len({type(value) for value in distinct if value is not None}) > 1:  # 1 == True
         return [adapt(value) for value in column]
@@ -777,6 +847,8 @@ def _copy_texts(column: Sequence[Any]) -> list[str] | None:
         types = set(map(type, column)) - {type(None)}
         if types == {float} and len(distinct) * 2 > len(column):  # mostly distinct figures
             return ["\\N" if value is None else repr(value) for value in column]
+        if types == {int} and len(distinct) == len(column):  # keys: each distinct, in C
+            return list(map(int.__repr__, column))
         if len(types) > 1:  # 1 == True == 1.0 would be one value of the set
             return [_copy_text(value) for value in column]
         make = repr if types == {float} else _copy_text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -567,8 +567,8 @@ class _Writer:
         records = self.rows("programme")
         codes: set[str] | list[str]  # every area named, then each level's in turn
         codes = {r["parent_code"] for r in records if r["parent_code"]}
-        for sheet in self.validated.records.values():
-            codes |= {r.values.get("area_code") or "" for r in sheet}
+        for sheet in self.validated.sheet_names:
+            codes |= {code or "" for code in self.validated.distinct(sheet, "area_code")}
         codes.discard("")
         known = {a.code: a for a in Area.objects.filter(code__in=codes)}
         rows = []
@@ -634,7 +634,7 @@ class _Writer:
             Metric.objects.filter(code__in=[r["code"] for r in rows]),
         )
         codes = (
-            {r["metric_code"] for r in self.rows("metric_values")}
+            self.validated.distinct("metric_values", "metric_code")
             | {r["metric_code"] for r in self.rows("metric_commentary")}
             | {r["metric_code"] for r in self.rows("spc_rebase")}
             | {code for r in self.rows("schemes") for code in r["metrics_impacted"] or ()}
@@ -890,29 +890,39 @@ class _Writer:
         )
 
     def write_metric_values(self) -> None:
-        """The metric values, by column (the sheet is most of a large workbook, ADR 0136)."""
-        records = self.rows("metric_values")
-        if not records:
+        """The metric values, by column (the sheet is most of a large workbook, ADR 0136):
+        as checked when the sheet is held so (ADR 0140), else taken from its records."""
+        taken = (
+            *("area_code", "metric_code", "period_start", "period_end", "kind"),
+            *("numerator", "denominator", "value", "note", "source", "sum_of_squares"),
+        )
+        columns: Mapping[str, Sequence[Any]]
+        held = self.validated.by_column("metric_values")
+        if held is not None:
+            columns = held
+            warnings: list[list[str]] = [[] for _ in held["area_code"]]
+        else:
+            records = self.rows("metric_values")
+            if not records:
+                return
+            values = [r.values for r in records]
+            try:  # every row has every column (as read from a sheet that has them): at once
+                rows = zip(*map(itemgetter(*taken), values), strict=True)
+                columns = dict(zip(taken, rows, strict=True))
+            except KeyError:
+                columns = {name: [v.get(name) for v in values] for name in taken}
+            warnings = [list(r.warnings) for r in records]
+        if not warnings:
             return
         area_of = {code: area.pk for code, area in self.areas.items()}
         metric_of = {code: metric.pk for code, metric in self.metrics.items()}
-        values = [r.values for r in records]
-        taken = (
-            *("period_start", "period_end", "kind", "numerator", "denominator", "value"),
-            *("note", "source", "sum_of_squares"),
-        )
-        columns: dict[str, Sequence[Any]]
-        try:  # every row has every column (as read from a sheet that has them): at once
-            rows = zip(*map(itemgetter(*taken), values), strict=True)
-            columns = dict(zip(taken, rows, strict=True))
-        except KeyError:
-            columns = {name: [v.get(name) for v in values] for name in taken}
 
         def column(name: str) -> list[Any]:
-            return list(columns.get(name, ()))
+            found = columns.get(name, ())
+            return found if isinstance(found, list) else list(found)
 
-        area_ids = list(map(area_of.__getitem__, map(itemgetter("area_code"), values)))
-        metric_ids = list(map(metric_of.__getitem__, map(itemgetter("metric_code"), values)))
+        area_ids = list(map(area_of.__getitem__, columns["area_code"]))
+        metric_ids = list(map(metric_of.__getitem__, columns["metric_code"]))
         source = f"workbook {self.validated.source}"
         self.upsert_columns(
             "metric_values",
@@ -928,7 +938,7 @@ class _Writer:
                 "denominator": column("denominator"),
                 "value": column("value"),
                 "note": [note or "" for note in column("note")],
-                "warnings": [list(r.warnings) for r in records],
+                "warnings": warnings,
                 "source": [given or source for given in column("source")],
                 "sum_of_squares": column("sum_of_squares"),
             },

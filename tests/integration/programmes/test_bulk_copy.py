@@ -67,6 +67,8 @@ def test_one_value_as_copy_text():
 def test_a_column_as_copy_text_each_value_its_own():
     assert _copy_texts([1, True, 1, None]) == ["1", "t", "1", "\\N"]  # 1 == True, not one
     assert _copy_texts([0.5, 0.5, None, 0.25]) == ["0.5", "0.5", "\\N", "0.25"]
+    assert _copy_texts([3, -2, 10**20]) == ["3", "-2", "100000000000000000000"]  # keys
+    assert _copy_texts([3, True, None]) == ["3", "t", "\\N"]
     assert _copy_texts([["not hashable"]]) is None  # a type it does not make: psycopg's way
     assert _copy_texts([object()]) is None
 

@@ -1230,3 +1230,50 @@ def test_na_milestones_take_the_start_date_on_the_return_row(tmp_path):
     )
     assert texts(validated) == []
     assert validated.rows("status_updates")[0]["start_date"] == date(2017, 11, 1)
+
+
+# -- a clean metric values sheet held by column (ADR 0140) -----------------------------------
+
+
+CLEAN_VALUES = (
+    "E10000016,admissions,2017-04-01,2017-04-30,actual,120,1500000,8",
+    "E10000016,home91,2017-04-01,2018-03-31,actual,80,100,80%",
+    "E10000017,falls,2017-04-01,2017-04-30,actual,12,,",
+    "E10000017,home91,2017-04-01,2018-03-31,forecast,,,0.5",
+)
+
+
+def test_a_clean_metric_values_sheet_is_held_by_column_as_its_records_would_hold_it(tmp_path):
+    validated = check(tmp_path, metrics=METRICS, metric_values=values(*CLEAN_VALUES))
+    assert texts(validated) == []
+    held = validated.by_column("metric_values")
+    assert held is not None
+    assert held["area_code"] == ["E10000016", "E10000016", "E10000017", "E10000017"]
+    assert held["value"] == [8.0, 80.0, None, 0.5]  # a proportion's 80% is kept as 80.0
+    assert held["numerator"] == [120.0, 80.0, 12.0, None]
+    assert held["period_end"][1] == date(2018, 3, 31)
+    assert validated.distinct("metric_values", "metric_code") == {"admissions", "home91", "falls"}
+    assert validated.sheet_names == {"programme", "metrics", "metric_values"}
+    # Asked for by record: the same values, row numbers and no warnings; then no longer held.
+    records = validated.rows("metric_values")
+    assert [(r.row, r.warnings) for r in records] == [(2, []), (3, []), (4, []), (5, [])]
+    assert [r["value"] for r in records] == [8.0, 80.0, None, 0.5]
+    assert [r["kind"] for r in records] == ["actual", "actual", "actual", "forecast"]
+    assert validated.by_column("metric_values") is None
+    assert validated.rows("metric_values") is records
+
+
+def test_a_sheet_is_checked_by_record_where_a_row_has_something_to_say(tmp_path):
+    """An unknown area, a warning, a bad cell or a duplicate key: records, with the same
+    messages as ever."""
+    for bad, message in (
+        ("E99999999,falls,2017-05-01,2017-05-31,actual,3,,", "is not a known area"),
+        ("E10000016,falls,2017-04-01,2018-03-31,target,,,1200", "has no baseline"),
+        ("E10000016,falls,2017-05-01,2017-05-31,actual,three,,", "a number"),
+        (CLEAN_VALUES[0], "duplicates row 2"),
+    ):
+        validated = check(tmp_path, metrics=METRICS, metric_values=values(*CLEAN_VALUES, bad))
+        assert validated.by_column("metric_values") is None
+        assert len(validated.messages) == 1
+        assert message in str(validated.messages[0])
+        assert validated.messages[0].row == 6
