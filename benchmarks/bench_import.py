@@ -235,6 +235,13 @@ def benchmark(scratch: Path, database_url: str) -> None:
         f"  -> against reading the rows into dicts ({records:.3f} s, csv.DictReader): "
         f"{seconds / records:.1f}x"
     )
+    print(
+        f"  -> aims: >= {AIM_ROWS_PER_SECOND:,} rows/s "
+        f"{'met' if count / seconds >= AIM_ROWS_PER_SECOND else 'MISSED'}; <= 20x the issue's "
+        f"floor (the rows read into dicts) {'met' if seconds <= 20 * records else 'MISSED'} "
+        f"({seconds / records:.1f}x); <= 20x the stricter csv.reader floor "
+        f"{'met' if seconds <= 20 * floor else 'missed'} ({seconds / floor:.1f}x)"
+    )
     settings.ALERTS_ON_SAVE = True  # an import that writes nothing evaluates nothing
     cpu_start = time.process_time()
     seconds, result = timed(lambda: run(folder))
