@@ -70,31 +70,6 @@ def test_engines_write_the_reference_output_byte_for_byte(
     assert (tmp_path / "out.csv").read_bytes() == expected
 
 
-@pytest.mark.parametrize("generated", ["parquet"], indirect=True)
-@pytest.mark.parametrize(
-    ("datasets", "last"),
-    [
-        (("admissions", "population", "care_home_admissions", "reablement"), LAST),
-        (("admissions", "population"), LAST),  # other inputs
-        (("admissions", "population", "care_home_admissions", "reablement"), LAST + 1),
-    ],
-)
-def test_duckdb_uses_a_prepared_query_only_for_its_inputs_and_months(generated, datasets, last):
-    """DuckDB compiles its query while the inputs are checked (ADR 0134); one compiled for
-    other inputs or months is not used."""
-    from bettercare.pipeline.engines import DuckDBEngine
-
-    folder, reference, _ = generated
-    inputs = check_inputs(folder)
-    engine = DuckDBEngine(threads=1)
-    try:
-        engine.prepare(datasets, FIRST.first_day, last.last_day)
-        tables = engine.tables(inputs, FIRST.first_day, LAST.last_day)
-    finally:
-        engine.close()
-    assert tables.aggregates() == reference.aggregates
-
-
 # -- random small inputs ----------------------------------------------------------------------
 
 AREAS = ("E06000001", "E06000002", "E06000003")
