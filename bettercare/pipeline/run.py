@@ -32,6 +32,7 @@ from bettercare.pipeline.metrics import (
     population_year,
 )
 from bettercare.pipeline.output import FORMATS, write_metric_values
+from bettercare.registry import MetricDefinition, load_registry
 
 if TYPE_CHECKING:
     import duckdb
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["PipelineRun", "population_problems", "run_pipeline"]
 
 Step = Callable[[str], None]
+Registry = dict[str, MetricDefinition]
 
 
 @dataclass
@@ -113,9 +115,10 @@ def _duckdb_tables(
     today: date | None,
     step: Step,
     timings: dict[str, float],
-) -> tuple[Inputs, AggregateTables]:
+) -> tuple[Inputs, Registry, AggregateTables]:
     """Check the inputs in ``directory`` on a cursor of ``engine`` in a thread while the
-    engine compiles and runs its query on the files found (ADR 0139).
+    engine compiles and runs its query on the files found (ADR 0139); the thread then reads
+    the metric registry the assembly needs, while DuckDB still computes.
 
     The query only reads, and its result is kept only once the checks pass: a problem raises
     :class:`InputError` (stopping the query) and nothing is written. An error of the engine on
@@ -128,18 +131,19 @@ def _duckdb_tables(
     cursor = engine.connection.cursor()
     started = time.perf_counter()
 
-    def checked() -> Inputs:
+    def checked() -> tuple[Inputs, Registry]:
         try:
-            return _checked(directory, first, today, cursor)
+            inputs = _checked(directory, first, today, cursor)
         finally:
             cursor.close()
             timings["check"] = time.perf_counter() - started
+        return inputs, load_registry()
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bettercare-checks")
     checking = pool.submit(checked)
     pool.shutdown(wait=False)  # the thread ends with its one task
 
-    def stop_engine_on_problems(done: Future[Inputs]) -> None:
+    def stop_engine_on_problems(done: Future[tuple[Inputs, Registry]]) -> None:
         if done.exception() is not None:
             engine.interrupt()
 
@@ -160,7 +164,8 @@ def _duckdb_tables(
         raise
     if not checking.done():
         step("waiting for the input checks")
-    return checking.result(), tables
+    inputs, registry = checking.result()
+    return inputs, registry, tables
 
 
 def run_pipeline(
@@ -199,6 +204,7 @@ def run_pipeline(
     started = mark = time.perf_counter()
     owned = isinstance(engine, str)
     runner: Engine | None = None
+    registry: Registry | None = None  # read by assemble unless read already
     try:
         if engine == "duckdb" or isinstance(engine, DuckDBEngine):
             # DuckDB starts first: the inputs are checked on its database while it computes
@@ -208,7 +214,7 @@ def run_pipeline(
             runner = duckdb_engine
             timings["start"] = time.perf_counter() - started
             step("checking inputs, compiling the query")
-            inputs, tables = _duckdb_tables(
+            inputs, registry, tables = _duckdb_tables(
                 duckdb_engine, Path(directory), first, last, today, step, timings
             )
         else:
@@ -232,7 +238,9 @@ def run_pipeline(
             tables.aggregates(), first=first, last=last, areas=inputs.areas, years=years
         )
     else:
-        values = assemble(tables, first=first, last=last, areas=inputs.areas, years=years)
+        values = assemble(
+            tables, first=first, last=last, areas=inputs.areas, registry=registry, years=years
+        )
     timings["assemble"] = time.perf_counter() - mark
     run = PipelineRun(runner.name, inputs, first, last, values, tables, timings=timings)
     if output is not None:
