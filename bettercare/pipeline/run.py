@@ -188,7 +188,7 @@ def run_pipeline(
     Raises
     ------
     InputError
-        With every problem in the inputs, before any computation.
+        With every problem in the inputs, before any metric value is computed or written.
     ValueError
         For a range that ends before it starts or an output that is not .csv or .parquet.
     """
