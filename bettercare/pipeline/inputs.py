@@ -4,9 +4,9 @@ Every input is checked with one streaming DuckDB statement (whatever engine then
 DuckDB, on a cursor of the engine's database, alongside its query): the columns are there,
 the values have the right types, required values are present, categories and ranges hold,
 dates are neither before 1948 nor in the future, a discharge is not before its admission, and
-every area has population estimates. Each problem is reported once, with
-the file, the first row that has it, the column, the value and what was expected, and how many
-rows have it. No metric value is computed or written while any problem remains.
+every area has population estimates. Each problem is reported once, with the file, the first
+row that has it, the column, the value and what was expected, and how many rows have it. No
+metric value is computed or written while any problem remains.
 """
 
 from __future__ import annotations
