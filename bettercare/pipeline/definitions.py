@@ -259,8 +259,14 @@ def _diagnosis_in(diagnosis: ir.StringValue, prefixes: tuple[str, ...]) -> ir.Bo
 
 def _count(condition: Deferred) -> Deferred:
     """How many of the group's rows meet ``condition`` (a NULL one does not): a filtered
-    ``COUNT(*)`` where the engine has one, never NULL."""
-    counted: Deferred = _.count(where=condition.fill_null(False))
+    ``COUNT(*)`` where the engine has one, never NULL.
+
+    The NULLs are dealt with once a group, not once a row: a filter already skips a NULL
+    condition (DuckDB's ``FILTER``), and a sum of the condition as 0/1 (Spark's) skips it too
+    but is NULL for a group with no true or false row, so the count is filled with 0 (ADR
+    0139: a ``COALESCE`` on every row was 9% of DuckDB's query).
+    """
+    counted: Deferred = _.count(where=condition).fill_null(0)
     return counted
 
 
@@ -294,9 +300,9 @@ def aggregate_queries(tables: dict[str, ir.Table], first: date, last: date) -> d
                 band=band_of_age(classified.age),
                 emergency=classified.admission_method == EMERGENCY,
             )
-            .mutate(
-                acsc=_.emergency & _.is_acsc.fill_null(False),
-                falls=_.emergency & _.is_falls.fill_null(False),
+            .mutate(  # NULL where the diagnosis is missing: not counted (see _count)
+                acsc=_.emergency & _.is_acsc,
+                falls=_.emergency & _.is_falls,
             )
             .group_by(["area_code", "month", "band"])
             .aggregate(

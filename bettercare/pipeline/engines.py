@@ -8,12 +8,12 @@ table comes back to Python, as Arrow; the records stream through the engine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -153,10 +153,11 @@ def split_combined(combined: pa.Table, aggregates: list[str]) -> AggregateTables
 class DuckDBEngine(_IbisEngine):
     """DuckDB in this process: no server, streams Parquet and CSV, uses every core.
 
-    Its connection also serves the input checks (:attr:`connection`), and the combined query
-    is written against views of the inputs' canonical columns, not the files themselves: so
-    :meth:`prepare` can compile it in the background while the inputs are being checked
-    (ADR 0134). The views cast each column to its type, as :func:`_canonical` does.
+    Its database also serves the input checks (on a cursor of :attr:`connection`), and the
+    combined query is written against views of the inputs' canonical columns, not the files
+    themselves: so it can be compiled and run from the files found while the inputs are being
+    checked (ADR 0134, ADR 0139). The views cast each column to its type, as
+    :func:`_canonical` does.
     """
 
     name = "duckdb"
@@ -168,7 +169,6 @@ class DuckDBEngine(_IbisEngine):
         if memory_limit:
             config["memory_limit"] = memory_limit
         super().__init__(ibis.duckdb.connect(**config))
-        self._prepared: tuple[tuple[Any, ...], Future[tuple[ir.Table, str]]] | None = None
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -189,19 +189,6 @@ class DuckDBEngine(_IbisEngine):
         )
         return _canonical_table(dataset)
 
-    def prepare(self, datasets: Iterable[str], first: date, last: date) -> None:
-        """Start compiling the combined query for inputs of ``datasets`` in a thread.
-
-        Compiling is Python (Ibis and SQLGlot) and needs only the datasets' names and the
-        months, so it can run while the inputs are being checked (DuckDB releases the GIL).
-        :meth:`tables` uses it when asked for the same datasets and months, and otherwise
-        compiles its own.
-        """
-        key = (tuple(_computed(datasets)), first, last)
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bettercare-compile")
-        self._prepared = (key, pool.submit(self._compile, *key))
-        pool.shutdown(wait=False)  # the thread ends with its one task
-
     def _compile(self, datasets: tuple[str, ...], first: date, last: date) -> tuple[ir.Table, str]:
         tables = {name: _canonical_table(DATASETS[name]) for name in datasets}
         query = combined_query(tables, first, last, _years(last))
@@ -211,26 +198,36 @@ class DuckDBEngine(_IbisEngine):
         self, inputs: Inputs, first: date, last: date, *, step: Step | None = None
     ) -> AggregateTables:
         """The aggregates and populations as Arrow tables, from one query on the engine."""
+        return self.files_tables(inputs.files, first, last, step=step)
+
+    def files_tables(
+        self, files: dict[str, InputFile], first: date, last: date, *, step: Step | None = None
+    ) -> AggregateTables:
+        """The same for input files found but not necessarily checked yet: a run checks them
+        on another connection meanwhile and keeps nothing of this unless they pass (ADR 0139).
+
+        The query is compiled against unbound tables of the canonical schemas (it needs only
+        the datasets' names and the months) and run on views of the files.
+        """
         from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
         step = step or (lambda text: None)
-        datasets = tuple(_computed(inputs.files))
+        datasets = tuple(_computed(files))
+        query, sql = self._compile(datasets, first, last)
         for name in datasets:
-            self.read(inputs.files[name])
+            self.read(files[name])
         step(f"{self.name}: aggregates and population")
-        key = (datasets, first, last)
-        if self._prepared is not None and self._prepared[0] == key:
-            query, sql = self._prepared[1].result()
-        else:
-            query, sql = self._compile(*key)
         found = self.connection.sql(sql).to_arrow_table()
         combined = query.__pyarrow_result__(found, data_mapper=DuckDBPyArrowData)
         return split_combined(combined, _aggregate_names(datasets))
 
-    def close(self) -> None:
-        if self._prepared is not None:
-            self._prepared[1].cancel()
-        super().close()
+    def interrupt(self) -> None:
+        """Stop the query running on the engine's connection, if any (from another thread;
+        nothing to stop once the engine is closed)."""
+        import duckdb
+
+        with contextlib.suppress(duckdb.ConnectionException):
+            self.connection.interrupt()
 
 
 def _view(dataset: Dataset) -> str:

@@ -1,11 +1,12 @@
-"""Finding and checking the input files before any work is done.
+"""Finding and checking the input files before any metric value is computed.
 
 Every input is checked with one streaming DuckDB statement (whatever engine then computes; on
-DuckDB, on the engine's own connection): the columns are there, the values have the right types, required values are present, categories
-and ranges hold, dates are neither before 1948 nor in the future, a discharge is not before
-its admission, and every area has population estimates. Each problem is reported once, with
-the file, the first row that has it, the column, the value and what was expected, and how many
-rows have it. Nothing is computed while any problem remains.
+DuckDB, on a cursor of the engine's database, alongside its query): the columns are there,
+the values have the right types, required values are present, categories and ranges hold,
+dates are neither before 1948 nor in the future, a discharge is not before its admission, and
+every area has population estimates. Each problem is reported once, with the file, the first
+row that has it, the column, the value and what was expected, and how many rows have it. No
+metric value is computed or written while any problem remains.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class Problem:
 
 
 class InputError(Exception):
-    """Input files with problems: nothing was computed."""
+    """Input files with problems: no metric value was computed or written."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)

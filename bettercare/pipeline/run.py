@@ -1,7 +1,8 @@
 """One pipeline run: check the inputs, aggregate on an engine, assemble, write.
 
-On DuckDB the engine starts first: the inputs are checked on its connection while it compiles
-its query in a thread (ADR 0134); any other engine starts once the inputs are good.
+On DuckDB the engine starts first: the inputs are checked on its database in a thread while it
+compiles and runs its query, whose result is kept only once they pass (ADR 0139); any other
+engine starts once the inputs are good.
 
 Framework-free (no Django): ``bettercare pipeline run`` calls :func:`run_pipeline`, and with
 ``--load`` hands the rows to :mod:`bettercare.web.performance.pipeline_load`.
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bettercare.core.periods import Month
 from bettercare.pipeline.aggregates import Aggregates, AggregateTables
@@ -29,10 +32,15 @@ from bettercare.pipeline.metrics import (
     population_year,
 )
 from bettercare.pipeline.output import FORMATS, write_metric_values
+from bettercare.registry import MetricDefinition, load_registry
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["PipelineRun", "population_problems", "run_pipeline"]
 
 Step = Callable[[str], None]
+Registry = dict[str, MetricDefinition]
 
 
 @dataclass
@@ -85,14 +93,79 @@ def population_problems(inputs: Inputs, first: Month) -> list[Problem]:
     ]
 
 
-def _prepare(engine: DuckDBEngine, directory: Path, first: Month, last: Month) -> None:
-    """Let ``engine`` compile its query for the inputs in ``directory`` while they are checked
-    (nothing to prepare where they cannot be found: the checks say why)."""
+def _checked(
+    directory: Path,
+    first: Month,
+    today: date | None,
+    connection: duckdb.DuckDBPyConnection | None,
+) -> Inputs:
+    """The checked inputs in ``directory``, with a population for ``first`` in every area."""
+    inputs = check_inputs(directory, today=today, connection=connection)
+    problems = population_problems(inputs, first)
+    if problems:
+        raise InputError(problems)
+    return inputs
+
+
+def _duckdb_tables(
+    engine: DuckDBEngine,
+    directory: Path,
+    first: Month,
+    last: Month,
+    today: date | None,
+    step: Step,
+    timings: dict[str, float],
+) -> tuple[Inputs, Registry, AggregateTables]:
+    """Check the inputs in ``directory`` on a cursor of ``engine`` in a thread while the
+    engine compiles and runs its query on the files found (ADR 0139); the thread then reads
+    the metric registry the assembly needs, while DuckDB still computes.
+
+    The query only reads, and its result is kept only once the checks pass: a problem raises
+    :class:`InputError` (stopping the query) and nothing is written. An error of the engine on
+    inputs with problems is theirs; on good inputs it is the engine's own.
+    """
+    files, problems = find_inputs(directory)
+    if problems:  # check_inputs names them, with every other problem, before any work
+        check_inputs(directory, today=today, connection=engine.connection)
+        raise InputError(problems)  # not reached: check_inputs raises
+    cursor = engine.connection.cursor()
+    started = time.perf_counter()
+
+    def checked() -> tuple[Inputs, Registry]:
+        try:
+            inputs = _checked(directory, first, today, cursor)
+        finally:
+            cursor.close()
+            timings["check"] = time.perf_counter() - started
+        return inputs, load_registry()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bettercare-checks")
+    checking = pool.submit(checked)
+    pool.shutdown(wait=False)  # the thread ends with its one task
+
+    def stop_engine_on_problems(done: Future[tuple[Inputs, Registry]]) -> None:
+        if done.exception() is not None:
+            engine.interrupt()
+
+    checking.add_done_callback(stop_engine_on_problems)
+
+    def step_unless_stopped(text: str) -> None:
+        # Called just before the query starts: problems found by then stop the run here.
+        if checking.done() and checking.exception() is not None:
+            checking.result()
+        step(text)
+
     try:
-        files, _ = find_inputs(directory)
-    except InputError:
-        return
-    engine.prepare(files, first.first_day, last.last_day)
+        tables = engine.files_tables(
+            files, first.first_day, last.last_day, step=step_unless_stopped
+        )
+    except Exception:
+        checking.result()  # bad inputs: their problems, not what the engine made of them
+        raise
+    if not checking.done():
+        step("waiting for the input checks")
+    inputs, registry = checking.result()
+    return inputs, registry, tables
 
 
 def run_pipeline(
@@ -115,7 +188,7 @@ def run_pipeline(
     Raises
     ------
     InputError
-        With every problem in the inputs, before any computation.
+        With every problem in the inputs, before any metric value is computed or written.
     ValueError
         For a range that ends before it starts or an output that is not .csv or .parquet.
     """
@@ -131,29 +204,28 @@ def run_pipeline(
     started = mark = time.perf_counter()
     owned = isinstance(engine, str)
     runner: Engine | None = None
+    registry: Registry | None = None  # read by assemble unless read already
     try:
-        connection = None
         if engine == "duckdb" or isinstance(engine, DuckDBEngine):
-            # DuckDB starts first: the checks run on its connection while it compiles its
-            # query (ADR 0134). Other engines start only once the inputs are good.
+            # DuckDB starts first: the inputs are checked on its database while it computes
+            # (ADR 0139). Other engines start only once the inputs are good.
             step("starting duckdb")
             duckdb_engine = engine if isinstance(engine, DuckDBEngine) else DuckDBEngine()
-            runner, connection = duckdb_engine, duckdb_engine.connection
-            _prepare(duckdb_engine, Path(directory), first, last)
+            runner = duckdb_engine
             timings["start"] = time.perf_counter() - started
+            step("checking inputs, compiling the query")
+            inputs, registry, tables = _duckdb_tables(
+                duckdb_engine, Path(directory), first, last, today, step, timings
+            )
+        else:
+            step("checking the input files")
+            inputs = _checked(Path(directory), first, today, None)
+            timings["check"] = time.perf_counter() - mark
             mark = time.perf_counter()
-        step("checking the input files")
-        inputs = check_inputs(Path(directory), today=today, connection=connection)
-        problems = population_problems(inputs, first)
-        if problems:
-            raise InputError(problems)
-        timings["check"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        if runner is None:
             step(f"starting {engine if isinstance(engine, str) else engine.name}")
             runner = make_engine(engine) if isinstance(engine, str) else engine
-        tables = runner.tables(inputs, first.first_day, last.last_day, step=step)
-        timings["aggregate"] = time.perf_counter() - mark + timings.get("start", 0.0)
+            tables = runner.tables(inputs, first.first_day, last.last_day, step=step)
+        timings["aggregate"] = time.perf_counter() - mark
     finally:
         if owned and runner is not None:
             runner.close()
@@ -166,7 +238,9 @@ def run_pipeline(
             tables.aggregates(), first=first, last=last, areas=inputs.areas, years=years
         )
     else:
-        values = assemble(tables, first=first, last=last, areas=inputs.areas, years=years)
+        values = assemble(
+            tables, first=first, last=last, areas=inputs.areas, registry=registry, years=years
+        )
     timings["assemble"] = time.perf_counter() - mark
     run = PipelineRun(runner.name, inputs, first, last, values, tables, timings=timings)
     if output is not None:

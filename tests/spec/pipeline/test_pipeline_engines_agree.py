@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pipeline_engines import make
+from pipeline_engines import ENGINES, make
 
 from bettercare.core.periods import FinancialYear, Month
 from bettercare.core.stats import ESP2013_AGE_BANDS
@@ -21,7 +21,7 @@ from bettercare.pipeline.metrics import metric_values
 from bettercare.pipeline.reference import ReferenceEngine
 from bettercare.pipeline.run import run_pipeline
 from bettercare.pipeline.synth import generate
-from tests.unit.pipeline.builders import write_inputs
+from tests.unit.pipeline.builders import admission, population, write_inputs
 
 FIRST, LAST = Month(2022, 4), Month(2024, 3)
 
@@ -70,29 +70,32 @@ def test_engines_write_the_reference_output_byte_for_byte(
     assert (tmp_path / "out.csv").read_bytes() == expected
 
 
-@pytest.mark.parametrize("generated", ["parquet"], indirect=True)
-@pytest.mark.parametrize(
-    ("datasets", "last"),
-    [
-        (("admissions", "population", "care_home_admissions", "reablement"), LAST),
-        (("admissions", "population"), LAST),  # other inputs
-        (("admissions", "population", "care_home_admissions", "reablement"), LAST + 1),
-    ],
-)
-def test_duckdb_uses_a_prepared_query_only_for_its_inputs_and_months(generated, datasets, last):
-    """DuckDB compiles its query while the inputs are checked (ADR 0134); one compiled for
-    other inputs or months is not used."""
-    from bettercare.pipeline.engines import DuckDBEngine
-
-    folder, reference, _ = generated
-    inputs = check_inputs(folder)
-    engine = DuckDBEngine(threads=1)
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_a_group_whose_every_condition_is_null_counts_0(engine_name, request, tmp_path):
+    """Counts fill their NULLs once a group, not once a row (ADR 0139): a month whose only
+    emergencies have no diagnosis (so neither ACSC nor a fall, unknown) counts 0 of each, and
+    one whose only discharge has no destination counts 0 to the usual residence, on every
+    engine, as the reference does."""
+    area, first, last = "E06000001", Month(2023, 4), Month(2023, 6)
+    folder = write_inputs(
+        tmp_path,
+        admissions=[
+            admission(area, "2023-04-10", age=70, diagnosis=None),
+            admission(area, "2023-04-11", age=71, diagnosis=None),
+            admission(area, "2023-05-02", age=40, discharged="2023-05-03", destination=None),
+        ],
+        populations=population(area, [2023]),
+    )
+    inputs = check_inputs(folder, today=date(2026, 11, 23))
+    engine = make(engine_name, request)
     try:
-        engine.prepare(datasets, FIRST.first_day, last.last_day)
-        tables = engine.tables(inputs, FIRST.first_day, LAST.last_day)
+        found = engine.aggregates(inputs, first.first_day, last.last_day)
     finally:
         engine.close()
-    assert tables.aggregates() == reference.aggregates
+    assert found == ReferenceEngine().aggregates(inputs, first.first_day, last.last_day)
+    assert found.tables["admissions"][(area, 202304, 14)] == (2, 0, 0)
+    # discharged alive, to the usual residence, ready, delay days, their squares
+    assert found.tables["discharges"][(area, 202305)] == (1, 0, 0, 0, 0)
 
 
 # -- random small inputs ----------------------------------------------------------------------

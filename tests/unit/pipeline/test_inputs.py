@@ -321,8 +321,8 @@ def test_the_parquet_pass_fires_exactly_when_a_detector_would(rows, statistics):
 
 
 def test_a_problem_the_parquet_pass_finds_stops_a_duckdb_run_and_writes_nothing(tmp_path):
-    """On DuckDB the checks run on the engine's connection while it compiles its query: a
-    problem is the same message, and no output is written."""
+    """On DuckDB the checks run on the engine's database while it computes: a problem is the
+    same message, and no output is written."""
     folder = tmp_path / "inputs"
     rows = [
         admission(AREA, "2023-04-01", discharged="2023-04-05"),
@@ -346,6 +346,56 @@ def test_a_problem_the_parquet_pass_finds_stops_a_duckdb_run_and_writes_nothing(
         "(got '2023-04-09'); expected a date on or after the admission date",
     ]
     assert not output.exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "line", "expected"),
+    [
+        # The engine cannot read the date either: a conversion error of its own.
+        (
+            HEADER,
+            GOOD.replace("2023-04-01,2023", "2023-04-31,2023"),
+            "error: admissions.csv, row 2, column admission_date: is not a date "
+            "(got '2023-04-31'); expected a date as YYYY-MM-DD",
+        ),
+        # Nor find the column: a binder error of its own.
+        (
+            HEADER.replace(",sex", ""),
+            GOOD.replace(",F,", ","),
+            "error: admissions.csv, column sex: has no column 'sex'; expected the columns "
+            f"{HEADER.replace(',', ', ')}",
+        ),
+    ],
+)
+def test_inputs_the_engine_fails_on_too_give_the_checks_messages(tmp_path, header, line, expected):
+    """On DuckDB the engine computes from the files found while they are checked (ADR 0139):
+    inputs it cannot read stop the run with the checks' messages, not the engine's error,
+    and nothing is written."""
+    folder = csv_inputs(tmp_path / "inputs", line, header=header)
+    output = tmp_path / "out.csv"
+    with pytest.raises(InputError) as raised:
+        run_pipeline(
+            folder,
+            first=Month(2023, 4),
+            last=Month(2023, 6),
+            engine="duckdb",
+            output=output,
+            today=TODAY,
+        )
+    assert [str(problem) for problem in raised.value.problems] == [expected]
+    assert not output.exists()
+
+
+def test_a_duckdb_run_on_good_inputs_keeps_their_checks(tmp_path):
+    """The checks run in a thread on the engine's database; their counts and areas are the
+    run's, and the timings name both."""
+    folder = csv_inputs(tmp_path / "inputs", GOOD)
+    run = run_pipeline(
+        folder, first=Month(2023, 4), last=Month(2023, 6), engine="duckdb", today=TODAY
+    )
+    assert run.inputs.rows == {"population": 38, "admissions": 1}
+    assert run.inputs.areas == (AREA,)
+    assert {"start", "check", "aggregate", "assemble", "total"} <= set(run.timings)
 
 
 def test_checks_on_a_given_connection_leave_it_open(tmp_path):
