@@ -131,7 +131,7 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
                 print(problem, file=sys.stderr)
             raise UserError(
                 f"{len(error.problems)} problem(s) in the input files in {args.input}; "
-                "nothing was computed"
+                "nothing was written"
             ) from None
         except ValueError as error:
             raise UserError(str(error)) from None

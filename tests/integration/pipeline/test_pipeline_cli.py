@@ -212,7 +212,7 @@ def test_bad_inputs_are_listed_then_one_line_error_and_nothing_is_written(capsys
         )
     ] + [
         f"bettercare pipeline: error: 4 problem(s) in the input files in {tmp_path}; "
-        "nothing was computed"
+        "nothing was written"
     ]
     assert not output.exists()
 
