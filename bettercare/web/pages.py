@@ -190,13 +190,19 @@ def area_by_code(code: str) -> Area:
     # access (which keys on the shared version) and the page's cached parts ask for them (ADR
     # 0124), and the area with its parents and programme from the cache under them (ADR 0137).
     known = area_id_reading_ahead(code)
-    if known is None:
-        area = _area_of(code)
-        read_ahead([area.pk])
-        return area
     from bettercare.web.reporting.cached import versioned
 
-    return versioned(f"area:{known}", [known], lambda: _area_of(code))
+    if known is not None:
+        return versioned(f"area:{known}", [known], lambda: _area_of(code))
+    if reading_once():
+        # No version row: nothing of the area's own (its programme) has been written since
+        # versions began -- a region's or an ICB's, as a rule -- so only the shared version
+        # (the area tree) can change it; a first write makes the row (ADR 0142).
+        name = hashlib.blake2b(code.encode(), digest_size=8).hexdigest()
+        return versioned(f"area-unversioned:{name}", [], lambda: _area_of(code))
+    area = _area_of(code)
+    read_ahead([area.pk])
+    return area
 
 
 def _area_of(code: str) -> Area:

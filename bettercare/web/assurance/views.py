@@ -54,7 +54,12 @@ def matrix(request: HttpRequest, code: str) -> HttpResponse:
     ratings and programme statuses are all the matrix reads, besides the area tree and the
     viewer's access (the shared version and the page's key)."""
     region = _region(request, code)
-    below = cached.area_ids("below", region.pk, lambda: Area.objects.descendants(region))
+    # Which areas are below the region changes only with the area tree: the shared version.
+    below = cached.versioned(
+        f"area-ids:below:{region.pk}",
+        [],
+        lambda: sorted(Area.objects.descendants(region).values_list("pk", flat=True)),
+    )
     return cached_page(request, [region.pk, *below], lambda: _matrix(request, region))
 
 
