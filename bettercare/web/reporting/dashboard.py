@@ -242,14 +242,14 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
     latest: dict[int, dict[str, Any]] = {}
     # As plain values: every period's statuses of every area of the region are read to find
     # each area's latest (ADR 0142).
-    for area_id, month, dimension, status in (
+    for area_id, reported, dimension, status in (
         ProgrammeStatus.objects.filter(period__area__in=areas)
         .order_by("period__month")
         .values_list("period__area_id", "period__month", "dimension", "status")
     ):
         latest.setdefault(area_id, {})
-        if latest[area_id].get("_month") != month:
-            latest[area_id] = {"_month": month}
+        if latest[area_id].get("_month") != reported:
+            latest[area_id] = {"_month": reported}
         latest[area_id][dimension] = status
     rows = []
     for area in areas:
