@@ -7,9 +7,12 @@ imports it with ``import_workbook`` into a fresh SQLite database in a temporary 
 the PostgreSQL database ``bench_web``, created and dropped here, with ``--database``), starts
 ``bettercare serve`` (gunicorn gthread + WhiteNoise, production settings, its default workers
 and threads) on a free loopback port, signs in as a programme manager of ``--rotate`` areas of
-the first region (and that region's assurance lead) and drives each page with ``wrk`` (Debian's package): ``--clients``
-keep-alive connections, each requesting the page for the next area as soon as it has the last
-answer, for ``--seconds``. ``/healthz`` (no database query) is the baseline.
+the first region (and that region's assurance lead) and drives each page with ``wrk`` (Debian's
+package): ``--clients`` keep-alive connections, each requesting the page for the next area as
+soon as it has the last answer, for ``--seconds``. ``/healthz`` (no database query) is the
+baseline. The pages are the area pages, the API's metrics, the home page, the region's
+assurance matrix, the benchmarking pages, the plan, the key activities, a scheme's page and
+the alerts.
 
 Prints, per page: requests, errors (any status but 200, socket errors and time-outs), requests/s
 and p50/p95/p99 latency, with the ratio of the page's p95 to ``/healthz``'s p95 under the same
