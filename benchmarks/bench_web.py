@@ -7,9 +7,12 @@ imports it with ``import_workbook`` into a fresh SQLite database in a temporary 
 the PostgreSQL database ``bench_web``, created and dropped here, with ``--database``), starts
 ``bettercare serve`` (gunicorn gthread + WhiteNoise, production settings, its default workers
 and threads) on a free loopback port, signs in as a programme manager of ``--rotate`` areas of
-the first region and drives each page with ``wrk`` (Debian's package): ``--clients``
-keep-alive connections, each requesting the page for the next area as soon as it has the last
-answer, for ``--seconds``. ``/healthz`` (no database query) is the baseline.
+the first region (and that region's assurance lead) and drives each page with ``wrk`` (Debian's
+package): ``--clients`` keep-alive connections, each requesting the page for the next area as
+soon as it has the last answer, for ``--seconds``. ``/healthz`` (no database query) is the
+baseline. The pages are the area pages, the API's metrics, the home page, the region's
+assurance matrix, the benchmarking pages, the plan, the key activities, a scheme's page and
+the alerts.
 
 Prints, per page: requests, errors (any status but 200, socket errors and time-outs), requests/s
 and p50/p95/p99 latency, with the ratio of the page's p95 to ``/healthz``'s p95 under the same
@@ -56,9 +59,11 @@ from benchmarks.web.instance import (
     ICBS_PER_REGION,
     LATEST,
     METRICS,
+    REVISION,
     SCHEMES,
     hwb_code,
     instance_rows,
+    region_code,
 )
 from benchmarks.web.load import LoadResult, drive, wrk_path
 
@@ -72,8 +77,9 @@ USERNAME = "bench-manager"
 POSTGRES_NAME = os.environ.get("BETTERCARE_BENCH_DATABASE_NAME", "bench_web")
 #: Seconds ``bettercare serve`` may take to answer: collectstatic compresses every file first.
 STARTUP_LIMIT = 300
-#: (page, path template): {code} the area, {metric} a metric code, {scheme} a scheme id and
-#: {month} the latest reporting month.
+#: (page, path template): {code} the area, {metric} a metric code, {scheme} a scheme id,
+#: {month} the latest reporting month and {region} region 1 (the home page, the assurance
+#: matrix and the alerts are one path each).
 PAGES: tuple[tuple[str, str], ...] = (
     ("healthz", "/healthz"),
     ("overview", "/areas/{code}/"),
@@ -87,6 +93,14 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("finance", "/areas/{code}/finance/"),
     ("periods", "/areas/{code}/periods/"),
     ("api metrics", "/api/areas/{code}/metrics?period={month}"),
+    ("home", "/"),
+    ("assurance", "/regions/{region}/assurance/"),
+    ("benchmark", "/areas/{code}/benchmark/"),
+    ("metric benchmark", "/areas/{code}/metrics/{metric}/benchmark/"),
+    ("plan", "/areas/{code}/plan/"),
+    ("activities", "/areas/{code}/activities/"),
+    ("scheme detail", "/areas/{code}/schemes/{scheme}/"),
+    ("alerts", "/alerts/"),
 )
 
 
@@ -206,7 +220,7 @@ def build_instance(args: argparse.Namespace, data_dir: Path) -> None:
 
     setup_django()
     marker = data_dir / "bench-web-instance.txt"
-    wanted = f"areas={args.areas} seed={args.seed}\n"
+    wanted = f"areas={args.areas} seed={args.seed} revision={REVISION}\n"
     if args.data_dir and marker.exists() and marker.read_text() == wanted:
         ensure_database()
         print(f"Reusing the instance in {data_dir} ({wanted.strip()}): not imported again")
@@ -249,8 +263,8 @@ def build_instance(args: argparse.Namespace, data_dir: Path) -> None:
 
 
 def prepare_periods_and_user(args: argparse.Namespace) -> tuple[str, dict[str, list[int]]]:
-    """Sign off every period but the latest; create the manager; return its password and the
-    rotated areas' scheme ids (S01 to S30 in order)."""
+    """Sign off every period but the latest; create the manager (also region 1's assurance
+    lead); return its password and the rotated areas' scheme ids (S01 to S30 in order)."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -281,6 +295,9 @@ def prepare_periods_and_user(args: argparse.Namespace) -> tuple[str, dict[str, l
         codes = [hwb_code(index) for index in range(args.rotate)]
         for area in Area.objects.filter(code__in=codes):
             membership_grant(user=user, area=area, role=Role.PROGRAMME_MANAGER, by=None)
+        # And region 1's assurance lead, to see its assurance matrix (and its areas).
+        region = Area.objects.get(code=region_code(0))
+        membership_grant(user=user, area=region, role=Role.REGIONAL_LEAD, by=None)
         schemes: dict[str, list[int]] = {code: [] for code in codes}
         for code, pk in (
             Scheme.objects.filter(area__code__in=codes)
@@ -304,6 +321,7 @@ def page_paths(args: argparse.Namespace, schemes: dict[str, list[int]]) -> dict[
                 metric=METRICS[index % len(METRICS)].code,
                 scheme=schemes[code][(index * 7) % SCHEMES],
                 month=str(LATEST),
+                region=region_code(0),
             )
             if path not in found:
                 found.append(path)
@@ -553,7 +571,7 @@ def run(args: argparse.Namespace, scratch: Path, data_dir: Path, database_url: s
         )
         print(
             f"Signed in as {USERNAME}, programme manager of {args.rotate} areas of region 1 "
-            f"({', '.join(schemes)}); each page rotates over them"
+            f"({', '.join(schemes)}) and region 1's assurance lead; each page rotates over them"
         )
         for name, page in paths.items():
             status, _, body = request(port, "GET", page[0], headers={"Cookie": cookie})

@@ -9,7 +9,9 @@ denominators, seasonality, drift and the odd step change for SPC to find), a bas
 target for each financial year, 12 milestones, 10 risks, funding streams, a savings plan and
 scheme spend for 2018-19 and 2019-20, and 12 reporting periods (April 2019 to March 2020) of
 scheme returns on all four dimensions (commentary for every amber and red), programme status
-and achievements.
+and achievements, the latest period's key activities planned, a 2019-20 plan (its dates,
+sign-offs, national conditions and pay for performance) and regional assurance ratings in two
+rounds.
 
 No Django here: the same seed and size always give the same rows.
 """
@@ -29,6 +31,8 @@ Row = dict[str, Any]
 Rows = dict[str, list[Row]]
 
 DEFAULT_SEED = 20200331
+#: Moves on when the rows generated change, so that a kept instance (``--data-dir``) is rebuilt.
+REVISION = 2
 FIRST_MONTH = Month(2015, 4)
 LATEST = Month(2020, 3)
 MONTHS = 60
@@ -43,6 +47,31 @@ ICBS_PER_REGION = 6
 FINANCE_YEARS = (FinancialYear(2018), FinancialYear(2019))
 DIMENSIONS = ("savings", "milestones", "finance", "metrics")
 LABEL = "(benchmark data)"
+ACTIVITY_GROUPS = ("programme", "schemes", "enablers")
+PLAN_YEAR = FinancialYear(2019)
+CONDITIONS = (
+    "1. A jointly agreed plan",
+    "2. NHS contribution to adult social care maintained",
+    "3. Investment in NHS commissioned out-of-hospital services",
+    "4. Managing transfers of care",
+)
+SIGN_OFFS = (
+    ("Area {number:03d} Council", "Director of Adult Social Services"),
+    ("NHS Area {number:03d} CCG", "Accountable Officer"),
+    ("Area {number:03d} Health and Wellbeing Board", "Chair"),
+)
+ASSURANCE_ROUNDS = ("2019-20 Q3", "2019-20 Q4")
+ASSURANCE_CRITERIA = (
+    "High-risk plan",
+    "Recommended for final sign-off",
+    "NC1: Plans to be jointly agreed",
+    "NC2: NHS contribution to adult social care maintained",
+    "NC3: Agreement to invest in out-of-hospital services",
+    "NC4: Managing transfers of care",
+    "Metrics: ambitions are stretching",
+    "Finance: spend plan agrees with the pooled fund",
+    "Schemes: capacity and demand plan in place",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,6 +644,116 @@ def area_rows(hwb: int, seed: int) -> Rows:
     rows["status_updates"] = statuses
     rows["programme_status"] = programme
     rows["achievements"] = achievements
+    rows["planned_activities"] = [
+        {
+            "area_code": code,
+            "period": str(LATEST),
+            "group": group,
+            "text": f"{rng.choice(schemes).name}: {group} activity {number}.",
+            "month": None if number == 1 else str(LATEST + number - 1),
+        }
+        for group in ACTIVITY_GROUPS
+        for number in (1, 2, 3)
+    ]
+    rows.update(plan_rows(hwb, rng))
+    rows["assurance"] = assurance_rows(code, rng)
+    return rows
+
+
+def plan_rows(hwb: int, rng: random.Random) -> Rows:
+    """The plan page's rows for the plan year: dates, sign-offs, national conditions and pay
+    for performance."""
+    code, year = hwb_code(hwb), str(PLAN_YEAR)
+    submitted = date(2019, 9, 27)
+    conditions = []
+    for number, condition in enumerate(CONDITIONS, start=1):
+        met = number != 4 or rng.random() < 0.7
+        conditions.append(
+            {
+                "area_code": code,
+                "financial_year": year,
+                "condition": condition,
+                "met": met,
+                "statement": "Agreed by the Health and Wellbeing Board."
+                if met
+                else "To be met by the end of the third quarter.",
+            }
+        )
+    return {
+        "plan_details": [
+            {
+                "area_code": code,
+                "financial_year": year,
+                "hwb_agreed_on": date(2019, 9, 12),
+                "hwb_note": "BCF plan 2019-20",
+                "submitted_on": submitted,
+                "approved_on": date(2019, 11, 29),
+            }
+        ],
+        "plan_sign_offs": [
+            {
+                "area_code": code,
+                "financial_year": year,
+                "on_behalf_of": body.format(number=hwb + 1),
+                "signed_by": rng.choice(PEOPLE),
+                "position": position,
+                "signed_on": submitted,
+            }
+            for body, position in SIGN_OFFS
+        ],
+        "national_conditions": conditions,
+        "pay_for_performance": [
+            {
+                "area_code": code,
+                "financial_year": year,
+                "metric": METRICS[index].code,
+                "planned_savings": money(rng.uniform(200_000, 900_000)),
+                "maximum_support": money(rng.uniform(100_000, 400_000)),
+            }
+            for index in range(2)
+        ],
+        "performance_payments": [
+            {
+                "area_code": code,
+                "financial_year": year,
+                "period": f"{month.label} payment",
+                "available": money(rng.uniform(300_000, 600_000)),
+                "planned_reduction": 120,
+                "achieved_reduction": rng.randint(60, 140) if month <= LATEST else None,
+            }
+            for month in (Month(2019, 11), Month(2020, 2), Month(2020, 5))
+        ],
+    }
+
+
+def assurance_rows(code: str, rng: random.Random) -> list[Row]:
+    """The area's regional assurance ratings in each round: the headline questions, the
+    national conditions and the other criteria, the odd one qualified."""
+    rows: list[Row] = []
+    for round_name in ASSURANCE_ROUNDS:
+        for criterion in ASSURANCE_CRITERIA:
+            headline = criterion in ("High-risk plan", "Recommended for final sign-off")
+            roll = rng.random()
+            if headline:
+                status = "Y" if (roll < 0.2) == (criterion == "High-risk plan") else "N"
+            else:
+                status = "G" if roll < 0.7 else "A" if roll < 0.92 else "R"
+            qualified = not headline and rng.random() < 0.05
+            rows.append(
+                {
+                    "area_code": code,
+                    "round": round_name,
+                    "criterion": criterion,
+                    "status": status,
+                    "comment": "Capacity and demand plan not yet agreed; remedial plan in place."
+                    if criterion == "High-risk plan" and status == "Y"
+                    else None,
+                    "qualified": qualified,
+                    "footnote": "Subject to the section 75 agreement being signed."
+                    if qualified
+                    else None,
+                }
+            )
     return rows
 
 

@@ -177,19 +177,31 @@ def area_for(request: HttpRequest, code: str) -> Area:
 
     Its parent and grandparent come with it (an HWB's ICB and region), so the pages find the
     region above without another query."""
+    area = area_by_code(code)
+    if not access_of(request).can_view(area):
+        raise PermissionDenied(f"You do not have access to {area.name}.")
+    return area
+
+
+def area_by_code(code: str) -> Area:
+    """The area (a programme's, an ICB, a region) with this code, its parent, grandparent and
+    programme with it, whoever asks: 404 if there is none."""
     # Within a GET, the area's id with its version and the shared one in one query, before the
     # access (which keys on the shared version) and the page's cached parts ask for them (ADR
     # 0124), and the area with its parents and programme from the cache under them (ADR 0137).
     known = area_id_reading_ahead(code)
-    if known is None:
-        area = _area_of(code)
-        read_ahead([area.pk])
-    else:
-        from bettercare.web.reporting.cached import versioned
+    from bettercare.web.reporting.cached import versioned
 
-        area = versioned(f"area:{known}", [known], lambda: _area_of(code))
-    if not access_of(request).can_view(area):
-        raise PermissionDenied(f"You do not have access to {area.name}.")
+    if known is not None:
+        return versioned(f"area:{known}", [known], lambda: _area_of(code))
+    if reading_once():
+        # No version row: nothing of the area's own (its programme) has been written since
+        # versions began -- a region's or an ICB's, as a rule -- so only the shared version
+        # (the area tree) can change it; a first write makes the row (ADR 0142).
+        name = hashlib.blake2b(code.encode(), digest_size=8).hexdigest()
+        return versioned(f"area-unversioned:{name}", [], lambda: _area_of(code))
+    area = _area_of(code)
+    read_ahead([area.pk])
     return area
 
 
@@ -322,6 +334,14 @@ def render_area_page(
         ],
         **context,
     }
+    return render_page(request, template, context, status=status)
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """``render``; while :func:`cached_page` makes the page for the cache, with marks for what
+    differs per request."""
     if _MARKING.get():
         return HttpResponse(_render_marked(request, template, context), status=status)
     return render(request, template, context, status=status)

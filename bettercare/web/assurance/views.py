@@ -16,9 +16,10 @@ from bettercare.core import assurance
 from bettercare.web.assurance.actions import RatingEdit, assurance_ratings_save
 from bettercare.web.assurance.models import AssuranceRating
 from bettercare.web.assurance.queries import latest_round, round_criteria
-from bettercare.web.pages import access_of
+from bettercare.web.pages import access_of, area_by_code, cached_page, render_page
 from bettercare.web.programmes.actions import ActionError, StaleEditError
 from bettercare.web.programmes.models import Area
+from bettercare.web.reporting import cached
 from bettercare.web.reporting.dashboard import build_assurance, region_areas
 
 STATUS_CHOICES = (
@@ -33,7 +34,10 @@ ANSWER_CHOICES = (("", "Not answered"), ("Y", "Yes"), ("N", "No"))
 
 
 def _region(request: HttpRequest, code: str) -> Area:
-    region = Area.objects.filter(code=code).first()
+    try:
+        region = area_by_code(code)
+    except Http404:
+        region = None
     if region is None or region.type != Area.Type.REGION:
         raise Http404(f"There is no region {code}.")
     if not access_of(request).can_view_assurance(region):
@@ -44,8 +48,22 @@ def _region(request: HttpRequest, code: str) -> Area:
 
 
 def matrix(request: HttpRequest, code: str) -> HttpResponse:
-    """Areas by criteria for a round (the latest by default), for the region's assurance leads."""
+    """Areas by criteria for a round (the latest by default), for the region's assurance leads.
+
+    Kept whole (ADR 0142) under the versions of the region and every area below it: their
+    ratings and programme statuses are all the matrix reads, besides the area tree and the
+    viewer's access (the shared version and the page's key)."""
     region = _region(request, code)
+    # Which areas are below the region changes only with the area tree: the shared version.
+    below = cached.versioned(
+        f"area-ids:below:{region.pk}",
+        [],
+        lambda: sorted(Area.objects.descendants(region).values_list("pk", flat=True)),
+    )
+    return cached_page(request, [region.pk, *below], lambda: _matrix(request, region))
+
+
+def _matrix(request: HttpRequest, region: Area) -> HttpResponse:
     access = access_of(request)
     wanted = request.GET.get("round") or None
     report = build_assurance(region, wanted)
@@ -53,7 +71,7 @@ def matrix(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(f"{region.name} has no assurance round {wanted!r}.")
     codes = [row.area.code for row in report.rows]
     viewable = {a.code for a in Area.objects.filter(code__in=codes) if access.can_view(a)}
-    return render(
+    return render_page(
         request,
         "assurance/matrix.jinja",
         {

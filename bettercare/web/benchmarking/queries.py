@@ -383,6 +383,7 @@ def region_outliers(region: Area, areas: list[Area]) -> tuple[OutlierLine, ...]:
         MetricValue.objects.filter(kind=MetricValue.Kind.ACTUAL, area__in=areas)
         .order_by("metric_id", "-period_end", "period_start")
         .values_list("metric_id", "metric__frequency", "period_start", "period_end")
+        .distinct()  # each period once, not once per area (ADR 0142)
     ):
         if position_period(frequency, start, end):
             latest.setdefault(metric_id, (start, end))

@@ -10,8 +10,10 @@ JavaScript): ``region`` (default), ``icb`` or a loaded peer group's code.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from bettercare.charts import (
@@ -30,9 +32,10 @@ from bettercare.web.benchmarking.queries import (
     metric_benchmark,
     peer_set_or_404,
 )
-from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.pages import access_of, area_for, cached_page, period_for, render_area_page
 from bettercare.web.performance.models import Metric
 from bettercare.web.programmes.models import Area
+from bettercare.web.reporting import cached
 from bettercare.web.reporting.common import metric_lines, span_label
 
 
@@ -87,8 +90,30 @@ def league_figure(bench: MetricBenchmark, area: Area) -> Chart | None:
     )
 
 
+def compared_areas(request: HttpRequest, area: Area) -> list[int]:
+    """The area and the areas of the peer set asked for: the data a benchmarking page reads
+    (ADR 0142). Kept under the area's versions and the shared one, which the area tree and the
+    peer groups move; an unknown peer set is a 404, not kept."""
+    asked = request.GET.get("peers") or ""
+    name = hashlib.blake2b(asked.encode(), digest_size=8).hexdigest()
+
+    def peers() -> QuerySet[Area]:
+        members = peer_set_or_404(area, asked or None)[0].areas
+        return Area.objects.filter(pk__in=[member.pk for member in members])
+
+    return [area.pk, *cached.area_ids(f"peers:{name}", area.pk, peers)]
+
+
 def metric_benchmark_page(request: HttpRequest, code: str, metric: str) -> HttpResponse:
     area = area_for(request, code)
+    return cached_page(
+        request,
+        compared_areas(request, area),
+        lambda: _metric_benchmark_page(request, area, metric),
+    )
+
+
+def _metric_benchmark_page(request: HttpRequest, area: Area, metric: str) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
     found = Metric.objects.filter(code=metric).first()
     if found is None:
@@ -124,6 +149,12 @@ def metric_benchmark_page(request: HttpRequest, code: str, metric: str) -> HttpR
 
 def area_benchmark_page(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    return cached_page(
+        request, compared_areas(request, area), lambda: _area_benchmark_page(request, area)
+    )
+
+
+def _area_benchmark_page(request: HttpRequest, area: Area) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
     peers, choices = peer_set_or_404(area, request.GET.get("peers"))
     access = access_of(request)

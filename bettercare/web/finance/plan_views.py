@@ -33,7 +33,7 @@ from bettercare.web.finance.models import (
     PlanDetails,
     PlanSignOff,
 )
-from bettercare.web.pages import access_of, area_for, render_area_page
+from bettercare.web.pages import access_of, area_for, cached_page, render_area_page
 from bettercare.web.programmes.models import Area, Programme
 from bettercare.web.reporting.highlight import stream_line
 from bettercare.web.reporting.queries import funding_line
@@ -128,6 +128,11 @@ def _years(area: Area, current: str) -> list[str]:
 
 def plan(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    # Everything it shows is the area's (ADR 0142).
+    return cached_page(request, [area.pk], lambda: _plan(request, area))
+
+
+def _plan(request: HttpRequest, area: Area) -> HttpResponse:
     details = PlanDetails.objects.filter(area=area).order_by("-financial_year").first()
     latest = details.financial_year if details else None
     text = request.GET.get("year") or latest

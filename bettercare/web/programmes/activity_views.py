@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from bettercare.core.milestones import ACTIVITY_GROUP_LABELS, MAX_ACTIVITY_LENGTH, activity_months
 from bettercare.core.periods import Month
-from bettercare.web.pages import access_of, area_for, period_for, render_area_page
+from bettercare.web.pages import access_of, area_for, cached_page, period_for, render_area_page
 from bettercare.web.programmes.actions import (
     ActionError,
     planned_activity_add,
     planned_activity_remove,
 )
-from bettercare.web.programmes.models import PlannedActivity, ReportingPeriod
+from bettercare.web.programmes.models import Area, PlannedActivity, ReportingPeriod
 
 
 class ActivityForm(forms.Form):
@@ -62,6 +62,11 @@ def _back(code: str, period: ReportingPeriod) -> str:
 
 def activities(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
+    # The area's periods and their activities; a POST is made afresh (ADR 0137, 0142).
+    return cached_page(request, [area.pk], lambda: _activities(request, area))
+
+
+def _activities(request: HttpRequest, area: Area) -> HttpResponse:
     period = period_for(area, request.GET.get("period"))
     status = 200
     form = ActivityForm(

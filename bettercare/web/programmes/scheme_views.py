@@ -86,6 +86,11 @@ def _scheme_list(request: HttpRequest, area: Area) -> HttpResponse:
 
 def scheme_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     area = area_for(request, code)
+    # The scheme, its finance, returns, milestones, risks and leads are all the area's (ADR 0142).
+    return cached_page(request, [area.pk], lambda: _scheme_detail(request, area, pk))
+
+
+def _scheme_detail(request: HttpRequest, area: Area, pk: int) -> HttpResponse:
     scheme = scheme_for(request, area, pk)
     periods = ReportingPeriod.objects.filter(area=area)
     latest = period_for(area, request.GET.get("period")) if periods.exists() else None

@@ -59,7 +59,7 @@ __all__ = [
     "versions_read_once",
 ]
 
-APPS = ("accounts", "programmes", "finance", "performance", "assurance")
+APPS = ("accounts", "programmes", "finance", "performance", "assurance", "benchmarking")
 #: Models whose writes change no cached page: who people are (access keys on memberships,
 #: which are versioned) and their API tokens (``last_used_at`` moves on every API call).
 NOT_DATA = frozenset({"accounts.User", "accounts.ApiToken"})
@@ -314,11 +314,13 @@ def connect() -> None:
             post_delete.connect(
                 _changed, sender=model, dispatch_uid=f"data-version-del-{model._meta.label}"
             )
-    for field in Scheme._meta.many_to_many:  # metrics, lead_users
-        m2m_changed.connect(
-            _links_changed,
-            sender=field.remote_field.through,
-            dispatch_uid=f"data-version-m2m-{field.name}",
-        )
+            # A scheme's metrics and leads; a peer group's members (the benchmarking pages'
+            # peer sets, cached since ADR 0142).
+            for field in model._meta.many_to_many:
+                m2m_changed.connect(
+                    _links_changed,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"data-version-m2m-{model._meta.label}-{field.name}",
+                )
     if user_logged_in.disconnect(dispatch_uid="update_last_login"):  # Django's saves the user
         user_logged_in.connect(record_login, dispatch_uid="update_last_login")

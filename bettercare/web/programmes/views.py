@@ -6,18 +6,31 @@ from collections import defaultdict
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS, ON_TRACK_LINE, STATUSES
-from bettercare.web.pages import access_of, area_for, cached_page, period_for, render_area_page
+from bettercare.web.pages import (
+    access_of,
+    area_for,
+    cached_page,
+    period_for,
+    render_area_page,
+    render_page,
+)
 from bettercare.web.programmes.models import Area, SchemeStatus
 from bettercare.web.reporting import cached
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The areas the user may see, by region; straight to the area if there is only one."""
+    """The areas the user may see, by region; straight to the area if there is only one.
+
+    Kept whole under the shared version (the area tree) and the viewer's access (ADR 0142)."""
+    return cached_page(request, [], lambda: _home(request))
+
+
+def _home(request: HttpRequest) -> HttpResponse:
     areas = list(access_of(request).visible_areas())
     programmes = [a for a in areas if a.type == Area.Type.HWB]
     if len(programmes) == 1 and len(areas) == 1:
@@ -35,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     regions = [
         a for a in areas if a.type == Area.Type.REGION and access_of(request).can_view_assurance(a)
     ]
-    return render(
+    return render_page(
         request,
         "programmes/home.jinja",
         {"groups": sorted(by_parent.items()), "regions": regions, "page_title": "Your areas"},

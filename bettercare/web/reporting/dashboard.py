@@ -240,15 +240,17 @@ def build_assurance(region: Area, round_name: str | None = None) -> AssuranceRep
                 found.status, found.comment, found.qualified, number
             )
     latest: dict[int, dict[str, Any]] = {}
-    for status in (
+    # As plain values: every period's statuses of every area of the region are read to find
+    # each area's latest (ADR 0142).
+    for area_id, reported, dimension, status in (
         ProgrammeStatus.objects.filter(period__area__in=areas)
-        .select_related("period")
         .order_by("period__month")
+        .values_list("period__area_id", "period__month", "dimension", "status")
     ):
-        latest.setdefault(status.period.area_id, {})
-        if latest[status.period.area_id].get("_month") != status.period.month:
-            latest[status.period.area_id] = {"_month": status.period.month}
-        latest[status.period.area_id][status.dimension] = status.status
+        latest.setdefault(area_id, {})
+        if latest[area_id].get("_month") != reported:
+            latest[area_id] = {"_month": reported}
+        latest[area_id][dimension] = status
     rows = []
     for area in areas:
         programme = {k: v for k, v in latest.get(area.pk, {}).items() if k != "_month"}

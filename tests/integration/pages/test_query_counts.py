@@ -93,6 +93,8 @@ PAGES = {
     "risks": lambda p: "risks/",
     "finance": lambda p: "finance/",
     "scheme history": lambda p: f"history/scheme/{p.schemes[0].pk}/",
+    "plan": lambda p: "plan/",
+    "activities": lambda p: "activities/",
 }
 
 
@@ -126,7 +128,8 @@ MOST_QUERIES = {
     "dashboard filtered": (24, 5),
     "schemes": (14, 4),
     # +1 since ADR 0120: the scheme's delivery chain (its commissioner and provider among them).
-    "scheme detail": (20, 13),
+    # Cached whole since ADR 0142.
+    "scheme detail": (20, 4),
     "scheme return": (20, 4),
     "periods": (18, 4),
     "metrics": (17, 4),
@@ -137,16 +140,20 @@ MOST_QUERIES = {
     # every metric line of the area (ADR 0121).
     "composite metric detail": (24, 5),
     "part metric detail": (24, 5),
-    "metric benchmark": (16, 9),
-    # Not cached as a whole: the lines it compares read the commentary and rebase reasons
-    # (ADR 0110, ADR 0121) and the region's values.
-    "benchmark": (24, 13),
+    # Cached whole since ADR 0142 under the versions of the area and its peer set's areas: +4
+    # first (the peer set's area ids, kept under the area's versions, and their versions), +1
+    # cached (the peers' versions).
+    "metric benchmark": (20, 5),
+    "benchmark": (28, 5),
     "milestones": (12, 4),
     "risks": (9, 4),
     # Made once per version of the area's data since ADR 0121: the first request reads the
     # money; served from the cache, only what every cached area page reads.
     "finance": (18, 4),
     "scheme history": (12, 8),
+    # Cached whole since ADR 0142.
+    "plan": (20, 4),
+    "activities": (12, 4),
 }
 
 
