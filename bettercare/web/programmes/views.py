@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from bettercare.core.periods import Month
 from bettercare.core.rag import DIMENSIONS, ON_TRACK_LINE, STATUSES
@@ -37,7 +37,7 @@ def _home(request: HttpRequest) -> HttpResponse:
         return redirect("area-overview", programmes[0].code)
     by_parent: dict[str, list[Area]] = defaultdict(list)
     names = {a.pk: a for a in areas}
-    this_month = Month.of(date.today())
+    this_month = Month.of(timezone.localdate())  # the day the page cache keys on
     for area in programmes:
         parent = names.get(area.parent_id) if area.parent_id else None
         if not area.exists_in(this_month):
