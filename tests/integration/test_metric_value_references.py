@@ -9,7 +9,9 @@ in progress and a deletion on another connection cannot leave a value without it
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from typing import Any
 
@@ -159,16 +161,63 @@ def test_sqlite_keeps_its_foreign_keys_postgresql_has_triggers_instead():
         ]
 
 
-def other_connection() -> psycopg.Connection[Any]:
-    """A second session on the test database, as another request or import would be."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        password=settings["PASSWORD"] or None,
-    )
+class Session:
+    """A second session on the test database, as another request or import would be: each
+    database's own driver, its statements in a transaction until :meth:`commit`.
+
+    On PostgreSQL a statement waits at most 100 ms for a lock and the triggers refuse a
+    reference at once; on SQLite (the suite's shared in-memory database) a second writer is
+    refused at once and a deferred foreign key is checked at commit. Either way a write
+    that waits on another is :attr:`locked`, and one the references refuse is
+    :attr:`refused` by the time it is committed.
+    """
+
+    def __init__(self) -> None:
+        settings = connection.settings_dict
+        self.raw: Any
+        if connection.vendor == "postgresql":
+            self.raw = psycopg.connect(
+                dbname=settings["NAME"],
+                user=settings["USER"],
+                host=settings["HOST"],
+                port=settings["PORT"] or 5432,
+                password=settings["PASSWORD"] or None,
+            )
+            self.raw.execute("SET lock_timeout = '100ms'")
+            self.raw.commit()
+            self.locked: type[Exception] = psycopg.errors.LockNotAvailable
+            self.refused: type[Exception] = psycopg.errors.ForeignKeyViolation
+            self.wording = "performance_metricvalue_area_id_exists"
+        else:
+            self.raw = sqlite3.connect(settings["NAME"], uri=True, timeout=0.1)
+            self.raw.execute("PRAGMA foreign_keys = ON")
+            self.locked, self.refused = sqlite3.OperationalError, sqlite3.IntegrityError
+            self.wording = "FOREIGN KEY constraint failed"
+        self.marks = "%s" if connection.vendor == "postgresql" else "?"
+
+    def execute(self, sql: str, parameters: list[Any]) -> None:
+        self.raw.execute(sql.replace("%s", self.marks), parameters)
+
+    def committed(self, sql: str, parameters: list[Any]) -> None:
+        self.execute(sql, parameters)
+        self.commit()
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+INSERT_VALUE = (
+    "INSERT INTO performance_metricvalue (version, area_id, metric_id, period_start, "
+    "period_end, kind, note, source, warnings) "
+    "VALUES (0, %s, %s, '2025-04-01', '2025-04-30', 'actual', '', '', '[]')"
+)
+DELETE_AREA = "DELETE FROM programmes_area WHERE id = %s"
 
 
 @pytest.fixture
@@ -176,61 +225,49 @@ def committed() -> tuple[Area, Metric]:
     return make_area(KENT, "Kent", programme=False), make_metric("admissions")
 
 
-@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_an_import_in_progress_holds_off_deleting_its_area_which_then_fails(committed):
     area, metric = committed
-    with other_connection() as importer, other_connection() as deleter:
-        importer.execute(
-            "INSERT INTO performance_metricvalue (version, area_id, metric_id, period_start, "
-            "period_end, kind, note, source, warnings) "
-            "VALUES (0, %s, %s, '2025-04-01', '2025-04-30', 'actual', '', '', '[]')",
-            [area.pk, metric.pk],
-        )  # not committed: the area is locked, as a foreign key's check locks it
-        deleter.execute("SET lock_timeout = '100ms'")
-        with pytest.raises(psycopg.errors.LockNotAvailable):
-            deleter.execute("DELETE FROM programmes_area WHERE id = %s", [area.pk])
+    with closing(Session()) as importer, closing(Session()) as deleter:
+        # Not committed: the area is locked (PostgreSQL: as a foreign key's check locks it;
+        # SQLite: one writer at a time).
+        importer.execute(INSERT_VALUE, [area.pk, metric.pk])
+        with pytest.raises(deleter.locked):
+            deleter.execute(DELETE_AREA, [area.pk])
         deleter.rollback()
         importer.commit()
-        with pytest.raises(
-            psycopg.errors.ForeignKeyViolation, match="performance_metricvalue_area_id_exists"
-        ):
-            deleter.execute("DELETE FROM programmes_area WHERE id = %s", [area.pk])
+        with pytest.raises(deleter.refused, match=deleter.wording):
+            deleter.committed(DELETE_AREA, [area.pk])
         deleter.rollback()
     assert MetricValue.objects.filter(area=area).count() == 1
+    assert Area.objects.filter(pk=area.pk).exists()
 
 
-@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_deletion_in_progress_holds_off_an_import_which_then_fails(committed):
     area, metric = committed
-    with other_connection() as importer, other_connection() as deleter:
-        deleter.execute("DELETE FROM programmes_area WHERE id = %s", [area.pk])
-        insert = (
-            "INSERT INTO performance_metricvalue (version, area_id, metric_id, period_start, "
-            "period_end, kind, note, source, warnings) "
-            "VALUES (0, %s, %s, '2025-04-01', '2025-04-30', 'actual', '', '', '[]')"
-        )
-        importer.execute("SET lock_timeout = '100ms'")
-        with pytest.raises(psycopg.errors.LockNotAvailable):
-            importer.execute(insert, [area.pk, metric.pk])
+    with closing(Session()) as importer, closing(Session()) as deleter:
+        deleter.execute(DELETE_AREA, [area.pk])
+        with pytest.raises(importer.locked):
+            importer.execute(INSERT_VALUE, [area.pk, metric.pk])
         importer.rollback()
         deleter.commit()
-        with pytest.raises(
-            psycopg.errors.ForeignKeyViolation, match="performance_metricvalue_area_id_exists"
-        ):
-            importer.execute(insert, [area.pk, metric.pk])
+        with pytest.raises(importer.refused, match=importer.wording):
+            importer.committed(INSERT_VALUE, [area.pk, metric.pk])
         importer.rollback()
     assert not MetricValue.objects.exists()
+    assert not Area.objects.filter(pk=area.pk).exists()
 
 
+# SQLite has one isolation level (its transactions are serializable) and keeps real foreign
+# keys: there is nothing to refuse there.
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_deletion_at_a_stricter_isolation_level_is_refused(committed):
     area, _metric = committed
-    with other_connection() as deleter:
-        deleter.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="READ COMMITTED"):
-            deleter.execute("DELETE FROM programmes_area WHERE id = %s", [area.pk])
+    with closing(Session()) as deleter:
+        deleter.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", [])
+        with pytest.raises(deleter.refused, match="READ COMMITTED"):
+            deleter.execute(DELETE_AREA, [area.pk])
         deleter.rollback()
     assert Area.objects.filter(pk=area.pk).exists()
