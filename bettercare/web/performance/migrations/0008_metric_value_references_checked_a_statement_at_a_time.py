@@ -27,34 +27,29 @@ VALUES = "performance_metricvalue"
 #: (column, referenced table) of each reference checked.
 REFERENCES = (("area_id", "programmes_area"), ("metric_id", "performance_metric"))
 
-CHECK_NEW_ROWS = """
+
+def _present(column: str, table: str) -> str:
+    """What a foreign key on ``column`` checks for each row, once for the statement's rows:
+    the rows of ``table`` named are locked against deletion, and a name missing is refused
+    in PostgreSQL's own words."""
+    return f"""
+    PERFORM 1 FROM {table} WHERE id IN (SELECT {column} FROM new_rows) FOR KEY SHARE;
+    SELECT n.{column} INTO missing FROM new_rows n
+        WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = n.{column}) LIMIT 1;
+    IF FOUND THEN
+        RAISE foreign_key_violation USING
+            MESSAGE = 'insert or update on table "{VALUES}" violates foreign key constraint '
+                || '"{VALUES}_{column}_exists"',
+            DETAIL = format('Key ({column})=(%s) is not present in table "{table}".', missing);
+    END IF;"""
+
+
+CHECK_NEW_ROWS = f"""
 CREATE FUNCTION performance_metricvalue_references_exist() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     missing bigint;
-BEGIN
-    -- What each row's foreign key would do, once for the statement's rows.
-    PERFORM 1 FROM programmes_area WHERE id IN (SELECT area_id FROM new_rows) FOR KEY SHARE;
-    PERFORM 1 FROM performance_metric WHERE id IN (SELECT metric_id FROM new_rows)
-        FOR KEY SHARE;
-    SELECT n.area_id INTO missing FROM new_rows n
-        WHERE NOT EXISTS (SELECT 1 FROM programmes_area a WHERE a.id = n.area_id) LIMIT 1;
-    IF FOUND THEN
-        RAISE foreign_key_violation USING
-            MESSAGE = 'insert or update on table "performance_metricvalue" violates foreign '
-                || 'key constraint "performance_metricvalue_area_id_exists"',
-            DETAIL = format('Key (area_id)=(%s) is not present in table "programmes_area".',
-                missing);
-    END IF;
-    SELECT n.metric_id INTO missing FROM new_rows n
-        WHERE NOT EXISTS (SELECT 1 FROM performance_metric m WHERE m.id = n.metric_id) LIMIT 1;
-    IF FOUND THEN
-        RAISE foreign_key_violation USING
-            MESSAGE = 'insert or update on table "performance_metricvalue" violates foreign '
-                || 'key constraint "performance_metricvalue_metric_id_exists"',
-            DETAIL = format('Key (metric_id)=(%s) is not present in table "performance_metric".',
-                missing);
-    END IF;
+BEGIN{"".join(_present(column, table) for column, table in REFERENCES)}
     RETURN NULL;
 END
 $$;
