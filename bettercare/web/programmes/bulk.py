@@ -171,28 +171,20 @@ def upsert(
             before = updating.get(identity, (old, {}))[1]
             updating[identity] = (old, {**before, **changes})
             result.updated += 1
-        now = timezone.now()
-        written: list[Mapping[str, Any]] = []
-        if creating:
-            # By column from here on: each field's values (defaults filled in) are adapted
-            # once, and the same adapted columns are the history rows' (ADR 0122).
-            columns = writer.columns(list(creating.values()))
-            pks = writer.insert(columns)
-            if pks is None:  # the database gave no keys: read them back by key
-                ids = writer.ids_of(existing, key, set(creating))
-                pks = [ids[identity] for identity in creating]
-            columns.set(writer.pk, pks)
-            result.ids.update(zip(creating, pks, strict=True))
-            writer.history(columns, "+", now=now, by=by, reason=reason)
-            result.changed |= set(creating)
-            written.extend(columns.distinct(_AREA_COLUMNS))
-        if updating:
-            after = writer.update(list(updating.values()))
-            writer.history(writer.columns(after), "~", now=now, by=by, reason=reason)
-            result.changed |= set(updating)
-            written.extend(after)
-        if written:
-            rows_changed(model, written)
+        # By column from here on: each field's values (defaults filled in) are adapted once,
+        # and the same adapted columns are the history rows' (ADR 0122).
+        _write(
+            writer,
+            result,
+            existing,
+            key,
+            new=writer.columns(list(creating.values())) if creating else None,
+            new_keys=list(creating),
+            updating=list(updating.values()),
+            updated_keys=list(updating),
+            by=by,
+            reason=reason,
+        )
         return result
 
 
@@ -271,33 +263,64 @@ def upsert_columns(
         result.created = created
         result.updated = len(updating)
         result.unchanged = count - created - len(updating)
-        now = timezone.now()
-        written: list[Mapping[str, Any]] = []
+        new = None
+        new_keys = keys
         if created:
-            if new_at is None:
-                chosen: Mapping[str, Sequence[Any]] = given
-                new_keys = keys
-            else:
+            chosen: Mapping[str, Sequence[Any]] = given
+            if new_at is not None:
                 chosen = {name: [given[name][i] for i in new_at] for name in names}
                 new_keys = [keys[i] for i in new_at]
-            columns = writer.columns_of(chosen, created)
-            pks = writer.insert(columns)
-            if pks is None:  # the database gave no keys: read them back by key
-                found = writer.ids_of(existing, key, set(new_keys))
-                pks = [found[identity] for identity in new_keys]
-            columns.set(writer.pk, pks)
-            result.ids.update(zip(new_keys, pks, strict=True))
-            writer.history(columns, "+", now=now, by=by, reason=reason)
-            result.changed.update(new_keys)
-            written.extend(columns.distinct(_AREA_COLUMNS))
-        if updating:
-            after = writer.update(updating)
-            writer.history(writer.columns(after), "~", now=now, by=by, reason=reason)
-            result.changed.update(updated_keys)
-            written.extend(after)
-        if written:
-            rows_changed(model, written)
+            new = writer.columns_of(chosen, created)
+        _write(
+            writer,
+            result,
+            existing,
+            key,
+            new=new,
+            new_keys=new_keys,
+            updating=updating,
+            updated_keys=updated_keys,
+            by=by,
+            reason=reason,
+        )
         return result
+
+
+def _write(
+    writer: _ModelWriter,
+    result: Upserted,
+    existing: models.QuerySet[Any],
+    key: Sequence[str],
+    *,
+    new: _Columns | None,
+    new_keys: Sequence[Key],
+    updating: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    updated_keys: Sequence[Key],
+    by: User | None,
+    reason: str,
+) -> None:
+    """Insert the ``new`` rows (their columns, of ``new_keys``) and update the changed ones
+    (each held row with its changes, of ``updated_keys``), each with its history row; then
+    move on the data versions of the areas written. ``result`` gets their keys."""
+    now = timezone.now()
+    written: list[Mapping[str, Any]] = []
+    if new is not None:
+        pks = writer.insert(new)
+        if pks is None:  # the database gave no keys: read them back by key
+            found = writer.ids_of(existing, key, set(new_keys))
+            pks = [found[identity] for identity in new_keys]
+        new.set(writer.pk, pks)
+        result.ids.update(zip(new_keys, pks, strict=True))
+        writer.history(new, "+", now=now, by=by, reason=reason)
+        result.changed.update(new_keys)
+        written.extend(new.distinct(_AREA_COLUMNS))
+    if updating:
+        after = writer.update(updating)
+        writer.history(writer.columns(after), "~", now=now, by=by, reason=reason)
+        result.changed.update(updated_keys)
+        written.extend(after)
+    if written:
+        rows_changed(writer.model, written)
 
 
 def held_rows(existing: models.QuerySet[Any], names: Sequence[str]) -> list[tuple[Any, ...]]:
