@@ -320,6 +320,18 @@ def test_the_parquet_pass_fires_exactly_when_a_detector_would(rows, statistics):
     assert sorted(rows_by_area, key=repr) == sorted((row[:2] for row in reference_rows), key=repr)
 
 
+def run_on_duckdb(folder: Path, output: Path) -> None:
+    """The pipeline on DuckDB over April to June 2023, written to ``output``."""
+    run_pipeline(
+        folder,
+        first=Month(2023, 4),
+        last=Month(2023, 6),
+        engine="duckdb",
+        output=output,
+        today=TODAY,
+    )
+
+
 def test_a_problem_the_parquet_pass_finds_stops_a_duckdb_run_and_writes_nothing(tmp_path):
     """On DuckDB the checks run on the engine's database while it computes: a problem is the
     same message, and no output is written."""
@@ -331,14 +343,7 @@ def test_a_problem_the_parquet_pass_finds_stops_a_duckdb_run_and_writes_nothing(
     write_inputs(folder, admissions=rows, populations=population(AREA, [2023]))
     output = tmp_path / "out.csv"
     with pytest.raises(InputError) as raised:
-        run_pipeline(
-            folder,
-            first=Month(2023, 4),
-            last=Month(2023, 6),
-            engine="duckdb",
-            output=output,
-            today=TODAY,
-        )
+        run_on_duckdb(folder, output)
     assert [str(problem) for problem in raised.value.problems] == [
         "error: admissions.parquet, row 2, column sex: is not an allowed value (got 'X'); "
         "expected one of F, M",
@@ -374,14 +379,7 @@ def test_inputs_the_engine_fails_on_too_give_the_checks_messages(tmp_path, heade
     folder = csv_inputs(tmp_path / "inputs", line, header=header)
     output = tmp_path / "out.csv"
     with pytest.raises(InputError) as raised:
-        run_pipeline(
-            folder,
-            first=Month(2023, 4),
-            last=Month(2023, 6),
-            engine="duckdb",
-            output=output,
-            today=TODAY,
-        )
+        run_on_duckdb(folder, output)
     assert [str(problem) for problem in raised.value.problems] == [expected]
     assert not output.exists()
 
