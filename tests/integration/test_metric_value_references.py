@@ -92,14 +92,20 @@ def test_a_bulk_write_naming_a_missing_area_or_metric_writes_nothing(missing):
 
 
 @pytest.mark.django_db
-def test_a_value_moved_to_a_missing_area_is_refused_and_other_updates_pass():
+@pytest.mark.parametrize("moved", ["area_id", "metric_id"])
+def test_a_value_moved_to_a_missing_area_or_metric_is_refused_and_other_updates_pass(moved):
     area, metric = make_area(KENT, "Kent", programme=False), make_metric("admissions")
+    medway = make_area(MEDWAY, "Medway", programme=False)
     value = MetricValue.objects.create(**value_fields(area.pk, metric.pk))
     MetricValue.objects.filter(pk=value.pk).update(numerator=13.0)
     with pytest.raises(IntegrityError, match=REFUSED):
-        in_one_transaction(lambda: MetricValue.objects.filter(pk=value.pk).update(area_id=MISSING))
+        in_one_transaction(
+            lambda: MetricValue.objects.filter(pk=value.pk).update(**{moved: MISSING})
+        )
     value.refresh_from_db()
-    assert (value.area_id, value.numerator) == (area.pk, 13.0)
+    assert (value.area_id, value.metric_id, value.numerator) == (area.pk, metric.pk, 13.0)
+    MetricValue.objects.filter(pk=value.pk).update(area_id=medway.pk)  # to an area that is there
+    assert MetricValue.objects.get(pk=value.pk).area_id == medway.pk
 
 
 @pytest.mark.django_db
